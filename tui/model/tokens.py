@@ -1,0 +1,195 @@
+"""Tokens and sentences: the units the cursor moves by and selections snap to.
+
+Tokens are found per paragraph and cached, so moving the cursor costs the same in a
+page as in a book. The rules are deliberately simple and predictable for a person at
+the keyboard: words (with inner hyphens and apostrophes), possessive endings, dotted
+abbreviations, single CJK characters and single punctuation marks.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from tui.model.document import Document
+
+_WORD = r"[\w\u0300-\u036f]"
+_CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+TOKEN_PATTERN = re.compile(
+    rf"{_CJK}[\u0300-\u036f]*"  # one CJK character is one token
+    r"|(?:[A-Za-z]\.){2,}"  # U.S., e.g.
+    rf"|{_WORD}+(?:-{_WORD}+)*(?=[’']s\b)"  # the word before a possessive
+    r"|[’']s\b"  # the possessive itself
+    rf"|{_WORD}+(?:[’'-]{_WORD}+)*"
+    r"|[^\w\s]"
+)
+# A sentence ends after . ! or ? (and any closing quotes or brackets) before a space.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "gov", "sen", "rep", "inc", "co", "corp", "ltd", "vs", "no", "mt", "lt", "col", "capt", "sgt"}
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token's half-open character range in the document."""
+
+    start: int
+    end: int
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The tokens of ``text[start:end]``, with offsets into ``text``."""
+    end = len(text) if end is None else end
+    return [Token(m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text, start, end)]
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence ranges within one paragraph ``text[start:end]``, trimmed of outer spaces."""
+    end = len(text) if end is None else end
+    bounds: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        word = re.search(r"(\w+)\W*$", text[sentence_start : match.start() + 1])
+        before = text[max(start, match.start() - 4) : match.end()]
+        if word and word.group(1).lower() in _ABBREVIATIONS and match.group().startswith("."):
+            continue
+        if re.search(r"(?:\b[A-Za-z]\.){2,}$", before) and _next_is_lower_or_name(text, match.end(), end):
+            continue
+        bounds.append((sentence_start, match.end()))
+        sentence_start = match.end()
+    bounds.append((sentence_start, end))
+    trimmed = []
+    for s, e in bounds:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def _next_is_lower_or_name(text: str, position: int, end: int) -> bool:
+    """After a dotted abbreviation, a sentence goes on unless the next word starts one."""
+    rest = text[position:end].lstrip()
+    return bool(rest) and (rest[0].islower() or rest[0].isupper())
+
+
+class TextIndex:
+    """Token and sentence lookups over a document, computed lazily per paragraph."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self._tokens: dict[int, list[Token]] = {}
+        self._token_starts: dict[int, list[int]] = {}
+        self._sentences: dict[int, list[tuple[int, int]]] = {}
+
+    def paragraph_tokens(self, paragraph_index: int) -> list[Token]:
+        """The tokens of one paragraph (cached)."""
+        tokens = self._tokens.get(paragraph_index)
+        if tokens is None:
+            paragraph = self.document.paragraphs[paragraph_index]
+            tokens = tokenize(self.document.text, paragraph.start, paragraph.end)
+            self._tokens[paragraph_index] = tokens
+            self._token_starts[paragraph_index] = [token.start for token in tokens]
+        return tokens
+
+    def paragraph_sentences(self, paragraph_index: int) -> list[tuple[int, int]]:
+        """The sentences of one paragraph (cached)."""
+        sentences = self._sentences.get(paragraph_index)
+        if sentences is None:
+            paragraph = self.document.paragraphs[paragraph_index]
+            sentences = split_sentences(self.document.text, paragraph.start, paragraph.end)
+            self._sentences[paragraph_index] = sentences
+        return sentences
+
+    def token_at(self, offset: int) -> Token | None:
+        """The token covering ``offset``, else the nearest token in the same paragraph."""
+        paragraph = self.document.paragraph_at(offset)
+        tokens = self.paragraph_tokens(paragraph.index)
+        if not tokens:
+            return None
+        i = bisect_right(self._token_starts[paragraph.index], offset) - 1
+        if i >= 0 and tokens[i].start <= offset < tokens[i].end:
+            return tokens[i]
+        candidates = [tokens[j] for j in (i, i + 1) if 0 <= j < len(tokens)]
+        return min(candidates, key=lambda token: min(abs(token.start - offset), abs(token.end - 1 - offset)))
+
+    def next_token(self, offset: int) -> Token | None:
+        """The first token starting after ``offset``, crossing paragraphs."""
+        paragraphs = self.document.paragraphs
+        index = self.document.paragraph_at(offset).index
+        while index < len(paragraphs):
+            tokens = self.paragraph_tokens(index)
+            i = bisect_right(self._token_starts[index], offset)
+            if i < len(tokens):
+                return tokens[i]
+            index += 1
+        return None
+
+    def previous_token(self, offset: int) -> Token | None:
+        """The last token starting before ``offset``, crossing paragraphs."""
+        index = self.document.paragraph_at(offset).index
+        while index >= 0:
+            tokens = self.paragraph_tokens(index)
+            i = bisect_left(self._token_starts[index], offset) - 1
+            if i >= 0:
+                return tokens[i]
+            index -= 1
+        return None
+
+    def first_token(self) -> Token | None:
+        """The document's first token."""
+        return self.next_token(-1)
+
+    def last_token(self) -> Token | None:
+        """The document's last token."""
+        return self.previous_token(len(self.document.text) + 1)
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """Grow ``[start, end)`` to whole tokens: a selection never cuts a word."""
+        first = self.token_at(start)
+        last = self.token_at(max(start, end - 1))
+        new_start = min(start, first.start) if first and first.start <= start < first.end else start
+        new_end = max(end, last.end) if last and last.start <= end - 1 < last.end else end
+        return new_start, new_end
+
+    def sentence_at(self, offset: int) -> tuple[int, int] | None:
+        """The sentence holding ``offset``, or the nearest one in its paragraph."""
+        paragraph = self.document.paragraph_at(offset)
+        sentences = self.paragraph_sentences(paragraph.index)
+        for start, end in sentences:
+            if offset < end:
+                return (start, end)
+        return sentences[-1] if sentences else None
+
+    def sentence_starts_around(self, offset: int, forward: bool) -> int | None:
+        """The start of the next (or previous) sentence from ``offset``, crossing paragraphs."""
+        paragraphs = self.document.paragraphs
+        index = self.document.paragraph_at(offset).index
+        step = 1 if forward else -1
+        while 0 <= index < len(paragraphs):
+            starts = [start for start, _ in self.paragraph_sentences(index)]
+            candidates = [s for s in starts if (s > offset if forward else s < offset)]
+            if candidates:
+                return candidates[0] if forward else candidates[-1]
+            index += step
+        return None
+
+    def paragraph_starts_around(self, offset: int, forward: bool) -> int | None:
+        """The first token of the next (or previous) non-blank paragraph from ``offset``."""
+        paragraphs = self.document.paragraphs
+        current = self.document.paragraph_at(offset)
+        index = current.index + (1 if forward else 0)
+        if not forward:
+            tokens = self.paragraph_tokens(current.index)
+            if tokens and tokens[0].start < offset:
+                return tokens[0].start
+            index = current.index - 1
+        step = 1 if forward else -1
+        while 0 <= index < len(paragraphs):
+            tokens = self.paragraph_tokens(index)
+            if tokens:
+                return tokens[0].start
+            index += step
+        return None

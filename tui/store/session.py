@@ -1,0 +1,280 @@
+"""An open document with its annotations: the one place where annotation actions happen.
+
+Each action becomes a list of record changes that is written to the store, with its journal
+entry, in one atomic write before the in-memory state changes. Undo and redo replay the
+same changes backwards and forwards. No Textual here: the app calls these methods from key
+handlers and redraws the ranges they report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from tui.model.annotation import (
+    ACCEPTED,
+    CLAIM,
+    ENTITY,
+    REJECTED,
+    SUGGESTED,
+    Annotation,
+    Entity,
+    now_iso,
+)
+from tui.model.document import Document
+from tui.model.span_index import SpanIndex
+from tui.store.repository import ANNOTATIONS, ENTITIES, Change, Store
+
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+def entity_name(text: str) -> str:
+    """The name a mention's text refers to: without a possessive ending or outer spaces."""
+    return _POSSESSIVE.sub("", " ".join(text.split()))
+
+
+@dataclass
+class Action:
+    """One user action as applied: the changes and what each record was before."""
+
+    op: str
+    changes: list[Change]
+    before: list[dict | None]
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+
+
+class AnnotationSession:
+    """A document, its annotations and entities, kept in step with the store."""
+
+    def __init__(self, store: Store, document: Document, annotator: str = "") -> None:
+        self.store = store
+        self.document = document
+        self.annotator = annotator
+        self.by_id: dict[str, Annotation] = {}
+        self.index: SpanIndex[Annotation] = SpanIndex()
+        self.entities: dict[str, Entity] = {}
+        self._undo: list[Action] = []
+        self._redo: list[Action] = []
+        self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
+        for annotation in store.annotations(document.doc_id):
+            self._put_annotation(annotation)
+        for entity in store.entities(document.doc_id):
+            self.entities[entity.entity_id] = entity
+
+    @property
+    def text(self) -> str:
+        """The document's text."""
+        return self.document.text
+
+    # In-memory state, changed only through these two methods.
+
+    def _put_annotation(self, annotation: Annotation) -> None:
+        self.by_id[annotation.id] = annotation
+        self.index.remove(annotation.id)
+        if annotation.visible:
+            self.index.add(annotation)
+
+    def _apply_in_memory(self, change: Change) -> None:
+        if change.table == ANNOTATIONS:
+            if change.record is None:
+                self.by_id.pop(change.key, None)
+                self.index.remove(change.key)
+            else:
+                self._put_annotation(Annotation.from_record(change.record))
+        elif change.table == ENTITIES:
+            if change.record is None:
+                self.entities.pop(change.key, None)
+            else:
+                self.entities[change.key] = Entity.from_record(change.record)
+
+    # Applying actions
+
+    def _current(self, change: Change) -> dict | None:
+        if change.table == ANNOTATIONS:
+            annotation = self.by_id.get(change.key)
+            return annotation.to_record() if annotation else None
+        if change.table == ENTITIES:
+            entity = self.entities.get(change.key)
+            return entity.to_record() if entity else None
+        return self.store.record(change.table, change.key)
+
+    def _commit(self, op: str, changes: list[Change], ranges: list[tuple[int, int]]) -> Action:
+        before = [self._current(change) for change in changes]
+        action = Action(op, changes, before, ranges)
+        self._write(op, changes, before)
+        self._undo.append(action)
+        self._redo.clear()
+        return action
+
+    def _write(self, op: str, changes: list[Change], before: list[dict | None]) -> None:
+        journal = self.store.append_journal(op, changes, before, self.annotator)
+        self.store.apply([*changes, journal])
+        for change in changes:
+            self._apply_in_memory(change)
+
+    def _notify(self, ranges: list[tuple[int, int]]) -> None:
+        if self.on_change is not None:
+            self.on_change(ranges)
+
+    def undo(self) -> Action | None:
+        """Revert the last action; ``None`` when there is nothing to undo."""
+        if not self._undo:
+            return None
+        action = self._undo.pop()
+        inverse = [Change(c.table, c.key, b) for c, b in zip(action.changes, action.before)]
+        self._write(f"undo:{action.op}", inverse, [c.record for c in action.changes])
+        self._redo.append(action)
+        self._notify(action.ranges)
+        return action
+
+    def redo(self) -> Action | None:
+        """Apply again the last undone action; ``None`` when there is nothing to redo."""
+        if not self._redo:
+            return None
+        action = self._redo.pop()
+        self._write(f"redo:{action.op}", action.changes, action.before)
+        self._undo.append(action)
+        self._notify(action.ranges)
+        return action
+
+    @property
+    def can_undo(self) -> bool:
+        """True when an action can be undone."""
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        """True when an undone action can be redone."""
+        return bool(self._redo)
+
+    # Queries
+
+    def at(self, offset: int) -> list[Annotation]:
+        """Visible annotations covering ``offset``, innermost first."""
+        return self.index.at(offset)
+
+    def visible(self) -> list[Annotation]:
+        """Every visible annotation, in text order."""
+        return list(self.index)
+
+    def mentions_of(self, entity_id: str) -> list[Annotation]:
+        """The visible mentions of an entity, in text order."""
+        return [a for a in self.index if a.is_entity and a.attrs.get("entity_id") == entity_id]
+
+    def entity_groups(self) -> list[tuple[str, list[tuple[Entity, int]]]]:
+        """Entities grouped by label, each with its mention count, most mentioned first."""
+        counts: dict[str, int] = {}
+        for annotation in self.index:
+            if annotation.is_entity:
+                entity_id = annotation.attrs.get("entity_id", "")
+                counts[entity_id] = counts.get(entity_id, 0) + 1
+        groups: dict[str, list[tuple[Entity, int]]] = {}
+        for entity_id, count in counts.items():
+            entity = self.entities.get(entity_id)
+            if entity is not None:
+                groups.setdefault(entity.label, []).append((entity, count))
+        return [
+            (label, sorted(items, key=lambda item: (-item[1], item[0].name.lower())))
+            for label, items in sorted(groups.items())
+        ]
+
+    def claims(self) -> list[Annotation]:
+        """Visible claims in text order."""
+        return [a for a in self.index if a.is_claim]
+
+    def speaker_name(self, claim: Annotation) -> str:
+        """The display name of a claim's speaker (an entity's name, or the text as typed)."""
+        speaker = claim.attrs.get("speaker") or ""
+        entity = self.entities.get(speaker)
+        return entity.name if entity else speaker
+
+    # Actions
+
+    def label_span(self, start: int, end: int, label: str) -> Annotation:
+        """Label ``[start, end)`` as an entity: relabel (and accept) one already there, or add one."""
+        existing = next((a for a in self.index.overlapping(start, end) if a.is_entity and (a.start, a.end) == (start, end)), None)
+        text = self.text[start:end]
+        entity, entity_change = self._entity_for(entity_name(text), label)
+        changes = [] if entity_change is None else [entity_change]
+        if existing is not None:
+            annotation = replace(existing, label=label, status=ACCEPTED, updated=now_iso(), attrs={**existing.attrs, "entity_id": entity.entity_id})
+            changes.append(Change(ANNOTATIONS, annotation.id, annotation.to_record()))
+            changes += self._drop_entity_if_unused(existing, annotation)
+            op = "relabel"
+        else:
+            annotation = Annotation.on_text(
+                self.document.doc_id, self.text, ENTITY, label, start, end,
+                annotator=self.annotator, attrs={"entity_id": entity.entity_id},
+            )
+            changes.append(Change(ANNOTATIONS, annotation.id, annotation.to_record()))
+            op = "add"
+        self._commit(op, changes, [(start, end)])
+        return self.by_id[annotation.id]
+
+    def mark_claim(self, start: int, end: int, claim_type: str = "assertion", **attrs) -> Annotation:
+        """Make ``[start, end)`` a claim of ``claim_type`` (an unverified one by default)."""
+        existing = next((a for a in self.index.overlapping(start, end) if a.is_claim and (a.start, a.end) == (start, end)), None)
+        if existing is not None:
+            return existing
+        claim_attrs = {"claim_type": claim_type, "speaker": "", "cue": None, "content": [[start, end]], "verdict": "unverified", "checkworthiness": None, "note": "", "evidence": []}
+        claim_attrs.update(attrs)
+        annotation = Annotation.on_text(self.document.doc_id, self.text, CLAIM, claim_type, start, end, annotator=self.annotator, attrs=claim_attrs)
+        self._commit("add", [Change(ANNOTATIONS, annotation.id, annotation.to_record())], [(start, end)])
+        return self.by_id[annotation.id]
+
+    def delete(self, annotation_id: str) -> Annotation | None:
+        """Delete an annotation (a suggestion is rejected instead, so it is not suggested again)."""
+        annotation = self.by_id.get(annotation_id)
+        if annotation is None:
+            return None
+        if annotation.status == SUGGESTED:
+            return self.set_status(annotation_id, REJECTED)
+        changes = [Change(ANNOTATIONS, annotation.id, None), *self._drop_entity_if_unused(annotation, None)]
+        self._commit("delete", changes, [(annotation.start, annotation.end)])
+        return annotation
+
+    def set_status(self, annotation_id: str, status: str) -> Annotation | None:
+        """Accept or reject a suggestion."""
+        annotation = self.by_id.get(annotation_id)
+        if annotation is None or annotation.status == status:
+            return annotation
+        updated = replace(annotation, status=status, updated=now_iso(), annotator=self.annotator or annotation.annotator)
+        self._commit(status, [Change(ANNOTATIONS, updated.id, updated.to_record())], [(annotation.start, annotation.end)])
+        return self.by_id[annotation_id]
+
+    def accept_all(self, label: str) -> int:
+        """Accept every suggestion with ``label`` in one undoable action; returns how many."""
+        suggestions = [a for a in self.index if a.status == SUGGESTED and a.label == label]
+        if not suggestions:
+            return 0
+        stamp = now_iso()
+        changes = [Change(ANNOTATIONS, a.id, replace(a, status=ACCEPTED, updated=stamp).to_record()) for a in suggestions]
+        self._commit("accept-all", changes, [(a.start, a.end) for a in suggestions])
+        return len(suggestions)
+
+    # Entities
+
+    def _entity_for(self, name: str, label: str) -> tuple[Entity, Change | None]:
+        """The entity a mention named ``name`` refers to, and the change creating it if new."""
+        wanted = name.lower()
+        for entity in self.entities.values():
+            if entity.label != label:
+                continue
+            names = [entity.name.lower(), *(alias.lower() for alias in entity.aliases)]
+            if wanted in names:
+                return entity, None
+        if label == "PERSON":
+            for entity in self.entities.values():
+                if entity.label == label and entity.name.lower().split()[-1:] == [wanted]:
+                    return entity, None
+        entity = Entity(doc_id=self.document.doc_id, name=name, label=label)
+        return entity, Change(ENTITIES, entity.entity_id, entity.to_record())
+
+    def _drop_entity_if_unused(self, old: Annotation, new: Annotation | None) -> list[Change]:
+        """Delete the old mention's entity when no other mention refers to it any more."""
+        entity_id = old.attrs.get("entity_id")
+        if not old.is_entity or not entity_id or (new is not None and new.attrs.get("entity_id") == entity_id):
+            return []
+        others = [a for a in self.by_id.values() if a.id != old.id and entity_id in (a.attrs.get("entity_id"), a.attrs.get("speaker"))]
+        return [] if others else [Change(ENTITIES, entity_id, None)]
