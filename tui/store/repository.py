@@ -26,9 +26,11 @@ ANNOTATIONS = "annotations"
 ENTITIES = "entities"
 JOURNAL = "journal"
 META = "meta"
+GAZETTEER = "gazetteer"
+NLP_CACHE = "nlp_cache"
 
 # The field that identifies a record in each table.
-KEY_FIELDS = {DOCUMENTS: "doc_id", ANNOTATIONS: "id", ENTITIES: "entity_id", JOURNAL: "seq", META: "key"}
+KEY_FIELDS = {DOCUMENTS: "doc_id", ANNOTATIONS: "id", ENTITIES: "entity_id", JOURNAL: "seq", META: "key", GAZETTEER: "key", NLP_CACHE: "key"}
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,19 @@ class Store:
     def journal(self) -> list[dict]:
         """The journal, oldest first."""
         return sorted(self._table(JOURNAL), key=lambda entry: entry["seq"])
+
+    def gazetteer(self) -> list[dict]:
+        """User corrections to suggest again everywhere: ``{key, text, label}`` records."""
+        return self._table(GAZETTEER)
+
+    def cached(self, key: str) -> Any:
+        """The cached value stored under ``key`` (e.g. NLP results for a text and model), if any."""
+        record = self.record(NLP_CACHE, key)
+        return None if record is None else record.get("value")
+
+    def cache(self, key: str, value: Any) -> None:
+        """Store a cached value under ``key``."""
+        self.apply([Change(NLP_CACHE, key, {"key": key, "value": value})])
 
     def record(self, table: str, key: Any) -> dict | None:
         """The stored record with ``key`` in ``table``."""

@@ -23,8 +23,9 @@ from tui.model.annotation import (
     now_iso,
 )
 from tui.model.document import Document
+from tui.model.mentions import find_mentions
 from tui.model.span_index import SpanIndex
-from tui.store.repository import ANNOTATIONS, ENTITIES, Change, Store
+from tui.store.repository import ANNOTATIONS, ENTITIES, GAZETTEER, Change, Store
 
 _POSSESSIVE = re.compile(r"[’']s$")
 
@@ -209,8 +210,49 @@ class AnnotationSession:
             )
             changes.append(Change(ANNOTATIONS, annotation.id, annotation.to_record()))
             op = "add"
-        self._commit(op, changes, [(start, end)])
+        propagated = self._propagation(annotation, entity)
+        changes += [Change(ANNOTATIONS, a.id, a.to_record()) for a in propagated]
+        gazetteer_key = f"{label}\t{text}"
+        changes.append(Change(GAZETTEER, gazetteer_key, {"key": gazetteer_key, "text": text, "label": label}))
+        self._commit(op, changes, [(start, end), *((a.start, a.end) for a in propagated)])
         return self.by_id[annotation.id]
+
+    def _propagation(self, corrected: Annotation, entity: Entity) -> list[Annotation]:
+        """Suggestions of the corrected label at every other unannotated mention of the same text."""
+        suggestions = []
+        for start, end in find_mentions(self.text, corrected.quote.exact):
+            if (start, end) == (corrected.start, corrected.end):
+                continue
+            if any(a.is_entity for a in self.index.overlapping(start, end)) or self._was_rejected(start, end, corrected.label):
+                continue
+            suggestions.append(
+                Annotation.on_text(
+                    self.document.doc_id, self.text, ENTITY, corrected.label, start, end,
+                    status=SUGGESTED, origin="user-correction", annotator=self.annotator,
+                    attrs={"entity_id": entity.entity_id},
+                )
+            )
+        return suggestions
+
+    def _was_rejected(self, start: int, end: int, label: str) -> bool:
+        return any(
+            a.status == REJECTED and (a.start, a.end, a.label) == (start, end, label) for a in self.by_id.values()
+        )
+
+    def add_suggestions(self, annotations: list[Annotation], entities: list[Entity]) -> list[Annotation]:
+        """Store model suggestions that are new: none where the same span and kind is already
+        annotated, accepted or rejected. Not an undoable action (suggestions are not the user's)."""
+        taken = {(a.kind, a.start, a.end) for a in self.by_id.values()}
+        fresh = [a for a in annotations if (a.kind, a.start, a.end) not in taken]
+        if not fresh:
+            return []
+        used = {a.attrs.get("entity_id") for a in fresh} | {a.attrs.get("speaker") for a in fresh}
+        new_entities = [e for e in entities if e.entity_id in used and e.entity_id not in self.entities]
+        changes = [Change(ENTITIES, e.entity_id, e.to_record()) for e in new_entities]
+        changes += [Change(ANNOTATIONS, a.id, a.to_record()) for a in fresh]
+        self._write("suggest", changes, [None] * len(changes))
+        self._notify([(a.start, a.end) for a in fresh])
+        return fresh
 
     def mark_claim(self, start: int, end: int, claim_type: str = "assertion", **attrs) -> Annotation:
         """Make ``[start, end)`` a claim of ``claim_type`` (an unverified one by default)."""

@@ -1,0 +1,84 @@
+"""The ``postil`` command: open an article (the default) or run a subcommand.
+
+Subcommands live beside the code they drive and are imported only when used, so opening
+an article never pays for them. Each takes its own argument list and returns an exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+# name -> ("module:function", one-line description)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+
+EXIT_USAGE = 2
+
+
+def sample_path() -> Path:
+    """The bundled sample article."""
+    return Path(__file__).parent / "data" / "sample.txt"
+
+
+def open_parser() -> argparse.ArgumentParser:
+    """The parser for ``postil [PATH]``."""
+    commands = "".join(f"\n  postil {name:<9} {description}" for name, (_, description) in SUBCOMMANDS.items())
+    parser = argparse.ArgumentParser(
+        prog="postil",
+        description="Read and annotate a news article in the terminal.",
+        epilog=f"other commands (each has --help):{commands}" if commands else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", nargs="?", help="a UTF-8 .txt or .md article (default: the bundled sample)")
+    parser.add_argument("--db", default="annotations.json", help="the TinyDB file annotations are kept in (default: ./annotations.json)")
+    parser.add_argument("--encoding", default="utf-8", help="the article's text encoding (default: utf-8)")
+    parser.add_argument("--annotator", default=None, help="the name recorded on your annotations (default: your user name)")
+    parser.add_argument("--version", action="version", version=f"postil {_version()}")
+    return parser
+
+
+def _version() -> str:
+    from tui import __version__
+
+    return __version__
+
+
+def fail(message: str) -> int:
+    """Print a one-line error to stderr and return the usage exit status."""
+    print(f"postil: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``postil`` console script."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in SUBCOMMANDS:
+        module_name, function_name = SUBCOMMANDS[argv[0]][0].split(":")
+        return getattr(importlib.import_module(module_name), function_name)(argv[1:])
+    return open_article(open_parser().parse_args(argv))
+
+
+def open_article(args: argparse.Namespace) -> int:
+    """Check the article and the database, then run the app; errors are one line, exit 2."""
+    from tui.formats.readers import ArticleError, read_article
+    from tui.store.storage import StoreError
+
+    path = Path(args.path) if args.path else sample_path()
+    try:
+        document = read_article(path, encoding=args.encoding)
+    except ArticleError as error:
+        return fail(str(error))
+    if not args.path:
+        document.source = "sample:rekognition-moratorium"
+    try:
+        from tui.launch import open_session
+
+        session = open_session(Path(args.db), document, annotator=args.annotator)
+    except StoreError as error:
+        return fail(str(error))
+    from tui.app import PostilApp
+
+    PostilApp(session).run()
+    return 0
