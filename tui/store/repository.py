@@ -101,6 +101,14 @@ class Store:
             document.added = now_iso()
         self.apply([Change(DOCUMENTS, document.doc_id, document_record(document))])
 
+    def open_document(self, document: Document) -> Document:
+        """The stored document with the same content, else ``document`` newly stored."""
+        stored = self.document(document.doc_id)
+        if stored is not None:
+            return stored
+        self.add_document(document)
+        return document
+
     def append_journal(self, op: str, changes: list[Change], before: list[dict | None], annotator: str = "") -> Change:
         """The journal entry recording ``changes`` (to be applied in the same write)."""
         seq = len(self._table(JOURNAL)) + 1
