@@ -23,6 +23,7 @@ from tui.model.annotation import (
     now_iso,
 )
 from tui.model.document import Document
+from tui.model.labels import DEFAULT_SCHEME
 from tui.model.mentions import find_mentions
 from tui.model.span_index import SpanIndex
 from tui.store.repository import ANNOTATIONS, ENTITIES, GAZETTEER, Change, Store
@@ -106,6 +107,7 @@ class AnnotationSession:
         self._write(op, changes, before)
         self._undo.append(action)
         self._redo.clear()
+        self._notify(ranges)
         return action
 
     def _write(self, op: str, changes: list[Change], before: list[dict | None]) -> None:
@@ -175,9 +177,10 @@ class AnnotationSession:
             entity = self.entities.get(entity_id)
             if entity is not None:
                 groups.setdefault(entity.label, []).append((entity, count))
+        order = {label.name: position for position, label in enumerate(DEFAULT_SCHEME)}
         return [
             (label, sorted(items, key=lambda item: (-item[1], item[0].name.lower())))
-            for label, items in sorted(groups.items())
+            for label, items in sorted(groups.items(), key=lambda group: (order.get(group[0], len(order)), group[0]))
         ]
 
     def claims(self) -> list[Annotation]:

@@ -1,0 +1,229 @@
+"""The Postil app: the article pane, the side panel, the status line and the keys around them."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, OptionList
+
+from tui.messages import JumpTo
+from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED
+from tui.model.labels import label_for_key
+from tui.screens.help import HelpScreen
+from tui.store.session import AnnotationSession
+from tui.store.storage import StoreError
+from tui.widgets.article_view import ArticleView
+from tui.widgets.side_panel import SidePanel
+from tui.widgets.status_line import Legend, StatusLine
+
+QUOTE_MARKS = "\"“”‘’'«»„"
+
+
+def keymap_path() -> Path:
+    """Where a user's key remapping lives: ``{binding id: "keys"}`` as JSON."""
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "postil" / "keymap.json"
+
+
+class PostilApp(App[None]):
+    """Read and annotate one document; every change is on disk before the next key."""
+
+    TITLE = "Postil"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("u,ctrl+z", "undo", "Undo", id="app.undo"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="app.redo"),
+        Binding("tab", "switch_focus", "Article/panel", show=False, id="app.switch_focus"),
+    ]
+
+    def __init__(self, session: AnnotationSession) -> None:
+        super().__init__()
+        self.session = session
+        self.save_state = "read-only" if session.store.read_only else "saved"
+        self.notice = ""
+        self.notice_is_error = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with Horizontal(id="main"):
+            yield ArticleView(self.session, id="article")
+            yield SidePanel(self.session)
+        yield Legend(id="legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.session.on_change = self.annotations_changed
+        self.load_keymap()
+        self.article.focus()
+        self.update_status()
+
+    @property
+    def article(self) -> ArticleView:
+        """The article pane."""
+        return self.query_one(ArticleView)
+
+    def load_keymap(self) -> None:
+        """Apply the user's remapped keys, if they have any (a bad file is reported, not fatal)."""
+        path = keymap_path()
+        if not path.exists():
+            return
+        try:
+            mapping = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+                raise ValueError("expected an object of binding id → keys")
+        except (OSError, ValueError) as error:
+            self.say(f"{path}: keymap ignored ({error})", error=True)
+            return
+        self.set_keymap(mapping)
+
+    # Status
+
+    def say(self, text: str, error: bool = False) -> None:
+        """Show a short notice on the status line."""
+        self.notice, self.notice_is_error = text, error
+        self.update_status()
+
+    def update_status(self) -> None:
+        """Redraw the status line from the session."""
+        session = self.session
+        entities = sum(1 for a in session.index if a.is_entity and a.status == ACCEPTED)
+        claims = sum(1 for a in session.index if a.is_claim and a.status == ACCEPTED)
+        suggested = sum(1 for a in session.index if a.status == SUGGESTED)
+        counts = f"{entities} entities · {claims} claims"
+        if suggested:
+            counts += f" · {suggested} suggested"
+        self.query_one(StatusLine).show(session.document.title, counts, self.save_state, self.notice, self.notice_is_error)
+
+    def annotations_changed(self, ranges: list[tuple[int, int]]) -> None:
+        """Redraw what a change touched: the rows of the text, the lists, the counts."""
+        self.article.invalidate(ranges)
+        self.query_one(SidePanel).rebuild()
+        self.update_status()
+
+    def perform(self, description: str, action) -> object:
+        """Run an annotation action; a failed save is shown, and what is on disk is untouched."""
+        if self.session.store.read_only:
+            self.say("read-only: this database is open in another Postil", error=True)
+            return None
+        try:
+            result = action()
+        except StoreError as error:
+            self.save_state = "NOT SAVED"
+            self.say(str(error), error=True)
+            return None
+        self.save_state = "saved"
+        self.say(description)
+        return result
+
+    # Actions the article pane forwards (they need saving and error reporting).
+
+    def action_label_target(self, key: str) -> None:
+        """Label the selection, or the token under the cursor."""
+        label = label_for_key(key)
+        target = self.article.target()
+        if label is None or target is None:
+            return
+        start, end = target
+        self.perform(f"labelled {label.name}", lambda: self.session.label_span(start, end, label.name))
+        self.article.clear_selection()
+
+    def action_claim_target(self) -> None:
+        """Mark the selection, or the sentence under the cursor, as a claim."""
+        article = self.article
+        target = article.selection or article.text_index.sentence_at(article.cursor)
+        if target is None:
+            return
+        start, end = target
+        claim_type = "quote" if self.session.text[start] in QUOTE_MARKS else "assertion"
+        self.perform(f"marked a claim ({claim_type})", lambda: self.session.mark_claim(start, end, claim_type))
+        article.clear_selection()
+
+    def action_delete_here(self) -> None:
+        """Delete the innermost annotation under the cursor."""
+        here = self.article.annotations_here()
+        if not here:
+            self.say("nothing to delete here")
+            return
+        self.perform(f"deleted {here[0].label}", lambda: self.session.delete(here[0].id))
+
+    def action_review_here(self, status: str) -> None:
+        """Accept or reject the innermost suggestion under the cursor."""
+        suggestion = next((a for a in self.article.annotations_here() if a.status == SUGGESTED), None)
+        if suggestion is None:
+            self.say("no suggestion here")
+            return
+        verb = "accepted" if status == ACCEPTED else "rejected"
+        self.perform(f"{verb} {suggestion.label}", lambda: self.session.set_status(suggestion.id, status))
+
+    def action_accept_all_here(self) -> None:
+        """Accept every suggestion with the label of the suggestion under the cursor."""
+        suggestion = next((a for a in self.article.annotations_here() if a.status == SUGGESTED), None)
+        if suggestion is None:
+            self.say("no suggestion here")
+            return
+        count = self.perform(f"accepted all {suggestion.label}", lambda: self.session.accept_all(suggestion.label))
+        if count:
+            self.say(f"accepted {count} {suggestion.label} suggestions")
+
+    def action_undo(self) -> None:
+        """Undo the last action."""
+        action = self.perform("undone", self.session.undo)
+        if action is None and not self.notice_is_error:
+            self.say("nothing to undo")
+        elif action is not None and action.ranges:
+            self.article.move_to(action.ranges[0][0])
+
+    def action_redo(self) -> None:
+        """Redo the last undone action."""
+        action = self.perform("redone", self.session.redo)
+        if action is None and not self.notice_is_error:
+            self.say("nothing to redo")
+        elif action is not None and action.ranges:
+            self.article.move_to(action.ranges[0][0])
+
+    def action_switch_focus(self) -> None:
+        """Move focus between the article and the side panel's current list."""
+        if self.article.has_focus:
+            panel = self.query_one(SidePanel)
+            lists = [w for w in panel.query(OptionList) if w.display and w.parent.display]
+            visible = next((w for w in lists if w.region.area), lists[0] if lists else None)
+            if visible is not None:
+                visible.focus()
+        else:
+            self.article.focus()
+
+    def on_jump_to(self, message: JumpTo) -> None:
+        """A list entry was chosen: show it in the article and return focus there."""
+        self.article.move_to(message.start, message.end)
+        self.article.focus()
+
+    def action_help(self) -> None:
+        """Show every binding."""
+        self.push_screen(HelpScreen(self.binding_sections()))
+
+    def binding_sections(self) -> list[tuple[str, list[Binding]]]:
+        """The bindings of each part of the screen, as currently mapped (one entry per id)."""
+        panel = self.query_one(SidePanel)
+        sources = [("Everywhere", self), ("Article", self.article), ("Side panel", panel), ("Lists", panel.query_one(OptionList))]
+        sections = []
+        for title, node in sources:
+            seen: dict[str, Binding] = {}
+            for key, bindings in node._bindings.key_to_bindings.items():
+                for binding in bindings:
+                    ident = binding.id or f"{title.lower()}.{binding.action}"
+                    if ident in seen:
+                        keys = seen[ident].key.split(",") + [key]
+                        seen[ident] = Binding(",".join(keys), binding.action, binding.description or binding.action, id=ident)
+                    else:
+                        seen[ident] = Binding(key, binding.action, binding.description or binding.action, id=ident)
+            sections.append((title, list(seen.values())))
+        return sections

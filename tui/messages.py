@@ -1,0 +1,27 @@
+"""Messages passed between Postil's widgets and the app."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class AnnotationsChanged(Message):
+    """Annotations changed (an action, an undo, new suggestions): panels and status redraw."""
+
+
+class JumpTo(Message):
+    """Move the article cursor to a span (sent by the side panel)."""
+
+    def __init__(self, start: int, end: int) -> None:
+        super().__init__()
+        self.start = start
+        self.end = end
+
+
+class Notice(Message):
+    """A short message for the status line (what a key did, or why it did nothing)."""
+
+    def __init__(self, text: str, error: bool = False) -> None:
+        super().__init__()
+        self.text = text
+        self.error = error

@@ -1,0 +1,55 @@
+"""How characters of an article appear on a terminal: width in cells, and safe stand-ins.
+
+Article text is data. Control characters (including ESC, which starts terminal escape
+sequences) are replaced one-for-one by visible placeholders, so offsets still line up and
+nothing from a file can move the cursor or change colours on the user's terminal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+TAB_CELLS = 4
+
+
+def placeholder(char: str) -> str | None:
+    """The visible stand-in for a control or format character, or ``None`` for a printable one."""
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟ (␛ for ESC)
+    if code == 0x7F:
+        return "␡"
+    if 0x80 <= code < 0xA0 or code in (0x2028, 0x2029) or unicodedata.category(char) in ("Cs", "Co"):
+        return "�"
+    if unicodedata.category(char) == "Cf" and char not in "\u200d\u200c":
+        return "¤"  # bidi overrides and other invisible format characters
+    return None
+
+
+@lru_cache(maxsize=4096)
+def char_cells(char: str) -> int:
+    """Cells a character takes: 2 for wide (CJK, most emoji), 0 for combining marks, 4 for a tab."""
+    if char == "\t":
+        return TAB_CELLS
+    if placeholder(char) is not None:
+        return 1
+    if unicodedata.combining(char) or char in "\u200d\u200c\ufe0f\ufe0e":
+        return 0
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 2
+    code = ord(char)
+    if 0x1F300 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF and unicodedata.east_asian_width(char) == "W":
+        return 2
+    return 1
+
+
+def display_text(text: str) -> str:
+    """``text`` with every control character replaced by its placeholder and tabs by spaces."""
+    out = []
+    for char in text:
+        if char == "\t":
+            out.append(" " * TAB_CELLS)
+        else:
+            out.append(placeholder(char) or char)
+    return "".join(out)

@@ -1,0 +1,390 @@
+"""The article pane: wrapped text with highlighted spans, a token cursor and a selection.
+
+A Line-API widget (like Toolong's ``LogLines``): it draws only the rows on screen, from
+wrapped rows computed per paragraph, and caches each drawn row keyed by everything that
+changes how it looks, so moving the cursor redraws two rows, not the article.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import OrderedDict
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.reactive import var
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.model.annotation import ACCEPTED, SUGGESTED, Annotation
+from tui.model.display import TAB_CELLS, placeholder
+from tui.model.labels import color_for, label_for_key
+from tui.model.tokens import TextIndex, Token
+from tui.model.wrap import Row, cell_offset, offset_at_cell, wrap_paragraph
+from tui.store.session import AnnotationSession
+
+CURSOR_STYLE = Style(reverse=True, bold=True)
+SELECTION_STYLE = Style(bgcolor="#005f87", color="#ffffff")
+PLACEHOLDER_STYLE = Style(color="#ff5f5f", bold=True)
+CLAIM_ACCEPTED_STYLE = Style(bgcolor="#33300f", underline=True)
+CLAIM_SUGGESTED_STYLE = Style(underline=True, italic=True)
+STRIP_CACHE_SIZE = 1024
+
+
+def span_style(annotation: Annotation) -> Style:
+    """How a span is drawn: accepted entities filled with their label colour, suggestions
+    in that colour on a dark ground, claims underlined (tinted once accepted)."""
+    if annotation.is_claim:
+        return CLAIM_ACCEPTED_STYLE if annotation.status == ACCEPTED else CLAIM_SUGGESTED_STYLE
+    color = color_for(annotation.label)
+    if annotation.status == SUGGESTED:
+        return Style(color=color, bgcolor="#262626", italic=True)
+    return Style(bgcolor=color, color="#000000")
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows the document and owns the cursor and selection; annotation keys act on them."""
+
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
+
+    BINDINGS = [
+        Binding("right,l", "move('token', 1)", "Next token", show=False, id="cursor.token_next"),
+        Binding("left,h", "move('token', -1)", "Previous token", show=False, id="cursor.token_previous"),
+        Binding("down,j", "move('line', 1)", "Line down", show=False, id="cursor.line_down"),
+        Binding("up,k", "move('line', -1)", "Line up", show=False, id="cursor.line_up"),
+        Binding("right_parenthesis", "move('sentence', 1)", "Next sentence", show=False, id="cursor.sentence_next"),
+        Binding("left_parenthesis", "move('sentence', -1)", "Previous sentence", show=False, id="cursor.sentence_previous"),
+        Binding("right_curly_bracket", "move('paragraph', 1)", "Next paragraph", show=False, id="cursor.paragraph_next"),
+        Binding("left_curly_bracket", "move('paragraph', -1)", "Previous paragraph", show=False, id="cursor.paragraph_previous"),
+        Binding("g,home", "move('document', -1)", "Start of article", show=False, id="cursor.start"),
+        Binding("G,end", "move('document', 1)", "End of article", show=False, id="cursor.end"),
+        Binding("pagedown", "move('page', 1)", "Page down", show=False, id="cursor.page_down"),
+        Binding("pageup", "move('page', -1)", "Page up", show=False, id="cursor.page_up"),
+        Binding("shift+right", "extend('token', 1)", "Grow selection right", show=False, id="select.grow_right"),
+        Binding("shift+left", "extend('token', -1)", "Grow selection left", show=False, id="select.grow_left"),
+        Binding("shift+down", "extend('line', 1)", "Grow selection down", show=False, id="select.grow_down"),
+        Binding("shift+up", "extend('line', -1)", "Grow selection up", show=False, id="select.grow_up"),
+        Binding("v", "toggle_selection", "Select", id="select.toggle"),
+        Binding("escape", "cancel_selection", "Cancel selection", show=False, id="select.cancel"),
+        Binding("less_than_sign", "nudge(-1)", "Selection end one character left", show=False, id="select.nudge_left"),
+        Binding("greater_than_sign", "nudge(1)", "Selection end one character right", show=False, id="select.nudge_right"),
+        *(
+            Binding(str(n), f"label('{n}')", f"Label {label_for_key(str(n)).name}", show=False, id=f"label.{n}")
+            for n in range(1, 10)
+        ),
+        Binding("c", "claim", "Claim", id="annotate.claim"),
+        Binding("d", "delete", "Delete", id="annotate.delete"),
+        Binding("a", "accept", "Accept", id="review.accept"),
+        Binding("x", "reject", "Reject", id="review.reject"),
+        Binding("A", "accept_all", "Accept all of label", show=False, id="review.accept_all"),
+        Binding("right_square_bracket", "next_annotation(1)", "Next annotation", show=False, id="annotation.next"),
+        Binding("left_square_bracket", "next_annotation(-1)", "Previous annotation", show=False, id="annotation.previous"),
+    ]
+
+    cursor: var[int] = var(0, init=False)
+
+    def __init__(self, session: AnnotationSession, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.text_index = TextIndex(session.document)
+        self.anchor: Token | None = None
+        self.nudge_end = 0
+        self._rows: list[Row] = []
+        self._row_starts: list[int] = []
+        self._wrapped_width = 0
+        self._strip_cache: OrderedDict[tuple, Strip] = OrderedDict()
+        self._row_versions: dict[int, int] = {}
+        first = self.text_index.first_token()
+        self.set_reactive(ArticleView.cursor, first.start if first else 0)
+
+    # Layout
+
+    def _content_width(self) -> int:
+        return max(10, self.scrollable_content_region.width)
+
+    def rewrap(self) -> None:
+        """Wrap every paragraph to the current width and resize the scrollable area."""
+        width = self._content_width()
+        text = self.session.text
+        rows: list[Row] = []
+        for paragraph in self.session.document.paragraphs:
+            rows.extend(wrap_paragraph(text, paragraph.start, paragraph.end, width, paragraph.index))
+        self._rows = rows
+        self._row_starts = [row.start for row in rows]
+        self._wrapped_width = width
+        self._strip_cache.clear()
+        self.virtual_size = Size(width, len(rows))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        """Re-wrap when the width changes, keeping the cursor in view."""
+        if self._content_width() != self._wrapped_width:
+            self.rewrap()
+            self.scroll_to_cursor(center=True)
+
+    def row_of(self, offset: int) -> int:
+        """The index of the row showing ``offset``."""
+        return max(0, bisect_right(self._row_starts, offset) - 1)
+
+    @property
+    def rows(self) -> list[Row]:
+        """The wrapped rows (wrapping first if needed)."""
+        if not self._rows:
+            self.rewrap()
+        return self._rows
+
+    # State
+
+    @property
+    def cursor_token(self) -> Token | None:
+        """The token under the cursor."""
+        return self.text_index.token_at(self.cursor)
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected range, snapped to tokens (``None`` when nothing is selected)."""
+        if self.anchor is None:
+            return None
+        token = self.cursor_token or self.anchor
+        start = min(self.anchor.start, token.start)
+        end = max(self.anchor.end, token.end) + self.nudge_end
+        return (start, max(start + 1, min(end, len(self.session.text))))
+
+    def target(self) -> tuple[int, int] | None:
+        """What an action applies to: the selection, else the token under the cursor."""
+        if self.selection:
+            return self.selection
+        token = self.cursor_token
+        return (token.start, token.end) if token else None
+
+    def annotations_here(self) -> list[Annotation]:
+        """Annotations under the cursor, innermost first."""
+        return self.session.at(self.cursor)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._invalidate_rows_between(old, new)
+        self.scroll_to_cursor()
+        self.app.refresh_bindings()
+
+    def invalidate(self, ranges: list[tuple[int, int]]) -> None:
+        """Redraw the rows that show any of ``ranges`` (after annotations changed)."""
+        for start, end in ranges:
+            first, last = self.row_of(start), self.row_of(max(start, end - 1))
+            for row in range(first, last + 1):
+                self._row_versions[row] = self._row_versions.get(row, 0) + 1
+        self.refresh()
+        self.app.refresh_bindings()
+
+    def _invalidate_rows_between(self, old: int, new: int) -> None:
+        # The cursor's and selection's rows change; selection spans all rows between.
+        if self.anchor is not None:
+            self.invalidate([(min(old, new, self.anchor.start), max(old, new, self.anchor.end) + 1)])
+        else:
+            self.invalidate([(old, old + 1), (new, new + 1)])
+
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        """Scroll so that the cursor's row is visible."""
+        if not self._rows:
+            return
+        row = self.row_of(self.cursor)
+        self.scroll_to_region(Region(0, row, 1, 1), animate=False, center=center, immediate=True)
+
+    def move_to(self, start: int, end: int | None = None) -> None:
+        """Put the cursor on the token at ``start`` (used by jumps from the side panel and undo)."""
+        self.anchor = None
+        self.nudge_end = 0
+        token = self.text_index.token_at(start)
+        self.cursor = token.start if token else start
+        self.scroll_to_cursor(center=True)
+        self.refresh()
+
+    # Motions
+
+    def _motion_target(self, unit: str, direction: int) -> int | None:
+        index = self.text_index
+        cursor = self.cursor
+        if unit == "token":
+            token = index.next_token(cursor) if direction > 0 else index.previous_token(cursor)
+            return token.start if token else None
+        if unit in ("line", "page"):
+            rows = self.rows
+            row = self.row_of(cursor)
+            step = direction * (max(1, self.scrollable_content_region.height - 1) if unit == "page" else 1)
+            target_row = min(max(0, row + step), len(rows) - 1)
+            while 0 < target_row < len(rows) - 1 and rows[target_row].start == rows[target_row].end:
+                target_row += 1 if direction > 0 else -1  # skip blank rows between paragraphs
+            if target_row == row:
+                return None
+            cell = cell_offset(self.session.text, rows[row].start, cursor)
+            token = index.token_at(offset_at_cell(self.session.text, rows[target_row], cell))
+            return token.start if token else rows[target_row].start
+        if unit == "sentence":
+            if direction < 0:
+                sentence = index.sentence_at(cursor)
+                if sentence and sentence[0] < cursor:
+                    return sentence[0]
+            return index.sentence_starts_around(cursor, forward=direction > 0)
+        if unit == "paragraph":
+            return index.paragraph_starts_around(cursor, forward=direction > 0)
+        if unit == "document":
+            token = index.last_token() if direction > 0 else index.first_token()
+            return token.start if token else None
+        return None
+
+    def action_move(self, unit: str, direction: int) -> None:
+        """Move the cursor by token, line, sentence, paragraph, page or to either end."""
+        target = self._motion_target(unit, direction)
+        if target is not None:
+            self.cursor = target
+
+    def action_extend(self, unit: str, direction: int) -> None:
+        """Start a selection if there is none, then grow it with the motion."""
+        if self.anchor is None:
+            self.anchor = self.cursor_token
+        self.action_move(unit, direction)
+        self.refresh()
+
+    def action_toggle_selection(self) -> None:
+        """Start a selection at the cursor, or end the one in progress."""
+        old = self.selection
+        self.anchor = None if self.anchor is not None else self.cursor_token
+        self.nudge_end = 0
+        self.invalidate([old or (self.cursor, self.cursor + 1)])
+
+    def action_cancel_selection(self) -> None:
+        """Drop the selection."""
+        if self.anchor is not None:
+            self.action_toggle_selection()
+
+    def action_nudge(self, delta: int) -> None:
+        """Move the selection's end by one character, for spans that tokens do not fit."""
+        if self.anchor is None:
+            self.anchor = self.cursor_token
+        before = self.selection
+        self.nudge_end += delta
+        self.invalidate([before or (self.cursor, self.cursor + 1), self.selection or (self.cursor, self.cursor + 1)])
+
+    def action_next_annotation(self, direction: int) -> None:
+        """Jump to the next (or previous) annotation's start."""
+        index = self.session.index
+        found = index.next_after(self.cursor) if direction > 0 else index.previous_before(self.cursor)
+        if found is not None:
+            self.cursor = found.start
+
+    # Annotation keys: the app performs them (it owns saving and error reporting).
+
+    def action_label(self, key: str) -> None:
+        """Label the selection (or the token under the cursor) with the label on ``key``."""
+        self.app.run_action(f"label_target('{key}')")
+
+    def action_claim(self) -> None:
+        """Mark the selection (or the sentence under the cursor) as a claim."""
+        self.app.run_action("claim_target")
+
+    def action_delete(self) -> None:
+        """Delete the innermost annotation under the cursor."""
+        self.app.run_action("delete_here")
+
+    def action_accept(self) -> None:
+        """Accept the suggestion under the cursor."""
+        self.app.run_action("review_here('accepted')")
+
+    def action_reject(self) -> None:
+        """Reject the suggestion under the cursor."""
+        self.app.run_action("review_here('rejected')")
+
+    def action_accept_all(self) -> None:
+        """Accept every suggestion with the label under the cursor."""
+        self.app.run_action("accept_all_here")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show only the keys that apply at the cursor (others are dimmed in the footer)."""
+        if action in ("accept", "reject", "accept_all"):
+            return True if any(a.status == SUGGESTED for a in self.annotations_here()) else None
+        if action == "delete":
+            return True if self.annotations_here() else None
+        return True
+
+    def clear_selection(self) -> None:
+        """Forget the selection after it has been used."""
+        if self.anchor is not None:
+            old = self.selection
+            self.anchor = None
+            self.nudge_end = 0
+            if old:
+                self.invalidate([old])
+
+    # Drawing
+
+    def render_line(self, y: int) -> Strip:
+        """Draw screen line ``y`` (a cached strip when nothing on its row has changed)."""
+        scroll_x, scroll_y = self.scroll_offset
+        row_index = scroll_y + y
+        rows = self.rows
+        width = self._content_width()
+        if row_index >= len(rows):
+            return Strip.blank(width, self.rich_style)
+        row = rows[row_index]
+        cursor = self.cursor if row.start <= self.cursor < max(row.end, row.start + 1) else None
+        selection = self.selection
+        if selection and (selection[1] <= row.start or selection[0] >= row.end):
+            selection = None
+        key = (row_index, width, self._row_versions.get(row_index, 0), cursor, selection)
+        strip = self._strip_cache.get(key)
+        if strip is None:
+            strip = self._draw_row(row, width, cursor, selection)
+            self._strip_cache[key] = strip
+            if len(self._strip_cache) > STRIP_CACHE_SIZE:
+                self._strip_cache.popitem(last=False)
+        else:
+            self._strip_cache.move_to_end(key)
+        return strip.crop(scroll_x, scroll_x + width)
+
+    def _draw_row(self, row: Row, width: int, cursor: int | None, selection: tuple[int, int] | None) -> Strip:
+        text = self.session.text
+        base = self.rich_style
+        styles: list[Style] = [base] * (row.end - row.start)
+        spans = sorted(self.session.index.overlapping(row.start, row.end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
+        for annotation in spans:
+            style = span_style(annotation)
+            for i in range(max(row.start, annotation.start), min(row.end, annotation.end)):
+                styles[i - row.start] = styles[i - row.start] + style
+        if selection:
+            for i in range(max(row.start, selection[0]), min(row.end, selection[1])):
+                styles[i - row.start] = styles[i - row.start] + SELECTION_STYLE
+        if cursor is not None:
+            token = self.text_index.token_at(cursor)
+            if token is not None:
+                for i in range(max(row.start, token.start), min(row.end, token.end)):
+                    styles[i - row.start] = styles[i - row.start] + CURSOR_STYLE
+        segments: list[Segment] = []
+        run: list[str] = []
+        run_style: Style | None = None
+        for i in range(row.start, row.end):
+            char = text[i]
+            style = styles[i - row.start]
+            shown = placeholder(char)
+            if char == "\t":
+                shown = " " * TAB_CELLS
+            elif shown is not None:
+                style = style + PLACEHOLDER_STYLE
+            else:
+                shown = char
+            if style != run_style and run:
+                segments.append(Segment("".join(run), run_style))
+                run = []
+            run_style = style
+            run.append(shown)
+        if run:
+            segments.append(Segment("".join(run), run_style))
+        if row.start == row.end and cursor is not None:
+            segments.append(Segment(" ", base + CURSOR_STYLE))
+        return Strip(segments).adjust_cell_length(width, base)

@@ -1,0 +1,133 @@
+"""The side panel: the document's entities and claims, each a list that jumps to the text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import OptionList, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from tui.messages import JumpTo
+from tui.model.display import display_text
+from tui.model.labels import color_for
+from tui.store.session import AnnotationSession
+
+EXCERPT_LENGTH = 48
+
+
+def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """A one-line, display-safe excerpt of ``text``."""
+    flat = display_text(" ".join(text.split()))
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+class EntityList(OptionList):
+    """Entities grouped by label with their mention counts; Enter jumps to the next mention."""
+
+    def __init__(self, session: AnnotationSession) -> None:
+        super().__init__(id="entity-list")
+        self.session = session
+        self._next_mention: dict[str, int] = {}
+
+    def rebuild(self) -> None:
+        """Refill the list from the session, keeping the highlighted entity."""
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        options: list[Option] = []
+        for label, entities in self.session.entity_groups():
+            options.append(Option(Text(label, style=f"bold {color_for(label)}"), disabled=True))
+            for entity, count in entities:
+                prompt = Text.assemble("  ", (excerpt(entity.name, EXCERPT_LENGTH - 10), color_for(label)), f" ×{count}")
+                options.append(Option(prompt, id=entity.entity_id))
+        self.set_options(options)
+        if highlighted is not None and highlighted in {o.id for o in options}:
+            self.highlighted = self.get_option_index(highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Jump to the entity's next mention, cycling through them."""
+        event.stop()
+        entity_id = event.option.id
+        mentions = self.session.mentions_of(entity_id) if entity_id else []
+        if not mentions:
+            return
+        position = self._next_mention.get(entity_id, 0) % len(mentions)
+        self._next_mention[entity_id] = position + 1
+        self.post_message(JumpTo(mentions[position].start, mentions[position].end))
+
+
+class ClaimList(OptionList):
+    """Claims in text order: excerpt, kind, speaker and verdict; Enter jumps to the claim."""
+
+    def __init__(self, session: AnnotationSession) -> None:
+        super().__init__(id="claim-list")
+        self.session = session
+
+    def rebuild(self) -> None:
+        """Refill the list from the session, keeping the highlighted claim."""
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        options = []
+        for claim in self.session.claims():
+            speaker = self.session.speaker_name(claim)
+            verdict = claim.attrs.get("verdict") or "unverified"
+            prompt = Text(excerpt(claim.quote.exact), style="italic" if claim.status == "suggested" else "")
+            prompt.append("\n  ")
+            prompt.append(claim.attrs.get("claim_type", claim.label), style="bold #ffd75f")
+            if speaker:
+                prompt.append(" · " + display_text(speaker), style="#5fafff")
+            prompt.append(f" · {verdict}", style="dim")
+            if claim.status == "suggested":
+                prompt.append(" · suggested", style="dim italic")
+            options.append(Option(prompt, id=claim.id))
+        self.set_options(options)
+        if highlighted is not None and highlighted in {o.id for o in options}:
+            self.highlighted = self.get_option_index(highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Jump to the claim."""
+        event.stop()
+        claim = self.session.by_id.get(event.option.id or "")
+        if claim is not None:
+            self.post_message(JumpTo(claim.start, claim.end))
+
+
+class SidePanel(Vertical):
+    """Tabs for the entity and claim lists."""
+
+    DEFAULT_CSS = """
+    SidePanel { width: 46; border-left: tall $primary-background; }
+    SidePanel OptionList { height: 1fr; border: none; }
+    """
+
+    BINDINGS = [
+        Binding("left", "show_tab('entities')", "Entities tab", id="panel.entities"),
+        Binding("right", "show_tab('claims')", "Claims tab", id="panel.claims"),
+    ]
+
+    def __init__(self, session: AnnotationSession) -> None:
+        super().__init__(id="side-panel")
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(initial="entities"):
+            with TabPane("Entities", id="entities"):
+                yield EntityList(self.session)
+            with TabPane("Claims", id="claims"):
+                yield ClaimList(self.session)
+
+    def on_mount(self) -> None:
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Refill both lists and their tab titles."""
+        self.query_one(EntityList).rebuild()
+        self.query_one(ClaimList).rebuild()
+        tabs = self.query_one(TabbedContent)
+        entity_count = sum(len(items) for _, items in self.session.entity_groups())
+        tabs.get_tab("entities").label = f"Entities {entity_count}"
+        tabs.get_tab("claims").label = f"Claims {len(self.session.claims())}"
+
+    def action_show_tab(self, tab: str) -> None:
+        """Switch tab and focus its list."""
+        self.query_one(TabbedContent).active = tab
+        self.query_one(EntityList if tab == "entities" else ClaimList).focus()

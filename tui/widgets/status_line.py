@@ -1,0 +1,49 @@
+"""The status line and the label legend."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.model.display import display_text
+from tui.model.labels import CLAIM_COLOR, DEFAULT_SCHEME
+
+
+class StatusLine(Static):
+    """Title, counts, and whether every change is on disk."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $primary-background; color: $text; padding: 0 1; }
+    StatusLine.-error { background: $error; }
+    StatusLine.-read-only { background: $warning-darken-2; }
+    """
+
+    def show(self, title: str, counts: str, state: str, notice: str = "", error: bool = False) -> None:
+        """Draw the line; article text in it is shown literally, never as markup."""
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(display_text(title), style="bold")
+        line.append(f"  ·  {counts}  ·  ")
+        line.append(state, style="bold")
+        if notice:
+            line.append(f"  ·  {display_text(notice)}", style="bold #ff5f5f" if error else "italic")
+        self.set_class(error, "-error")
+        self.update(line)
+
+
+class Legend(Static):
+    """The label scheme with its keys and colours, and how claims and suggestions look."""
+
+    DEFAULT_CSS = """
+    Legend { height: auto; padding: 0 1; background: $panel; }
+    """
+
+    def on_mount(self) -> None:
+        line = Text()
+        for label in DEFAULT_SCHEME:
+            line.append(f" {label.key} ", style="bold")
+            line.append(f" {label.name} ", style=f"#000000 on {label.color}")
+        line.append("  ")
+        line.append(" claim ", style=f"underline on #33300f {CLAIM_COLOR}")
+        line.append(" ")
+        line.append(" suggested ", style="italic #a8a8a8 on #262626")
+        self.update(line)
