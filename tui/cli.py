@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 
 # name -> ("module:function", one-line description)
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "export": ("tui.formats.commands:export_command", "write annotations as spaCy, Prodigy, brat, doccano, CoNLL, W3C, ClaimReview, Citron or CSV"),
+    "import": ("tui.formats.commands:import_command", "read annotations from spaCy, Prodigy, brat, doccano, CoNLL or W3C files"),
+}
 
 EXIT_USAGE = 2
 
