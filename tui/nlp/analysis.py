@@ -1,0 +1,503 @@
+"""What spaCy finds in each paragraph: entity spans and claims, as plain JSON-able records.
+
+This is the part that needs the model, so its output is what gets cached. Offsets are into the
+whole document. Claims are found by rules on the dependency parse: direct quotes, reported
+speech, "according to", evidence sentences and other check-worthy assertions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from tui.model.document import Document
+from tui.nlp.pipeline import Pipeline
+from tui.nlp.text import CLOSING_MARKS, OPENING_MARKS, straighten_quotes
+
+# Bump when the rules change, so cached analyses made by older rules are not reused.
+ANALYSIS_VERSION = 1
+
+# Named things worth suggesting; counts and amounts only feed check-worthiness.
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
+NUMERIC_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+
+SPEECH_VERBS = {
+    "say", "tell", "add", "ask", "explain", "state", "note", "write", "claim", "argue", "warn", "insist",
+    "continue", "reply", "respond", "answer", "comment", "declare", "announce", "report", "suggest",
+    "describe", "call", "admit", "acknowledge", "remark", "observe", "conclude", "mention", "predict",
+    "urge", "confirm", "deny", "reveal", "recall", "tweet", "post", "testify", "concede", "stress",
+    "emphasise", "emphasize", "complain", "joke", "quip", "promise", "vow", "caution", "contend",
+    "maintain", "allege", "assert", "accuse", "characterize", "characterise", "read", "label", "term",
+    "dub", "consider", "believe", "think", "reiterate", "exclaim", "yell", "shout", "plead", "demand",
+}
+# Verbs whose "that"-clause is a reported statement worth checking.
+REPORTING_VERBS = {
+    "say", "tell", "announce", "state", "claim", "report", "warn", "argue", "insist", "suggest", "reveal",
+    "confirm", "deny", "admit", "acknowledge", "note", "write", "allege", "assert", "maintain", "contend",
+    "predict", "promise", "pledge", "vow", "estimate", "declare", "testify", "concede", "stress",
+    "emphasize", "emphasise", "explain", "add", "believe", "think", "agree", "tweet",
+}
+EVIDENCE_NOUNS = {
+    "study", "research", "report", "survey", "analysis", "data", "poll", "paper", "experiment",
+    "investigation", "review", "statistic", "figure", "finding", "evidence", "audit", "census", "trial",
+}
+THIRD_PERSON = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON"}
+_WEEKDAYS_MONTHS = re.compile(
+    r"(?i)\b(mon|tues|wednes|thurs|fri|satur|sun)day|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d"
+    r"|\b(year|month|week|day|decade|century|today|yesterday|tomorrow|season|spring|summer|autumn|fall|winter)s?\b"
+)
+_LEADING_ARTICLE = re.compile(r"^(the|The)\s+")
+_POSSESSIVE_END = re.compile(r"\s*'s?$")
+_CAPITALISED_WORD = re.compile(r"^[A-Z0-9][\w.'&-]*$")
+
+
+@dataclass
+class QuoteSegment:
+    """The text between a pair of quote marks in one paragraph (offsets in the paragraph)."""
+
+    start: int
+    end: int
+    open_mark: int
+    close_mark: int | None
+
+
+@dataclass
+class ClaimState:
+    """What the rules remember from one paragraph to the next."""
+
+    last_quote: dict | None = None
+    quote_paragraph: int = -10
+    paragraph: int = 0
+    open_quote_at_end: bool = False
+    last_person: list[int] | None = None
+    mentions: list[dict] = field(default_factory=list)
+
+
+def non_blank_paragraphs(document: Document) -> list:
+    """The paragraphs with text in them: what spaCy runs on and what progress counts."""
+    return [p for p in document.paragraphs if document.text[p.start : p.end].strip()]
+
+
+def analyse(document: Document, pipeline: Pipeline) -> Iterator[dict]:
+    """One raw record per non-blank paragraph, in order, as spaCy parses them."""
+    paragraphs = non_blank_paragraphs(document)
+    prepared = straighten_quotes(document.text)
+    texts = (prepared[p.start : p.end] for p in paragraphs)
+    state = ClaimState()
+    for paragraph, doc in zip(paragraphs, pipeline.pipe(texts)):
+        yield analyse_paragraph(doc, document.text[paragraph.start : paragraph.end], paragraph.start, paragraph.index, state)
+
+
+def analyse_paragraph(doc, original: str, base: int, index: int, state: ClaimState) -> dict:
+    """Entities and claims of one parsed paragraph; ``original`` is its text before straightening."""
+    entities = [entity for entity in (_entity_record(span, base) for span in doc.ents) if entity is not None]
+    for entity in entities:
+        if entity[2] == "PERSON":
+            state.last_person = [entity[0], entity[1]]
+    claims: list[dict] = []
+    segments = quote_segments(doc.text, original, continues=state.open_quote_at_end)
+    state.open_quote_at_end = bool(segments) and segments[-1].close_mark is None
+    quote_claims = _quote_claims(doc, segments, base, state)
+    claims += quote_claims
+    claims += _reported_claims(doc, segments, base, state)
+    claims += _evidence_and_assertions(doc, segments, base, state, claims)
+    state.paragraph += 1
+    return {"paragraph": index, "start": base, "end": base + len(doc.text), "entities": entities, "claims": claims}
+
+
+# Entities
+
+
+def _entity_record(span, base: int) -> list | None:
+    """``[start, end, label]`` of a model entity, trimmed of a leading "the" and a possessive."""
+    label = span.label_
+    if label not in ENTITY_LABELS:
+        return None
+    start, end = span.start_char, span.end_char
+    text = span.text
+    if label != "WORK_OF_ART":
+        article = _LEADING_ARTICLE.match(text)
+        if article and len(text) > article.end():
+            start += article.end()
+            text = text[article.end() :]
+    possessive = _POSSESSIVE_END.search(text)
+    if possessive and possessive.start() > 0:
+        end -= len(text) - possessive.start()
+        text = text[: possessive.start()]
+    text_stripped = text.rstrip(" ,;:-")
+    end -= len(text) - len(text_stripped)
+    text = text_stripped
+    if not text or not any(ch.isalnum() for ch in text):
+        return None
+    if label == "DATE" and not _WEEKDAYS_MONTHS.search(text):
+        return None  # e.g. "Annual" in "Annual General Meeting"
+    return [base + start, base + end, label]
+
+
+# Quotes
+
+
+def quote_segments(prepared: str, original: str, continues: bool = False) -> list[QuoteSegment]:
+    """The quoted stretches of a paragraph; an opening mark with no closing one runs to the end.
+
+    Curly marks say which way they face; straight ones alternate. ``continues`` tells that the
+    previous paragraph ended inside a quote, so a closing mark met first ends a quote begun there.
+    """
+    segments: list[QuoteSegment] = []
+    open_at: int | None = None
+    for position, char in enumerate(prepared):
+        if char != '"':
+            continue
+        mark = original[position]
+        if open_at is None:
+            if mark in CLOSING_MARKS and continues and not segments:
+                segments.append(QuoteSegment(0, position, -1, position))
+            elif mark not in CLOSING_MARKS:
+                open_at = position
+        elif mark in OPENING_MARKS:
+            # An opening mark inside a quote: the earlier quote was never closed.
+            segments.append(QuoteSegment(open_at + 1, position, open_at, None))
+            open_at = position
+        else:
+            segments.append(QuoteSegment(open_at + 1, position, open_at, position))
+            open_at = None
+    if open_at is not None:
+        segments.append(QuoteSegment(open_at + 1, len(prepared), open_at, None))
+    trimmed = []
+    for segment in segments:
+        text = prepared[segment.start : segment.end]
+        start = segment.start + len(text) - len(text.lstrip())
+        end = segment.end - (len(text) - len(text.rstrip()))
+        if end > start and any(ch.isalnum() for ch in prepared[start:end]):
+            trimmed.append(QuoteSegment(start, end, segment.open_mark, segment.close_mark))
+    return trimmed
+
+
+def _looks_like_title(text: str) -> bool:
+    """A short quoted name in title case, e.g. a robot called "Better Idea of Afghan Girls"."""
+    words = text.strip(" ,.").split()
+    if not words or len(words) > 7:
+        return False
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at"}
+    return all(word[0].isupper() or word in small or not word[0].isalpha() for word in words) and len(words) > 1
+
+
+def _inside(token, segments: list[QuoteSegment]) -> bool:
+    return any(s.start <= token.idx < s.end for s in segments)
+
+
+def _quote_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimState) -> list[dict]:
+    """Direct quotes with their cue and speaker; a quote split around its cue becomes one claim."""
+    claims: list[dict] = []
+    used_cues: set[int] = set()
+    index = 0
+    while index < len(segments):
+        segment = segments[index]
+        quoted = doc.text[segment.start : segment.end]
+        cue = _quote_cue(doc, segments, index, used_cues)
+        parts = [segment]
+        if cue is not None and index + 1 < len(segments):
+            following = segments[index + 1]
+            between = doc.text[(segment.close_mark or segment.end) + 1 : following.open_mark].strip()
+            # '"I think," she said, "that ..."': one quote either side of its cue.
+            if quoted.rstrip().endswith(",") and between.endswith(",") and cue.idx < following.open_mark and len(between) < 80:
+                parts.append(following)
+                index += 1
+        index += 1
+        if cue is None and _looks_like_title(quoted):
+            continue
+        claim = {
+            "type": "quote",
+            "start": base + parts[0].start,
+            "end": base + parts[-1].end,
+            "content": [[base + part.start, base + part.end] for part in parts],
+            "cue": None,
+            "speaker_span": None,
+            "speaker_text": "",
+            "role": "",
+        }
+        if cue is not None:
+            used_cues.add(cue.i)
+            claim["cue"] = _cue_span(cue, base)
+            _set_speaker(claim, _speaker_of(doc, cue, state), base, state)
+        elif state.last_quote is not None and state.paragraph - state.quote_paragraph <= 2:
+            # A continuation: no cue of its own, so the previous quote's speaker goes on speaking.
+            for key in ("speaker_span", "speaker_text", "role"):
+                claim[key] = state.last_quote[key]
+        claim["score"] = _score(doc, [(p.start, p.end) for p in parts], base=0.35)
+        claims.append(claim)
+        state.last_quote = claim
+        state.quote_paragraph = state.paragraph
+    return claims
+
+
+def _quote_cue(doc, segments: list[QuoteSegment], index: int, used: set[int]):
+    """The speech verb introducing a quote: its parse head, else the nearest outside it."""
+    segment = segments[index]
+    inside = [t for t in doc if segment.start <= t.idx < segment.end]
+    for token in inside:
+        head = token.head
+        if not (segment.start <= head.idx < segment.end) and head.lemma_.lower() in SPEECH_VERBS and head.i not in used and not _inside(head, segments):
+            return head
+    after_start = (segment.close_mark + 1) if segment.close_mark is not None else len(doc.text)
+    after_end = segments[index + 1].open_mark if index + 1 < len(segments) else len(doc.text)
+    before_start = (segments[index - 1].close_mark or segments[index - 1].end) + 1 if index > 0 else 0
+    after = [t for t in doc if after_start <= t.idx < after_end][:12]
+    before = [t for t in doc if before_start <= t.idx < segment.open_mark][-15:]
+    # Stop the after-window at the end of its sentence: the next sentence is someone else's.
+    for position, token in enumerate(after):
+        if token.text in {".", "!", "?"} and position > 0:
+            after = after[:position]
+            break
+    quoted = doc.text[segment.start : segment.end].rstrip()
+    windows = (after, reversed(before)) if quoted.endswith((",", "?", "!", "-", "\u2014")) or not before else (reversed(before), after)
+    for window in windows:
+        for token in window:
+            if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX") and token.i not in used:
+                return token
+    return None
+
+
+def _cue_span(cue, base: int) -> list[int]:
+    """The cue verb's span, with a particle such as "out" in "pointed out"."""
+    end = cue.idx + len(cue.text)
+    for child in cue.children:
+        if child.dep_ == "prt" and child.i == cue.i + 1:
+            end = child.idx + len(child.text)
+    return [base + cue.idx, base + end]
+
+
+# Speakers
+
+
+def _entity_covering(doc, token):
+    for span in doc.ents:
+        if span.start <= token.i < span.end and span.label_ in SPEAKER_LABELS:
+            return span
+    return None
+
+
+def _speaker_of(doc, verb, state: ClaimState) -> tuple | None:
+    """``(start, end, text, role)`` of who speaks through ``verb`` (paragraph offsets), if found.
+
+    The subject of the verb (also when inverted: "said Isedua Oribhabor"), the agent of a
+    passive, or the subject of the verb it is coordinated with; a role in apposition is kept.
+    """
+    seen = set()
+    while verb is not None and verb.i not in seen:
+        seen.add(verb.i)
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return _noun_phrase_speaker(doc, child, state)
+        for child in verb.children:
+            if child.dep_ == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return _noun_phrase_speaker(doc, objects[0], state)
+        verb = verb.head if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "relcl") and verb.head.i != verb.i else None
+    return None
+
+
+def _noun_phrase_speaker(doc, head, state: ClaimState) -> tuple:
+    """The speaker a subject names: an entity in it or in apposition, a pronoun's antecedent, or its text."""
+    pronoun = head.lower_
+    if head.pos_ == "PRON":
+        if pronoun in THIRD_PERSON and state.last_person is not None:
+            return ("abs", state.last_person[0], state.last_person[1], "")
+        return (head.idx, head.idx + len(head.text), head.text, "")
+    appositions = [c for c in head.children if c.dep_ == "appos"]
+    own = _entity_covering(doc, head)
+    if own is not None:
+        role = " ".join(_phrase_with_entities(doc, a).text for a in appositions)
+        return (own.start_char, own.end_char, own.text, role)
+    phrase = doc[head.left_edge.i : head.i + 1]
+    for apposition in appositions:
+        named = _entity_in(doc, apposition)
+        if named is not None:
+            return (named.start_char, named.end_char, named.text, phrase.text)
+    named = _entity_in(doc, head, stop_at={"relcl", "appos", "acl", "prep"})
+    if named is not None:
+        role = doc[head.left_edge.i : named.start].text.strip(" ,")
+        return (named.start_char, named.end_char, named.text, role)
+    return (phrase.start_char, phrase.end_char, phrase.text, "")
+
+
+def _phrase_with_entities(doc, head):
+    """``head``'s subtree, extended to the end of an entity it cuts ("at Access" + "Now")."""
+    end = head.right_edge.i + 1
+    for span in doc.ents:
+        if span.start < end < span.end:
+            end = span.end
+    return doc[head.left_edge.i : end]
+
+
+def _entity_in(doc, head, stop_at: set[str] | None = None):
+    """The first PERSON (else other speaker-like) entity within ``head``'s subtree."""
+    tokens = []
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        tokens.append(token)
+        stack.extend(c for c in token.children if not stop_at or c.dep_ not in stop_at)
+    found = [_entity_covering(doc, t) for t in tokens]
+    found = [span for span in found if span is not None]
+    for label in SPEAKER_LABELS:
+        for span in sorted(found, key=lambda s: s.start):
+            if span.label_ == label:
+                return span
+    return None
+
+
+def _set_speaker(claim: dict, speaker: tuple | None, base: int, state: ClaimState) -> None:
+    if speaker is None:
+        return
+    if speaker[0] == "abs":
+        _, start, end, role = speaker
+        claim["speaker_span"] = [start, end]
+        claim["speaker_text"] = ""
+        claim["role"] = role
+        return
+    start, end, text, role = speaker
+    claim["speaker_span"] = [base + start, base + end]
+    claim["speaker_text"] = text
+    claim["role"] = role
+
+
+# Reported speech, "according to", evidence, assertions
+
+
+def _sentence_bounds(sentence) -> tuple[int, int]:
+    text = sentence.text
+    start = sentence.start_char + len(text) - len(text.lstrip(' "\''))
+    end = sentence.end_char - (len(text) - len(text.rstrip()))
+    return start, end
+
+
+def _reported_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimState) -> list[dict]:
+    """"X announced that ..." and "according to X, ..." outside quotes."""
+    claims = []
+    for token in doc:
+        if _inside(token, segments):
+            continue
+        if token.lemma_.lower() in REPORTING_VERBS and token.pos_ in ("VERB", "AUX"):
+            clauses = [c for c in token.children if c.dep_ == "ccomp"]
+            if not clauses:
+                continue
+            clause = clauses[0]
+            content = (clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge.text))
+            if any(s.start < content[1] and content[0] < s.end for s in segments):
+                continue  # the quote rules cover it
+            claim = {"type": "reported", "cue": _cue_span(token, base), "content": [[base + content[0], base + content[1]]],
+                     "speaker_span": None, "speaker_text": "", "role": ""}
+            _set_speaker(claim, _speaker_of(doc, token, state), base, state)
+            starts = [content[0], token.idx]
+            if claim["speaker_span"] and claim["speaker_span"][0] - base >= token.sent.start_char:
+                starts.append(claim["speaker_span"][0] - base)
+            claim["start"], claim["end"] = base + min(starts), base + content[1]
+            claim["score"] = _score(doc, [content], base=0.45)
+            claims.append(claim)
+        elif token.lower_ == "according":
+            to = [c for c in token.children if c.lower_ == "to"]
+            objects = [c for t in to for c in t.children if c.dep_ == "pobj"]
+            if not objects:
+                continue
+            phrase_start, phrase_end = token.idx, objects[0].right_edge.idx + len(objects[0].right_edge.text)
+            sentence_start, sentence_end = _sentence_bounds(token.sent)
+            content = []
+            before = doc.text[sentence_start:phrase_start].rstrip(" ,")
+            if before.strip():
+                content.append((sentence_start, sentence_start + len(before)))
+            after_start = phrase_end + len(doc.text[phrase_end:sentence_end]) - len(doc.text[phrase_end:sentence_end].lstrip(" ,"))
+            if after_start < sentence_end:
+                content.append((after_start, sentence_end))
+            if not content:
+                continue
+            claim = {"type": "reported", "cue": [base + token.idx, base + to[0].idx + len(to[0].text)],
+                     "content": [[base + s, base + e] for s, e in content], "speaker_span": None, "speaker_text": "", "role": ""}
+            _set_speaker(claim, _noun_phrase_speaker(doc, objects[0], state), base, state)
+            claim["start"], claim["end"] = base + sentence_start, base + sentence_end
+            claim["score"] = _score(doc, content, base=0.45)
+            claims.append(claim)
+    return claims
+
+
+def _evidence_source(doc, noun, state: ClaimState) -> tuple | None:
+    """Who produced a study: "by X", "from X", "X's study", or a named entity inside the phrase."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                obj = objects[0]
+                conjuncts = [c for c in obj.children if c.dep_ == "conj"]
+                if conjuncts:
+                    # "Research by Joy Buolamwini and Deborah Raji": the whole list speaks.
+                    span = doc[obj.left_edge.i : conjuncts[-1].right_edge.i + 1]
+                    return (span.start_char, span.end_char, span.text, "")
+                return _noun_phrase_speaker(doc, obj, state)
+        if child.dep_ == "poss":
+            return _noun_phrase_speaker(doc, child, state)
+    return None
+
+
+def _evidence_and_assertions(doc, segments: list[QuoteSegment], base: int, state: ClaimState, found: list[dict]) -> list[dict]:
+    """Evidence sentences (a study or report as subject) and other check-worthy sentences."""
+    claims = []
+    covered = [(c["start"] - base, c["end"] - base) for c in found]
+    for sentence in doc.sents:
+        start, end = _sentence_bounds(sentence)
+        if end <= start or any(s.start <= start and end <= s.end for s in segments):
+            continue
+        if any(s.open_mark <= start < s.end or s.open_mark < end <= s.end for s in segments):
+            continue  # a sentence holding a quote: the quote is the claim
+        evidence = next(
+            (t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.lemma_.lower() in EVIDENCE_NOUNS and not _inside(t, segments)),
+            None,
+        )
+        if evidence is not None:
+            claim = {"type": "evidence", "start": base + start, "end": base + end, "content": [[base + start, base + end]],
+                     "cue": [base + evidence.idx, base + evidence.idx + len(evidence.text)],
+                     "speaker_span": None, "speaker_text": "", "role": ""}
+            _set_speaker(claim, _evidence_source(doc, evidence, state), base, state)
+            claim["score"] = _score(doc, [(start, end)], base=0.55)
+            claims.append(claim)
+            continue
+        if any(s <= start < e or s < end <= e for s, e in covered):
+            continue
+        score = _score(doc, [(start, end)], base=0.2)
+        words = [t for t in sentence if t.is_alpha]
+        if len(words) < 6 or sentence.text.rstrip().endswith("?") or not any(t.pos_ in ("VERB", "AUX") for t in sentence):
+            continue
+        if score >= ASSERTION_THRESHOLD:
+            claims.append({"type": "assertion", "start": base + start, "end": base + end, "content": [[base + start, base + end]],
+                           "cue": None, "speaker_span": None, "speaker_text": "", "role": "", "score": score})
+    return claims
+
+
+# Sentences below this check-worthiness are not suggested as assertions.
+ASSERTION_THRESHOLD = 0.5
+_COMPARISON = re.compile(r"(?i)\b(more|less|fewer|most|least|record|first|only|every|all|never|always|no longer|highest|lowest|largest|biggest)\b")
+
+
+def _score(doc, ranges: list[tuple[int, int]], base: float) -> float:
+    """Check-worthiness in 0..1: numbers, dates, names, comparisons and superlatives add to it."""
+    tokens = [t for t in doc if any(s <= t.idx < e for s, e in ranges)]
+    if not tokens:
+        return round(base, 2)
+    text = " ".join(doc.text[s:e] for s, e in ranges)
+    labels = {t.ent_type_ for t in tokens}
+    score = base
+    if labels & NUMERIC_LABELS or any(t.like_num for t in tokens):
+        score += 0.2
+    if "DATE" in labels:
+        score += 0.1
+    if labels & {"PERSON", "ORG", "GPE", "NORP", "LAW"}:
+        score += 0.1
+    if any(t.tag_ in ("JJR", "JJS", "RBR", "RBS") for t in tokens) or _COMPARISON.search(text):
+        score += 0.15
+    if any(t.lower_ in ("i", "we", "you", "my", "our") for t in tokens):
+        score -= 0.1  # opinions in the first person are harder to check
+    if len(tokens) < 8:
+        score -= 0.1
+    return round(min(1.0, max(0.0, score)), 2)

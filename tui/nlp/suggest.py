@@ -1,0 +1,219 @@
+"""Suggestions for a document: entity mentions grouped into entities, and claims.
+
+The model's raw analysis (see :mod:`tui.nlp.analysis`) is turned into annotations paragraph by
+paragraph; user corrections from the gazetteer are applied on top, so they take effect even when
+the analysis comes from the cache. A final batch adds document-level consistency: a string
+recognised once is suggested at each of its mentions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, Annotation, Entity
+from tui.model.document import Document
+from tui.model.mentions import find_mentions
+from tui.model.span_index import SpanIndex
+from tui.nlp.analysis import ANALYSIS_VERSION, analyse, non_blank_paragraphs
+from tui.nlp.pipeline import Pipeline
+
+GAZETTEER_ORIGIN = "gazetteer"
+_POSSESSIVE = re.compile(r"[\u2019']s?$")
+_LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+@dataclass
+class SuggestionBatch:
+    """Suggestions from one paragraph (or the final consistency pass), with progress."""
+
+    done: int
+    total: int
+    annotations: list[Annotation] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    final: bool = False
+
+
+def canonical_name(text: str) -> str:
+    """The name a mention refers to: spaces collapsed, no possessive, no leading "the"."""
+    name = _POSSESSIVE.sub("", " ".join(text.split()))
+    return _LEADING_ARTICLE.sub("", name) or name
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """An id that is the same for the same parts, so repeated runs agree."""
+    digest = hashlib.sha1("\x1f".join(str(part) for part in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:12]}"
+
+
+class _Assembler:
+    """Builds annotations and entities from raw paragraph records, remembering the document so far."""
+
+    def __init__(self, document: Document, gazetteer: list[dict], origin: str) -> None:
+        self.document = document
+        self.origin = origin
+        self.gazetteer = [(entry["text"], entry["label"]) for entry in gazetteer if entry.get("text", "").strip()]
+        self.mentions: SpanIndex[Annotation] = SpanIndex()
+        self.entities: dict[str, Entity] = {}
+        self.surnames: dict[str, str] = {}
+        self.recognised: dict[str, Counter] = {}
+
+    # Entities
+
+    def _entity(self, text: str, label: str) -> Entity:
+        """The canonical entity of a mention, created on first sight; a surname joins its full name."""
+        name = canonical_name(text)
+        if label == "PERSON" and " " not in name and name in self.surnames:
+            entity = self.entities[self.surnames[name]]
+        else:
+            entity_id = stable_id("e", self.document.doc_id, label, name.lower())
+            entity = self.entities.get(entity_id)
+            if entity is None:
+                entity = Entity(doc_id=self.document.doc_id, name=name, label=label, entity_id=entity_id)
+                self.entities[entity_id] = entity
+                if label == "PERSON" and " " in name:
+                    self.surnames.setdefault(name.split()[-1], entity_id)
+        if text != entity.name and text not in entity.aliases:
+            entity.aliases.append(text)
+        return entity
+
+    def _mention(self, start: int, end: int, label: str, origin: str) -> Annotation:
+        text = self.document.text[start:end]
+        entity = self._entity(text, label)
+        annotation = Annotation.on_text(
+            self.document.doc_id, self.document.text, ENTITY, label, start, end,
+            id=stable_id("s", self.document.doc_id, ENTITY, label, start, end),
+            status=SUGGESTED, origin=origin, attrs={"entity_id": entity.entity_id},
+        )
+        self.mentions.add(annotation)
+        return annotation
+
+    def _free(self, start: int, end: int) -> bool:
+        return not self.mentions.overlapping(start, end)
+
+    def entity_mentions(self, raw: dict) -> list[Annotation]:
+        """The paragraph's mentions: gazetteer corrections first, then the model's, then surnames."""
+        text = self.document.text
+        start, end = raw["start"], raw["end"]
+        paragraph = text[start:end]
+        added: list[Annotation] = []
+        for phrase, label in self.gazetteer:
+            for s, e in find_mentions(paragraph, phrase):
+                if self._free(start + s, start + e):
+                    added.append(self._mention(start + s, start + e, label, GAZETTEER_ORIGIN))
+        for s, e, label in raw["entities"]:
+            if not self._free(s, e):
+                continue
+            name = canonical_name(text[s:e])
+            if " " not in name and name in self.surnames and label != "PERSON":
+                label = "PERSON"  # "said Oribhabor" after "Isedua Oribhabor": the model may say ORG
+            added.append(self._mention(s, e, label, self.origin))
+            self.recognised.setdefault(text[s:e], Counter())[label] += 1
+        for surname in list(self.surnames):
+            for s, e in find_mentions(paragraph, surname):
+                if self._free(start + s, start + e):
+                    added.append(self._mention(start + s, start + e, "PERSON", self.origin))
+        return sorted(added, key=lambda a: a.start)
+
+    # Claims
+
+    def claim(self, raw_claim: dict) -> Annotation:
+        """A claim annotation; its speaker is the entity of the mention at the speaker span, if any."""
+        speaker = raw_claim["speaker_text"]
+        span = raw_claim["speaker_span"]
+        if span is not None:
+            at_span = [a for a in self.mentions.overlapping(*span) if a.label in ("PERSON", "ORG", "NORP", "GPE", "PRODUCT")]
+            covering = sorted(at_span, key=lambda a: (a.label != "PERSON", -(a.end - a.start)))
+            if covering and len(covering) == len({a.attrs["entity_id"] for a in covering}) == 1 or (covering and " and " not in speaker):
+                speaker = covering[0].attrs["entity_id"]
+            elif not speaker:
+                speaker = self.document.text[span[0] : span[1]]
+        attrs = {
+            "claim_type": raw_claim["type"],
+            "speaker": speaker,
+            "speaker_span": span,
+            "cue": raw_claim["cue"],
+            "content": raw_claim["content"],
+            "checkworthiness": raw_claim["score"],
+            "verdict": "unverified",
+            "note": "",
+            "evidence": [],
+        }
+        if raw_claim.get("role"):
+            attrs["speaker_role"] = raw_claim["role"]
+        return Annotation.on_text(
+            self.document.doc_id, self.document.text, CLAIM, raw_claim["type"], raw_claim["start"], raw_claim["end"],
+            id=stable_id("s", self.document.doc_id, CLAIM, raw_claim["type"], raw_claim["start"], raw_claim["end"]),
+            status=SUGGESTED, origin=self.origin, attrs=attrs,
+        )
+
+    def batch(self, raw: dict, done: int, total: int) -> SuggestionBatch:
+        """The suggestions of one analysed paragraph."""
+        annotations = self.entity_mentions(raw)
+        annotations += [self.claim(raw_claim) for raw_claim in raw["claims"]]
+        return SuggestionBatch(done, total, annotations, self._entities_of(annotations))
+
+    def consistency(self, total: int) -> SuggestionBatch:
+        """Every other mention of a string the model recognised once, with its most frequent label."""
+        added: list[Annotation] = []
+        phrases = sorted(self.recognised.items(), key=lambda item: -len(item[0]))
+        for phrase, labels in phrases:
+            if not any(ch.isupper() or ch.isdigit() for ch in phrase) or len(phrase) < 2:
+                continue
+            label = labels.most_common(1)[0][0]
+            for s, e in find_mentions(self.document.text, phrase):
+                if self._free(s, e):
+                    added.append(self._mention(s, e, label, self.origin))
+        return SuggestionBatch(total, total, sorted(added, key=lambda a: a.start), self._entities_of(added), final=True)
+
+    def _entities_of(self, annotations: list[Annotation]) -> list[Entity]:
+        wanted = {a.attrs.get("entity_id") for a in annotations} | {a.attrs.get("speaker") for a in annotations}
+        return [entity for entity_id, entity in self.entities.items() if entity_id in wanted]
+
+
+def assemble(document: Document, raws: Iterable[dict], gazetteer: list[dict], origin: str) -> Iterator[SuggestionBatch]:
+    """Suggestion batches from raw paragraph records, then the final consistency batch."""
+    total = len(non_blank_paragraphs(document))
+    assembler = _Assembler(document, gazetteer, origin)
+    done = 0
+    for raw in raws:
+        done += 1
+        yield assembler.batch(raw, done, total)
+    yield assembler.consistency(total)
+
+
+def iter_suggestions(document: Document, pipeline: Pipeline, gazetteer: list[dict] | None = None) -> Iterator[SuggestionBatch]:
+    """Entity and claim suggestions for ``document``, one batch per paragraph as spaCy finishes it.
+
+    ``gazetteer`` holds the user's corrections (``{"text", "label"}``), suggested at every mention.
+    """
+    return assemble(document, analyse(document, pipeline), gazetteer or [], pipeline.origin)
+
+
+def cache_key(document: Document, pipeline: Pipeline) -> str:
+    """The cache key of a document's analysis: its text hash, the model and the rules' version."""
+    return f"nlp:{document.sha256}:{pipeline.name}@{pipeline.version}:rules{ANALYSIS_VERSION}"
+
+
+def cached_suggestions(store, document: Document, pipeline: Pipeline, gazetteer: list[dict] | None = None) -> Iterator[SuggestionBatch]:
+    """Like :func:`iter_suggestions`, but the model's analysis is read from ``store`` when cached
+    there for this text and model, and stored after a first run. The gazetteer is applied after
+    the cache, so a correction made since takes effect."""
+    key = cache_key(document, pipeline)
+    cached = store.cached(key)
+    if isinstance(cached, list):
+        yield from assemble(document, cached, gazetteer or [], pipeline.origin)
+        return
+    collected: list[dict] = []
+
+    def recording() -> Iterator[dict]:
+        for raw in analyse(document, pipeline):
+            collected.append(raw)
+            yield raw
+
+    yield from assemble(document, recording(), gazetteer or [], pipeline.origin)
+    store.cache(key, json.loads(json.dumps(collected)))
