@@ -1,0 +1,132 @@
+"""spaCy DocBin (``.spacy``): one ``Doc`` per document, readable by ``DocBin().from_disk``.
+
+Each Doc's text is the document's text exactly (extra whitespace becomes whitespace
+tokens, as spaCy does itself). Entity mentions that do not overlap are ``doc.ents``;
+every mention is also in the span group ``entities`` (span groups may overlap), claims
+in ``claims`` and their parts in ``cues``, ``contents`` and ``speakers``. What is not a
+span (entity names and ids, verdicts, notes, relations) is kept in ``doc.user_data``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.formats.interchange import (
+    ROLE_CLAIM,
+    ROLE_CONTENT,
+    ROLE_CUE,
+    ROLE_ENTITY,
+    ROLE_SPEAKER,
+    ExportItem,
+    FormatError,
+    Losses,
+    Relation,
+    Span,
+    SpanGraph,
+    graph_of,
+    span_boundaries,
+    split_tokens,
+)
+
+GROUPS = {ROLE_ENTITY: "entities", ROLE_CLAIM: "claims", ROLE_CUE: "cues", ROLE_CONTENT: "contents", ROLE_SPEAKER: "speakers"}
+USER_DATA_KEY = "postil"
+
+
+def words_and_spaces(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bool]]:
+    """spaCy ``words``/``spaces`` whose concatenation is exactly ``text``."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    position = 0
+    for start, end in tokens:
+        gap = text[position:start]
+        if gap:
+            if words and gap.startswith(" "):
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+        words.append(text[start:end])
+        spaces.append(False)
+        position = end
+    tail = text[position:]
+    if tail:
+        if words and tail.startswith(" "):
+            spaces[-1] = True
+            tail = tail[1:]
+        if tail:
+            words.append(tail)
+            spaces.append(False)
+    return words, spaces
+
+
+def non_overlapping(spans: list[Span]) -> list[Span]:
+    """The spans kept when overlaps must go: earliest first, the longer one on a tie."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def doc_of(graph: SpanGraph, vocab):
+    """The spaCy Doc of a graph."""
+    from spacy.tokens import Doc
+
+    words, spaces = words_and_spaces(graph.text, split_tokens(graph.text, span_boundaries(graph)))
+    doc = Doc(vocab, words=words, spaces=spaces)
+    spacy_spans = {span.key: doc.char_span(span.start, span.end, label=span.label) for span in graph.spans}
+    mentions = [span for span in graph.spans if span.role == ROLE_ENTITY]
+    doc.ents = [spacy_spans[span.key] for span in sorted(non_overlapping(mentions), key=lambda s: s.start)]
+    keys: dict[str, list[str]] = {}
+    for role, group in GROUPS.items():
+        members = [span for span in graph.spans if span.role == role]
+        doc.spans[group] = [spacy_spans[span.key] for span in members]
+        keys[group] = [span.key for span in members]
+    doc.user_data[USER_DATA_KEY] = {
+        "doc_id": graph.doc_id, "title": graph.title, "source": graph.source, "keys": keys,
+        "info": {span.key: span.info for span in graph.spans},
+        "relations": [[r.head, r.child, r.type] for r in graph.relations],
+    }
+    return doc
+
+
+def export_docbin(items: list[ExportItem], losses: Losses, **_: object) -> bytes:
+    """The bytes of a ``.spacy`` file holding every export item."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    vocab = Vocab()
+    docbin = DocBin(store_user_data=True)
+    for item in items:
+        graph = graph_of(item)
+        docbin.add(doc_of(graph, vocab))
+        mentions = [span for span in graph.spans if span.role == ROLE_ENTITY]
+        losses.add("overlapping entity mentions left out of doc.ents (all are in doc.spans['entities'])", len(mentions) - len(non_overlapping(mentions)))
+    return docbin.to_bytes()
+
+
+def parse_docbin(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
+    """The graphs of a ``.spacy`` file: Postil's span groups if present, else ``doc.ents``."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    try:
+        docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(Vocab()))
+    except Exception as error:  # spaCy raises several kinds of errors for a file that is not a DocBin
+        raise FormatError(path, 1, f"not a spaCy DocBin ({type(error).__name__})") from None
+    graphs = []
+    for number, doc in enumerate(docs, start=1):
+        data = doc.user_data.get(USER_DATA_KEY) if isinstance(doc.user_data.get(USER_DATA_KEY), dict) else {}
+        graph = SpanGraph(text=doc.text, title=str(data.get("title") or ""), source=str(data.get("source") or ""), doc_id=str(data.get("doc_id") or ""), line=number)
+        keys = data.get("keys") or {}
+        info = data.get("info") or {}
+        if keys:
+            for role, group in GROUPS.items():
+                for key, span in zip(keys.get(group, []), doc.spans[group] if group in doc.spans else []):
+                    graph.spans.append(Span(key, span.start_char, span.end_char, span.label_, role, dict(info.get(key) or {}), number))
+            graph.relations = [Relation(*relation) for relation in data.get("relations") or []]
+        else:
+            graph.spans = [Span(f"e{i}", ent.start_char, ent.end_char, ent.label_, ROLE_ENTITY, {}, number) for i, ent in enumerate(doc.ents)]
+        graphs.append(graph)
+    return graphs, []

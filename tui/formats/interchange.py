@@ -1,0 +1,426 @@
+"""What every import and export format shares: selection, a span graph, losses and errors.
+
+An export turns a document's annotations into a :class:`SpanGraph`: plain labelled spans
+(entity mentions, claims, and the cue, content and speaker spans a claim points to) joined
+by typed relations. Each format writes that graph in its own syntax and units; an import
+parses a file back into graphs, and :func:`plan_import` turns them into store records.
+Everything that is not a span or a relation (verdicts, notes, entity names) rides in each
+span's ``info`` dict, which formats store where they have room for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, new_id, now_iso
+from tui.model.document import Document
+from tui.model.tokens import tokenize
+from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES, Change, Store, document_record
+
+# The roles a span plays in a graph, and the relation types from a claim to its parts.
+ROLE_ENTITY = "entity"
+ROLE_CLAIM = "claim"
+ROLE_CUE = "cue"
+ROLE_CONTENT = "content"
+ROLE_SPEAKER = "speaker"
+PART_ROLES = (ROLE_CUE, ROLE_CONTENT, ROLE_SPEAKER)
+
+# Labels the parts and claims are written with in formats that only have labels.
+CLAIM_LABEL = "CLAIM"
+PART_LABELS = {ROLE_CUE: "CUE", ROLE_CONTENT: "CONTENT", ROLE_SPEAKER: "SPEAKER"}
+ROLE_OF_LABEL = {"CLAIM": ROLE_CLAIM, "CUE": ROLE_CUE, "CONTENT": ROLE_CONTENT, "SPEAKER": ROLE_SPEAKER}
+
+CLAIM_FIELDS = ("claim_type", "verdict", "checkworthiness", "note", "evidence")
+
+
+class FormatError(Exception):
+    """A malformed input file: ``path:line: reason`` on one line."""
+
+    def __init__(self, path: object, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+
+
+@dataclass
+class Losses:
+    """What an export or import could not carry, counted by reason (reported on stderr)."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, reason: str, count: int = 1) -> None:
+        """Count ``count`` items lost for ``reason``."""
+        if count:
+            self.counts[reason] += count
+
+    def lines(self) -> list[str]:
+        """One human-readable line per reason, most frequent first."""
+        return [f"{count} {reason}" for reason, count in self.counts.most_common()]
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+
+@dataclass
+class ExportItem:
+    """One document with the annotations chosen for export and the entities they use."""
+
+    document: Document
+    annotations: list[Annotation]
+    entities: dict[str, Entity]
+
+
+def select_for_export(store: Store, doc_ids: list[str], include_suggested: bool = False) -> list[ExportItem]:
+    """The documents ``doc_ids`` with their accepted annotations (and suggestions if asked).
+
+    Rejected suggestions are never exported: they are kept only so that the model does
+    not suggest them again.
+    """
+    wanted = {ACCEPTED, SUGGESTED} if include_suggested else {ACCEPTED}
+    items = []
+    for doc_id in doc_ids:
+        document = store.document(doc_id)
+        if document is None:
+            raise KeyError(doc_id)
+        annotations = [a for a in store.annotations(doc_id) if a.status in wanted and a.anchor != "orphan" and a.kind in (ENTITY, CLAIM)]
+        annotations.sort(key=lambda a: (a.start, -a.end, a.kind, a.label, a.id))
+        entities = {entity.entity_id: entity for entity in store.entities(doc_id)}
+        items.append(ExportItem(document, annotations, entities))
+    return items
+
+
+# The span graph
+
+
+@dataclass
+class Span:
+    """A labelled span of a graph; ``info`` holds what is not position or label."""
+
+    key: str
+    start: int
+    end: int
+    label: str
+    role: str
+    info: dict = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A claim (``head``) pointing at one of its parts (``child``), typed by the part's role."""
+
+    head: str
+    child: str
+    type: str
+
+
+@dataclass
+class SpanGraph:
+    """A document's text with its spans and relations, as written to or read from a file."""
+
+    text: str
+    title: str = ""
+    source: str = ""
+    spans: list[Span] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    doc_id: str = ""
+    line: int = 0
+
+    def span(self, key: str) -> Span | None:
+        """The span with this key, if any."""
+        return next((span for span in self.spans if span.key == key), None)
+
+    def parts_of(self, claim_key: str, role: str) -> list[Span]:
+        """The spans a claim points at with relations of type ``role``."""
+        keys = [relation.child for relation in self.relations if relation.head == claim_key and relation.type == role]
+        return [span for key in keys if (span := self.span(key)) is not None]
+
+
+def entity_info(entity: Entity) -> dict:
+    """An entity as carried in span info (its id keeps mentions of one entity together)."""
+    return {"entity_id": entity.entity_id, "name": entity.name, "label": entity.label, "aliases": list(entity.aliases), "kb_id": entity.kb_id}
+
+
+def graph_of(item: ExportItem) -> SpanGraph:
+    """The span graph of an export item: annotations first (in order), then claim parts."""
+    document = item.document
+    graph = SpanGraph(text=document.text, title=document.title, source=document.source, doc_id=document.doc_id)
+    mention_keys: dict[tuple[int, int, str], str] = {}
+    for number, annotation in enumerate(item.annotations, start=1):
+        key = f"s{number}"
+        info = {"id": annotation.id, "status": annotation.status, "annotator": annotation.annotator}
+        if annotation.is_entity:
+            entity = item.entities.get(annotation.attrs.get("entity_id", ""))
+            if entity is not None:
+                info["entity"] = entity_info(entity)
+                mention_keys.setdefault((annotation.start, annotation.end, entity.entity_id), key)
+            graph.spans.append(Span(key, annotation.start, annotation.end, annotation.label, ROLE_ENTITY, info))
+        else:
+            for name in CLAIM_FIELDS:
+                if name in annotation.attrs:
+                    info[name] = annotation.attrs[name]
+            info.setdefault("claim_type", annotation.label)
+            speaker = annotation.attrs.get("speaker") or ""
+            if speaker in item.entities:
+                info["speaker_entity"] = entity_info(item.entities[speaker])
+            elif speaker:
+                info["speaker_text"] = speaker
+            graph.spans.append(Span(key, annotation.start, annotation.end, CLAIM_LABEL, ROLE_CLAIM, info))
+    for claim in [span for span in graph.spans if span.role == ROLE_CLAIM]:
+        annotation = next(a for a in item.annotations if a.id == claim.info["id"])
+        attrs = annotation.attrs
+        parts: list[tuple[str, list[int], str | None]] = []
+        if attrs.get("cue"):
+            parts.append((ROLE_CUE, attrs["cue"], None))
+        content = [list(piece) for piece in attrs.get("content") or []]
+        if content and content != [[annotation.start, annotation.end]]:
+            parts.extend((ROLE_CONTENT, piece, None) for piece in content)
+        speaker_span = attrs.get("speaker_span")
+        if speaker_span:
+            mention = mention_keys.get((speaker_span[0], speaker_span[1], attrs.get("speaker") or ""))
+            parts.append((ROLE_SPEAKER, speaker_span, mention))
+        for role, (start, end), existing_key in parts:
+            key = existing_key
+            if key is None:
+                key = f"s{len(graph.spans) + 1}"
+                graph.spans.append(Span(key, start, end, PART_LABELS[role], role))
+            graph.relations.append(Relation(claim.key, key, role))
+    return graph
+
+
+def role_for_label(label: str) -> str:
+    """The role a bare label implies in a file written by another tool."""
+    return ROLE_OF_LABEL.get(label.upper(), ROLE_ENTITY)
+
+
+# Tokens and units
+
+
+def split_tokens(text: str, boundaries: set[int] | None = None) -> list[tuple[int, int]]:
+    """Postil's tokens of ``text``, further split at every offset in ``boundaries``.
+
+    Splitting at span boundaries makes every span start and end on a token, so
+    token-based formats (spaCy, Prodigy, CoNLL) carry spans exactly.
+    """
+    cuts = sorted(boundaries or ())
+    tokens: list[tuple[int, int]] = []
+    for token in tokenize(text):
+        start = token.start
+        index = bisect_left(cuts, start + 1)
+        while index < len(cuts) and cuts[index] < token.end:
+            tokens.append((start, cuts[index]))
+            start = cuts[index]
+            index += 1
+        tokens.append((start, token.end))
+    return tokens
+
+
+def span_boundaries(graph: SpanGraph) -> set[int]:
+    """Every start and end offset of the graph's spans."""
+    return {offset for span in graph.spans for offset in (span.start, span.end)}
+
+
+class UnitMap:
+    """Converts Python string offsets (code points) to and from UTF-16 code units."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._wide = [index for index, char in enumerate(text) if ord(char) > 0xFFFF]
+        self.length16 = len(text) + len(self._wide)
+
+    def to_utf16(self, offset: int) -> int:
+        """The UTF-16 offset of a code point offset."""
+        return offset + bisect_left(self._wide, offset)
+
+    def from_utf16(self, offset: int) -> int | None:
+        """The code point offset of a UTF-16 offset, or ``None`` inside a surrogate pair."""
+        low, high = 0, len(self.text)
+        while low < high:
+            middle = (low + high) // 2
+            if self.to_utf16(middle) < offset:
+                low = middle + 1
+            else:
+                high = middle
+        return low if self.to_utf16(low) == offset else None
+
+
+def stable_hash(*parts: str) -> int:
+    """A signed 32-bit hash of ``parts`` that is the same in every run (Prodigy-style)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+# Import
+
+
+@dataclass
+class ImportPlan:
+    """The changes an import makes, and what it skipped or could not read."""
+
+    changes: list[Change] = field(default_factory=list)
+    documents_added: int = 0
+    annotations_added: int = 0
+    entities_added: int = 0
+    skipped_existing: int = 0
+    losses: Losses = field(default_factory=Losses)
+
+
+def check_span(path: object, line: int, text: str, start: object, end: object, what: str = "span") -> tuple[int, int]:
+    """``(start, end)`` if they are integers inside ``text`` with start < end, else a FormatError."""
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+        raise FormatError(path, line, f"{what} offsets must be integers, got {start!r}, {end!r}")
+    if not 0 <= start < end <= len(text):
+        raise FormatError(path, line, f"{what} {start}-{end} is outside the text ({len(text)} characters) or empty")
+    return start, end
+
+
+def plan_import(store: Store, graphs: list[SpanGraph], format_name: str, annotator: str = "") -> ImportPlan:
+    """The records that importing ``graphs`` adds to ``store``; what is already there is skipped.
+
+    A document is matched by its content (so re-importing an export finds the original);
+    annotations already stored with the same kind, label and span are skipped.
+    """
+    plan = ImportPlan()
+    known_entity_ids = {record.get("entity_id") for record in store.db.table(ENTITIES).all()}
+    known_annotation_ids = {record.get("id") for record in store.db.table(ANNOTATIONS).all()}
+    # Several graphs may describe one document (e.g. Prodigy's accepted and ignored tasks).
+    builders: dict[str, _GraphImporter] = {}
+    present: dict[str, set] = {}
+    for graph in graphs:
+        document = Document(text=graph.text, title=graph.title, source=graph.source)
+        builder = builders.get(document.doc_id)
+        if builder is None:
+            stored = store.document(document.doc_id)
+            if stored is None:
+                document.added = now_iso()
+                if graph.doc_id and graph.doc_id != document.doc_id:
+                    document.meta["imported_as"] = graph.doc_id
+                plan.changes.append(Change(DOCUMENTS, document.doc_id, document_record(document)))
+                plan.documents_added += 1
+                existing: list[Annotation] = []
+                entities: dict[str, Entity] = {}
+            else:
+                document = stored
+                existing = store.annotations(document.doc_id)
+                entities = {entity.entity_id: entity for entity in store.entities(document.doc_id)}
+            builder = _GraphImporter(document, entities, known_entity_ids, known_annotation_ids, format_name, annotator)
+            builders[document.doc_id] = builder
+            present[document.doc_id] = {(a.kind, a.label, a.start, a.end) for a in existing}
+        seen = present[document.doc_id]
+        for annotation in builder.annotations(graph):
+            identity = (annotation.kind, annotation.label, annotation.start, annotation.end)
+            if identity in seen:
+                plan.skipped_existing += 1
+                continue
+            seen.add(identity)
+            plan.changes.append(Change(ANNOTATIONS, annotation.id, annotation.to_record()))
+            plan.annotations_added += 1
+    for builder in builders.values():
+        for entity in builder.new_entities():
+            plan.changes.append(Change(ENTITIES, entity.entity_id, entity.to_record()))
+            plan.entities_added += 1
+    return plan
+
+
+class _GraphImporter:
+    """Builds annotations and entities for one document from one graph."""
+
+    def __init__(self, document: Document, entities: dict[str, Entity], known_entity_ids: set, known_annotation_ids: set, format_name: str, annotator: str) -> None:
+        self.document = document
+        self.entities = entities
+        self.known_entity_ids = known_entity_ids
+        self.known_annotation_ids = known_annotation_ids
+        self.origin = f"import:{format_name}"
+        self.annotator = annotator
+        self.created: dict[str, Entity] = {}
+        self.used: set[str] = set()
+        self.renamed: dict[str, str] = {}
+
+    def new_entities(self) -> list[Entity]:
+        """The entities created for this document that some annotation uses."""
+        return [entity for entity_id, entity in self.created.items() if entity_id in self.used]
+
+    def entity(self, info: dict | None, text: str, label: str) -> Entity:
+        """The entity ``info`` describes (or the mention's text names), reused where it exists."""
+        from tui.store.session import entity_name
+
+        info = info or {}
+        wanted_id = info.get("entity_id") or ""
+        if self.renamed.get(wanted_id, wanted_id) in self.entities:
+            return self.entities[self.renamed.get(wanted_id, wanted_id)]
+        name = info.get("name") or entity_name(text)
+        label = info.get("label") or label
+        same = next((e for e in self.entities.values() if e.name == name and e.label == label), None)
+        if same is not None:
+            return same
+        # Keep the file's id unless another document's entity already has it.
+        entity_id = wanted_id if wanted_id and wanted_id not in self.known_entity_ids else new_id("e")
+        if wanted_id:
+            self.renamed[wanted_id] = entity_id
+        entity = Entity(doc_id=self.document.doc_id, name=name, label=label, entity_id=entity_id, aliases=list(info.get("aliases") or []), kb_id=info.get("kb_id") or "")
+        self.entities[entity_id] = entity
+        self.created[entity_id] = entity
+        self.known_entity_ids.add(entity_id)
+        return entity
+
+    def _annotation(self, span: Span, kind: str, label: str, attrs: dict) -> Annotation:
+        info = span.info
+        status = info.get("status") if info.get("status") in (ACCEPTED, SUGGESTED, REJECTED) else ACCEPTED
+        annotation_id = info.get("id") if isinstance(info.get("id"), str) and info.get("id") not in self.known_annotation_ids else new_id()
+        self.known_annotation_ids.add(annotation_id)
+        return Annotation.on_text(
+            self.document.doc_id, self.document.text, kind, label, span.start, span.end,
+            status=status, origin=self.origin, annotator=info.get("annotator") or self.annotator, id=annotation_id, attrs=attrs,
+        )
+
+    def annotations(self, graph: SpanGraph) -> list[Annotation]:
+        """The annotations of the graph's entity and claim spans."""
+        text = self.document.text
+        result = []
+        mention_entity: dict[str, str] = {}
+        for span in graph.spans:
+            if span.role == ROLE_ENTITY:
+                entity = self.entity(span.info.get("entity"), text[span.start : span.end], span.label)
+                mention_entity[span.key] = entity.entity_id
+                self.used.add(entity.entity_id)
+                result.append(self._annotation(span, ENTITY, span.label, {"entity_id": entity.entity_id}))
+        for span in graph.spans:
+            if span.role != ROLE_CLAIM:
+                continue
+            info = span.info
+            claim_type = info.get("claim_type") or "assertion"
+            attrs = {"claim_type": claim_type, "speaker": "", "cue": None, "content": [[span.start, span.end]], "verdict": "unverified", "checkworthiness": None, "note": "", "evidence": []}
+            for name in CLAIM_FIELDS:
+                if name in info:
+                    attrs[name] = info[name]
+            cues = graph.parts_of(span.key, ROLE_CUE)
+            if cues:
+                attrs["cue"] = [cues[0].start, cues[0].end]
+            contents = graph.parts_of(span.key, ROLE_CONTENT)
+            if contents:
+                attrs["content"] = [[part.start, part.end] for part in contents]
+            speakers = graph.parts_of(span.key, ROLE_SPEAKER)
+            if speakers:
+                attrs["speaker_span"] = [speakers[0].start, speakers[0].end]
+            if "speaker_entity" in info:
+                speaker_entity = self.entity(info["speaker_entity"], "", "")
+                self.used.add(speaker_entity.entity_id)
+                attrs["speaker"] = speaker_entity.entity_id
+            elif "speaker_text" in info:
+                attrs["speaker"] = info["speaker_text"]
+            elif speakers:
+                attrs["speaker"] = mention_entity.get(speakers[0].key) or " ".join(text[speakers[0].start : speakers[0].end].split())
+            result.append(self._annotation(span, CLAIM, claim_type, attrs))
+        return result
+
+
+def apply_import(store: Store, plan: ImportPlan, format_name: str, annotator: str = "") -> None:
+    """Write the whole import in one atomic write, with a journal entry for the record."""
+    if not plan.changes:
+        return
+    journal = store.append_journal(f"import:{format_name}", plan.changes, [None] * len(plan.changes), annotator)
+    store.apply([*plan.changes, journal])

@@ -1,0 +1,163 @@
+"""spaCy / Prodigy task JSONL: one task per document with tokens, spans and relations.
+
+Span ``end`` is an exclusive character offset and ``token_end`` an inclusive token index.
+Tokens are Postil's, split at every span boundary so each span covers whole tokens.
+Accepted annotations make a task answered ``accept``; with ``--include-suggested`` the
+suggestions go into a second task for the same text answered ``ignore`` (not reviewed yet,
+which Prodigy leaves out of training). Postil's own details (entity ids and names, claim
+verdicts, notes, evidence) ride in a ``postil`` object on each span, which Prodigy keeps.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tui.formats.interchange import (
+    ExportItem,
+    FormatError,
+    Losses,
+    Relation,
+    Span,
+    SpanGraph,
+    check_span,
+    graph_of,
+    role_for_label,
+    span_boundaries,
+    split_tokens,
+    stable_hash,
+)
+from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED
+
+ANSWER_STATUS = {"accept": ACCEPTED, "ignore": SUGGESTED, "reject": REJECTED}
+
+
+def tasks_for(item: ExportItem, include_suggested: bool) -> list[tuple[SpanGraph, str]]:
+    """The graphs to write for one document, each with its Prodigy answer."""
+    accepted = ExportItem(item.document, [a for a in item.annotations if a.status == ACCEPTED], item.entities)
+    tasks = [(graph_of(accepted), "accept")]
+    suggested = [a for a in item.annotations if a.status == SUGGESTED]
+    if include_suggested and suggested:
+        tasks.append((graph_of(ExportItem(item.document, suggested, item.entities)), "ignore"))
+    return tasks
+
+
+def task_of(graph: SpanGraph, answer: str) -> dict:
+    """One Prodigy task for a graph."""
+    text = graph.text
+    tokens = split_tokens(text, span_boundaries(graph))
+    first_token = {start: index for index, (start, _) in enumerate(tokens)}
+    last_token = {end: index for index, (_, end) in enumerate(tokens)}
+    spans = []
+    span_json = {}
+    for span in graph.spans:
+        entry = {
+            "start": span.start, "end": span.end,
+            "token_start": first_token.get(span.start), "token_end": last_token.get(span.end),
+            "label": span.label, "text": text[span.start : span.end],
+            "postil": {"key": span.key, "role": span.role, **{k: v for k, v in span.info.items() if k != "status"}},
+        }
+        span_json[span.key] = entry
+        spans.append(entry)
+    relations = []
+    for relation in graph.relations:
+        head, child = span_json[relation.head], span_json[relation.child]
+        relations.append({
+            "head": head["token_end"], "child": child["token_end"], "label": relation.type.upper(),
+            "head_span": {k: head[k] for k in ("start", "end", "token_start", "token_end", "label")},
+            "child_span": {k: child[k] for k in ("start", "end", "token_start", "token_end", "label")},
+        })
+    ordered = sorted(graph.spans, key=lambda span: (span.start, span.end))
+    overlapping = any(b.start < a.end for a, b in zip(ordered, ordered[1:]))
+    input_hash = stable_hash(text)
+    task = {
+        "text": text,
+        "meta": {"doc_id": graph.doc_id, "title": graph.title, "source": graph.source},
+        "tokens": [
+            {"text": text[start:end], "start": start, "end": end, "id": index, "ws": end < len(text) and text[end].isspace()}
+            for index, (start, end) in enumerate(tokens)
+        ],
+        "spans": spans,
+        "relations": relations,
+        "answer": answer,
+        "_input_hash": input_hash,
+        "_task_hash": stable_hash(str(input_hash), json.dumps(spans, sort_keys=True), json.dumps(relations, sort_keys=True), answer),
+        "_view_id": "spans_manual" if overlapping else "ner_manual",
+    }
+    return task
+
+
+def export_jsonl(items: list[ExportItem], losses: Losses, include_suggested: bool = False, **_: object) -> bytes:
+    """Prodigy JSONL for the export items (nothing is lost: overlaps go in a spans_manual task)."""
+    lines = []
+    for item in items:
+        for graph, answer in tasks_for(item, include_suggested):
+            lines.append(json.dumps(task_of(graph, answer), ensure_ascii=False))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def parse_jsonl(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
+    """The graphs of a Prodigy JSONL file, and the lines that could not be read."""
+    graphs, errors = [], []
+    for number, line in read_lines(path):
+        try:
+            graphs.append(graph_of_task(path, number, json_object(path, number, line)))
+        except FormatError as error:
+            errors.append(error)
+    return graphs, errors
+
+
+def read_lines(path: Path) -> list[tuple[int, str]]:
+    """The non-blank lines of a UTF-8 file with their 1-based numbers."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(path, 1, f"not UTF-8 text (bad byte at offset {error.start})") from None
+    return [(number, line) for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
+
+
+def json_object(path: Path, number: int, line: str) -> dict:
+    """One JSON object from one line, or a FormatError naming the line."""
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise FormatError(path, number, f"not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(value, dict):
+        raise FormatError(path, number, "each line must be a JSON object")
+    return value
+
+
+def graph_of_task(path: Path, number: int, task: dict) -> SpanGraph:
+    """The graph of one Prodigy task."""
+    text = task.get("text")
+    if not isinstance(text, str) or not text:
+        raise FormatError(path, number, 'the task has no "text" string')
+    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    graph = SpanGraph(text=text, title=str(meta.get("title") or ""), source=str(meta.get("source") or ""), doc_id=str(meta.get("doc_id") or ""), line=number)
+    status = ANSWER_STATUS.get(task.get("answer", "accept"))
+    if status is None:
+        raise FormatError(path, number, f"unknown answer {task.get('answer')!r} (expected accept, reject or ignore)")
+    spans = task.get("spans") or []
+    if not isinstance(spans, list):
+        raise FormatError(path, number, '"spans" must be a list')
+    by_offsets = {}
+    for index, entry in enumerate(spans):
+        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str):
+            raise FormatError(path, number, f"span {index} is not an object with a label")
+        start, end = check_span(path, number, text, entry.get("start"), entry.get("end"), f"span {index}")
+        extra = entry.get("postil") if isinstance(entry.get("postil"), dict) else {}
+        info = {k: v for k, v in extra.items() if k not in ("key", "role")}
+        info["status"] = status
+        role = extra.get("role") or role_for_label(entry["label"])
+        key = str(extra.get("key") or f"p{index}")
+        graph.spans.append(Span(key, start, end, entry["label"], role, info, number))
+        by_offsets.setdefault((start, end, entry["label"]), key)
+    for index, entry in enumerate(task.get("relations") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("head_span"), dict) or not isinstance(entry.get("child_span"), dict):
+            raise FormatError(path, number, f"relation {index} needs head_span and child_span objects")
+        head = by_offsets.get(tuple(entry["head_span"].get(k) for k in ("start", "end", "label")))
+        child = by_offsets.get(tuple(entry["child_span"].get(k) for k in ("start", "end", "label")))
+        if head is None or child is None:
+            raise FormatError(path, number, f"relation {index} points at a span that is not in the task")
+        graph.relations.append(Relation(head, child, str(entry.get("label", "")).lower()))
+    return graph
