@@ -1,8 +1,14 @@
-"""The store: documents, annotations, entities and the journal in one TinyDB file.
+"""The store: documents, annotations, entities and the journal of one Postil database.
 
-Every mutation goes through :meth:`Store.apply`, which changes any number of records in
-one atomic file write, so an action (say, a mention and its new entity) is on disk whole
-or not at all. Reads use TinyDB's tables, so the file stays an ordinary TinyDB database.
+``annotations.json`` is an ordinary TinyDB file and the canonical store. A save does not
+rewrite it: :meth:`Store.apply` appends the changes of one action as one fsync'd record to
+the write-ahead log beside it (``annotations.json.wal``), so an action is on disk whole or
+not at all, before the next key, at a cost that does not grow with the database. The log is
+folded into the TinyDB file by :meth:`Store.compact` (on idle, on close and on the next
+open). Long texts live in content-addressed side files so that folding never rewrites them.
+
+One process writes a database at a time (a lock beside it); a second store on the same file
+opens read-only and says who holds the lock. See ``docs`` of :func:`open_store`.
 """
 
 from __future__ import annotations
@@ -12,25 +18,43 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-
 from tui import __version__
+from tui.model.anchoring import ReanchorReport, reanchor
 from tui.model.annotation import Annotation, Entity, now_iso
-from tui.model.document import Document
-from tui.store.storage import AtomicJSONStorage, StoreError
+from tui.model.document import Document, content_hash
+from tui.store.lock import DatabaseLock, LockHolder, read_holder
+from tui.store.migrations import META, SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
+from tui.store.storage import (
+    ReadOnlyStoreError,
+    StoreError,
+    StoreLockedError,
+    StoreSaveError,
+    atomic_write_bytes,
+    doctor_hint,
+    dump_json,
+    read_database,
+    remove_stale_temporaries,
+)
+from tui.store.wal import WriteAheadLog, encode_record, read_log, wal_path
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "Change", "Store", "open_store"]
 
 DOCUMENTS = "documents"
 ANNOTATIONS = "annotations"
 ENTITIES = "entities"
 JOURNAL = "journal"
-META = "meta"
 GAZETTEER = "gazetteer"
 NLP_CACHE = "nlp_cache"
 
 # The field that identifies a record in each table.
 KEY_FIELDS = {DOCUMENTS: "doc_id", ANNOTATIONS: "id", ENTITIES: "entity_id", JOURNAL: "seq", META: "key", GAZETTEER: "key", NLP_CACHE: "key"}
+
+# Texts longer than this (in characters) are kept in a side file instead of the TinyDB file.
+INLINE_TEXT_LIMIT = 65_536
+# The log is folded into the TinyDB file during a save once it grows past this many bytes.
+COMPACT_LOG_BYTES = 16 * 1024 * 1024
+# How long a command-line writer waits for another Postil to let go of the database.
+CLI_LOCK_WAIT = 10.0
 
 
 @dataclass(frozen=True)
@@ -42,58 +66,280 @@ class Change:
     record: dict | None
 
 
-class Store:
-    """A Postil database: one TinyDB file, written atomically on every change."""
+def texts_path(db_path: Path) -> Path:
+    """The folder of side files holding long texts: ``NAME.texts`` beside the database."""
+    return db_path.with_name(db_path.name + ".texts")
 
-    def __init__(self, path: str | os.PathLike, read_only: bool = False) -> None:
+
+def backup_path(db_path: Path) -> Path:
+    """The last good copy of the database, rewritten on each clean open."""
+    return db_path.with_name(db_path.name + ".bak")
+
+
+def _signature(path: Path) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+class Store:
+    """A Postil database: a TinyDB file plus its write-ahead log, written by one process.
+
+    ``Store(path)`` takes the write lock if it is free (waiting up to ``lock_timeout``
+    seconds); if another process holds it the store is read-only and :attr:`lock_holder`
+    says who. Several stores of one process share the lock and see each other's writes.
+    """
+
+    def __init__(self, path: str | os.PathLike, read_only: bool = False, lock_timeout: float = 0.0) -> None:
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a database file")
-        self.storage = AtomicJSONStorage(self.path, read_only=read_only)
-        self.db = TinyDB(storage=lambda: self.storage)
-        self._check_schema()
+        self.wal_path = wal_path(self.path)
+        self.texts_dir = texts_path(self.path)
+        self.lock_holder: LockHolder | None = None
+        self.reanchor_report: ReanchorReport | None = None
+        self.removed_temporaries: list[Path] = []
+        self._lock = DatabaseLock(self.path)
+        self._read_only = read_only
+        self._log: WriteAheadLog | None = None
+        self._tables: dict[str, dict[str, dict]] = {}
+        self._keys: dict[str, dict[Any, str]] = {}
+        self._next_id: dict[str, int] = {}
+        self._seq = 0
+        self._journal_seq = 0
+        self._file_signature: tuple = (None, None)
+        self._texts: dict[str, str] = {}
+        if not read_only and not self._lock.acquire(lock_timeout):
+            self._read_only = True
+            self.lock_holder = read_holder(self.path) or LockHolder("someone", "another process", 0, "unknown")
+        try:
+            if self._lock.held:
+                with self._lock.mutex:
+                    self.removed_temporaries = remove_stale_temporaries(self.path)
+                    self._load(first=True)
+            else:
+                self._load(first=True)
+        except BaseException:
+            self._lock.release()
+            raise
 
     @property
     def read_only(self) -> bool:
-        """True when this store never writes."""
-        return self.storage.read_only
+        """True when this store never writes (opened so, or another process holds the lock)."""
+        return self._read_only
 
-    def _check_schema(self) -> None:
-        raw = self.storage.read() or {}
-        meta = next(iter(raw.get(META, {}).values()), None)
-        if meta is None:
-            return
-        schema = meta.get("schema")
-        if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+    # Loading
+
+    def _load(self, first: bool) -> None:
+        """Read the TinyDB file and replay the log records it does not hold yet."""
+        file_signature = _signature(self.path)
+        data, raw = read_database(self.path)
+        exists = data is not None
+        data = data if exists else {}
+        schema = schema_of(data) if exists else SCHEMA_VERSION
+        if not isinstance(schema, int) or schema < 1:
+            raise StoreError(f"{self.path}: unknown schema version {schema!r} in the meta table; {doctor_hint(self.path)}")
+        if schema > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: written by a newer Postil (schema {schema}; this version reads up to {SCHEMA_VERSION}); upgrade Postil to open it")
+        migrated = schema < SCHEMA_VERSION
+        if migrated:
+            if first and not self._read_only:
+                self._keep_copy(raw, schema)
+            data = migrate(data)
+        elif not exists:
+            set_meta(data)
+        self._index(data)
+        log = read_log(self.wal_path)
+        folded = applied_seq(data)
+        self._seq = folded
+        for record in log.records:
+            if record["seq"] <= folded:
+                continue  # folded into the file by a compaction that stopped before clearing the log
+            for table, key, value in record["changes"]:
+                self._set(table, key, value)
+            self._seq = record["seq"]
+        self._journal_seq = max(self._journal_seq, max(self._keys.get(JOURNAL, {}), default=0))
+        if not self._read_only:
+            if self._log is None:
+                self._log = WriteAheadLog(self.wal_path, log.good_size)
+            self._log.size = log.good_size
+        self._file_signature = (file_signature, _signature(self.wal_path))
+        if first and not self._read_only:
+            if migrated or log.records or log.torn_tail:
+                self.compact()
+            if self.path.exists():
+                self._rotate_backup()
+
+    def _keep_copy(self, raw: bytes, schema: int) -> None:
+        """Keep the file as it was before a migration: ``NAME.schemaN.bak`` (never overwritten)."""
+        target = self.path.with_name(f"{self.path.name}.schema{schema}.bak")
+        number = 1
+        while target.exists():
+            number += 1
+            target = self.path.with_name(f"{self.path.name}.schema{schema}.{number}.bak")
+        try:
+            atomic_write_bytes(target, raw)
+        except OSError as error:
+            raise StoreError(f"{self.path}: needs migrating from schema {schema}, but the backup copy {target} could not be written ({error.strerror})") from None
+
+    def _rotate_backup(self) -> None:
+        """Copy the (just checked) file to ``NAME.bak``; the copy before it becomes ``NAME.bak.1``."""
+        backup = backup_path(self.path)
+        try:
+            payload = self.path.read_bytes()
+            if backup.exists():
+                os.replace(backup, backup.with_name(backup.name + ".1"))
+            atomic_write_bytes(backup, payload)
+        except OSError:
+            pass  # a missing backup must not stop anyone from working; doctor reports it
+
+    def _index(self, data: dict) -> None:
+        """Take ``data`` as the in-memory database and index each table by its key field."""
+        self._tables = data
+        self._keys = {}
+        self._next_id = {}
+        for name, table in data.items():
+            field = KEY_FIELDS.get(name)
+            if field is not None:
+                self._keys[name] = {record.get(field): doc_key for doc_key, record in table.items()}
+            self._next_id[name] = max((int(k) for k in table if k.isdigit()), default=0) + 1
+
+    def _set(self, table_name: str, key: Any, record: dict | None) -> None:
+        """Set or delete one record in memory, the way TinyDB would number it."""
+        table = self._tables.setdefault(table_name, {})
+        keys = self._keys.setdefault(table_name, {})
+        doc_key = keys.get(key)
+        if record is None:
+            if doc_key is not None:
+                del table[doc_key]
+                del keys[key]
+            return
+        if doc_key is None:
+            doc_key = str(self._next_id.get(table_name, 1))
+            self._next_id[table_name] = int(doc_key) + 1
+            keys[key] = doc_key
+        table[doc_key] = record
+
+    def _sync(self) -> None:
+        """Reload when the files changed behind this store (another store of this process, or a
+        writer process while this one is read-only)."""
+        if (_signature(self.path), _signature(self.wal_path)) != self._file_signature:
+            self._load(first=False)
+
+    def refresh(self) -> None:
+        """See the latest saved state (what a read-only store calls to follow the writer)."""
+        self._sync()
 
     def close(self) -> None:
-        """Release the database file."""
-        self.db.close()
+        """Fold the log into the TinyDB file and let go of the lock (safe to call twice).
+
+        If folding fails (disk full) the log stays on disk and is folded on the next open.
+        """
+        try:
+            if self._lock.held:
+                with self._lock.mutex:
+                    try:
+                        self._sync()
+                        self.compact()
+                    except StoreError:
+                        pass  # every saved change is still in the log
+        finally:
+            if self._log is not None:
+                self._log.close()
+                if self._log.size == 0 and self._lock.held:
+                    self.wal_path.unlink(missing_ok=True)  # nothing left to fold: leave no empty log behind
+                self._log = None
+            self._lock.release()
+            self._read_only = True
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     # Writing
 
+    def _check_writable(self) -> None:
+        if self._read_only:
+            who = f"; {self.lock_holder} is writing it" if self.lock_holder else ""
+            raise ReadOnlyStoreError(f"{self.path}: opened read-only{who}")
+
     def apply(self, changes: list[Change]) -> None:
-        """Apply every change in one atomic write of the file; nothing is written on error."""
+        """Save every change as one durable record; nothing is saved on error.
+
+        Raises :class:`ReadOnlyStoreError` on a read-only store and :class:`StoreSaveError`
+        when the disk refuses the write (full, permission denied); in both cases nothing on
+        disk and nothing in this store changes.
+        """
         if not changes:
             return
-        raw = self.storage.read() or {}
-        raw = {name: dict(table) for name, table in raw.items()}
-        if META not in raw:
-            raw[META] = {"1": {"key": "schema", "schema": SCHEMA_VERSION, "app_version": __version__}}
-        for change in changes:
-            table = raw.setdefault(change.table, {})
-            field = KEY_FIELDS[change.table]
-            doc_key = next((k for k, record in table.items() if record.get(field) == change.key), None)
-            if change.record is None:
-                if doc_key is not None:
-                    del table[doc_key]
-            else:
-                if doc_key is None:
-                    doc_key = str(max((int(k) for k in table), default=0) + 1)
-                table[doc_key] = change.record
-        self.storage.write(raw)
-        self.db.clear_cache()
+        self._check_writable()
+        with self._lock.mutex:
+            self._sync()
+            if not self.path.exists():
+                self.compact(force=True)  # a new database starts as a real TinyDB file
+            prepared = [self._prepare(change) for change in changes]
+            seq = self._seq + 1
+            assert self._log is not None
+            self._log.append(encode_record(seq, [[c.table, c.key, c.record] for c in prepared]))
+            self._seq = seq
+            for change in prepared:
+                self._set(change.table, change.key, change.record)
+            self._file_signature = (self._file_signature[0], self._log.signature())
+            if self._log.size > COMPACT_LOG_BYTES:
+                try:
+                    self.compact()
+                except StoreSaveError:
+                    pass  # the change is durable in the log; folding is retried later
+
+    def _prepare(self, change: Change) -> Change:
+        """Move a long document text into its side file (written before the record that names it)."""
+        record = change.record
+        if change.table != DOCUMENTS or record is None or len(record.get("text") or "") <= INLINE_TEXT_LIMIT:
+            return change
+        text = record["text"]
+        sha = record.get("sha256") or content_hash(text)
+        name = f"{sha}.txt"
+        target = self.texts_dir / name
+        if not target.exists():
+            try:
+                self.texts_dir.mkdir(exist_ok=True)
+                atomic_write_bytes(target, text.encode("utf-8"))
+            except OSError as error:
+                raise StoreSaveError(f"{target}: could not save the document text ({error.strerror or error}); nothing else changed") from None
+        self._texts[name] = text
+        stored = {k: v for k, v in record.items() if k != "text"}
+        stored["text_file"] = name
+        return Change(change.table, change.key, stored)
+
+    @property
+    def needs_compaction(self) -> bool:
+        """True when saved changes wait in the log to be folded into the TinyDB file."""
+        return self._log is not None and self._log.size > 0
+
+    def compact(self, force: bool = False) -> bool:
+        """Fold the log into the TinyDB file (one atomic rewrite); True when it did.
+
+        The app calls this when idle; it also happens on close and on the next open.
+        """
+        if self._read_only or self._log is None or not (force or self._log.size > 0):
+            return False
+        with self._lock.mutex:
+            set_meta(self._tables, schema=SCHEMA_VERSION, app_version=__version__, applied_seq=self._seq)
+            self._keys.setdefault(META, {})["schema"] = next(k for k, r in self._tables[META].items() if r.get("key") == "schema")
+            try:
+                atomic_write_bytes(self.path, dump_json(self._tables))
+            except OSError as error:
+                raise StoreSaveError(f"{self.path}: could not fold the log into the file ({error.strerror or error}); the file on disk is unchanged and every saved change is in {self.wal_path.name}") from None
+            try:
+                self._log.clear()
+            except OSError:
+                pass  # the records are marked folded (applied_seq); a later clear removes them
+            self._file_signature = (_signature(self.path), self._log.signature())
+            return True
 
     def add_document(self, document: Document) -> None:
         """Store a document (its text included)."""
@@ -102,42 +348,128 @@ class Store:
         self.apply([Change(DOCUMENTS, document.doc_id, document_record(document))])
 
     def open_document(self, document: Document) -> Document:
-        """The stored document with the same content, else ``document`` newly stored."""
-        stored = self.document(document.doc_id)
+        """The stored document with the same content, else ``document`` newly stored.
+
+        When ``document.source`` names a stored document whose text differs, the new text is
+        stored as a new version (``previous`` = the old doc_id) and every annotation and entity
+        of the old version is moved onto it and re-anchored, in one write; the outcome is in
+        :attr:`reanchor_report` (its ``summary`` is a line for the status bar).
+        """
+        self.reanchor_report = None
+        self._sync()
+        stored = self.record(DOCUMENTS, document.doc_id)
         if stored is not None:
-            return stored
-        self.add_document(document)
+            self._restore_missing_text(stored, document)
+            return self.document(document.doc_id)
+        older = self.latest_version(document.source) if document.source else None
+        if older is None:
+            self.add_document(document)
+            return document
+        document.previous = older.doc_id
+        if not document.added:
+            document.added = now_iso()
+        moved = [a for a in self.annotations(older.doc_id)]
+        placed, report = reanchor(older.text, document.text, moved, document.doc_id)
+        self.reanchor_report = report
+        if self._read_only:
+            report.saved = False
+            return document
+        changes = [Change(DOCUMENTS, document.doc_id, document_record(document))]
+        before: list[dict | None] = [None]
+        for old, new in zip(moved, placed):
+            changes.append(Change(ANNOTATIONS, new.id, new.to_record()))
+            before.append(old.to_record())
+        for entity in self.entities(older.doc_id):
+            before.append(entity.to_record())
+            entity.doc_id = document.doc_id
+            changes.append(Change(ENTITIES, entity.entity_id, entity.to_record()))
+        journal = self.append_journal("reanchor", changes, before, doc_id=document.doc_id)
+        self.apply([*changes, journal])
         return document
 
-    def append_journal(self, op: str, changes: list[Change], before: list[dict | None], annotator: str = "") -> Change:
-        """The journal entry recording ``changes`` (to be applied in the same write)."""
-        seq = len(self._table(JOURNAL)) + 1
+    def _restore_missing_text(self, stored: dict, document: Document) -> None:
+        """Rewrite a lost text side file from the same text being opened again (its hash matches)."""
+        name = stored.get("text_file")
+        if not name or (self.texts_dir / name).exists() or self._read_only:
+            return
+        if content_hash(document.text) != stored.get("sha256"):
+            return
+        try:
+            self.texts_dir.mkdir(exist_ok=True)
+            atomic_write_bytes(self.texts_dir / name, document.text.encode("utf-8"))
+        except OSError as error:
+            raise StoreSaveError(f"{self.texts_dir / name}: could not restore the document text ({error.strerror or error})") from None
+
+    def append_journal(self, op: str, changes: list[Change], before: list[dict | None], annotator: str = "", doc_id: str | None = None) -> Change:
+        """The journal entry recording ``changes`` (to be applied in the same write).
+
+        Each call takes a new sequence number, so an entry waiting to be saved again after a
+        failed save keeps its place.
+        """
+        self._sync()
+        self._journal_seq += 1
         entry = {
-            "seq": seq,
+            "seq": self._journal_seq,
             "ts": now_iso(),
             "annotator": annotator,
             "op": op,
+            "doc_id": doc_id,
             "before": [{"table": c.table, "key": c.key, "record": b} for c, b in zip(changes, before)],
             "after": [{"table": c.table, "key": c.key, "record": c.record} for c in changes],
         }
-        return Change(JOURNAL, seq, entry)
+        return Change(JOURNAL, self._journal_seq, entry)
 
     # Reading
 
     def _table(self, name: str) -> list[dict]:
-        return list(self.db.table(name).all())
+        self._sync()
+        return list(self._tables.get(name, {}).values())
+
+    def tables(self) -> dict[str, dict[str, dict]]:
+        """The whole database as TinyDB would see it after folding the log (do not modify)."""
+        self._sync()
+        return self._tables
 
     def documents(self) -> list[Document]:
         """Every stored document."""
-        return [document_from_record(record) for record in self._table(DOCUMENTS)]
+        return [self._document_from(record) for record in self._table(DOCUMENTS)]
 
     def document(self, doc_id: str) -> Document | None:
         """The document with this id, if stored."""
-        return next((document_from_record(r) for r in self._table(DOCUMENTS) if r.get("doc_id") == doc_id), None)
+        record = self.record(DOCUMENTS, doc_id)
+        return None if record is None else self._document_from(record)
+
+    def latest_version(self, source: str) -> Document | None:
+        """The newest stored version of the document read from ``source``, if any."""
+        versions = [r for r in self._table(DOCUMENTS) if r.get("source") == source]
+        superseded = {r.get("previous") for r in versions}
+        heads = [r for r in versions if r.get("doc_id") not in superseded] or versions
+        if not heads:
+            return None
+        return self._document_from(max(heads, key=lambda r: r.get("added") or ""))
+
+    def _document_from(self, record: dict) -> Document:
+        if "text" in record:
+            return document_from_record(record)
+        name = record.get("text_file") or ""
+        text = self._texts.get(name)
+        if text is None:
+            path = self.texts_dir / name
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                reason = getattr(error, "strerror", None) or str(error)
+                raise StoreError(f"{path}: the text of document {record.get('doc_id')} cannot be read ({reason}); {doctor_hint(self.path)}") from None
+            self._texts[name] = text
+        return document_from_record({**record, "text": text})
 
     def annotations(self, doc_id: str) -> list[Annotation]:
-        """Every annotation of a document, whatever its status."""
+        """Every annotation of a document, whatever its status (orphans included)."""
         return [Annotation.from_record(r) for r in self._table(ANNOTATIONS) if r.get("doc_id") == doc_id]
+
+    def orphans(self, doc_id: str) -> list[Annotation]:
+        """The annotations of a document that could not be placed on its text (kept with their quote)."""
+        return [a for a in self.annotations(doc_id) if a.anchor == "orphan"]
 
     def entities(self, doc_id: str) -> list[Entity]:
         """The canonical entities of a document."""
@@ -161,9 +493,27 @@ class Store:
         self.apply([Change(NLP_CACHE, key, {"key": key, "value": value})])
 
     def record(self, table: str, key: Any) -> dict | None:
-        """The stored record with ``key`` in ``table``."""
-        field = KEY_FIELDS[table]
-        return next((r for r in self._table(table) if r.get(field) == key), None)
+        """The stored record with ``key`` in ``table`` (a copy)."""
+        self._sync()
+        doc_key = self._keys.get(table, {}).get(key)
+        return None if doc_key is None else dict(self._tables[table][doc_key])
+
+
+def open_store(path: str | os.PathLike, writer: bool = False, wait: float | None = None) -> Store:
+    """Open a database with its write lock.
+
+    For the app (``writer=False``): if another process holds the lock, the store is
+    read-only and ``store.lock_holder`` says who (for a banner). For a command that must
+    write (``writer=True``): wait up to ``wait`` seconds (10 by default) for the lock, then
+    raise :class:`StoreLockedError` with a one-line message.
+    """
+    timeout = (CLI_LOCK_WAIT if wait is None else wait) if writer else (wait or 0.0)
+    store = Store(path, lock_timeout=timeout)
+    if writer and store.read_only:
+        holder = store.lock_holder
+        store.close()
+        raise StoreLockedError(f"{Path(path)}: another Postil is writing this database ({holder}); gave up after {timeout:g} s, close it and try again")
+    return store
 
 
 def document_record(document: Document) -> dict:
@@ -181,7 +531,7 @@ def document_record(document: Document) -> dict:
 
 
 def document_from_record(record: dict) -> Document:
-    """Rebuild a document from its stored record."""
+    """Rebuild a document from its stored record (with its text)."""
     return Document(
         text=record["text"],
         title=record.get("title", ""),

@@ -1,8 +1,15 @@
-"""A crash-safe TinyDB storage: whole-file atomic replace, orjson, stable key order."""
+"""Crash-safe files: atomic whole-file replace, orjson with stable key order, strict parsing.
+
+Every file Postil writes goes through :func:`atomic_write_bytes` (a temporary file beside
+the target, fsync, rename, fsync of the folder), so a crash leaves the old file or the new
+one, never a torn one. :func:`parse_database` refuses an empty, torn or non-TinyDB file
+with a one-line message instead of treating it as a new database.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +25,22 @@ class ReadOnlyStoreError(StoreError):
     """A write was attempted on a store opened read-only."""
 
 
+class StoreSaveError(StoreError):
+    """A save failed (disk full, permission denied); what is on disk is unchanged."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the database's write lock and did not let go in time."""
+
+
 def dump_json(data: Any) -> bytes:
     """Serialise the way every Postil file is written: sorted keys, two-space indent."""
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
+
+
+def doctor_hint(path: Path) -> str:
+    """The advice that ends every message about a damaged database."""
+    return f"run `postil doctor {path}`"
 
 
 def fsync_directory(directory: Path) -> None:
@@ -35,12 +55,17 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+def temporary_path(path: Path) -> Path:
+    """The temporary file a write of ``path`` goes through: ``.NAME.PID.tmp`` beside it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
     """Write ``payload`` to a temporary file beside ``path``, fsync it, then rename it over.
 
     A crash at any moment leaves either the old file or the new one, never a torn file.
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = temporary_path(path)
     try:
         with open(temporary, "wb") as handle:
             handle.write(payload)
@@ -53,11 +78,77 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
     fsync_directory(path.parent)
 
 
+def pid_alive(pid: int) -> bool:
+    """True when a process with this id exists on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Delete temporary files left beside ``path`` by crashed writers; returns what was removed.
+
+    Only files named ``.NAME.PID.tmp`` (or ``.NAME.*.PID.tmp`` for side files) whose process is
+    gone are removed, so a write in progress elsewhere is never disturbed.
+    """
+    pattern = re.compile(rf"^\.{re.escape(path.name)}(?:\..+)?\.(\d+)\.tmp$")
+    removed = []
+    try:
+        candidates = list(path.parent.iterdir())
+    except OSError:
+        return removed
+    for candidate in candidates:
+        match = pattern.match(candidate.name)
+        if match and not pid_alive(int(match.group(1))):
+            try:
+                candidate.unlink()
+                removed.append(candidate)
+            except OSError:
+                pass
+    return removed
+
+
+def parse_database(path: Path, data: bytes) -> dict:
+    """The TinyDB content of ``data`` read from ``path``; a one-line :class:`StoreError` otherwise."""
+    if not data.strip():
+        raise StoreError(f"{path}: the database file is empty (a new database is never started over an existing file); {doctor_hint(path)}")
+    try:
+        parsed = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise StoreError(f"{path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}); {doctor_hint(path)}") from None
+    if not isinstance(parsed, dict):
+        raise StoreError(f"{path}: not a TinyDB database (the top level is not an object); {doctor_hint(path)}")
+    for name, table in parsed.items():
+        if not isinstance(table, dict) or not all(isinstance(record, dict) for record in table.values()):
+            raise StoreError(f"{path}: not a TinyDB database (table {name!r} is not an object of records); {doctor_hint(path)}")
+    return parsed
+
+
+def read_database(path: Path) -> tuple[dict | None, bytes]:
+    """Parse the database at ``path``: ``(None, b"")`` when there is no file yet."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, b""
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a directory, not a database file") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+    return parse_database(path, data), data
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage that never leaves a torn file and never mistakes a broken file for a new one.
 
-    The parsed content is cached together with the file's stat signature, so repeated reads
-    do not re-parse an unchanged file; a change made by someone else is seen on the next read.
+    For scripts that use TinyDB directly (``TinyDB(path, storage=AtomicJSONStorage)``). The
+    parsed content is cached with the file's stat signature, so repeated reads do not
+    re-parse an unchanged file; a change made by someone else is seen on the next read.
     """
 
     def __init__(self, path: str | os.PathLike, read_only: bool = False) -> None:
@@ -81,15 +172,7 @@ class AtomicJSONStorage(Storage):
             return None
         if self._cache is not None and signature == self._signature:
             return self._cache
-        data = self.path.read_bytes()
-        if not data.strip():
-            raise StoreError(f"{self.path}: the database file is empty (a new database is never started over an existing file); run `postil doctor {self.path}`")
-        try:
-            parsed = orjson.loads(data)
-        except orjson.JSONDecodeError as error:
-            raise StoreError(f"{self.path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}); run `postil doctor {self.path}`") from None
-        if not isinstance(parsed, dict):
-            raise StoreError(f"{self.path}: not a TinyDB database (the top level is not an object); run `postil doctor {self.path}`")
+        parsed, _ = read_database(self.path)
         self._cache, self._signature = parsed, signature
         return parsed
 
@@ -100,6 +183,9 @@ class AtomicJSONStorage(Storage):
             raise ReadOnlyStoreError(f"{self.path}: opened read-only")
         try:
             atomic_write_bytes(self.path, dump_json(data))
+        except OSError as error:
+            self._cache = None
+            raise StoreSaveError(f"{self.path}: could not save ({error.strerror or error}); the file on disk is unchanged") from None
         except BaseException:
             self._cache = None
             raise

@@ -1,0 +1,153 @@
+"""One writer per database: a ``filelock`` lock beside the file, and who holds it.
+
+The lock is an OS lock (``flock``), so the kernel drops it when its process dies: a lock
+left by a crashed Postil never blocks anyone. Who holds it (user, host, pid, since when) is
+written to a small side file so that a second Postil can say so in its read-only banner.
+Several :class:`~tui.store.repository.Store` objects in one process share one lock.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+from filelock import FileLock, Timeout
+
+from tui.model.annotation import now_iso
+from tui.store.storage import atomic_write_bytes, pid_alive
+
+
+def lock_path(db_path: Path) -> Path:
+    """The lock file of a database: ``NAME.lock`` beside it."""
+    return db_path.with_name(db_path.name + ".lock")
+
+
+def owner_path(db_path: Path) -> Path:
+    """The file naming the lock's holder: ``NAME.lock.owner`` beside the database."""
+    return db_path.with_name(db_path.name + ".lock.owner")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry, e.g. in a bare container
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a database's write lock."""
+
+    user: str
+    host: str
+    pid: int
+    since: str
+
+    def __str__(self) -> str:
+        return f"{self.user}@{self.host} (pid {self.pid}) since {self.since}"
+
+    @property
+    def alive(self) -> bool:
+        """False when the holder is a process on this host that no longer exists."""
+        return self.host != socket.gethostname() or pid_alive(self.pid)
+
+    @classmethod
+    def current(cls) -> "LockHolder":
+        """This process, as a lock holder."""
+        return cls(_user(), socket.gethostname(), os.getpid(), now_iso())
+
+
+def read_holder(db_path: Path) -> LockHolder | None:
+    """The recorded holder of ``db_path``'s lock, if the owner file is there and readable."""
+    try:
+        record = orjson.loads(owner_path(db_path).read_bytes())
+        return LockHolder(str(record["user"]), str(record["host"]), int(record["pid"]), str(record["since"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class _ProcessLock:
+    """The OS lock of one database, shared by every store in this process that writes it."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.file_lock = FileLock(str(lock_path(db_path)), thread_local=False)
+        self.users = 0
+        # Serialises writes from several stores (and threads) of this process.
+        self.mutex = threading.RLock()
+
+
+_REGISTRY: dict[str, _ProcessLock] = {}
+_REGISTRY_MUTEX = threading.Lock()
+
+
+class DatabaseLock:
+    """The write lock of one database, as held by one store."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._key = os.path.realpath(db_path)
+        self._shared: _ProcessLock | None = None
+
+    @property
+    def held(self) -> bool:
+        """True while this store holds the lock."""
+        return self._shared is not None
+
+    @property
+    def mutex(self) -> threading.RLock:
+        """The in-process mutex writers of this database take around each write."""
+        assert self._shared is not None
+        return self._shared.mutex
+
+    def acquire(self, timeout: float = 0.0) -> bool:
+        """Take the lock, waiting up to ``timeout`` seconds; False when another process keeps it."""
+        with _REGISTRY_MUTEX:
+            shared = _REGISTRY.get(self._key)
+            if shared is not None and shared.users > 0:
+                shared.users += 1
+                self._shared = shared
+                return True
+            shared = _ProcessLock(self.db_path)
+        try:
+            shared.file_lock.acquire(timeout=timeout, poll_interval=0.05)
+        except Timeout:
+            return False
+        with _REGISTRY_MUTEX:
+            existing = _REGISTRY.get(self._key)
+            if existing is not None and existing.users > 0:
+                # Another store of this process took it meanwhile: share theirs.
+                shared.file_lock.release()
+                existing.users += 1
+                self._shared = existing
+                return True
+            shared.users = 1
+            _REGISTRY[self._key] = shared
+            self._shared = shared
+        try:
+            holder = LockHolder.current()
+            atomic_write_bytes(owner_path(self.db_path), orjson.dumps(holder.__dict__))
+        except OSError:
+            pass  # naming the holder is a courtesy; the lock itself is what protects the file
+        return True
+
+    def release(self) -> None:
+        """Let go of the lock (the OS lock goes when the last store of this process lets go)."""
+        shared, self._shared = self._shared, None
+        if shared is None:
+            return
+        with _REGISTRY_MUTEX:
+            shared.users -= 1
+            if shared.users > 0:
+                return
+            _REGISTRY.pop(self._key, None)
+        try:
+            owner_path(self.db_path).unlink(missing_ok=True)
+        except OSError:
+            pass
+        shared.file_lock.release()
