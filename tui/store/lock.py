@@ -105,6 +105,11 @@ class DatabaseLock:
         assert self._shared is not None
         return self._shared.mutex
 
+    @property
+    def sole_holder(self) -> bool:
+        """True when this store is the only one of this process holding the lock."""
+        return self._shared is not None and self._shared.users == 1
+
     def acquire(self, timeout: float = 0.0) -> bool:
         """Take the lock, waiting up to ``timeout`` seconds; False when another process keeps it."""
         with _REGISTRY_MUTEX:

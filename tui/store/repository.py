@@ -248,7 +248,7 @@ class Store:
         finally:
             if self._log is not None:
                 self._log.close()
-                if self._log.size == 0 and self._lock.held:
+                if self._log.size == 0 and self._lock.sole_holder:
                     self.wal_path.unlink(missing_ok=True)  # nothing left to fold: leave no empty log behind
                 self._log = None
             self._lock.release()
@@ -383,7 +383,7 @@ class Store:
             before.append(entity.to_record())
             entity.doc_id = document.doc_id
             changes.append(Change(ENTITIES, entity.entity_id, entity.to_record()))
-        journal = self.append_journal("reanchor", changes, before, doc_id=document.doc_id)
+        journal = self.append_journal("reanchor", changes, before, doc_id=document.doc_id, undoable=False)
         self.apply([*changes, journal])
         return document
 
@@ -400,7 +400,7 @@ class Store:
         except OSError as error:
             raise StoreSaveError(f"{self.texts_dir / name}: could not restore the document text ({error.strerror or error})") from None
 
-    def append_journal(self, op: str, changes: list[Change], before: list[dict | None], annotator: str = "", doc_id: str | None = None) -> Change:
+    def append_journal(self, op: str, changes: list[Change], before: list[dict | None], annotator: str = "", doc_id: str | None = None, undoable: bool = True) -> Change:
         """The journal entry recording ``changes`` (to be applied in the same write).
 
         Each call takes a new sequence number, so an entry waiting to be saved again after a
@@ -414,6 +414,7 @@ class Store:
             "annotator": annotator,
             "op": op,
             "doc_id": doc_id,
+            "undoable": undoable,
             "before": [{"table": c.table, "key": c.key, "record": b} for c, b in zip(changes, before)],
             "after": [{"table": c.table, "key": c.key, "record": c.record} for c in changes],
         }

@@ -27,8 +27,23 @@ from tui.model.labels import DEFAULT_SCHEME
 from tui.model.mentions import find_mentions
 from tui.model.span_index import SpanIndex
 from tui.store.repository import ANNOTATIONS, ENTITIES, GAZETTEER, Change, Store
+from tui.store.storage import StoreSaveError
 
 _POSSESSIVE = re.compile(r"[’']s$")
+
+# Journal operations that are not the user's and so never on the undo stack.
+NOT_UNDOABLE_OPS = frozenset({"suggest", "reanchor"})
+
+
+def _journal_doc_id(entry: dict) -> str | None:
+    """The document a journal entry belongs to (older entries name it only in their records)."""
+    if entry.get("doc_id"):
+        return entry["doc_id"]
+    for item in [*(entry.get("after") or []), *(entry.get("before") or [])]:
+        record = item.get("record") or {}
+        if record.get("doc_id"):
+            return record["doc_id"]
+    return None
 
 
 def entity_name(text: str) -> str:
@@ -58,6 +73,10 @@ class AnnotationSession:
         self.entities: dict[str, Entity] = {}
         self._undo: list[Action] = []
         self._redo: list[Action] = []
+        # Saves the disk refused (full, permission denied), oldest first, kept for retry_pending().
+        self._pending: list[list[Change]] = []
+        self.save_error: str | None = None
+        self._load_history()
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
         for annotation in store.annotations(document.doc_id):
             self._put_annotation(annotation)
@@ -110,11 +129,76 @@ class AnnotationSession:
         self._notify(ranges)
         return action
 
-    def _write(self, op: str, changes: list[Change], before: list[dict | None]) -> None:
-        journal = self.store.append_journal(op, changes, before, self.annotator)
-        self.store.apply([*changes, journal])
+    def _write(self, op: str, changes: list[Change], before: list[dict | None], undoable: bool = True) -> None:
+        """Save ``changes`` with their journal entry in one write, then apply them in memory.
+
+        A save the disk refuses is kept pending (in order, behind any earlier one) and the
+        change is applied in memory anyway; :meth:`retry_pending` saves it later. A read-only
+        store raises :class:`ReadOnlyStoreError` and nothing changes.
+        """
+        undoable = undoable and op not in NOT_UNDOABLE_OPS
+        journal = self.store.append_journal(op, changes, before, self.annotator, doc_id=self.document.doc_id, undoable=undoable)
+        batch = [*changes, journal]
+        if self._pending:
+            self._pending.append(batch)
+            self.retry_pending()
+        else:
+            try:
+                self.store.apply(batch)
+            except StoreSaveError as error:
+                self._pending.append(batch)
+                self.save_error = str(error)
         for change in changes:
             self._apply_in_memory(change)
+
+    @property
+    def pending(self) -> int:
+        """How many actions are applied on screen but not yet saved (after a failed save)."""
+        return len(self._pending)
+
+    def retry_pending(self) -> int:
+        """Try again to save the pending actions, oldest first; returns how many are still unsaved.
+
+        :attr:`save_error` holds the last refusal's one-line message, ``None`` once all are saved.
+        """
+        while self._pending:
+            try:
+                self.store.apply(self._pending[0])
+            except StoreSaveError as error:
+                self.save_error = str(error)
+                break
+            self._pending.pop(0)
+        if not self._pending:
+            self.save_error = None
+        return len(self._pending)
+
+    def _load_history(self) -> None:
+        """Rebuild the undo and redo stacks of this document from the stored journal.
+
+        Replays the journal's undoable actions, undos and redos in order, so undo works the
+        same after quitting and reopening. A re-anchoring onto a new text starts afresh.
+        """
+        doc_id = self.document.doc_id
+        for entry in self.store.journal():
+            if _journal_doc_id(entry) != doc_id:
+                continue
+            op = entry.get("op", "")
+            if op == "reanchor":
+                self._undo.clear()
+                self._redo.clear()
+            elif op.startswith("undo:"):
+                if self._undo:
+                    self._redo.append(self._undo.pop())
+            elif op.startswith("redo:"):
+                if self._redo:
+                    self._undo.append(self._redo.pop())
+            elif entry.get("undoable", op not in NOT_UNDOABLE_OPS):
+                after = entry.get("after") or []
+                changes = [Change(item["table"], item["key"], item["record"]) for item in after]
+                before = [item["record"] for item in entry.get("before") or []]
+                ranges = [(r["start"], r["end"]) for r in [*before, *(c.record for c in changes)] if r and "start" in r and "end" in r]
+                self._undo.append(Action(op, changes, before, ranges))
+                self._redo.clear()
 
     def _notify(self, ranges: list[tuple[int, int]]) -> None:
         if self.on_change is not None:
