@@ -8,6 +8,7 @@ speech, "according to", evidence sentences and other check-worthy assertions.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -98,6 +99,8 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: ClaimSta
             state.last_person = [entity[0], entity[1]]
     claims: list[dict] = []
     segments = quote_segments(doc.text, original, continues=state.open_quote_at_end)
+    doc.user_data["token_starts"] = [token.idx for token in doc]
+    doc.user_data["quoted"] = {token.i for s in segments for token in _tokens_between(doc, s.start, s.end)}
     state.open_quote_at_end = bool(segments) and segments[-1].close_mark is None
     quote_claims = _quote_claims(doc, segments, base, state)
     claims += quote_claims
@@ -184,8 +187,14 @@ def _looks_like_title(text: str) -> bool:
     return all(word[0].isupper() or word in small or not word[0].isalpha() for word in words) and len(words) > 1
 
 
+def _tokens_between(doc, start: int, end: int):
+    """The tokens starting within ``[start, end)`` of the paragraph, found by bisection."""
+    starts = doc.user_data["token_starts"]
+    return doc[bisect_left(starts, start) : bisect_left(starts, end)]
+
+
 def _inside(token, segments: list[QuoteSegment]) -> bool:
-    return any(s.start <= token.idx < s.end for s in segments)
+    return token.i in token.doc.user_data["quoted"]
 
 
 def _quote_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimState) -> list[dict]:
@@ -236,7 +245,7 @@ def _quote_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimStat
 def _quote_cue(doc, segments: list[QuoteSegment], index: int, used: set[int]):
     """The speech verb introducing a quote: its parse head, else the nearest outside it."""
     segment = segments[index]
-    inside = [t for t in doc if segment.start <= t.idx < segment.end]
+    inside = _tokens_between(doc, segment.start, segment.end)
     for token in inside:
         head = token.head
         if not (segment.start <= head.idx < segment.end) and head.lemma_.lower() in SPEECH_VERBS and head.i not in used and not _inside(head, segments):
@@ -244,8 +253,8 @@ def _quote_cue(doc, segments: list[QuoteSegment], index: int, used: set[int]):
     after_start = (segment.close_mark + 1) if segment.close_mark is not None else len(doc.text)
     after_end = segments[index + 1].open_mark if index + 1 < len(segments) else len(doc.text)
     before_start = (segments[index - 1].close_mark or segments[index - 1].end) + 1 if index > 0 else 0
-    after = [t for t in doc if after_start <= t.idx < after_end][:12]
-    before = [t for t in doc if before_start <= t.idx < segment.open_mark][-15:]
+    after = list(_tokens_between(doc, after_start, after_end))[:12]
+    before = list(_tokens_between(doc, before_start, segment.open_mark))[-15:]
     # Stop the after-window at the end of its sentence: the next sentence is someone else's.
     for position, token in enumerate(after):
         if token.text in {".", "!", "?"} and position > 0:
@@ -482,7 +491,7 @@ _COMPARISON = re.compile(r"(?i)\b(more|less|fewer|most|least|record|first|only|e
 
 def _score(doc, ranges: list[tuple[int, int]], base: float) -> float:
     """Check-worthiness in 0..1: numbers, dates, names, comparisons and superlatives add to it."""
-    tokens = [t for t in doc if any(s <= t.idx < e for s, e in ranges)]
+    tokens = [t for s, e in ranges for t in _tokens_between(doc, s, e)]
     if not tokens:
         return round(base, 2)
     text = " ".join(doc.text[s:e] for s, e in ranges)

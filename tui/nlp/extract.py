@@ -1,0 +1,132 @@
+"""``postil extract PATH...``: entity and claim suggestions printed as JSON, for scripts and batch jobs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+
+from tui.model.annotation import Annotation, Entity
+from tui.model.document import Document
+
+
+def extract_parser() -> argparse.ArgumentParser:
+    """The parser for ``postil extract``."""
+    parser = argparse.ArgumentParser(
+        prog="postil extract",
+        description="Print the entities and claims the model suggests for each article, as JSON.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="UTF-8 .txt or .md articles")
+    parser.add_argument("--format", choices=("json", "jsonl"), default="json",
+                        help="json: one object holding every document (default); jsonl: one document per line, printed as it is done")
+    parser.add_argument("--db", default=None,
+                        help="a Postil database whose corrections (gazetteer) are applied and whose cached analyses are reused; read only")
+    parser.add_argument("--encoding", default="utf-8", help="the articles' text encoding (default: utf-8)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def entity_record(mention: Annotation) -> dict:
+    """An entity mention as printed."""
+    return {
+        "start": mention.start, "end": mention.end, "text": mention.quote.exact, "label": mention.label,
+        "entity_id": mention.attrs.get("entity_id"), "origin": mention.origin,
+    }
+
+
+def claim_record(claim: Annotation, text: str, entities: dict[str, Entity]) -> dict:
+    """A claim as printed: its type, speaker (name and entity), cue, content spans and score."""
+    attrs = claim.attrs
+    speaker = attrs.get("speaker") or ""
+    cue = attrs.get("cue")
+    return {
+        "start": claim.start, "end": claim.end, "text": claim.quote.exact, "type": attrs["claim_type"],
+        "speaker": entities[speaker].name if speaker in entities else speaker,
+        "speaker_entity_id": speaker if speaker in entities else None,
+        "speaker_span": attrs.get("speaker_span"), "speaker_role": attrs.get("speaker_role", ""),
+        "cue": cue, "cue_text": text[cue[0] : cue[1]] if cue else None,
+        "content": attrs.get("content"), "checkworthiness": attrs.get("checkworthiness"), "origin": claim.origin,
+    }
+
+
+def document_result(path: str, document: Document, batches, origin: str) -> dict:
+    """Everything suggested for one document, in text order."""
+    mentions: list[Annotation] = []
+    claims: list[Annotation] = []
+    entities: dict[str, Entity] = {}
+    for batch in batches:
+        entities.update((entity.entity_id, entity) for entity in batch.entities)
+        for annotation in batch.annotations:
+            (mentions if annotation.is_entity else claims).append(annotation)
+    mentions.sort(key=lambda a: (a.start, a.end))
+    claims.sort(key=lambda a: (a.start, a.end))
+    return {
+        "path": path, "title": document.title, "doc_id": document.doc_id, "sha256": document.sha256, "model": origin,
+        "entities": [entity_record(m) for m in mentions],
+        "canonical_entities": [
+            {"entity_id": e.entity_id, "name": e.name, "label": e.label, "aliases": e.aliases} for e in entities.values()
+        ],
+        "claims": [claim_record(c, document.text, entities) for c in claims],
+    }
+
+
+def extract_command(argv: list[str]) -> int:
+    """Run ``postil extract``: read every article first (a bad one stops with exit 2), then suggest."""
+    from tui.cli import fail
+    from tui.formats.readers import ArticleError, read_article
+
+    args = extract_parser().parse_args(argv)
+    documents: list[tuple[str, Document]] = []
+    for path in args.paths:
+        try:
+            documents.append((path, read_article(Path(path), encoding=args.encoding)))
+        except ArticleError as error:
+            return fail(str(error))
+    store = None
+    gazetteer: list[dict] = []
+    if args.db is not None:
+        from tui.store.repository import Store
+        from tui.store.storage import StoreError
+
+        if not Path(args.db).is_file():
+            return fail(f"{args.db}: no such database file")
+        try:
+            store = Store(args.db, read_only=True)
+            gazetteer = store.gazetteer()
+        except StoreError as error:
+            return fail(str(error))
+    from tui.nlp import load_pipeline
+
+    pipeline, message = load_pipeline()
+    if pipeline is None:
+        return fail(message)
+    show_progress = len(documents) > 1 and not args.quiet
+    write_suggestions(documents, pipeline, sys.stdout.buffer, args.format, gazetteer, store, show_progress)
+    return 0
+
+
+def write_suggestions(documents: list[tuple[str, Document]], pipeline, out: BinaryIO, output_format: str = "json",
+                      gazetteer: list[dict] | None = None, store=None, show_progress: bool = False) -> None:
+    """Suggest for each document and write the results to ``out`` (jsonl: each line as it is done)."""
+    from tui.nlp import cached_suggestions, iter_suggestions
+
+    results = []
+    for number, (path, document) in enumerate(documents, 1):
+        if show_progress:
+            print(f"postil extract: [{number}/{len(documents)}] {path}", file=sys.stderr, flush=True)
+        if store is not None:
+            batches = cached_suggestions(store, document, pipeline, gazetteer)
+        else:
+            batches = iter_suggestions(document, pipeline, gazetteer)
+        result = document_result(path, document, batches, pipeline.origin)
+        if output_format == "jsonl":
+            out.write(orjson.dumps(result) + b"\n")
+            out.flush()
+        else:
+            results.append(result)
+    if output_format == "json":
+        out.write(orjson.dumps({"model": pipeline.origin, "documents": results}, option=orjson.OPT_INDENT_2) + b"\n")
+    out.flush()
