@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("tui.formats.commands:export_command", "write annotations as spaCy, Prodigy, brat, doccano, CoNLL, W3C, ClaimReview, Citron or CSV"),
     "import": ("tui.formats.commands:import_command", "read annotations from spaCy, Prodigy, brat, doccano, CoNLL or W3C files"),
     "extract": ("tui.nlp.extract:extract_command", "print suggested entities and claims as JSON (offsets, labels, speakers, cues, scores)"),
+    "doctor": ("tui.store.doctor:main", "check a database and restore it from its last good backup into a new file"),
 }
 
 EXIT_USAGE = 2

@@ -49,6 +49,8 @@ NLP_CACHE = "nlp_cache"
 # The field that identifies a record in each table.
 KEY_FIELDS = {DOCUMENTS: "doc_id", ANNOTATIONS: "id", ENTITIES: "entity_id", JOURNAL: "seq", META: "key", GAZETTEER: "key", NLP_CACHE: "key"}
 
+# The folder beside the database that holds long texts.
+TEXTS_FOLDER = "postil-texts"
 # Texts longer than this (in characters) are kept in a side file instead of the TinyDB file.
 INLINE_TEXT_LIMIT = 65_536
 # The log is folded into the TinyDB file during a save once it grows past this many bytes.
@@ -67,8 +69,12 @@ class Change:
 
 
 def texts_path(db_path: Path) -> Path:
-    """The folder of side files holding long texts: ``NAME.texts`` beside the database."""
-    return db_path.with_name(db_path.name + ".texts")
+    """The folder of side files holding long texts: ``postil-texts`` beside the database.
+
+    Files are named by the SHA-256 of their text and never change, so databases in one
+    folder (a database and a copy restored by ``postil doctor``) can share them.
+    """
+    return db_path.parent / TEXTS_FOLDER
 
 
 def backup_path(db_path: Path) -> Path:
