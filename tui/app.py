@@ -42,7 +42,7 @@ class PostilApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="app.redo"),
-        Binding("tab", "switch_focus", "Article/panel", show=False, id="app.switch_focus"),
+        Binding("tab", "switch_focus", "Article/panel", show=False, priority=True, id="app.switch_focus"),
     ]
 
     def __init__(self, session: AnnotationSession) -> None:
@@ -65,6 +65,10 @@ class PostilApp(App[None]):
         self.load_keymap()
         self.article.focus()
         self.update_status()
+
+    def on_unmount(self) -> None:
+        """Fold saved changes into the TinyDB file and let go of the database."""
+        self.session.store.close()
 
     @property
     def article(self) -> ArticleView:

@@ -40,8 +40,9 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()
         self.sections = sections
+        self.table = binding_table(sections)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("Postil keys  (Esc closes)", style="bold"), id="help-title")
-            yield Static(binding_table(self.sections), id="help-table")
+            yield Static(self.table, id="help-table")

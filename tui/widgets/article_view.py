@@ -18,7 +18,7 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.model.annotation import ACCEPTED, SUGGESTED, Annotation
+from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED, Annotation
 from tui.model.display import TAB_CELLS, placeholder
 from tui.model.labels import color_for, label_for_key
 from tui.model.tokens import TextIndex, Token
@@ -283,27 +283,27 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_label(self, key: str) -> None:
         """Label the selection (or the token under the cursor) with the label on ``key``."""
-        self.app.run_action(f"label_target('{key}')")
+        self.app.action_label_target(key)
 
     def action_claim(self) -> None:
         """Mark the selection (or the sentence under the cursor) as a claim."""
-        self.app.run_action("claim_target")
+        self.app.action_claim_target()
 
     def action_delete(self) -> None:
         """Delete the innermost annotation under the cursor."""
-        self.app.run_action("delete_here")
+        self.app.action_delete_here()
 
     def action_accept(self) -> None:
         """Accept the suggestion under the cursor."""
-        self.app.run_action("review_here('accepted')")
+        self.app.action_review_here(ACCEPTED)
 
     def action_reject(self) -> None:
         """Reject the suggestion under the cursor."""
-        self.app.run_action("review_here('rejected')")
+        self.app.action_review_here(REJECTED)
 
     def action_accept_all(self) -> None:
         """Accept every suggestion with the label under the cursor."""
-        self.app.run_action("accept_all_here")
+        self.app.action_accept_all_here()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the keys that apply at the cursor (others are dimmed in the footer)."""

@@ -1,0 +1,62 @@
+"""Shared fixtures: real TinyDB files in tmp_path, the bundled sample, and a Pilot-driven app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.cli import sample_path
+from tui.formats.readers import read_article
+from tui.launch import SAMPLE_SOURCE, open_session
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def sample_document():
+    """The bundled sample article, as ``postil`` with no arguments opens it."""
+    document = read_article(sample_path())
+    document.source = SAMPLE_SOURCE
+    return document
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A database path in a fresh folder (the file does not exist yet)."""
+    return tmp_path / "annotations.json"
+
+
+@pytest.fixture
+def sample_session(db_path: Path):
+    """The sample opened in a new database, seeded with its hand-checked annotations."""
+    return open_session(db_path, sample_document(), annotator="tester")
+
+
+def saved_annotations(db_path: Path) -> list[dict]:
+    """The annotation records saved so far, as a newly opened store reads them (file plus log)."""
+    from tui.store.repository import Store
+
+    store = Store(db_path, read_only=True)
+    try:
+        return [dict(record) for record in store.tables().get("annotations", {}).values()]
+    finally:
+        store.close()
+
+
+def file_annotations(db_path: Path) -> list[dict]:
+    """The annotation records in the TinyDB file itself, read with plain TinyDB (as a script would)."""
+    from tinydb import TinyDB
+
+    db = TinyDB(db_path)
+    try:
+        return db.table("annotations").all()
+    finally:
+        db.close()
+
+
+def write_article(folder: Path, text: str, name: str = "article.txt") -> Path:
+    """Write an article file and return its path."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,85 @@
+"""Tokens, sentences, snapping and wrapping: the units the cursor moves by and rows are drawn from."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.model.display import char_cells, display_text
+from tui.model.document import Document
+from tui.model.tokens import TextIndex, split_sentences, tokenize
+from tui.model.wrap import wrap_paragraph
+
+
+def words(text: str) -> list[str]:
+    return [text[t.start : t.end] for t in tokenize(text)]
+
+
+def test_tokens_split_possessives_and_keep_abbreviations_and_hyphens():
+    assert words("Amazon’s one-year U.S. deal, 20%") == ["Amazon", "’s", "one-year", "U.S.", "deal", ",", "20", "%"]
+
+
+def test_cjk_characters_are_tokens_of_their_own():
+    assert words("東京 is big") == ["東", "京", "is", "big"]
+
+
+def test_sentences_do_not_break_after_dotted_abbreviations_or_titles():
+    text = "Isedua Oribhabor, U.S. Policy Analyst, spoke. Dr. Smith replied! Then “Quoted.” Next one"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Isedua Oribhabor, U.S. Policy Analyst, spoke.",
+        "Dr. Smith replied!",
+        "Then “Quoted.”",
+        "Next one",
+    ]
+
+
+def test_snap_grows_a_partial_selection_to_whole_tokens():
+    document = Document("The moratorium began Wednesday.", "t", "s")
+    index = TextIndex(document)
+    assert index.snap(6, 9) == (4, 14)  # "orat" inside "moratorium"
+    assert index.snap(4, 14) == (4, 14)
+
+
+def test_navigation_crosses_paragraphs_and_skips_blank_lines():
+    document = Document("First one. Second one.\n\nNext para here.", "t", "s")
+    index = TextIndex(document)
+    assert index.sentence_starts_around(0, forward=True) == 11
+    assert index.sentence_starts_around(11, forward=True) == 24
+    assert index.paragraph_starts_around(3, forward=True) == 24
+    assert index.paragraph_starts_around(24, forward=False) == 0
+    assert index.next_token(21).start == 24  # from the final "." to the next paragraph
+    assert index.previous_token(24).start == 21
+
+
+def test_control_characters_are_shown_as_placeholders_of_the_same_length():
+    shown = display_text("a\x1b[31mb\x07c\u202ed")
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert shown.startswith("a␛[31mb␇c")
+    assert len(shown) == len("a\x1b[31mb\x07c\u202ed")
+
+
+def test_cell_widths():
+    assert char_cells("中") == 2
+    assert char_cells("\u0301") == 0  # combining acute
+    assert char_cells("😀") == 2
+    assert char_cells("\t") == 4
+    assert char_cells("a") == 1
+
+
+paragraph_text = st.text(
+    alphabet=st.sampled_from(list("ab cd ef   ") + ["中", "😀", "\u0301", "\t", "ש", "-", "“"]), min_size=0, max_size=80
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=paragraph_text, width=st.integers(min_value=2, max_value=30))
+def test_wrapped_rows_cover_every_character_once_and_fit_the_width(text, width):
+    rows = wrap_paragraph(text, 0, len(text), width)
+    assert rows[0].start == 0 and rows[-1].end == len(text)
+    for previous, row in zip(rows, rows[1:]):
+        assert previous.end == row.start
+    for row in rows:
+        body = text[row.start : row.end].rstrip(" ")
+        cells = sum(char_cells(c) for c in body)
+        # A row fits unless it is a single character wider than the width itself.
+        assert cells <= width or row.end - row.start == 1

@@ -1,0 +1,99 @@
+"""Annotation actions, saved to a real TinyDB file in tmp_path, undone and redone."""
+
+from __future__ import annotations
+
+from tinydb import TinyDB
+
+from tests.conftest import file_annotations, sample_document, saved_annotations
+from tui.launch import open_session
+from tui.store.repository import Store
+from tui.store.session import AnnotationSession
+
+
+stored_annotations = saved_annotations
+
+
+def fresh_session(db_path, text="Jane Doe met Acme Corp in Paris. Acme Corp said it grew."):
+    from tui.model.document import Document
+
+    store = Store(db_path)
+    document = store.open_document(Document(text, "t", "test:fresh"))
+    return AnnotationSession(store, document, "tester")
+
+
+def test_sample_opens_with_its_hand_checked_annotations(sample_session, db_path):
+    records = stored_annotations(db_path)
+    entities = [r for r in records if r["kind"] == "entity"]
+    claims = [r for r in records if r["kind"] == "claim"]
+    assert len(entities) == 39 and len(claims) == 13
+    assert all(r["status"] == "accepted" for r in records)
+    for record in records:  # every stored quote matches the text at its offsets
+        assert sample_session.text[record["start"] : record["end"]] == record["quote"]["exact"]
+    names = {e.name for e in sample_session.entities.values()}
+    assert {"Amazon", "IBM", "Isedua Oribhabor", "Daniel Leufer", "Joy Buolamwini", "Deborah Raji", "Rekognition", "Access Now"} <= names
+    quotes = [c for c in sample_session.claims() if c.attrs["claim_type"] == "quote"]
+    assert [sample_session.speaker_name(q) for q in quotes] == ["Isedua Oribhabor", "Isedua Oribhabor", "Isedua Oribhabor", "Daniel Leufer"]
+
+
+def test_reopening_the_same_text_finds_its_annotations(sample_session, db_path):
+    sample_session.store.close()
+    assert len(file_annotations(db_path)) == 52  # folded into the TinyDB file on close
+    assert len(TinyDB(db_path).table("documents")) == 1
+    again = open_session(db_path, sample_document())
+    assert again.document.doc_id == sample_session.document.doc_id
+    assert len(again.by_id) == len(sample_session.by_id) == 52
+
+
+def test_labelling_links_mentions_to_one_entity_and_suggests_other_mentions(db_path):
+    session = fresh_session(db_path)
+    first = session.label_span(13, 22, "ORG")
+    records = stored_annotations(db_path)
+    assert {(r["start"], r["end"], r["status"]) for r in records} == {(13, 22, "accepted"), (33, 42, "suggested")}
+    second = session.label_span(33, 42, "ORG")  # accepting the suggestion by labelling it
+    assert second.status == "accepted"
+    assert second.attrs["entity_id"] == first.attrs["entity_id"]
+    assert [name for name in (e.name for e in session.entities.values())] == ["Acme Corp"]
+
+
+def test_relabel_changes_the_label_in_place(db_path):
+    session = fresh_session(db_path)
+    session.label_span(0, 8, "ORG")
+    session.label_span(0, 8, "PERSON")
+    records = stored_annotations(db_path)
+    assert [(r["start"], r["end"], r["label"]) for r in records] == [(0, 8, "PERSON")]
+    assert [e.label for e in session.entities.values()] == ["PERSON"]  # the ORG entity went with it
+
+
+def test_undo_and_redo_several_levels_are_on_disk(db_path):
+    session = fresh_session(db_path)
+    session.label_span(0, 8, "PERSON")
+    session.label_span(26, 31, "GPE")
+    session.mark_claim(33, 56, "reported")
+    assert len(stored_annotations(db_path)) == 3
+    session.undo()
+    session.undo()
+    assert [r["label"] for r in stored_annotations(db_path)] == ["PERSON"]
+    session.redo()
+    assert sorted(r["label"] for r in stored_annotations(db_path)) == ["GPE", "PERSON"]
+    session.label_span(13, 22, "ORG")  # a new action clears what could be redone
+    assert session.redo() is None
+
+
+def test_deleting_a_suggestion_rejects_it_and_it_stays_rejected(db_path):
+    session = fresh_session(db_path)
+    session.label_span(13, 22, "ORG")
+    suggestion = next(a for a in session.by_id.values() if a.status == "suggested")
+    session.delete(suggestion.id)
+    statuses = {(r["start"], r["status"]) for r in stored_annotations(db_path)}
+    assert statuses == {(13, "accepted"), (33, "rejected")}
+    reopened = fresh_session(db_path)
+    assert [a.start for a in reopened.visible()] == [13]
+
+
+def test_claims_keep_their_attributes(db_path):
+    session = fresh_session(db_path)
+    claim = session.mark_claim(33, 56, "reported", cue=[43, 47], content=[[48, 56]])
+    record = next(r for r in stored_annotations(db_path) if r["id"] == claim.id)
+    assert record["kind"] == "claim" and record["label"] == "reported"
+    assert record["attrs"]["cue"] == [43, 47] and record["attrs"]["verdict"] == "unverified"
+    assert record["quote"]["exact"] == "Acme Corp said it grew."

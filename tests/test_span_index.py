@@ -1,0 +1,47 @@
+"""The span index answers range queries exactly like a full scan would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.model.span_index import SpanIndex
+
+
+@dataclass
+class Span:
+    id: str
+    start: int
+    end: int
+
+
+spans = st.lists(
+    st.tuples(st.integers(0, 200), st.integers(1, 40)).map(lambda t: (t[0], t[0] + t[1])), max_size=60
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ranges=spans, query=st.tuples(st.integers(0, 240), st.integers(0, 30)), removed=st.integers(0, 59))
+def test_overlapping_matches_a_full_scan(ranges, query, removed):
+    items = [Span(f"s{i}", s, e) for i, (s, e) in enumerate(ranges)]
+    index = SpanIndex(items)
+    if items:
+        index.remove(items[removed % len(items)].id)
+        items = [item for item in items if item.id != f"s{removed % len(items)}"]
+    start, length = query
+    end = start + length
+    expected = {i.id for i in items if i.start < max(end, start + 1) and i.end > start}
+    assert {i.id for i in index.overlapping(start, end)} == expected
+    assert len(index) == len(items)
+
+
+def test_at_returns_the_innermost_first_and_next_previous_walk_in_order():
+    claim, entity, later = Span("claim", 0, 50), Span("entity", 10, 16), Span("later", 60, 66)
+    index = SpanIndex([claim, entity, later])
+    assert [s.id for s in index.at(12)] == ["entity", "claim"]
+    assert index.next_after(0).id == "entity"
+    assert index.next_after(10).id == "later"
+    assert index.previous_before(60).id == "entity"
+    assert index.previous_before(0) is None
