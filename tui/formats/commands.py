@@ -71,7 +71,10 @@ def export_command(argv: list[str]) -> int:
         return _error(f"{db}: holds {len(stored_ids)} documents; pass --doc ID or --all")
     if spec.output in ("binary", "directory") and not args.out:
         return _error(f"--format {spec.name} writes {'a binary file' if spec.output == 'binary' else 'a folder'}: pass --out PATH")
-    items = select_for_export(store, doc_ids, include_suggested=args.include_suggested)
+    try:
+        items = select_for_export(store, doc_ids, include_suggested=args.include_suggested)
+    finally:
+        store.close()
     losses = Losses()
     options = {"include_suggested": args.include_suggested, "scheme": args.scheme, "publisher": args.publisher, "publisher_url": args.publisher_url}
     payload = spec.export_function()(items, losses, **options)
@@ -113,7 +116,7 @@ def import_parser() -> argparse.ArgumentParser:
 
 def import_command(argv: list[str]) -> int:
     """Run ``postil import``; returns the exit status."""
-    from tui.store.repository import Store
+    from tui.store.repository import open_store
     from tui.store.storage import StoreError
 
     args = import_parser().parse_args(argv)
@@ -122,24 +125,27 @@ def import_command(argv: list[str]) -> int:
     if not path.exists():
         return _error(f"{path}: no such file")
     try:
-        graphs, errors = spec.import_function()(path)
-    except FormatError as error:
+        store = open_store(Path(args.db), writer=True)
+    except StoreError as error:
         return _error(str(error))
-    except OSError as error:
-        return _error(f"{path}: cannot be read ({error.strerror})")
-    if errors and not args.partial:
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        return _error(f"{errors[0]}{more}; nothing imported (--partial imports the well-formed records)")
-    for error in errors:
-        print(f"skipped: {error}", file=sys.stderr)
     try:
-        store = Store(Path(args.db))
+        # The parser sees the store so that token-only formats (CoNLL) can find their text.
+        graphs, errors = spec.import_function()(path, store=store)
+        if errors and not args.partial:
+            more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+            return _error(f"{errors[0]}{more}; nothing imported (--partial imports the well-formed records)")
+        for error in errors:
+            print(f"skipped: {error}", file=sys.stderr)
         plan = plan_import(store, graphs, spec.name, annotator=args.annotator)
         apply_import(store, plan, spec.name, annotator=args.annotator)
+    except FormatError as error:
+        return _error(str(error))
     except StoreError as error:
         return _error(str(error))
     except OSError as error:
-        return _error(f"{args.db}: cannot be written ({error.strerror})")
+        return _error(f"{error.filename or path}: cannot be read or written ({error.strerror})")
+    finally:
+        store.close()
     print(
         f"imported {plan.annotations_added} annotations, {plan.entities_added} entities and {plan.documents_added} new document(s) "
         f"from {path}; skipped {plan.skipped_existing} already there" + (f" and {len(errors)} malformed record(s)" if errors else ""),

@@ -285,8 +285,10 @@ def plan_import(store: Store, graphs: list[SpanGraph], format_name: str, annotat
     annotations already stored with the same kind, label and span are skipped.
     """
     plan = ImportPlan()
-    known_entity_ids = {record.get("entity_id") for record in store.db.table(ENTITIES).all()}
-    known_annotation_ids = {record.get("id") for record in store.db.table(ANNOTATIONS).all()}
+    # Ids are kept from the file unless another record already has them.
+    stored_ids = [document.doc_id for document in store.documents()]
+    known_entity_ids = {entity.entity_id for doc_id in stored_ids for entity in store.entities(doc_id)}
+    known_annotation_ids = {annotation.id for doc_id in stored_ids for annotation in store.annotations(doc_id)}
     # Several graphs may describe one document (e.g. Prodigy's accepted and ignored tasks).
     builders: dict[str, _GraphImporter] = {}
     present: dict[str, set] = {}

@@ -1,0 +1,286 @@
+"""brat standoff: ``DOC.txt`` (the text, unchanged) + ``DOC.ann`` per document, and ``annotation.conf``.
+
+Offsets are code points, end exclusive, as in Python. A span crossing a newline is written
+as fragments (``0 5;6 12``) because an ``.ann`` line cannot hold a newline. Claims are
+``Claim`` spans with ``ClaimType`` and ``Verdict`` attributes; ``R`` relations point from
+a claim to its ``Speaker`` (an entity mention or a ``Speaker`` span), ``Cue`` and
+``Content`` spans; ``N`` lines carry entity identity (``Postil:<entity id>``, the name as
+the human string) and knowledge-base ids (``Wikidata:Q…``); ``#`` notes carry the
+annotator's note, evidence links, checkworthiness, aliases and a speaker given as text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tui.formats.interchange import (
+    CLAIM_LABEL,
+    ROLE_CLAIM,
+    ROLE_CONTENT,
+    ROLE_CUE,
+    ROLE_ENTITY,
+    ROLE_SPEAKER,
+    ExportItem,
+    FormatError,
+    Losses,
+    Relation,
+    Span,
+    SpanGraph,
+    check_span,
+    graph_of,
+)
+from tui.model.annotation import CLAIM_TYPES, SUGGESTED, VERDICTS
+
+ROLE_TYPES = {ROLE_CLAIM: "Claim", ROLE_CUE: "Cue", ROLE_CONTENT: "Content", ROLE_SPEAKER: "Speaker"}
+TYPE_ROLES = {brat_type: role for role, brat_type in ROLE_TYPES.items()}
+RELATION_TYPES = {ROLE_SPEAKER: "Speaker", ROLE_CUE: "Cue", ROLE_CONTENT: "Content"}
+_FRAGMENT = re.compile(r"^(\d+) (\d+)$")
+
+
+def brat_type(label: str) -> str:
+    """A label as a brat type (no spaces or tabs)."""
+    return re.sub(r"\s+", "_", label) or "Entity"
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut at newlines into non-empty pieces (brat lines cannot hold newlines)."""
+    pieces, position = [], start
+    for index in range(start, end + 1):
+        if index == end or text[index] == "\n":
+            if index > position:
+                pieces.append((position, index))
+            position = index + 1
+    return pieces or [(start, end)]
+
+
+def ann_of(graph: SpanGraph) -> str:
+    """The ``.ann`` text of one graph."""
+    text = graph.text
+    lines: list[str] = []
+    counters = {"T": 0, "R": 0, "A": 0, "N": 0, "#": 0}
+
+    def next_id(prefix: str) -> str:
+        counters[prefix] += 1
+        return f"{prefix}{counters[prefix]}"
+
+    t_ids: dict[str, str] = {}
+    mentions_of: dict[str, list[str]] = {}
+    aliases_written: set[str] = set()
+    for span in graph.spans:
+        t_id = t_ids[span.key] = next_id("T")
+        kind = brat_type(span.label) if span.role == ROLE_ENTITY else ROLE_TYPES[span.role]
+        pieces = fragments(text, span.start, span.end)
+        offsets = ";".join(f"{s} {e}" for s, e in pieces)
+        lines.append(f"{t_id}\t{kind} {offsets}\t{' '.join(text[s:e] for s, e in pieces)}")
+        info = span.info
+        if info.get("status") == SUGGESTED:
+            lines.append(f"{next_id('A')}\tSuggested {t_id}")
+        entity = info.get("entity")
+        if entity:
+            mentions_of.setdefault(entity["entity_id"], []).append(t_id)
+            lines.append(f"{next_id('N')}\tReference {t_id} Postil:{entity['entity_id']}\t{one_line(entity['name'])}")
+            if entity.get("kb_id"):
+                lines.append(f"{next_id('N')}\tReference {t_id} {kb_reference(entity['kb_id'])}\t{one_line(entity['name'])}")
+            if entity.get("aliases") and entity["entity_id"] not in aliases_written:
+                aliases_written.add(entity["entity_id"])
+                lines.append(f"{next_id('#')}\tAliases {t_id}\t{'|'.join(entity['aliases'])}")
+        if span.role == ROLE_CLAIM:
+            lines.append(f"{next_id('A')}\tClaimType {t_id} {info.get('claim_type', 'assertion')}")
+            if info.get("verdict"):
+                lines.append(f"{next_id('A')}\tVerdict {t_id} {info['verdict']}")
+            if info.get("checkworthiness") is not None:
+                if info["checkworthiness"] >= 0.5:
+                    lines.append(f"{next_id('A')}\tCheckWorthy {t_id}")
+                lines.append(f"{next_id('#')}\tCheckworthiness {t_id}\t{info['checkworthiness']}")
+            if info.get("note"):
+                lines.append(f"{next_id('#')}\tAnnotatorNotes {t_id}\t{one_line(info['note'])}")
+            for url in info.get("evidence") or []:
+                lines.append(f"{next_id('#')}\tEvidence {t_id}\t{one_line(url)}")
+            if info.get("speaker_text"):
+                lines.append(f"{next_id('#')}\tSpeaker {t_id}\t{one_line(info['speaker_text'])}")
+            if info.get("speaker_entity"):
+                speaker = info["speaker_entity"]
+                lines.append(f"{next_id('#')}\tSpeakerEntity {t_id}\t{speaker['entity_id']}|{speaker['label']}|{one_line(speaker['name'])}")
+    for relation in graph.relations:
+        lines.append(f"{next_id('R')}\t{RELATION_TYPES[relation.type]} Arg1:{t_ids[relation.head]} Arg2:{t_ids[relation.child]}")
+    for t_list in mentions_of.values():
+        if len(t_list) > 1:
+            lines.append(f"*\tEquiv {' '.join(t_list)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def one_line(value: str) -> str:
+    """A note value on one line (brat notes cannot hold newlines or tabs)."""
+    return " ".join(str(value).split())
+
+
+def kb_reference(kb_id: str) -> str:
+    """A knowledge-base id as a brat ``RID:EID`` (a bare QID is Wikidata's)."""
+    return f"Wikidata:{kb_id}" if re.fullmatch(r"Q\d+", kb_id) else kb_id if ":" in kb_id else f"KB:{kb_id}"
+
+
+def annotation_conf(graphs: list[SpanGraph]) -> str:
+    """An ``annotation.conf`` declaring every type, relation and attribute the files use."""
+    labels = sorted({brat_type(span.label) for graph in graphs for span in graph.spans if span.role == ROLE_ENTITY})
+    speakers = "|".join([*labels, "Speaker"])
+    return "\n".join([
+        "[entities]", *labels, "Claim", "Cue", "Content", "Speaker",
+        "[relations]",
+        f"Speaker\tArg1:Claim, Arg2:{speakers}",
+        "Cue\tArg1:Claim, Arg2:Cue",
+        "Content\tArg1:Claim, Arg2:Content",
+        "Equiv\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive",
+        "[events]",
+        "[attributes]",
+        f"ClaimType\tArg:Claim, Value:{'|'.join(CLAIM_TYPES)}",
+        f"Verdict\tArg:Claim, Value:{'|'.join(VERDICTS)}",
+        "CheckWorthy\tArg:Claim",
+        "Suggested\tArg:<ENTITY>",
+        "",
+    ])
+
+
+def export_brat(items: list[ExportItem], losses: Losses, **_: object) -> dict[str, bytes]:
+    """The files of a brat folder: ``<doc id>.txt``/``.ann`` per document and ``annotation.conf``."""
+    files: dict[str, bytes] = {}
+    graphs = []
+    for item in items:
+        graph = graph_of(item)
+        graphs.append(graph)
+        files[f"{item.document.doc_id}.txt"] = item.document.text.encode("utf-8")
+        files[f"{item.document.doc_id}.ann"] = ann_of(graph).encode("utf-8")
+    files["annotation.conf"] = annotation_conf(graphs).encode("utf-8")
+    return files
+
+
+def parse_brat(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
+    """The graphs of a ``.ann`` file (with its ``.txt``) or of every ``.ann`` in a folder."""
+    ann_files = sorted(path.glob("*.ann")) if path.is_dir() else [path]
+    if not ann_files:
+        raise FormatError(path, 1, "no .ann files in this folder")
+    graphs, errors = [], []
+    for ann in ann_files:
+        txt = ann.with_suffix(".txt")
+        if not txt.exists():
+            raise FormatError(ann, 1, f"no {txt.name} beside it (brat keeps the text in a .txt of the same name)")
+        try:
+            text = txt.read_bytes().decode("utf-8")
+            lines = ann.read_bytes().decode("utf-8").split("\n")
+        except UnicodeDecodeError as error:
+            raise FormatError(txt if "text" not in locals() else ann, 1, f"not UTF-8 (bad byte at offset {error.start})") from None
+        if "\r" in text:
+            raise FormatError(txt, 1, "has \\r line endings; brat offsets would not match the text Postil stores (convert it to \\n first)")
+        graphs.append(_graph_of_ann(ann, text, lines, errors))
+    return graphs, errors
+
+
+def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatError]) -> SpanGraph:
+    graph = SpanGraph(text=text, title=ann.stem, source=str(ann.with_suffix(".txt").resolve()), doc_id=ann.stem)
+    spans: dict[str, Span] = {}
+    entity_info: dict[str, dict] = {}
+    later: list[tuple[int, str, list[str]]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        try:
+            if line.startswith("T"):
+                if len(fields) < 3:
+                    raise FormatError(ann, number, "a T line needs ID, TYPE START END and the text, separated by tabs")
+                kind, _, offsets = fields[1].partition(" ")
+                pieces = []
+                for fragment in offsets.split(";"):
+                    match = _FRAGMENT.match(fragment.strip())
+                    if not match:
+                        raise FormatError(ann, number, f"bad offsets {offsets!r} (expected START END[;START END...])")
+                    pieces.append(check_span(ann, number, text, int(match.group(1)), int(match.group(2))))
+                covered = " ".join(text[s:e] for s, e in pieces)
+                written = "\t".join(fields[2:])
+                if covered != written:
+                    raise FormatError(ann, number, f"the text {written!r} does not match {covered!r} at {offsets} in {ann.with_suffix('.txt').name}")
+                role = TYPE_ROLES.get(kind, ROLE_ENTITY)
+                label = CLAIM_LABEL if role == ROLE_CLAIM else kind
+                spans[fields[0]] = Span(fields[0], pieces[0][0], pieces[-1][1], label, role, {}, number)
+            elif line[0] in "RAMN#*":
+                later.append((number, line, fields))
+            else:
+                raise FormatError(ann, number, f"unknown annotation id {fields[0]!r} (brat ids start with T, R, E, A, M, N, # or *)")
+        except FormatError as error:
+            errors.append(error)
+    for number, line, fields in later:
+        try:
+            _apply_line(ann, number, line, fields, graph, spans, entity_info)
+        except FormatError as error:
+            errors.append(error)
+    for t_id, info in entity_info.items():
+        span = spans[t_id]
+        if "entity_id" in info:
+            info.setdefault("label", span.label)
+            span.info["entity"] = info
+    graph.spans = list(spans.values())
+    return graph
+
+
+def _target(ann: Path, number: int, spans: dict[str, Span], t_id: str) -> Span:
+    if t_id not in spans:
+        raise FormatError(ann, number, f"refers to {t_id!r}, which is not a T annotation of this file")
+    return spans[t_id]
+
+
+def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: SpanGraph, spans: dict[str, Span], entity_info: dict[str, dict]) -> None:
+    prefix = line[0]
+    body = fields[1].split() if len(fields) > 1 else []
+    if prefix == "*":
+        return  # Equiv groups mentions; entity identity travels in the N lines.
+    if prefix == "R":
+        args = dict(part.split(":", 1) for part in body[1:] if ":" in part)
+        if len(body) < 3 or "Arg1" not in args or "Arg2" not in args:
+            raise FormatError(ann, number, "an R line needs TYPE Arg1:ID Arg2:ID")
+        head, child = _target(ann, number, spans, args["Arg1"]), _target(ann, number, spans, args["Arg2"])
+        graph.relations.append(Relation(head.key, child.key, body[0].lower()))
+    elif prefix in "AM":
+        if len(body) < 2:
+            raise FormatError(ann, number, "an A line needs NAME TARGET [VALUE]")
+        span = _target(ann, number, spans, body[1])
+        value = body[2] if len(body) > 2 else None
+        if body[0] == "Suggested":
+            span.info["status"] = SUGGESTED
+        elif body[0] == "ClaimType" and value:
+            span.info["claim_type"] = value
+        elif body[0] == "Verdict" and value:
+            span.info["verdict"] = value.lower()
+    elif prefix == "N":
+        if len(body) < 3 or ":" not in body[2]:
+            raise FormatError(ann, number, "an N line needs Reference TARGET RID:EID")
+        span = _target(ann, number, spans, body[1])
+        rid, eid = body[2].split(":", 1)
+        info = entity_info.setdefault(span.key, {})
+        human = fields[2] if len(fields) > 2 else ""
+        if rid == "Postil":
+            info.update(entity_id=eid, name=human or graph.text[span.start : span.end])
+        else:
+            info["kb_id"] = eid if rid == "Wikidata" else f"{rid}:{eid}"
+    elif prefix == "#":
+        if len(body) < 2:
+            raise FormatError(ann, number, "a # line needs NOTE_TYPE TARGET and the note")
+        span = _target(ann, number, spans, body[1])
+        note = fields[2] if len(fields) > 2 else ""
+        if body[0] == "AnnotatorNotes":
+            span.info["note"] = note
+        elif body[0] == "Evidence":
+            span.info.setdefault("evidence", []).append(note)
+        elif body[0] == "Checkworthiness":
+            try:
+                span.info["checkworthiness"] = float(note)
+            except ValueError:
+                raise FormatError(ann, number, f"checkworthiness {note!r} is not a number") from None
+        elif body[0] == "Aliases":
+            entity_info.setdefault(span.key, {})["aliases"] = [alias for alias in note.split("|") if alias]
+        elif body[0] == "Speaker":
+            span.info["speaker_text"] = note
+        elif body[0] == "SpeakerEntity":
+            parts = note.split("|", 2)
+            if len(parts) != 3:
+                raise FormatError(ann, number, "a SpeakerEntity note is ENTITY_ID|LABEL|NAME")
+            span.info["speaker_entity"] = {"entity_id": parts[0], "label": parts[1], "name": parts[2]}
