@@ -124,11 +124,12 @@ def import_command(argv: list[str]) -> int:
     path = Path(args.path)
     if not path.exists():
         return _error(f"{path}: no such file")
+    db = Path(args.db)
+    store = None
     try:
-        store = open_store(Path(args.db), writer=True)
-    except StoreError as error:
-        return _error(str(error))
-    try:
+        # A new database is created only once there is something to write into it.
+        if db.exists():
+            store = open_store(db, writer=True)
         # The parser sees the store so that token-only formats (CoNLL) can find their text.
         graphs, errors = spec.import_function()(path, store=store)
         if errors and not args.partial:
@@ -136,6 +137,8 @@ def import_command(argv: list[str]) -> int:
             return _error(f"{errors[0]}{more}; nothing imported (--partial imports the well-formed records)")
         for error in errors:
             print(f"skipped: {error}", file=sys.stderr)
+        if store is None:
+            store = open_store(db, writer=True)
         plan = plan_import(store, graphs, spec.name, annotator=args.annotator)
         apply_import(store, plan, spec.name, annotator=args.annotator)
     except FormatError as error:
@@ -145,7 +148,8 @@ def import_command(argv: list[str]) -> int:
     except OSError as error:
         return _error(f"{error.filename or path}: cannot be read or written ({error.strerror})")
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     print(
         f"imported {plan.annotations_added} annotations, {plan.entities_added} entities and {plan.documents_added} new document(s) "
         f"from {path}; skipped {plan.skipped_existing} already there" + (f" and {len(errors)} malformed record(s)" if errors else ""),
