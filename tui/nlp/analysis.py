@@ -326,7 +326,8 @@ def _noun_phrase_speaker(doc, head, state: ClaimState) -> tuple:
         named = _entity_in(doc, apposition)
         if named is not None:
             return (named.start_char, named.end_char, named.text, phrase.text)
-    named = _entity_in(doc, head, stop_at={"relcl", "appos", "acl", "prep"})
+    # "the chief economist at Acme Bank, Jane Doe": a person anywhere in the phrase is the speaker.
+    named = _entity_in(doc, head, labels=("PERSON",)) or _entity_in(doc, head, stop_at={"relcl", "appos", "acl", "prep"})
     if named is not None:
         role = doc[head.left_edge.i : named.start].text.strip(" ,")
         return (named.start_char, named.end_char, named.text, role)
@@ -342,8 +343,8 @@ def _phrase_with_entities(doc, head):
     return doc[head.left_edge.i : end]
 
 
-def _entity_in(doc, head, stop_at: set[str] | None = None):
-    """The first PERSON (else other speaker-like) entity within ``head``'s subtree."""
+def _entity_in(doc, head, stop_at: set[str] | None = None, labels: tuple[str, ...] = SPEAKER_LABELS):
+    """The first entity within ``head``'s subtree with the earliest of ``labels`` (PERSON first)."""
     tokens = []
     stack = [head]
     while stack:
@@ -352,7 +353,7 @@ def _entity_in(doc, head, stop_at: set[str] | None = None):
         stack.extend(c for c in token.children if not stop_at or c.dep_ not in stop_at)
     found = [_entity_covering(doc, t) for t in tokens]
     found = [span for span in found if span is not None]
-    for label in SPEAKER_LABELS:
+    for label in labels:
         for span in sorted(found, key=lambda s: s.start):
             if span.label_ == label:
                 return span

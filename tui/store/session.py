@@ -310,7 +310,12 @@ class AnnotationSession:
         for start, end in find_mentions(self.text, corrected.quote.exact):
             if (start, end) == (corrected.start, corrected.end):
                 continue
-            if any(a.is_entity for a in self.index.overlapping(start, end)) or self._was_rejected(start, end, corrected.label):
+            overlapping = [a for a in self.index.overlapping(start, end) if a.is_entity]
+            # A model suggestion on the very same span takes the user's label: the correction wins.
+            if len(overlapping) == 1 and overlapping[0].status == SUGGESTED and (overlapping[0].start, overlapping[0].end) == (start, end) and overlapping[0].label != corrected.label:
+                suggestions.append(replace(overlapping[0], label=corrected.label, updated=now_iso(), attrs={**overlapping[0].attrs, "entity_id": entity.entity_id}))
+                continue
+            if overlapping or self._was_rejected(start, end, corrected.label):
                 continue
             suggestions.append(
                 Annotation.on_text(

@@ -1,0 +1,234 @@
+"""Claim rules on small sentences: quotes and their speakers, reported speech, evidence, assertions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.model.document import Document
+from tui.nlp import iter_suggestions, load_pipeline
+from tui.nlp.analysis import quote_segments
+from tui.nlp.text import straighten_quotes
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    """The installed spaCy model, loaded once for the module."""
+    loaded, message = load_pipeline()
+    assert loaded is not None, message
+    return loaded
+
+
+def suggest(text: str, pipeline, gazetteer=None):
+    """Entity mentions, claims and entities (by id) suggested for ``text``."""
+    document = Document(text=text, title="test", source="test")
+    mentions, claims, entities = [], [], {}
+    for batch in iter_suggestions(document, pipeline, gazetteer or []):
+        entities.update({entity.entity_id: entity for entity in batch.entities})
+        for annotation in batch.annotations:
+            (mentions if annotation.is_entity else claims).append(annotation)
+    return mentions, claims, entities
+
+
+def speaker(claim, entities) -> str:
+    """The speaker's name: the linked entity's name, else the stored text."""
+    value = claim.attrs["speaker"]
+    return entities[value].name if value in entities else value
+
+
+def spans(claim, text: str) -> list[str]:
+    """The content pieces of a claim as text."""
+    return [text[start:end] for start, end in claim.attrs["content"]]
+
+
+def cue(claim, text: str) -> str | None:
+    """The cue's text."""
+    span = claim.attrs["cue"]
+    return text[span[0] : span[1]] if span else None
+
+
+def of_type(claims, claim_type: str):
+    """The claims of one type."""
+    return [c for c in claims if c.attrs["claim_type"] == claim_type]
+
+
+# Direct quotes
+
+
+def test_straight_quote_with_inverted_cue_and_appositive_role(pipeline):
+    text = '"Prices will rise next year," said Jane Doe, chief economist at Acme Bank.'
+    _, claims, entities = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert spans(quote, text) == ["Prices will rise next year,"]
+    assert speaker(quote, entities) == "Jane Doe"
+    assert quote.attrs["speaker"] in entities  # linked to the PERSON entity, not free text
+    assert cue(quote, text) == "said"
+    assert quote.attrs["speaker_role"] == "chief economist at Acme Bank"
+    assert text[slice(*quote.attrs["speaker_span"])] == "Jane Doe"
+
+
+def test_role_before_name_in_apposition_gives_the_person(pipeline):
+    text = '"Prices will rise," said the chief economist at Acme Bank, Jane Doe.'
+    _, claims, entities = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert speaker(quote, entities) == "Jane Doe"
+    assert "chief economist" in quote.attrs["speaker_role"]
+
+
+def test_curly_quote_with_subject_after(pipeline):
+    text = "Senator Anna Berg spoke on Tuesday. \u201cWe need action on housing now,\u201d Berg said."
+    mentions, claims, entities = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert spans(quote, text) == ["We need action on housing now,"]
+    assert speaker(quote, entities) == "Anna Berg"  # surname after the full name: the same person
+    assert cue(quote, text) == "said"
+    berg = [m for m in mentions if m.quote.exact == "Berg"]
+    assert berg and entities[berg[0].attrs["entity_id"]].name == "Anna Berg"
+
+
+def test_passive_agent_is_the_speaker(pipeline):
+    text = '"We will win this election," the crowd was told by Mayor John Smith.'
+    _, claims, entities = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert speaker(quote, entities) == "John Smith"
+    assert cue(quote, text) == "told"
+
+
+def test_quote_split_around_its_cue_is_one_claim(pipeline):
+    text = "\u201cWe are ready,\u201d she said, \u201cand we will win the final on Sunday.\u201d"
+    _, claims, _ = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert spans(quote, text) == ["We are ready,", "and we will win the final on Sunday."]
+    assert cue(quote, text) == "said"
+    assert (quote.start, quote.end) == (quote.attrs["content"][0][0], quote.attrs["content"][1][1])
+
+
+def test_pronoun_speaker_resolves_to_the_last_person(pipeline):
+    text = 'Dr. Karen Wu says the drug is safe. "There is no evidence of harm," she told reporters.'
+    _, claims, entities = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert speaker(quote, entities) == "Karen Wu"
+
+
+def test_multi_paragraph_quote_without_closing_mark_continues_the_speaker(pipeline):
+    text = 'Coach Maria Lopez said: "The first half was difficult for us.\n\n"But the second half showed what this team can do."'
+    _, claims, entities = suggest(text, pipeline)
+    quotes = of_type(claims, "quote")
+    assert [spans(q, text) for q in quotes] == [
+        ["The first half was difficult for us."],
+        ["But the second half showed what this team can do."],
+    ]
+    assert [speaker(q, entities) for q in quotes] == ["Maria Lopez", "Maria Lopez"]
+    assert quotes[1].attrs["cue"] is None  # a continuation has no cue of its own
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He said "this never ends',
+        '"',
+        '""',
+        'A lone closing mark\u201d here. And \u201c an opening one',
+        '\u201d\n\u201c\n"\n',
+        'She said, "one" "two" "three',
+    ],
+)
+def test_unbalanced_quotes_never_crash(pipeline, text):
+    _, claims, _ = suggest(text, pipeline)
+    for claim in claims:
+        for start, end in claim.attrs["content"]:
+            assert 0 <= start < end <= len(text)
+
+
+def test_unclosed_quote_runs_to_the_end_of_its_paragraph(pipeline):
+    text = 'He said "this never ends\n\nThe next paragraph is plain narration about the weather today.'
+    _, claims, _ = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert spans(quote, text) == ["this never ends"]
+
+
+def test_quoted_title_is_not_a_quote(pipeline):
+    text = 'The team\'s robot, named "Better Idea of Afghan Girls," scored two points.'
+    _, claims, _ = suggest(text, pipeline)
+    assert of_type(claims, "quote") == []
+
+
+# Reported speech, according to, evidence
+
+
+def test_indirect_reported_speech(pipeline):
+    text = "Acme Corp announced on Monday that it would cut 500 jobs in Ohio."
+    _, claims, entities = suggest(text, pipeline)
+    [reported] = of_type(claims, "reported")
+    assert speaker(reported, entities) == "Acme Corp"
+    assert cue(reported, text) == "announced"
+    assert spans(reported, text) == ["that it would cut 500 jobs in Ohio"]
+    assert reported.quote.exact.startswith("Acme Corp announced")
+
+
+def test_according_to(pipeline):
+    text = "According to the World Health Organization, cases rose by 40% in 2020."
+    _, claims, entities = suggest(text, pipeline)
+    [reported] = of_type(claims, "reported")
+    assert speaker(reported, entities) == "World Health Organization"
+    assert cue(reported, text) == "According to"
+    assert spans(reported, text) == ["cases rose by 40% in 2020."]
+
+
+def test_evidence_sentence_names_its_source(pipeline):
+    text = "A 2021 study by Harvard University found that coffee drinkers live longer."
+    _, claims, entities = suggest(text, pipeline)
+    [evidence] = of_type(claims, "evidence")
+    assert speaker(evidence, entities) == "Harvard University"
+    assert cue(evidence, text) == "study"
+    assert evidence.quote.exact == text
+
+
+# Assertions and check-worthiness
+
+
+def test_checkable_assertion_is_suggested_and_small_talk_is_not(pipeline):
+    text = (
+        "Unemployment fell to 3.5 percent in March, the lowest level in 50 years.\n"
+        "The weather was pleasant and people enjoyed the afternoon in the park."
+    )
+    _, claims, _ = suggest(text, pipeline)
+    assertions = of_type(claims, "assertion")
+    assert [a.quote.exact for a in assertions] == ["Unemployment fell to 3.5 percent in March, the lowest level in 50 years."]
+    assert 0.5 <= assertions[0].attrs["checkworthiness"] <= 1
+
+
+def test_every_claim_has_the_stored_attributes(pipeline):
+    text = 'Acme Corp announced that it would cut 500 jobs. "It is a sad day," said Jane Doe.'
+    _, claims, _ = suggest(text, pipeline)
+    assert claims
+    for claim in claims:
+        assert claim.status == "suggested"
+        assert claim.origin == f"model:{pipeline.name}@{pipeline.version}"
+        assert claim.attrs["verdict"] == "unverified"
+        assert claim.attrs["note"] == "" and claim.attrs["evidence"] == []
+        assert 0 <= claim.attrs["checkworthiness"] <= 1
+        assert claim.label == claim.attrs["claim_type"]
+
+
+# Text preparation
+
+
+@given(st.text(alphabet=st.sampled_from('ab "\u201c\u201d\u2018\u2019\'\n.,'), max_size=60))
+def test_straightening_keeps_every_offset_and_quote_pairing_never_fails(text):
+    prepared = straighten_quotes(text)
+    assert len(prepared) == len(text)
+    assert all(a == b or a in "\u201c\u201d\u2018\u2019" for a, b in zip(text, prepared))
+    for line_prepared, line in zip(prepared.split("\n"), text.split("\n")):
+        for segment in quote_segments(line_prepared, line):
+            assert 0 <= segment.start < segment.end <= len(line)
+
+
+def test_possessive_stays_out_of_the_name_and_headline_stays_apart(pipeline):
+    text = "Amazon halts police use of Rekognition\n\n\u201cThe move matters,\u201d said Ann Lee. Amazon\u2019s shareholders voted in May."
+    mentions, _, entities = suggest(text, pipeline)
+    amazons = [m for m in mentions if m.quote.exact.startswith("Amazon")]
+    assert [m.quote.exact for m in amazons] == ["Amazon", "Amazon"]
+    assert len({m.attrs["entity_id"] for m in amazons}) == 1
+    assert all(m.end <= text.index("\n") or m.start > text.index("\n") for m in mentions)
