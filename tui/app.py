@@ -6,12 +6,16 @@ import json
 import os
 from pathlib import Path
 
+from collections.abc import Callable, Iterator
+
+from rich.text import Text
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList
+from textual.widgets import Footer, OptionList, Static
 
-from tui.messages import JumpTo
+from tui.messages import JumpTo, SuggesterStatus, SuggestionsReady
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED
 from tui.model.labels import label_for_key
 from tui.screens.help import HelpScreen
@@ -22,6 +26,10 @@ from tui.widgets.side_panel import SidePanel
 from tui.widgets.status_line import Legend, StatusLine
 
 QUOTE_MARKS = "\"“”‘’'«»„"
+SAVE_RETRY_SECONDS = 2.0
+
+# Given the open session, returns suggestion batches (or None) and a status line; called in a thread.
+Suggester = Callable[[AnnotationSession], "tuple[Iterator | None, str]"]
 
 
 def keymap_path() -> Path:
@@ -45,14 +53,20 @@ class PostilApp(App[None]):
         Binding("tab", "switch_focus", "Article/panel", show=False, priority=True, id="app.switch_focus"),
     ]
 
-    def __init__(self, session: AnnotationSession) -> None:
+    def __init__(self, session: AnnotationSession, suggester: Suggester | None = None) -> None:
         super().__init__()
         self.session = session
+        self.suggester = suggester
         self.save_state = "read-only" if session.store.read_only else "saved"
+        self.suggest_state = ""
         self.notice = ""
         self.notice_is_error = False
 
     def compose(self) -> ComposeResult:
+        store = self.session.store
+        if store.read_only:
+            who = f"{store.lock_holder} is writing this database" if store.lock_holder else "opened read-only"
+            yield Static(Text(f"READ-ONLY — {who}; nothing you do here is saved. Close the other Postil to edit."), id="read-only-banner")
         yield StatusLine(id="status")
         with Horizontal(id="main"):
             yield ArticleView(self.session, id="article")
@@ -64,6 +78,59 @@ class PostilApp(App[None]):
         self.session.on_change = self.annotations_changed
         self.load_keymap()
         self.article.focus()
+        if self.suggester is not None:
+            self.suggest_state = "loading model…"
+            self.run_suggester()
+        report = self.session.store.reanchor_report
+        if report is not None and report.total:
+            self.say(report.summary, error=bool(report.orphaned))
+        self.update_status()
+        self.set_interval(SAVE_RETRY_SECONDS, self.retry_saves)
+
+    # Suggestions: a thread worker runs the model and posts batches; handlers here store them.
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def run_suggester(self) -> None:
+        """Load the model and post suggestion batches paragraph by paragraph (never touches widgets)."""
+        batches, message = self.suggester(self.session)
+        self.post_message(SuggesterStatus(message, batches is not None))
+        if batches is None:
+            return
+        for batch in batches:
+            self.post_message(SuggestionsReady(batch))
+
+    def on_suggester_status(self, message: SuggesterStatus) -> None:
+        """Say which model suggests, or how to install one."""
+        self.suggest_state = "suggesting…" if message.available else ""
+        self.say(message.text, error=not message.available)
+
+    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
+        """Store a batch of suggestions (new ones only) and show progress."""
+        batch = message.batch
+        if not self.session.store.read_only:
+            try:
+                self.session.add_suggestions(batch.annotations, batch.entities)
+            except StoreError as error:
+                self.say(str(error), error=True)
+        done = batch.final or batch.done >= batch.total
+        self.suggest_state = "" if done else f"suggesting {batch.done}/{batch.total}"
+        self.update_status()
+
+    def retry_saves(self) -> None:
+        """Try again to save changes the disk refused; the status line says how many wait."""
+        if self.session.pending:
+            self.session.retry_pending()
+            self.update_save_state()
+
+    def update_save_state(self) -> None:
+        """Derive the save state shown on the status line from the session and store."""
+        if self.session.store.read_only:
+            self.save_state = "read-only"
+        elif self.session.pending:
+            self.save_state = f"NOT SAVED: {self.session.pending} change(s), retrying"
+            self.notice, self.notice_is_error = self.session.save_error or "", True
+        else:
+            self.save_state = "saved"
         self.update_status()
 
     def on_unmount(self) -> None:
@@ -105,6 +172,8 @@ class PostilApp(App[None]):
         counts = f"{entities} entities · {claims} claims"
         if suggested:
             counts += f" · {suggested} suggested"
+        if self.suggest_state:
+            counts += f" · {self.suggest_state}"
         self.query_one(StatusLine).show(session.document.title, counts, self.save_state, self.notice, self.notice_is_error)
 
     def annotations_changed(self, ranges: list[tuple[int, int]]) -> None:
@@ -121,11 +190,10 @@ class PostilApp(App[None]):
         try:
             result = action()
         except StoreError as error:
-            self.save_state = "NOT SAVED"
             self.say(str(error), error=True)
             return None
-        self.save_state = "saved"
-        self.say(description)
+        self.notice, self.notice_is_error = description, False
+        self.update_save_state()
         return result
 
     # Actions the article pane forwards (they need saving and error reporting).

@@ -40,6 +40,7 @@ def open_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", default="annotations.json", help="the TinyDB file annotations are kept in (default: ./annotations.json)")
     parser.add_argument("--encoding", default="utf-8", help="the article's text encoding (default: utf-8)")
     parser.add_argument("--annotator", default=None, help="the name recorded on your annotations (default: your user name)")
+    parser.add_argument("--no-suggest", action="store_true", help="do not run the entity and claim model on the article")
     parser.add_argument("--version", action="version", version=f"postil {_version()}")
     return parser
 
@@ -84,6 +85,10 @@ def open_article(args: argparse.Namespace) -> int:
     except StoreError as error:
         return fail(str(error))
     from tui.app import PostilApp
+    from tui.launch import model_suggestions
 
-    PostilApp(session).run()
+    try:
+        PostilApp(session, suggester=None if args.no_suggest else model_suggestions).run()
+    finally:
+        session.store.close()
     return 0

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import orjson
 
+from collections.abc import Iterator
+
 from tui.model.document import Document
-from tui.store.repository import ANNOTATIONS, ENTITIES, Change, Store
+from tui.store.repository import ANNOTATIONS, ENTITIES, Change, Store, open_store
 from tui.store.session import AnnotationSession
 
 DATA = Path(__file__).parent / "data"
@@ -30,7 +32,7 @@ def open_session(db_path: Path, document: Document, annotator: str | None = None
     The bundled sample gets its hand-checked annotations the first time it enters a database,
     so a new user's first screen is full before any model has run.
     """
-    store = store or Store(db_path)
+    store = store or open_store(db_path)
     is_new = store.document(document.doc_id) is None
     document = store.open_document(document)
     if is_new and document.source == SAMPLE_SOURCE and not store.read_only:
@@ -46,3 +48,18 @@ def seed_sample(store: Store, document: Document) -> None:
     changes = [Change(ENTITIES, record["entity_id"], record) for record in seed["entities"]]
     changes += [Change(ANNOTATIONS, record["id"], record) for record in seed["annotations"]]
     store.apply(changes)
+
+
+def model_suggestions(session: AnnotationSession) -> tuple[Iterator | None, str]:
+    """Load the spaCy model and return the document's suggestion batches (cached by text and
+    model), with a one-line status; ``(None, how to install a model)`` when none loads.
+
+    Slow (it loads a model), so the app calls it from a worker thread.
+    """
+    from tui.nlp import cached_suggestions, load_pipeline
+
+    pipeline, message = load_pipeline()
+    if pipeline is None:
+        return None, message
+    store = session.store
+    return cached_suggestions(store, session.document, pipeline, store.gazetteer()), message

@@ -25,3 +25,20 @@ class Notice(Message):
         super().__init__()
         self.text = text
         self.error = error
+
+
+class SuggestionsReady(Message):
+    """A batch of model suggestions, posted by the suggestion worker."""
+
+    def __init__(self, batch) -> None:
+        super().__init__()
+        self.batch = batch
+
+
+class SuggesterStatus(Message):
+    """What the suggestion worker is doing (model loaded, or why there is none)."""
+
+    def __init__(self, text: str, available: bool) -> None:
+        super().__init__()
+        self.text = text
+        self.available = available

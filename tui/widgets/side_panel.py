@@ -91,6 +91,29 @@ class ClaimList(OptionList):
             self.post_message(JumpTo(claim.start, claim.end))
 
 
+class OrphanList(OptionList):
+    """Annotations that could not be placed on this version of the text, with their quotes."""
+
+    def __init__(self, session: AnnotationSession) -> None:
+        super().__init__(id="orphan-list")
+        self.session = session
+
+    def orphans(self):
+        """The session's orphaned annotations, in their old text order."""
+        return sorted((a for a in self.session.by_id.values() if a.anchor == "orphan"), key=lambda a: a.start)
+
+    def rebuild(self) -> None:
+        """Refill the list from the session."""
+        options = []
+        for orphan in self.orphans():
+            prompt = Text(f"“{excerpt(orphan.quote.exact)}”")
+            prompt.append(f"\n  {orphan.label} · was at {orphan.start}–{orphan.end}", style="dim")
+            options.append(Option(prompt, id=orphan.id))
+        if not options:
+            options.append(Option(Text("Every annotation is anchored to the text.", style="dim"), disabled=True))
+        self.set_options(options)
+
+
 class SidePanel(Vertical):
     """Tabs for the entity and claim lists."""
 
@@ -100,8 +123,8 @@ class SidePanel(Vertical):
     """
 
     BINDINGS = [
-        Binding("left", "show_tab('entities')", "Entities tab", id="panel.entities"),
-        Binding("right", "show_tab('claims')", "Claims tab", id="panel.claims"),
+        Binding("left", "switch_tab(-1)", "Previous tab", id="panel.previous_tab"),
+        Binding("right", "switch_tab(1)", "Next tab", id="panel.next_tab"),
     ]
 
     def __init__(self, session: AnnotationSession) -> None:
@@ -114,6 +137,8 @@ class SidePanel(Vertical):
                 yield EntityList(self.session)
             with TabPane("Claims", id="claims"):
                 yield ClaimList(self.session)
+            with TabPane("Orphans", id="orphans"):
+                yield OrphanList(self.session)
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -122,12 +147,20 @@ class SidePanel(Vertical):
         """Refill both lists and their tab titles."""
         self.query_one(EntityList).rebuild()
         self.query_one(ClaimList).rebuild()
+        orphans = self.query_one(OrphanList)
+        orphans.rebuild()
         tabs = self.query_one(TabbedContent)
+        tabs.get_tab("orphans").label = f"Orphans {len(orphans.orphans())}"
         entity_count = sum(len(items) for _, items in self.session.entity_groups())
         tabs.get_tab("entities").label = f"Entities {entity_count}"
         tabs.get_tab("claims").label = f"Claims {len(self.session.claims())}"
 
-    def action_show_tab(self, tab: str) -> None:
-        """Switch tab and focus its list."""
-        self.query_one(TabbedContent).active = tab
-        self.query_one(EntityList if tab == "entities" else ClaimList).focus()
+    TAB_ORDER = ("entities", "claims", "orphans")
+
+    def action_switch_tab(self, step: int) -> None:
+        """Switch to the next (or previous) tab and focus its list."""
+        tabs = self.query_one(TabbedContent)
+        position = self.TAB_ORDER.index(tabs.active) if tabs.active in self.TAB_ORDER else 0
+        tab = self.TAB_ORDER[(position + step) % len(self.TAB_ORDER)]
+        tabs.active = tab
+        self.query_one(f"#{tab} OptionList", OptionList).focus()

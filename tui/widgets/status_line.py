@@ -21,7 +21,9 @@ class StatusLine(Static):
     def show(self, title: str, counts: str, state: str, notice: str = "", error: bool = False) -> None:
         """Draw the line; article text in it is shown literally, never as markup."""
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(display_text(title), style="bold")
+        room = max(20, self.size.width // 3)
+        title = display_text(title)
+        line.append(title if len(title) <= room else title[: room - 1] + "…", style="bold")
         line.append(f"  ·  {counts}  ·  ")
         line.append(state, style="bold")
         if notice:
