@@ -82,7 +82,7 @@ def _export(items: list[ExportItem], losses: Losses, flavour: str, scheme: str) 
                 form = graph.text[start:end]
                 lines.append(f"{form} {tag}" if flavour == "conll2002" else f"{form} -X- _ {tag}")
             lines.append("")
-    return "\n".join(lines).encode("utf-8") + (b"\n" if lines and lines[-1] != "" else b"")
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 def export_conll2002(items: list[ExportItem], losses: Losses, scheme: str | None = None, **_: object) -> bytes:
