@@ -1,0 +1,88 @@
+"""``postil extract``: what it prints for scripts, its progress and its errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main, sample_path
+from tui.formats.readers import read_article
+from tui.store.repository import Store
+from tui.store.session import AnnotationSession
+
+ARTICLE_TWO = "Police in Oregon tested Rekognition last year.\n\nAcme Corp announced on Monday that it would cut 500 jobs in Ohio.\n"
+
+
+@pytest.fixture
+def second_article(tmp_path: Path) -> Path:
+    """A second short article on disk."""
+    path = tmp_path / "second.txt"
+    path.write_text(ARTICLE_TWO, encoding="utf-8")
+    return path
+
+
+def test_json_output_for_the_sample(capsysbinary):
+    assert main(["extract", str(sample_path())]) == 0
+    out, err = capsysbinary.readouterr()
+    result = json.loads(out)
+    assert result["model"].startswith("model:en_core_web_sm")
+    [document] = result["documents"]
+    text = sample_path().read_text(encoding="utf-8")
+    for entity in document["entities"]:
+        assert text[entity["start"] : entity["end"]] == entity["text"]
+    assert {(e["text"], e["label"]) for e in document["entities"]} >= {("Amazon", "ORG"), ("IBM", "ORG"), ("Daniel Leufer", "PERSON")}
+    quotes = [c for c in document["claims"] if c["type"] == "quote"]
+    assert [c["speaker"] for c in quotes] == ["Isedua Oribhabor"] * 3 + ["Daniel Leufer"]
+    assert [c["cue_text"] for c in quotes] == ["said", "said", None, "said"]
+    assert all(0 <= c["checkworthiness"] <= 1 for c in document["claims"])
+    reported = [c for c in document["claims"] if c["cue_text"] == "announced"]
+    assert [c["speaker"] for c in reported] == ["Amazon", "IBM"]
+    names = {e["name"] for e in document["canonical_entities"]}
+    assert "Isedua Oribhabor" in names and "Oribhabor" not in names
+    assert err == b""  # one file: no progress lines
+
+
+def test_jsonl_prints_one_document_per_line_with_progress_on_stderr(capsysbinary, second_article):
+    assert main(["extract", "--format", "jsonl", str(sample_path()), str(second_article)]) == 0
+    out, err = capsysbinary.readouterr()
+    lines = out.decode().splitlines()
+    assert [json.loads(line)["path"] for line in lines] == [str(sample_path()), str(second_article)]
+    progress = err.decode().splitlines()
+    assert len(progress) == 2 and "[1/2]" in progress[0] and str(second_article) in progress[1]
+    second = json.loads(lines[1])
+    assert [(c["type"], c["speaker"], c["cue_text"]) for c in second["claims"] if c["type"] == "reported"] == [("reported", "Acme Corp", "announced")]
+
+
+@pytest.mark.parametrize("bad", ["missing.txt", "folder", "picture.png"])
+def test_a_bad_path_stops_before_any_output(capsysbinary, tmp_path, bad, second_article):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "picture.png").write_bytes(b"\x89PNG")
+    bad_path = tmp_path / bad
+    assert main(["extract", str(second_article), str(bad_path)]) == 2
+    out, err = capsysbinary.readouterr()
+    assert out == b""
+    lines = err.decode().splitlines()
+    assert len(lines) == 1 and str(bad_path) in lines[0] and lines[0].startswith("postil: ")
+
+
+def test_db_corrections_apply_and_the_db_is_left_unchanged(capsysbinary, tmp_path, second_article):
+    db = tmp_path / "annotations.json"
+    store = Store(db)
+    sample = store.open_document(read_article(sample_path()))
+    session = AnnotationSession(store, sample)
+    first = sample.text.index("Rekognition")
+    session.label_span(first, first + len("Rekognition"), "PRODUCT")
+    before = db.read_bytes()
+    assert main(["extract", "--db", str(db), str(second_article)]) == 0
+    out, _ = capsysbinary.readouterr()
+    [document] = json.loads(out)["documents"]
+    assert [(e["text"], e["label"], e["origin"]) for e in document["entities"] if e["text"] == "Rekognition"] == [("Rekognition", "PRODUCT", "gazetteer")]
+    assert db.read_bytes() == before
+
+
+def test_missing_db_is_a_one_line_error(capsysbinary, tmp_path, second_article):
+    assert main(["extract", "--db", str(tmp_path / "none.json"), str(second_article)]) == 2
+    out, err = capsysbinary.readouterr()
+    assert out == b"" and "none.json" in err.decode() and len(err.decode().splitlines()) == 1
