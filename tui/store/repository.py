@@ -174,7 +174,7 @@ class Store:
         self._file_signature = (file_signature, _signature(self.wal_path))
         if first and not self._read_only:
             if migrated or log.records or log.torn_tail:
-                self.compact()
+                self.compact(force=True)
             if self.path.exists():
                 self._rotate_backup()
 

@@ -10,6 +10,7 @@ being last, is known never to have been acknowledged, so it is dropped.
 from __future__ import annotations
 
 import os
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,8 @@ def read_log(path: Path) -> LogContents:
     a damaged line followed by good ones is corruption and raises a one-line StoreError.
     """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise StoreError(f"{path}: not a regular file; {doctor_hint(path)}")
         data = path.read_bytes()
     except FileNotFoundError:
         return LogContents([], 0, False)
@@ -85,6 +88,13 @@ def _decode(line: bytes) -> dict | None:
     return record
 
 
+def write_all(fd: int, payload: bytes) -> None:
+    """Write all of ``payload`` to ``fd`` (``os.write`` may write less than asked)."""
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 class WriteAheadLog:
     """The appending side of a database's log, kept open while the store may write."""
 
@@ -110,10 +120,7 @@ class WriteAheadLog:
             fd = self._open()
             if os.fstat(fd).st_size != self.size:
                 os.ftruncate(fd, self.size)  # drop what an earlier failed append left behind
-            view = memoryview(line)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            write_all(fd, line)
             os.fsync(fd)
         except OSError as error:
             self._cut_back()
@@ -121,12 +128,18 @@ class WriteAheadLog:
         self.size += len(line)
 
     def _cut_back(self) -> None:
+        """Undo a partial append and close the file, so the next try opens it afresh."""
         if self._fd is None:
             return
         try:
             os.ftruncate(self._fd, self.size)
         except OSError:
             pass  # the next append truncates before writing
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
+        self._fd = None
 
     def signature(self) -> tuple | None:
         """The log's stat signature as this writer left it."""
