@@ -19,17 +19,23 @@ class StatusLine(Static):
     """
 
     def show(self, title: str, counts: str, state: str, notice: str = "", error: bool = False) -> None:
-        """Draw the line; article text in it is shown literally, never as markup."""
+        """Set what the line says (drawn at the current width by :meth:`render`)."""
+        self._parts = (title, counts, state, notice, error)
+        self.set_class(error, "-error")
+        self.refresh()
+
+    def render(self) -> Text:
+        """The line, with the title shortened first; article text is shown literally, never as markup."""
+        title, counts, state, notice, error = getattr(self, "_parts", ("", "", "", "", False))
         line = Text(no_wrap=True, overflow="ellipsis")
-        room = max(20, self.size.width // 3)
+        room = max(20, self.size.width - len(counts) - len(state) - 12)
         title = display_text(title)
         line.append(title if len(title) <= room else title[: room - 1] + "…", style="bold")
         line.append(f"  ·  {counts}  ·  ")
         line.append(state, style="bold")
         if notice:
             line.append(f"  ·  {display_text(notice)}", style="bold #ff5f5f" if error else "italic")
-        self.set_class(error, "-error")
-        self.update(line)
+        return line
 
 
 class Legend(Static):
