@@ -232,3 +232,54 @@ def test_possessive_stays_out_of_the_name_and_headline_stays_apart(pipeline):
     assert [m.quote.exact for m in amazons] == ["Amazon", "Amazon"]
     assert len({m.attrs["entity_id"] for m in amazons}) == 1
     assert all(m.end <= text.index("\n") or m.start > text.index("\n") for m in mentions)
+
+
+def test_quote_introduced_at_the_end_of_the_previous_paragraph(pipeline):
+    text = 'Mark Rathbun stated,\n\n"Daniel was picked up by an investigator in a black car with blacked out windows."'
+    _, claims, entities = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert speaker(quote, entities) == "Mark Rathbun"
+    assert cue(quote, text) == "stated"
+
+
+def test_quote_continued_into_a_paragraph_without_an_opening_mark(pipeline):
+    text = (
+        'Harry Kane said, "In the first half it felt good out there.\n\n'
+        'We could have scored two or three goals early." After the match, coach Nabil Maaloul said, "We were playing a strong team."'
+    )
+    _, claims, entities = suggest(text, pipeline)
+    quotes = of_type(claims, "quote")
+    assert [spans(q, text) for q in quotes] == [
+        ["In the first half it felt good out there."],
+        ["We could have scored two or three goals early."],
+        ["We were playing a strong team."],
+    ]
+    assert [speaker(q, entities) for q in quotes] == ["Harry Kane", "Harry Kane", "Nabil Maaloul"]
+
+
+def test_a_word_in_quotes_does_not_continue_the_previous_speaker(pipeline):
+    text = '"We will appeal this ruling," said Jane Doe.\n\nThe team hoped for "parole" instead.'
+    _, claims, entities = suggest(text, pipeline)
+    quotes = of_type(claims, "quote")
+    assert [speaker(q, entities) for q in quotes] == ["Jane Doe", ""]
+
+
+def test_relative_pronoun_speaker_is_the_noun_it_modifies(pipeline):
+    text = "The job was offered by Tom Devocht, who had told reporters that he would help Montalvo find work."
+    _, claims, entities = suggest(text, pipeline)
+    [reported] = of_type(claims, "reported")
+    assert speaker(reported, entities) == "Tom Devocht"
+
+
+def test_report_as_subject_of_a_reporting_verb_is_evidence_once(pipeline):
+    text = "The report says that iodine intake fell by 20 percent between 2004 and 2010."
+    _, claims, _ = suggest(text, pipeline)
+    assert [c.attrs["claim_type"] for c in claims] == ["evidence"]
+    assert claims[0].quote.exact.startswith("The report says")
+
+
+def test_nested_report_is_one_claim(pipeline):
+    text = "Sehar Memon said she believed the movement helped improve the image of Muslims in Texas."
+    _, claims, entities = suggest(text, pipeline)
+    [reported] = of_type(claims, "reported")
+    assert speaker(reported, entities) == "Sehar Memon" and cue(reported, text) == "said"

@@ -44,7 +44,7 @@ EVIDENCE_NOUNS = {
     "study", "research", "report", "survey", "analysis", "data", "poll", "paper", "experiment",
     "investigation", "review", "statistic", "figure", "finding", "evidence", "audit", "census", "trial",
 }
-THIRD_PERSON = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON"}
+THIRD_PERSON = {"he", "she", "him", "her"}
 _WEEKDAYS_MONTHS = re.compile(
     r"(?i)\b(mon|tues|wednes|thurs|fri|satur|sun)day|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d"
     r"|\b(year|month|week|day|decade|century|today|yesterday|tomorrow|season|spring|summer|autumn|fall|winter)s?\b"
@@ -72,7 +72,8 @@ class ClaimState:
     quote_paragraph: int = -10
     paragraph: int = 0
     open_quote_at_end: bool = False
-    last_person: list[int] | None = None
+    persons: list[list[int]] = field(default_factory=list)
+    lead_in: dict | None = None
     mentions: list[dict] = field(default_factory=list)
 
 
@@ -94,9 +95,8 @@ def analyse(document: Document, pipeline: Pipeline) -> Iterator[dict]:
 def analyse_paragraph(doc, original: str, base: int, index: int, state: ClaimState) -> dict:
     """Entities and claims of one parsed paragraph; ``original`` is its text before straightening."""
     entities = [entity for entity in (_entity_record(span, base) for span in doc.ents) if entity is not None]
-    for entity in entities:
-        if entity[2] == "PERSON":
-            state.last_person = [entity[0], entity[1]]
+    state.persons += [[start, end] for start, end, label in entities if label == "PERSON"]
+    doc.user_data["base"] = base
     claims: list[dict] = []
     segments = quote_segments(doc.text, original, continues=state.open_quote_at_end)
     doc.user_data["token_starts"] = [token.idx for token in doc]
@@ -106,6 +106,7 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: ClaimSta
     claims += quote_claims
     claims += _reported_claims(doc, segments, base, state)
     claims += _evidence_and_assertions(doc, segments, base, state, claims)
+    state.lead_in = _lead_in(doc, segments, base, state)
     state.paragraph += 1
     return {"paragraph": index, "start": base, "end": base + len(doc.text), "entities": entities, "claims": claims}
 
@@ -155,7 +156,9 @@ def quote_segments(prepared: str, original: str, continues: bool = False) -> lis
             continue
         mark = original[position]
         if open_at is None:
-            if mark in CLOSING_MARKS and continues and not segments:
+            closing = mark in CLOSING_MARKS or (mark == '"' and _faces_closing(prepared, position))
+            if closing and continues and not segments:
+                # The quote of the previous paragraph goes on here without an opening mark.
                 segments.append(QuoteSegment(0, position, -1, position))
             elif mark not in CLOSING_MARKS:
                 open_at = position
@@ -176,6 +179,13 @@ def quote_segments(prepared: str, original: str, continues: bool = False) -> lis
         if end > start and any(ch.isalnum() for ch in prepared[start:end]):
             trimmed.append(QuoteSegment(start, end, segment.open_mark, segment.close_mark))
     return trimmed
+
+
+def _faces_closing(text: str, position: int) -> bool:
+    """True when a straight mark at ``position`` closes a quote: it ends a word and not starts one."""
+    before = text[position - 1] if position > 0 else " "
+    after = text[position + 1] if position + 1 < len(text) else " "
+    return not before.isspace() and (after.isspace() or after in ",.;:!?)")
 
 
 def _looks_like_title(text: str) -> bool:
@@ -231,8 +241,12 @@ def _quote_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimStat
             used_cues.add(cue.i)
             claim["cue"] = _cue_span(cue, base)
             _set_speaker(claim, _speaker_of(doc, cue, state), base, state)
-        elif state.last_quote is not None and state.paragraph - state.quote_paragraph <= 2:
-            # A continuation: no cue of its own, so the previous quote's speaker goes on speaking.
+        elif state.lead_in is not None and parts[0].open_mark == 0:
+            # 'Rathbun stated,' closing the previous paragraph introduces the quote opening this one.
+            claim.update(state.lead_in)
+        elif state.last_quote is not None and state.paragraph - state.quote_paragraph <= 2 and len(quoted.split()) >= 4:
+            # A continuation: no cue of its own, so the previous quote's speaker goes on speaking
+            # (a word or two in quotes is a term, not a continuation).
             for key in ("speaker_span", "speaker_text", "role"):
                 claim[key] = state.last_quote[key]
         claim["score"] = _score(doc, [(p.start, p.end) for p in parts], base=0.35)
@@ -261,12 +275,27 @@ def _quote_cue(doc, segments: list[QuoteSegment], index: int, used: set[int]):
             after = after[:position]
             break
     quoted = doc.text[segment.start : segment.end].rstrip()
-    windows = (after, reversed(before)) if quoted.endswith((",", "?", "!", "-", "\u2014")) or not before else (reversed(before), after)
+    ends_open = quoted.endswith((",", "?", "!", "-", "\u2014"))
+    if not ends_open and after and not after[0].text[:1].islower():
+        after = []  # '"... the end." After the match, X said': the verb belongs to the next quote
+    windows = (after, reversed(before)) if ends_open or not before else (reversed(before), after)
     for window in windows:
         for token in window:
             if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX") and token.i not in used:
                 return token
     return None
+
+
+def _lead_in(doc, segments: list[QuoteSegment], base: int, state: ClaimState) -> dict | None:
+    """The cue and speaker when a paragraph ends by introducing a quote ("Rathbun stated:")."""
+    if not doc.text.rstrip().endswith((",", ":")) or (segments and segments[-1].close_mark is None):
+        return None
+    words = [t for t in doc if not t.is_punct and not t.is_space]
+    if not words or words[-1].lemma_.lower() not in SPEECH_VERBS or _inside(words[-1], segments):
+        return None
+    lead_in = {"cue": _cue_span(words[-1], base), "speaker_span": None, "speaker_text": "", "role": ""}
+    _set_speaker(lead_in, _speaker_of(doc, words[-1], state), base, state)
+    return lead_in
 
 
 def _cue_span(cue, base: int) -> list[int]:
@@ -313,8 +342,12 @@ def _noun_phrase_speaker(doc, head, state: ClaimState) -> tuple:
     """The speaker a subject names: an entity in it or in apposition, a pronoun's antecedent, or its text."""
     pronoun = head.lower_
     if head.pos_ == "PRON":
-        if pronoun in THIRD_PERSON and state.last_person is not None:
-            return ("abs", state.last_person[0], state.last_person[1], "")
+        if pronoun in ("who", "that", "which") and head.head.dep_ == "relcl" and head.head.head.i != head.i:
+            return _noun_phrase_speaker(doc, head.head.head, state)  # "X, who told ...": X
+        at = doc.user_data["base"] + head.idx
+        before = [span for span in state.persons if span[1] <= at]
+        if pronoun in THIRD_PERSON and before:
+            return ("abs", before[-1][0], before[-1][1], "")
         return (head.idx, head.idx + len(head.text), head.text, "")
     appositions = [c for c in head.children if c.dep_ == "appos"]
     own = _entity_covering(doc, head)
@@ -388,9 +421,12 @@ def _sentence_bounds(sentence) -> tuple[int, int]:
 def _reported_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimState) -> list[dict]:
     """"X announced that ..." and "according to X, ..." outside quotes."""
     claims = []
+    reported_contents: list[tuple[int, int]] = []
     for token in doc:
         if _inside(token, segments):
             continue
+        if any(start <= token.idx < end for start, end in reported_contents):
+            continue  # "X said she believed ...": the outer report already holds the inner one
         if token.lemma_.lower() in REPORTING_VERBS and token.pos_ in ("VERB", "AUX"):
             clauses = [c for c in token.children if c.dep_ == "ccomp"]
             if not clauses:
@@ -401,12 +437,21 @@ def _reported_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimS
                 continue  # the quote rules cover it
             claim = {"type": "reported", "cue": _cue_span(token, base), "content": [[base + content[0], base + content[1]]],
                      "speaker_span": None, "speaker_text": "", "role": ""}
-            _set_speaker(claim, _speaker_of(doc, token, state), base, state)
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.lemma_.lower() in EVIDENCE_NOUNS:
+                # "The report says that ...": evidence, credited to whoever made the report.
+                claim["type"] = "evidence"
+                _set_speaker(claim, _evidence_source(doc, subject, state), base, state)
+            else:
+                _set_speaker(claim, _speaker_of(doc, token, state), base, state)
+            reported_contents.append(content)
             starts = [content[0], token.idx]
+            if subject is not None:
+                starts.append(subject.left_edge.idx)
             if claim["speaker_span"] and claim["speaker_span"][0] - base >= token.sent.start_char:
                 starts.append(claim["speaker_span"][0] - base)
             claim["start"], claim["end"] = base + min(starts), base + content[1]
-            claim["score"] = _score(doc, [content], base=0.45)
+            claim["score"] = _score(doc, [content], base=0.55 if claim["type"] == "evidence" else 0.45)
             claims.append(claim)
         elif token.lower_ == "according":
             to = [c for c in token.children if c.lower_ == "to"]
@@ -465,6 +510,8 @@ def _evidence_and_assertions(doc, segments: list[QuoteSegment], base: int, state
             (t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.lemma_.lower() in EVIDENCE_NOUNS and not _inside(t, segments)),
             None,
         )
+        if evidence is not None and any(s <= evidence.idx < e for s, e in covered):
+            continue
         if evidence is not None:
             claim = {"type": "evidence", "start": base + start, "end": base + end, "content": [[base + start, base + end]],
                      "cue": [base + evidence.idx, base + evidence.idx + len(evidence.text)],
