@@ -17,7 +17,7 @@ from tui.nlp.pipeline import Pipeline
 from tui.nlp.text import CLOSING_MARKS, OPENING_MARKS, straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 # Named things worth suggesting; counts and amounts only feed check-worthiness.
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
