@@ -51,11 +51,11 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if index > position:
                 pieces.append((position, index))
             position = index + 1
-    return pieces or [(start, end)]
+    return pieces
 
 
-def ann_of(graph: SpanGraph) -> str:
-    """The ``.ann`` text of one graph."""
+def ann_of(graph: SpanGraph, losses: Losses | None = None) -> str:
+    """The ``.ann`` text of one graph (spans of newlines alone are counted in ``losses``)."""
     text = graph.text
     lines: list[str] = []
     counters = {"T": 0, "R": 0, "A": 0, "N": 0, "#": 0}
@@ -68,11 +68,18 @@ def ann_of(graph: SpanGraph) -> str:
     mentions_of: dict[str, list[str]] = {}
     aliases_written: set[str] = set()
     for span in graph.spans:
+        pieces = fragments(text, span.start, span.end)
+        if not pieces:
+            if losses is not None:
+                losses.add("spans of newlines alone (a brat line cannot hold them)")
+            continue
         t_id = t_ids[span.key] = next_id("T")
         kind = brat_type(span.label) if span.role == ROLE_ENTITY else ROLE_TYPES[span.role]
-        pieces = fragments(text, span.start, span.end)
         offsets = ";".join(f"{s} {e}" for s, e in pieces)
         lines.append(f"{t_id}\t{kind} {offsets}\t{' '.join(text[s:e] for s, e in pieces)}")
+        if (pieces[0][0], pieces[-1][1]) != (span.start, span.end):
+            # The span starts or ends on a newline the fragments leave out: keep its true extent.
+            lines.append(f"{next_id('#')}\tExtent {t_id}\t{span.start} {span.end}")
         info = span.info
         if info.get("status") == SUGGESTED:
             lines.append(f"{next_id('A')}\tSuggested {t_id}")
@@ -103,6 +110,8 @@ def ann_of(graph: SpanGraph) -> str:
                 speaker = info["speaker_entity"]
                 lines.append(f"{next_id('#')}\tSpeakerEntity {t_id}\t{speaker['entity_id']}|{speaker['label']}|{one_line(speaker['name'])}")
     for relation in graph.relations:
+        if relation.head not in t_ids or relation.child not in t_ids:
+            continue
         lines.append(f"{next_id('R')}\t{RELATION_TYPES[relation.type]} Arg1:{t_ids[relation.head]} Arg2:{t_ids[relation.child]}")
     for t_list in mentions_of.values():
         if len(t_list) > 1:
@@ -149,7 +158,7 @@ def export_brat(items: list[ExportItem], losses: Losses, **_: object) -> dict[st
         graph = graph_of(item)
         graphs.append(graph)
         files[f"{item.document.doc_id}.txt"] = item.document.text.encode("utf-8")
-        files[f"{item.document.doc_id}.ann"] = ann_of(graph).encode("utf-8")
+        files[f"{item.document.doc_id}.ann"] = ann_of(graph, losses).encode("utf-8")
     files["annotation.conf"] = annotation_conf(graphs).encode("utf-8")
     return files
 
@@ -275,6 +284,14 @@ def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: Spa
                 span.info["checkworthiness"] = float(note)
             except ValueError:
                 raise FormatError(ann, number, f"checkworthiness {note!r} is not a number") from None
+        elif body[0] == "Extent":
+            found = re.fullmatch(r"(\d+) (\d+)", note)
+            if not found:
+                raise FormatError(ann, number, f"an Extent note is START END, got {note!r}")
+            start, end = check_span(ann, number, graph.text, int(found.group(1)), int(found.group(2)), "extent")
+            if not (start <= span.start and span.end <= end and not graph.text[start : span.start].strip() and not graph.text[span.end : end].strip()):
+                raise FormatError(ann, number, f"the extent {start}-{end} does not just add newlines around {span.key}")
+            span.start, span.end = start, end
         elif body[0] == "Aliases":
             entity_info.setdefault(span.key, {})["aliases"] = [alias for alias in note.split("|") if alias]
         elif body[0] == "Speaker":

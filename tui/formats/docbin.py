@@ -32,31 +32,36 @@ GROUPS = {ROLE_ENTITY: "entities", ROLE_CLAIM: "claims", ROLE_CUE: "cues", ROLE_
 USER_DATA_KEY = "postil"
 
 
-def words_and_spaces(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bool]]:
-    """spaCy ``words``/``spaces`` whose concatenation is exactly ``text``."""
+def words_and_spaces(text: str, tokens: list[tuple[int, int]], boundaries: set[int] | None = None) -> tuple[list[str], list[bool]]:
+    """spaCy ``words``/``spaces`` whose concatenation is exactly ``text``.
+
+    Whitespace between tokens becomes a token's trailing space when it is one space, else
+    whitespace tokens (as spaCy does); it is also cut at ``boundaries`` so that a span that
+    starts or ends in whitespace still starts and ends on a token.
+    """
+    boundaries = boundaries or set()
     words: list[str] = []
     spaces: list[bool] = []
+
+    def add_gap(position: int, stop: int) -> None:
+        if position >= stop:
+            return
+        if words and text[position] == " " and position not in boundaries and position + 1 not in boundaries:
+            spaces[-1] = True
+            position += 1
+        cuts = [position, *sorted(b for b in boundaries if position < b < stop), stop]
+        for begin, finish in zip(cuts, cuts[1:]):
+            if begin < finish:
+                words.append(text[begin:finish])
+                spaces.append(False)
+
     position = 0
     for start, end in tokens:
-        gap = text[position:start]
-        if gap:
-            if words and gap.startswith(" "):
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
+        add_gap(position, start)
         words.append(text[start:end])
         spaces.append(False)
         position = end
-    tail = text[position:]
-    if tail:
-        if words and tail.startswith(" "):
-            spaces[-1] = True
-            tail = tail[1:]
-        if tail:
-            words.append(tail)
-            spaces.append(False)
+    add_gap(position, len(text))
     return words, spaces
 
 
@@ -73,7 +78,8 @@ def doc_of(graph: SpanGraph, vocab):
     """The spaCy Doc of a graph."""
     from spacy.tokens import Doc
 
-    words, spaces = words_and_spaces(graph.text, split_tokens(graph.text, span_boundaries(graph)))
+    boundaries = span_boundaries(graph)
+    words, spaces = words_and_spaces(graph.text, split_tokens(graph.text, boundaries), boundaries)
     doc = Doc(vocab, words=words, spaces=spaces)
     spacy_spans = {span.key: doc.char_span(span.start, span.end, label=span.label) for span in graph.spans}
     mentions = [span for span in graph.spans if span.role == ROLE_ENTITY]

@@ -11,6 +11,7 @@ verdicts, notes, evidence) ride in a ``postil`` object on each span, which Prodi
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from tui.formats.interchange import (
@@ -46,14 +47,15 @@ def task_of(graph: SpanGraph, answer: str) -> dict:
     """One Prodigy task for a graph."""
     text = graph.text
     tokens = split_tokens(text, span_boundaries(graph))
-    first_token = {start: index for index, (start, _) in enumerate(tokens)}
-    last_token = {end: index for index, (_, end) in enumerate(tokens)}
+    token_starts = [start for start, _ in tokens]
+    token_ends = [end for _, end in tokens]
     spans = []
     span_json = {}
     for span in graph.spans:
         entry = {
             "start": span.start, "end": span.end,
-            "token_start": first_token.get(span.start), "token_end": last_token.get(span.end),
+            # The tokens the span touches (a span may begin or end in whitespace between tokens).
+            "token_start": bisect_right(token_ends, span.start), "token_end": bisect_left(token_starts, span.end) - 1,
             "label": span.label, "text": text[span.start : span.end],
             "postil": {"key": span.key, "role": span.role, **{k: v for k, v in span.info.items() if k != "status"}},
         }
