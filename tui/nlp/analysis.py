@@ -17,7 +17,7 @@ from tui.nlp.pipeline import Pipeline
 from tui.nlp.text import CLOSING_MARKS, OPENING_MARKS, straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 # Named things worth suggesting; counts and amounts only feed check-worthiness.
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
@@ -44,6 +44,8 @@ EVIDENCE_NOUNS = {
     "study", "research", "report", "survey", "analysis", "data", "poll", "paper", "experiment",
     "investigation", "review", "statistic", "figure", "finding", "evidence", "audit", "census", "trial",
 }
+# "The study focuses on ...": a study as subject of these says nothing it found.
+NOT_FINDINGS = {"focus", "begin", "start", "take", "involve", "include", "use", "cost", "last", "publish", "appear"}
 THIRD_PERSON = {"he", "she", "him", "her"}
 _WEEKDAYS_MONTHS = re.compile(
     r"(?i)\b(mon|tues|wednes|thurs|fri|satur|sun)day|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d"
@@ -507,7 +509,10 @@ def _evidence_and_assertions(doc, segments: list[QuoteSegment], base: int, state
         if any(s.open_mark <= start < s.end or s.open_mark < end <= s.end for s in segments):
             continue  # a sentence holding a quote: the quote is the claim
         evidence = next(
-            (t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.lemma_.lower() in EVIDENCE_NOUNS and not _inside(t, segments)),
+            (
+                t for t in sentence
+                if t.dep_ == "nsubj" and t.lemma_.lower() in EVIDENCE_NOUNS and t.head.lemma_.lower() not in NOT_FINDINGS and not _inside(t, segments)
+            ),
             None,
         )
         if evidence is not None and any(s <= evidence.idx < e for s, e in covered):
@@ -545,8 +550,10 @@ def _score(doc, ranges: list[tuple[int, int]], base: float) -> float:
     text = " ".join(doc.text[s:e] for s, e in ranges)
     labels = {t.ent_type_ for t in tokens}
     score = base
-    if labels & NUMERIC_LABELS or any(t.like_num for t in tokens):
-        score += 0.2
+    if labels & {"PERCENT", "MONEY", "QUANTITY"}:
+        score += 0.25  # amounts and rates are what fact-checkers check first
+    elif labels & NUMERIC_LABELS or any(t.like_num for t in tokens):
+        score += 0.15
     if "DATE" in labels:
         score += 0.1
     if labels & {"PERSON", "ORG", "GPE", "NORP", "LAW"}:
