@@ -178,8 +178,6 @@ def parse_brat(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatErr
             lines = ann.read_bytes().decode("utf-8").split("\n")
         except UnicodeDecodeError as error:
             raise FormatError(txt if "text" not in locals() else ann, 1, f"not UTF-8 (bad byte at offset {error.start})") from None
-        if "\r" in text:
-            raise FormatError(txt, 1, "has \\r line endings; brat offsets would not match the text Postil stores (convert it to \\n first)")
         graphs.append(_graph_of_ann(ann, text, lines, errors))
     return graphs, errors
 

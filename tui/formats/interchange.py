@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, new_id, now_iso
-from tui.model.document import Document
+from tui.model.document import Document, normalize_newlines
 from tui.model.tokens import tokenize
 from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES, Change, Store, document_record
 
@@ -130,14 +130,32 @@ class SpanGraph:
     doc_id: str = ""
     line: int = 0
 
+    def _index(self) -> None:
+        """Build (or rebuild after spans or relations were added) the lookups by key."""
+        size = (len(self.spans), len(self.relations))
+        if self.__dict__.get("_indexed") == size:
+            return
+        self.__dict__["_by_key"] = {span.key: span for span in self.spans}
+        outgoing: dict[str, list[Relation]] = {}
+        for relation in self.relations:
+            outgoing.setdefault(relation.head, []).append(relation)
+        self.__dict__["_outgoing"] = outgoing
+        self.__dict__["_indexed"] = size
+
     def span(self, key: str) -> Span | None:
         """The span with this key, if any."""
-        return next((span for span in self.spans if span.key == key), None)
+        self._index()
+        return self.__dict__["_by_key"].get(key)
+
+    def relations_from(self, key: str) -> list[Relation]:
+        """The relations whose head is the span ``key``, in order."""
+        self._index()
+        return self.__dict__["_outgoing"].get(key, [])
 
     def parts_of(self, claim_key: str, role: str) -> list[Span]:
         """The spans a claim points at with relations of type ``role``."""
-        keys = [relation.child for relation in self.relations if relation.head == claim_key and relation.type == role]
-        return [span for key in keys if (span := self.span(key)) is not None]
+        children = [self.span(r.child) for r in self.relations_from(claim_key) if r.type == role]
+        return [span for span in children if span is not None]
 
 
 def entity_info(entity: Entity) -> dict:
@@ -170,8 +188,9 @@ def graph_of(item: ExportItem) -> SpanGraph:
             elif speaker:
                 info["speaker_text"] = speaker
             graph.spans.append(Span(key, annotation.start, annotation.end, CLAIM_LABEL, ROLE_CLAIM, info))
+    by_id = {annotation.id: annotation for annotation in item.annotations}
     for claim in [span for span in graph.spans if span.role == ROLE_CLAIM]:
-        annotation = next(a for a in item.annotations if a.id == claim.info["id"])
+        annotation = by_id[claim.info["id"]]
         attrs = annotation.attrs
         parts: list[tuple[str, list[int], str | None]] = []
         if attrs.get("cue"):
@@ -278,6 +297,25 @@ def check_span(path: object, line: int, text: str, start: object, end: object, w
     return start, end
 
 
+def normalize_graph(graph: SpanGraph) -> SpanGraph:
+    """The graph with ``\r\n`` and lone ``\r`` in its text made ``\n``, offsets moved to match.
+
+    Postil stores texts with ``\n`` newlines only; a file written on Windows counts the
+    ``\r`` of each ``\r\n``, so every offset after one moves back by one.
+    """
+    if "\r" not in graph.text:
+        return graph
+    removed = [index for index in range(len(graph.text) - 1) if graph.text[index] == "\r" and graph.text[index + 1] == "\n"]
+
+    def moved(offset: int) -> int:
+        return offset - bisect_left(removed, offset)
+
+    for span in graph.spans:
+        span.start, span.end = moved(span.start), moved(span.end)
+    graph.text = normalize_newlines(graph.text)
+    return graph
+
+
 def plan_import(store: Store, graphs: list[SpanGraph], format_name: str, annotator: str = "") -> ImportPlan:
     """The records that importing ``graphs`` adds to ``store``; what is already there is skipped.
 
@@ -293,6 +331,7 @@ def plan_import(store: Store, graphs: list[SpanGraph], format_name: str, annotat
     builders: dict[str, _GraphImporter] = {}
     present: dict[str, set] = {}
     for graph in graphs:
+        graph = normalize_graph(graph)
         document = Document(text=graph.text, title=graph.title, source=graph.source)
         builder = builders.get(document.doc_id)
         if builder is None:
@@ -309,7 +348,7 @@ def plan_import(store: Store, graphs: list[SpanGraph], format_name: str, annotat
                 document = stored
                 existing = store.annotations(document.doc_id)
                 entities = {entity.entity_id: entity for entity in store.entities(document.doc_id)}
-            builder = _GraphImporter(document, entities, known_entity_ids, known_annotation_ids, format_name, annotator)
+            builder = _GraphImporter(document, entities, known_entity_ids, known_annotation_ids, format_name, annotator, plan.losses)
             builders[document.doc_id] = builder
             present[document.doc_id] = {(a.kind, a.label, a.start, a.end) for a in existing}
         seen = present[document.doc_id]
@@ -331,8 +370,9 @@ def plan_import(store: Store, graphs: list[SpanGraph], format_name: str, annotat
 class _GraphImporter:
     """Builds annotations and entities for one document from one graph."""
 
-    def __init__(self, document: Document, entities: dict[str, Entity], known_entity_ids: set, known_annotation_ids: set, format_name: str, annotator: str) -> None:
+    def __init__(self, document: Document, entities: dict[str, Entity], known_entity_ids: set, known_annotation_ids: set, format_name: str, annotator: str, losses: Losses) -> None:
         self.document = document
+        self.losses = losses
         self.entities = entities
         self.known_entity_ids = known_entity_ids
         self.known_annotation_ids = known_annotation_ids
@@ -341,6 +381,9 @@ class _GraphImporter:
         self.created: dict[str, Entity] = {}
         self.used: set[str] = set()
         self.renamed: dict[str, str] = {}
+        self.by_name = {}
+        for entity in entities.values():
+            self.by_name.setdefault((entity.name, entity.label), entity)
 
     def new_entities(self) -> list[Entity]:
         """The entities created for this document that some annotation uses."""
@@ -356,7 +399,7 @@ class _GraphImporter:
             return self.entities[self.renamed.get(wanted_id, wanted_id)]
         name = info.get("name") or entity_name(text)
         label = info.get("label") or label
-        same = next((e for e in self.entities.values() if e.name == name and e.label == label), None)
+        same = self.by_name.get((name, label))
         if same is not None:
             return same
         # Keep the file's id unless another document's entity already has it.
@@ -365,6 +408,7 @@ class _GraphImporter:
             self.renamed[wanted_id] = entity_id
         entity = Entity(doc_id=self.document.doc_id, name=name, label=label, entity_id=entity_id, aliases=list(info.get("aliases") or []), kb_id=info.get("kb_id") or "")
         self.entities[entity_id] = entity
+        self.by_name.setdefault((name, label), entity)
         self.created[entity_id] = entity
         self.known_entity_ids.add(entity_id)
         return entity
@@ -384,6 +428,10 @@ class _GraphImporter:
         text = self.document.text
         result = []
         mention_entity: dict[str, str] = {}
+        understood = [r for r in graph.relations if r.type in PART_ROLES and graph.span(r.head) is not None and graph.span(r.head).role == ROLE_CLAIM]
+        self.losses.add("relations that are not a claim's speaker, cue or content", len(graph.relations) - len(understood))
+        attached = {r.child for r in understood}
+        self.losses.add("cue, content or speaker spans attached to no claim", sum(1 for s in graph.spans if s.role in PART_ROLES and s.key not in attached))
         for span in graph.spans:
             if span.role == ROLE_ENTITY:
                 entity = self.entity(span.info.get("entity"), text[span.start : span.end], span.label)

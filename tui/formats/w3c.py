@@ -84,9 +84,9 @@ def annotation_of(item: ExportItem, graph: SpanGraph, span: Span, annotation: An
         {"type": "TextQuoteSelector", "exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix},
     ]
     parts = []
-    for relation in graph.relations:
-        if relation.head == span.key:
-            part = graph.span(relation.child)
+    for relation in graph.relations_from(span.key):
+        part = graph.span(relation.child)
+        if part is not None:
             parts.append({"role": relation.type, "start": part.start, "end": part.end, "label": part.label, "role_of_span": part.role, "key": part.key})
     result = {
         "@context": CONTEXT,
@@ -179,18 +179,36 @@ def parse_w3c(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], lis
     for document in documents:
         by_uri.setdefault(document_uri(document.source, document.sha256), document)
         by_uri[f"urn:sha256:{document.sha256}"] = document
+    by_id = {document.doc_id: document for document in documents}
     graphs: dict[str, SpanGraph] = {}
+    pending: list[tuple[SpanGraph, str, list[dict]]] = []
     errors: list[FormatError] = []
     for annotation in _items(path, data):
         line = _line_of(raw, annotation)
         try:
-            _add(path, line, annotation, by_uri, {d.doc_id: d for d in documents}, graphs)
+            pending.append(_add(path, line, annotation, by_uri, by_id, graphs))
         except FormatError as error:
             errors.append(error)
+    for graph, key, parts in pending:
+        _link_parts(graph, key, parts)
     return list(graphs.values()), errors
 
 
-def _add(path: Path, line: int, annotation: object, by_uri: dict, by_id: dict, graphs: dict[str, SpanGraph]) -> None:
+def _link_parts(graph: SpanGraph, key: str, parts: list[dict]) -> None:
+    """Relations from a claim to its parts; a speaker that is an exported mention is pointed at."""
+    mentions = {(s.start, s.end): s.key for s in graph.spans if s.role == ROLE_ENTITY}
+    for number, part in enumerate(parts):
+        role = str(part.get("role"))
+        if part.get("role_of_span") == ROLE_ENTITY and (part["start"], part["end"]) in mentions:
+            graph.relations.append(Relation(key, mentions[(part["start"], part["end"])], role))
+            continue
+        part_key = f"{key}/part{number}"
+        graph.spans.append(Span(part_key, part["start"], part["end"], str(part.get("label", "")), role, {}, graph.line))
+        graph.relations.append(Relation(key, part_key, role))
+
+
+def _add(path: Path, line: int, annotation: object, by_uri: dict, by_id: dict, graphs: dict[str, SpanGraph]) -> tuple[SpanGraph, str, list[dict]]:
+    """Add one annotation's span to its document's graph; returns its parts, linked once all spans are in."""
     if not isinstance(annotation, dict) or annotation.get("type") != "Annotation":
         raise FormatError(path, line, 'an item is not an object with "type": "Annotation"')
     target = annotation.get("target")
@@ -226,19 +244,12 @@ def _add(path: Path, line: int, annotation: object, by_uri: dict, by_id: dict, g
                 info.setdefault("entity", {})["name"] = str(body.get("value", ""))
         if "entity" in info and "name" not in info["entity"]:
             info["entity"]["name"] = " ".join(document.text[start:end].split())
-    key = f"{line}:{annotation.get('id') or len(graph.spans)}"
-    graph.spans.append(Span(key, start, end, label, role, info, line))
-    for number, part in enumerate(extension.get("parts") or []):
+    parts = extension.get("parts") or []
+    for part in parts:
         if not isinstance(part, dict) or not isinstance(part.get("start"), int) or not isinstance(part.get("end"), int):
             raise FormatError(path, line, "a postil part needs integer start and end")
         if not 0 <= part["start"] < part["end"] <= len(document.text):
             raise FormatError(path, line, f"a postil part {part['start']}-{part['end']} is outside the text")
-        part_key = f"{key}/part{number}"
-        if part.get("role_of_span") == ROLE_ENTITY:
-            # The speaker is an entity mention exported as its own annotation: point at it when present.
-            mention = next((s for s in graph.spans if s.role == ROLE_ENTITY and (s.start, s.end) == (part["start"], part["end"])), None)
-            if mention is not None:
-                graph.relations.append(Relation(key, mention.key, str(part.get("role"))))
-                continue
-        graph.spans.append(Span(part_key, part["start"], part["end"], str(part.get("label", "")), str(part.get("role")), {}, line))
-        graph.relations.append(Relation(key, part_key, str(part.get("role"))))
+    key = f"{line}:{annotation.get('id') or len(graph.spans)}"
+    graph.spans.append(Span(key, start, end, label, role, info, line))
+    return graph, key, parts
