@@ -29,6 +29,10 @@ MIN_FUZZY_SCORE = 0.5
 QUOTE_WEIGHT, PREFIX_WEIGHT, SUFFIX_WEIGHT, POSITION_WEIGHT = 50.0, 20.0, 20.0, 2.0
 # Changed stretches up to this many characters (both sides) are diffed character by character.
 CHAR_DIFF_LIMIT = 6_000
+# A shortest edit script is tried on changes up to this size and this many edited characters
+# (its cost grows with both); beyond, a line diff refined inside changed lines is used.
+SHORTEST_DIFF_LIMIT = 20_000
+MAX_SHORTEST_EDITS = 300
 # A fuzzy search looks this far around the expected position before searching everywhere.
 SEARCH_RADIUS = 5_000
 
@@ -96,23 +100,89 @@ def _matching_blocks(old: str, new: str) -> list[tuple[int, int, int]]:
     blocks = [(0, 0, prefix)] if prefix else []
     old_middle, new_middle = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
     if old_middle and new_middle:
-        old_lines = old_middle.splitlines(keepends=True)
-        new_lines = new_middle.splitlines(keepends=True)
-        old_offsets = _offsets(old_lines, prefix)
-        new_offsets = _offsets(new_lines, prefix)
-        lines = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-        for tag, i1, i2, j1, j2 in lines.get_opcodes():
-            a, b = old_offsets[i1], new_offsets[j1]
-            if tag == "equal":
-                blocks.append((a, b, old_offsets[i2] - a))
-            elif tag == "replace":
-                old_part, new_part = old[a : old_offsets[i2]], new[b : new_offsets[j2]]
-                if len(old_part) + len(new_part) <= CHAR_DIFF_LIMIT:
-                    characters = difflib.SequenceMatcher(None, old_part, new_part, autojunk=False)
-                    blocks += [(a + x, b + y, n) for x, y, n in characters.get_matching_blocks() if n]
+        blocks += _middle_blocks(old_middle, new_middle, prefix, prefix)
     if suffix:
         blocks.append((len(old) - suffix, len(new) - suffix, suffix))
     return [block for block in blocks if block[2] > 0]
+
+
+def _middle_blocks(old: str, new: str, old_base: int, new_base: int) -> list[tuple[int, int, int]]:
+    """Matching runs of two texts that differ at both ends: a shortest edit script when the
+    change is small, else a line diff refined character by character inside changed lines."""
+    if len(old) + len(new) <= SHORTEST_DIFF_LIMIT:
+        shortest = shortest_edit_blocks(old, new, MAX_SHORTEST_EDITS)
+        if shortest is not None:
+            return [(old_base + a, new_base + b, n) for a, b, n in shortest]
+    blocks = []
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    old_offsets = _offsets(old_lines, 0)
+    new_offsets = _offsets(new_lines, 0)
+    lines = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
+        a, b = old_offsets[i1], new_offsets[j1]
+        if tag == "equal":
+            blocks.append((old_base + a, new_base + b, old_offsets[i2] - a))
+        elif tag == "replace":
+            old_part, new_part = old[a : old_offsets[i2]], new[b : new_offsets[j2]]
+            if len(old_part) + len(new_part) > CHAR_DIFF_LIMIT:
+                continue
+            shortest = shortest_edit_blocks(old_part, new_part, MAX_SHORTEST_EDITS)
+            if shortest is None:
+                shortest = [block for block in difflib.SequenceMatcher(None, old_part, new_part, autojunk=False).get_matching_blocks() if block[2]]
+            blocks += [(old_base + a + x, new_base + b + y, n) for x, y, n in shortest]
+    return blocks
+
+
+def shortest_edit_blocks(old: str, new: str, max_edits: int) -> list[tuple[int, int, int]] | None:
+    """The matching runs of a shortest edit script from ``old`` to ``new`` (Myers' O(ND) diff),
+    or None when it needs more than ``max_edits`` insertions and deletions."""
+    n, m = len(old), len(new)
+    frontier = {1: 0}
+    trace = []
+    for edits in range(min(n + m, max_edits) + 1):
+        trace.append(dict(frontier))
+        for k in range(-edits, edits + 1, 2):
+            if k == -edits or (k != edits and frontier[k - 1] < frontier[k + 1]):
+                x = frontier[k + 1]
+            else:
+                x = frontier[k - 1] + 1
+            y = x - k
+            while x < n and y < m and old[x] == new[y]:
+                x += 1
+                y += 1
+            frontier[k] = x
+            if x >= n and y >= m:
+                return _blocks_from_trace(trace, n, m)
+    return None
+
+
+def _blocks_from_trace(trace: list[dict[int, int]], n: int, m: int) -> list[tuple[int, int, int]]:
+    """Walk a Myers trace back from the end, collecting the diagonal (matching) runs."""
+    pairs = []
+    x, y = n, m
+    for edits in range(len(trace) - 1, -1, -1):
+        frontier = trace[edits]
+        k = x - y
+        if k == -edits or (k != edits and frontier.get(k - 1, -1) < frontier.get(k + 1, -1)):
+            previous_k = k + 1
+        else:
+            previous_k = k - 1
+        previous_x = frontier.get(previous_k, 0)
+        previous_y = previous_x - previous_k
+        while x > previous_x and y > previous_y:
+            x -= 1
+            y -= 1
+            pairs.append((x, y))
+        x, y = previous_x, previous_y
+    pairs.reverse()
+    blocks: list[tuple[int, int, int]] = []
+    for a, b in pairs:
+        if blocks and blocks[-1][0] + blocks[-1][2] == a and blocks[-1][1] + blocks[-1][2] == b:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + 1)
+        else:
+            blocks.append((a, b, 1))
+    return blocks
 
 
 def _offsets(lines: list[str], base: int) -> list[int]:
