@@ -309,6 +309,26 @@ def _occurrences(text: str, exact: str) -> list[int]:
     return found
 
 
+def _mapped_span(mapping: TextMapping, start: int, end: int, new_text: str, exact: str) -> tuple[int, int] | None:
+    """Where the diff puts an unchanged span, if its quote is there.
+
+    The whole span mapped is the first choice; else where its first, or its last, character
+    went (a shortest edit script may pair one end of a span with an identical character of
+    inserted text, while the rest of the span moved along intact).
+    """
+    whole = mapping.span(start, end)
+    candidates = [whole] if whole is not None else []
+    first, last = mapping.exact(start), mapping.exact(end - 1)
+    if first is not None:
+        candidates.append((first, first + end - start))
+    if last is not None:
+        candidates.append((last + 1 - (end - start), last + 1))
+    for new_start, new_end in candidates:
+        if 0 <= new_start and new_text[new_start:new_end] == exact:
+            return new_start, new_end
+    return None
+
+
 def fuzzy_score(quote: Quote, text: str, start: int, end: int, errors: int, hint: int) -> float:
     """The weighted score (0..1) of placing ``quote`` on ``text[start:end]`` with ``errors`` edits."""
     quote_score = 1.0 - errors / max(1, len(quote.exact))
@@ -328,8 +348,8 @@ def place(quote: Quote, old_start: int, old_end: int, new_text: str, mapping: Te
     if not exact:
         return Placement(old_start, old_end, ORPHAN, 0.0)
     occurrences = _occurrences(new_text, exact)
-    mapped = mapping.span(old_start, old_end) if mapping is not None else None
-    if mapped is not None and new_text[mapped[0] : mapped[1]] == exact:
+    mapped = _mapped_span(mapping, old_start, old_end, new_text, exact) if mapping is not None else None
+    if mapped is not None:
         # The diff's choice wins unless it split repeated text so that another occurrence
         # is where the whole recorded context is and the mapped one is not.
         if not _full_context_match(quote, new_text, *mapped):
@@ -340,6 +360,11 @@ def place(quote: Quote, old_start: int, old_end: int, new_text: str, mapping: Te
         return Placement(mapped[0], mapped[1], ANCHORED)
     hint = mapping.approximate(old_start) if mapping is not None else min(old_start, len(new_text))
     if occurrences:
+        # The quote with its whole context intact is the same place, whatever the diff aligned.
+        in_place = [p for p in occurrences if _full_context_match(quote, new_text, p, p + len(exact))]
+        if in_place and mapping is not None:
+            start = min(in_place, key=lambda p: abs(p - hint))
+            return Placement(start, start + len(exact), ANCHORED)
         start = min(occurrences, key=lambda p: (abs(p - hint), -_context_score(quote, new_text, p, p + len(exact))))
         return Placement(start, start + len(exact), MOVED)
     max_errors = int(len(exact) * MAX_QUOTE_ERROR_RATE)
