@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.cli import sample_path
 from tui.formats.readers import read_article
@@ -14,6 +16,7 @@ from tui.model.document import Document
 from tui.model.mentions import find_mentions
 from tui.nlp import Pipeline, cached_suggestions, iter_suggestions, load_pipeline
 from tui.nlp.pipeline import FIRST_BATCH
+from tui.nlp.suggest import find_any
 from tui.store.repository import Store
 from tui.store.session import AnnotationSession
 
@@ -257,3 +260,8 @@ def test_nlp_does_not_import_textual():
     code = "import sys, tui.nlp, tui.nlp.extract; sys.exit('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1])
     assert result.returncode == 0
+
+
+@given(st.text(alphabet=st.sampled_from("ab .\u2019'"), max_size=40), st.text(alphabet=st.sampled_from("ab ."), min_size=1, max_size=4))
+def test_finding_many_phrases_at_once_agrees_with_find_mentions(text, phrase):
+    assert [(s, e) for s, e, _ in find_any(text, [phrase])] == find_mentions(text, phrase)

@@ -96,11 +96,14 @@ def analyse(document: Document, pipeline: Pipeline) -> Iterator[dict]:
 
 def analyse_paragraph(doc, original: str, base: int, index: int, state: ClaimState) -> dict:
     """Entities and claims of one parsed paragraph; ``original`` is its text before straightening."""
-    entities = [entity for entity in (_entity_record(span, base) for span in doc.ents) if entity is not None]
+    # spaCy rebuilds ``doc.text`` and ``doc.ents`` on every access: keep them once per paragraph.
+    doc.user_data["text"] = prepared = doc.text
+    doc.user_data["ents"] = list(doc.ents)
+    entities = [entity for entity in (_entity_record(span, base) for span in doc.user_data["ents"]) if entity is not None]
     state.persons += [[start, end] for start, end, label in entities if label == "PERSON"]
     doc.user_data["base"] = base
     claims: list[dict] = []
-    segments = quote_segments(doc.text, original, continues=state.open_quote_at_end)
+    segments = quote_segments(prepared, original, continues=state.open_quote_at_end)
     doc.user_data["token_starts"] = [token.idx for token in doc]
     doc.user_data["quoted"] = {token.i for s in segments for token in _tokens_between(doc, s.start, s.end)}
     state.open_quote_at_end = bool(segments) and segments[-1].close_mark is None
@@ -110,7 +113,7 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: ClaimSta
     claims += _evidence_and_assertions(doc, segments, base, state, claims)
     state.lead_in = _lead_in(doc, segments, base, state)
     state.paragraph += 1
-    return {"paragraph": index, "start": base, "end": base + len(doc.text), "entities": entities, "claims": claims}
+    return {"paragraph": index, "start": base, "end": base + len(prepared), "entities": entities, "claims": claims}
 
 
 # Entities
@@ -216,12 +219,12 @@ def _quote_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimStat
     index = 0
     while index < len(segments):
         segment = segments[index]
-        quoted = doc.text[segment.start : segment.end]
+        quoted = doc.user_data["text"][segment.start : segment.end]
         cue = _quote_cue(doc, segments, index, used_cues)
         parts = [segment]
         if cue is not None and index + 1 < len(segments):
             following = segments[index + 1]
-            between = doc.text[(segment.close_mark or segment.end) + 1 : following.open_mark].strip()
+            between = doc.user_data["text"][(segment.close_mark or segment.end) + 1 : following.open_mark].strip()
             # '"I think," she said, "that ..."': one quote either side of its cue.
             if quoted.rstrip().endswith(",") and between.endswith(",") and cue.idx < following.open_mark and len(between) < 80:
                 parts.append(following)
@@ -266,8 +269,8 @@ def _quote_cue(doc, segments: list[QuoteSegment], index: int, used: set[int]):
         head = token.head
         if not (segment.start <= head.idx < segment.end) and head.lemma_.lower() in SPEECH_VERBS and head.i not in used and not _inside(head, segments):
             return head
-    after_start = (segment.close_mark + 1) if segment.close_mark is not None else len(doc.text)
-    after_end = segments[index + 1].open_mark if index + 1 < len(segments) else len(doc.text)
+    after_start = (segment.close_mark + 1) if segment.close_mark is not None else len(doc.user_data["text"])
+    after_end = segments[index + 1].open_mark if index + 1 < len(segments) else len(doc.user_data["text"])
     before_start = (segments[index - 1].close_mark or segments[index - 1].end) + 1 if index > 0 else 0
     after = list(_tokens_between(doc, after_start, after_end))[:12]
     before = list(_tokens_between(doc, before_start, segment.open_mark))[-15:]
@@ -276,7 +279,7 @@ def _quote_cue(doc, segments: list[QuoteSegment], index: int, used: set[int]):
         if token.text in {".", "!", "?"} and position > 0:
             after = after[:position]
             break
-    quoted = doc.text[segment.start : segment.end].rstrip()
+    quoted = doc.user_data["text"][segment.start : segment.end].rstrip()
     ends_open = quoted.endswith((",", "?", "!", "-", "\u2014"))
     if not ends_open and after and not after[0].text[:1].islower():
         after = []  # '"... the end." After the match, X said': the verb belongs to the next quote
@@ -290,7 +293,7 @@ def _quote_cue(doc, segments: list[QuoteSegment], index: int, used: set[int]):
 
 def _lead_in(doc, segments: list[QuoteSegment], base: int, state: ClaimState) -> dict | None:
     """The cue and speaker when a paragraph ends by introducing a quote ("Rathbun stated:")."""
-    if not doc.text.rstrip().endswith((",", ":")) or (segments and segments[-1].close_mark is None):
+    if not doc.user_data["text"].rstrip().endswith((",", ":")) or (segments and segments[-1].close_mark is None):
         return None
     words = [t for t in doc if not t.is_punct and not t.is_space]
     if not words or words[-1].lemma_.lower() not in SPEECH_VERBS or _inside(words[-1], segments):
@@ -313,7 +316,7 @@ def _cue_span(cue, base: int) -> list[int]:
 
 
 def _entity_covering(doc, token):
-    for span in doc.ents:
+    for span in doc.user_data["ents"]:
         if span.start <= token.i < span.end and span.label_ in SPEAKER_LABELS:
             return span
     return None
@@ -372,7 +375,7 @@ def _noun_phrase_speaker(doc, head, state: ClaimState) -> tuple:
 def _phrase_with_entities(doc, head):
     """``head``'s subtree, extended to the end of an entity it cuts ("at Access" + "Now")."""
     end = head.right_edge.i + 1
-    for span in doc.ents:
+    for span in doc.user_data["ents"]:
         if span.start < end < span.end:
             end = span.end
     return doc[head.left_edge.i : end]
@@ -463,10 +466,10 @@ def _reported_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimS
             phrase_start, phrase_end = token.idx, objects[0].right_edge.idx + len(objects[0].right_edge.text)
             sentence_start, sentence_end = _sentence_bounds(token.sent)
             content = []
-            before = doc.text[sentence_start:phrase_start].rstrip(" ,")
+            before = doc.user_data["text"][sentence_start:phrase_start].rstrip(" ,")
             if before.strip():
                 content.append((sentence_start, sentence_start + len(before)))
-            after_start = phrase_end + len(doc.text[phrase_end:sentence_end]) - len(doc.text[phrase_end:sentence_end].lstrip(" ,"))
+            after_start = phrase_end + len(doc.user_data["text"][phrase_end:sentence_end]) - len(doc.user_data["text"][phrase_end:sentence_end].lstrip(" ,"))
             if after_start < sentence_end:
                 content.append((after_start, sentence_end))
             if not content:
@@ -547,7 +550,7 @@ def _score(doc, ranges: list[tuple[int, int]], base: float) -> float:
     tokens = [t for s, e in ranges for t in _tokens_between(doc, s, e)]
     if not tokens:
         return round(base, 2)
-    text = " ".join(doc.text[s:e] for s, e in ranges)
+    text = " ".join(doc.user_data["text"][s:e] for s, e in ranges)
     labels = {t.ent_type_ for t in tokens}
     score = base
     if labels & {"PERCENT", "MONEY", "QUANTITY"}:

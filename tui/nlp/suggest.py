@@ -50,6 +50,16 @@ def stable_id(prefix: str, *parts: object) -> str:
     return f"{prefix}-{digest[:12]}"
 
 
+def find_any(text: str, phrases: list[str]) -> list[tuple[int, int, str]]:
+    """Every whole-word occurrence of any of ``phrases`` in ``text`` in one pass, the longest
+    phrase winning where several start at the same place (as :func:`find_mentions` finds one)."""
+    phrases = sorted({p for p in phrases if p.strip()}, key=len, reverse=True)
+    if not phrases:
+        return []
+    pattern = re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(p) for p in phrases)})(?![\w])")
+    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+
+
 class _Assembler:
     """Builds annotations and entities from raw paragraph records, remembering the document so far."""
 
@@ -113,10 +123,9 @@ class _Assembler:
                 label = "PERSON"  # "said Oribhabor" after "Isedua Oribhabor": the model may say ORG
             added.append(self._mention(s, e, label, self.origin))
             self.recognised.setdefault(text[s:e], Counter())[label] += 1
-        for surname in list(self.surnames):
-            for s, e in find_mentions(paragraph, surname):
-                if self._free(start + s, start + e):
-                    added.append(self._mention(start + s, start + e, "PERSON", self.origin))
+        for s, e, _ in find_any(paragraph, list(self.surnames)):
+            if self._free(start + s, start + e):
+                added.append(self._mention(start + s, start + e, "PERSON", self.origin))
         return sorted(added, key=lambda a: a.start)
 
     # Claims
@@ -160,14 +169,10 @@ class _Assembler:
     def consistency(self, total: int) -> SuggestionBatch:
         """Every other mention of a string the model recognised once, with its most frequent label."""
         added: list[Annotation] = []
-        phrases = sorted(self.recognised.items(), key=lambda item: -len(item[0]))
-        for phrase, labels in phrases:
-            if not any(ch.isupper() or ch.isdigit() for ch in phrase) or len(phrase) < 2:
-                continue
-            label = labels.most_common(1)[0][0]
-            for s, e in find_mentions(self.document.text, phrase):
-                if self._free(s, e):
-                    added.append(self._mention(s, e, label, self.origin))
+        phrases = [p for p in self.recognised if len(p) >= 2 and any(ch.isupper() or ch.isdigit() for ch in p)]
+        for s, e, phrase in find_any(self.document.text, phrases):
+            if self._free(s, e):
+                added.append(self._mention(s, e, self.recognised[phrase].most_common(1)[0][0], self.origin))
         return SuggestionBatch(total, total, sorted(added, key=lambda a: a.start), self._entities_of(added), final=True)
 
     def _entities_of(self, annotations: list[Annotation]) -> list[Entity]:
