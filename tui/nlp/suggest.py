@@ -137,8 +137,11 @@ class _Assembler:
         if span is not None:
             at_span = [a for a in self.mentions.overlapping(*span) if a.label in ("PERSON", "ORG", "NORP", "GPE", "PRODUCT")]
             covering = sorted(at_span, key=lambda a: (a.label != "PERSON", -(a.end - a.start)))
-            if covering and len(covering) == len({a.attrs["entity_id"] for a in covering}) == 1 or (covering and " and " not in speaker):
+            if covering and len({a.attrs["entity_id"] for a in covering}) == 1:
                 speaker = covering[0].attrs["entity_id"]
+            elif covering and not speaker:
+                speaker = covering[0].attrs["entity_id"]
+            # Else several entities speak ("Joy Buolamwini and Deborah Raji"): the text stays.
             elif not speaker:
                 speaker = self.document.text[span[0] : span[1]]
         attrs = {
