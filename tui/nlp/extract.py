@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -104,7 +105,11 @@ def extract_command(argv: list[str]) -> int:
     if pipeline is None:
         return fail(message)
     show_progress = len(documents) > 1 and not args.quiet
-    write_suggestions(documents, pipeline, sys.stdout.buffer, args.format, gazetteer, store, show_progress)
+    try:
+        write_suggestions(documents, pipeline, sys.stdout.buffer, args.format, gazetteer, store, show_progress)
+    except BrokenPipeError:
+        # The reader went away (``postil extract ... | head``): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
