@@ -28,7 +28,7 @@ class StatusLine(Static):
         """The line, with the title shortened first; article text is shown literally, never as markup."""
         title, counts, state, notice, error = getattr(self, "_parts", ("", "", "", "", False))
         line = Text(no_wrap=True, overflow="ellipsis")
-        room = max(20, self.size.width - len(counts) - len(state) - 12)
+        room = max(20, self.size.width - len(counts) - len(state) - (len(notice) + 5 if notice else 0) - 12)
         title = display_text(title)
         line.append(title if len(title) <= room else title[: room - 1] + "…", style="bold")
         line.append(f"  ·  {counts}  ·  ")
