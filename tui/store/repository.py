@@ -334,6 +334,7 @@ class Store:
         if self._read_only or self._log is None or not (force or self._log.size > 0):
             return False
         with self._lock.mutex:
+            self._move_long_texts_out()
             set_meta(self._tables, schema=SCHEMA_VERSION, app_version=__version__, applied_seq=self._seq)
             self._keys.setdefault(META, {})["schema"] = next(k for k, r in self._tables[META].items() if r.get("key") == "schema")
             try:
@@ -346,6 +347,12 @@ class Store:
                 pass  # the records are marked folded (applied_seq); a later clear removes them
             self._file_signature = (_signature(self.path), self._log.signature())
             return True
+
+    def _move_long_texts_out(self) -> None:
+        """Put long texts found inline (a migrated or hand-made file) into side files before a fold."""
+        for doc_key, record in self._tables.get(DOCUMENTS, {}).items():
+            if len(record.get("text") or "") > INLINE_TEXT_LIMIT:
+                self._tables[DOCUMENTS][doc_key] = self._prepare(Change(DOCUMENTS, record.get("doc_id"), record)).record
 
     def add_document(self, document: Document) -> None:
         """Store a document (its text included)."""

@@ -88,6 +88,10 @@ def _decode(line: bytes) -> dict | None:
     return record
 
 
+# fdatasync flushes the data and the new size, skipping the timestamps; where missing, fsync.
+sync_data = getattr(os, "fdatasync", os.fsync)
+
+
 def write_all(fd: int, payload: bytes) -> None:
     """Write all of ``payload`` to ``fd`` (``os.write`` may write less than asked)."""
     view = memoryview(payload)
@@ -121,7 +125,7 @@ class WriteAheadLog:
             if os.fstat(fd).st_size != self.size:
                 os.ftruncate(fd, self.size)  # drop what an earlier failed append left behind
             write_all(fd, line)
-            os.fsync(fd)
+            sync_data(fd)
         except OSError as error:
             self._cut_back()
             raise StoreSaveError(f"{self.path}: could not save ({error.strerror or error}); nothing on disk changed") from None
