@@ -117,7 +117,7 @@ def main() -> None:
     saves = int(sys.argv[1]) if len(sys.argv) > 1 else 51
     baseline_runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     small = article(2_000, seed=1)
-    with tempfile.TemporaryDirectory(dir=REPO) as scratch:
+    with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         rows = [Row(folder, f"{count:,} annotations", [small], count, saves) for count in (1_000, 10_000, 100_000)]
         rows.append(Row(folder, "1,000 annotations + a 1M-word document", [article(1_000_000, seed=2), small], 1_000, saves))

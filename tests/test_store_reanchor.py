@@ -90,11 +90,16 @@ def test_undo_does_not_reach_back_into_the_previous_version(db_path):
 
 def test_read_only_store_reanchors_in_memory_and_says_it_did_not_save(db_path):
     annotate(db_path).store.close()
+    on_disk = db_path.read_bytes()
     store = Store(db_path, read_only=True)
     document = store.open_document(Document(NEW, "Article", "news/amazon.txt"))
     assert document.previous is not None
-    assert store.reanchor_report.summary.endswith("(not saved: the database is read-only)")
-    assert store.document(document.doc_id) is None
+    assert store.reanchor_report.summary == "5 annotations re-anchored: 4 in place, 0 moved, 1 orphaned (not saved: the database is read-only)"
+    session = AnnotationSession(store, document, "viewer")
+    assert "Isedua Oribhabor" in {NEW[a.start : a.end] for a in session.visible()}
+    store.close()
+    assert db_path.read_bytes() == on_disk
+    assert Store(db_path, read_only=True).document(document.doc_id) is None
 
 
 def test_edited_sample_keeps_every_hand_checked_annotation_in_place(db_path):

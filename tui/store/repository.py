@@ -8,7 +8,12 @@ folded into the TinyDB file by :meth:`Store.compact` (on idle, on close and on t
 open). Long texts live in content-addressed side files so that folding never rewrites them.
 
 One process writes a database at a time (a lock beside it); a second store on the same file
-opens read-only and says who holds the lock. See ``docs`` of :func:`open_store`.
+opens read-only and says who holds the lock (:func:`open_store`).
+
+Files beside ``NAME`` (e.g. ``annotations.json``): ``NAME.wal`` (the log, while a writer has
+unfolded saves), ``NAME.lock`` and ``NAME.lock.owner`` (the lock and who holds it),
+``NAME.bak`` and ``NAME.bak.1`` (the last two clean opens), ``NAME.schemaN.bak`` (the file as
+it was before a migration) and ``postil-texts/`` (texts over 64k characters, by SHA-256).
 """
 
 from __future__ import annotations
@@ -384,9 +389,6 @@ class Store:
         moved = [a for a in self.annotations(older.doc_id)]
         placed, report = reanchor(older.text, document.text, moved, document.doc_id)
         self.reanchor_report = report
-        if self._read_only:
-            report.saved = False
-            return document
         changes = [Change(DOCUMENTS, document.doc_id, document_record(document))]
         before: list[dict | None] = [None]
         for old, new in zip(moved, placed):
@@ -396,6 +398,12 @@ class Store:
             before.append(entity.to_record())
             entity.doc_id = document.doc_id
             changes.append(Change(ENTITIES, entity.entity_id, entity.to_record()))
+        if self._read_only:
+            # Shown, not saved: the writer holding the lock re-anchors for real when it opens the text.
+            report.saved = False
+            for change in changes:
+                self._set(change.table, change.key, change.record)
+            return document
         journal = self.append_journal("reanchor", changes, before, doc_id=document.doc_id, undoable=False)
         self.apply([*changes, journal])
         return document
