@@ -265,3 +265,18 @@ def test_nlp_does_not_import_textual():
 @given(st.text(alphabet=st.sampled_from("ab .\u2019'"), max_size=40), st.text(alphabet=st.sampled_from("ab ."), min_size=1, max_size=4))
 def test_finding_many_phrases_at_once_agrees_with_find_mentions(text, phrase):
     assert [(s, e) for s, e, _ in find_any(text, [phrase])] == find_mentions(text, phrase)
+
+
+def test_an_installed_official_model_is_preferred(tmp_path, monkeypatch):
+    package = tmp_path / "en_core_web_sm"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import spacy\n\ndef load():\n    nlp = spacy.blank('en')\n    nlp.meta['version'] = '3.8.0'\n    return nlp\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "en_core_web_sm", raising=False)
+    loaded, message = load_pipeline()
+    monkeypatch.delitem(sys.modules, "en_core_web_sm", raising=False)
+    assert (loaded.name, loaded.version, loaded.origin) == ("en_core_web_sm", "3.8.0", "model:en_core_web_sm@3.8.0")
+    assert "en_core_web_sm 3.8.0" in message

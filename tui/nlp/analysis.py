@@ -17,7 +17,7 @@ from tui.nlp.pipeline import Pipeline
 from tui.nlp.text import CLOSING_MARKS, OPENING_MARKS, straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 # Named things worth suggesting; counts and amounts only feed check-worthiness.
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
@@ -43,6 +43,11 @@ REPORTING_VERBS = {
 EVIDENCE_NOUNS = {
     "study", "research", "report", "survey", "analysis", "data", "poll", "paper", "experiment",
     "investigation", "review", "statistic", "figure", "finding", "evidence", "audit", "census", "trial",
+}
+ROLE_WORDS = {
+    "fellow", "analyst", "director", "spokesperson", "spokesman", "spokeswoman", "president", "chairman",
+    "chairwoman", "chair", "ceo", "minister", "secretary", "professor", "researcher", "coach", "manager",
+    "officer", "founder", "co-founder", "editor", "correspondent", "reporter", "official", "officials",
 }
 # "The study focuses on ...": a study as subject of these says nothing it found.
 NOT_FINDINGS = {"focus", "begin", "start", "take", "involve", "include", "use", "cost", "last", "publish", "appear"}
@@ -135,6 +140,12 @@ def _entity_record(span, base: int) -> list | None:
     if possessive and possessive.start() > 0:
         end -= len(text) - possessive.start()
         text = text[: possessive.start()]
+    if label in ("ORG", "PERSON", "GPE", "NORP"):
+        # "Mozilla Fellow", "Acme spokesperson": the role is not part of the name.
+        words = text.split(" ")
+        if len(words) > 1 and words[-1].lower() in ROLE_WORDS:
+            end -= len(words[-1]) + 1
+            text = text[: -(len(words[-1]) + 1)]
     text_stripped = text.rstrip(" ,;:-")
     end -= len(text) - len(text_stripped)
     text = text_stripped
