@@ -222,3 +222,10 @@ def test_two_stores_of_one_process_see_each_others_saves(tmp_path):
     first.close()
     second.close()
     assert len(plain_tinydb_annotations(path)) == 2
+
+
+def test_missing_folder_is_refused_and_not_created(tmp_path):
+    path = tmp_path / "no" / "such" / "annotations.json"
+    with pytest.raises(StoreError, match=r"the folder .*no/such does not exist"):
+        Store(path)
+    assert not (tmp_path / "no").exists()

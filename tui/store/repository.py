@@ -107,6 +107,8 @@ class Store:
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a database file")
+        if not self.path.parent.is_dir():
+            raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
         self.wal_path = wal_path(self.path)
         self.texts_dir = texts_path(self.path)
         self.lock_holder: LockHolder | None = None
@@ -122,7 +124,11 @@ class Store:
         self._journal_seq = 0
         self._file_signature: tuple = (None, None)
         self._texts: dict[str, str] = {}
-        if not read_only and not self._lock.acquire(lock_timeout):
+        try:
+            locked = read_only or self._lock.acquire(lock_timeout)
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot take the write lock {self.path.name}.lock ({error.strerror or error}); open it read-only or fix the folder's permissions") from None
+        if not locked:
             self._read_only = True
             self.lock_holder = read_holder(self.path) or LockHolder("someone", "another process", 0, "unknown")
         try:
