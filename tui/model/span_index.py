@@ -26,11 +26,9 @@ class SpanIndex(Generic[T]):
     """
 
     def __init__(self, items: list[T] | None = None) -> None:
-        self._keys: list[tuple[int, int, str]] = []
-        self._items: dict[str, T] = {}
-        self._longest = 0
-        for item in items or []:
-            self.add(item)
+        self._items: dict[str, T] = {item.id: item for item in items or []}
+        self._keys: list[tuple[int, int, str]] = sorted((i.start, i.end, i.id) for i in self._items.values())
+        self._longest = max((i.end - i.start for i in self._items.values()), default=0)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -68,9 +68,9 @@ class AnnotationSession:
         self.store = store
         self.document = document
         self.annotator = annotator
-        self.by_id: dict[str, Annotation] = {}
-        self.index: SpanIndex[Annotation] = SpanIndex()
-        self.entities: dict[str, Entity] = {}
+        self.by_id: dict[str, Annotation] = {a.id: a for a in store.annotations(document.doc_id)}
+        self.index: SpanIndex[Annotation] = SpanIndex([a for a in self.by_id.values() if a.visible])
+        self.entities: dict[str, Entity] = {e.entity_id: e for e in store.entities(document.doc_id)}
         self._undo: list[Action] = []
         self._redo: list[Action] = []
         # Saves the disk refused (full, permission denied), oldest first, kept for retry_pending().
@@ -78,10 +78,6 @@ class AnnotationSession:
         self.save_error: str | None = None
         self._load_history()
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
-        for annotation in store.annotations(document.doc_id):
-            self._put_annotation(annotation)
-        for entity in store.entities(document.doc_id):
-            self.entities[entity.entity_id] = entity
 
     @property
     def text(self) -> str:

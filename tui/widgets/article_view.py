@@ -7,7 +7,6 @@ changes how it looks, so moving the cursor redraws two rows, not the article.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import OrderedDict
 
 from rich.segment import Segment
@@ -22,7 +21,8 @@ from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED, Annotation
 from tui.model.display import TAB_CELLS, placeholder
 from tui.model.labels import color_for, label_for_key
 from tui.model.tokens import TextIndex, Token
-from tui.model.wrap import Row, cell_offset, offset_at_cell, wrap_paragraph
+from tui.model.layout import WrappedLayout
+from tui.model.wrap import Row, cell_offset, offset_at_cell
 from tui.store.session import AnnotationSession
 
 CURSOR_STYLE = Style(reverse=True, bold=True)
@@ -97,11 +97,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.text_index = TextIndex(session.document)
         self.anchor: Token | None = None
         self.nudge_end = 0
-        self._rows: list[Row] = []
-        self._row_starts: list[int] = []
-        self._wrapped_width = 0
+        self.text_layout: WrappedLayout | None = None
         self._strip_cache: OrderedDict[tuple, Strip] = OrderedDict()
-        self._row_versions: dict[int, int] = {}
+        self._paragraph_versions: dict[int, int] = {}
         first = self.text_index.first_token()
         self.set_reactive(ArticleView.cursor, first.start if first else 0)
 
@@ -111,35 +109,34 @@ class ArticleView(ScrollView, can_focus=True):
         return max(10, self.scrollable_content_region.width)
 
     def rewrap(self) -> None:
-        """Wrap every paragraph to the current width and resize the scrollable area."""
+        """Lay the document out at the current width (paragraphs are wrapped when first shown)."""
         width = self._content_width()
-        text = self.session.text
-        rows: list[Row] = []
-        for paragraph in self.session.document.paragraphs:
-            rows.extend(wrap_paragraph(text, paragraph.start, paragraph.end, width, paragraph.index))
-        self._rows = rows
-        self._row_starts = [row.start for row in rows]
-        self._wrapped_width = width
+        self.text_layout = WrappedLayout(self.session.document, width)
         self._strip_cache.clear()
-        self.virtual_size = Size(width, len(rows))
+        self._sync_height()
+
+    def _sync_height(self) -> None:
+        # The height is estimated for paragraphs not wrapped yet and corrected as they are.
+        layout = self.get_text_layout()
+        if self.virtual_size.height != layout.total_rows or self.virtual_size.width != layout.width:
+            self.virtual_size = Size(layout.width, layout.total_rows)
         self.refresh()
 
+    def get_text_layout(self) -> WrappedLayout:
+        """The current layout (made on first use)."""
+        if self.text_layout is None:
+            self.rewrap()
+        return self.text_layout
+
     def on_resize(self) -> None:
-        """Re-wrap when the width changes, keeping the cursor in view."""
-        if self._content_width() != self._wrapped_width:
+        """Lay out again when the width changes, keeping the cursor in view."""
+        if self.text_layout is None or self._content_width() != self.text_layout.width:
             self.rewrap()
             self.scroll_to_cursor(center=True)
 
     def row_of(self, offset: int) -> int:
-        """The index of the row showing ``offset``."""
-        return max(0, bisect_right(self._row_starts, offset) - 1)
-
-    @property
-    def rows(self) -> list[Row]:
-        """The wrapped rows (wrapping first if needed)."""
-        if not self._rows:
-            self.rewrap()
-        return self._rows
+        """The number of the row showing ``offset``."""
+        return self.get_text_layout().row_of(offset)
 
     # State
 
@@ -175,11 +172,12 @@ class ArticleView(ScrollView, can_focus=True):
         self.app.refresh_bindings()
 
     def invalidate(self, ranges: list[tuple[int, int]]) -> None:
-        """Redraw the rows that show any of ``ranges`` (after annotations changed)."""
+        """Redraw the paragraphs that show any of ``ranges`` (after annotations changed)."""
+        document = self.session.document
         for start, end in ranges:
-            first, last = self.row_of(start), self.row_of(max(start, end - 1))
-            for row in range(first, last + 1):
-                self._row_versions[row] = self._row_versions.get(row, 0) + 1
+            first, last = document.paragraph_at(start).index, document.paragraph_at(max(start, end - 1)).index
+            for paragraph in range(first, last + 1):
+                self._paragraph_versions[paragraph] = self._paragraph_versions.get(paragraph, 0) + 1
         self.refresh()
         self.app.refresh_bindings()
 
@@ -192,9 +190,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     def scroll_to_cursor(self, center: bool = False) -> None:
         """Scroll so that the cursor's row is visible."""
-        if not self._rows:
+        if self.text_layout is None:
             return
         row = self.row_of(self.cursor)
+        self._sync_height()
         self.scroll_to_region(Region(0, row, 1, 1), animate=False, center=center, immediate=True)
 
     def move_to(self, start: int, end: int | None = None) -> None:
@@ -215,17 +214,22 @@ class ArticleView(ScrollView, can_focus=True):
             token = index.next_token(cursor) if direction > 0 else index.previous_token(cursor)
             return token.start if token else None
         if unit in ("line", "page"):
-            rows = self.rows
-            row = self.row_of(cursor)
+            layout = self.get_text_layout()
+            row_number = layout.row_of(cursor)
+            here = layout.row(row_number)
             step = direction * (max(1, self.scrollable_content_region.height - 1) if unit == "page" else 1)
-            target_row = min(max(0, row + step), len(rows) - 1)
-            while 0 < target_row < len(rows) - 1 and rows[target_row].start == rows[target_row].end:
-                target_row += 1 if direction > 0 else -1  # skip blank rows between paragraphs
-            if target_row == row:
+            number = max(0, row_number + step)
+            target = layout.row(number)
+            while target is not None and target.start == target.end:  # skip blank rows between paragraphs
+                number += 1 if direction > 0 else -1
+                target = layout.row(number) if number >= 0 else None
+            if target is None:
+                target = layout.row(layout.total_rows - 1) if direction > 0 else layout.row(0)
+            if target is None or here is None or target == here:
                 return None
-            cell = cell_offset(self.session.text, rows[row].start, cursor)
-            token = index.token_at(offset_at_cell(self.session.text, rows[target_row], cell))
-            return token.start if token else rows[target_row].start
+            cell = cell_offset(self.session.text, here.start, cursor)
+            token = index.token_at(offset_at_cell(self.session.text, target, cell))
+            return token.start if token else target.start
         if unit == "sentence":
             if direction < 0:
                 sentence = index.sentence_at(cursor)
@@ -327,17 +331,19 @@ class ArticleView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Draw screen line ``y`` (a cached strip when nothing on its row has changed)."""
         scroll_x, scroll_y = self.scroll_offset
-        row_index = scroll_y + y
-        rows = self.rows
-        width = self._content_width()
-        if row_index >= len(rows):
+        layout = self.get_text_layout()
+        width = layout.width
+        total = layout.total_rows
+        row = layout.row(scroll_y + y)
+        if layout.total_rows != total:
+            self.call_later(self._sync_height)
+        if row is None:
             return Strip.blank(width, self.rich_style)
-        row = rows[row_index]
         cursor = self.cursor if row.start <= self.cursor < max(row.end, row.start + 1) else None
         selection = self.selection
         if selection and (selection[1] <= row.start or selection[0] >= row.end):
             selection = None
-        key = (row_index, width, self._row_versions.get(row_index, 0), cursor, selection)
+        key = (row.start, row.end, width, self._paragraph_versions.get(row.paragraph, 0), cursor, selection)
         strip = self._strip_cache.get(key)
         if strip is None:
             strip = self._draw_row(row, width, cursor, selection)
