@@ -17,7 +17,7 @@ from tui.model.anchoring import (
 )
 from tui.model.annotation import Annotation
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 # The original texts are repetitive on purpose (few letters); inserted text uses other letters.
 OLD_ALPHABET = "abcd e\n"
