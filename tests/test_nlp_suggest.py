@@ -275,8 +275,9 @@ def test_an_installed_official_model_is_preferred(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "en_core_web_sm", raising=False)
-    loaded, message = load_pipeline()
-    monkeypatch.delitem(sys.modules, "en_core_web_sm", raising=False)
+    try:
+        loaded, message = load_pipeline()
+    finally:
+        sys.modules.pop("en_core_web_sm", None)  # later tests must load the real model again
     assert (loaded.name, loaded.version, loaded.origin) == ("en_core_web_sm", "3.8.0", "model:en_core_web_sm@3.8.0")
     assert "en_core_web_sm 3.8.0" in message
