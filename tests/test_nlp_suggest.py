@@ -16,7 +16,7 @@ from tui.model.document import Document
 from tui.model.mentions import find_mentions
 from tui.nlp import Pipeline, cached_suggestions, iter_suggestions, load_pipeline
 from tui.nlp.pipeline import FIRST_BATCH
-from tui.nlp.suggest import find_any
+from tui.nlp.suggest import find_any, phrase_pattern
 from tui.store.repository import Store
 from tui.store.session import AnnotationSession
 
@@ -264,7 +264,7 @@ def test_nlp_does_not_import_textual():
 
 @given(st.text(alphabet=st.sampled_from("ab .\u2019'"), max_size=40), st.text(alphabet=st.sampled_from("ab ."), min_size=1, max_size=4))
 def test_finding_many_phrases_at_once_agrees_with_find_mentions(text, phrase):
-    assert [(s, e) for s, e, _ in find_any(text, [phrase])] == find_mentions(text, phrase)
+    assert [(s, e) for s, e, _ in find_any(text, phrase_pattern([phrase]))] == find_mentions(text, phrase)
 
 
 def test_an_installed_official_model_is_preferred(tmp_path, monkeypatch):
@@ -281,3 +281,12 @@ def test_an_installed_official_model_is_preferred(tmp_path, monkeypatch):
         sys.modules.pop("en_core_web_sm", None)  # later tests must load the real model again
     assert (loaded.name, loaded.version, loaded.origin) == ("en_core_web_sm", "3.8.0", "model:en_core_web_sm@3.8.0")
     assert "en_core_web_sm 3.8.0" in message
+
+
+def test_the_latest_correction_of_a_text_wins(pipeline):
+    document = Document(text="Police tested Rekognition.\n\nRekognition failed again.", title="t", source="t")
+    gazetteer = [{"text": "Rekognition", "label": "ORG"}, {"text": "Rekognition", "label": "PRODUCT"}]
+    mentions, _, entities = collect(iter_suggestions(document, pipeline, gazetteer))
+    rekognition = [m for m in mentions if m.quote.exact == "Rekognition"]
+    assert [(m.label, m.origin) for m in rekognition] == [("PRODUCT", "gazetteer")] * 2
+    assert len({m.attrs["entity_id"] for m in rekognition}) == 1

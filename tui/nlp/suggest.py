@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, Annotation, Entity
 from tui.model.document import Document
-from tui.model.mentions import find_mentions
 from tui.model.span_index import SpanIndex
 from tui.nlp.analysis import ANALYSIS_VERSION, analyse, non_blank_paragraphs
 from tui.nlp.pipeline import Pipeline
@@ -50,14 +49,18 @@ def stable_id(prefix: str, *parts: object) -> str:
     return f"{prefix}-{digest[:12]}"
 
 
-def find_any(text: str, phrases: list[str]) -> list[tuple[int, int, str]]:
-    """Every whole-word occurrence of any of ``phrases`` in ``text`` in one pass, the longest
-    phrase winning where several start at the same place (as :func:`find_mentions` finds one)."""
+def phrase_pattern(phrases: list[str]) -> re.Pattern | None:
+    """One pattern matching any of ``phrases`` as whole words, longest first; ``None`` for none."""
     phrases = sorted({p for p in phrases if p.strip()}, key=len, reverse=True)
     if not phrases:
-        return []
-    pattern = re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(p) for p in phrases)})(?![\w])")
-    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+        return None
+    return re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(p) for p in phrases)})(?![\w])")
+
+
+def find_any(text: str, pattern: re.Pattern | None) -> list[tuple[int, int, str]]:
+    """Every occurrence of a :func:`phrase_pattern` in ``text``, in one pass (what
+    :func:`~tui.model.mentions.find_mentions` finds for each phrase, all at once)."""
+    return [] if pattern is None else [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
 
 
 class _Assembler:
@@ -66,7 +69,10 @@ class _Assembler:
     def __init__(self, document: Document, gazetteer: list[dict], origin: str) -> None:
         self.document = document
         self.origin = origin
-        self.gazetteer = [(entry["text"], entry["label"]) for entry in gazetteer if entry.get("text", "").strip()]
+        # The latest correction of a text wins (the store lists corrections oldest first).
+        self.gazetteer = {entry["text"]: entry["label"] for entry in gazetteer if entry.get("text", "").strip()}
+        self._gazetteer_pattern = phrase_pattern(list(self.gazetteer))
+        self._surname_pattern: tuple[tuple[str, ...], re.Pattern | None] = ((), None)
         self.mentions: SpanIndex[Annotation] = SpanIndex()
         self.entities: dict[str, Entity] = {}
         self.surnames: dict[str, str] = {}
@@ -111,10 +117,9 @@ class _Assembler:
         start, end = raw["start"], raw["end"]
         paragraph = text[start:end]
         added: list[Annotation] = []
-        for phrase, label in self.gazetteer:
-            for s, e in find_mentions(paragraph, phrase):
-                if self._free(start + s, start + e):
-                    added.append(self._mention(start + s, start + e, label, GAZETTEER_ORIGIN))
+        for s, e, phrase in find_any(paragraph, self._gazetteer_pattern):
+            if self._free(start + s, start + e):
+                added.append(self._mention(start + s, start + e, self.gazetteer[phrase], GAZETTEER_ORIGIN))
         for s, e, label in raw["entities"]:
             if not self._free(s, e):
                 continue
@@ -123,7 +128,10 @@ class _Assembler:
                 label = "PERSON"  # "said Oribhabor" after "Isedua Oribhabor": the model may say ORG
             added.append(self._mention(s, e, label, self.origin))
             self.recognised.setdefault(text[s:e], Counter())[label] += 1
-        for s, e, _ in find_any(paragraph, list(self.surnames)):
+        surnames = tuple(self.surnames)
+        if surnames != self._surname_pattern[0]:
+            self._surname_pattern = (surnames, phrase_pattern(list(surnames)))
+        for s, e, _ in find_any(paragraph, self._surname_pattern[1]):
             if self._free(start + s, start + e):
                 added.append(self._mention(start + s, start + e, "PERSON", self.origin))
         return sorted(added, key=lambda a: a.start)
@@ -173,7 +181,7 @@ class _Assembler:
         """Every other mention of a string the model recognised once, with its most frequent label."""
         added: list[Annotation] = []
         phrases = [p for p in self.recognised if len(p) >= 2 and any(ch.isupper() or ch.isdigit() for ch in p)]
-        for s, e, phrase in find_any(self.document.text, phrases):
+        for s, e, phrase in find_any(self.document.text, phrase_pattern(phrases)):
             if self._free(s, e):
                 added.append(self._mention(s, e, self.recognised[phrase].most_common(1)[0][0], self.origin))
         return SuggestionBatch(total, total, sorted(added, key=lambda a: a.start), self._entities_of(added), final=True)
