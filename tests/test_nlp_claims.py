@@ -283,3 +283,12 @@ def test_nested_report_is_one_claim(pipeline):
     _, claims, entities = suggest(text, pipeline)
     [reported] = of_type(claims, "reported")
     assert speaker(reported, entities) == "Sehar Memon" and cue(reported, text) == "said"
+
+
+def test_according_to_a_report_is_evidence_from_its_author(pipeline):
+    text = "According to a 2020 report by the World Health Organization, obesity rates tripled since 1975."
+    _, claims, entities = suggest(text, pipeline)
+    assert [c.attrs["claim_type"] for c in claims] == ["evidence"]
+    assert speaker(claims[0], entities) == "World Health Organization"
+    assert cue(claims[0], text) == "According to"
+    assert spans(claims[0], text) == ["obesity rates tripled since 1975."]

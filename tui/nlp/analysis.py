@@ -17,7 +17,7 @@ from tui.nlp.pipeline import Pipeline
 from tui.nlp.text import CLOSING_MARKS, OPENING_MARKS, straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 
 # Named things worth suggesting; counts and amounts only feed check-worthiness.
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
@@ -487,9 +487,14 @@ def _reported_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimS
                 continue
             claim = {"type": "reported", "cue": [base + token.idx, base + to[0].idx + len(to[0].text)],
                      "content": [[base + s, base + e] for s, e in content], "speaker_span": None, "speaker_text": "", "role": ""}
-            _set_speaker(claim, _noun_phrase_speaker(doc, objects[0], state), base, state)
+            if objects[0].lemma_.lower() in EVIDENCE_NOUNS:
+                # "According to a 2020 report by the WHO, ...": evidence from whoever made it.
+                claim["type"] = "evidence"
+                _set_speaker(claim, _evidence_source(doc, objects[0], state), base, state)
+            else:
+                _set_speaker(claim, _noun_phrase_speaker(doc, objects[0], state), base, state)
             claim["start"], claim["end"] = base + sentence_start, base + sentence_end
-            claim["score"] = _score(doc, content, base=0.45)
+            claim["score"] = _score(doc, content, base=0.55 if claim["type"] == "evidence" else 0.45)
             claims.append(claim)
     return claims
 
