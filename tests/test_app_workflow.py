@@ -76,7 +76,7 @@ async def test_claim_on_the_current_sentence_delete_and_multi_level_undo_redo(tm
     db = tmp_path / "db.json"
     app = PostilApp(open_session(db, read_article(write_article(tmp_path, text)), annotator="tester"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")  # no selection: the sentence under the cursor
+        await pilot.press("c", "escape")  # no selection: the sentence under the cursor (Esc closes its editor)
         await pilot.press("right_parenthesis", "5")  # "Critics" labelled DATE by mistake
         assert len(stored(db)) == 2
         await pilot.press("d")  # delete the innermost annotation here: the DATE

@@ -19,6 +19,9 @@ from tui.messages import JumpTo, SuggesterStatus, SuggestionsReady
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED
 from tui.model.labels import label_for_key
 from tui.screens.help import HelpScreen
+from tui.screens.claim_editor import Choice, ClaimEditor
+from tui.screens.entity_editor import EntityEditor, EntityPicker
+from tui.screens.search import SearchScreen, annotation_hits, text_hits
 from tui.store.session import AnnotationSession
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
@@ -51,6 +54,11 @@ class PostilApp(App[None]):
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="app.redo"),
         Binding("tab", "switch_focus", "Article/panel", show=False, priority=True, id="app.switch_focus"),
+        Binding("e", "edit_here", "Edit", id="factcheck.edit"),
+        Binding("m", "merge_here", "Merge into entity", show=False, id="factcheck.merge"),
+        Binding("slash", "search", "Search", id="search.open"),
+        Binding("n", "search_step(1)", "Next hit", show=False, id="search.next"),
+        Binding("N", "search_step(-1)", "Previous hit", show=False, id="search.previous"),
     ]
 
     def __init__(self, session: AnnotationSession, suggester: Suggester | None = None) -> None:
@@ -216,8 +224,10 @@ class PostilApp(App[None]):
             return
         start, end = target
         claim_type = "quote" if self.session.text[start] in QUOTE_MARKS else "assertion"
-        self.perform(f"marked a claim ({claim_type})", lambda: self.session.mark_claim(start, end, claim_type))
+        claim = self.perform(f"marked a claim ({claim_type})", lambda: self.session.mark_claim(start, end, claim_type))
         article.clear_selection()
+        if claim is not None:
+            self.open_claim_editor(claim)
 
     def action_delete_here(self) -> None:
         """Delete the innermost annotation under the cursor."""
@@ -298,4 +308,158 @@ class PostilApp(App[None]):
                     else:
                         seen[ident] = Binding(key, binding.action, binding.description or binding.action, id=ident)
             sections.append((title, list(seen.values())))
-        return sections
+        return sections + self.dialog_binding_sections()
+
+    # Fact-checking: the claim and entity editors, merging and search, each a dialog over the main screen.
+
+    # Keys of the main screen that must not act while a dialog is open (Tab is a priority key).
+    MAIN_SCREEN_ACTIONS = frozenset({"switch_focus", "quit", "undo", "redo", "edit_here", "merge_here", "search", "search_step"})
+    search_query = ""
+    search_scope = "text"
+    search_hits: tuple[tuple[int, int], ...] = ()
+    search_position = -1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a dialog is open, the main screen's keys do nothing (Tab moves between its fields)."""
+        if action in self.MAIN_SCREEN_ACTIONS and self.screen.is_modal:
+            return False
+        return True
+
+    def edit_target(self) -> tuple[str, object, object]:
+        """What `e` and `m` act on: ``("claim", claim, None)`` or ``("entity", entity, mention)``
+        from the highlighted entry of a focused side-panel list, else from the innermost
+        annotation under the cursor; ``("", None, None)`` when there is nothing."""
+        session = self.session
+        focused = self.focused
+        if focused is not None and focused.id in ("claim-list", "entity-list", "who-list"):
+            option = focused.highlighted_option
+            key = option.id if option is not None else None
+            if key in session.by_id:
+                return "claim", session.by_id[key], None
+            if key in session.entities:
+                return "entity", session.entities[key], None
+            return "", None, None
+        for annotation in self.article.annotations_here():
+            if annotation.is_claim:
+                return "claim", annotation, None
+            entity = session.entities.get(annotation.attrs.get("entity_id") or "")
+            if annotation.is_entity and entity is not None:
+                return "entity", entity, annotation
+        return "", None, None
+
+    def action_edit_here(self) -> None:
+        """Open the claim editor on the claim, or the entity editor on the entity, under the cursor."""
+        if self.session is None:
+            self.say("the annotations are still loading; try again in a moment")
+            return
+        kind, item, mention = self.edit_target()
+        if kind == "claim":
+            self.open_claim_editor(item)
+        elif kind == "entity":
+            self.open_entity_editor(item, mention)
+        else:
+            self.say("nothing to edit here: put the cursor on a claim or an entity")
+
+    def open_claim_editor(self, claim) -> None:
+        """Show the claim editor; what it saves is one undoable action."""
+
+        def save(attrs: dict) -> str | None:
+            try:
+                saved = self.perform("claim saved", lambda: self.session.update_claim(claim.id, **attrs))
+            except ValueError as error:
+                return str(error)
+            return None if saved is not None else (self.notice or "the claim is gone (undone or deleted)")
+
+        self.push_screen(ClaimEditor(self.session, claim, save))
+
+    def open_entity_editor(self, entity, mention) -> None:
+        """Show the entity editor (and the note of the mention it was opened on)."""
+
+        def save(fields: dict) -> str | None:
+            note = fields.pop("note", None)
+            try:
+                saved = self.perform(f"entity {fields['name']} saved", lambda: self.session.update_entity(entity.entity_id, **fields))
+                if saved is not None and mention is not None and note is not None:
+                    saved = self.perform("note saved", lambda: self.session.set_note(mention.id, note))
+            except ValueError as error:
+                return str(error)
+            return None if saved is not None else (self.notice or "the entity is gone (undone or deleted)")
+
+        self.push_screen(EntityEditor(self.session, entity, mention, save))
+
+    def action_merge_here(self) -> None:
+        """Merge the entity mention under the cursor into another entity, picked by name."""
+        if self.session is None:
+            self.say("the annotations are still loading; try again in a moment")
+            return
+        mention = next((a for a in self.article.annotations_here() if a.is_entity), None)
+        if mention is None:
+            self.say("no entity mention here to merge")
+            return
+
+        def merge(entity_id: str | None) -> None:
+            target = self.session.entities.get(entity_id or "")
+            if target is not None:
+                self.perform(f"merged into {target.name}", lambda: self.session.merge_mention(mention.id, target.entity_id))
+
+        self.push_screen(EntityPicker(self.session, mention), callback=merge)
+
+    def action_search(self) -> None:
+        """Ask what to find, in the article text or in the annotations."""
+        self.push_screen(SearchScreen(self.search_query, self.search_scope), callback=self.run_search)
+
+    def run_search(self, request: tuple[str, str] | None) -> None:
+        """Find the hits of a search and go to the first one at or after the cursor."""
+        if not request or not request[0].strip():
+            return
+        query, scope = request
+        if scope == "text":
+            hits = text_hits((self.session.document if self.session is not None else self.document).text, query)
+        else:
+            hits = annotation_hits(self.session, query) if self.session is not None else []
+        self.search_query, self.search_scope, self.search_hits = query, scope, tuple(hits)
+        if not hits:
+            self.search_position = -1
+            self.say(f"no hits for “{query}” in the {scope}")
+            return
+        cursor = self.article.cursor
+        self.show_hit(next((n for n, (start, _) in enumerate(hits) if start >= cursor), 0))
+
+    def action_search_step(self, step: int) -> None:
+        """Go to the next (or previous) hit of the last search, wrapping around."""
+        hits = self.search_hits
+        if not hits:
+            self.say("no search yet: press / to search")
+            return
+        cursor = self.article.cursor
+        token = self.article.text_index.token_at(hits[self.search_position][0]) if 0 <= self.search_position < len(hits) else None
+        if token is not None and token.start <= cursor < max(token.end, hits[self.search_position][1]):
+            position = self.search_position + step
+        elif step > 0:
+            position = next((n for n, (start, _) in enumerate(hits) if start > cursor), 0)
+        else:
+            position = next((n for n in range(len(hits) - 1, -1, -1) if hits[n][0] < cursor), len(hits) - 1)
+        self.show_hit(position % len(hits))
+
+    def show_hit(self, position: int) -> None:
+        """Put the cursor on a search hit and say which of how many it is."""
+        self.search_position = position
+        start, end = self.search_hits[position]
+        self.article.move_to(start, end)
+        self.article.focus()
+        self.say(f"hit {position + 1}/{len(self.search_hits)} for “{self.search_query}” in the {self.search_scope}")
+
+    def dialog_binding_sections(self) -> list[tuple[str, list[Binding]]]:
+        """The keys of the dialogs (editors, merge picker, search), shown by help while closed."""
+        keymap = getattr(self, "_keymap", None) or {}
+        dialogs = [
+            ("Claim editor", ClaimEditor),
+            ("Entity editor", EntityEditor),
+            ("Merge picker", EntityPicker),
+            ("Search", SearchScreen),
+            ("Choice fields in a dialog", Choice),
+        ]
+        return [
+            (title, [Binding(keymap.get(b.id, b.key), b.action, b.description, id=b.id) for b in dialog.BINDINGS])
+            for title, dialog in dialogs
+        ]

@@ -15,11 +15,14 @@ from dataclasses import dataclass, field, replace
 from tui.model.annotation import (
     ACCEPTED,
     CLAIM,
+    CLAIM_TYPES,
     ENTITY,
     REJECTED,
     SUGGESTED,
+    VERDICTS,
     Annotation,
     Entity,
+    Quote,
     now_iso,
 )
 from tui.model.document import Document
@@ -408,3 +411,120 @@ class AnnotationSession:
             return []
         others = [a for a in self.by_id.values() if a.id != old.id and entity_id in (a.attrs.get("entity_id"), a.attrs.get("speaker"))]
         return [] if others else [Change(ENTITIES, entity_id, None)]
+
+    # Fact-checking edits: claims, notes and canonical entities.
+
+    def update_claim(self, claim_id: str, **attrs) -> Annotation | None:
+        """Change a claim's attributes in one undoable action and accept it (it has been reviewed).
+
+        ``attrs`` may hold ``claim_type``, ``speaker`` (an entity id or text), ``cue``
+        (``[start, end]`` or ``None``), ``content`` (``[[start, end], ...]``), ``verdict``,
+        ``checkworthiness`` (0..1 or ``None``), ``note`` and ``evidence`` (URLs). The claim's
+        span grows to cover its cue and content, and its quote follows. Raises ``ValueError``
+        for a value outside the data model, before anything is saved.
+        """
+        claim = self.by_id.get(claim_id)
+        if claim is None or not claim.is_claim:
+            return None
+        merged = {**claim.attrs, **attrs}
+        self._check_claim_attrs(merged)
+        spans = [tuple(span) for span in merged.get("content") or []]
+        if merged.get("cue"):
+            spans.append(tuple(merged["cue"]))
+        start = min([claim.start, *(s for s, _ in spans)])
+        end = max([claim.end, *(e for _, e in spans)])
+        updated = replace(
+            claim,
+            label=merged.get("claim_type") or claim.label,
+            start=start,
+            end=end,
+            quote=Quote.from_text(self.text, start, end),
+            status=ACCEPTED,
+            updated=now_iso(),
+            annotator=self.annotator or claim.annotator,
+            attrs=merged,
+        )
+        if (updated.label, updated.start, updated.end, updated.status, updated.attrs) == (claim.label, claim.start, claim.end, claim.status, claim.attrs):
+            return claim
+        self._commit("edit-claim", [Change(ANNOTATIONS, claim.id, updated.to_record())], [(claim.start, claim.end), (start, end)])
+        return self.by_id[claim.id]
+
+    def _check_claim_attrs(self, attrs: dict) -> None:
+        """Raise ``ValueError`` when a claim attribute is outside the data model."""
+        if attrs.get("claim_type") not in CLAIM_TYPES:
+            raise ValueError(f"claim type must be one of {', '.join(CLAIM_TYPES)}")
+        if (attrs.get("verdict") or "unverified") not in VERDICTS:
+            raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
+        worth = attrs.get("checkworthiness")
+        if worth is not None and not (isinstance(worth, (int, float)) and 0 <= worth <= 1):
+            raise ValueError("check-worthiness must be a number from 0 to 1")
+        spans = [*(attrs.get("content") or []), *([attrs["cue"]] if attrs.get("cue") else [])]
+        for span in spans:
+            if len(span) != 2 or not 0 <= span[0] < span[1] <= len(self.text):
+                raise ValueError(f"span {span} is outside the text")
+        if not all(isinstance(url, str) and url for url in attrs.get("evidence") or []):
+            raise ValueError("evidence must be a list of URLs")
+
+    def set_note(self, annotation_id: str, note: str) -> Annotation | None:
+        """Set (or with ``""`` clear) the note on any annotation, as one undoable action."""
+        annotation = self.by_id.get(annotation_id)
+        if annotation is None or annotation.attrs.get("note", "") == note:
+            return annotation
+        updated = replace(annotation, updated=now_iso(), attrs={**annotation.attrs, "note": note})
+        self._commit("note", [Change(ANNOTATIONS, annotation.id, updated.to_record())], [(annotation.start, annotation.end)])
+        return self.by_id[annotation.id]
+
+    def update_entity(self, entity_id: str, *, name: str | None = None, label: str | None = None,
+                      aliases: list[str] | None = None, kb_id: str | None = None) -> Entity | None:
+        """Rename an entity, relabel it (and so every mention of it), set its aliases or its
+        knowledge-base id (e.g. a Wikidata QID), all as one undoable action."""
+        entity = self.entities.get(entity_id)
+        if entity is None:
+            return None
+        name = " ".join(name.split()) if name is not None else entity.name
+        if not name:
+            raise ValueError("an entity needs a name")
+        aliases = entity.aliases if aliases is None else list(dict.fromkeys(a.strip() for a in aliases if a.strip() and a.strip() != name))
+        updated = replace(entity, name=name, label=label or entity.label, aliases=aliases, kb_id=(entity.kb_id if kb_id is None else kb_id.strip()))
+        if updated == entity:
+            return entity
+        changes = [Change(ENTITIES, entity_id, updated.to_record())]
+        mentions = [a for a in self.by_id.values() if a.is_entity and a.attrs.get("entity_id") == entity_id]
+        if updated.label != entity.label:
+            stamp = now_iso()
+            changes += [Change(ANNOTATIONS, a.id, replace(a, label=updated.label, updated=stamp).to_record()) for a in mentions]
+        self._commit("edit-entity", changes, [(a.start, a.end) for a in mentions])
+        return self.entities[entity_id]
+
+    def merge_mention(self, annotation_id: str, entity_id: str) -> Annotation | None:
+        """Make a mention refer to another entity (taking its label). Its text becomes an alias
+        of that entity; an entity left without mentions is removed and its claims' speaker follows."""
+        mention = self.by_id.get(annotation_id)
+        target = self.entities.get(entity_id)
+        if mention is None or not mention.is_entity or target is None or mention.attrs.get("entity_id") == entity_id:
+            return mention
+        old_id = mention.attrs.get("entity_id", "")
+        moved = replace(mention, label=target.label, status=ACCEPTED, updated=now_iso(), attrs={**mention.attrs, "entity_id": entity_id})
+        changes = [Change(ANNOTATIONS, mention.id, moved.to_record())]
+        name = entity_name(mention.quote.exact)
+        known = {target.name.lower(), *(alias.lower() for alias in target.aliases)}
+        if name.lower() not in known:
+            changes.append(Change(ENTITIES, entity_id, replace(target, aliases=[*target.aliases, name]).to_record()))
+        ranges = [(mention.start, mention.end)]
+        still_mentioned = any(a.id != mention.id and a.is_entity and a.attrs.get("entity_id") == old_id for a in self.by_id.values())
+        if old_id in self.entities and not still_mentioned:
+            for claim in self.by_id.values():
+                if claim.is_claim and claim.attrs.get("speaker") == old_id:
+                    changes.append(Change(ANNOTATIONS, claim.id, replace(claim, attrs={**claim.attrs, "speaker": entity_id}).to_record()))
+                    ranges.append((claim.start, claim.end))
+            changes.append(Change(ENTITIES, old_id, None))
+        self._commit("merge", changes, ranges)
+        return self.by_id[mention.id]
+
+    def find_entity(self, name: str) -> Entity | None:
+        """The entity whose name or an alias is ``name`` (ignoring case and spacing), if any."""
+        wanted = " ".join(name.split()).lower()
+        for entity in self.entities.values():
+            if wanted in {entity.name.lower(), *(alias.lower() for alias in entity.aliases)}:
+                return entity
+        return None

@@ -1,0 +1,307 @@
+"""The claim editor: a modal form for a claim's type, speaker, cue, content, check-worthiness,
+verdict, note and evidence, saved through the session as one undoable action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlparse
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.fuzzy import Matcher
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from tui.model.annotation import CLAIM_TYPES, VERDICTS, Annotation
+from tui.model.display import display_text
+from tui.store.session import AnnotationSession
+
+# Speakers are mostly people and organisations: those come first in the picker.
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+MATCHES_SHOWN = 6
+
+# Called with the edited attributes; returns an error to show in the form, or None once saved.
+SaveClaim = Callable[[dict], "str | None"]
+
+
+class Choice(Static, can_focus=True):
+    """One value out of a few, changed with ←/→ (or h/l): a drop-down for the keyboard."""
+
+    DEFAULT_CSS = """
+    Choice { width: 1fr; height: 1; padding: 0 1; }
+    Choice:focus { background: $accent 40%; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("left,h", "step(-1)", "Previous value", id="choice.previous"),
+        Binding("right,l", "step(1)", "Next value", id="choice.next"),
+    ]
+
+    value: reactive[str] = reactive("")
+
+    def __init__(self, options: tuple[str, ...], value: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.options = options
+        self.set_reactive(Choice.value, value if value in options else options[0])
+
+    def render(self) -> Text:
+        """The value between arrows that say it can change."""
+        return Text.assemble(("‹ ", "dim"), self.value, (" ›", "dim"))
+
+    def action_step(self, step: int) -> None:
+        """Change to the next (or previous) value, wrapping around."""
+        position = self.options.index(self.value) if self.value in self.options else 0
+        self.value = self.options[(position + step) % len(self.options)]
+
+
+def field_row(label: str, widget) -> Horizontal:
+    """A form row: a fixed-width label and the field."""
+    return Horizontal(Static(Text(label), classes="field-label"), widget, classes="field-row")
+
+
+def locate(text: str, phrase: str, lo: int, hi: int, near: int) -> tuple[int, int] | None:
+    """The occurrence of ``phrase`` in ``text[lo:hi]`` nearest to offset ``near``, if any."""
+    phrase = phrase.strip()
+    if not phrase:
+        return None
+    found = []
+    position = text.find(phrase, lo, hi)
+    while position != -1:
+        found.append(position)
+        position = text.find(phrase, position + 1, hi)
+    if not found:
+        return None
+    start = min(found, key=lambda p: abs(p - near))
+    return (start, start + len(phrase))
+
+
+def parse_urls(block: str) -> tuple[list[str], str | None]:
+    """Evidence URLs, one a line (or separated by spaces), and an error for one that is not a web address."""
+    urls = [word for word in block.split() if word]
+    for url in urls:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            return urls, f"evidence must be http(s) addresses: {url!r} is not"
+    return list(dict.fromkeys(urls)), None
+
+
+class ClaimEditor(ModalScreen[bool]):
+    """Edit one claim; ctrl+s saves (one undoable action), Esc leaves the claim as it was."""
+
+    DEFAULT_CSS = """
+    ClaimEditor { align: center middle; }
+    ClaimEditor > Vertical { width: 96; height: 92%; border: thick $primary; background: $surface; padding: 0 1; }
+    ClaimEditor VerticalScroll { height: 1fr; }
+    ClaimEditor .field-row { height: auto; margin-bottom: 1; }
+    ClaimEditor .field-label { width: 18; color: $text-muted; }
+    ClaimEditor #speaker-box { height: auto; width: 1fr; }
+    ClaimEditor #speaker-matches { height: auto; max-height: 6; border: none; }
+    ClaimEditor #content-box { height: auto; width: 1fr; }
+    ClaimEditor TextArea { height: 4; width: 1fr; }
+    ClaimEditor #claim-text { margin-bottom: 1; }
+    ClaimEditor #editor-error { color: $error; height: auto; }
+    ClaimEditor #editor-hint { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save the claim", id="claim_editor.save"),
+        Binding("escape", "cancel", "Close, keeping the claim as it was", id="claim_editor.cancel"),
+        Binding("ctrl+o", "add_fragment", "Add a content fragment", id="claim_editor.add_fragment"),
+        Binding("down", "pick(1)", "Next speaker match", show=False, id="claim_editor.speaker_next"),
+        Binding("up", "pick(-1)", "Previous speaker match", show=False, id="claim_editor.speaker_previous"),
+    ]
+
+    def __init__(self, session: AnnotationSession, claim: Annotation, on_save: SaveClaim) -> None:
+        super().__init__()
+        self.session = session
+        self.claim = claim
+        self.on_save = on_save
+        attrs = claim.attrs
+        speaker_entity = session.entities.get(attrs.get("speaker") or "")
+        self.speaker_id = speaker_entity.entity_id if speaker_entity else ""
+        self.fragments = [session.text[s:e] for s, e in attrs.get("content") or []] or [claim.quote.exact]
+
+    def compose(self) -> ComposeResult:
+        attrs = self.claim.attrs
+        cue = attrs.get("cue")
+        worth = attrs.get("checkworthiness")
+        with Vertical():
+            yield Static(Text("Claim", style="bold"))
+            yield Static(Text(f"“{display_text(self.claim.quote.exact)}”", style="italic"), id="claim-text")
+            with VerticalScroll():
+                yield field_row("Type", Choice(CLAIM_TYPES, attrs.get("claim_type") or self.claim.label, id="claim-type"))
+                speaker_box = Vertical(
+                    Input(self.session.speaker_name(self.claim), placeholder="type to filter the entities", id="speaker", compact=True),
+                    OptionList(id="speaker-matches", compact=True),
+                    id="speaker-box",
+                )
+                yield field_row("Speaker", speaker_box)
+                yield field_row("Cue", Input(self.session.text[cue[0] : cue[1]] if cue else "", placeholder="e.g. said", id="cue", compact=True))
+                content = [Input(fragment, id=f"content-{n}", compact=True) for n, fragment in enumerate(self.fragments, 1)]
+                yield field_row("Content", Vertical(*content, id="content-box"))
+                yield field_row("Check-worthiness", Input("" if worth is None else f"{worth:g}", placeholder="0 to 1", id="checkworthiness", compact=True))
+                yield field_row("Verdict", Choice(VERDICTS, attrs.get("verdict") or "unverified", id="verdict"))
+                note = TextArea(attrs.get("note") or "", id="note", compact=True)
+                yield field_row("Note", note)
+                yield field_row("Evidence URLs", TextArea("\n".join(attrs.get("evidence") or []), id="evidence", compact=True))
+            yield Static("", id="editor-error")
+            yield Static(Text("ctrl+s save · Esc keep as is · Tab next field · ←/→ change a choice · ctrl+o add a content fragment"), id="editor-hint")
+
+    def on_mount(self) -> None:
+        # The matches follow the speaker field (↑/↓ there); Tab skips them.
+        self.query_one("#speaker-matches", OptionList).can_focus = False
+        self.fill_matches("")
+        self.query_one("#claim-type", Choice).focus()
+
+    # Speaker picker: entities filtered fuzzily by what is typed.
+
+    def speaker_candidates(self):
+        """Document entities, likely speakers first, then by name."""
+        order = {label: n for n, label in enumerate(SPEAKER_LABELS)}
+        return sorted(self.session.entities.values(), key=lambda e: (order.get(e.label, len(order)), e.name.lower()))
+
+    def fill_matches(self, query: str) -> None:
+        """List the entities that match ``query`` (every entity when it is empty), best first."""
+        matcher = Matcher(query) if query.strip() else None
+        scored = []
+        for entity in self.speaker_candidates():
+            names = [entity.name, *entity.aliases]
+            score = max(matcher.match(name) for name in names) if matcher else 1.0
+            if score > 0:
+                scored.append((score, entity))
+        scored.sort(key=lambda item: -item[0])
+        matches = self.query_one("#speaker-matches", OptionList)
+        matches.set_options(
+            Option(Text.assemble((display_text(entity.name), "bold"), f"  {entity.label}"), id=entity.entity_id)
+            for _, entity in scored[:MATCHES_SHOWN]
+        )
+        matches.highlighted = None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Refilter the speaker matches as the speaker is typed."""
+        if event.input.id == "speaker":
+            entity = self.session.entities.get(self.speaker_id)
+            if entity is None or entity.name != event.value:
+                self.speaker_id = ""
+            self.fill_matches(event.value)
+
+    def action_pick(self, step: int) -> None:
+        """Move through the speaker matches while the speaker field has focus."""
+        if self.focused is not self.query_one("#speaker"):
+            # Elsewhere the arrows keep their usual meaning: move the focus.
+            self.focus_next() if step > 0 else self.focus_previous()
+            return
+        matches = self.query_one("#speaker-matches", OptionList)
+        if not matches.option_count:
+            return
+        current = -1 if matches.highlighted is None else matches.highlighted
+        matches.highlighted = max(0, min(matches.option_count - 1, current + step))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter on the speaker takes the highlighted match; on another field it saves."""
+        event.stop()
+        if event.input.id == "speaker":
+            matches = self.query_one("#speaker-matches", OptionList)
+            if matches.highlighted is not None:
+                self.choose_speaker(matches.get_option_at_index(matches.highlighted).id or "")
+                return
+        self.action_save()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A match chosen in the list becomes the speaker."""
+        event.stop()
+        self.choose_speaker(event.option.id or "")
+
+    def choose_speaker(self, entity_id: str) -> None:
+        """Make the entity the speaker and move on to the cue."""
+        entity = self.session.entities.get(entity_id)
+        if entity is None:
+            return
+        speaker = self.query_one("#speaker", Input)
+        speaker.value = entity.name
+        self.speaker_id = entity_id
+        self.query_one("#speaker-matches", OptionList).highlighted = None
+        self.query_one("#cue", Input).focus()
+
+    # Content fragments
+
+    def action_add_fragment(self) -> None:
+        """Add a field for another content fragment (a quote split around its cue)."""
+        box = self.query_one("#content-box", Vertical)
+        field = Input("", placeholder="the quote's next part, as in the text", id=f"content-{len(box.children) + 1}", compact=True)
+        box.mount(field)
+        field.focus()
+
+    # Saving
+
+    def collect(self) -> tuple[dict, str | None]:
+        """The attributes the form describes, or an error saying which field is wrong."""
+        text = self.session.text
+        document = self.session.document
+        lo = document.paragraph_at(self.claim.start).start
+        hi = document.paragraph_at(max(self.claim.start, self.claim.end - 1)).end
+        attrs: dict = {"claim_type": self.query_one("#claim-type", Choice).value, "verdict": self.query_one("#verdict", Choice).value}
+        speaker = " ".join(self.query_one("#speaker", Input).value.split())
+        chosen = self.session.entities.get(self.speaker_id)
+        if chosen is not None and chosen.name == speaker:
+            attrs["speaker"] = chosen.entity_id
+        else:
+            named = self.session.find_entity(speaker) if speaker else None
+            attrs["speaker"] = named.entity_id if named else speaker
+        content = []
+        for field in self.query("#content-box Input").results(Input):
+            if not field.value.strip():
+                continue
+            span = locate(text, field.value, lo, hi, self.claim.start)
+            if span is None:
+                return attrs, f"content: “{field.value.strip()}” is not in the claim's paragraph"
+            content.append(list(span))
+        if not content:
+            return attrs, "content: a claim needs at least one fragment of text"
+        attrs["content"] = sorted(content)
+        cue_text = self.query_one("#cue", Input).value
+        if cue_text.strip():
+            cue = locate(text, cue_text, lo, hi, content[0][0])
+            if cue is None:
+                return attrs, f"cue: “{cue_text.strip()}” is not in the claim's paragraph"
+            attrs["cue"] = list(cue)
+        else:
+            attrs["cue"] = None
+        worth = self.query_one("#checkworthiness", Input).value.strip()
+        if worth:
+            try:
+                attrs["checkworthiness"] = float(worth)
+            except ValueError:
+                return attrs, f"check-worthiness: {worth!r} is not a number from 0 to 1"
+            if not 0 <= attrs["checkworthiness"] <= 1:
+                return attrs, f"check-worthiness: {worth} is not from 0 to 1"
+        else:
+            attrs["checkworthiness"] = None
+        attrs["note"] = self.query_one("#note", TextArea).text.strip()
+        urls, error = parse_urls(self.query_one("#evidence", TextArea).text)
+        if error:
+            return attrs, error
+        attrs["evidence"] = urls
+        return attrs, None
+
+    def show_error(self, error: str) -> None:
+        """Say what is wrong, in the form (the claim is not saved)."""
+        self.query_one("#editor-error", Static).update(Text(error))
+
+    def action_save(self) -> None:
+        """Save the form through the session and close; a problem is shown and the form stays."""
+        attrs, error = self.collect()
+        if error is None:
+            error = self.on_save(attrs)
+        if error:
+            self.show_error(error)
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """Close without changing the claim."""
+        self.dismiss(False)

@@ -1,0 +1,183 @@
+"""Entity dialogs: edit a canonical entity (name, label, aliases, knowledge-base id, the mention's
+note) and pick the entity a mention should be merged into."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from tui.model.annotation import Annotation, Entity
+from tui.model.display import display_text
+from tui.model.labels import DEFAULT_SCHEME
+from tui.screens.claim_editor import Choice, field_row
+from tui.store.session import AnnotationSession
+
+# A Wikidata item id (Q42) or any other knowledge base's id written as prefix:id.
+KB_ID = re.compile(r"^(Q[1-9][0-9]*|[A-Za-z][\w.-]*:\S+)$")
+
+# Called with the edited fields; returns an error to show in the form, or None once saved.
+SaveEntity = Callable[[dict], "str | None"]
+
+
+class EntityEditor(ModalScreen[bool]):
+    """Edit an entity and, when opened on a mention, that mention's note; ctrl+s saves."""
+
+    DEFAULT_CSS = """
+    EntityEditor { align: center middle; }
+    EntityEditor > Vertical { width: 84; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
+    EntityEditor .field-row { height: auto; margin-bottom: 1; }
+    EntityEditor .field-label { width: 16; color: $text-muted; }
+    EntityEditor TextArea { height: 4; width: 1fr; }
+    EntityEditor #editor-error { color: $error; height: auto; }
+    EntityEditor #editor-hint { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save the entity", id="entity_editor.save"),
+        Binding("escape", "cancel", "Close without saving", id="entity_editor.cancel"),
+    ]
+
+    def __init__(self, session: AnnotationSession, entity: Entity, mention: Annotation | None, on_save: SaveEntity) -> None:
+        super().__init__()
+        self.session = session
+        self.entity = entity
+        self.mention = mention
+        self.on_save = on_save
+
+    def compose(self) -> ComposeResult:
+        labels = tuple(label.name for label in DEFAULT_SCHEME)
+        if self.entity.label not in labels:
+            labels = (self.entity.label, *labels)
+        mentions = self.session.mentions_of(self.entity.entity_id)
+        with Vertical():
+            yield Static(Text.assemble(("Entity", "bold"), f"  {len(mentions)} mention(s) in this article"))
+            yield field_row("Name", Input(self.entity.name, id="entity-name", compact=True))
+            yield field_row("Label", Choice(labels, self.entity.label, id="entity-label"))
+            yield field_row("Aliases", Input(", ".join(self.entity.aliases), placeholder="other names, comma-separated", id="entity-aliases", compact=True))
+            yield field_row("KB id", Input(self.entity.kb_id, placeholder="e.g. Q42 (Wikidata)", id="entity-kb", compact=True))
+            if self.mention is not None:
+                yield field_row("Mention note", TextArea(self.mention.attrs.get("note") or "", id="mention-note", compact=True))
+            yield Static("", id="editor-error")
+            yield Static(Text("ctrl+s save · Esc close · Tab next field · ←/→ change the label (its mentions follow)"), id="editor-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#entity-name", Input).focus()
+
+    def collect(self) -> tuple[dict, str | None]:
+        """The fields the form describes, or an error saying which one is wrong."""
+        name = " ".join(self.query_one("#entity-name", Input).value.split())
+        fields = {
+            "name": name,
+            "label": self.query_one("#entity-label", Choice).value,
+            "aliases": [alias.strip() for alias in self.query_one("#entity-aliases", Input).value.split(",") if alias.strip()],
+            "kb_id": self.query_one("#entity-kb", Input).value.strip(),
+        }
+        if self.mention is not None:
+            fields["note"] = self.query_one("#mention-note", TextArea).text.strip()
+        if not name:
+            return fields, "name: an entity needs a name"
+        if fields["kb_id"] and not KB_ID.match(fields["kb_id"]):
+            return fields, f"KB id: {fields['kb_id']!r} is neither a Wikidata id (Q42) nor prefix:id"
+        return fields, None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field saves."""
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Save through the session and close; a problem is shown and the form stays."""
+        fields, error = self.collect()
+        if error is None:
+            error = self.on_save(fields)
+        if error:
+            self.query_one("#editor-error", Static).update(Text(error))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(False)
+
+
+class EntityPicker(ModalScreen["str | None"]):
+    """Choose an entity with a fuzzy filter: what the mention is merged into."""
+
+    DEFAULT_CSS = """
+    EntityPicker { align: center middle; }
+    EntityPicker > Vertical { width: 70; height: auto; max-height: 80%; border: thick $primary; background: $surface; padding: 0 1; }
+    EntityPicker OptionList { height: auto; max-height: 16; border: none; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close without merging", id="entity_picker.cancel"),
+        Binding("down", "step(1)", "Next entity", show=False, id="entity_picker.next"),
+        Binding("up", "step(-1)", "Previous entity", show=False, id="entity_picker.previous"),
+    ]
+
+    def __init__(self, session: AnnotationSession, mention: Annotation) -> None:
+        super().__init__()
+        self.session = session
+        self.mention = mention
+        self.candidates = [e for e in session.entities.values() if e.entity_id != mention.attrs.get("entity_id")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text.assemble("Merge ", (f"“{display_text(self.mention.quote.exact)}”", "bold"), " into:"))
+            yield Input(placeholder="type to filter; Enter merges into the highlighted entity", id="picker-query", compact=True)
+            yield OptionList(id="picker-matches", compact=True)
+
+    def on_mount(self) -> None:
+        self.fill("")
+        self.query_one("#picker-query", Input).focus()
+
+    def fill(self, query: str) -> None:
+        """List the entities matching ``query`` (all when empty), best first, the first highlighted."""
+        matcher = Matcher(query) if query.strip() else None
+        scored = []
+        for entity in sorted(self.candidates, key=lambda e: (e.label != self.mention.label, e.name.lower())):
+            score = max(matcher.match(n) for n in [entity.name, *entity.aliases]) if matcher else 1.0
+            if score > 0:
+                scored.append((score, entity))
+        scored.sort(key=lambda item: -item[0])
+        matches = self.query_one("#picker-matches", OptionList)
+        matches.set_options(
+            Option(Text.assemble((display_text(entity.name), "bold"), f"  {entity.label}"), id=entity.entity_id) for _, entity in scored
+        )
+        matches.highlighted = 0 if scored else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Refilter as the user types."""
+        self.fill(event.value)
+
+    def action_step(self, step: int) -> None:
+        """Move the highlight through the matches."""
+        matches = self.query_one("#picker-matches", OptionList)
+        if matches.option_count:
+            current = matches.highlighted or 0
+            matches.highlighted = max(0, min(matches.option_count - 1, current + step))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Merge into the highlighted entity."""
+        event.stop()
+        matches = self.query_one("#picker-matches", OptionList)
+        if matches.highlighted is not None:
+            self.dismiss(matches.get_option_at_index(matches.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Merge into the chosen entity."""
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Close without merging."""
+        self.dismiss(None)
