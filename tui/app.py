@@ -15,8 +15,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, OptionList, Static
 
-from tui.messages import JumpTo, SuggesterStatus, SuggestionsReady
+from tui.messages import JumpTo, SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED
+from tui.model.document import Document
 from tui.model.labels import label_for_key
 from tui.screens.help import HelpScreen
 from tui.screens.claim_editor import Choice, ClaimEditor
@@ -61,38 +62,82 @@ class PostilApp(App[None]):
         Binding("N", "search_step(-1)", "Previous hit", show=False, id="search.previous"),
     ]
 
-    def __init__(self, session: AnnotationSession, suggester: Suggester | None = None) -> None:
+    def __init__(
+        self,
+        session: AnnotationSession | None = None,
+        suggester: Suggester | None = None,
+        *,
+        document: Document | None = None,
+        open_session: Callable[[], AnnotationSession] | None = None,
+    ) -> None:
+        """Show ``session``; or show ``document`` at once and open its session (``open_session``)
+        in a thread, for databases big enough that reading them would delay the first screen."""
         super().__init__()
+        if session is None and (document is None or open_session is None):
+            raise ValueError("PostilApp needs a session, or a document and a way to open its session")
         self.session = session
+        self.document = session.document if session else document
+        self.open_session = open_session
         self.suggester = suggester
-        self.save_state = "read-only" if session.store.read_only else "saved"
+        self.load_error: str | None = None
+        self.save_state = "loading annotations…"
         self.suggest_state = ""
         self.notice = ""
         self.notice_is_error = False
 
     def compose(self) -> ComposeResult:
-        store = self.session.store
-        if store.read_only:
-            who = f"{store.lock_holder} is writing this database" if store.lock_holder else "opened read-only"
-            yield Static(Text(f"READ-ONLY — {who}; nothing you do here is saved. Close the other Postil to edit."), id="read-only-banner")
         yield StatusLine(id="status")
         with Horizontal(id="main"):
-            yield ArticleView(self.session, id="article")
-            yield SidePanel(self.session)
+            yield ArticleView(self.document, self.session, id="article")
         yield Legend(id="legend")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.session.on_change = self.annotations_changed
         self.load_keymap()
         self.article.focus()
+        if self.session is not None:
+            self.session_ready(self.session)
+        else:
+            self.update_status()
+            self.load_session()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_session(self) -> None:
+        """Open the database and the document's annotations (never touches widgets)."""
+        try:
+            session = self.open_session()
+        except StoreError as error:
+            self.post_message(SessionFailed(str(error)))
+        else:
+            self.post_message(SessionLoaded(session))
+
+    def on_session_loaded(self, message: SessionLoaded) -> None:
+        """The annotations are loaded: draw them and fill the side panel."""
+        self.session_ready(message.session)
+
+    def on_session_failed(self, message: SessionFailed) -> None:
+        """The database cannot be used: quit and let the command line report it."""
+        self.load_error = message.error
+        self.exit(return_code=2)
+
+    def session_ready(self, session: AnnotationSession) -> None:
+        """Put a loaded session on screen: spans, side panel, banner, suggestions, save retries."""
+        self.session = session
+        session.on_change = self.annotations_changed
+        self.article.attach(session)
+        self.query_one("#main").mount(SidePanel(session))
+        store = session.store
+        if store.read_only:
+            who = f"{store.lock_holder} is writing this database" if store.lock_holder else "opened read-only"
+            banner = Text(f"READ-ONLY — {who}; nothing you do here is saved. Close the other Postil to edit.")
+            self.mount(Static(banner, id="read-only-banner"), before=self.query_one(StatusLine))
         if self.suggester is not None:
             self.suggest_state = "loading model…"
             self.run_suggester()
-        report = self.session.store.reanchor_report
+        report = store.reanchor_report
         if report is not None and report.total:
             self.say(report.summary, error=bool(report.orphaned))
-        self.update_status()
+        self.update_save_state()
         self.set_interval(SAVE_RETRY_SECONDS, self.retry_saves)
 
     # Suggestions: a thread worker runs the model and posts batches; handlers here store them.
@@ -143,7 +188,8 @@ class PostilApp(App[None]):
 
     def on_unmount(self) -> None:
         """Fold saved changes into the TinyDB file and let go of the database."""
-        self.session.store.close()
+        if self.session is not None:
+            self.session.store.close()
 
     @property
     def article(self) -> ArticleView:
@@ -174,6 +220,9 @@ class PostilApp(App[None]):
     def update_status(self) -> None:
         """Redraw the status line from the session."""
         session = self.session
+        if session is None:
+            self.query_one(StatusLine).show(self.document.title, "annotations not loaded yet", self.save_state, self.notice, self.notice_is_error)
+            return
         entities = sum(1 for a in session.index if a.is_entity and a.status == ACCEPTED)
         claims = sum(1 for a in session.index if a.is_claim and a.status == ACCEPTED)
         suggested = sum(1 for a in session.index if a.status == SUGGESTED)
@@ -190,8 +239,11 @@ class PostilApp(App[None]):
         self.query_one(SidePanel).rebuild()
         self.update_status()
 
-    def perform(self, description: str, action) -> object:
+    def perform(self, description: str, action: Callable[[], object]) -> object:
         """Run an annotation action; a failed save is shown, and what is on disk is untouched."""
+        if self.session is None:
+            self.say("the annotations are still loading; try again in a moment")
+            return None
         if self.session.store.read_only:
             self.say("read-only: this database is open in another Postil", error=True)
             return None
@@ -223,7 +275,7 @@ class PostilApp(App[None]):
         if target is None:
             return
         start, end = target
-        claim_type = "quote" if self.session.text[start] in QUOTE_MARKS else "assertion"
+        claim_type = "quote" if self.document.text[start] in QUOTE_MARKS else "assertion"
         claim = self.perform(f"marked a claim ({claim_type})", lambda: self.session.mark_claim(start, end, claim_type))
         article.clear_selection()
         if claim is not None:
@@ -258,7 +310,7 @@ class PostilApp(App[None]):
 
     def action_undo(self) -> None:
         """Undo the last action."""
-        action = self.perform("undone", self.session.undo)
+        action = self.perform("undone", lambda: self.session.undo())
         if action is None and not self.notice_is_error:
             self.say("nothing to undo")
         elif action is not None and action.ranges:
@@ -266,7 +318,7 @@ class PostilApp(App[None]):
 
     def action_redo(self) -> None:
         """Redo the last undone action."""
-        action = self.perform("redone", self.session.redo)
+        action = self.perform("redone", lambda: self.session.redo())
         if action is None and not self.notice_is_error:
             self.say("nothing to redo")
         elif action is not None and action.ranges:
@@ -274,7 +326,7 @@ class PostilApp(App[None]):
 
     def action_switch_focus(self) -> None:
         """Move focus between the article and the side panel's current list."""
-        if self.article.has_focus:
+        if self.article.has_focus and self.query(SidePanel):
             panel = self.query_one(SidePanel)
             lists = [w for w in panel.query(OptionList) if w.display and w.parent.display]
             visible = next((w for w in lists if w.region.area), lists[0] if lists else None)
@@ -294,8 +346,9 @@ class PostilApp(App[None]):
 
     def binding_sections(self) -> list[tuple[str, list[Binding]]]:
         """The bindings of each part of the screen, as currently mapped (one entry per id)."""
-        panel = self.query_one(SidePanel)
-        sources = [("Everywhere", self), ("Article", self.article), ("Side panel", panel), ("Lists", panel.query_one(OptionList))]
+        sources = [("Everywhere", self), ("Article", self.article)]
+        for panel in self.query(SidePanel):
+            sources += [("Side panel", panel), ("Lists", panel.query_one(OptionList))]
         sections = []
         for title, node in sources:
             seen: dict[str, Binding] = {}

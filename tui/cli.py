@@ -67,7 +67,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def open_article(args: argparse.Namespace) -> int:
-    """Check the article and the database, then run the app; errors are one line, exit 2."""
+    """Check the article and the database, then run the app; errors are one line, exit 2.
+
+    A database big enough to delay the first screen is opened in the background while the
+    article is already shown; if it then turns out to be unusable, the app quits and the
+    error is reported here just the same.
+    """
     from tui.formats.readers import ArticleError, read_article
     from tui.store.storage import StoreError
 
@@ -76,19 +81,28 @@ def open_article(args: argparse.Namespace) -> int:
         document = read_article(path, encoding=args.encoding)
     except ArticleError as error:
         return fail(str(error))
-    if not args.path:
-        document.source = "sample:rekognition-moratorium"
-    try:
-        from tui.launch import open_session
+    from functools import partial
 
-        session = open_session(Path(args.db), document, annotator=args.annotator)
-    except StoreError as error:
-        return fail(str(error))
     from tui.app import PostilApp
-    from tui.launch import model_suggestions
+    from tui.launch import SAMPLE_SOURCE, model_suggestions, open_session, opens_in_background
 
+    if not args.path:
+        document.source = SAMPLE_SOURCE
+    suggester = None if args.no_suggest else model_suggestions
+    opener = partial(open_session, Path(args.db), document, annotator=args.annotator)
+    if opens_in_background(Path(args.db)):
+        app = PostilApp(suggester=suggester, document=document, open_session=opener)
+    else:
+        try:
+            session = opener()
+        except StoreError as error:
+            return fail(str(error))
+        app = PostilApp(session, suggester=suggester)
     try:
-        PostilApp(session, suggester=None if args.no_suggest else model_suggestions).run()
+        app.run()
     finally:
-        session.store.close()
+        if app.session is not None:
+            app.session.store.close()
+    if app.load_error:
+        return fail(app.load_error)
     return 0

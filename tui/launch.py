@@ -12,10 +12,24 @@ from collections.abc import Iterator
 from tui.model.document import Document
 from tui.store.repository import ANNOTATIONS, ENTITIES, Change, Store, open_store
 from tui.store.session import AnnotationSession
+from tui.store.wal import wal_path
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_ANNOTATIONS = DATA / "sample_annotations.json"
 SAMPLE_SOURCE = "sample:rekognition-moratorium"
+# A database larger than this (file plus log) is opened after the first screen is drawn.
+BACKGROUND_OPEN_BYTES = 4 * 1024 * 1024
+
+
+def opens_in_background(db_path: Path) -> bool:
+    """True when reading ``db_path`` would noticeably delay the first screen."""
+    size = 0
+    for path in (db_path, wal_path(db_path)):
+        try:
+            size += path.stat().st_size
+        except OSError:
+            pass
+    return size > BACKGROUND_OPEN_BYTES
 
 
 def default_annotator() -> str:

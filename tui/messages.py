@@ -42,3 +42,19 @@ class SuggesterStatus(Message):
         super().__init__()
         self.text = text
         self.available = available
+
+
+class SessionLoaded(Message):
+    """The database is open and the document's annotations are loaded (from the loading worker)."""
+
+    def __init__(self, session) -> None:
+        super().__init__()
+        self.session = session
+
+
+class SessionFailed(Message):
+    """The database could not be opened; ``error`` is the one-line reason."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error

@@ -95,11 +95,24 @@ class Annotation:
 
     @classmethod
     def from_record(cls, record: dict) -> "Annotation":
-        """Rebuild an annotation from a stored dict (unknown keys are ignored)."""
-        known = {name: record[name] for name in cls.__dataclass_fields__ if name in record}
-        known["quote"] = Quote(**record["quote"])
-        known["attrs"] = dict(record.get("attrs") or {})
-        return cls(**known)
+        """Rebuild an annotation from a stored dict (unknown keys are ignored, missing optional
+        ones take their defaults). Filled in directly: a book's 100,000 spans load in a blink."""
+        missing = _REQUIRED.difference(record)
+        if missing:
+            raise KeyError(f"annotation record lacks {', '.join(sorted(missing))}")
+        annotation = cls.__new__(cls)
+        values = {**_DEFAULTS, **{name: record[name] for name in _FIELDS if name in record}}
+        values["quote"] = Quote(**record["quote"])
+        values["attrs"] = dict(record.get("attrs") or {})
+        if "id" not in record:
+            values["id"] = new_id()
+        annotation.__dict__.update(values)
+        return annotation
+
+
+_FIELDS = tuple(Annotation.__dataclass_fields__)
+_REQUIRED = frozenset({"doc_id", "kind", "label", "start", "end", "quote"})
+_DEFAULTS = {"status": ACCEPTED, "origin": "user", "annotator": "", "created": "", "updated": "", "anchor": "anchored"}
 
 
 @dataclass

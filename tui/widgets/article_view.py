@@ -23,6 +23,8 @@ from tui.model.labels import color_for, label_for_key
 from tui.model.tokens import TextIndex, Token
 from tui.model.layout import WrappedLayout
 from tui.model.wrap import Row, cell_offset, offset_at_cell
+from tui.model.document import Document
+from tui.model.span_index import SpanIndex
 from tui.store.session import AnnotationSession
 
 CURSOR_STYLE = Style(reverse=True, bold=True)
@@ -91,10 +93,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     cursor: var[int] = var(0, init=False)
 
-    def __init__(self, session: AnnotationSession, *, id: str | None = None) -> None:
+    def __init__(self, document: Document, session: AnnotationSession | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.document = document
         self.session = session
-        self.text_index = TextIndex(session.document)
+        self.spans: SpanIndex[Annotation] = session.index if session else SpanIndex()
+        self.text_index = TextIndex(document)
         self.anchor: Token | None = None
         self.nudge_end = 0
         self.text_layout: WrappedLayout | None = None
@@ -111,7 +115,7 @@ class ArticleView(ScrollView, can_focus=True):
     def rewrap(self) -> None:
         """Lay the document out at the current width (paragraphs are wrapped when first shown)."""
         width = self._content_width()
-        self.text_layout = WrappedLayout(self.session.document, width)
+        self.text_layout = WrappedLayout(self.document, width)
         self._strip_cache.clear()
         self._sync_height()
 
@@ -138,6 +142,14 @@ class ArticleView(ScrollView, can_focus=True):
         """The number of the row showing ``offset``."""
         return self.get_text_layout().row_of(offset)
 
+    def attach(self, session: AnnotationSession) -> None:
+        """Show a session's annotations (when they finish loading after the text was shown)."""
+        self.session = session
+        self.spans = session.index
+        self._paragraph_versions.clear()
+        self._strip_cache.clear()
+        self.refresh()
+
     # State
 
     @property
@@ -153,7 +165,7 @@ class ArticleView(ScrollView, can_focus=True):
         token = self.cursor_token or self.anchor
         start = min(self.anchor.start, token.start)
         end = max(self.anchor.end, token.end) + self.nudge_end
-        return (start, max(start + 1, min(end, len(self.session.text))))
+        return (start, max(start + 1, min(end, len(self.document.text))))
 
     def target(self) -> tuple[int, int] | None:
         """What an action applies to: the selection, else the token under the cursor."""
@@ -164,7 +176,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def annotations_here(self) -> list[Annotation]:
         """Annotations under the cursor, innermost first."""
-        return self.session.at(self.cursor)
+        return self.spans.at(self.cursor)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._invalidate_rows_between(old, new)
@@ -173,7 +185,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def invalidate(self, ranges: list[tuple[int, int]]) -> None:
         """Redraw the paragraphs that show any of ``ranges`` (after annotations changed)."""
-        document = self.session.document
+        document = self.document
         for start, end in ranges:
             first, last = document.paragraph_at(start).index, document.paragraph_at(max(start, end - 1)).index
             for paragraph in range(first, last + 1):
@@ -227,8 +239,8 @@ class ArticleView(ScrollView, can_focus=True):
                 target = layout.row(layout.total_rows - 1) if direction > 0 else layout.row(0)
             if target is None or here is None or target == here:
                 return None
-            cell = cell_offset(self.session.text, here.start, cursor)
-            token = index.token_at(offset_at_cell(self.session.text, target, cell))
+            cell = cell_offset(self.document.text, here.start, cursor)
+            token = index.token_at(offset_at_cell(self.document.text, target, cell))
             return token.start if token else target.start
         if unit == "sentence":
             if direction < 0:
@@ -278,7 +290,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_next_annotation(self, direction: int) -> None:
         """Jump to the next (or previous) annotation's start."""
-        index = self.session.index
+        index = self.spans
         found = index.next_after(self.cursor) if direction > 0 else index.previous_before(self.cursor)
         if found is not None:
             self.cursor = found.start
@@ -355,10 +367,10 @@ class ArticleView(ScrollView, can_focus=True):
         return strip.crop(scroll_x, scroll_x + width)
 
     def _draw_row(self, row: Row, width: int, cursor: int | None, selection: tuple[int, int] | None) -> Strip:
-        text = self.session.text
+        text = self.document.text
         base = self.rich_style
         styles: list[Style] = [base] * (row.end - row.start)
-        spans = sorted(self.session.index.overlapping(row.start, row.end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
+        spans = sorted(self.spans.overlapping(row.start, row.end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
         for annotation in spans:
             style = span_style(annotation)
             for i in range(max(row.start, annotation.start), min(row.end, annotation.end)):

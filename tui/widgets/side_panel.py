@@ -144,7 +144,9 @@ class SidePanel(Vertical):
         self.rebuild()
 
     def rebuild(self) -> None:
-        """Refill both lists and their tab titles."""
+        """Refill the lists and their tab titles (once they are mounted)."""
+        if not self.query(EntityList):
+            return
         self.query_one(EntityList).rebuild()
         self.query_one(ClaimList).rebuild()
         orphans = self.query_one(OrphanList)
