@@ -544,8 +544,8 @@ def _evidence_and_assertions(doc, segments: list[QuoteSegment], base: int, state
             claim["score"] = _score(doc, [(start, end)], base=0.55)
             claims.append(claim)
             continue
-        if any(s <= start < e or s < end <= e for s, e in covered):
-            continue
+        if any(s < end and start < e for s, e in covered):
+            continue  # a sentence holding a report or evidence is claimed once
         score = _score(doc, [(start, end)], base=0.2)
         words = [t for t in sentence if t.is_alpha]
         if len(words) < 6 or sentence.text.rstrip().endswith("?") or not any(t.pos_ in ("VERB", "AUX") for t in sentence):
