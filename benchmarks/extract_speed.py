@@ -57,20 +57,24 @@ def main() -> int:
         paragraphs += [text[p.start : p.end] for p in non_blank_paragraphs(document)]
 
     def spacy_alone() -> None:
+        """spaCy's own ``nlp.pipe`` at its default batch size."""
         for _ in pipeline.nlp.pipe(paragraphs):
             pass
 
     def spacy_same_batches() -> None:
+        """spaCy at the batch sizes extract uses."""
         for _ in pipeline.pipe(paragraphs):
             pass
 
     def extract() -> None:
+        """The whole extract path, output to memory."""
         documents = [(str(path), read_article(path)) for path in paths]
         write_suggestions(documents, pipeline, io.BytesIO(), "json")
 
     sample = read_article(SAMPLE)
 
     def first_batch() -> None:
+        """Open the sample and wait for its first suggestions."""
         next(iter(iter_suggestions(sample, pipeline, [])))
 
     spacy_alone()  # warm up both paths once

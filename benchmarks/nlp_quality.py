@@ -77,6 +77,7 @@ def sample_report(pipeline) -> list[tuple[str, str]]:
     mentions, claims, entities = suggestions(document, pipeline)
 
     def speaker(claim) -> str:
+        """A claim's speaker by name."""
         value = claim.attrs["speaker"]
         return entities[value].name if value in entities else value
 

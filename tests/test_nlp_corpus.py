@@ -32,6 +32,7 @@ def scored():
                     quote_spans += [tuple(part) for part in annotation.attrs["content"]]
 
         def found(item, spans):
+            """True when a suggested span overlaps the gold item."""
             return any(item["start"] < end and start < item["end"] for start, end in spans)
 
         quotes += [found(q, quote_spans) for q in gold["quotes"]]

@@ -37,6 +37,7 @@ class CountingPipeline(Pipeline):
         self.parsed = 0
 
     def pipe(self, texts):
+        """The model's docs, counted as they come."""
         for doc in super().pipe(texts):
             self.parsed += 1
             yield doc
@@ -65,6 +66,7 @@ def sample_suggestions(sample, pipeline):
 
 
 def speaker_name(claim, entities) -> str:
+    """A claim's speaker by name."""
     value = claim.attrs["speaker"]
     return entities[value].name if value in entities else value
 

@@ -227,6 +227,7 @@ def cached_suggestions(store, document: Document, pipeline: Pipeline, gazetteer:
     collected: list[dict] = []
 
     def recording() -> Iterator[dict]:
+        """The analysis as it streams, kept for the cache."""
         for raw in analyse(document, pipeline):
             collected.append(raw)
             yield raw
