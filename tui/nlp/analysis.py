@@ -81,7 +81,6 @@ class ClaimState:
     open_quote_at_end: bool = False
     persons: list[list[int]] = field(default_factory=list)
     lead_in: dict | None = None
-    mentions: list[dict] = field(default_factory=list)
 
 
 def non_blank_paragraphs(document: Document) -> list:
@@ -112,8 +111,7 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: ClaimSta
     doc.user_data["token_starts"] = [token.idx for token in doc]
     doc.user_data["quoted"] = {token.i for s in segments for token in _tokens_between(doc, s.start, s.end)}
     state.open_quote_at_end = bool(segments) and segments[-1].close_mark is None
-    quote_claims = _quote_claims(doc, segments, base, state)
-    claims += quote_claims
+    claims += _quote_claims(doc, segments, base, state)
     claims += _reported_claims(doc, segments, base, state)
     claims += _evidence_and_assertions(doc, segments, base, state, claims)
     state.lead_in = _lead_in(doc, segments, base, state)
@@ -410,6 +408,7 @@ def _entity_in(doc, head, stop_at: set[str] | None = None, labels: tuple[str, ..
 
 
 def _set_speaker(claim: dict, speaker: tuple | None, base: int, state: ClaimState) -> None:
+    """Record a speaker found in the paragraph (or, tagged "abs", earlier in the document)."""
     if speaker is None:
         return
     if speaker[0] == "abs":
