@@ -384,7 +384,7 @@ class PostilApp(App[None]):
         annotation under the cursor; ``("", None, None)`` when there is nothing."""
         session = self.session
         focused = self.focused
-        if focused is not None and focused.id in ("claim-list", "entity-list", "who-list"):
+        if focused is not None and focused.id in ("claim-list", "entity-list"):
             option = focused.highlighted_option
             key = option.id if option is not None else None
             if key in session.by_id:

@@ -1,0 +1,98 @@
+"""Entities in the real app (Pilot): merge a mention into an entity (`m`), rename, alias, knowledge-base
+id, relabel (its mentions follow) and a mention's note (`e`), all checked in the TinyDB file."""
+
+from __future__ import annotations
+
+from tinydb import TinyDB
+
+from tests.conftest import file_annotations, saved_annotations, write_article
+from tui.app import PostilApp
+from tui.formats.readers import read_article
+from tui.launch import open_session
+from tui.screens.entity_editor import EntityEditor, EntityPicker
+from tui.widgets.detail_pane import DetailPane
+from tui.widgets.side_panel import EntityList
+
+SIZE = (120, 44)
+TEXT = "Isedua Oribhabor of Access Now said so.\n\nAccess Now agreed, and Ms. Oribhabor left."
+
+
+def file_entities(db) -> list[dict]:
+    """The entities table of the TinyDB file, read with plain TinyDB."""
+    database = TinyDB(db)
+    try:
+        return database.table("entities").all()
+    finally:
+        database.close()
+
+
+def open_app(tmp_path) -> tuple[PostilApp, object]:
+    """The app with "Isedua Oribhabor" and "Ms. Oribhabor" as two PERSON entities, "Access Now" an ORG."""
+    db = tmp_path / "annotations.json"
+    session = open_session(db, read_article(write_article(tmp_path, TEXT)), annotator="tester")
+    for phrase, label in (("Isedua Oribhabor", "PERSON"), ("Access Now", "ORG"), ("Ms. Oribhabor", "PERSON")):
+        start = TEXT.index(phrase)
+        session.label_span(start, start + len(phrase), label)
+    return PostilApp(session), db
+
+
+async def go_to(pilot, phrase: str) -> None:
+    """Put the cursor on ``phrase`` with a text search."""
+    await pilot.press("slash", *phrase, "enter")
+    await pilot.pause()
+
+
+async def test_m_merges_a_mention_into_an_entity_picked_by_a_fuzzy_filter(tmp_path):
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "Ms.")
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, EntityPicker)
+        await pilot.press(*"isedua", "enter")
+        await pilot.pause()
+        assert "merged into Isedua Oribhabor" in str(app.query_one("#status").render())
+        entity_list = app.query_one(EntityList)
+        prompts = [str(entity_list.get_option_at_index(i).prompt) for i in range(entity_list.option_count)]
+        assert any("Isedua Oribhabor ×2" in p and "Ms. Oribhabor" in p for p in prompts)
+        await pilot.press("u")  # the merge is one undoable action
+        assert len([e for e in session_entities(app)]) == 3
+        await pilot.press("ctrl+r", "q")
+    entities = {e["name"]: e for e in file_entities(db)}
+    assert set(entities) == {"Isedua Oribhabor", "Access Now"}  # the emptied entity is gone
+    assert entities["Isedua Oribhabor"]["aliases"] == ["Ms. Oribhabor"]
+    mention = next(r for r in file_annotations(db) if r["quote"]["exact"] == "Ms. Oribhabor")
+    assert mention["attrs"]["entity_id"] == entities["Isedua Oribhabor"]["entity_id"]
+
+
+def session_entities(app: PostilApp) -> list:
+    """The entities the open session holds (what the next save writes)."""
+    return list(app.session.entities.values())
+
+
+async def test_e_on_an_entity_renames_it_adds_aliases_a_kb_id_and_a_note_and_relabelling_moves_its_mentions(tmp_path):
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")  # the cursor starts on "Isedua"
+        await pilot.pause()
+        assert isinstance(app.screen, EntityEditor)
+        await pilot.press("ctrl+a", "ctrl+k", *"Isedua Oribhabor [bold]", "tab", "tab")
+        await pilot.press(*"Oribhabor, I. Oribhabor", "tab", *"not-an-id", "tab", *"Policy analyst", "ctrl+s")
+        await pilot.pause()
+        assert "KB id" in str(app.screen.query_one("#editor-error").render())  # the form stays, nothing saved
+        await pilot.press("shift+tab", "ctrl+a", "ctrl+k", *"Q98765", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, EntityEditor)
+        detail = str(app.query_one(DetailPane).render())
+        assert "Isedua Oribhabor [bold]" in detail and "Q98765" in detail and "Policy analyst" in detail
+        await go_to(pilot, "Access")
+        await pilot.press("e", "tab", "right", "ctrl+s")  # ORG → GPE: both mentions follow
+        await pilot.pause()
+        assert sorted(r["label"] for r in saved_annotations(db) if r["quote"]["exact"] == "Access Now") == ["GPE", "GPE"]
+        await pilot.press("q")
+    entities = {e["kb_id"] or e["name"]: e for e in file_entities(db)}
+    person = entities["Q98765"]
+    assert person["name"] == "Isedua Oribhabor [bold]" and person["aliases"] == ["Oribhabor", "I. Oribhabor"]
+    assert entities["Access Now"]["label"] == "GPE"
+    notes = {r["quote"]["exact"]: r["attrs"].get("note") for r in file_annotations(db)}
+    assert notes["Isedua Oribhabor"] == "Policy analyst"

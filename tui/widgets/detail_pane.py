@@ -1,0 +1,124 @@
+"""The detail pane under the side panel: everything about one annotation, its note included."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.model.annotation import Annotation, Entity
+from tui.model.display import display_text
+from tui.model.labels import CLAIM_COLOR, color_for
+from tui.store.session import AnnotationSession
+
+QUOTE_SHOWN = 160
+
+
+def _clip(text: str, length: int = QUOTE_SHOWN) -> str:
+    """``text`` on one line, display-safe, cut to ``length`` characters."""
+    flat = display_text(" ".join(text.split()))
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+def _field(line: Text, name: str, value: str, style: str = "") -> None:
+    """Append ``name: value`` on a new line (the value is data, never markup)."""
+    line.append(f"\n{name}: ", style="dim")
+    line.append(value, style=style)
+
+
+def describe_claim(session: AnnotationSession, claim: Annotation) -> Text:
+    """A claim: its text, type, speaker, cue, content fragments, verdict, score, note, evidence."""
+    attrs = claim.attrs
+    text = session.text
+    out = Text()
+    out.append(f"“{_clip(claim.quote.exact)}”", style="italic")
+    _field(out, "type", f"{attrs.get('claim_type') or claim.label} · {claim.status}", f"bold {CLAIM_COLOR}")
+    speaker = session.speaker_name(claim)
+    entity = session.entities.get(attrs.get("speaker") or "")
+    _field(out, "speaker", display_text(speaker) + (" (entity)" if entity else " (as typed)" if speaker else "—"), "#5fafff")
+    cue = attrs.get("cue")
+    if cue:
+        _field(out, "cue", _clip(text[cue[0] : cue[1]], 40))
+    fragments = attrs.get("content") or []
+    if len(fragments) > 1:
+        _field(out, "content", " … ".join(_clip(text[s:e], 60) for s, e in fragments))
+    _field(out, "verdict", attrs.get("verdict") or "unverified", "bold")
+    worth = attrs.get("checkworthiness")
+    _field(out, "check-worthiness", "—" if worth is None else f"{worth:.2f}")
+    note = attrs.get("note") or ""
+    if note:
+        _field(out, "note", display_text(note))
+    for url in attrs.get("evidence") or []:
+        _field(out, "evidence", display_text(url), "underline")
+    return out
+
+
+def describe_entity(session: AnnotationSession, entity: Entity, mention: Annotation | None) -> Text:
+    """An entity: name, label, aliases, knowledge-base id, mention count, and the mention's note."""
+    out = Text()
+    out.append(display_text(entity.name), style=f"bold {color_for(entity.label)}")
+    out.append(f"  {entity.label}", style="dim")
+    mentions = session.mentions_of(entity.entity_id)
+    _field(out, "mentions", str(len(mentions)) + (f" — {', '.join(_mention_forms(mentions))}" if mentions else ""))
+    if entity.aliases:
+        _field(out, "aliases", display_text(", ".join(entity.aliases)))
+    if entity.kb_id:
+        _field(out, "kb id", display_text(entity.kb_id))
+    if mention is not None:
+        _field(out, "this mention", f"“{_clip(mention.quote.exact, 60)}” · {mention.status}")
+        if mention.attrs.get("note"):
+            _field(out, "note", display_text(mention.attrs["note"]))
+    return out
+
+
+def _mention_forms(mentions: list[Annotation]) -> list[str]:
+    """The different ways the text names an entity, in order of first use."""
+    return list(dict.fromkeys(_clip(m.quote.exact, 30) for m in mentions))
+
+
+def describe(session: AnnotationSession, annotation: Annotation | None = None, entity: Entity | None = None) -> Text:
+    """What the pane shows for an annotation (or an entity chosen in the list)."""
+    if annotation is not None and annotation.is_claim:
+        return describe_claim(session, annotation)
+    if annotation is not None:
+        found = session.entities.get(annotation.attrs.get("entity_id") or "")
+        if found is not None:
+            return describe_entity(session, found, annotation)
+        out = Text(f"“{_clip(annotation.quote.exact)}”", style="italic")
+        _field(out, "label", f"{annotation.label} · {annotation.status}")
+        if annotation.attrs.get("note"):
+            _field(out, "note", display_text(annotation.attrs["note"]))
+        return out
+    if entity is not None:
+        return describe_entity(session, entity, None)
+    return Text("Nothing under the cursor. e edits the claim or entity under it.", style="dim")
+
+
+class DetailPane(Static):
+    """Shows the annotation under the cursor, or the entry highlighted in a list."""
+
+    DEFAULT_CSS = """
+    DetailPane { height: auto; max-height: 12; border-top: tall $primary-background; padding: 0 1; overflow-y: auto; }
+    """
+
+    def __init__(self, session: AnnotationSession) -> None:
+        super().__init__(id="detail-pane")
+        self.session = session
+        self.annotation_id = ""
+        self.entity_id = ""
+
+    def show_annotation(self, annotation: Annotation | None) -> None:
+        """Describe ``annotation`` (or say there is none)."""
+        self.annotation_id, self.entity_id = (annotation.id if annotation else ""), ""
+        self.update(describe(self.session, annotation))
+
+    def show_entity(self, entity: Entity | None) -> None:
+        """Describe an entity chosen in the Entities list."""
+        self.annotation_id, self.entity_id = "", (entity.entity_id if entity else "")
+        self.update(describe(self.session, None, entity))
+
+    def refresh_details(self) -> None:
+        """Describe again what is shown, after annotations changed."""
+        if self.entity_id:
+            self.show_entity(self.session.entities.get(self.entity_id))
+        else:
+            self.show_annotation(self.session.by_id.get(self.annotation_id))
