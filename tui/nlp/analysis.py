@@ -427,7 +427,8 @@ def _set_speaker(claim: dict, speaker: tuple | None, base: int, state: ClaimStat
 
 
 def _sentence_bounds(sentence) -> tuple[int, int]:
-    text = sentence.text
+    """A sentence's span without outer spaces or an opening quote mark."""
+    text = sentence.doc.user_data["text"][sentence.start_char : sentence.end_char]
     start = sentence.start_char + len(text) - len(text.lstrip(' "\''))
     end = sentence.end_char - (len(text) - len(text.rstrip()))
     return start, end
@@ -557,6 +558,7 @@ def _evidence_and_assertions(doc, segments: list[QuoteSegment], base: int, state
 
 # Sentences below this check-worthiness are not suggested as assertions.
 ASSERTION_THRESHOLD = 0.5
+_FIRST_PERSON = re.compile(r"(?i)\b(i|we|you|my|our)\b")
 _COMPARISON = re.compile(r"(?i)\b(more|less|fewer|most|least|record|first|only|every|all|never|always|no longer|highest|lowest|largest|biggest)\b")
 
 
@@ -567,18 +569,19 @@ def _score(doc, ranges: list[tuple[int, int]], base: float) -> float:
         return round(base, 2)
     text = " ".join(doc.user_data["text"][s:e] for s, e in ranges)
     labels = {t.ent_type_ for t in tokens}
+    tags = {t.tag_ for t in tokens}
     score = base
     if labels & {"PERCENT", "MONEY", "QUANTITY"}:
         score += 0.25  # amounts and rates are what fact-checkers check first
-    elif labels & NUMERIC_LABELS or any(t.like_num for t in tokens):
+    elif labels & NUMERIC_LABELS or "CD" in tags:
         score += 0.15
     if "DATE" in labels:
         score += 0.1
     if labels & {"PERSON", "ORG", "GPE", "NORP", "LAW"}:
         score += 0.1
-    if any(t.tag_ in ("JJR", "JJS", "RBR", "RBS") for t in tokens) or _COMPARISON.search(text):
+    if tags & {"JJR", "JJS", "RBR", "RBS"} or _COMPARISON.search(text):
         score += 0.15
-    if any(t.lower_ in ("i", "we", "you", "my", "our") for t in tokens):
+    if _FIRST_PERSON.search(text):
         score -= 0.1  # opinions in the first person are harder to check
     if len(tokens) < 8:
         score -= 0.1
