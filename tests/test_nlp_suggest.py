@@ -292,3 +292,14 @@ def test_the_latest_correction_of_a_text_wins(pipeline):
     rekognition = [m for m in mentions if m.quote.exact == "Rekognition"]
     assert [(m.label, m.origin) for m in rekognition] == [("PRODUCT", "gazetteer")] * 2
     assert len({m.attrs["entity_id"] for m in rekognition}) == 1
+
+
+def test_a_paragraph_longer_than_the_parsing_unit_is_parsed_in_pieces(pipeline, monkeypatch):
+    monkeypatch.setattr("tui.nlp.analysis.MAX_UNIT", 120)
+    sentence = "Maria Lopez of Acme Corp visited Berlin on Monday. "
+    text = sentence * 12  # one line of 612 characters
+    batches = list(iter_suggestions(Document(text=text, title="t", source="t"), pipeline, []))
+    assert batches[-1].total > 1 and batches[-1].done == batches[-1].total
+    mentions = [a for b in batches for a in b.annotations if a.is_entity]
+    assert sum(m.quote.exact == "Berlin" for m in mentions) == 12
+    assert all(m.quote.exact == text[m.start : m.end] for m in mentions)

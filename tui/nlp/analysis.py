@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from tui.model.document import Document
+from tui.model.document import Document, Paragraph
 from tui.nlp.pipeline import Pipeline
 from tui.nlp.text import CLOSING_MARKS, OPENING_MARKS, straighten_quotes
 
@@ -83,9 +83,26 @@ class ClaimState:
     lead_in: dict | None = None
 
 
-def non_blank_paragraphs(document: Document) -> list:
-    """The paragraphs with text in them: what spaCy runs on and what progress counts."""
-    return [p for p in document.paragraphs if document.text[p.start : p.end].strip()]
+# A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
+# never meets a text over its length limit and the first suggestions still come soon.
+MAX_UNIT = 20_000
+
+
+def non_blank_paragraphs(document: Document) -> list[Paragraph]:
+    """The paragraphs with text in them, long ones in pieces: what spaCy runs on and what
+    progress counts."""
+    units = []
+    for paragraph in document.paragraphs:
+        if not document.text[paragraph.start : paragraph.end].strip():
+            continue
+        start = paragraph.start
+        while paragraph.end - start > MAX_UNIT:
+            cut = document.text.rfind(" ", start + MAX_UNIT // 2, start + MAX_UNIT)
+            cut = start + MAX_UNIT if cut == -1 else cut + 1
+            units.append(Paragraph(paragraph.index, start, cut))
+            start = cut
+        units.append(Paragraph(paragraph.index, start, paragraph.end))
+    return [unit for unit in units if document.text[unit.start : unit.end].strip()]
 
 
 def analyse(document: Document, pipeline: Pipeline) -> Iterator[dict]:
