@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.model.document import Document
@@ -292,3 +292,17 @@ def test_according_to_a_report_is_evidence_from_its_author(pipeline):
     assert speaker(claims[0], entities) == "World Health Organization"
     assert cue(claims[0], text) == "According to"
     assert spans(claims[0], text) == ["obesity rates tripled since 1975."]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(['"', "\u201c", "\u201d", "\u2019", "'", "\n", " ", ",", ".", "Ann", " said", " Acme", "\u00e9", "\U0001f600", "\u4e2d", "\u0301", "\t"]), max_size=40))
+def test_any_text_gives_valid_suggestions(pipeline, pieces):
+    text = "".join(pieces)
+    mentions, claims, entities = suggest(text, pipeline)
+    for annotation in mentions + claims:
+        assert 0 <= annotation.start < annotation.end <= len(text)
+        assert annotation.quote.exact == text[annotation.start : annotation.end]
+    for claim in claims:
+        for start, end in claim.attrs["content"] + ([claim.attrs["cue"]] if claim.attrs["cue"] else []):
+            assert 0 <= start < end <= len(text)
+    assert all(m.attrs["entity_id"] in entities for m in mentions)
