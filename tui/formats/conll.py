@@ -76,8 +76,13 @@ def _export(items: list[ExportItem], losses: Losses, flavour: str, scheme: str) 
         tokens = split_tokens(graph.text, {offset for span in kept for offset in (span.start, span.end)})
         if flavour == "conll2003" or len(items) > 1:
             lines += [DOCSTART[flavour], ""]
+        next_entity = 0
         for sentence in sentences_of(item.document, tokens, kept):
-            sentence_tags = tags_for(sentence, [span for span in kept if sentence[0][0] <= span.start < sentence[-1][1]], scheme)
+            # Entities are sorted and never cross a sentence end: take those starting in this one.
+            first = next_entity
+            while next_entity < len(kept) and kept[next_entity].start < sentence[-1][1]:
+                next_entity += 1
+            sentence_tags = tags_for(sentence, kept[first:next_entity], scheme)
             for (start, end), tag in zip(sentence, sentence_tags):
                 form = graph.text[start:end]
                 lines.append(f"{form} {tag}" if flavour == "conll2002" else f"{form} -X- _ {tag}")

@@ -9,6 +9,7 @@ span (entity names and ids, verdicts, notes, relations) is kept in ``doc.user_da
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from tui.formats.interchange import (
@@ -40,6 +41,7 @@ def words_and_spaces(text: str, tokens: list[tuple[int, int]], boundaries: set[i
     starts or ends in whitespace still starts and ends on a token.
     """
     boundaries = boundaries or set()
+    cut_points = sorted(boundaries)
     words: list[str] = []
     spaces: list[bool] = []
 
@@ -49,7 +51,8 @@ def words_and_spaces(text: str, tokens: list[tuple[int, int]], boundaries: set[i
         if words and text[position] == " " and position not in boundaries and position + 1 not in boundaries:
             spaces[-1] = True
             position += 1
-        cuts = [position, *sorted(b for b in boundaries if position < b < stop), stop]
+        inside = cut_points[bisect_right(cut_points, position) : bisect_left(cut_points, stop)]
+        cuts = [position, *inside, stop]
         for begin, finish in zip(cuts, cuts[1:]):
             if begin < finish:
                 words.append(text[begin:finish])

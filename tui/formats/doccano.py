@@ -11,8 +11,9 @@ rest is counted as lost.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+import orjson
 
 from tui.formats.interchange import (
     PART_ROLES,
@@ -38,7 +39,7 @@ RELATION_ROLES = {name: role for role, name in RELATION_TYPES.items()}
 
 
 def _jsonl(records: list[dict]) -> bytes:
-    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode("utf-8")
+    return b"".join(orjson.dumps(record) + b"\n" for record in records)
 
 
 def _meta(graph: SpanGraph) -> dict:

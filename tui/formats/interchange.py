@@ -11,7 +11,7 @@ span's ``info`` dict, which formats store where they have room for it.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -249,6 +249,8 @@ class UnitMap:
     def __init__(self, text: str) -> None:
         self.text = text
         self._wide = [index for index, char in enumerate(text) if ord(char) > 0xFFFF]
+        # Where each wide character's pair of UTF-16 units ends.
+        self._wide_ends16 = [index + number + 2 for number, index in enumerate(self._wide)]
         self.length16 = len(text) + len(self._wide)
 
     def to_utf16(self, offset: int) -> int:
@@ -257,14 +259,10 @@ class UnitMap:
 
     def from_utf16(self, offset: int) -> int | None:
         """The code point offset of a UTF-16 offset, or ``None`` inside a surrogate pair."""
-        low, high = 0, len(self.text)
-        while low < high:
-            middle = (low + high) // 2
-            if self.to_utf16(middle) < offset:
-                low = middle + 1
-            else:
-                high = middle
-        return low if self.to_utf16(low) == offset else None
+        before = bisect_right(self._wide_ends16, offset)
+        if before < len(self._wide_ends16) and self._wide_ends16[before] == offset + 1:
+            return None
+        return offset - before
 
 
 def stable_hash(*parts: str) -> int:

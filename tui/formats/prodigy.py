@@ -10,9 +10,10 @@ verdicts, notes, evidence) ride in a ``postil`` object on each span, which Prodi
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right
 from pathlib import Path
+
+import orjson
 
 from tui.formats.interchange import (
     ExportItem,
@@ -83,7 +84,7 @@ def task_of(graph: SpanGraph, answer: str) -> dict:
         "relations": relations,
         "answer": answer,
         "_input_hash": input_hash,
-        "_task_hash": stable_hash(str(input_hash), json.dumps(spans, sort_keys=True), json.dumps(relations, sort_keys=True), answer),
+        "_task_hash": stable_hash(str(input_hash), orjson.dumps([spans, relations], option=orjson.OPT_SORT_KEYS).decode("utf-8"), answer),
         "_view_id": "spans_manual" if overlapping else "ner_manual",
     }
     return task
@@ -94,8 +95,8 @@ def export_jsonl(items: list[ExportItem], losses: Losses, include_suggested: boo
     lines = []
     for item in items:
         for graph, answer in tasks_for(item, include_suggested):
-            lines.append(json.dumps(task_of(graph, answer), ensure_ascii=False))
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+            lines.append(orjson.dumps(task_of(graph, answer)))
+    return b"".join(line + b"\n" for line in lines)
 
 
 def parse_jsonl(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
@@ -121,8 +122,8 @@ def read_lines(path: Path) -> list[tuple[int, str]]:
 def json_object(path: Path, number: int, line: str) -> dict:
     """One JSON object from one line, or a FormatError naming the line."""
     try:
-        value = json.loads(line)
-    except json.JSONDecodeError as error:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError as error:
         raise FormatError(path, number, f"not valid JSON ({error.msg} at column {error.colno})") from None
     if not isinstance(value, dict):
         raise FormatError(path, number, "each line must be a JSON object")

@@ -131,11 +131,21 @@ def _items(path: Path, data: object) -> list:
     raise FormatError(path, 1, "expected an Annotation, a list of them, an AnnotationPage or an AnnotationCollection")
 
 
-def _line_of(raw: str, annotation: object) -> int:
-    """The line of an annotation in the file (found by its id), for error messages."""
-    key = json.dumps(annotation.get("id")) if isinstance(annotation, dict) and annotation.get("id") else None
-    position = raw.find(key) if key else -1
-    return raw.count("\n", 0, position) + 1 if position >= 0 else 1
+_ID_FIELD = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def id_lines(raw: str) -> dict[str, int]:
+    """The line where each ``"id"`` value first appears in the file, to name lines in errors."""
+    lines: dict[str, int] = {}
+    line, position = 1, 0
+    for match in _ID_FIELD.finditer(raw):
+        line += raw.count("\n", position, match.start())
+        position = match.start()
+        try:
+            lines.setdefault(json.loads(match.group(1)), line)
+        except json.JSONDecodeError:
+            continue
+    return lines
 
 
 def _selectors(target: dict) -> tuple[dict | None, dict | None]:
@@ -183,20 +193,24 @@ def parse_w3c(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], lis
     graphs: dict[str, SpanGraph] = {}
     pending: list[tuple[SpanGraph, str, list[dict]]] = []
     errors: list[FormatError] = []
+    lines = id_lines(raw)
     for annotation in _items(path, data):
-        line = _line_of(raw, annotation)
+        identifier = annotation.get("id") if isinstance(annotation, dict) else None
+        line = lines.get(identifier, 1) if isinstance(identifier, str) else 1
         try:
             pending.append(_add(path, line, annotation, by_uri, by_id, graphs))
         except FormatError as error:
             errors.append(error)
+    mentions = {
+        doc_id: {(s.start, s.end): s.key for s in graph.spans if s.role == ROLE_ENTITY} for doc_id, graph in graphs.items()
+    }
     for graph, key, parts in pending:
-        _link_parts(graph, key, parts)
+        _link_parts(graph, key, parts, mentions[graph.doc_id])
     return list(graphs.values()), errors
 
 
-def _link_parts(graph: SpanGraph, key: str, parts: list[dict]) -> None:
+def _link_parts(graph: SpanGraph, key: str, parts: list[dict], mentions: dict[tuple[int, int], str]) -> None:
     """Relations from a claim to its parts; a speaker that is an exported mention is pointed at."""
-    mentions = {(s.start, s.end): s.key for s in graph.spans if s.role == ROLE_ENTITY}
     for number, part in enumerate(parts):
         role = str(part.get("role"))
         if part.get("role_of_span") == ROLE_ENTITY and (part["start"], part["end"]) in mentions:
