@@ -13,7 +13,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from tui.messages import JumpTo, SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED
@@ -27,7 +27,7 @@ from tui.store.session import AnnotationSession
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
 from tui.widgets.side_panel import SidePanel
-from tui.widgets.status_line import Legend, StatusLine
+from tui.widgets.status_line import KeyHints, Legend, StatusLine
 
 QUOTE_MARKS = "\"“”‘’'«»„"
 SAVE_RETRY_SECONDS = 2.0
@@ -90,7 +90,7 @@ class PostilApp(App[None]):
         with Horizontal(id="main"):
             yield ArticleView(self.document, self.session, id="article")
         yield Legend(id="legend")
-        yield Footer()
+        yield KeyHints(id="keys")
 
     def on_mount(self) -> None:
         self.load_keymap()

@@ -104,6 +104,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.text_layout: WrappedLayout | None = None
         self._strip_cache: OrderedDict[tuple, Strip] = OrderedDict()
         self._paragraph_versions: dict[int, int] = {}
+        self._footer_state: tuple[bool, bool] | None = None
         first = self.text_index.first_token()
         self.set_reactive(ArticleView.cursor, first.start if first else 0)
 
@@ -181,17 +182,32 @@ class ArticleView(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self._invalidate_rows_between(old, new)
         self.scroll_to_cursor()
-        self.app.refresh_bindings()
 
     def invalidate(self, ranges: list[tuple[int, int]]) -> None:
         """Redraw the paragraphs that show any of ``ranges`` (after annotations changed)."""
         document = self.document
+        layout = self.get_text_layout()
+        top = self.scroll_offset.y
+        bottom = top + self.scrollable_content_region.height - 1
         for start, end in ranges:
-            first, last = document.paragraph_at(start).index, document.paragraph_at(max(start, end - 1)).index
+            last_offset = max(start, end - 1)
+            first, last = document.paragraph_at(start).index, document.paragraph_at(last_offset).index
             for paragraph in range(first, last + 1):
                 self._paragraph_versions[paragraph] = self._paragraph_versions.get(paragraph, 0) + 1
-        self.refresh()
-        self.app.refresh_bindings()
+            # Repaint only the rows on screen that show the range (cached rows elsewhere stay).
+            low, high = max(top, layout.row_of(start)), min(bottom, layout.row_of(last_offset))
+            if low <= high:
+                self.refresh_lines(low, high - low + 1)
+        self._refresh_footer_keys()
+
+    def _refresh_footer_keys(self) -> None:
+        # Rebuilding the footer is costly, so it happens only when the keys that apply change.
+        here = self.annotations_here()
+        state = (bool(here), any(a.status == SUGGESTED for a in here))
+        if state != self._footer_state:
+            self._footer_state = state
+            for hints in self.app.query("KeyHints"):
+                hints.refresh_hints()
 
     def _invalidate_rows_between(self, old: int, new: int) -> None:
         # The cursor's and selection's rows change; selection spans all rows between.

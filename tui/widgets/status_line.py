@@ -55,3 +55,38 @@ class Legend(Static):
         line.append(" ")
         line.append(" suggested ", style="italic #a8a8a8 on #262626")
         self.update(line)
+
+
+class KeyHints(Static):
+    """The keys that apply now, on one line: those that cannot act here are dimmed.
+
+    A light stand-in for Textual's Footer, which rebuilds its widgets whenever bindings are
+    refreshed; this one only redraws its text, so it can follow the cursor cheaply.
+    """
+
+    DEFAULT_CSS = """
+    KeyHints { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.screen, "focused", lambda _: self.refresh_hints(), init=False)
+        self.refresh_hints()
+
+    def refresh_hints(self) -> None:
+        """Rebuild the line from the screen's active bindings."""
+        line = Text(no_wrap=True, overflow="ellipsis")
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            style = "" if active.enabled else "dim"
+            line.append(binding.key_display or self.app.get_key_display(binding), style=f"bold {style}".strip())
+            line.append(f" {binding.description}  ", style=style)
+        self._line = line
+        self.refresh()  # a repaint of one row: the height never changes, so no layout pass
+
+    def render(self) -> Text:
+        """The hints as last built."""
+        return getattr(self, "_line", Text())

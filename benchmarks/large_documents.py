@@ -1,0 +1,271 @@
+"""Large documents: first paint, CPU per key, save time per action and peak memory.
+
+Run by hand (it takes a few minutes):
+
+    python benchmarks/large_documents.py [--sizes 1000,10000,100000,1000000] [--runs 5]
+
+For each size it generates prose with one entity span per 10 words, stores it with its spans
+in a fresh database, and prints Markdown tables:
+
+1. process start → first painted screen of ``postil FILE`` (in a pseudo-terminal), against a
+   bare Textual app showing one Label and against Textual's read-only ``TextArea`` holding the
+   same text (measured in the same run);
+2. CPU time per cursor key and per labelling action (Pilot, minus the cost of a key on an
+   empty app measured in the same run), and the time to save one action;
+3. peak RSS of ``postil FILE`` once its annotations are loaded, against the bare app.
+
+The spaCy model is not run (``--no-suggest``): these figures are about the reader itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import textwrap
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.generate import generated_document  # noqa: E402
+
+ANSI = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+COLUMNS, LINES = 120, 40
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Label
+
+class Bare(App):
+    def compose(self):
+        yield Label("bareready")
+
+Bare().run()
+"""
+
+TEXTAREA_APP = """
+import sys
+from textual.app import App
+from textual.widgets import TextArea
+
+class Reader(App):
+    def compose(self):
+        yield TextArea(open(sys.argv[1], encoding="utf-8").read(), read_only=True)
+
+Reader().run()
+"""
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def build_database(folder: Path, words: int) -> tuple[Path, Path]:
+    """Write the generated article and a database holding it with its spans."""
+    from tui.launch import open_session
+    from tui.formats.readers import read_article
+    from tui.store.repository import ANNOTATIONS, ENTITIES, Change
+
+    document, annotations, entities = generated_document(words)
+    article = folder / f"prose-{words}.txt"
+    article.write_text(document.text, encoding="utf-8")
+    db = folder / f"prose-{words}.json"
+    session = open_session(db, read_article(article), annotator="bench")
+    doc_id = session.document.doc_id
+    changes = [Change(ENTITIES, e.entity_id, {**e.to_record(), "doc_id": doc_id}) for e in entities]
+    changes += [Change(ANNOTATIONS, a.id, {**a.to_record(), "doc_id": doc_id}) for a in annotations]
+    session.store.apply(changes)
+    session.store.close()
+    return article, db
+
+
+def run_until(command: list[str], marker: bytes, cwd: Path, settle_marker: bytes | None = None, timeout: float = 120.0) -> tuple[float, int]:
+    """Start ``command`` in a pseudo-terminal; return seconds until ``marker`` is on screen and
+    the peak RSS (kB) once ``settle_marker`` (or the marker) has appeared."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env, close_fds=True, start_new_session=True)
+    os.close(slave)
+    seen = b""
+    painted = None
+    wanted = settle_marker or marker
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(master, 1 << 16)
+                except OSError:
+                    break
+                seen += chunk
+                plain = ANSI.sub(b"", seen)
+                if painted is None and marker in plain:
+                    painted = time.perf_counter() - start
+                if painted is not None and wanted in plain:
+                    break
+        if painted is None:
+            raise RuntimeError(f"{command[0]}: {marker!r} never appeared")
+        time.sleep(0.2)
+        peak = peak_rss_kb(process.pid)
+        return painted, peak
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        os.close(master)
+
+
+def peak_rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def first_paint_and_memory(sizes: list[int], runs: int, folder: Path) -> None:
+    bare_script = folder / "bare.py"
+    bare_script.write_text(textwrap.dedent(BARE_APP))
+    reader_script = folder / "textarea.py"
+    reader_script.write_text(textwrap.dedent(TEXTAREA_APP))
+    bare_times, bare_rss = [], []
+    for _ in range(runs):
+        painted, rss = run_until([sys.executable, str(bare_script)], b"bareready", folder)
+        bare_times.append(painted)
+        bare_rss.append(rss)
+    bare = median(bare_times)
+    bare_memory = median(bare_rss)
+    print("\n### First paint (process start to first screen), median of", runs, "runs\n")
+    print("| words | spans | bare Textual app | TextArea (read-only) | postil | postil ÷ bare | postil ÷ TextArea |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    memory_rows = []
+    for words in sizes:
+        article, db = databases[words]
+        postil_times, postil_rss = [], []
+        for _ in range(runs):
+            painted, rss = run_until(
+                [sys.executable, "-m", "tui", str(article), "--db", str(db), "--no-suggest"],
+                article.read_text()[:9].encode(), folder, settle_marker=b"saved",
+            )
+            postil_times.append(painted)
+            postil_rss.append(rss)
+        reader_runs = runs if words <= 100_000 else 1
+        reader_times = []
+        for _ in range(reader_runs):
+            try:
+                painted, _ = run_until([sys.executable, str(reader_script), str(article)], article.read_text()[:9].encode(), folder, timeout=300)
+                reader_times.append(painted)
+            except RuntimeError:
+                break
+        postil = median(postil_times)
+        reader = median(reader_times) if reader_times else float("nan")
+        print(f"| {words:,} | {words // 10:,} | {bare * 1000:.0f} ms | {reader * 1000:.0f} ms | {postil * 1000:.0f} ms | {postil / bare:.2f} | {postil / reader:.2f} |")
+        memory_rows.append((words, median(postil_rss)))
+    print("\n### Peak RSS once the annotations are loaded (spaCy not loaded), median of", runs, "runs\n")
+    print("| words | bare Textual app | postil | postil − bare |")
+    print("| ---: | ---: | ---: | ---: |")
+    for words, rss in memory_rows:
+        print(f"| {words:,} | {bare_memory / 1024:.0f} MB | {rss / 1024:.0f} MB | {(rss - bare_memory) / 1024:.0f} MB |")
+
+
+async def key_costs(sizes: list[int], runs: int) -> None:
+    from textual.app import App
+    from textual.widgets import Label
+
+    from tui.app import PostilApp
+    from tui.formats.readers import read_article
+    from tui.launch import open_session
+    from tui.widgets.article_view import ArticleView
+
+    class Empty(App):
+        def compose(self):
+            yield Label("empty")
+
+    async def cpu_per_press(app, keys: list[str]) -> float:
+        async with app.run_test(size=(COLUMNS, LINES)) as pilot:
+            await pilot.pause()
+            samples = []
+            for _ in range(runs):
+                for key in keys:
+                    before = time.process_time()
+                    await pilot.press(key)
+                    samples.append(time.process_time() - before)
+            if isinstance(app, PostilApp):
+                await pilot.press("q")
+            return median(samples)
+
+    harness = await cpu_per_press(Empty(), ["z"] * 20)
+    print("\n### CPU per key (Pilot; the cost of a key on an empty app subtracted), median\n")
+    print(f"Harness cost of one key on an empty app: {harness * 1000:.2f} ms\n")
+    print("| words | spans | cursor key | ratio to 1k | label action | ratio to 1k | save of one action |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    baseline = None
+    for words in sizes:
+        article, db = databases[words]
+        session = open_session(db, read_article(article), annotator="bench")
+        app = PostilApp(session)
+        moves = ["l", "l", "j", "l", "k", "l"] * 4
+        cursor = await cpu_per_press(app, moves)
+        session = open_session(db, read_article(article), annotator="bench")
+        app = PostilApp(session)
+        save_times = []
+
+        async with app.run_test(size=(COLUMNS, LINES)) as pilot:
+            view = app.query_one(ArticleView)
+            await pilot.pause()
+            samples = []
+            for i in range(runs * 4):
+                await pilot.press("l")
+                before = time.process_time()
+                wall = time.perf_counter()
+                await pilot.press("7" if i % 2 else "8")
+                samples.append(time.process_time() - before)
+                save_times.append(time.perf_counter() - wall)
+            label = median(samples)
+            await pilot.press("q")
+        cursor_cost = max(0.0, cursor - harness)
+        label_cost = max(0.0, label - harness)
+        if baseline is None:
+            baseline = (cursor_cost or 1e-9, label_cost or 1e-9)
+        print(
+            f"| {words:,} | {words // 10:,} | {cursor_cost * 1000:.2f} ms | {cursor_cost / baseline[0]:.2f} | "
+            f"{label_cost * 1000:.2f} ms | {label_cost / baseline[1]:.2f} | {median(save_times) * 1000:.2f} ms |"
+        )
+
+
+databases: dict[int, tuple[Path, Path]] = {}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=["paint", "keys"], default=None)
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().sysname} {os.uname().machine}")
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for words in sizes:
+            databases[words] = build_database(folder, words)
+        if args.only in (None, "paint"):
+            first_paint_and_memory(sizes, args.runs, folder)
+        if args.only in (None, "keys"):
+            asyncio.run(key_costs(sizes, args.runs))
+
+
+if __name__ == "__main__":
+    main()
