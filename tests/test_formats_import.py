@@ -99,3 +99,37 @@ def test_import_journal_records_the_import(tmp_path):
     assert entry["op"] == "import:doccano"
     assert {change["table"] for change in entry["after"]} == {"documents", "annotations", "entities"}
     assert all(change["record"] is None for change in entry["before"])
+
+
+def test_notes_and_orphans_are_counted_not_dropped(tmp_path, capsys):
+    from tui.model.annotation import NOTE, Annotation
+    from tui.model.document import Document
+    from tui.store.repository import ANNOTATIONS, Change
+
+    store = Store(tmp_path / "db.json")
+    document = Document(text="Jane Doe spoke at noon.", title="t", source="t")
+    store.add_document(document)
+    note = Annotation.on_text(document.doc_id, document.text, NOTE, "note", 0, 8, attrs={"note": "check"})
+    orphan = Annotation.on_text(document.doc_id, document.text, "entity", "PERSON", 0, 8, anchor="orphan")
+    store.apply([Change(ANNOTATIONS, a.id, a.to_record()) for a in (note, orphan)])
+    store.close()
+    assert main(["export", "--format", "prodigy", "--db", str(tmp_path / "db.json")]) == 0
+    err = capsys.readouterr().err
+    assert "not exported: 1 notes (only entities and claims are exported)" in err
+    assert "not exported: 1 orphaned annotations (their quote is no longer in the text)" in err
+
+
+def test_formats_never_import_textual():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, importlib\n"
+        "for name in ['tui.formats.commands', 'tui.formats.registry', 'tui.formats.interchange', 'tui.formats.prodigy', 'tui.formats.docbin',"
+        " 'tui.formats.brat', 'tui.formats.doccano', 'tui.formats.conll', 'tui.formats.w3c', 'tui.formats.publish']:\n"
+        "    importlib.import_module(name)\n"
+        "print('textual' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

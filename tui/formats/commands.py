@@ -71,11 +71,11 @@ def export_command(argv: list[str]) -> int:
         return _error(f"{db}: holds {len(stored_ids)} documents; pass --doc ID or --all")
     if spec.output in ("binary", "directory") and not args.out:
         return _error(f"--format {spec.name} writes {'a binary file' if spec.output == 'binary' else 'a folder'}: pass --out PATH")
+    losses = Losses()
     try:
-        items = select_for_export(store, doc_ids, include_suggested=args.include_suggested)
+        items = select_for_export(store, doc_ids, include_suggested=args.include_suggested, losses=losses)
     finally:
         store.close()
-    losses = Losses()
     options = {"include_suggested": args.include_suggested, "scheme": args.scheme, "publisher": args.publisher, "publisher_url": args.publisher_url}
     payload = spec.export_function()(items, losses, **options)
     out = Path(args.out) if args.out else None

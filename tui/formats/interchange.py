@@ -74,11 +74,12 @@ class ExportItem:
     entities: dict[str, Entity]
 
 
-def select_for_export(store: Store, doc_ids: list[str], include_suggested: bool = False) -> list[ExportItem]:
+def select_for_export(store: Store, doc_ids: list[str], include_suggested: bool = False, losses: Losses | None = None) -> list[ExportItem]:
     """The documents ``doc_ids`` with their accepted annotations (and suggestions if asked).
 
     Rejected suggestions are never exported: they are kept only so that the model does
-    not suggest them again.
+    not suggest them again. Notes and orphans (annotations that lost their place in a
+    changed text) have no span to export; they are counted in ``losses``.
     """
     wanted = {ACCEPTED, SUGGESTED} if include_suggested else {ACCEPTED}
     items = []
@@ -86,7 +87,11 @@ def select_for_export(store: Store, doc_ids: list[str], include_suggested: bool 
         document = store.document(doc_id)
         if document is None:
             raise KeyError(doc_id)
-        annotations = [a for a in store.annotations(doc_id) if a.status in wanted and a.anchor != "orphan" and a.kind in (ENTITY, CLAIM)]
+        chosen = [a for a in store.annotations(doc_id) if a.status in wanted]
+        annotations = [a for a in chosen if a.anchor != "orphan" and a.kind in (ENTITY, CLAIM)]
+        if losses is not None:
+            losses.add("orphaned annotations (their quote is no longer in the text)", sum(1 for a in chosen if a.anchor == "orphan"))
+            losses.add("notes (only entities and claims are exported)", sum(1 for a in chosen if a.anchor != "orphan" and a.kind not in (ENTITY, CLAIM)))
         annotations.sort(key=lambda a: (a.start, -a.end, a.kind, a.label, a.id))
         entities = {entity.entity_id: entity for entity in store.entities(doc_id)}
         items.append(ExportItem(document, annotations, entities))
