@@ -1,0 +1,93 @@
+"""The lazy layout gives the same rows as wrapping everything, whatever order rows are asked in;
+every character maps to one (row, column) and back; a 1M-word text opens, moves and labels."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import saved_annotations
+from tui.model.display import char_cells
+from tui.model.document import Document
+from tui.model.layout import RowCounts, WrappedLayout
+from tui.model.wrap import cell_offset, offset_at_cell, wrap_paragraph
+
+alphabet = st.sampled_from(list("ab cd  e") + ["中", "😀", "e\u0301"[1], "\t", "ש", "ل", "\n", "\n\n"])
+texts = st.lists(alphabet, min_size=1, max_size=300).map("".join)
+
+
+def eager_rows(document: Document, width: int):
+    return [row for p in document.paragraphs for row in wrap_paragraph(document.text, p.start, p.end, width, p.index)]
+
+
+@settings(max_examples=120, deadline=None)
+@given(text=texts, width=st.integers(4, 40), order=st.lists(st.integers(0, 400), max_size=40))
+def test_lazy_rows_equal_eager_rows_in_any_order(text, width, order):
+    document = Document(text, "t", "s")
+    layout = WrappedLayout(document, width)
+    expected = eager_rows(document, width)
+    for number in order:  # random access first, while counts are still estimates
+        row = layout.row(number)
+        assert row is None or row in expected
+    assert [layout.row(n) for n in range(len(expected))] == expected
+    assert layout.total_rows == len(expected)
+    assert layout.row(len(expected)) is None
+
+
+@settings(max_examples=120, deadline=None)
+@given(text=texts, width=st.integers(4, 40))
+def test_every_character_maps_to_one_row_and_column_and_back(text, width):
+    document = Document(text, "t", "s")
+    layout = WrappedLayout(document, width)
+    for offset, char in enumerate(text):
+        if char == "\n":
+            continue
+        row = layout.row(layout.row_of(offset))
+        assert row.start <= offset < row.end
+        column = cell_offset(text, row.start, offset)
+        if char_cells(char):  # zero-width marks share their base character's cell
+            assert offset_at_cell(text, row, column) == offset
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=st.lists(st.integers(1, 6), min_size=1, max_size=50), updates=st.lists(st.tuples(st.integers(0, 49), st.integers(1, 6)), max_size=20))
+def test_row_counts_find_the_paragraph_of_every_row(counts, updates):
+    tree = RowCounts(counts)
+    for index, count in updates:
+        if index < len(counts):
+            tree.set(index, count)
+            counts[index] = count
+    assert tree.total == sum(counts)
+    for row in range(sum(counts)):
+        paragraph = tree.paragraph_of_row(row)
+        assert sum(counts[:paragraph]) <= row < sum(counts[: paragraph + 1])
+        assert tree.rows_before(paragraph) == sum(counts[:paragraph])
+
+
+async def test_a_million_word_text_opens_moves_and_labels(tmp_path):
+    from benchmarks.generate import generate_text
+    from tui.app import PostilApp
+    from tui.formats.readers import read_article
+    from tui.launch import open_session
+    from tui.widgets.article_view import ArticleView
+
+    text, _ = generate_text(1_000_000)
+    article = tmp_path / "book.txt"
+    article.write_text(text, encoding="utf-8")
+    db = tmp_path / "db.json"
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(ArticleView)
+        assert view.render_line(0).text.strip().startswith(text[:20])
+        await pilot.press("G")  # the last token: the final full stop
+        assert view.cursor == len(text) - 1
+        await pilot.press("h", "h", "k", "left_curly_bracket")  # back a paragraph
+        paragraph_start = view.cursor
+        assert text[paragraph_start - 2 : paragraph_start] == "\n\n"
+        assert paragraph_start > len(text) - 2000
+        await pilot.press("l", "v", "l", "2")
+        await pilot.press("q")
+    [record] = [r for r in saved_annotations(db) if r["status"] == "accepted"]
+    start, end = record["start"], record["end"]
+    assert start > paragraph_start and text[start:end] == record["quote"]["exact"]
+    assert record["label"] == "ORG" and " " in record["quote"]["exact"]
