@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from tui.formats.interchange import ExportItem, Losses
 from tui.model.annotation import Annotation
+from tui.store.storage import dump_json
 
 # Verdicts on ClaimReview's 1 (worst) to 5 (best) scale; the verdict itself is the alternateName.
 RATINGS = {"false": 1, "unsupported": 1, "misleading": 2, "mixed": 3, "mostly-true": 4, "true": 5}
@@ -70,7 +70,7 @@ def export_claimreview(items: list[ExportItem], losses: Losses, publisher: str =
         if claim.attrs.get("evidence"):
             review["citation"] = list(claim.attrs["evidence"])
         reviews.append(review)
-    return (json.dumps(reviews, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return dump_json(reviews)
 
 
 def _piece(item: ExportItem, span) -> dict:
@@ -105,7 +105,7 @@ def export_citron(items: list[ExportItem], losses: Losses, **_: object) -> bytes
                 groups.setdefault(entity.entity_id, {"name": entity.name, "label": entity.label, "mentions": []})["mentions"].append(_piece(item, [mention.start, mention.end]))
         documents.append({"doc_id": item.document.doc_id, "text": item.document.text, "quotes": quotes, "coreference_groups": [g for g in groups.values() if len(g["mentions"]) > 1]})
     payload = documents[0] if len(documents) == 1 else documents
-    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return dump_json(payload)
 
 
 CSV_COLUMNS = ["doc_id", "claim_id", "status", "claim_type", "speaker", "cue", "text", "verdict", "checkworthiness", "note", "evidence", "start", "end"]

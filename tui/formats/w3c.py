@@ -29,6 +29,7 @@ from tui.formats.interchange import (
     graph_of,
 )
 from tui.model.annotation import Annotation, Quote
+from tui.store.storage import dump_json
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -115,7 +116,7 @@ def export_w3c(items: list[ExportItem], losses: Losses, **_: object) -> bytes:
             if span.role in (ROLE_ENTITY, ROLE_CLAIM):
                 annotations.append(annotation_of(item, graph, span, by_id[span.info["id"]]))
     page = {"@context": CONTEXT, "id": "urn:postil:export:" + "+".join(item.document.doc_id for item in items), "type": "AnnotationPage", "items": annotations}
-    return (json.dumps(page, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return dump_json(page)
 
 
 def _items(path: Path, data: object) -> list:
