@@ -148,3 +148,11 @@ def test_export_of_several_documents_needs_doc_or_all(tmp_path, capsys):
     assert main(["export", "--format", "prodigy", "--db", db, "--all"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert sorted(json.loads(line)["meta"]["doc_id"] for line in out) == sorted([document.doc_id, other.doc_id])
+
+
+def test_brat_text_that_is_not_utf8(tmp_path, capsys):
+    (tmp_path / "doc.txt").write_bytes("café".encode("latin-1"))
+    ann = tmp_path / "doc.ann"
+    ann.write_text("T1\tPLACE 0 4\tcafé\n", encoding="utf-8")
+    assert run_import(tmp_path, "brat", ann) == 2
+    assert last_error(capsys) == f"{tmp_path / 'doc.txt'}:1: not UTF-8 (bad byte at offset 3)"

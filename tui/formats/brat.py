@@ -173,13 +173,18 @@ def parse_brat(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatErr
         txt = ann.with_suffix(".txt")
         if not txt.exists():
             raise FormatError(ann, 1, f"no {txt.name} beside it (brat keeps the text in a .txt of the same name)")
-        try:
-            text = txt.read_bytes().decode("utf-8")
-            lines = ann.read_bytes().decode("utf-8").split("\n")
-        except UnicodeDecodeError as error:
-            raise FormatError(txt if "text" not in locals() else ann, 1, f"not UTF-8 (bad byte at offset {error.start})") from None
+        text = _read_utf8(txt)
+        lines = _read_utf8(ann).split("\n")
         graphs.append(_graph_of_ann(ann, text, lines, errors))
     return graphs, errors
+
+
+def _read_utf8(path: Path) -> str:
+    """A file's text, or a FormatError naming the first byte that is not UTF-8."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(path, 1, f"not UTF-8 (bad byte at offset {error.start})") from None
 
 
 def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatError]) -> SpanGraph:
