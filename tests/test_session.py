@@ -97,3 +97,26 @@ def test_claims_keep_their_attributes(db_path):
     assert record["kind"] == "claim" and record["label"] == "reported"
     assert record["attrs"]["cue"] == [43, 47] and record["attrs"]["verdict"] == "unverified"
     assert record["quote"]["exact"] == "Acme Corp said it grew."
+
+
+def test_suggested_mentions_join_an_entity_the_document_already_has(db_path):
+    from tui.model.annotation import Annotation, Entity
+
+    session = fresh_session(db_path, "Acme Corp grew. Later ACME CORP shrank in Paris.")
+    session.label_span(0, 9, "ORG")
+    mine = next(iter(session.entities.values()))
+    doc_id = session.document.doc_id
+    model_acme = Entity(doc_id, "Acme Corp", "ORG", entity_id="e-model-acme")
+    model_paris = Entity(doc_id, "Paris", "GPE", entity_id="e-model-paris")
+    added = session.add_suggestions(
+        [
+            Annotation.on_text(doc_id, session.text, "entity", "ORG", 0, 9, status="suggested", attrs={"entity_id": "e-model-acme"}),
+            Annotation.on_text(doc_id, session.text, "entity", "ORG", 22, 31, status="suggested", attrs={"entity_id": "e-model-acme"}),
+            Annotation.on_text(doc_id, session.text, "entity", "GPE", 42, 47, status="suggested", attrs={"entity_id": "e-model-paris"}),
+        ],
+        [model_acme, model_paris],
+    )
+    assert [(a.start, a.attrs["entity_id"]) for a in added] == [(22, mine.entity_id), (42, "e-model-paris")]
+    assert sorted(e.name for e in session.entities.values()) == ["Acme Corp", "Paris"]
+    groups = dict(session.entity_groups())
+    assert [(e.name, count) for e, count in groups["ORG"]] == [("Acme Corp", 2)]

@@ -337,6 +337,15 @@ class AnnotationSession:
         fresh = [a for a in annotations if (a.kind, a.start, a.end) not in taken]
         if not fresh:
             return []
+        # A suggested entity the document already has under another id (same name or alias and
+        # label) is that entity: its mentions join it instead of listing it twice.
+        same = {}
+        for entity in entities:
+            existing = self._existing_entity(entity.name, entity.label) if entity.entity_id not in self.entities else None
+            if existing is not None:
+                same[entity.entity_id] = existing.entity_id
+        if same:
+            fresh = [replace(a, attrs={k: same.get(v, v) if k in ("entity_id", "speaker") else v for k, v in a.attrs.items()}) for a in fresh]
         used = {a.attrs.get("entity_id") for a in fresh} | {a.attrs.get("speaker") for a in fresh}
         new_entities = [e for e in entities if e.entity_id in used and e.entity_id not in self.entities]
         changes = [Change(ENTITIES, e.entity_id, e.to_record()) for e in new_entities]
@@ -391,18 +400,23 @@ class AnnotationSession:
     def _entity_for(self, name: str, label: str) -> tuple[Entity, Change | None]:
         """The entity a mention named ``name`` refers to, and the change creating it if new."""
         wanted = name.lower()
-        for entity in self.entities.values():
-            if entity.label != label:
-                continue
-            names = [entity.name.lower(), *(alias.lower() for alias in entity.aliases)]
-            if wanted in names:
-                return entity, None
+        existing = self._existing_entity(name, label)
+        if existing is not None:
+            return existing, None
         if label == "PERSON":
             for entity in self.entities.values():
                 if entity.label == label and entity.name.lower().split()[-1:] == [wanted]:
                     return entity, None
         entity = Entity(doc_id=self.document.doc_id, name=name, label=label)
         return entity, Change(ENTITIES, entity.entity_id, entity.to_record())
+
+    def _existing_entity(self, name: str, label: str) -> Entity | None:
+        """The document's entity with this label whose name or an alias is ``name`` (any case)."""
+        wanted = name.lower()
+        for entity in self.entities.values():
+            if entity.label == label and wanted in (entity.name.lower(), *(alias.lower() for alias in entity.aliases)):
+                return entity
+        return None
 
     def _drop_entity_if_unused(self, old: Annotation, new: Annotation | None) -> list[Change]:
         """Delete the old mention's entity when no other mention refers to it any more."""
