@@ -447,9 +447,7 @@ class _GraphImporter:
             info = span.info
             claim_type = info.get("claim_type") or "assertion"
             attrs = {"claim_type": claim_type, "speaker": "", "cue": None, "content": [[span.start, span.end]], "verdict": "unverified", "checkworthiness": None, "note": "", "evidence": []}
-            for name in CLAIM_FIELDS:
-                if name in info:
-                    attrs[name] = info[name]
+            attrs.update(claim_fields(info))
             cues = graph.parts_of(span.key, ROLE_CUE)
             if cues:
                 attrs["cue"] = [cues[0].start, cues[0].end]
@@ -469,6 +467,22 @@ class _GraphImporter:
                 attrs["speaker"] = mention_entity.get(speakers[0].key) or " ".join(text[speakers[0].start : speakers[0].end].split())
             result.append(self._annotation(span, CLAIM, claim_type, attrs))
         return result
+
+
+def claim_fields(info: dict) -> dict:
+    """The claim details in ``info`` that have the types Postil stores (others are left out)."""
+    fields: dict = {}
+    if isinstance(info.get("claim_type"), str) and info["claim_type"]:
+        fields["claim_type"] = info["claim_type"]
+    if isinstance(info.get("verdict"), str) and info["verdict"]:
+        fields["verdict"] = info["verdict"].lower()
+    if isinstance(info.get("note"), str):
+        fields["note"] = info["note"]
+    if isinstance(info.get("checkworthiness"), (int, float)) and not isinstance(info["checkworthiness"], bool):
+        fields["checkworthiness"] = info["checkworthiness"]
+    if isinstance(info.get("evidence"), (list, tuple)):  # msgpack (DocBin user data) may give tuples
+        fields["evidence"] = [url for url in info["evidence"] if isinstance(url, str)]
+    return fields
 
 
 def apply_import(store: Store, plan: ImportPlan, format_name: str, annotator: str = "") -> None:
