@@ -23,6 +23,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.claim_editor import Choice, ClaimEditor
 from tui.screens.entity_editor import EntityEditor, EntityPicker
 from tui.screens.search import SearchScreen, annotation_hits, text_hits
+from tui.widgets.detail_pane import DetailPane
 from tui.store.session import AnnotationSession
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
@@ -421,9 +422,17 @@ class PostilApp(App[None]):
                 saved = self.perform("claim saved", lambda: self.session.update_claim(claim.id, **attrs))
             except ValueError as error:
                 return str(error)
-            return None if saved is not None else (self.notice or "the claim is gone (undone or deleted)")
+            if saved is None:
+                return self.notice or "the claim is gone (undone or deleted)"
+            self.show_details(saved)
+            return None
 
         self.push_screen(ClaimEditor(self.session, claim, save))
+
+    def show_details(self, annotation) -> None:
+        """Show an annotation in the detail pane (until the cursor moves)."""
+        for detail in self.query(DetailPane):
+            detail.show_annotation(annotation)
 
     def open_entity_editor(self, entity, mention) -> None:
         """Show the entity editor (and the note of the mention it was opened on)."""
@@ -436,7 +445,11 @@ class PostilApp(App[None]):
                     saved = self.perform("note saved", lambda: self.session.set_note(mention.id, note))
             except ValueError as error:
                 return str(error)
-            return None if saved is not None else (self.notice or "the entity is gone (undone or deleted)")
+            if saved is None:
+                return self.notice or "the entity is gone (undone or deleted)"
+            if mention is not None:
+                self.show_details(self.session.by_id.get(mention.id))
+            return None
 
         self.push_screen(EntityEditor(self.session, entity, mention, save))
 

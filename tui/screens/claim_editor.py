@@ -154,7 +154,7 @@ class ClaimEditor(ModalScreen[bool]):
     def on_mount(self) -> None:
         # The matches follow the speaker field (↑/↓ there); Tab skips them.
         self.query_one("#speaker-matches", OptionList).can_focus = False
-        self.fill_matches("")
+        self.fill_matches(self.query_one("#speaker", Input).value)
         self.query_one("#claim-type", Choice).focus()
 
     # Speaker picker: entities filtered fuzzily by what is typed.
@@ -184,10 +184,12 @@ class ClaimEditor(ModalScreen[bool]):
     def on_input_changed(self, event: Input.Changed) -> None:
         """Refilter the speaker matches as the speaker is typed."""
         if event.input.id == "speaker":
+            # The field's value now, not the event's: a late event must not bring back an old list.
+            value = event.input.value
             entity = self.session.entities.get(self.speaker_id)
-            if entity is None or entity.name != event.value:
+            if entity is None or entity.name != value:
                 self.speaker_id = ""
-            self.fill_matches(event.value)
+            self.fill_matches(value)
 
     def action_pick(self, step: int) -> None:
         """Move through the speaker matches while the speaker field has focus."""

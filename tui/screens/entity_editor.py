@@ -157,7 +157,7 @@ class EntityPicker(ModalScreen["str | None"]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Refilter as the user types."""
-        self.fill(event.value)
+        self.fill(event.input.value)
 
     def action_step(self, step: int) -> None:
         """Move the highlight through the matches."""

@@ -259,12 +259,17 @@ class SidePanel(Vertical):
 
     def cursor_moved(self, offset: int) -> None:
         """Describe the innermost annotation under the article's cursor."""
+        self.detail_follows_list = False
         here = self.session.at(offset)
         self.query_one(DetailPane).show_annotation(here[0] if here else None)
+
+    # Whether the detail pane shows a list's highlighted entry rather than what is under the cursor.
+    detail_follows_list = False
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Describe the claim, entity or orphan highlighted in a list."""
         key = event.option.id or ""
+        self.detail_follows_list = True
         detail = self.query_one(DetailPane)
         if key in self.session.entities:
             detail.show_entity(self.session.entities[key])
@@ -294,7 +299,11 @@ class SidePanel(Vertical):
             controls.append(" · filter: ")
             controls.append(claims.filter)
         self.query_one("#claim-controls", Static).update(controls)
-        self.query_one(DetailPane).refresh_details()
+        articles = self.app.query(ArticleView)
+        if self.detail_follows_list or not articles:
+            self.query_one(DetailPane).refresh_details()
+        else:
+            self.cursor_moved(articles.first().cursor)
 
     TAB_ORDER = ("entities", "claims", "orphans")
 
