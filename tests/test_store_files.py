@@ -229,3 +229,16 @@ def test_missing_folder_is_refused_and_not_created(tmp_path):
     with pytest.raises(StoreError, match=r"the folder .*no/such does not exist"):
         Store(path)
     assert not (tmp_path / "no").exists()
+
+
+def test_log_that_does_not_follow_on_from_the_file_is_refused(tmp_path):
+    path = tmp_path / "annotations.json"
+    store = Store(path)
+    document = store.open_document(article())
+    store.apply([label(document, 0, 6)])
+    store.apply([label(document, 27, 38, "PRODUCT")])
+    store._lock.release()
+    log = wal_path(path)
+    log.write_bytes(log.read_bytes().split(b"\n", 2)[2])  # the first two records are gone
+    with pytest.raises(StoreError, match=r"the log does not follow on from annotations.json .*postil doctor"):
+        Store(path)

@@ -19,6 +19,7 @@ it was before a migration) and ``postil-texts/`` (texts over 64k characters, by 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,7 +151,19 @@ class Store:
     # Loading
 
     def _load(self, first: bool) -> None:
-        """Read the TinyDB file and replay the log records it does not hold yet."""
+        """Read the TinyDB file and replay the log records it does not hold yet.
+
+        A reader can catch the writer between folding the log into the file and clearing it;
+        a log that does not follow on from the file it read is read again.
+        """
+        for _ in range(5):
+            if self._load_once(first):
+                return
+            time.sleep(0.01)
+        raise StoreError(f"{self.wal_path}: the log does not follow on from {self.path.name} (a record is missing); {doctor_hint(self.path)}")
+
+    def _load_once(self, first: bool) -> bool:
+        """One attempt of :meth:`_load`; False when file and log did not fit together."""
         file_signature = _signature(self.path)
         data, raw = read_database(self.path)
         exists = data is not None
@@ -167,9 +180,12 @@ class Store:
             data = migrate(data)
         elif not exists:
             set_meta(data)
-        self._index(data)
         log = read_log(self.wal_path)
         folded = applied_seq(data)
+        later = [record["seq"] for record in log.records if record["seq"] > folded]
+        if later and later[0] != folded + 1:
+            return False
+        self._index(data)
         self._seq = folded
         for record in log.records:
             if record["seq"] <= folded:
@@ -188,6 +204,7 @@ class Store:
                 self.compact(force=True)
             if self.path.exists():
                 self._rotate_backup()
+        return True
 
     def _keep_copy(self, raw: bytes, schema: int) -> None:
         """Keep the file as it was before a migration: ``NAME.schemaN.bak`` (never overwritten)."""
