@@ -106,3 +106,15 @@ async def test_help_lists_the_editor_keys_with_their_ids(tmp_path):
         assert {"claim_editor.save", "claim_editor.add_fragment", "factcheck.edit", "factcheck.merge", "search.open", "search.next", "entity_editor.save", "choice.next"} <= ids
         assert all(binding.id for _, bindings in app.screen.sections for binding in bindings)
         await pilot.press("escape", "q")
+
+
+async def test_command_palette_sets_the_verdict_of_the_claim_under_the_cursor(tmp_path):
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "escape", "ctrl+p", *"claim: verdict misl")
+        await pilot.pause(0.5)  # the palette searches in the background
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("q")
+    (claim,) = [r for r in file_annotations(db) if r["kind"] == "claim"]
+    assert claim["attrs"]["verdict"] == "misleading"

@@ -19,6 +19,7 @@ from tui.messages import JumpTo, SessionFailed, SessionLoaded, SuggesterStatus, 
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED
 from tui.model.document import Document
 from tui.model.labels import label_for_key
+from tui.commands import PostilCommands
 from tui.screens.help import HelpScreen
 from tui.screens.claim_editor import Choice, ClaimEditor
 from tui.screens.entity_editor import EntityEditor, EntityPicker
@@ -368,6 +369,7 @@ class PostilApp(App[None]):
 
     # Keys of the main screen that must not act while a dialog is open (Tab is a priority key).
     MAIN_SCREEN_ACTIONS = frozenset({"switch_focus", "quit", "undo", "redo", "edit_here", "merge_here", "search", "search_step"})
+    COMMANDS = App.COMMANDS | {PostilCommands}
     search_query = ""
     search_scope = "text"
     search_hits: tuple[tuple[int, int], ...] = ()
