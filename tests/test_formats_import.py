@@ -133,3 +133,47 @@ def test_formats_never_import_textual():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_brat_from_another_project_reports_what_postil_has_no_place_for(tmp_path, capsys):
+    text = "Jane Doe fired the coach in Paris."
+    (tmp_path / "news.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "news.ann").write_text(
+        "T1\tPerson 0 8\tJane Doe\n"
+        "T2\tFiring 9 14\tfired\n"
+        "T3\tLocation 28 33\tParis\n"
+        "E1\tFiring:T2 Agent:T1\n"
+        "A1\tNegated E1\n"
+        "N1\tReference T3 GeoNames:2988507\tParis\n"
+        "#1\tAnnotatorNotes T1\tthe mayor\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "--format", "brat", str(tmp_path / "news.ann"), "--db", str(tmp_path / "db.json")]) == 2
+    assert "refers to 'E1', which is not a T annotation" in capsys.readouterr().err
+    (tmp_path / "news.ann").write_text(
+        "T1\tPerson 0 8\tJane Doe\nT2\tFiring 9 14\tfired\nT3\tLocation 28 33\tParis\nE1\tFiring:T2 Agent:T1\n"
+        "A1\tUncertain T1\nN1\tReference T3 GeoNames:2988507\tParis\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "--format", "brat", str(tmp_path / "news.ann"), "--db", str(tmp_path / "db.json")]) == 0
+    err = capsys.readouterr().err
+    assert "not imported: 1 brat events (E lines)" in err
+    assert "not imported: 1 brat attributes other than ClaimType, Verdict and Suggested (Uncertain)" in err
+    document, annotations, entities = only_document(tmp_path / "db.json")
+    assert document.title == "news"
+    assert sorted((a.quote.exact, a.label) for a in annotations) == [("Jane Doe", "Person"), ("Paris", "Location"), ("fired", "Firing")]
+    assert next(e for e in entities if e.name == "Paris").kb_id == "GeoNames:2988507"
+
+
+def test_docbin_written_by_spacy_itself(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("Angela Merkel visited 東京 yesterday.")
+    doc.ents = [doc.char_span(0, 13, label="PERSON"), doc.char_span(22, 24, label="GPE")]
+    DocBin(docs=[doc]).to_disk(tmp_path / "train.spacy")
+    assert main(["import", "--format", "spacy", str(tmp_path / "train.spacy"), "--db", str(tmp_path / "db.json")]) == 0
+    document, annotations, entities = only_document(tmp_path / "db.json")
+    assert document.text == "Angela Merkel visited 東京 yesterday."
+    assert sorted((a.quote.exact, a.label) for a in annotations) == [("Angela Merkel", "PERSON"), ("東京", "GPE")]

@@ -216,6 +216,8 @@ def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatErr
                 spans[fields[0]] = Span(fields[0], pieces[0][0], pieces[-1][1], label, role, {}, number)
             elif line[0] in "RAMN#*":
                 later.append((number, line, fields))
+            elif line.startswith("E"):
+                graph.unsupported["brat events (E lines)"] += 1
             else:
                 raise FormatError(ann, number, f"unknown annotation id {fields[0]!r} (brat ids start with T, R, E, A, M, N, # or *)")
         except FormatError as error:
@@ -227,7 +229,7 @@ def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatErr
             errors.append(error)
     for t_id, info in entity_info.items():
         span = spans[t_id]
-        if "entity_id" in info:
+        if info:  # Postil's entity id and name, a knowledge-base id or aliases
             info.setdefault("label", span.label)
             span.info["entity"] = info
     graph.spans = list(spans.values())
@@ -262,6 +264,8 @@ def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: Spa
             span.info["claim_type"] = value
         elif body[0] == "Verdict" and value:
             span.info["verdict"] = value.lower()
+        elif body[0] != "CheckWorthy":  # CheckWorthy is the Checkworthiness note, rounded
+            graph.unsupported[f"brat attributes other than ClaimType, Verdict and Suggested ({body[0]})"] += 1
     elif prefix == "N":
         if len(body) < 3 or ":" not in body[2]:
             raise FormatError(ann, number, "an N line needs Reference TARGET RID:EID")
@@ -304,3 +308,5 @@ def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: Spa
             if len(parts) != 3:
                 raise FormatError(ann, number, "a SpeakerEntity note is ENTITY_ID|LABEL|NAME")
             span.info["speaker_entity"] = {"entity_id": parts[0], "label": parts[1], "name": parts[2]}
+        else:
+            graph.unsupported[f"brat notes of type {body[0]}"] += 1

@@ -134,6 +134,8 @@ class SpanGraph:
     relations: list[Relation] = field(default_factory=list)
     doc_id: str = ""
     line: int = 0
+    # What the parser read but Postil has no place for, counted by reason (reported on import).
+    unsupported: Counter = field(default_factory=Counter)
 
     def _index(self) -> None:
         """Build (or rebuild after spans or relations were added) the lookups by key."""
@@ -335,6 +337,8 @@ def plan_import(store: Store, graphs: list[SpanGraph], format_name: str, annotat
     present: dict[str, set] = {}
     for graph in graphs:
         graph = normalize_graph(graph)
+        for reason, count in graph.unsupported.items():
+            plan.losses.add(reason, count)
         document = Document(text=graph.text, title=graph.title, source=graph.source)
         builder = builders.get(document.doc_id)
         if builder is None:
