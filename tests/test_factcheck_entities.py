@@ -96,3 +96,32 @@ async def test_e_on_an_entity_renames_it_adds_aliases_a_kb_id_and_a_note_and_rel
     assert entities["Access Now"]["label"] == "GPE"
     notes = {r["quote"]["exact"]: r["attrs"].get("note") for r in file_annotations(db)}
     assert notes["Isedua Oribhabor"] == "Analyst"
+
+
+async def test_choosing_an_entity_in_the_list_highlights_all_its_mentions_in_the_article(tmp_path):
+    from tui.widgets.article_view import MARKED_STYLE, ArticleView
+
+    app, _ = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        article = app.query_one(ArticleView)
+
+        def marked_text() -> list[str]:
+            """The runs of article text drawn with the marked-entity highlight."""
+            shown = ""
+            for y in range(article.size.height):
+                for segment in article.render_line(y):
+                    marked = segment.style is not None and segment.style.bgcolor == MARKED_STYLE.bgcolor
+                    shown += segment.text if marked else "|"
+            return [run for run in shown.split("|") if run]
+
+        assert marked_text() == []
+        await pilot.press("tab")  # the Entities list, its first entity highlighted
+        entities = app.query_one(EntityList)
+        entities.highlighted = entities.get_option_index(app.session.find_entity("Access Now").entity_id)
+        await pilot.press("enter")  # jumps to a mention; every mention stays highlighted
+        await pilot.pause()
+        assert marked_text() == ["Access Now", "Access Now"]
+        await pilot.press("tab", "escape")  # back in the panel, Esc takes the highlight away
+        await pilot.pause()
+        assert marked_text() == []
+        await pilot.press("q")

@@ -32,6 +32,7 @@ SELECTION_STYLE = Style(bgcolor="#005f87", color="#ffffff")
 PLACEHOLDER_STYLE = Style(color="#ff5f5f", bold=True)
 CLAIM_ACCEPTED_STYLE = Style(bgcolor="#33300f", underline=True)
 CLAIM_SUGGESTED_STYLE = Style(underline=True, italic=True)
+MARKED_STYLE = Style(bgcolor="#ffff00", color="#000000", bold=True)  # every mention of the entity chosen in the side panel
 STRIP_CACHE_SIZE = 1024
 
 
@@ -92,6 +93,7 @@ class ArticleView(ScrollView, can_focus=True):
     ]
 
     cursor: var[int] = var(0, init=False)
+    marked_entity = ""  # the entity whose mentions are all highlighted (chosen in the side panel)
 
     def __init__(self, document: Document, session: AnnotationSession | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -388,7 +390,7 @@ class ArticleView(ScrollView, can_focus=True):
         styles: list[Style] = [base] * (row.end - row.start)
         spans = sorted(self.spans.overlapping(row.start, row.end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
         for annotation in spans:
-            style = span_style(annotation)
+            style = span_style(annotation) + (MARKED_STYLE if self.marked_entity and annotation.attrs.get("entity_id") == self.marked_entity else Style())
             for i in range(max(row.start, annotation.start), min(row.end, annotation.end)):
                 styles[i - row.start] = styles[i - row.start] + style
         if selection:

@@ -29,7 +29,8 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
 
 
 class EntityList(OptionList):
-    """Entities grouped by label with their mention counts; Enter jumps to the next mention."""
+    """Entities grouped by label with their mention counts; Enter jumps to the next mention and
+    highlights all of them in the article."""
 
     def __init__(self, session: AnnotationSession) -> None:
         super().__init__(id="entity-list")
@@ -65,6 +66,7 @@ class EntityList(OptionList):
             return
         position = self._next_mention.get(entity_id, 0) % len(mentions)
         self._next_mention[entity_id] = position + 1
+        self.query_ancestor(SidePanel).mark_entity(entity_id)
         self.post_message(JumpTo(mentions[position].start, mentions[position].end))
 
 
@@ -232,7 +234,7 @@ class SidePanel(Vertical):
         Binding("s", "sort_claims", "Sort claims (text, speaker, verdict, check-worthiness, type)", id="panel.claims_sort"),
         Binding("f", "filter_claims", "Filter claims (speaker: verdict: type: cw:>=0.5 or words)", id="panel.claims_filter"),
         Binding("w", "claims_by_speaker", "Who said what: claims grouped by speaker", id="panel.claims_by_speaker"),
-        Binding("escape", "clear_filter", "Clear the claim filter", show=False, id="panel.claims_clear_filter"),
+        Binding("escape", "clear_filter", "Clear the claim filter and the highlighted entity", show=False, id="panel.claims_clear_filter"),
     ]
 
     def __init__(self, session: AnnotationSession) -> None:
@@ -275,6 +277,17 @@ class SidePanel(Vertical):
             detail.show_entity(self.session.entities[key])
         elif key in self.session.by_id:
             detail.show_annotation(self.session.by_id[key])
+
+    def mark_entity(self, entity_id: str) -> None:
+        """Highlight every mention of an entity in the article (``""`` takes the highlight away)."""
+        for article in self.app.query(ArticleView):
+            old = article.marked_entity
+            if old == entity_id:
+                continue
+            article.marked_entity = entity_id
+            ranges = [(m.start, m.end) for marked in (old, entity_id) if marked for m in self.session.mentions_of(marked)]
+            if ranges:
+                article.invalidate(ranges)
 
     def rebuild(self) -> None:
         """Refill the lists, their tab titles and the detail pane (once they are mounted)."""
@@ -357,7 +370,8 @@ class SidePanel(Vertical):
             self.query_one(ClaimList).focus()
 
     def action_clear_filter(self) -> None:
-        """Drop the claim filter and hide its field."""
+        """Drop the claim filter and hide its field; no entity's mentions stay highlighted."""
+        self.mark_entity("")
         field = self.query_one("#claim-filter", Input)
         field.value = ""
         field.remove_class("-shown")
