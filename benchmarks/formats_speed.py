@@ -98,6 +98,7 @@ def main() -> int:
                     parse = spec.import_function()
 
                     def import_once() -> None:
+                        """Parse the exported file and plan its import."""
                         graphs, errors = parse(path, store=store)
                         plan_import(store, graphs, spec.name)
 

@@ -20,6 +20,7 @@ TEXT = "Paris Berlin Rome hosted the Lovelace Institute.\nIt said budgets rose."
 
 @pytest.fixture
 def small(tmp_path):
+    """A database with adjacent same-type entities, an overlap and a claim."""
     store = Store(tmp_path / "db.json")
     document = Document(text=TEXT, title="cities", source="cities")
     store.add_document(document)
@@ -37,6 +38,7 @@ def small(tmp_path):
 
 
 def rows(out: str) -> list[list[str]]:
+    """CoNLL output as lists of columns (an empty list for a blank line)."""
     return [line.split() for line in out.splitlines()]
 
 

@@ -18,19 +18,23 @@ TEXT = "Mayor Jane Doe said the city cut crime by 20% last year."
 
 
 def good_prodigy_line(text: str = TEXT) -> str:
+    """A well-formed Prodigy task line."""
     return json.dumps({"text": text, "spans": [{"start": 6, "end": 14, "label": "PERSON"}], "answer": "accept"})
 
 
 def run_import(tmp_path: Path, fmt: str, path: Path, *extra: str) -> int:
+    """Run ``postil import`` into ``tmp_path/db.json``; returns its exit status."""
     return main(["import", "--format", fmt, str(path), "--db", str(tmp_path / "db.json"), *extra])
 
 
 def last_error(capsys) -> str:
+    """The last line written to stderr."""
     lines = capsys.readouterr().err.strip().splitlines()
     return lines[-1]
 
 
 def stored(tmp_path: Path) -> list:
+    """Every annotation in ``tmp_path/db.json`` (none if it does not exist)."""
     if not (tmp_path / "db.json").exists():
         return []
     store = Store(tmp_path / "db.json", read_only=True)

@@ -10,6 +10,7 @@ from tui.store.repository import Store
 
 
 def only_document(db: Path):
+    """The database's one document with its annotations and entities."""
     store = Store(db, read_only=True)
     (document,) = store.documents()
     annotations = store.annotations(document.doc_id)

@@ -34,6 +34,7 @@ def annotated_texts(draw):
 
 
 def build(path: Path, text: str, spans, cue) -> tuple[Store, Document]:
+    """A real database holding ``text`` with the given spans as entities and claims."""
     store = Store(path)
     document = Document(text=text, title="t", source="https://example.org/t")
     store.add_document(document)
@@ -52,6 +53,7 @@ def build(path: Path, text: str, spans, cue) -> tuple[Store, Document]:
 
 
 def canonical(store: Store, doc_id: str) -> list[tuple]:
+    """A document's annotations as comparable tuples."""
     entities = {e.entity_id: e.name for e in store.entities(doc_id)}
     return sorted(
         (a.kind, a.label, a.start, a.end, entities.get(a.attrs.get("entity_id")), a.attrs.get("cue") and tuple(a.attrs["cue"]), a.attrs.get("verdict"), a.attrs.get("note"))
@@ -60,6 +62,7 @@ def canonical(store: Store, doc_id: str) -> list[tuple]:
 
 
 def round_trip(fmt: str, text: str, spans, cue) -> None:
+    """Export with ``fmt``, import into a fresh database and compare."""
     spec = FORMATS[fmt]
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

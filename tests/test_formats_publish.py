@@ -18,6 +18,7 @@ from seed import build_store, find  # noqa: E402
 
 @pytest.fixture
 def db(tmp_path):
+    """The hard fixture's database path and document."""
     store, document = build_store(tmp_path / "db.json")
     store.close()
     return str(tmp_path / "db.json"), document

@@ -45,6 +45,7 @@ def canonical(store: Store, doc_id: str, statuses=("accepted",)) -> list[tuple]:
 
 
 def export(db: Path, fmt: str, out: Path, *extra: str) -> int:
+    """Run ``postil export``; returns its exit status."""
     return main(["export", "--format", fmt, "--db", str(db), "--out", str(out), *extra])
 
 
@@ -58,11 +59,13 @@ def fresh_target(path: Path, fmt: str, store: Store, doc_id: str) -> Path:
 
 
 def import_(db: Path, fmt: str, path: Path, *extra: str) -> int:
+    """Run ``postil import``; returns its exit status."""
     return main(["import", "--format", fmt, str(path), "--db", str(db), *extra])
 
 
 @pytest.fixture
 def source(tmp_path):
+    """The hard fixture in a real database: (path, store, document)."""
     store, document = build_store(tmp_path / "source.json")
     yield tmp_path / "source.json", store, document
     store.close()

@@ -22,12 +22,14 @@ from seed import build_store  # noqa: E402
 
 @pytest.fixture
 def source(tmp_path):
+    """The hard fixture in a real database: (path, store, document)."""
     store, document = build_store(tmp_path / "source.json")
     yield tmp_path / "source.json", store, document
     store.close()
 
 
 def accepted_mentions(store, doc_id):
+    """The accepted entity mentions as (start, end, label), sorted."""
     return sorted((a.start, a.end, a.label) for a in store.annotations(doc_id) if a.is_entity and a.status == "accepted")
 
 

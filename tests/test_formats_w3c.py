@@ -42,11 +42,13 @@ def must_validators():
 
 
 def failures(validators, annotation) -> list[str]:
+    """The MUST assertions an annotation fails, with the first error of each."""
     return [f"{name}: {next(v.iter_errors(annotation)).message[:120]}" for name, v in validators.items() if not v.is_valid(annotation)]
 
 
 @pytest.fixture
 def exported(tmp_path):
+    """The fixture exported as W3C with suggestions: (db, document, page, path)."""
     store, document = build_store(tmp_path / "source.json")
     store.close()
     out = tmp_path / "export.jsonld"

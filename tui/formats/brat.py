@@ -61,6 +61,7 @@ def ann_of(graph: SpanGraph, losses: Losses | None = None) -> str:
     counters = {"T": 0, "R": 0, "A": 0, "N": 0, "#": 0}
 
     def next_id(prefix: str) -> str:
+        """The next free id with this prefix (T1, T2, ...)."""
         counters[prefix] += 1
         return f"{prefix}{counters[prefix]}"
 

@@ -46,6 +46,7 @@ def words_and_spaces(text: str, tokens: list[tuple[int, int]], boundaries: set[i
     spaces: list[bool] = []
 
     def add_gap(position: int, stop: int) -> None:
+        """Add the whitespace text[position:stop] as a trailing space and/or whitespace tokens."""
         if position >= stop:
             return
         if words and text[position] == " " and position not in boundaries and position + 1 not in boundaries:

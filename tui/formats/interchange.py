@@ -313,6 +313,7 @@ def normalize_graph(graph: SpanGraph) -> SpanGraph:
     removed = [index for index in range(len(graph.text) - 1) if graph.text[index] == "\r" and graph.text[index + 1] == "\n"]
 
     def moved(offset: int) -> int:
+        """Where an offset of the \r\n text lands in the \n text."""
         return offset - bisect_left(removed, offset)
 
     for span in graph.spans:
