@@ -24,28 +24,25 @@ def text_hits(text: str, query: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(re.escape(query), text, re.IGNORECASE)]
 
 
-def annotation_fields(session: AnnotationSession, annotation) -> list[str]:
-    """What an annotation search looks at: label, note, speaker, verdict, type, entity names and ids."""
-    attrs = annotation.attrs
-    fields = [annotation.label, attrs.get("note") or ""]
-    if annotation.is_claim:
-        fields += [session.speaker_name(annotation), attrs.get("verdict") or "", attrs.get("claim_type") or ""]
-    entity = session.entities.get(attrs.get("entity_id") or "")
-    if entity is not None:
-        fields += [entity.name, *entity.aliases, entity.kb_id]
-    return fields
-
-
 def annotation_hits(session: AnnotationSession, query: str) -> list[tuple[int, int]]:
-    """The spans of visible annotations whose label, note or speaker (etc.) contains ``query``."""
+    """The spans of visible annotations whose label, note, verdict or type, speaker, or entity
+    (name, aliases, knowledge-base id) contains ``query``, ignoring case, in text order."""
     needle = query.casefold().strip()
     if not needle:
         return []
-    return [
-        (a.start, a.end)
-        for a in session.visible()
-        if any(needle in field.casefold() for field in annotation_fields(session, a))
-    ]
+    # Each entity's searchable text, folded once per search rather than once per mention.
+    entity_text = {key: "\n".join([e.name, *e.aliases, e.kb_id]).casefold() for key, e in session.entities.items()}
+    hits = []
+    for annotation in session.visible():
+        attrs = annotation.attrs
+        if annotation.is_claim:
+            speaker = attrs.get("speaker") or ""
+            fields = (entity_text.get(speaker) or speaker.casefold(), (attrs.get("verdict") or "").casefold(), (attrs.get("claim_type") or "").casefold())
+        else:
+            fields = (entity_text.get(attrs.get("entity_id") or "", ""),)
+        if needle in annotation.label.casefold() or needle in (attrs.get("note") or "").casefold() or any(needle in field for field in fields):
+            hits.append((annotation.start, annotation.end))
+    return hits
 
 
 class SearchScreen(ModalScreen["tuple[str, str] | None"]):
