@@ -242,3 +242,14 @@ def test_log_that_does_not_follow_on_from_the_file_is_refused(tmp_path):
     log.write_bytes(log.read_bytes().split(b"\n", 2)[2])  # the first two records are gone
     with pytest.raises(StoreError, match=r"the log does not follow on from annotations.json .*postil doctor"):
         Store(path)
+
+
+def test_read_only_store_opens_a_new_article_without_saving_it(tmp_path):
+    path = tmp_path / "annotations.json"
+    Store(path).close()
+    on_disk = path.read_bytes()
+    store = Store(path, read_only=True)
+    document = store.open_document(article())
+    assert store.document(document.doc_id).text == document.text
+    store.close()
+    assert path.read_bytes() == on_disk

@@ -404,7 +404,10 @@ class Store:
             return self.document(document.doc_id)
         older = self.latest_version(document.source) if document.source else None
         if older is None:
-            self.add_document(document)
+            if self._read_only:  # shown, not saved: someone else holds the lock
+                self._set(DOCUMENTS, document.doc_id, document_record(document))
+            else:
+                self.add_document(document)
             return document
         document.previous = older.doc_id
         if not document.added:
