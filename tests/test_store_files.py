@@ -246,7 +246,8 @@ def test_log_that_does_not_follow_on_from_the_file_is_refused(tmp_path):
 
 def test_read_only_store_opens_a_new_article_without_saving_it(tmp_path):
     path = tmp_path / "annotations.json"
-    Store(path).close()
+    with Store(path) as writer:
+        writer.open_document(article("Another article.", "b.txt"))
     on_disk = path.read_bytes()
     store = Store(path, read_only=True)
     document = store.open_document(article())
