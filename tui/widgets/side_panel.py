@@ -147,7 +147,7 @@ class ClaimList(OptionList):
         """One claim's entry: excerpt, then type, speaker, verdict and score."""
         speaker = self.session.speaker_name(claim)
         verdict = claim.attrs.get("verdict") or "unverified"
-        prompt = Text(excerpt(claim.quote.exact), style="italic" if claim.status == "suggested" else "")
+        prompt = Text(excerpt(claim.quote.exact, EXCERPT_LENGTH - 8), style="italic" if claim.status == "suggested" else "")
         prompt.append("\n  ")
         prompt.append(claim.attrs.get("claim_type", claim.label), style="bold #ffd75f")
         if speaker and show_speaker:
