@@ -164,9 +164,13 @@ def test_leftover_temporary_files_of_dead_writers_are_removed_on_open(tmp_path):
     dead.write_bytes(b'{"half": ')
     alive = tmp_path / f".annotations.json.{os.getppid()}.tmp"
     alive.write_bytes(b"in progress")
+    texts = texts_path(path)
+    texts.mkdir()
+    dead_text = texts / f".{'0' * 64}.txt.999999999.tmp"
+    dead_text.write_bytes(b"half a text")
     store = Store(path)
-    assert not dead.exists() and alive.exists()
-    assert store.removed_temporaries == [dead]
+    assert not dead.exists() and not dead_text.exists() and alive.exists()
+    assert store.removed_temporaries == [dead, dead_text]
     store.close()
 
 

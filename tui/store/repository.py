@@ -40,6 +40,7 @@ from tui.store.storage import (
     dump_json,
     read_database,
     remove_stale_temporaries,
+    remove_stale_temporaries_in,
 )
 from tui.store.wal import WriteAheadLog, encode_record, read_log, wal_path
 
@@ -136,6 +137,8 @@ class Store:
             if self._lock.held:
                 with self._lock.mutex:
                     self.removed_temporaries = remove_stale_temporaries(self.path)
+                    if self.texts_dir.is_dir():  # a text side file cut short by a crash
+                        self.removed_temporaries += remove_stale_temporaries_in(self.texts_dir)
                     self._load(first=True)
             else:
                 self._load(first=True)

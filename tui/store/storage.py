@@ -98,10 +98,18 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
     Only files named ``.NAME.PID.tmp`` (or ``.NAME.*.PID.tmp`` for side files) whose process is
     gone are removed, so a write in progress elsewhere is never disturbed.
     """
-    pattern = re.compile(rf"^\.{re.escape(path.name)}(?:\..+)?\.(\d+)\.tmp$")
+    return _remove_dead_temporaries(path.parent, re.compile(rf"^\.{re.escape(path.name)}(?:\..+)?\.(\d+)\.tmp$"))
+
+
+def remove_stale_temporaries_in(folder: Path) -> list[Path]:
+    """Delete every ``.*.PID.tmp`` file in ``folder`` whose process is gone (e.g. text side files)."""
+    return _remove_dead_temporaries(folder, re.compile(r"^\..+\.(\d+)\.tmp$"))
+
+
+def _remove_dead_temporaries(folder: Path, pattern: re.Pattern) -> list[Path]:
     removed = []
     try:
-        candidates = list(path.parent.iterdir())
+        candidates = list(folder.iterdir())
     except OSError:
         return removed
     for candidate in candidates:
