@@ -178,3 +178,37 @@ def test_brat_writes_text_unchanged_and_a_matching_conf(source, tmp_path):
     start, end = find(document.text, "crime fell\nsharply in 2025")
     assert f"Claim {start} {start + 10};{start + 11} {end}\tcrime fell sharply in 2025" in ann
     assert "\tReference T" in ann and "Wikidata:Q000000\tJane Doe" in ann
+
+
+@pytest.mark.parametrize("fmt", ["prodigy", "spacy", "brat", "doccano-rel", "conll2002"])
+def test_several_documents_round_trip(fmt, source, tmp_path):
+    """``--all`` writes every document and the import finds each one again."""
+    from tui.model.annotation import ENTITY, Annotation, Entity
+    from tui.model.document import Document
+    from tui.store.repository import ANNOTATIONS, ENTITIES, Change
+
+    db, store, document = source
+    other = Document(text="Ada Lovelace wrote the first program.\n", title="second", source="https://example.org/ada")
+    store.add_document(other)
+    ada = Entity(other.doc_id, "Ada Lovelace", "PERSON")
+    mention = Annotation.on_text(other.doc_id, other.text, ENTITY, "PERSON", 0, 12, attrs={"entity_id": ada.entity_id})
+    store.apply([Change(ENTITIES, ada.entity_id, ada.to_record()), Change(ANNOTATIONS, mention.id, mention.to_record())])
+    out = tmp_path / f"all.{fmt}"
+    assert export(db, fmt, out, "--all") == 0
+    target = tmp_path / "target.json"
+    if fmt == "conll2002":  # CoNLL carries tokens only: the texts must be there to land on
+        seeded = Store(target)
+        seeded.add_document(document)
+        seeded.add_document(other)
+        seeded.close()
+    assert import_(target, fmt, out) == 0
+    imported = Store(target, read_only=True)
+    try:
+        assert sorted(d.doc_id for d in imported.documents()) == sorted([document.doc_id, other.doc_id])
+        assert [(a.quote.exact, a.label) for a in imported.annotations(other.doc_id)] == [("Ada Lovelace", "PERSON")]
+        if fmt != "conll2002":
+            assert canonical(imported, document.doc_id) == canonical(store, document.doc_id)
+        else:
+            assert len(imported.annotations(document.doc_id)) == 7  # the 8 accepted mentions but the overlapped one
+    finally:
+        imported.close()
