@@ -48,8 +48,6 @@ def open_session(db_path: Path, document: Document, annotator: str | None = None
     """
     store = store or open_store(db_path)
     is_new = store.document(document.doc_id) is None
-    if is_new and store.read_only and store.latest_version(document.source) is None:
-        return AnnotationSession(store, document, annotator or default_annotator())  # shown, not stored
     document = store.open_document(document)
     if is_new and document.source == SAMPLE_SOURCE and not store.read_only:
         seed_sample(store, document)
