@@ -178,3 +178,12 @@ def test_docbin_written_by_spacy_itself(tmp_path):
     document, annotations, entities = only_document(tmp_path / "db.json")
     assert document.text == "Angela Merkel visited 東京 yesterday."
     assert sorted((a.quote.exact, a.label) for a in annotations) == [("Angela Merkel", "PERSON"), ("東京", "GPE")]
+
+
+def test_prodigy_annotator_id_names_the_annotator(tmp_path):
+    task = {"text": "Jane Doe spoke.", "spans": [{"start": 0, "end": 8, "label": "PERSON"}], "answer": "accept", "_annotator_id": "news-dave"}
+    path = tmp_path / "db-out.jsonl"
+    path.write_text(json.dumps(task) + "\n", encoding="utf-8")
+    assert main(["import", "--format", "prodigy", str(path), "--db", str(tmp_path / "db.json"), "--annotator", "fallback"]) == 0
+    document, (annotation,), _ = only_document(tmp_path / "db.json")
+    assert (annotation.annotator, annotation.status) == ("news-dave", "accepted")

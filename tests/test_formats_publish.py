@@ -81,6 +81,7 @@ def test_suggestions_stay_out_unless_asked(db, capsys):
     assert main(["export", "--format", "prodigy", "--db", path]) == 0
     tasks = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [t["answer"] for t in tasks] == ["accept"]
+    assert tasks[0]["_annotator_id"] == "ann1" and isinstance(tasks[0]["_timestamp"], int)
     assert "the city" not in [s["text"] for s in tasks[0]["spans"] if s["postil"]["role"] == "entity"]
     assert main(["export", "--format", "prodigy", "--db", path, "--include-suggested"]) == 0
     tasks = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

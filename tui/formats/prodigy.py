@@ -34,18 +34,37 @@ from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED
 ANSWER_STATUS = {"accept": ACCEPTED, "ignore": SUGGESTED, "reject": REJECTED}
 
 
-def tasks_for(item: ExportItem, include_suggested: bool) -> list[tuple[SpanGraph, str]]:
-    """The graphs to write for one document, each with its Prodigy answer."""
-    accepted = ExportItem(item.document, [a for a in item.annotations if a.status == ACCEPTED], item.entities)
-    tasks = [(graph_of(accepted), "accept")]
+def tasks_for(item: ExportItem, include_suggested: bool) -> list[tuple[SpanGraph, str, dict]]:
+    """The graphs to write for one document, each with its Prodigy answer and task metadata."""
+    groups = [([a for a in item.annotations if a.status == ACCEPTED], "accept")]
     suggested = [a for a in item.annotations if a.status == SUGGESTED]
     if include_suggested and suggested:
-        tasks.append((graph_of(ExportItem(item.document, suggested, item.entities)), "ignore"))
+        groups.append((suggested, "ignore"))
+    tasks = []
+    for annotations, answer in groups:
+        extra: dict = {}
+        annotators = {a.annotator for a in annotations}
+        if len(annotators) == 1 and "" not in annotators:
+            extra["_annotator_id"] = annotators.pop()
+        times = [unix_seconds(a.updated or a.created) for a in annotations]
+        if any(t is not None for t in times):
+            extra["_timestamp"] = max(t for t in times if t is not None)
+        tasks.append((graph_of(ExportItem(item.document, annotations, item.entities)), answer, extra))
     return tasks
 
 
-def task_of(graph: SpanGraph, answer: str) -> dict:
-    """One Prodigy task for a graph."""
+def unix_seconds(timestamp: str) -> int | None:
+    """An ISO 8601 time as Unix seconds (Prodigy's ``_timestamp``), ``None`` if unreadable."""
+    from datetime import datetime
+
+    try:
+        return int(datetime.fromisoformat(timestamp).timestamp())
+    except (TypeError, ValueError):
+        return None
+
+
+def task_of(graph: SpanGraph, answer: str, extra: dict | None = None) -> dict:
+    """One Prodigy task for a graph (``extra``: ``_annotator_id``, ``_timestamp``)."""
     text = graph.text
     tokens = split_tokens(text, span_boundaries(graph))
     token_starts = [start for start, _ in tokens]
@@ -86,6 +105,7 @@ def task_of(graph: SpanGraph, answer: str) -> dict:
         "_input_hash": input_hash,
         "_task_hash": stable_hash(str(input_hash), orjson.dumps([spans, relations], option=orjson.OPT_SORT_KEYS).decode("utf-8"), answer),
         "_view_id": "spans_manual" if overlapping else "ner_manual",
+        **(extra or {}),
     }
     return task
 
@@ -94,8 +114,8 @@ def export_jsonl(items: list[ExportItem], losses: Losses, include_suggested: boo
     """Prodigy JSONL for the export items (nothing is lost: overlaps go in a spans_manual task)."""
     lines = []
     for item in items:
-        for graph, answer in tasks_for(item, include_suggested):
-            lines.append(orjson.dumps(task_of(graph, answer)))
+        for graph, answer, extra in tasks_for(item, include_suggested):
+            lines.append(orjson.dumps(task_of(graph, answer, extra)))
     return b"".join(line + b"\n" for line in lines)
 
 
@@ -151,6 +171,8 @@ def graph_of_task(path: Path, number: int, task: dict) -> SpanGraph:
         extra = entry.get("postil") if isinstance(entry.get("postil"), dict) else {}
         info = {k: v for k, v in extra.items() if k not in ("key", "role")}
         info["status"] = status
+        if not info.get("annotator") and isinstance(task.get("_annotator_id"), str):
+            info["annotator"] = task["_annotator_id"]
         role = extra.get("role") or role_for_label(entry["label"])
         key = str(extra.get("key") or f"p{index}")
         graph.spans.append(Span(key, start, end, entry["label"], role, info, number))
