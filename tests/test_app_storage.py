@@ -63,3 +63,51 @@ async def test_an_edited_article_reopens_with_its_annotations_moved_and_orphans_
         await pilot.press("tab", "right", "right")
         assert orphans.has_focus
         await pilot.press("q")
+
+
+async def test_a_full_disk_keeps_the_app_open_shows_the_error_retries_and_warns_before_quitting(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from tui.store import wal
+
+    article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.")
+    db = tmp_path / "db.json"
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")  # saved
+        real_write = wal.write_all
+
+        def disk_full(fd: int, payload: bytes) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(wal, "write_all", disk_full)
+        await pilot.press("right_parenthesis", "g", "l", "l", "l", "1")  # "Jane" as PERSON: refused by the disk
+        status = str(app.query_one("#status").render())
+        assert "NOT SAVED: 1 change(s), retrying" in status and "No space left on device" in status
+        assert {a.quote.exact for a in app.session.visible()} >= {"Acme", "Jane"}  # still on screen
+        await pilot.press("q")
+        assert app.is_running and "press q again" in str(app.query_one("#status").render())
+        monkeypatch.setattr(wal, "write_all", real_write)
+        app.retry_saves()
+        assert "saved" in str(app.query_one("#status").render()) and "NOT SAVED" not in str(app.query_one("#status").render())
+        await pilot.press("q")
+    assert sorted(r["quote"]["exact"] for r in saved_annotations(db) if r["status"] == "accepted") == ["Acme", "Jane"]
+
+
+async def test_during_a_pause_saved_changes_reach_the_tinydb_file_itself(tmp_path):
+    from tests.conftest import file_annotations
+    from tui.app import IDLE_COMPACT_SECONDS
+
+    article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.")
+    db = tmp_path / "db.json"
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        assert file_annotations(db) == []  # saved in the log, not yet folded into the file
+        app.compact_when_idle()
+        assert file_annotations(db) == []  # the user is still typing
+        app.last_key_time -= IDLE_COMPACT_SECONDS
+        app.compact_when_idle()
+        assert [r["quote"]["exact"] for r in file_annotations(db)] == ["Acme"]
+        await pilot.press("q")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 from collections.abc import Callable, Iterator
@@ -33,6 +34,8 @@ from tui.widgets.status_line import KeyHints, Legend, StatusLine
 
 QUOTE_MARKS = "\"“”‘’'«»„"
 SAVE_RETRY_SECONDS = 2.0
+# After this long without a key, saved changes are folded from the log into the TinyDB file.
+IDLE_COMPACT_SECONDS = 30.0
 
 # Given the open session, returns suggestion batches (or None) and a status line; called in a thread.
 Suggester = Callable[[AnnotationSession], "tuple[Iterator | None, str]"]
@@ -82,6 +85,8 @@ class PostilApp(App[None]):
         self.open_session = open_session
         self.suggester = suggester
         self.load_error: str | None = None
+        self.last_key_time = time.monotonic()
+        self.quit_warned = False
         self.save_state = "loading annotations…"
         self.suggest_state = ""
         self.notice = ""
@@ -141,6 +146,7 @@ class PostilApp(App[None]):
             self.say(report.summary, error=bool(report.orphaned))
         self.update_save_state()
         self.set_interval(SAVE_RETRY_SECONDS, self.retry_saves)
+        self.set_interval(IDLE_COMPACT_SECONDS / 3, self.compact_when_idle)
 
     # Suggestions: a thread worker runs the model and posts batches; handlers here store them.
 
@@ -176,6 +182,28 @@ class PostilApp(App[None]):
         if self.session.pending:
             self.session.retry_pending()
             self.update_save_state()
+
+    def on_key(self) -> None:
+        """Note when the user last pressed a key (idle work waits for a pause)."""
+        self.last_key_time = time.monotonic()
+
+    def compact_when_idle(self) -> None:
+        """Fold the log into the TinyDB file during a pause, so scripts reading it see the latest."""
+        store = self.session.store
+        if time.monotonic() - self.last_key_time >= IDLE_COMPACT_SECONDS and store.needs_compaction:
+            try:
+                store.compact()
+            except StoreError as error:
+                self.say(str(error), error=True)
+
+    def action_quit(self) -> None:
+        """Quit; if some changes could not be saved, warn once and quit on a second ``q``."""
+        pending = self.session.pending if self.session is not None else 0
+        if pending and not self.quit_warned:
+            self.quit_warned = True
+            self.say(f"{pending} change(s) are NOT saved ({self.session.save_error}); press q again to quit and lose them", error=True)
+            return
+        self.exit()
 
     def update_save_state(self) -> None:
         """Derive the save state shown on the status line from the session and store."""
