@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import OptionList, Static
 
 from tui.messages import JumpTo, SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
-from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED
+from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED
 from tui.model.document import Document
 from tui.model.labels import label_for_key
 from tui.commands import PostilCommands
@@ -253,9 +253,9 @@ class PostilApp(App[None]):
         if session is None:
             self.query_one(StatusLine).show(self.document.title, "annotations not loaded yet", self.save_state, self.notice, self.notice_is_error)
             return
-        entities = sum(1 for a in session.index if a.is_entity and a.status == ACCEPTED)
-        claims = sum(1 for a in session.index if a.is_claim and a.status == ACCEPTED)
-        suggested = sum(1 for a in session.index if a.status == SUGGESTED)
+        counts = session.counts
+        entities, claims = counts[(ENTITY, ACCEPTED)], counts[(CLAIM, ACCEPTED)]
+        suggested = counts[(ENTITY, SUGGESTED)] + counts[(CLAIM, SUGGESTED)]
         counts = f"{entities} entities · {claims} claims"
         if suggested:
             counts += f" · {suggested} suggested"

@@ -94,31 +94,48 @@ def describe(session: AnnotationSession, annotation: Annotation | None = None, e
 
 
 class DetailPane(Static):
-    """Shows the annotation under the cursor, or the entry highlighted in a list."""
+    """Shows the annotation under the cursor, or the entry highlighted in a list.
+
+    Its height is fixed and it repaints only when what it shows changes: it follows the
+    cursor, so it must not cost a layout pass on every key.
+    """
 
     DEFAULT_CSS = """
-    DetailPane { height: auto; max-height: 12; border-top: tall $primary-background; padding: 0 1; overflow-y: auto; }
+    DetailPane { height: 10; border-top: tall $primary-background; padding: 0 1; }
     """
 
     def __init__(self, session: AnnotationSession) -> None:
         super().__init__(id="detail-pane")
         self.session = session
-        self.annotation_id = ""
+        self.annotation_id: str | None = None
         self.entity_id = ""
+        self._description = Text()
 
-    def show_annotation(self, annotation: Annotation | None) -> None:
-        """Describe ``annotation`` (or say there is none)."""
-        self.annotation_id, self.entity_id = (annotation.id if annotation else ""), ""
-        self.update(describe(self.session, annotation))
+    def render(self) -> Text:
+        """The description last built."""
+        return self._description
+
+    def _show(self, description: Text) -> None:
+        self._description = description
+        self.refresh()
+
+    def show_annotation(self, annotation: Annotation | None, only_if_changed: bool = False) -> None:
+        """Describe ``annotation`` (or say there is none); with ``only_if_changed``, nothing is
+        done when it is the one already shown (the cursor moved within it)."""
+        annotation_id = annotation.id if annotation else ""
+        if only_if_changed and not self.entity_id and annotation_id == self.annotation_id:
+            return
+        self.annotation_id, self.entity_id = annotation_id, ""
+        self._show(describe(self.session, annotation))
 
     def show_entity(self, entity: Entity | None) -> None:
         """Describe an entity chosen in the Entities list."""
         self.annotation_id, self.entity_id = "", (entity.entity_id if entity else "")
-        self.update(describe(self.session, None, entity))
+        self._show(describe(self.session, None, entity))
 
     def refresh_details(self) -> None:
         """Describe again what is shown, after annotations changed."""
         if self.entity_id:
             self.show_entity(self.session.entities.get(self.entity_id))
         else:
-            self.show_annotation(self.session.by_id.get(self.annotation_id))
+            self.show_annotation(self.session.by_id.get(self.annotation_id or ""))

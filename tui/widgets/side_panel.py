@@ -263,7 +263,7 @@ class SidePanel(Vertical):
         """Describe the innermost annotation under the article's cursor."""
         self.detail_follows_list = False
         here = self.session.at(offset)
-        self.query_one(DetailPane).show_annotation(here[0] if here else None)
+        self.query_one(DetailPane).show_annotation(here[0] if here else None, only_if_changed=True)
 
     # Whether the detail pane shows a list's highlighted entry rather than what is under the cursor.
     detail_follows_list = False
