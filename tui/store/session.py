@@ -82,6 +82,7 @@ class AnnotationSession:
         self._claim_ids: set[str] = set()  # visible claims
         self._spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
         self._rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
+        self._accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
         for annotation in self.by_id.values():
             self._track(annotation, 1)
         self._undo: list[Action] = []
@@ -112,6 +113,8 @@ class AnnotationSession:
             self.counts[(annotation.kind, annotation.status)] += step
             if annotation.is_entity and annotation.attrs.get("entity_id"):
                 self._mention_counts[annotation.attrs["entity_id"]] += step
+            if annotation.is_entity and annotation.status == ACCEPTED:
+                self._accepted_entities[(annotation.start, annotation.end)] += step
             if annotation.is_claim:
                 (self._claim_ids.add if step > 0 else self._claim_ids.discard)(annotation.id)
 
@@ -339,8 +342,8 @@ class AnnotationSession:
         """Suggestions of the corrected label at every other unannotated mention of the same text."""
         suggestions = []
         for start, end in find_mentions(self.text, corrected.quote.exact):
-            if (start, end) == (corrected.start, corrected.end):
-                continue
+            if (start, end) == (corrected.start, corrected.end) or self._accepted_entities[(start, end)] > 0:
+                continue  # (an accepted mention there already: the common case in a long text)
             overlapping = [a for a in self.index.overlapping(start, end) if a.is_entity]
             # A model suggestion on the very same span takes the user's label: the correction wins.
             if len(overlapping) == 1 and overlapping[0].status == SUGGESTED and (overlapping[0].start, overlapping[0].end) == (start, end) and overlapping[0].label != corrected.label:
