@@ -176,3 +176,14 @@ async def test_article_text_is_data_not_markup_or_terminal_control(tmp_path):
                 assert segment.style is None or segment.style.link is None
         assert "[bold]" in str(app.query_one("#status").render())  # the title, literally
         await pilot.press("q")
+
+
+async def test_a_digit_on_an_entity_relabels_the_whole_entity_not_just_the_token(tmp_path):
+    text = "Mayor Jane Doe spoke."
+    db = tmp_path / "db.json"
+    app = PostilApp(open_session(db, read_article(write_article(tmp_path, text)), annotator="tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "v", "l", "2")  # "Jane Doe" as ORG, by mistake
+        await pilot.press("h", "1")  # the cursor on "Jane": PERSON applies to the whole name
+        await pilot.press("q")
+    assert [(r["quote"]["exact"], r["label"]) for r in stored(db)] == [("Jane Doe", "PERSON")]

@@ -289,9 +289,11 @@ class PostilApp(App[None]):
     # Actions the article pane forwards (they need saving and error reporting).
 
     def action_label_target(self, key: str) -> None:
-        """Label the selection, or the token under the cursor."""
+        """Label the selection; without one, relabel the entity under the cursor, or label its token."""
         label = label_for_key(key)
-        target = self.article.target()
+        article = self.article
+        entity_here = next((a for a in article.annotations_here() if a.is_entity), None)
+        target = (entity_here.start, entity_here.end) if entity_here and article.selection is None else article.target()
         if label is None or target is None:
             return
         start, end = target
@@ -340,17 +342,17 @@ class PostilApp(App[None]):
 
     def action_undo(self) -> None:
         """Undo the last action."""
-        action = self.perform("undone", lambda: self.session.undo())
-        if action is None and not self.notice_is_error:
-            self.say("nothing to undo")
-        elif action is not None and action.ranges:
-            self.article.move_to(action.ranges[0][0])
+        self.step_history(redo=False)
 
     def action_redo(self) -> None:
         """Redo the last undone action."""
-        action = self.perform("redone", lambda: self.session.redo())
+        self.step_history(redo=True)
+
+    def step_history(self, redo: bool) -> None:
+        """Undo or redo one action and show where it happened."""
+        action = self.perform("redone" if redo else "undone", lambda: self.session.redo() if redo else self.session.undo())
         if action is None and not self.notice_is_error:
-            self.say("nothing to redo")
+            self.say(f"nothing to {'redo' if redo else 'undo'}")
         elif action is not None and action.ranges:
             self.article.move_to(action.ranges[0][0])
 

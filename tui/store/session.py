@@ -79,10 +79,12 @@ class AnnotationSession:
         self.counts: Counter[tuple[str, str]] = Counter()  # visible annotations by (kind, status)
         self._refs: dict[str, set[str]] = defaultdict(set)  # entity id -> annotations naming it
         self._mention_counts: Counter[str] = Counter()  # entity id -> visible mentions
+        self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # entity id -> its mentions' texts
         self._claim_ids: set[str] = set()  # visible claims
         self._spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
         self._rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
         self._accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
+        self._orphan_ids: set[str] = set()  # annotations that could not be placed on this text
         for annotation in self.by_id.values():
             self._track(annotation, 1)
         self._undo: list[Action] = []
@@ -105,6 +107,8 @@ class AnnotationSession:
         self._spans[(annotation.kind, annotation.start, annotation.end)] += step
         if annotation.status == REJECTED:
             self._rejected[(annotation.start, annotation.end, annotation.label)] += step
+        if annotation.anchor == "orphan":
+            (self._orphan_ids.add if step > 0 else self._orphan_ids.discard)(annotation.id)
         for key in ("entity_id", "speaker"):
             entity_id = annotation.attrs.get(key)
             if entity_id:
@@ -112,7 +116,13 @@ class AnnotationSession:
         if annotation.visible:
             self.counts[(annotation.kind, annotation.status)] += step
             if annotation.is_entity and annotation.attrs.get("entity_id"):
-                self._mention_counts[annotation.attrs["entity_id"]] += step
+                entity_id = annotation.attrs["entity_id"]
+                self._mention_counts[entity_id] += step
+                forms = self._forms[entity_id]
+                form = " ".join(annotation.quote.exact.split())
+                forms[form] += step
+                if forms[form] <= 0:
+                    del forms[form]
             if annotation.is_entity and annotation.status == ACCEPTED:
                 self._accepted_entities[(annotation.start, annotation.end)] += step
             if annotation.is_claim:
@@ -283,6 +293,18 @@ class AnnotationSession:
         """The visible mentions of an entity, in text order."""
         mentions = (self.by_id[i] for i in self._refs.get(entity_id, ()))
         return sorted((a for a in mentions if a.visible and a.is_entity and a.attrs.get("entity_id") == entity_id), key=lambda a: (a.start, a.end))
+
+    def orphans(self) -> list[Annotation]:
+        """Annotations that could not be placed on this version of the text, in their old order."""
+        return sorted((self.by_id[i] for i in self._orphan_ids), key=lambda a: (a.start, a.end))
+
+    def mention_count(self, entity_id: str) -> int:
+        """How many visible mentions an entity has."""
+        return self._mention_counts[entity_id]
+
+    def mention_forms(self, entity_id: str) -> list[str]:
+        """The different texts of an entity's visible mentions, in the order first seen."""
+        return list(self._forms.get(entity_id, ()))
 
     def references(self, entity_id: str) -> list[Annotation]:
         """Every annotation naming an entity, as its mention or as a claim's speaker, any status."""

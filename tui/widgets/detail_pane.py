@@ -57,8 +57,9 @@ def describe_entity(session: AnnotationSession, entity: Entity, mention: Annotat
     out = Text()
     out.append(display_text(entity.name), style=f"bold {color_for(entity.label)}")
     out.append(f"  {entity.label}", style="dim")
-    mentions = session.mentions_of(entity.entity_id)
-    _field(out, "mentions", str(len(mentions)) + (f" — {', '.join(_mention_forms(mentions))}" if mentions else ""))
+    count = session.mention_count(entity.entity_id)
+    forms = [_clip(form, 30) for form in session.mention_forms(entity.entity_id)]
+    _field(out, "mentions", str(count) + (f" — {', '.join(forms)}" if count else ""))
     if entity.aliases:
         _field(out, "aliases", display_text(", ".join(entity.aliases)))
     if entity.kb_id:
@@ -68,11 +69,6 @@ def describe_entity(session: AnnotationSession, entity: Entity, mention: Annotat
         if mention.attrs.get("note"):
             _field(out, "note", display_text(mention.attrs["note"]))
     return out
-
-
-def _mention_forms(mentions: list[Annotation]) -> list[str]:
-    """The different ways the text names an entity, in order of first use."""
-    return list(dict.fromkeys(_clip(m.quote.exact, 30) for m in mentions))
 
 
 def describe(session: AnnotationSession, annotation: Annotation | None = None, entity: Entity | None = None) -> Text:

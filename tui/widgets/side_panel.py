@@ -45,17 +45,13 @@ class EntityList(OptionList):
             options.append(Option(Text(label, style=f"bold {color_for(label)}"), disabled=True))
             for entity, count in entities:
                 prompt = Text.assemble("  ", (excerpt(entity.name, EXCERPT_LENGTH - 10), color_for(label)), f" ×{count}")
-                forms = [form for form in self.mention_forms(entity.entity_id) if form != entity.name]
+                forms = [form for form in self.session.mention_forms(entity.entity_id) if form != entity.name]
                 if forms or entity.kb_id:
                     prompt.append("\n    " + excerpt(", ".join(forms + ([entity.kb_id] if entity.kb_id else [])), EXCERPT_LENGTH - 6), style="dim")
                 options.append(Option(prompt, id=entity.entity_id))
         self.set_options(options)
         if highlighted is not None and highlighted in {o.id for o in options}:
             self.highlighted = self.get_option_index(highlighted)
-
-    def mention_forms(self, entity_id: str) -> list[str]:
-        """The different texts of an entity's mentions, in text order."""
-        return list(dict.fromkeys(" ".join(m.quote.exact.split()) for m in self.session.mentions_of(entity_id)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Jump to the entity's next mention, cycling through them."""
@@ -200,14 +196,10 @@ class OrphanList(OptionList):
         super().__init__(id="orphan-list")
         self.session = session
 
-    def orphans(self):
-        """The session's orphaned annotations, in their old text order."""
-        return sorted((a for a in self.session.by_id.values() if a.anchor == "orphan"), key=lambda a: a.start)
-
     def rebuild(self) -> None:
         """Refill the list from the session."""
         options = []
-        for orphan in self.orphans():
+        for orphan in self.session.orphans():
             prompt = Text(f"“{excerpt(orphan.quote.exact)}”")
             prompt.append(f"\n  {orphan.label} · was at {orphan.start}–{orphan.end}", style="dim")
             options.append(Option(prompt, id=orphan.id))
@@ -299,7 +291,7 @@ class SidePanel(Vertical):
         orphans = self.query_one(OrphanList)
         orphans.rebuild()
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("orphans").label = f"Orphans {len(orphans.orphans())}"
+        tabs.get_tab("orphans").label = f"Orphans {len(self.session.orphans())}"
         entity_count = sum(len(items) for _, items in self.session.entity_groups())
         tabs.get_tab("entities").label = f"Entities {entity_count}"
         total = len(self.session.claims())
