@@ -65,15 +65,20 @@ def seed_sample(store: Store, document: Document) -> None:
 
 
 def model_suggestions(session: AnnotationSession) -> tuple[Iterator | None, str]:
-    """Load the spaCy model and return the document's suggestion batches (cached by text and
-    model), with a one-line status; ``(None, how to install a model)`` when none loads.
-
-    Slow (it loads a model), so the app calls it from a worker thread.
+    """The document's suggestion batches and a one-line status; ``(None, how to install a
+    model)`` when none loads. Results cached for this text and model are used without even
+    importing spaCy, so reopening is instant; otherwise the model is loaded (slow: the app calls
+    this from a worker thread).
     """
     from tui.nlp import cached_suggestions, load_pipeline
+    from tui.nlp.pipeline import installed_model
+    from tui.nlp.suggest import cache_key
 
+    store, document = session.store, session.document
+    named = installed_model()
+    if named is not None and isinstance(store.cached(cache_key(document, named)), list):
+        return cached_suggestions(store, document, named, store.gazetteer()), f"suggestions by {named.name} {named.version} (cached)"
     pipeline, message = load_pipeline()
     if pipeline is None:
         return None, message
-    store = session.store
-    return cached_suggestions(store, session.document, pipeline, store.gazetteer()), message
+    return cached_suggestions(store, document, pipeline, store.gazetteer()), message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import importlib.util
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,6 +36,20 @@ class Pipeline:
         texts = iter(texts)
         yield from self.nlp.pipe(list(islice(texts, FIRST_BATCH)), batch_size=FIRST_BATCH)
         yield from self.nlp.pipe(texts, batch_size=LATER_BATCH)
+
+
+def installed_model(packages: tuple[str, ...] = MODEL_PACKAGES) -> Pipeline | None:
+    """The model ``load_pipeline`` would load, named but not loaded (``nlp`` is ``None``): enough
+    to look up cached results without importing spaCy. ``None`` when none is installed."""
+    for package in packages:
+        if importlib.util.find_spec(package) is None:
+            continue
+        try:
+            version = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        return Pipeline(nlp=None, name=package, version=version)
+    return None
 
 
 def load_pipeline(packages: tuple[str, ...] = MODEL_PACKAGES) -> tuple[Pipeline | None, str]:
