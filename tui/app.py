@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 
 from tui.messages import JumpTo, SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED
+from tui.model.display import QUOTE_MARKS
 from tui.model.document import Document
 from tui.model.labels import label_for_key
 from tui.commands import PostilCommands
@@ -32,7 +33,6 @@ from tui.widgets.article_view import ArticleView
 from tui.widgets.side_panel import SidePanel
 from tui.widgets.status_line import KeyHints, Legend, StatusLine
 
-QUOTE_MARKS = "\"“”‘’'«»„"
 SAVE_RETRY_SECONDS = 2.0
 # After this long without a key, saved changes are folded from the log into the TinyDB file.
 IDLE_COMPACT_SECONDS = 30.0

@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 TAB_CELLS = 4
+QUOTE_MARKS = "\"“”‘’'«»„"  # straight and typographic quotation marks
 
 
 def placeholder(char: str) -> str | None:

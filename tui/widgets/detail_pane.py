@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.model.annotation import Annotation, Entity
-from tui.model.display import display_text
+from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.labels import CLAIM_COLOR, color_for
 from tui.store.session import AnnotationSession
 
@@ -30,7 +30,7 @@ def describe_claim(session: AnnotationSession, claim: Annotation) -> Text:
     attrs = claim.attrs
     text = session.text
     out = Text()
-    out.append(f"“{_clip(claim.quote.exact)}”", style="italic")
+    out.append(f"“{_clip(claim.quote.exact.strip().strip(QUOTE_MARKS))}”", style="italic")  # one pair of marks, not two
     _field(out, "type", f"{attrs.get('claim_type') or claim.label} · {claim.status}", f"bold {CLAIM_COLOR}")
     speaker = session.speaker_name(claim)
     entity = session.entities.get(attrs.get("speaker") or "")

@@ -44,7 +44,7 @@ class EntityList(OptionList):
         for label, entities in self.session.entity_groups():
             options.append(Option(Text(label, style=f"bold {color_for(label)}"), disabled=True))
             for entity, count in entities:
-                prompt = Text.assemble("  ", (excerpt(entity.name, EXCERPT_LENGTH - 10), color_for(label)), f" ×{count}")
+                prompt = Text.assemble("  ", (excerpt(entity.name, EXCERPT_LENGTH - 14), color_for(label)), f" ×{count}")
                 forms = [form for form in self.session.mention_forms(entity.entity_id) if form != entity.name]
                 if forms or entity.kb_id:
                     prompt.append("\n    " + excerpt(", ".join(forms + ([entity.kb_id] if entity.kb_id else [])), EXCERPT_LENGTH - 6), style="dim")
