@@ -21,6 +21,12 @@ SIZE = (120, 40)
 stored = saved_annotations
 
 
+def app_on_text(tmp_path: Path, text: str) -> tuple[PostilApp, Path]:
+    """The app on a new article holding ``text``, with a new database; and that database."""
+    db = tmp_path / "db.json"
+    return PostilApp(open_session(db, read_article(write_article(tmp_path, text)), annotator="tester")), db
+
+
 def _plain(app: PostilApp) -> str:
     """The article pane's visible lines as plain text."""
     article = app.query_one(ArticleView)
@@ -49,8 +55,7 @@ async def test_label_a_selection_quit_and_find_it_after_reopening(tmp_path):
 
 async def test_motions_selection_growth_and_digit_labels(tmp_path):
     text = "Acme Corp opened in Paris. It grew fast.\n\nThe new plant in Lyon employs many."
-    db = tmp_path / "db.json"
-    app = PostilApp(open_session(db, read_article(write_article(tmp_path, text)), annotator="tester"))
+    app, db = app_on_text(tmp_path, text)
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(ArticleView)
         await pilot.press("v", "shift+right", "2")  # "Acme Corp" as ORG
@@ -73,8 +78,7 @@ async def test_motions_selection_growth_and_digit_labels(tmp_path):
 
 async def test_claim_on_the_current_sentence_delete_and_multi_level_undo_redo(tmp_path):
     text = "Officials said the bridge will reopen in May. Critics doubt it."
-    db = tmp_path / "db.json"
-    app = PostilApp(open_session(db, read_article(write_article(tmp_path, text)), annotator="tester"))
+    app, db = app_on_text(tmp_path, text)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c", "escape")  # no selection: the sentence under the cursor (Esc closes its editor)
         await pilot.press("right_parenthesis", "5")  # "Critics" labelled DATE by mistake
@@ -97,8 +101,7 @@ async def test_claim_on_the_current_sentence_delete_and_multi_level_undo_redo(tm
 
 async def test_nudge_moves_the_selection_end_by_one_character(tmp_path):
     text = "The CEOs met."
-    db = tmp_path / "db.json"
-    app = PostilApp(open_session(db, read_article(write_article(tmp_path, text)), annotator="tester"))
+    app, db = app_on_text(tmp_path, text)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l", "v", "less_than_sign", "2")  # "CEO" without the plural s
         await pilot.press("q")
@@ -162,8 +165,7 @@ async def test_help_screen_lists_every_binding_with_its_id(db_path):
 
 async def test_article_text_is_data_not_markup_or_terminal_control(tmp_path):
     text = "Headline [bold]not bold[/bold] and [link=http://evil.test]click[/link].\n\nBell\x07 and \x1b[31mred\x1b[0m text."
-    db = tmp_path / "db.json"
-    app = PostilApp(open_session(db, read_article(write_article(tmp_path, text)), annotator="tester"))
+    app, db = app_on_text(tmp_path, text)
     async with app.run_test(size=SIZE) as pilot:
         shown = _plain(app)
         assert "[bold]not bold[/bold]" in shown
@@ -180,8 +182,7 @@ async def test_article_text_is_data_not_markup_or_terminal_control(tmp_path):
 
 async def test_a_digit_on_an_entity_relabels_the_whole_entity_not_just_the_token(tmp_path):
     text = "Mayor Jane Doe spoke."
-    db = tmp_path / "db.json"
-    app = PostilApp(open_session(db, read_article(write_article(tmp_path, text)), annotator="tester"))
+    app, db = app_on_text(tmp_path, text)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l", "v", "l", "2")  # "Jane Doe" as ORG, by mistake
         await pilot.press("h", "1")  # the cursor on "Jane": PERSON applies to the whole name
