@@ -188,3 +188,27 @@ async def test_a_digit_on_an_entity_relabels_the_whole_entity_not_just_the_token
         await pilot.press("h", "1")  # the cursor on "Jane": PERSON applies to the whole name
         await pilot.press("q")
     assert [(r["quote"]["exact"], r["label"]) for r in stored(db)] == [("Jane Doe", "PERSON")]
+
+
+async def test_a_keymap_file_remaps_a_binding_by_its_id(tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    (config / "postil").mkdir(parents=True)
+    (config / "postil" / "keymap.json").write_text('{"label.1": "p"}', encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    app, db = app_on_text(tmp_path, "Jane spoke.")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.press("q")
+    assert [(r["quote"]["exact"], r["label"]) for r in stored(db)] == [("Jane", "PERSON")]
+
+
+async def test_a_broken_keymap_file_is_reported_and_the_default_keys_stay(tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    (config / "postil").mkdir(parents=True)
+    (config / "postil" / "keymap.json").write_text('{"label.1": ', encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    app, db = app_on_text(tmp_path, "Jane spoke.")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "keymap ignored" in str(app.query_one("#status").render())
+        await pilot.press("1", "q")
+    assert [r["label"] for r in stored(db)] == ["PERSON"]
