@@ -189,7 +189,6 @@ async def key_costs(sizes: list[int], runs: int) -> None:
     from tui.app import PostilApp
     from tui.formats.readers import read_article
     from tui.launch import open_session
-    from tui.widgets.article_view import ArticleView
 
     class Empty(App):
         def compose(self):
@@ -225,7 +224,6 @@ async def key_costs(sizes: list[int], runs: int) -> None:
         save_times = []
 
         async with app.run_test(size=(COLUMNS, LINES)) as pilot:
-            view = app.query_one(ArticleView)
             await pilot.pause()
             samples = []
             for i in range(runs * 4):

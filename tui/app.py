@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import OptionList, Static
 
 from tui.messages import JumpTo, SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
-from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED
+from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED
 from tui.model.display import QUOTE_MARKS
 from tui.model.document import Document
 from tui.model.labels import label_for_key

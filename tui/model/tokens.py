@@ -53,7 +53,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         before = text[max(start, match.start() - 4) : match.end()]
         if word and word.group(1).lower() in _ABBREVIATIONS and match.group().startswith("."):
             continue
-        if re.search(r"(?:\b[A-Za-z]\.){2,}$", before) and _next_is_lower_or_name(text, match.end(), end):
+        if re.search(r"(?:\b[A-Za-z]\.){2,}$", before) and _followed_by_a_letter(text, match.end(), end):
             continue
         bounds.append((sentence_start, match.end()))
         sentence_start = match.end()
@@ -69,8 +69,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return trimmed
 
 
-def _next_is_lower_or_name(text: str, position: int, end: int) -> bool:
-    """After a dotted abbreviation, a sentence goes on unless the next word starts one."""
+def _followed_by_a_letter(text: str, position: int, end: int) -> bool:
+    """True when the next non-space character is a cased letter: after a dotted abbreviation
+    ("U.S. Policy Analyst", "the U.S. government") the sentence is taken to go on."""
     rest = text[position:end].lstrip()
     return bool(rest) and (rest[0].islower() or rest[0].isupper())
 

@@ -295,8 +295,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_cancel_selection(self) -> None:
         """Drop the selection."""
-        if self.anchor is not None:
-            self.action_toggle_selection()
+        self.clear_selection()
 
     def action_nudge(self, delta: int) -> None:
         """Move the selection's end by one character, for spans that tokens do not fit."""
@@ -348,7 +347,7 @@ class ArticleView(ScrollView, can_focus=True):
         return True
 
     def clear_selection(self) -> None:
-        """Forget the selection after it has been used."""
+        """Forget the selection (cancelled, or used by an action)."""
         if self.anchor is not None:
             old = self.selection
             self.anchor = None
