@@ -121,13 +121,16 @@ class ArticleView(ScrollView, can_focus=True):
         self.text_layout = WrappedLayout(self.document, width)
         self._strip_cache.clear()
         self._sync_height()
+        self.refresh()
 
     def _sync_height(self) -> None:
-        # The height is estimated for paragraphs not wrapped yet and corrected as they are.
+        # The height is estimated for paragraphs not wrapped yet and corrected as they are. Rows
+        # below a corrected paragraph move, so the view is redrawn, but only then: a repaint of
+        # the whole view on every key would cost more than the key itself.
         layout = self.get_text_layout()
         if self.virtual_size.height != layout.total_rows or self.virtual_size.width != layout.width:
             self.virtual_size = Size(layout.width, layout.total_rows)
-        self.refresh()
+            self.refresh()
 
     def get_text_layout(self) -> WrappedLayout:
         """The current layout (made on first use)."""
