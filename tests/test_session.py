@@ -55,6 +55,24 @@ def test_labelling_links_mentions_to_one_entity_and_suggests_other_mentions(db_p
     assert [name for name in (e.name for e in session.entities.values())] == ["Acme Corp"]
 
 
+
+def test_a_correction_reaches_a_mention_again_once_its_accepted_annotation_is_gone(db_path):
+    text = "Rekognition one. Rekognition two. Rekognition three."
+    session = fresh_session(db_path, text)
+    first, second, third = [(i, i + len("Rekognition")) for i in (0, 17, 34)]
+    session.label_span(*second, "PRODUCT")  # accepted here; suggested at the first and third
+    session.delete(next(a.id for a in session.index.at(second[0])))  # the accepted one is deleted
+    session.label_span(*third, "ORG")  # a correction after both: the second is free again
+    records = {(r["start"], r["end"]): r for r in stored_annotations(db_path)}
+    assert (records[second]["label"], records[second]["status"]) == ("ORG", "suggested")
+    assert (records[first]["label"], records[first]["status"]) == ("ORG", "suggested")
+    assert (records[third]["label"], records[third]["status"]) == ("ORG", "accepted")
+    session.undo()  # the ORG correction and what it suggested go together
+    session.undo()  # the deletion comes back, so the second is accepted again
+    session.label_span(*third, "EVENT")
+    records = {(r["start"], r["end"]): r for r in stored_annotations(db_path)}
+    assert (records[second]["label"], records[second]["status"]) == ("PRODUCT", "accepted")
+
 def test_relabel_changes_the_label_in_place(db_path):
     session = fresh_session(db_path)
     session.label_span(0, 8, "ORG")

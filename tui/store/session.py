@@ -85,6 +85,11 @@ class AnnotationSession:
         self._rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
         self._accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
         self._orphan_ids: set[str] = set()  # annotations that could not be placed on this text
+        # For propagating a correction: every whole-word occurrence of a text (the text never
+        # changes in a session, so they are found once), and those without an accepted mention.
+        self._occurrences: dict[str, list[tuple[int, int]]] = {}
+        self._occurrence_sets: dict[str, frozenset[tuple[int, int]]] = {}
+        self._unaccepted: dict[str, set[tuple[int, int]]] = {}
         for annotation in self.by_id.values():
             self._track(annotation, 1)
         self._undo: list[Action] = []
@@ -124,7 +129,14 @@ class AnnotationSession:
                 if forms[form] <= 0:
                     del forms[form]
             if annotation.is_entity and annotation.status == ACCEPTED:
-                self._accepted_entities[(annotation.start, annotation.end)] += step
+                span = (annotation.start, annotation.end)
+                self._accepted_entities[span] += step
+                unaccepted = self._unaccepted.get(annotation.quote.exact)
+                if unaccepted is not None:
+                    if self._accepted_entities[span] > 0:
+                        unaccepted.discard(span)
+                    elif span in self._occurrence_set(annotation.quote.exact):
+                        unaccepted.add(span)
             if annotation.is_claim:
                 (self._claim_ids.add if step > 0 else self._claim_ids.discard)(annotation.id)
 
@@ -360,12 +372,46 @@ class AnnotationSession:
         self._commit(op, changes, [(start, end), *((a.start, a.end) for a in propagated)])
         return self.by_id[annotation.id]
 
+    def occurrences(self, text: str) -> list[tuple[int, int]]:
+        """Every whole-word ``[start, end)`` of ``text`` in the document, found once and kept.
+
+        Safe to call from a worker thread to find them ahead of time (the document's text is
+        immutable and the cache is filled by one assignment).
+        """
+        found = self._occurrences.get(text)
+        if found is None:
+            found = self._occurrences[text] = find_mentions(self.text, text)
+        return found
+
+    def mention_texts(self) -> list[str]:
+        """The texts of the entity mentions, most frequent first: what a correction is most
+        likely to be about, so their occurrences are worth finding ahead of time."""
+        totals: Counter[str] = Counter()
+        for forms in self._forms.values():
+            totals.update(forms)
+        return [text for text, _ in totals.most_common()]
+
+    def _occurrence_set(self, text: str) -> frozenset[tuple[int, int]]:
+        found = self._occurrence_sets.get(text)
+        if found is None:
+            found = self._occurrence_sets[text] = frozenset(self.occurrences(text))
+        return found
+
+    def _unaccepted_occurrences(self, text: str) -> set[tuple[int, int]]:
+        # Kept up to date by _track once made, so a correction in a long text skips the
+        # thousands of mentions already accepted without looking at them.
+        unaccepted = self._unaccepted.get(text)
+        if unaccepted is None:
+            accepted = self._accepted_entities
+            unaccepted = self._unaccepted[text] = {span for span in self.occurrences(text) if accepted[span] <= 0}
+        return unaccepted
+
     def _propagation(self, corrected: Annotation, entity: Entity) -> list[Annotation]:
         """Suggestions of the corrected label at every other unannotated mention of the same text."""
         suggestions = []
-        for start, end in find_mentions(self.text, corrected.quote.exact):
+        for start, end in sorted(self._unaccepted_occurrences(corrected.quote.exact)):
             if (start, end) == (corrected.start, corrected.end) or self._accepted_entities[(start, end)] > 0:
-                continue  # (an accepted mention there already: the common case in a long text)
+                continue
             overlapping = [a for a in self.index.overlapping(start, end) if a.is_entity]
             # A model suggestion on the very same span takes the user's label: the correction wins.
             if len(overlapping) == 1 and overlapping[0].status == SUGGESTED and (overlapping[0].start, overlapping[0].end) == (start, end) and overlapping[0].label != corrected.label:
@@ -477,7 +523,8 @@ class AnnotationSession:
         entity_id = old.attrs.get("entity_id")
         if not old.is_entity or not entity_id or (new is not None and new.attrs.get("entity_id") == entity_id):
             return []
-        others = self._refs.get(entity_id, set()) - {old.id}
+        refs = self._refs.get(entity_id, ())
+        others = len(refs) - (old.id in refs)  # (not a set difference: an entity may have 14,000 mentions)
         return [] if others else [Change(ENTITIES, entity_id, None)]
 
     # Fact-checking edits: claims, notes and canonical entities.
