@@ -47,3 +47,22 @@ def test_seed_covers_every_person_organisation_quote_and_announcement():
     for claim in by_type["reported"]:
         cue = claim["attrs"]["cue"]
         assert text[cue[0] : cue[1]] == "announced"
+
+
+def test_root_database_caches_the_shipped_analysis_of_the_sample():
+    """Running ``postil`` from the repository shows the sample's suggestions without spaCy."""
+    from tui.launch import SAMPLE_ANALYSIS
+    from tui.nlp import Pipeline
+    from tui.nlp.analysis import ANALYSIS_VERSION
+    from tui.nlp.suggest import cache_key
+
+    shipped = orjson.loads(SAMPLE_ANALYSIS.read_bytes())
+    db = TinyDB(REPO / "annotations.json")
+    try:
+        cache = {record["key"]: record["value"] for record in db.table("nlp_cache").all()}
+    finally:
+        db.close()
+    made_with = Pipeline(nlp=None, name=shipped["model"], version=shipped["model_version"])
+    key = cache_key(sample_document(), made_with)
+    assert key.endswith(f"rules{ANALYSIS_VERSION}") and key in cache, "run `python tools/build_sample_annotations.py`"
+    assert cache[key] == shipped["analysis"]

@@ -1,4 +1,5 @@
-"""Rebuild ``tui/data/sample_annotations.json``, the hand-checked annotations of the sample article.
+"""Rebuild ``tui/data/sample_annotations.json``, the hand-checked annotations of the sample article,
+and ``tui/data/sample_analysis.json``, the spaCy model's analysis of it.
 
 The annotations are written here as (text, occurrence, label) so that a person can check
 them against the article; this script finds their offsets, links mentions to canonical
@@ -6,19 +7,41 @@ entities and claims to speakers and cues, and writes stable ids and timestamps s
 file only changes when the annotations do. Run it after editing the lists below:
 
     python tools/build_sample_annotations.py
+
+It also runs the installed model (real spaCy) over the sample and ships the result, so that
+opening the sample shows its first suggestions without importing spaCy; the same analysis is put
+into the NLP cache of the repository's ``annotations.json`` (the sample's database when
+``postil`` runs from here), whose other tables are left exactly as they are. Run it again after
+changing the rules in ``tui/nlp/analysis.py`` (whether or not ``ANALYSIS_VERSION`` moved) or the model:
+``tests/test_nlp_sample_analysis.py`` fails until you do.
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
-from tui.cli import sample_path
-from tui.formats.readers import read_article
-from tui.launch import SAMPLE_ANNOTATIONS, SAMPLE_SOURCE
-from tui.store.repository import Store
-from tui.store.session import AnnotationSession
-from tui.store.storage import atomic_write_bytes, dump_json
+# Build from this checkout's code, even where an older copy of Postil is installed.
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import orjson  # noqa: E402
+
+from tui.cli import sample_path  # noqa: E402
+from tui.formats.readers import read_article  # noqa: E402
+from tui.launch import SAMPLE_ANALYSIS, SAMPLE_ANNOTATIONS, SAMPLE_SOURCE  # noqa: E402
+from tui.model.document import Document  # noqa: E402
+from tui.nlp import Pipeline, load_pipeline  # noqa: E402
+from tui.nlp.pipeline import installed_model  # noqa: E402
+from tui.nlp.suggest import analysis_record, cache_key  # noqa: E402
+from tui.store.lock import DatabaseLock  # noqa: E402
+from tui.store.repository import NLP_CACHE, Store  # noqa: E402
+from tui.store.session import AnnotationSession  # noqa: E402
+from tui.store.storage import atomic_write_bytes, dump_json  # noqa: E402
+from tui.store.wal import wal_path  # noqa: E402
+
+ROOT_DATABASE = REPO / "annotations.json"
 
 ANNOTATOR = "postil-sample"
 STAMP = "2026-11-29T00:00:00+00:00"
@@ -83,10 +106,16 @@ def locate(text: str, phrase: str, occurrence: int) -> tuple[int, int]:
     return position, position + len(phrase)
 
 
-def build() -> dict:
-    """Annotate the sample in a scratch database and return its annotations and entities."""
+def sample_document() -> Document:
+    """The sample as ``postil`` with no arguments opens it."""
     document = read_article(sample_path())
     document.source = SAMPLE_SOURCE
+    return document
+
+
+def build() -> dict:
+    """Annotate the sample in a scratch database and return its annotations and entities."""
+    document = sample_document()
     with tempfile.TemporaryDirectory() as scratch:
         store = Store(Path(scratch) / "seed.json")
         store.add_document(document)
@@ -134,7 +163,50 @@ def stable(session: AnnotationSession) -> dict:
     return {"doc_id": session.document.doc_id, "entities": entities, "annotations": annotations}
 
 
+def build_analysis(document: Document) -> dict:
+    """The installed model's analysis of the sample, with what it was made from (runs spaCy)."""
+    pipeline, message = load_pipeline()
+    if pipeline is None:
+        raise SystemExit(f"cannot analyse the sample: {message}")
+    named = installed_model()
+    # The app looks the shipped analysis up by the name and version in the package metadata,
+    # without loading the model: they must be the ones the loaded model reports.
+    if named is None or (named.name, named.version) != (pipeline.name, pipeline.version):
+        raise SystemExit(f"the loaded model {pipeline.name} {pipeline.version} is not the installed one the app names ({named})")
+    return analysis_record(document, pipeline)
+
+
+def put_in_root_database(document: Document, record: dict, path: Path = ROOT_DATABASE) -> str:
+    """Store the analysis in ``path``'s NLP cache, under the key the app looks up, replacing any
+    older analysis of the same text; every other table is left byte for byte as it was. Returns
+    the key."""
+    key = cache_key(document, Pipeline(nlp=None, name=record["model"], version=record["model_version"]))
+    lock = DatabaseLock(path)
+    if not lock.acquire(timeout=10):
+        raise SystemExit(f"{path}: another Postil is writing it; close it and run this again")
+    try:
+        log = wal_path(path)
+        if log.exists() and log.stat().st_size:
+            raise SystemExit(f"{path}: has saves not yet folded into it ({log.name}); open and quit postil once, then run this again")
+        data = orjson.loads(path.read_bytes())
+        older = f"nlp:{document.sha256}:"
+        table = {number: entry for number, entry in data.get(NLP_CACHE, {}).items() if not str(entry.get("key", "")).startswith(older)}
+        number = max((int(n) for n in table if n.isdigit()), default=0) + 1
+        table[str(number)] = {"key": key, "value": record["analysis"]}
+        data[NLP_CACHE] = table
+        atomic_write_bytes(path, dump_json(data))
+    finally:
+        lock.release()
+    return key
+
+
 if __name__ == "__main__":
     seed = build()
     atomic_write_bytes(SAMPLE_ANNOTATIONS, dump_json(seed))
     print(f"{SAMPLE_ANNOTATIONS}: {len(seed['annotations'])} annotations, {len(seed['entities'])} entities")
+    document = sample_document()
+    record = build_analysis(document)
+    atomic_write_bytes(SAMPLE_ANALYSIS, dump_json(record))
+    print(f"{SAMPLE_ANALYSIS}: {len(record['analysis'])} paragraphs by {record['model']} {record['model_version']}, rules {record['analysis_version']}")
+    key = put_in_root_database(document, record)
+    print(f"{ROOT_DATABASE}: cached as {key}")

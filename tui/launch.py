@@ -10,12 +10,14 @@ import orjson
 from collections.abc import Iterator
 
 from tui.model.document import Document
-from tui.store.repository import ANNOTATIONS, ENTITIES, Change, Store, open_store
+from tui.store.repository import ANNOTATIONS, ENTITIES, NLP_CACHE, Change, Store, open_store
 from tui.store.session import AnnotationSession
 from tui.store.wal import wal_path
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_ANNOTATIONS = DATA / "sample_annotations.json"
+# The model's analysis of the sample, made by tools/build_sample_annotations.py (see seed_sample).
+SAMPLE_ANALYSIS = DATA / "sample_analysis.json"
 SAMPLE_SOURCE = "sample:rekognition-moratorium"
 # A database larger than this (file plus log) is opened after the first screen is drawn.
 BACKGROUND_OPEN_BYTES = 4 * 1024 * 1024
@@ -55,13 +57,37 @@ def open_session(db_path: Path, document: Document, annotator: str | None = None
 
 
 def seed_sample(store: Store, document: Document) -> None:
-    """Add the sample's hand-checked annotations and entities to the store in one write."""
+    """Add the sample's hand-checked annotations and entities to the store in one write, with
+    the model's shipped analysis of it in the NLP cache, so that its first suggestions need
+    neither spaCy nor the model."""
     seed = orjson.loads(SAMPLE_ANNOTATIONS.read_bytes())
     if seed["doc_id"] != document.doc_id:
         return  # the bundled text was edited without rebuilding its annotations
     changes = [Change(ENTITIES, record["entity_id"], record) for record in seed["entities"]]
     changes += [Change(ANNOTATIONS, record["id"], record) for record in seed["annotations"]]
+    cached = sample_analysis_cache(document)
+    if cached is not None:
+        key, analysis = cached
+        changes.append(Change(NLP_CACHE, key, {"key": key, "value": analysis}))
     store.apply(changes)
+
+
+def sample_analysis_cache(document: Document) -> tuple[str, list[dict]] | None:
+    """The cache key and value the sample's shipped analysis is stored under, when it was made
+    for this text with the installed model and the current rules; ``None`` otherwise (a
+    different model, or a missing or stale file), and the model runs as for any article."""
+    from tui.nlp.pipeline import installed_model
+    from tui.nlp.suggest import cache_key, shipped_analysis
+
+    named = installed_model()
+    if named is None:
+        return None
+    try:
+        record = orjson.loads(SAMPLE_ANALYSIS.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    analysis = shipped_analysis(record, document, named) if isinstance(record, dict) else None
+    return None if analysis is None else (cache_key(document, named), analysis)
 
 
 def model_suggestions(session: AnnotationSession) -> tuple[Iterator | None, str]:

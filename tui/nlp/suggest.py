@@ -215,6 +215,31 @@ def cache_key(document: Document, pipeline: Pipeline) -> str:
     return f"nlp:{document.sha256}:{pipeline.name}@{pipeline.version}:rules{ANALYSIS_VERSION}"
 
 
+def analysis_record(document: Document, pipeline: Pipeline) -> dict:
+    """The model's raw analysis of ``document`` (what :func:`cached_suggestions` caches) with what
+    it was made from: the text's SHA-256, the model's name and version and the rules' version.
+    Runs the model; the record can be shipped with a fixed text and used by
+    :func:`shipped_analysis` where that model is installed."""
+    return {
+        "sha256": document.sha256,
+        "model": pipeline.name,
+        "model_version": pipeline.version,
+        "analysis_version": ANALYSIS_VERSION,
+        "analysis": json.loads(json.dumps(list(analyse(document, pipeline)))),
+    }
+
+
+def shipped_analysis(record: dict, document: Document, installed: Pipeline) -> list[dict] | None:
+    """The analysis in an :func:`analysis_record` when it was made for exactly this text, with
+    the ``installed`` model (same name and version) and the current rules; otherwise ``None``, and
+    the model has to run. Needs no spaCy: ``installed`` may be a named but unloaded pipeline."""
+    made_with = (record.get("sha256"), record.get("model"), record.get("model_version"), record.get("analysis_version"))
+    if made_with != (document.sha256, installed.name, installed.version, ANALYSIS_VERSION):
+        return None
+    analysis = record.get("analysis")
+    return analysis if isinstance(analysis, list) else None
+
+
 def cached_suggestions(store, document: Document, pipeline: Pipeline, gazetteer: list[dict] | None = None) -> Iterator[SuggestionBatch]:
     """Like :func:`iter_suggestions`, but the model's analysis is read from ``store`` when cached
     there for this text and model, and stored after a first run. The gazetteer is applied after
