@@ -37,7 +37,7 @@ async def test_text_is_shown_before_the_annotations_load_and_keys_wait_for_them(
         release.set()
         for _ in range(200):
             await pilot.pause(0.02)
-            if app.query(EntityList) and app.query_one(EntityList).option_count:
+            if app.query(EntityList) and app.query_one(EntityList).item_count:
                 break
         assert "1 entities" in str(app.query_one("#status").render())
         assert view.spans.at(0)[0].label == "ORG"

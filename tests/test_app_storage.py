@@ -6,11 +6,12 @@ import subprocess
 import sys
 import time
 
+
 from tests.conftest import REPO, saved_annotations, write_article
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
-from tui.widgets.side_panel import OrphanList
+from tui.widgets.side_panel import OrphanList, PanelTabs
 
 SIZE = (120, 36)
 
@@ -58,10 +59,11 @@ async def test_an_edited_article_reopens_with_its_annotations_moved_and_orphans_
         assert "3 annotations re-anchored" in status and "1 orphaned" in status
         placed = sorted((a.quote.exact, a.start) for a in app.session.visible())
         assert placed == [("Acme Corp", 16), ("Jane Doe", 32)]
+        assert "Orphans 1" in app.query_one(PanelTabs).titles["orphans"]
+        await pilot.press("tab", "right", "right")  # to the Orphans tab
         orphans = app.query_one(OrphanList)
-        assert "Lyon" in str(orphans.get_option_at_index(0).prompt)
-        await pilot.press("tab", "right", "right")
         assert orphans.has_focus
+        assert "Lyon" in orphans.item_text(0)
         await pilot.press("q")
 
 

@@ -48,7 +48,7 @@ async def test_label_a_selection_quit_and_find_it_after_reopening(tmp_path):
     reopened = PostilApp(open_session(db, read_article(article)))
     async with reopened.run_test(size=SIZE) as pilot:
         entities = reopened.query_one(EntityList)
-        prompts = [str(entities.get_option_at_index(i).prompt) for i in range(entities.option_count)]
+        prompts = [entities.item_text(i) for i in range(entities.item_count)]
         assert "PERSON" in prompts[0] and "Jane Doe ×1" in prompts[1]
         await pilot.press("q")
 
@@ -116,7 +116,7 @@ async def test_entities_tab_enter_jumps_through_mentions_and_claims_tab_jumps_to
         entities = app.query_one(EntityList)
         await pilot.press("tab")
         assert entities.has_focus
-        index = next(i for i in range(entities.option_count) if str(entities.get_option_at_index(i).prompt).strip().startswith("Amazon ×8"))
+        index = next(i for i in range(entities.item_count) if entities.item_text(i).strip().startswith("Amazon ×8"))
         entities.highlighted = index
         await pilot.press("enter")
         assert text[view.cursor : view.cursor + 6] == "Amazon" and view.cursor == 0
@@ -125,7 +125,7 @@ async def test_entities_tab_enter_jumps_through_mentions_and_claims_tab_jumps_to
         await pilot.press("tab", "right")  # the Claims tab
         claims = app.query_one(ClaimList)
         assert claims.has_focus
-        first = str(claims.get_option_at_index(0).prompt)
+        first = claims.item_text(0)
         assert "reported" in first and "Amazon" in first and "unverified" in first
         claims.highlighted = 4
         await pilot.press("enter")

@@ -53,7 +53,7 @@ async def test_m_merges_a_mention_into_an_entity_picked_by_a_fuzzy_filter(tmp_pa
         await pilot.pause()
         assert "merged into Isedua Oribhabor" in str(app.query_one("#status").render())
         entity_list = app.query_one(EntityList)
-        prompts = [str(entity_list.get_option_at_index(i).prompt) for i in range(entity_list.option_count)]
+        prompts = [entity_list.item_text(i) for i in range(entity_list.item_count)]
         assert any("Isedua Oribhabor ×2" in p and "Ms. Oribhabor" in p for p in prompts)
         await pilot.press("u")  # the merge is one undoable action
         assert len([e for e in session_entities(app)]) == 3
@@ -117,7 +117,7 @@ async def test_choosing_an_entity_in_the_list_highlights_all_its_mentions_in_the
         assert marked_text() == []
         await pilot.press("tab")  # the Entities list, its first entity highlighted
         entities = app.query_one(EntityList)
-        entities.highlighted = entities.get_option_index(app.session.find_entity("Access Now").entity_id)
+        entities.highlight(app.session.find_entity("Access Now").entity_id)
         await pilot.press("enter")  # jumps to a mention; every mention stays highlighted
         await pilot.pause()
         assert marked_text() == ["Access Now", "Access Now"]

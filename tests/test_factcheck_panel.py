@@ -44,7 +44,7 @@ def open_app(tmp_path) -> tuple[PostilApp, object, dict[str, str]]:
 def listed(app: PostilApp) -> list[str]:
     """The claim list's entries as plain text (headings included)."""
     claims = app.query_one(ClaimList)
-    return [str(claims.get_option_at_index(i).prompt).split("\n")[0] for i in range(claims.option_count)]
+    return [claims.item_text(i).split("\n")[0] for i in range(claims.item_count)]
 
 
 async def test_claims_filter_sort_group_by_speaker_and_edit_from_the_list(tmp_path):
@@ -74,7 +74,7 @@ async def test_claims_filter_sort_group_by_speaker_and_edit_from_the_list(tmp_pa
         ]
         claims = app.query_one(ClaimList)
         assert claims.has_focus
-        claims.highlighted = claims.get_option_index(ids["Amazonmisleading"])
+        claims.highlight(ids["Amazonmisleading"])
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ClaimEditor) and app.screen.claim.id == ids["Amazonmisleading"]

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from tui.messages import JumpTo, SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED
@@ -27,6 +27,7 @@ from tui.screens.claim_editor import Choice, ClaimEditor
 from tui.screens.entity_editor import EntityEditor, EntityPicker
 from tui.screens.search import SearchScreen, annotation_hits, text_hits
 from tui.widgets.detail_pane import DetailPane
+from tui.widgets.item_list import ItemList
 from tui.store.session import AnnotationSession
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
@@ -360,7 +361,7 @@ class PostilApp(App[None]):
         """Move focus between the article and the side panel's current list."""
         if self.article.has_focus and self.query(SidePanel):
             panel = self.query_one(SidePanel)
-            lists = [w for w in panel.query(OptionList) if w.display and w.parent.display]
+            lists = [w for w in panel.query(ItemList) if w.display and w.parent.display]
             visible = next((w for w in lists if w.region.area), lists[0] if lists else None)
             if visible is not None:
                 visible.focus()
@@ -380,7 +381,7 @@ class PostilApp(App[None]):
         """The bindings of each part of the screen, as currently mapped (one entry per id)."""
         sources = [("Everywhere", self), ("Article", self.article)]
         for panel in self.query(SidePanel):
-            sources += [("Side panel", panel), ("Lists", panel.query_one(OptionList))]
+            sources += [("Side panel", panel), ("Lists", panel.query_one(ItemList))]
         sections = []
         for title, node in sources:
             seen: dict[str, Binding] = {}
@@ -418,8 +419,7 @@ class PostilApp(App[None]):
         session = self.session
         focused = self.focused
         if focused is not None and focused.id in ("claim-list", "entity-list"):
-            option = focused.highlighted_option
-            key = option.id if option is not None else None
+            key = focused.highlighted_key
             if key in session.by_id:
                 return "claim", session.by_id[key], None
             if key in session.entities:

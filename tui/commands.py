@@ -54,7 +54,7 @@ class PostilCommands(Provider):
         """Sort the Claims tab by ``sort``."""
         for panel in self.app.query(SidePanel):
             panel.show_claims()
-            panel.query_one(ClaimList).sort = sort
+            panel.query_one(ClaimList).change_view(sort=sort)
             panel.rebuild()
 
     def set_verdict(self, verdict: str) -> None:

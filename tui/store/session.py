@@ -9,6 +9,7 @@ handlers and redraws the ranges they report.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -81,17 +82,24 @@ class AnnotationSession:
         self._mention_counts: Counter[str] = Counter()  # entity id -> visible mentions
         self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # entity id -> its mentions' texts
         self._claim_ids: set[str] = set()  # visible claims
+        self._claim_order: list[tuple[int, int, str]] = []  # (start, end, id) of visible claims, sorted
         self._spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
         self._rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
         self._accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
         self._orphan_ids: set[str] = set()  # annotations that could not be placed on this text
+        self._speaker_claims: Counter[str] = Counter()  # entity id -> visible claims it speaks
+        # Bumped whenever what the side panel lists changes, so it refills only the lists that did.
+        self.versions: Counter[str] = Counter()  # "entities", "claims", "orphans"
         # For propagating a correction: every whole-word occurrence of a text (the text never
         # changes in a session, so they are found once), and those without an accepted mention.
         self._occurrences: dict[str, list[tuple[int, int]]] = {}
         self._occurrence_sets: dict[str, frozenset[tuple[int, int]]] = {}
         self._unaccepted: dict[str, set[tuple[int, int]]] = {}
+        self._loading = True
         for annotation in self.by_id.values():
             self._track(annotation, 1)
+        self._loading = False
+        self._claim_order.sort()
         self._undo: list[Action] = []
         self._redo: list[Action] = []
         # Saves the disk refused (full, permission denied), oldest first, kept for retry_pending().
@@ -114,12 +122,14 @@ class AnnotationSession:
             self._rejected[(annotation.start, annotation.end, annotation.label)] += step
         if annotation.anchor == "orphan":
             (self._orphan_ids.add if step > 0 else self._orphan_ids.discard)(annotation.id)
+            self.versions["orphans"] += 1
         for key in ("entity_id", "speaker"):
             entity_id = annotation.attrs.get(key)
             if entity_id:
                 (self._refs[entity_id].add if step > 0 else self._refs[entity_id].discard)(annotation.id)
         if annotation.visible:
             self.counts[(annotation.kind, annotation.status)] += step
+            self.versions["claims" if annotation.is_claim else "entities"] += 1
             if annotation.is_entity and annotation.attrs.get("entity_id"):
                 entity_id = annotation.attrs["entity_id"]
                 self._mention_counts[entity_id] += step
@@ -139,6 +149,17 @@ class AnnotationSession:
                         unaccepted.add(span)
             if annotation.is_claim:
                 (self._claim_ids.add if step > 0 else self._claim_ids.discard)(annotation.id)
+                place = (annotation.start, annotation.end, annotation.id)
+                if step > 0 and self._loading:
+                    self._claim_order.append(place)  # sorted once, when loading is done
+                elif step > 0:
+                    insort(self._claim_order, place)
+                else:
+                    at = bisect_left(self._claim_order, place)
+                    if at < len(self._claim_order) and self._claim_order[at] == place:
+                        del self._claim_order[at]
+                if annotation.attrs.get("speaker"):
+                    self._speaker_claims[annotation.attrs["speaker"]] += step
 
     def _put_annotation(self, annotation: Annotation) -> None:
         old = self.by_id.get(annotation.id)
@@ -160,6 +181,9 @@ class AnnotationSession:
             else:
                 self._put_annotation(Annotation.from_record(change.record))
         elif change.table == ENTITIES:
+            self.versions["entities"] += 1
+            if self._speaker_claims[change.key] > 0:  # a speaker's name is shown with their claims
+                self.versions["claims"] += 1
             if change.record is None:
                 self.entities.pop(change.key, None)
             else:
@@ -335,9 +359,26 @@ class AnnotationSession:
             for label, items in sorted(groups.items(), key=lambda group: (order.get(group[0], len(order)), group[0]))
         ]
 
+    def entity_count(self) -> int:
+        """How many entities have visible mentions."""
+        return sum(1 for entity_id, count in self._mention_counts.items() if count > 0 and entity_id in self.entities)
+
+    def claim_count(self) -> int:
+        """How many claims are visible."""
+        return len(self._claim_ids)
+
+    def orphan_count(self) -> int:
+        """How many annotations could not be placed on this text."""
+        return len(self._orphan_ids)
+
+    def claim_ids(self) -> list[str]:
+        """The ids of the visible claims in text order (cheaper than :meth:`claims` for 100,000)."""
+        return [key for _, _, key in self._claim_order]
+
     def claims(self) -> list[Annotation]:
         """Visible claims in text order."""
-        return sorted((self.by_id[i] for i in self._claim_ids), key=lambda a: (a.start, a.end, a.id))
+        by_id = self.by_id
+        return [by_id[key] for _, _, key in self._claim_order]
 
     def speaker_name(self, claim: Annotation) -> str:
         """The display name of a claim's speaker (an entity's name, or the text as typed)."""

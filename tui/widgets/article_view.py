@@ -26,6 +26,7 @@ from tui.model.wrap import Row, cell_offset, offset_at_cell
 from tui.model.document import Document
 from tui.model.span_index import SpanIndex
 from tui.store.session import AnnotationSession
+from tui.widgets.scrolling import set_virtual_size
 
 CURSOR_STYLE = Style(reverse=True, bold=True)
 SELECTION_STYLE = Style(bgcolor="#005f87", color="#ffffff")
@@ -129,7 +130,7 @@ class ArticleView(ScrollView, can_focus=True):
         # the whole view on every key would cost more than the key itself.
         layout = self.get_text_layout()
         if self.virtual_size.height != layout.total_rows or self.virtual_size.width != layout.width:
-            self.virtual_size = Size(layout.width, layout.total_rows)
+            set_virtual_size(self, Size(layout.width, layout.total_rows))
             self.refresh()
 
     def get_text_layout(self) -> WrappedLayout:

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Static, TabbedContent, TabPane
-from textual.widgets.option_list import Option
+from textual import events
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Input, Static
 
 from tui.messages import JumpTo
-from tui.model.annotation import CLAIM_TYPES, VERDICTS, Annotation
+from tui.model.annotation import CLAIM_TYPES, SUGGESTED, VERDICTS, Annotation, Entity
 from tui.model.display import display_text
 from tui.model.labels import color_for
 from tui.store.session import AnnotationSession
 from tui.widgets.article_view import ArticleView
 from tui.widgets.detail_pane import DetailPane
+from tui.widgets.item_list import NOT_SELECTABLE, ItemList
 
 EXCERPT_LENGTH = 48
 CLAIM_SORTS = ("text order", "speaker", "verdict", "check-worthiness", "type")
 NO_SPEAKER = "(no speaker)"
+# Keys of entries that are not annotations or entities: headings, and the notice of an empty list.
+HEADING = NOT_SELECTABLE + "heading:"
+NOTICE = NOT_SELECTABLE + "notice"
 
 
 def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
@@ -28,36 +37,77 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     return flat if len(flat) <= length else flat[: length - 1] + "…"
 
 
-class EntityList(OptionList):
+class SessionList(ItemList):
+    """A side-panel list filled from the session, and refilled only when what it shows changed."""
+
+    # Which of the session's versions (see AnnotationSession.versions) this list follows.
+    topic: ClassVar[str] = ""
+
+    def __init__(self, session: AnnotationSession, id: str) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.built_version: int | None = None
+
+    def entries(self) -> tuple[list[str], int | list[int]]:
+        """The keys of the entries the list shows now, and their heights (see ItemList.set_entries)."""
+        raise NotImplementedError(f"{type(self).__name__} must list its entries")
+
+    def invalidate(self) -> None:
+        """Refill at the next chance even if the session did not change (the view did)."""
+        self.built_version = None
+
+    def refill(self) -> bool:
+        """Refill from the session if it changed since the last fill; ``True`` if refilled."""
+        version = self.session.versions[self.topic]
+        if version == self.built_version:
+            return False
+        self.built_version = version
+        self.set_entries(*self.entries())
+        return True
+
+
+class EntityList(SessionList):
     """Entities grouped by label with their mention counts; Enter jumps to the next mention and
     highlights all of them in the article."""
 
+    topic = "entities"
+
     def __init__(self, session: AnnotationSession) -> None:
-        super().__init__(id="entity-list")
-        self.session = session
+        super().__init__(session, id="entity-list")
         self._next_mention: dict[str, int] = {}
 
-    def rebuild(self) -> None:
-        """Refill the list from the session, keeping the highlighted entity."""
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
-        options: list[Option] = []
+    def entries(self) -> tuple[list[str], list[int]]:
+        keys, heights = [], []
         for label, entities in self.session.entity_groups():
-            options.append(Option(Text(label, style=f"bold {color_for(label)}"), disabled=True))
-            for entity, count in entities:
-                prompt = Text.assemble("  ", (excerpt(entity.name, EXCERPT_LENGTH - 14), color_for(label)), f" ×{count}")
-                forms = [form for form in self.session.mention_forms(entity.entity_id) if form != entity.name]
-                if forms or entity.kb_id:
-                    prompt.append("\n    " + excerpt(", ".join(forms + ([entity.kb_id] if entity.kb_id else [])), EXCERPT_LENGTH - 6), style="dim")
-                options.append(Option(prompt, id=entity.entity_id))
-        self.set_options(options)
-        if highlighted is not None and highlighted in {o.id for o in options}:
-            self.highlighted = self.get_option_index(highlighted)
+            keys.append(HEADING + label)
+            heights.append(1)
+            for entity, _ in entities:
+                keys.append(entity.entity_id)
+                heights.append(2 if self._second_line(entity) else 1)
+        return keys, heights
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def _second_line(self, entity: Entity) -> str:
+        """The entity's other mention forms and knowledge-base id, if any."""
+        forms = [form for form in self.session.mention_forms(entity.entity_id) if form != entity.name]
+        return ", ".join(forms + ([entity.kb_id] if entity.kb_id else []))
+
+    def entry_lines(self, key: str) -> list[Text]:
+        if key.startswith(HEADING):
+            label = key[len(HEADING) :]
+            return [Text(label, style=f"bold {color_for(label)}")]
+        entity = self.session.entities[key]
+        color = color_for(entity.label)
+        lines = [Text.assemble("  ", (excerpt(entity.name, EXCERPT_LENGTH - 14), color), f" ×{self.session.mention_count(entity.entity_id)}")]
+        second = self._second_line(entity)
+        if second:
+            lines.append(Text("    " + excerpt(second, EXCERPT_LENGTH - 6), style="dim"))
+        return lines
+
+    def on_item_list_chosen(self, event: ItemList.Chosen) -> None:
         """Jump to the entity's next mention, cycling through them."""
         event.stop()
-        entity_id = event.option.id
-        mentions = self.session.mentions_of(entity_id) if entity_id else []
+        entity_id = event.key
+        mentions = self.session.mentions_of(entity_id)
         if not mentions:
             return
         position = self._next_mention.get(entity_id, 0) % len(mentions)
@@ -123,89 +173,164 @@ def claim_sort_key(session: AnnotationSession, sort: str):
     return lambda c: (c.start, c.end)
 
 
-class ClaimList(OptionList):
+class ClaimList(SessionList):
     """Claims with excerpt, kind, speaker and verdict, sorted and filtered as asked, or grouped
     by speaker ("who said what"); Enter jumps to the claim."""
 
+    topic = "claims"
+
     def __init__(self, session: AnnotationSession) -> None:
-        super().__init__(id="claim-list")
-        self.session = session
+        super().__init__(session, id="claim-list")
         self.sort = CLAIM_SORTS[0]
         self.filter = ""
         self.by_speaker = False
+        self.shown_count = 0
+        self._group_sizes: dict[str, int] = {}
+
+    def change_view(self, sort: str | None = None, filter: str | None = None, by_speaker: bool | None = None) -> None:
+        """Change the order, the filter or the grouping; the list is refilled on the next rebuild."""
+        if sort is not None:
+            self.sort = sort
+        if filter is not None:
+            self.filter = filter
+        if by_speaker is not None:
+            self.by_speaker = by_speaker
+        self.invalidate()
 
     def shown_claims(self) -> list[Annotation]:
         """The claims that pass the filter, in the chosen order."""
-        claims = [c for c in self.session.claims() if not self.filter or claim_matches(self.session, c, self.filter)]
-        return sorted(claims, key=claim_sort_key(self.session, self.sort))
+        claims = self.session.claims()  # in text order already
+        if self.filter:
+            claims = [c for c in claims if claim_matches(self.session, c, self.filter)]
+        return claims if self.sort == CLAIM_SORTS[0] else sorted(claims, key=claim_sort_key(self.session, self.sort))
 
-    def claim_option(self, claim: Annotation, show_speaker: bool = True) -> Option:
-        """One claim's entry: excerpt, then type, speaker, verdict and score."""
+    def entries(self) -> tuple[list[str], int | list[int]]:
+        if not self.filter and not self.by_speaker and self.sort == CLAIM_SORTS[0]:
+            keys = self.session.claim_ids()  # the common case, and the only one a long text makes slow
+            self.shown_count = len(keys)
+            return keys, 2
+        claims = self.shown_claims()
+        self.shown_count = len(claims)
+        if not claims and self.filter:
+            return [NOTICE], 1
+        if not self.by_speaker:
+            return [claim.id for claim in claims], 2
+        groups: dict[str, list[Annotation]] = {}
+        for claim in claims:
+            groups.setdefault(self.session.speaker_name(claim) or NO_SPEAKER, []).append(claim)
+        self._group_sizes = {name: len(members) for name, members in groups.items()}
+        keys, heights = [], []
+        for name in sorted(groups, key=lambda name: (name == NO_SPEAKER, -len(groups[name]), name.casefold())):
+            keys.append(HEADING + name)
+            keys += [claim.id for claim in groups[name]]
+            heights += [1] + [2] * len(groups[name])
+        return keys, heights
+
+    def entry_lines(self, key: str) -> list[Text]:
+        if key == NOTICE:
+            return [Text("No claim matches the filter.", style="dim")]
+        if key.startswith(HEADING):
+            name = key[len(HEADING) :]
+            heading = Text(excerpt(name, EXCERPT_LENGTH - 8), style="bold #5fafff")
+            heading.append(f"  {self._group_sizes.get(name, 0)} claim(s)", style="dim")
+            return [heading]
+        claim = self.session.by_id[key]
         speaker = self.session.speaker_name(claim)
         verdict = claim.attrs.get("verdict") or "unverified"
-        prompt = Text(excerpt(claim.quote.exact, EXCERPT_LENGTH - 8), style="italic" if claim.status == "suggested" else "")
-        prompt.append("\n  ")
-        prompt.append(claim.attrs.get("claim_type", claim.label), style="bold #ffd75f")
-        if speaker and show_speaker:
-            prompt.append(" · " + display_text(speaker), style="#5fafff")
-        prompt.append(f" · {verdict}", style="dim")
+        suggested = claim.status == SUGGESTED
+        details = Text("  ")
+        details.append(claim.attrs.get("claim_type", claim.label), style="bold #ffd75f")
+        if speaker and not self.by_speaker:
+            details.append(" · " + display_text(speaker), style="#5fafff")
+        details.append(f" · {verdict}", style="dim")
         worth = claim.attrs.get("checkworthiness")
         if worth is not None:
-            prompt.append(f" · cw {worth:.2f}", style="dim")
+            details.append(f" · cw {worth:.2f}", style="dim")
         if claim.attrs.get("note"):
-            prompt.append(" · note", style="dim")
-        if claim.status == "suggested":
-            prompt.append(" · suggested", style="dim italic")
-        return Option(prompt, id=claim.id)
+            details.append(" · note", style="dim")
+        if suggested:
+            details.append(" · suggested", style="dim italic")
+        return [Text(excerpt(claim.quote.exact, EXCERPT_LENGTH - 8), style="italic" if suggested else ""), details]
 
-    def rebuild(self) -> None:
-        """Refill the list from the session, keeping the highlighted claim."""
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
-        claims = self.shown_claims()
-        options: list[Option] = []
-        if self.by_speaker:
-            groups: dict[str, list[Annotation]] = {}
-            for claim in claims:
-                groups.setdefault(self.session.speaker_name(claim) or NO_SPEAKER, []).append(claim)
-            order = sorted(groups, key=lambda name: (name == NO_SPEAKER, -len(groups[name]), name.casefold()))
-            for name in order:
-                heading = Text(excerpt(name, EXCERPT_LENGTH - 8), style="bold #5fafff")
-                heading.append(f"  {len(groups[name])} claim(s)", style="dim")
-                options.append(Option(heading, disabled=True))
-                options += [self.claim_option(claim, show_speaker=False) for claim in groups[name]]
-        else:
-            options = [self.claim_option(claim) for claim in claims]
-        if not options and self.filter:
-            options.append(Option(Text("No claim matches the filter.", style="dim"), disabled=True))
-        self.set_options(options)
-        if highlighted is not None and highlighted in {o.id for o in options}:
-            self.highlighted = self.get_option_index(highlighted)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_item_list_chosen(self, event: ItemList.Chosen) -> None:
         """Jump to the claim."""
         event.stop()
-        claim = self.session.by_id.get(event.option.id or "")
+        claim = self.session.by_id.get(event.key)
         if claim is not None:
             self.post_message(JumpTo(claim.start, claim.end))
 
 
-class OrphanList(OptionList):
+class OrphanList(SessionList):
     """Annotations that could not be placed on this version of the text, with their quotes."""
 
-    def __init__(self, session: AnnotationSession) -> None:
-        super().__init__(id="orphan-list")
-        self.session = session
+    topic = "orphans"
 
-    def rebuild(self) -> None:
-        """Refill the list from the session."""
-        options = []
-        for orphan in self.session.orphans():
-            prompt = Text(f"“{excerpt(orphan.quote.exact)}”")
-            prompt.append(f"\n  {orphan.label} · was at {orphan.start}–{orphan.end}", style="dim")
-            options.append(Option(prompt, id=orphan.id))
-        if not options:
-            options.append(Option(Text("Every annotation is anchored to the text.", style="dim"), disabled=True))
-        self.set_options(options)
+    def __init__(self, session: AnnotationSession) -> None:
+        super().__init__(session, id="orphan-list")
+
+    def entries(self) -> tuple[list[str], int | list[int]]:
+        orphans = self.session.orphans()
+        return ([orphan.id for orphan in orphans], 2) if orphans else ([NOTICE], 1)
+
+    def entry_lines(self, key: str) -> list[Text]:
+        if key == NOTICE:
+            return [Text("Every annotation is anchored to the text.", style="dim")]
+        orphan = self.session.by_id[key]
+        return [Text(f"“{excerpt(orphan.quote.exact)}”"), Text(f"  {orphan.label} · was at {orphan.start}–{orphan.end}", style="dim")]
+
+
+class PanelTabs(Widget):
+    """The side panel's tab titles with their counts, on one row.
+
+    A title changes with almost every action (the counts), so changing one only repaints this
+    row; Textual's tabs would lay the whole screen out again each time.
+    """
+
+    DEFAULT_CSS = """
+    PanelTabs { height: 1; padding: 0 1; color: $text-muted; background: $boost; }
+    PanelTabs > .panel-tabs--active { color: $text; text-style: bold underline; }
+    """
+
+    COMPONENT_CLASSES = {"panel-tabs--active"}
+
+    active: reactive[str] = reactive("", layout=False)
+
+    class Activated(Message):
+        """A tab title was clicked."""
+
+        def __init__(self, tab: str) -> None:
+            super().__init__()
+            self.tab = tab
+
+    def __init__(self, titles: dict[str, str], active: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.titles = dict(titles)
+        self.set_reactive(PanelTabs.active, active)
+        self._spans: list[tuple[int, int, str]] = []
+
+    def set_title(self, tab: str, title: str) -> None:
+        """Change one tab's title (a repaint of this row only when it differs)."""
+        if self.titles.get(tab) != title:
+            self.titles[tab] = title
+            self.refresh()
+
+    def render(self) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        active_style = self.get_component_rich_style("panel-tabs--active")
+        self._spans = []
+        for tab, title in self.titles.items():
+            if line:
+                line.append("  ")
+            self._spans.append((len(line), len(line) + len(title), tab))
+            line.append(title, style=active_style if tab == self.active else "")
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a title shows that tab."""
+        x = event.x - self.styles.padding.left
+        tab = next((tab for start, end, tab in self._spans if start <= x < end), None)
+        if tab is not None:
+            self.post_message(self.Activated(tab))
 
 
 class SidePanel(Vertical):
@@ -213,8 +338,8 @@ class SidePanel(Vertical):
 
     DEFAULT_CSS = """
     SidePanel { width: 46; border-left: tall $primary-background; }
-    SidePanel TabbedContent { height: 1fr; }
-    SidePanel OptionList { height: 1fr; border: none; }
+    SidePanel ContentSwitcher { height: 1fr; }
+    SidePanel ContentSwitcher > Vertical { height: 1fr; }
     SidePanel #claim-controls { height: 1; color: $text-muted; padding: 0 1; }
     SidePanel #claim-filter { display: none; }
     SidePanel #claim-filter.-shown { display: block; }
@@ -234,14 +359,15 @@ class SidePanel(Vertical):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        with TabbedContent(initial="entities"):
-            with TabPane("Entities", id="entities"):
+        yield PanelTabs({"entities": "Entities", "claims": "Claims", "orphans": "Orphans"}, "entities", id="panel-tabs")
+        with ContentSwitcher(initial="entities"):
+            with Vertical(id="entities"):
                 yield EntityList(self.session)
-            with TabPane("Claims", id="claims"):
+            with Vertical(id="claims"):
                 yield Static("", id="claim-controls")
                 yield Input(placeholder="speaker:name verdict:false type:quote cw:>=0.5 or words", id="claim-filter", compact=True)
                 yield ClaimList(self.session)
-            with TabPane("Orphans", id="orphans"):
+            with Vertical(id="orphans"):
                 yield OrphanList(self.session)
         yield DetailPane(self.session)
 
@@ -260,14 +386,15 @@ class SidePanel(Vertical):
     # Whether the detail pane shows a list's highlighted entry rather than what is under the cursor.
     detail_follows_list = False
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
         """Describe the claim, entity or orphan highlighted in a list."""
-        key = event.option.id or ""
-        self.detail_follows_list = True
+        key = event.key
         detail = self.query_one(DetailPane)
         if key in self.session.entities:
+            self.detail_follows_list = True
             detail.show_entity(self.session.entities[key])
         elif key in self.session.by_id:
+            self.detail_follows_list = True
             detail.show_annotation(self.session.by_id[key])
 
     def mark_entity(self, entity_id: str) -> None:
@@ -282,60 +409,80 @@ class SidePanel(Vertical):
                 article.invalidate(ranges)
 
     def rebuild(self) -> None:
-        """Refill the lists, their tab titles and the detail pane (once they are mounted)."""
+        """Refill what changed: the list on show (the others when they are shown), the tab
+        titles and the detail pane."""
         if not self.query(EntityList):
             return
-        self.query_one(EntityList).rebuild()
+        active = self.active_tab
         claims = self.query_one(ClaimList)
-        claims.rebuild()
-        orphans = self.query_one(OrphanList)
-        orphans.rebuild()
-        tabs = self.query_one(TabbedContent)
-        tabs.get_tab("orphans").label = f"Orphans {len(self.session.orphans())}"
-        entity_count = sum(len(items) for _, items in self.session.entity_groups())
-        tabs.get_tab("entities").label = f"Entities {entity_count}"
-        total = len(self.session.claims())
-        shown = len(claims.shown_claims())
-        tabs.get_tab("claims").label = f"Claims {total}" if shown == total else f"Claims {shown}/{total}"
+        for item_list in self.query(SessionList):
+            # A filtered claim list is refilled even when hidden: its tab title counts what it shows.
+            if item_list.parent.id == active or (item_list is claims and claims.filter):
+                item_list.refill()
+        session = self.session
+        total = session.claim_count()
+        shown = claims.shown_count if claims.filter else total
+        tabs = self.query_one(PanelTabs)
+        tabs.set_title("entities", f"Entities {session.entity_count()}")
+        tabs.set_title("claims", f"Claims {total}" if shown == total else f"Claims {shown}/{total}")
+        tabs.set_title("orphans", f"Orphans {session.orphan_count()}")
         controls = Text(f"sort: {claims.sort}", style="dim")
         if claims.by_speaker:
             controls.append(" · by speaker")
         if claims.filter:
             controls.append(" · filter: ")
             controls.append(claims.filter)
-        self.query_one("#claim-controls", Static).update(controls)
+        if controls != getattr(self, "_controls", None):
+            self._controls = controls
+            self.query_one("#claim-controls", Static).update(controls, layout=False)  # always one row
         articles = self.app.query(ArticleView)
         if self.detail_follows_list or not articles:
             self.query_one(DetailPane).refresh_details()
         else:
             self.cursor_moved(articles.first().cursor)
 
+    @property
+    def active_tab(self) -> str:
+        """The id of the tab on show: ``entities``, ``claims`` or ``orphans``."""
+        return self.query_one(ContentSwitcher).current or "entities"
+
+    def show_tab(self, tab: str) -> None:
+        """Show a tab; its list is refilled if it changed while hidden."""
+        self.query_one(ContentSwitcher).current = tab
+        self.query_one(PanelTabs).active = tab
+        for item_list in self.query_one(f"#{tab}").query(SessionList):
+            item_list.refill()
+
+    def on_panel_tabs_activated(self, event: PanelTabs.Activated) -> None:
+        """A clicked title shows its tab, with focus in its list."""
+        self.show_tab(event.tab)
+        self.query_one(f"#{event.tab} ItemList", ItemList).focus()
+
     TAB_ORDER = ("entities", "claims", "orphans")
 
     def action_switch_tab(self, step: int) -> None:
         """Switch to the next (or previous) tab and focus its list."""
-        tabs = self.query_one(TabbedContent)
-        position = self.TAB_ORDER.index(tabs.active) if tabs.active in self.TAB_ORDER else 0
+        position = self.TAB_ORDER.index(self.active_tab) if self.active_tab in self.TAB_ORDER else 0
         tab = self.TAB_ORDER[(position + step) % len(self.TAB_ORDER)]
-        tabs.active = tab
-        self.query_one(f"#{tab} OptionList", OptionList).focus()
+        self.show_tab(tab)
+        self.query_one(f"#{tab} ItemList", ItemList).focus()
 
     def show_claims(self) -> ClaimList:
         """Bring the Claims tab forward and return its list."""
-        self.query_one(TabbedContent).active = "claims"
+        self.show_tab("claims")
         return self.query_one(ClaimList)
 
     def action_sort_claims(self) -> None:
         """Sort the claims by the next key: text order, speaker, verdict, check-worthiness, type."""
         claims = self.show_claims()
-        claims.sort = CLAIM_SORTS[(CLAIM_SORTS.index(claims.sort) + 1) % len(CLAIM_SORTS)]
+        claims.change_view(sort=CLAIM_SORTS[(CLAIM_SORTS.index(claims.sort) + 1) % len(CLAIM_SORTS)])
         self.rebuild()
         claims.focus()
 
     def action_claims_by_speaker(self) -> None:
         """Group the claims by speaker ("who said what"), or list them again."""
         claims = self.show_claims()
-        claims.by_speaker = not claims.by_speaker
+        claims.change_view(by_speaker=not claims.by_speaker)
         self.rebuild()
         claims.focus()
 
@@ -350,7 +497,7 @@ class SidePanel(Vertical):
         """Filter the claims as the filter is typed."""
         if event.input.id == "claim-filter":
             event.stop()
-            self.query_one(ClaimList).filter = event.value.strip()
+            self.query_one(ClaimList).change_view(filter=event.value.strip())
             self.rebuild()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -367,6 +514,6 @@ class SidePanel(Vertical):
         field = self.query_one("#claim-filter", Input)
         field.value = ""
         field.remove_class("-shown")
-        self.query_one(ClaimList).filter = ""
+        self.query_one(ClaimList).change_view(filter="")
         self.rebuild()
         self.query_one(ClaimList).focus()
