@@ -142,12 +142,20 @@ class PostilApp(App[None]):
         if self.suggester is not None:
             self.suggest_state = "loading model…"
             self.run_suggester()
+        self.find_mentions_ahead(session.mention_texts())
         report = store.reanchor_report
         if report is not None and report.total:
             self.say(report.summary, error=bool(report.orphaned))
         self.update_save_state()
         self.set_interval(SAVE_RETRY_SECONDS, self.retry_saves)
         self.set_interval(IDLE_COMPACT_SECONDS / 3, self.compact_when_idle)
+
+    @work(thread=True, exclusive=True, group="mentions")
+    def find_mentions_ahead(self, texts: list[str]) -> None:
+        """Find where each name already annotated occurs, so that correcting one in a long text
+        does not first search the whole text (pure work on the immutable text; no widgets)."""
+        for text in texts:
+            self.session.occurrences(text)
 
     # Suggestions: a thread worker runs the model and posts batches; handlers here store them.
 
