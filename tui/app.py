@@ -153,9 +153,13 @@ class PostilApp(App[None]):
     @work(thread=True, exclusive=True, group="mentions")
     def find_mentions_ahead(self, texts: list[str]) -> None:
         """Find where each name already annotated occurs, so that correcting one in a long text
-        does not first search the whole text (pure work on the immutable text; no widgets)."""
+        does not first search the whole text. The search runs here (the text never changes); what
+        depends on the annotations is prepared on the app's thread, one name at a time."""
         for text in texts:
             self.session.occurrences(text)
+            if not self.is_running:
+                return
+            self.call_from_thread(self.session.prepare_correction, text)
 
     # Suggestions: a thread worker runs the model and posts batches; handlers here store them.
 

@@ -432,6 +432,12 @@ class AnnotationSession:
             totals.update(forms)
         return [text for text, _ in totals.most_common()]
 
+    def prepare_correction(self, text: str) -> None:
+        """Do now what the first correction of ``text`` would otherwise do: find its occurrences
+        and which of them have no accepted mention (in a long text, thousands)."""
+        self._occurrence_set(text)
+        self._unaccepted_occurrences(text)
+
     def _occurrence_set(self, text: str) -> frozenset[tuple[int, int]]:
         found = self._occurrence_sets.get(text)
         if found is None:

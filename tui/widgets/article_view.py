@@ -26,7 +26,7 @@ from tui.model.wrap import Row, cell_offset, offset_at_cell
 from tui.model.document import Document
 from tui.model.span_index import SpanIndex
 from tui.store.session import AnnotationSession
-from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.lines import set_virtual_size
 
 CURSOR_STYLE = Style(reverse=True, bold=True)
 SELECTION_STYLE = Style(bgcolor="#005f87", color="#ffffff")

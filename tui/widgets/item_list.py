@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.lines import set_virtual_size, text_strip
 
 # Keys starting with this are headings or notices: shown, but never highlighted or chosen.
 NOT_SELECTABLE = "\x00"
@@ -297,13 +297,9 @@ class ItemList(ScrollView, can_focus=True):
         style = self._base_style
         if text is None:
             return Strip.blank(width, style)
-        text = text.copy()
-        text.truncate(width, overflow="ellipsis")
-        if text.style:  # Text.render draws spans only: the base style becomes the lowest span
-            text.stylize_before(text.style)
         if highlighted:
             style = style + self.get_component_rich_style("item-list--highlighted")
-        return Strip(text.render(self.app.console, end="")).crop_extend(0, width, style).apply_style(style)
+        return text_strip(self, text, width, style)
 
     def on_resize(self) -> None:
         self._strips.clear()

@@ -11,7 +11,6 @@ from textual.containers import Vertical
 from textual import events
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Static
 
 from tui.messages import JumpTo
@@ -22,6 +21,7 @@ from tui.store.session import AnnotationSession
 from tui.widgets.article_view import ArticleView
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.item_list import NOT_SELECTABLE, ItemList
+from tui.widgets.lines import OneLine
 
 EXCERPT_LENGTH = 48
 CLAIM_SORTS = ("text order", "speaker", "verdict", "check-worthiness", "type")
@@ -279,7 +279,7 @@ class OrphanList(SessionList):
         return [Text(f"“{excerpt(orphan.quote.exact)}”"), Text(f"  {orphan.label} · was at {orphan.start}–{orphan.end}", style="dim")]
 
 
-class PanelTabs(Widget):
+class PanelTabs(OneLine):
     """The side panel's tab titles with their counts, on one row.
 
     A title changes with almost every action (the counts), so changing one only repaints this

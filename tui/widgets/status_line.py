@@ -7,9 +7,10 @@ from textual.widgets import Static
 
 from tui.model.display import display_text
 from tui.model.labels import CLAIM_COLOR, DEFAULT_SCHEME
+from tui.widgets.lines import OneLine
 
 
-class StatusLine(Static):
+class StatusLine(OneLine):
     """Title, counts, and whether every change is on disk."""
 
     DEFAULT_CSS = """
@@ -57,11 +58,11 @@ class Legend(Static):
         self.update(line)
 
 
-class KeyHints(Static):
+class KeyHints(OneLine):
     """The keys that apply now, on one line: those that cannot act here are dimmed.
 
     A light stand-in for Textual's Footer, which rebuilds its widgets whenever bindings are
-    refreshed; this one only redraws its text, so it can follow the cursor cheaply.
+    refreshed; this one only redraws its row, so it can follow the cursor cheaply.
     """
 
     DEFAULT_CSS = """
@@ -85,7 +86,7 @@ class KeyHints(Static):
             line.append(binding.key_display or self.app.get_key_display(binding), style=f"bold {style}".strip())
             line.append(f" {binding.description}  ", style=style)
         self._line = line
-        self.refresh()  # a repaint of one row: the height never changes, so no layout pass
+        self.refresh()
 
     def render(self) -> Text:
         """The hints as last built."""
