@@ -78,7 +78,7 @@ def main() -> int:
     """Print the table."""
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     sizes = [int(n) for n in sys.argv[2:]] or [500, 5000]
-    print(f"| sentences | annotations | format | export ms | import ms | export ÷ baseline | import ÷ baseline |")
+    print("| sentences | annotations | format | export ms | import ms | export ÷ baseline | import ÷ baseline |")
     print("|---:|---:|---|---:|---:|---:|---:|")
     for size in sizes:
         item = synthetic(size)

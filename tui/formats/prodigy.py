@@ -41,15 +41,15 @@ def tasks_for(item: ExportItem, include_suggested: bool) -> list[tuple[SpanGraph
     if include_suggested and suggested:
         groups.append((suggested, "ignore"))
     tasks = []
-    for annotations, answer in groups:
+    for group, answer in groups:
         extra: dict = {}
-        annotators = {a.annotator for a in annotations}
+        annotators = {a.annotator for a in group}
         if len(annotators) == 1 and "" not in annotators:
             extra["_annotator_id"] = annotators.pop()
-        times = [unix_seconds(a.updated or a.created) for a in annotations]
+        times = [unix_seconds(a.updated or a.created) for a in group]
         if any(t is not None for t in times):
             extra["_timestamp"] = max(t for t in times if t is not None)
-        tasks.append((graph_of(ExportItem(item.document, annotations, item.entities)), answer, extra))
+        tasks.append((graph_of(ExportItem(item.document, group, item.entities)), answer, extra))
     return tasks
 
 
