@@ -29,3 +29,23 @@ def test_reopening_uses_the_cached_analysis_without_importing_spacy(tmp_path):
     assert int(count) > 0 and loaded == "True"
     again, *rest = second.stdout.split()
     assert again == count and "(cached)" in second.stdout and rest[-1] == "False"
+
+
+async def test_cached_suggestions_are_on_the_first_screen_without_the_model_worker(tmp_path):
+    from tests.conftest import sample_document
+    from tui.app import PostilApp
+    from tui.launch import cached_model_suggestions, open_session
+
+    session = open_session(tmp_path / "annotations.json", sample_document(), annotator="tester")
+    model_runs = []
+
+    def model(session):  # would load spaCy: must not be needed when the analysis is cached
+        model_runs.append(session)
+        return None, "no model"
+
+    app = PostilApp(session, suggester=model, cached_suggester=cached_model_suggestions)
+    async with app.run_test(size=(160, 40)):
+        status = str(app.query_one("#status").render())
+        assert "1 suggested" in status and "(cached)" in status
+        assert [a.quote.exact for a in app.session.visible() if a.status == "suggested"] == ["just two days"]
+    assert model_runs == []

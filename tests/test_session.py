@@ -73,6 +73,28 @@ def test_a_correction_reaches_a_mention_again_once_its_accepted_annotation_is_go
     records = {(r["start"], r["end"]): r for r in stored_annotations(db_path)}
     assert (records[second]["label"], records[second]["status"]) == ("PRODUCT", "accepted")
 
+
+def test_a_suggestion_that_repeats_an_accepted_annotation_is_not_stored(db_path):
+    from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, Annotation
+
+    text = "“The pause is too short,” said Jane Doe on Monday. It took just two days."
+    session = fresh_session(db_path, text)
+    quote_end = text.index(" said")
+    session.mark_claim(0, quote_end, "quote")  # the quote with its marks and comma
+    days = text.index("two days")
+    session.label_span(days, days + len("two days"), "DATE")
+
+    def suggestion(kind, label, start, end):
+        return Annotation.on_text(session.document.doc_id, text, kind, label, start, end, status=SUGGESTED, origin="model")
+
+    fresh = session.add_suggestions([
+        suggestion(CLAIM, "quote", 1, quote_end - 2),  # the same quote without its marks: a repeat
+        suggestion(ENTITY, "DATE", text.index("just"), days + len("two days")),  # "just two days": different enough
+        suggestion(ENTITY, "DATE", text.index("Monday"), text.index("Monday") + 6),
+    ], [])
+    assert sorted(a.quote.exact for a in fresh) == ["Monday", "just two days"]
+    assert sorted(r["quote"]["exact"] for r in stored_annotations(db_path) if r["status"] == "suggested") == ["Monday", "just two days"]
+
 def test_relabel_changes_the_label_in_place(db_path):
     session = fresh_session(db_path)
     session.label_span(0, 8, "ORG")

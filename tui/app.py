@@ -21,11 +21,6 @@ from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED
 from tui.model.display import QUOTE_MARKS
 from tui.model.document import Document
 from tui.model.labels import label_for_key
-from tui.commands import PostilCommands
-from tui.screens.help import HelpScreen
-from tui.screens.claim_editor import Choice, ClaimEditor
-from tui.screens.entity_editor import EntityEditor, EntityPicker
-from tui.screens.search import SearchScreen, annotation_hits, text_hits
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.item_list import ItemList
 from tui.store.session import AnnotationSession
@@ -40,6 +35,17 @@ IDLE_COMPACT_SECONDS = 30.0
 
 # Given the open session, returns suggestion batches (or None) and a status line; called in a thread.
 Suggester = Callable[[AnnotationSession], "tuple[Iterator | None, str]"]
+
+
+# The dialogs (help, editors, search) and the command palette are imported when first opened:
+# the first screen does not need them, and importing them would delay it by about 80 ms.
+
+
+def postil_commands():
+    """The command palette's provider of Postil's commands (imported on first use)."""
+    from tui.commands import PostilCommands
+
+    return PostilCommands
 
 
 def keymap_path() -> Path:
@@ -73,11 +79,17 @@ class PostilApp(App[None]):
         session: AnnotationSession | None = None,
         suggester: Suggester | None = None,
         *,
+        cached_suggester: Suggester | None = None,
         document: Document | None = None,
         open_session: Callable[[], AnnotationSession] | None = None,
     ) -> None:
         """Show ``session``; or show ``document`` at once and open its session (``open_session``)
-        in a thread, for databases big enough that reading them would delay the first screen."""
+        in a thread, for databases big enough that reading them would delay the first screen.
+
+        ``suggester`` gives the suggestions, loading a model if it must (in a worker thread);
+        ``cached_suggester`` gives them only when no model is needed (``(None, "")`` otherwise)
+        and is tried first, on the app's thread, so cached suggestions are on the first screen.
+        """
         super().__init__()
         if session is None and (document is None or open_session is None):
             raise ValueError("PostilApp needs a session, or a document and a way to open its session")
@@ -85,6 +97,7 @@ class PostilApp(App[None]):
         self.document = session.document if session else document
         self.open_session = open_session
         self.suggester = suggester
+        self.cached_suggester = cached_suggester
         self.load_error: str | None = None
         self.last_key_time = time.monotonic()
         self.quit_warned = False
@@ -139,7 +152,7 @@ class PostilApp(App[None]):
             who = f"{store.lock_holder} is writing this database" if store.lock_holder else "opened read-only"
             banner = Text(f"READ-ONLY — {who}; nothing you do here is saved. Close the other Postil to edit.")
             self.mount(Static(banner, id="read-only-banner"), before=self.query_one(StatusLine))
-        if self.suggester is not None:
+        if self.suggester is not None and not self.show_cached_suggestions():
             self.suggest_state = "loading model…"
             self.run_suggester()
         self.find_mentions_ahead(session.mention_texts())
@@ -162,6 +175,23 @@ class PostilApp(App[None]):
             self.call_from_thread(self.session.prepare_correction, text)
 
     # Suggestions: a thread worker runs the model and posts batches; handlers here store them.
+
+    def show_cached_suggestions(self) -> bool:
+        """Store and show the suggestions at once if they need no model; ``False`` if they do."""
+        if self.cached_suggester is None:
+            return False
+        batches, message = self.cached_suggester(self.session)
+        if batches is None:
+            return False
+        from tui.nlp.suggest import SuggestionBatch
+
+        batches = list(batches)
+        annotations = [annotation for batch in batches for annotation in batch.annotations]
+        entities = list({entity.entity_id: entity for batch in batches for entity in batch.entities}.values())
+        self.on_suggester_status(SuggesterStatus(message, True))
+        # One write for all of them: a cached analysis arrives in milliseconds, not paragraph by paragraph.
+        self.on_suggestions_ready(SuggestionsReady(SuggestionBatch(len(batches), len(batches), annotations, entities, final=True)))
+        return True
 
     @work(thread=True, exclusive=True, group="suggest")
     def run_suggester(self) -> None:
@@ -387,6 +417,8 @@ class PostilApp(App[None]):
 
     def action_help(self) -> None:
         """Show every binding."""
+        from tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.binding_sections()))
 
     def binding_sections(self) -> list[tuple[str, list[Binding]]]:
@@ -412,7 +444,7 @@ class PostilApp(App[None]):
 
     # Keys of the main screen that must not act while a dialog is open (Tab is a priority key).
     MAIN_SCREEN_ACTIONS = frozenset({"switch_focus", "quit", "undo", "redo", "edit_here", "merge_here", "search", "search_step"})
-    COMMANDS = App.COMMANDS | {PostilCommands}
+    COMMANDS = App.COMMANDS | {postil_commands}
     search_query = ""
     search_scope = "text"
     search_hits: tuple[tuple[int, int], ...] = ()
@@ -471,6 +503,8 @@ class PostilApp(App[None]):
             self.show_details(saved)
             return None
 
+        from tui.screens.claim_editor import ClaimEditor
+
         self.push_screen(ClaimEditor(self.session, claim, save))
 
     def show_details(self, annotation) -> None:
@@ -495,6 +529,8 @@ class PostilApp(App[None]):
                 self.show_details(self.session.by_id.get(mention.id))
             return None
 
+        from tui.screens.entity_editor import EntityEditor
+
         self.push_screen(EntityEditor(self.session, entity, mention, save))
 
     def action_merge_here(self) -> None:
@@ -512,16 +548,22 @@ class PostilApp(App[None]):
             if target is not None:
                 self.perform(f"merged into {target.name}", lambda: self.session.merge_mention(mention.id, target.entity_id))
 
+        from tui.screens.entity_editor import EntityPicker
+
         self.push_screen(EntityPicker(self.session, mention), callback=merge)
 
     def action_search(self) -> None:
         """Ask what to find, in the article text or in the annotations."""
+        from tui.screens.search import SearchScreen
+
         self.push_screen(SearchScreen(self.search_query, self.search_scope), callback=self.run_search)
 
     def run_search(self, request: tuple[str, str] | None) -> None:
         """Find the hits of a search and go to the first one at or after the cursor."""
         if not request or not request[0].strip():
             return
+        from tui.screens.search import annotation_hits, text_hits
+
         query, scope = request
         if scope == "text":
             hits = text_hits((self.session.document if self.session is not None else self.document).text, query)
@@ -561,6 +603,10 @@ class PostilApp(App[None]):
 
     def dialog_binding_sections(self) -> list[tuple[str, list[Binding]]]:
         """The keys of the dialogs (editors, merge picker, search), shown by help while closed."""
+        from tui.screens.claim_editor import Choice, ClaimEditor
+        from tui.screens.entity_editor import EntityEditor, EntityPicker
+        from tui.screens.search import SearchScreen
+
         keymap = getattr(self, "_keymap", None) or {}
         dialogs = [
             ("Claim editor", ClaimEditor),

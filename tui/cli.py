@@ -84,20 +84,20 @@ def open_article(args: argparse.Namespace) -> int:
     from functools import partial
 
     from tui.app import PostilApp
-    from tui.launch import SAMPLE_SOURCE, model_suggestions, open_session, opens_in_background
+    from tui.launch import SAMPLE_SOURCE, cached_model_suggestions, model_suggestions, open_session, opens_in_background
 
     if not args.path:
         document.source = SAMPLE_SOURCE
-    suggester = None if args.no_suggest else model_suggestions
+    suggesters = {} if args.no_suggest else {"suggester": model_suggestions, "cached_suggester": cached_model_suggestions}
     opener = partial(open_session, Path(args.db), document, annotator=args.annotator)
     if opens_in_background(Path(args.db)):
-        app = PostilApp(suggester=suggester, document=document, open_session=opener)
+        app = PostilApp(document=document, open_session=opener, **suggesters)
     else:
         try:
             session = opener()
         except StoreError as error:
             return fail(str(error))
-        app = PostilApp(session, suggester=suggester)
+        app = PostilApp(session, **suggesters)
     try:
         app.run()
     finally:

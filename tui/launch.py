@@ -90,21 +90,34 @@ def sample_analysis_cache(document: Document) -> tuple[str, list[dict]] | None:
     return None if analysis is None else (cache_key(document, named), analysis)
 
 
+def cached_model_suggestions(session: AnnotationSession) -> tuple[Iterator | None, str]:
+    """The document's suggestion batches when the installed model's analysis of this text is
+    cached, and a one-line status; ``(None, "")`` otherwise. Neither spaCy nor the model is
+    loaded, so the app calls this before its first screen is drawn."""
+    from tui.nlp import cached_suggestions
+    from tui.nlp.pipeline import installed_model
+    from tui.nlp.suggest import cache_key
+
+    store, document = session.store, session.document
+    named = installed_model()
+    if named is None or not isinstance(store.cached(cache_key(document, named)), list):
+        return None, ""
+    return cached_suggestions(store, document, named, store.gazetteer()), f"suggestions by {named.name} {named.version} (cached)"
+
+
 def model_suggestions(session: AnnotationSession) -> tuple[Iterator | None, str]:
     """The document's suggestion batches and a one-line status; ``(None, how to install a
     model)`` when none loads. Results cached for this text and model are used without even
     importing spaCy, so reopening is instant; otherwise the model is loaded (slow: the app calls
     this from a worker thread).
     """
+    batches, message = cached_model_suggestions(session)
+    if batches is not None:
+        return batches, message
     from tui.nlp import cached_suggestions, load_pipeline
-    from tui.nlp.pipeline import installed_model
-    from tui.nlp.suggest import cache_key
 
-    store, document = session.store, session.document
-    named = installed_model()
-    if named is not None and isinstance(store.cached(cache_key(document, named)), list):
-        return cached_suggestions(store, document, named, store.gazetteer()), f"suggestions by {named.name} {named.version} (cached)"
     pipeline, message = load_pipeline()
     if pipeline is None:
         return None, message
+    store, document = session.store, session.document
     return cached_suggestions(store, document, pipeline, store.gazetteer()), message

@@ -36,6 +36,10 @@ from tui.store.storage import StoreSaveError
 
 _POSSESSIVE = re.compile(r"[’']s$")
 
+# A suggestion sharing this much of the longer span with an accepted annotation of its kind
+# repeats it ("two days" in "just two days" shares too little, and stays).
+NEAR_DUPLICATE = 0.8
+
 # Journal operations that are not the user's and so never on the undo stack.
 NOT_UNDOABLE_OPS = frozenset({"suggest", "reanchor"})
 
@@ -481,7 +485,7 @@ class AnnotationSession:
     def add_suggestions(self, annotations: list[Annotation], entities: list[Entity]) -> list[Annotation]:
         """Store model suggestions that are new: none where the same span and kind is already
         annotated, accepted or rejected. Not an undoable action (suggestions are not the user's)."""
-        fresh = [a for a in annotations if self._spans[(a.kind, a.start, a.end)] <= 0]
+        fresh = [a for a in annotations if self._spans[(a.kind, a.start, a.end)] <= 0 and not self._restates_accepted(a)]
         if not fresh:
             return []
         # A suggested entity the document already has under another id (same name or alias and
@@ -500,6 +504,19 @@ class AnnotationSession:
         self._write("suggest", changes, [None] * len(changes))
         self._notify([(a.start, a.end) for a in fresh])
         return fresh
+
+    def _restates_accepted(self, suggestion: Annotation) -> bool:
+        """Whether an accepted annotation of the same kind already covers nearly the same text:
+        a quote with or without its marks, a sentence with or without its full stop. Such a
+        suggestion would only list what the user has decided twice."""
+        length = suggestion.end - suggestion.start
+        for other in self.index.overlapping(suggestion.start, suggestion.end):
+            if other.kind != suggestion.kind or other.status != ACCEPTED:
+                continue
+            overlap = min(other.end, suggestion.end) - max(other.start, suggestion.start)
+            if overlap >= NEAR_DUPLICATE * max(length, other.end - other.start):
+                return True
+        return False
 
     def mark_claim(self, start: int, end: int, claim_type: str = "assertion", **attrs) -> Annotation:
         """Make ``[start, end)`` a claim of ``claim_type`` (an unverified one by default)."""
