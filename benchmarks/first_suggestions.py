@@ -38,7 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.large_documents import BARE_APP, run_until  # noqa: E402
+from benchmarks.large_documents import BARE_APP, run_until, use_this_checkout  # noqa: E402
 
 # The status line's counts while batches arrive, and once every batch has been stored (see above).
 FIRST_SHOWN = " suggested \u00b7 suggesting ".encode()
@@ -92,9 +92,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     runs = max(args.runs, 1)
-    # The processes start in a scratch folder: make them run this checkout's code, not whatever
-    # copy of Postil is installed in site-packages.
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    use_this_checkout()
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().sysname} {os.uname().machine}")
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)

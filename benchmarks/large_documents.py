@@ -13,7 +13,9 @@ in a fresh database, and prints Markdown tables:
 2. CPU time per cursor key and per labelling action (relabelling the next name, which also
    looks for its other mentions; Pilot, minus the cost of a key on an empty app measured in the
    same run), and the wall time of that action including its save;
-3. peak RSS of ``postil FILE`` once its annotations are loaded, against the bare app.
+3. peak RSS of ``postil FILE`` once its annotations are loaded, against the bare app;
+4. CPU per key in the side panel's Claims list holding 1,000 and 100,000 claims (moving, going
+   to either end, and deleting a claim in the text, which refills the list).
 
 The spaCy model is not run (``--no-suggest``): these figures are about the reader itself.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import fcntl
 import os
 import pty
@@ -68,6 +71,17 @@ class Reader(App):
 
 Reader().run()
 """
+
+
+def use_this_checkout() -> None:
+    """Make child processes run this checkout's code, compiled as an installed copy would be.
+
+    ``python -m tui`` started in a temporary folder would otherwise import whatever copy is
+    installed; and with PYTHONDONTWRITEBYTECODE set (as on the development machine) every start
+    would compile the package from source, which an installed copy never does.
+    """
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    compileall.compile_dir(REPO / "tui", quiet=1)
 
 
 def median(values: list[float]) -> float:
@@ -247,6 +261,68 @@ async def key_costs(sizes: list[int], runs: int) -> None:
         )
 
 
+def build_claims_database(folder: Path, claims: int) -> tuple[Path, Path]:
+    """An article of ``claims`` one-sentence paragraphs, each marked as a claim."""
+    from tui.formats.readers import read_article
+    from tui.launch import open_session
+    from tui.model.annotation import CLAIM, Annotation
+    from tui.store.repository import ANNOTATIONS, Change
+
+    sentences = [f"Claim number {n} was made by the council." for n in range(claims)]
+    article = folder / f"claims-{claims}.txt"
+    article.write_text("\n\n".join(sentences), encoding="utf-8")
+    db = folder / f"claims-{claims}.json"
+    session = open_session(db, read_article(article), annotator="bench")
+    document, changes, start = session.document, [], 0
+    for n, sentence in enumerate(sentences):
+        claim = Annotation.on_text(document.doc_id, document.text, CLAIM, "assertion", start, start + len(sentence), id=f"c-{n}",
+                                   attrs={"claim_type": "assertion", "verdict": "unverified"})
+        changes.append(Change(ANNOTATIONS, claim.id, claim.to_record()))
+        start += len(sentence) + 2
+    session.store.apply(changes)
+    session.store.close()
+    return article, db
+
+
+async def list_costs(sizes: list[int], runs: int, folder: Path) -> None:
+    """CPU per key in the Claims list, and per refill of it (a claim deleted in the text)."""
+    from tui.app import PostilApp
+    from tui.formats.readers import read_article
+    from tui.launch import open_session
+
+    print("\n### Side-panel list: CPU per key in the Claims tab (Pilot), median\n")
+    print("| claims listed | ↓ in the list | ratio to the smallest | End then Home | ratio | delete a claim (list refilled) | ratio |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    baseline = None
+    for claims in sizes:
+        article, db = build_claims_database(folder, claims)
+        app = PostilApp(open_session(db, read_article(article), annotator="bench"))
+        async with app.run_test(size=(COLUMNS, LINES)) as pilot:
+            await pilot.press("tab", "right")  # the Claims tab, its list focused
+            await pilot.pause()
+            down, ends, marks = [], [], []
+            for _ in range(runs * 4):
+                before = time.process_time()
+                await pilot.press("down")
+                down.append(time.process_time() - before)
+            for _ in range(runs):
+                before = time.process_time()
+                await pilot.press("end", "home")
+                ends.append(time.process_time() - before)
+            await pilot.press("tab")  # to the article; the Claims tab stays on show
+            for _ in range(runs * 2):
+                # Delete the claim of the next paragraph: the shown Claims list is refilled.
+                await pilot.press("right_curly_bracket")
+                before = time.process_time()
+                await pilot.press("d")
+                marks.append(time.process_time() - before)
+            await pilot.press("q")
+        row = (median(down), median(ends), median(marks))
+        baseline = baseline or row
+        print(f"| {claims:,} | {row[0] * 1000:.2f} ms | {row[0] / baseline[0]:.2f} | {row[1] * 1000:.2f} ms | {row[1] / baseline[1]:.2f} | "
+              f"{row[2] * 1000:.2f} ms | {row[2] / baseline[2]:.2f} |")
+
+
 databases: dict[int, tuple[Path, Path]] = {}
 
 
@@ -254,12 +330,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["paint", "keys"], default=None)
+    parser.add_argument("--only", choices=["paint", "keys", "lists"], default=None)
+    parser.add_argument("--list-sizes", default="1000,100000", help="claims in the side-panel list benchmark")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    use_this_checkout()
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().sysname} {os.uname().machine}")
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
+        if args.only in (None, "lists"):
+            asyncio.run(list_costs([int(size) for size in args.list_sizes.split(",")], args.runs, folder))
+        if args.only == "lists":
+            return
         for words in sizes:
             databases[words] = build_database(folder, words)
         if args.only in (None, "paint"):
