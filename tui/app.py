@@ -120,7 +120,9 @@ class PostilApp(App[None]):
             self.session_ready(self.session)
         else:
             self.update_status()
-            self.load_session()
+            # Loading starts once the text is on screen: a worker reading 100,000 annotations
+            # holds the interpreter for long stretches and would hold back the first paint.
+            self.call_after_refresh(self.load_session)
 
     @work(thread=True, exclusive=True, group="load")
     def load_session(self) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 _PARAGRAPH_BREAK = re.compile(r"\n")
 
@@ -25,9 +26,11 @@ def doc_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A line of the document between two newlines, as half-open character offsets."""
+class Paragraph(NamedTuple):
+    """A line of the document between two newlines, as half-open character offsets.
+
+    (A tuple, not a dataclass: a book has tens of thousands and they are made on opening.)
+    """
 
     index: int
     start: int
@@ -59,13 +62,10 @@ class Document:
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
         """Every line of the text, blank ones included, so that rows map back to offsets."""
-        paragraphs: list[Paragraph] = []
-        start = 0
-        for index, match in enumerate(_PARAGRAPH_BREAK.finditer(self.text)):
-            paragraphs.append(Paragraph(index, start, match.start()))
-            start = match.end()
-        paragraphs.append(Paragraph(len(paragraphs), start, len(self.text)))
-        return paragraphs
+        breaks = [match.start() for match in _PARAGRAPH_BREAK.finditer(self.text)]
+        starts = [0, *(position + 1 for position in breaks)]
+        ends = [*breaks, len(self.text)]
+        return list(map(Paragraph, range(len(starts)), starts, ends))
 
     def paragraph_at(self, offset: int) -> Paragraph:
         """The paragraph holding ``offset`` (the last one for the end of the text)."""

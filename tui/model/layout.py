@@ -9,6 +9,7 @@ paragraph p start at" into O(log n) lookups that stay valid as estimates become 
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
 
 from tui.model.document import Document
 from tui.model.wrap import Row, wrap_paragraph
@@ -20,14 +21,10 @@ class RowCounts:
     def __init__(self, counts: list[int]) -> None:
         self.size = len(counts)
         self.counts = list(counts)
-        tree = [0] * (self.size + 1)
-        for i, count in enumerate(counts, 1):
-            tree[i] += count
-            parent = i + (i & -i)
-            if parent <= self.size:
-                tree[parent] += tree[i]
-        self._tree = tree
-        self.total = sum(counts)
+        # Node i sums the counts in (i - lowbit(i), i]: a difference of two prefix sums.
+        prefix = list(accumulate(counts, initial=0))
+        self._tree = [0, *(prefix[i] - prefix[i - (i & -i)] for i in range(1, self.size + 1))]
+        self.total = prefix[-1]
 
     def set(self, index: int, count: int) -> None:
         """Change paragraph ``index``'s row count."""
@@ -71,11 +68,10 @@ class WrappedLayout:
         paragraphs = document.paragraphs
         self._rows: dict[int, list[Row]] = {}
         self._starts: dict[int, list[int]] = {}
-        self.counts = RowCounts([self._estimate(p.end - p.start) for p in paragraphs])
-
-    def _estimate(self, length: int) -> int:
-        # Word wrapping leaves some room at line ends: about one row in eight more than a hard cut.
-        return max(1, -(-length * 9 // (self.width * 8)))
+        # Until wrapped, a paragraph's rows are estimated from its length: word wrapping leaves
+        # some room at line ends, about one row in eight more than a hard cut.
+        room = self.width * 8
+        self.counts = RowCounts([max(1, -(-(end - start) * 9 // room)) for _, start, end in paragraphs])
 
     @property
     def total_rows(self) -> int:

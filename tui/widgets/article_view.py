@@ -54,6 +54,7 @@ class ArticleView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ArticleView {
         overflow-x: hidden;
+        scrollbar-gutter: stable;  /* the width is known before the first wrap: no second one */
         padding: 0 1;
         background: $surface;
     }
