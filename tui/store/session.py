@@ -9,7 +9,7 @@ handlers and redraws the ranges they report.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -87,6 +87,7 @@ class AnnotationSession:
         self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # entity id -> its mentions' texts
         self._claim_ids: set[str] = set()  # visible claims
         self._claim_order: list[tuple[int, int, str]] = []  # (start, end, id) of visible claims, sorted
+        self._claim_id_order: list[str] = []  # their ids in the same order, copied whole for the list
         self._spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
         self._rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
         self._accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
@@ -104,6 +105,7 @@ class AnnotationSession:
             self._track(annotation, 1)
         self._loading = False
         self._claim_order.sort()
+        self._claim_id_order = [key for _, _, key in self._claim_order]
         self._undo: list[Action] = []
         self._redo: list[Action] = []
         # Saves the disk refused (full, permission denied), oldest first, kept for retry_pending().
@@ -157,11 +159,14 @@ class AnnotationSession:
                 if step > 0 and self._loading:
                     self._claim_order.append(place)  # sorted once, when loading is done
                 elif step > 0:
-                    insort(self._claim_order, place)
+                    at = bisect_left(self._claim_order, place)
+                    self._claim_order.insert(at, place)
+                    self._claim_id_order.insert(at, annotation.id)
                 else:
                     at = bisect_left(self._claim_order, place)
                     if at < len(self._claim_order) and self._claim_order[at] == place:
                         del self._claim_order[at]
+                        del self._claim_id_order[at]
                 if annotation.attrs.get("speaker"):
                     self._speaker_claims[annotation.attrs["speaker"]] += step
 
@@ -377,7 +382,7 @@ class AnnotationSession:
 
     def claim_ids(self) -> list[str]:
         """The ids of the visible claims in text order (cheaper than :meth:`claims` for 100,000)."""
-        return [key for _, _, key in self._claim_order]
+        return list(self._claim_id_order)
 
     def claims(self) -> list[Annotation]:
         """Visible claims in text order."""
