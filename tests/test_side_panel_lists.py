@@ -54,7 +54,7 @@ async def test_a_claims_list_of_100000_entries_moves_to_either_end_and_shows_the
         await pilot.press("q")
 
 
-async def test_a_list_changed_while_hidden_is_refilled_when_shown_and_the_titles_follow(tmp_path):
+async def test_lists_titles_and_details_follow_changes_and_a_hidden_list_is_refilled_when_shown(tmp_path):
     text = "Acme Corp said profits rose. Jane Doe said they fell."
     session = open_session(tmp_path / "annotations.json", read_article(write_article(tmp_path, text)), annotator="tester")
     app = PostilApp(session)
@@ -64,6 +64,10 @@ async def test_a_list_changed_while_hidden_is_refilled_when_shown_and_the_titles
         await pilot.press("2")  # "Acme" labelled ORG on the Entities tab
         assert tabs.titles["entities"] == "Entities 1"
         assert any("Acme ×1" in row for row in screen_rows(app.query_one(EntityList)))
+        assert "ORG" in str(app.query_one(DetailPane).render())
+        await pilot.press("3")  # relabelled GPE: the same annotation, described again
+        assert "GPE" in str(app.query_one(DetailPane).render()) and "ORG" not in str(app.query_one(DetailPane).render())
+        assert [row.strip() for row in screen_rows(app.query_one(EntityList))[:2]] == ["GPE", "Acme ×1"]
         await pilot.press("c", "escape")  # a claim on the first sentence, its editor closed
         assert tabs.titles["claims"] == "Claims 1"
         claims = app.query_one(ClaimList)

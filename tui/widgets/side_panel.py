@@ -377,11 +377,12 @@ class SidePanel(Vertical):
         for article in self.app.query(ArticleView):
             self.watch(article, "cursor", self.cursor_moved)
 
-    def cursor_moved(self, offset: int) -> None:
-        """Describe the innermost annotation under the article's cursor."""
+    def cursor_moved(self, offset: int, changed: bool = False) -> None:
+        """Describe the innermost annotation under the article's cursor (again if ``changed``:
+        the annotation there may be the same one with a new label)."""
         self.detail_follows_list = False
         here = self.session.at(offset)
-        self.query_one(DetailPane).show_annotation(here[0] if here else None, only_if_changed=True)
+        self.query_one(DetailPane).show_annotation(here[0] if here else None, only_if_changed=not changed)
 
     # Whether the detail pane shows a list's highlighted entry rather than what is under the cursor.
     detail_follows_list = False
@@ -439,7 +440,7 @@ class SidePanel(Vertical):
         if self.detail_follows_list or not articles:
             self.query_one(DetailPane).refresh_details()
         else:
-            self.cursor_moved(articles.first().cursor)
+            self.cursor_moved(articles.first().cursor, changed=True)
 
     @property
     def active_tab(self) -> str:
