@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.text import Text
@@ -31,6 +32,7 @@ HEADING = NOT_SELECTABLE + "heading:"
 NOTICE = NOT_SELECTABLE + "notice"
 
 
+@lru_cache(maxsize=8192)  # the same names and quotes are drawn again after every action
 def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     """A one-line, display-safe excerpt of ``text``."""
     flat = display_text(" ".join(text.split()))
