@@ -85,7 +85,6 @@ class AnnotationSession:
         self._refs: dict[str, set[str]] = defaultdict(set)  # entity id -> annotations naming it
         self._mention_counts: Counter[str] = Counter()  # entity id -> visible mentions
         self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # entity id -> its mentions' texts
-        self._claim_ids: set[str] = set()  # visible claims
         self._claim_order: list[tuple[int, int, str]] = []  # (start, end, id) of visible claims, sorted
         self._claim_id_order: list[str] = []  # their ids in the same order, copied whole for the list
         self._spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
@@ -97,8 +96,7 @@ class AnnotationSession:
         self.versions: Counter[str] = Counter()  # "entities", "claims", "orphans"
         # For propagating a correction: every whole-word occurrence of a text (the text never
         # changes in a session, so they are found once), and those without an accepted mention.
-        self._occurrences: dict[str, list[tuple[int, int]]] = {}
-        self._occurrence_sets: dict[str, frozenset[tuple[int, int]]] = {}
+        self._occurrences: dict[str, frozenset[tuple[int, int]]] = {}
         self._unaccepted: dict[str, set[tuple[int, int]]] = {}
         self._loading = True
         for annotation in self.by_id.values():
@@ -151,10 +149,9 @@ class AnnotationSession:
                 if unaccepted is not None:
                     if self._accepted_entities[span] > 0:
                         unaccepted.discard(span)
-                    elif span in self._occurrence_set(annotation.quote.exact):
+                    elif span in self.occurrences(annotation.quote.exact):
                         unaccepted.add(span)
             if annotation.is_claim:
-                (self._claim_ids.add if step > 0 else self._claim_ids.discard)(annotation.id)
                 place = (annotation.start, annotation.end, annotation.id)
                 if step > 0 and self._loading:
                     self._claim_order.append(place)  # sorted once, when loading is done
@@ -374,7 +371,7 @@ class AnnotationSession:
 
     def claim_count(self) -> int:
         """How many claims are visible."""
-        return len(self._claim_ids)
+        return len(self._claim_order)
 
     def orphan_count(self) -> int:
         """How many annotations could not be placed on this text."""
@@ -422,7 +419,7 @@ class AnnotationSession:
         self._commit(op, changes, [(start, end), *((a.start, a.end) for a in propagated)])
         return self.by_id[annotation.id]
 
-    def occurrences(self, text: str) -> list[tuple[int, int]]:
+    def occurrences(self, text: str) -> frozenset[tuple[int, int]]:
         """Every whole-word ``[start, end)`` of ``text`` in the document, found once and kept.
 
         Safe to call from a worker thread to find them ahead of time (the document's text is
@@ -430,7 +427,7 @@ class AnnotationSession:
         """
         found = self._occurrences.get(text)
         if found is None:
-            found = self._occurrences[text] = find_mentions(self.text, text)
+            found = self._occurrences[text] = frozenset(find_mentions(self.text, text))
         return found
 
     def mention_texts(self) -> list[str]:
@@ -444,14 +441,7 @@ class AnnotationSession:
     def prepare_correction(self, text: str) -> None:
         """Do now what the first correction of ``text`` would otherwise do: find its occurrences
         and which of them have no accepted mention (in a long text, thousands)."""
-        self._occurrence_set(text)
         self._unaccepted_occurrences(text)
-
-    def _occurrence_set(self, text: str) -> frozenset[tuple[int, int]]:
-        found = self._occurrence_sets.get(text)
-        if found is None:
-            found = self._occurrence_sets[text] = frozenset(self.occurrences(text))
-        return found
 
     def _unaccepted_occurrences(self, text: str) -> set[tuple[int, int]]:
         # Kept up to date by _track once made, so a correction in a long text skips the

@@ -40,7 +40,11 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
 
 
 class SessionList(ItemList):
-    """A side-panel list filled from the session, and refilled only when what it shows changed."""
+    """A side-panel list filled from the session, and refilled only when what it shows changed.
+
+    Subclasses name the session's ``topic`` they follow and give ``entries()``: the keys of
+    the entries to show now and their heights (as :meth:`ItemList.set_entries` takes them).
+    """
 
     # Which of the session's versions (see AnnotationSession.versions) this list follows.
     topic: ClassVar[str] = ""
@@ -49,10 +53,6 @@ class SessionList(ItemList):
         super().__init__(id=id)
         self.session = session
         self.built_version: int | None = None
-
-    def entries(self) -> tuple[list[str], int | list[int]]:
-        """The keys of the entries the list shows now, and their heights (see ItemList.set_entries)."""
-        raise NotImplementedError(f"{type(self).__name__} must list its entries")
 
     def invalidate(self) -> None:
         """Refill at the next chance even if the session did not change (the view did)."""
