@@ -121,9 +121,7 @@ class PostilApp(App[None]):
             self.session_ready(self.session)
         else:
             self.update_status()
-            # Loading starts once the text is on screen: a worker reading 100,000 annotations
-            # holds the interpreter for long stretches and would hold back the first paint.
-            self.call_after_refresh(self.load_session)
+            self.load_session()
 
     @work(thread=True, exclusive=True, group="load")
     def load_session(self) -> None:
@@ -176,9 +174,10 @@ class PostilApp(App[None]):
         depends on the annotations is prepared on the app's thread, one name at a time."""
         for text in texts:
             self.session.occurrences(text)
-            if not self.is_running:
+            try:
+                self.call_from_thread(self.session.prepare_correction, text)
+            except RuntimeError:  # the app has closed meanwhile
                 return
-            self.call_from_thread(self.session.prepare_correction, text)
 
     # Suggestions: a thread worker runs the model and posts batches; handlers here store them.
 
