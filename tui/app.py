@@ -7,6 +7,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from collections.abc import Callable, Iterator
 
@@ -24,18 +25,20 @@ from tui.model.document import Document
 from tui.model.labels import label_for_key
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.item_list import ItemList
-from tui.store.session import AnnotationSession
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
 from tui.widgets.side_panel import SidePanel
 from tui.widgets.status_line import KeyHints, Legend, StatusLine
+
+if TYPE_CHECKING:
+    from tui.store.session import AnnotationSession
 
 SAVE_RETRY_SECONDS = 2.0
 # After this long without a key, saved changes are folded from the log into the TinyDB file.
 IDLE_COMPACT_SECONDS = 30.0
 
 # Given the open session, returns suggestion batches (or None) and a status line; called in a thread.
-Suggester = Callable[[AnnotationSession], "tuple[Iterator | None, str]"]
+Suggester = Callable[["AnnotationSession"], "tuple[Iterator | None, str]"]
 
 
 # The dialogs (help, editors, search) and the command palette are imported when first opened:

@@ -1,18 +1,25 @@
-"""Opening a document in a database: the step between the command line and the app."""
+"""Opening a document in a database: the step between the command line and the app.
+
+The store and the session are imported where a database is opened: a database big enough to be
+opened in the background is opened in a worker, and their import goes there with it, after the
+text is on screen.
+"""
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
-from collections.abc import Iterator
-
 from tui.model.document import Document
-from tui.store.repository import ANNOTATIONS, ENTITIES, NLP_CACHE, Change, Store, open_store
-from tui.store.session import AnnotationSession
 from tui.store.wal import wal_path
+
+if TYPE_CHECKING:
+    from tui.store.repository import Store
+    from tui.store.session import AnnotationSession
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_ANNOTATIONS = DATA / "sample_annotations.json"
@@ -48,6 +55,9 @@ def open_session(db_path: Path, document: Document, annotator: str | None = None
     The bundled sample gets its hand-checked annotations the first time it enters a database,
     so a new user's first screen is full before any model has run.
     """
+    from tui.store.repository import open_store
+    from tui.store.session import AnnotationSession
+
     store = store or open_store(db_path)
     is_new = store.document(document.doc_id) is None
     document = store.open_document(document)
@@ -60,6 +70,8 @@ def seed_sample(store: Store, document: Document) -> None:
     """Add the sample's hand-checked annotations and entities to the store in one write, with
     the model's shipped analysis of it in the NLP cache, so that its first suggestions need
     neither spaCy nor the model."""
+    from tui.store.repository import ANNOTATIONS, ENTITIES, NLP_CACHE, Change
+
     seed = orjson.loads(SAMPLE_ANNOTATIONS.read_bytes())
     if seed["doc_id"] != document.doc_id:
         return  # the bundled text was edited without rebuilding its annotations

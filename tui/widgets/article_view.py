@@ -8,6 +8,7 @@ changes how it looks, so moving the cursor redraws two rows, not the article.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,14 +20,16 @@ from textual.strip import Strip
 
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED, Annotation
 from tui.model.display import TAB_CELLS, placeholder
-from tui.model.labels import color_for, label_for_key
-from tui.model.tokens import TextIndex, Token
-from tui.model.layout import WrappedLayout
-from tui.model.wrap import Row, cell_offset, offset_at_cell
 from tui.model.document import Document
+from tui.model.labels import color_for, label_for_key
+from tui.model.layout import WrappedLayout
 from tui.model.span_index import SpanIndex
-from tui.store.session import AnnotationSession
+from tui.model.tokens import TextIndex, Token
+from tui.model.wrap import Row, cell_offset, offset_at_cell
 from tui.widgets.lines import set_virtual_size
+
+if TYPE_CHECKING:
+    from tui.store.session import AnnotationSession
 
 CURSOR_STYLE = Style(reverse=True, bold=True)
 SELECTION_STYLE = Style(bgcolor="#005f87", color="#ffffff")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
 from tui.model.annotation import Annotation, Entity
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.labels import CLAIM_COLOR, color_for
-from tui.store.session import AnnotationSession
+
+if TYPE_CHECKING:
+    from tui.store.session import AnnotationSession
 
 QUOTE_SHOWN = 160
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual import events
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Input, Static
@@ -18,11 +18,13 @@ from tui.messages import JumpTo
 from tui.model.annotation import CLAIM_TYPES, SUGGESTED, VERDICTS, Annotation, Entity
 from tui.model.display import display_text
 from tui.model.labels import color_for
-from tui.store.session import AnnotationSession
 from tui.widgets.article_view import ArticleView
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.item_list import NOT_SELECTABLE, ItemList
 from tui.widgets.lines import OneLine
+
+if TYPE_CHECKING:
+    from tui.store.session import AnnotationSession
 
 EXCERPT_LENGTH = 48
 CLAIM_SORTS = ("text order", "speaker", "verdict", "check-worthiness", "type")
