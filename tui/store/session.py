@@ -456,8 +456,8 @@ class AnnotationSession:
         """Suggestions of the corrected label at every other unannotated mention of the same text."""
         suggestions = []
         for start, end in sorted(self._unaccepted_occurrences(corrected.quote.exact)):
-            if (start, end) == (corrected.start, corrected.end) or self._accepted_entities[(start, end)] > 0:
-                continue
+            if (start, end) == (corrected.start, corrected.end):
+                continue  # (the set holds no span with an accepted mention: _track keeps it so)
             overlapping = [a for a in self.index.overlapping(start, end) if a.is_entity]
             # A model suggestion on the very same span takes the user's label: the correction wins.
             if len(overlapping) == 1 and overlapping[0].status == SUGGESTED and (overlapping[0].start, overlapping[0].end) == (start, end) and overlapping[0].label != corrected.label:

@@ -130,12 +130,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _sync_height(self) -> None:
         # The height is estimated for paragraphs not wrapped yet and corrected as they are. Rows
-        # below a corrected paragraph move, so the view is redrawn, but only then: a repaint of
-        # the whole view on every key would cost more than the key itself.
+        # below a corrected paragraph move, so the view is redrawn, but only then (that is what
+        # set_virtual_size does): a repaint of the whole view on every key would cost more than
+        # the key itself.
         layout = self.get_text_layout()
-        if self.virtual_size.height != layout.total_rows or self.virtual_size.width != layout.width:
-            set_virtual_size(self, Size(layout.width, layout.total_rows))
-            self.refresh()
+        set_virtual_size(self, Size(layout.width, layout.total_rows))
 
     def get_text_layout(self) -> WrappedLayout:
         """The current layout (made on first use)."""

@@ -60,21 +60,19 @@ class ItemList(ScrollView, can_focus=True):
         Binding("enter", "choose", "Go to the entry in the article", show=False, id="list.choose"),
     ]
 
-    class Highlighted(Message):
+    class EntryMessage(Message):
+        """Something happened to the entry with ``key`` in ``item_list``."""
+
+        def __init__(self, item_list: ItemList, key: str) -> None:
+            super().__init__()
+            self.item_list = item_list
+            self.key = key
+
+    class Highlighted(EntryMessage):
         """The highlighted entry changed (by key, click or refill)."""
 
-        def __init__(self, item_list: ItemList, key: str) -> None:
-            super().__init__()
-            self.item_list = item_list
-            self.key = key
-
-    class Chosen(Message):
+    class Chosen(EntryMessage):
         """An entry was chosen with Enter or a click."""
-
-        def __init__(self, item_list: ItemList, key: str) -> None:
-            super().__init__()
-            self.item_list = item_list
-            self.key = key
 
     highlighted: reactive[int | None] = reactive(None, always_update=False, repaint=False)
 
@@ -248,12 +246,18 @@ class ItemList(ScrollView, can_focus=True):
             self.action_choose()
 
     def on_focus(self) -> None:
-        self._strips.clear()
-        self.refresh()
+        self._redraw_all()
         if self.highlighted is None:
             self.action_first()
 
     def on_blur(self) -> None:
+        self._redraw_all()
+
+    def on_resize(self) -> None:
+        self._redraw_all()
+
+    def _redraw_all(self) -> None:
+        # The highlight's colours follow focus, and every row's width follows the size.
         self._strips.clear()
         self.refresh()
 
@@ -301,6 +305,3 @@ class ItemList(ScrollView, can_focus=True):
         if highlighted:
             style = style + self.get_component_rich_style("item-list--highlighted")
         return text_strip(self, text, width, style)
-
-    def on_resize(self) -> None:
-        self._strips.clear()
