@@ -47,6 +47,8 @@ def char_cells(char: str) -> int:
 
 def display_text(text: str) -> str:
     """``text`` with every control character replaced by its placeholder and tabs by spaces."""
+    if text.isprintable():  # no control, format, private-use or unassigned character: the usual case
+        return text
     out = []
     for char in text:
         if char == "\t":
