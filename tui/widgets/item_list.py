@@ -109,7 +109,7 @@ class ItemList(ScrollView, can_focus=True):
         else:
             self._row_starts = list(accumulate(heights, initial=0))
         self._lines.clear()
-        set_virtual_size(self, Size(self.virtual_size.width, self._row_of(len(keys))))
+        set_virtual_size(self, Size(self.virtual_size.width, self._row_of(len(keys))), repaint=False)
         index = None
         if kept is not None:
             # The same key, else the nearest entry to where the highlight was.

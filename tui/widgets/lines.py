@@ -42,13 +42,15 @@ class OneLine(Widget):
         return text_strip(self, self.render(), width, self.rich_style)
 
 
-def set_virtual_size(view: ScrollView, size: Size) -> None:
+def set_virtual_size(view: ScrollView, size: Size, repaint: bool = True) -> None:
     """Give ``view`` a new virtual size.
 
     Assigning ``virtual_size`` lays out the whole screen, which costs more than the key that
     caused it (a new list entry, a paragraph wrapped for the first time). When the view keeps
     its scrollbars, only the scrollbars and the view itself need redrawing, so that is all this
-    does; otherwise the assignment and its layout happen as usual.
+    does; otherwise the assignment and its layout happen as usual. A view that repaints the
+    rows it changed itself passes ``repaint=False``, and then only the scrollbars are redrawn
+    (and the view, if its scroll position had to move).
     """
     old = view.virtual_size
     if size == old:
@@ -60,4 +62,5 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
         return
     view.set_reactive(Widget.virtual_size, size)
     view._scroll_update(size)  # Textual's own update of the scrollbars' window and position
-    view.refresh()
+    if repaint:
+        view.refresh()
