@@ -23,7 +23,6 @@ from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED
 from tui.model.display import QUOTE_MARKS
 from tui.model.document import Document
 from tui.model.labels import label_for_key
-from tui.widgets.detail_pane import DetailPane
 from tui.widgets.item_list import ItemList
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
@@ -109,11 +108,15 @@ class PostilApp(App[None]):
         self.suggest_state = ""
         self.notice = ""
         self.notice_is_error = False
+        # The parts every action updates are kept rather than queried each time.
+        self.status_line = StatusLine(id="status")
+        self.article = ArticleView(self.document, self.session, id="article")
+        self.side_panel: SidePanel | None = None  # mounted once the annotations are loaded
 
     def compose(self) -> ComposeResult:
-        yield StatusLine(id="status")
+        yield self.status_line
         with Horizontal(id="main"):
-            yield ArticleView(self.document, self.session, id="article")
+            yield self.article
         yield Legend(id="legend")
         yield KeyHints(id="keys")
 
@@ -153,12 +156,13 @@ class PostilApp(App[None]):
         # book's million objects are not walked again in collections triggered by later keys.
         gc.freeze()
         self.article.attach(session)
-        self.query_one("#main").mount(SidePanel(session))
+        self.side_panel = SidePanel(session)
+        self.query_one("#main").mount(self.side_panel)
         store = session.store
         if store.read_only:
             who = f"{store.lock_holder} is writing this database" if store.lock_holder else "opened read-only"
             banner = Text(f"READ-ONLY — {who}; nothing you do here is saved. Close the other Postil to edit.")
-            self.mount(Static(banner, id="read-only-banner"), before=self.query_one(StatusLine))
+            self.mount(Static(banner, id="read-only-banner"), before=self.status_line)
         if self.suggester is not None and not self.show_cached_suggestions():
             self.suggest_state = "loading model…"
             self.run_suggester()
@@ -272,11 +276,6 @@ class PostilApp(App[None]):
         if self.session is not None:
             self.session.store.close()
 
-    @property
-    def article(self) -> ArticleView:
-        """The article pane."""
-        return self.query_one(ArticleView)
-
     def load_keymap(self) -> None:
         """Apply the user's remapped keys, if they have any (a bad file is reported, not fatal)."""
         path = keymap_path()
@@ -302,7 +301,7 @@ class PostilApp(App[None]):
         """Redraw the status line from the session."""
         session = self.session
         if session is None:
-            self.query_one(StatusLine).show(self.document.title, "annotations not loaded yet", self.save_state, self.notice, self.notice_is_error)
+            self.status_line.show(self.document.title, "annotations not loaded yet", self.save_state, self.notice, self.notice_is_error)
             return
         counts = session.counts
         entities, claims = counts[(ENTITY, ACCEPTED)], counts[(CLAIM, ACCEPTED)]
@@ -312,12 +311,13 @@ class PostilApp(App[None]):
             counts += f" · {suggested} suggested"
         if self.suggest_state:
             counts += f" · {self.suggest_state}"
-        self.query_one(StatusLine).show(session.document.title, counts, self.save_state, self.notice, self.notice_is_error)
+        self.status_line.show(session.document.title, counts, self.save_state, self.notice, self.notice_is_error)
 
     def annotations_changed(self, ranges: list[tuple[int, int]]) -> None:
         """Redraw what a change touched: the rows of the text, the lists, the counts."""
         self.article.invalidate(ranges)
-        self.query_one(SidePanel).rebuild()
+        if self.side_panel is not None:
+            self.side_panel.rebuild()
         self.update_status()
 
     def perform(self, description: str, action: Callable[[], object]) -> object:
@@ -409,8 +409,8 @@ class PostilApp(App[None]):
 
     def action_switch_focus(self) -> None:
         """Move focus between the article and the side panel's current list."""
-        if self.article.has_focus and self.query(SidePanel):
-            panel = self.query_one(SidePanel)
+        panel = self.side_panel
+        if self.article.has_focus and panel is not None:
             lists = [w for w in panel.query(ItemList) if w.display and w.parent.display]
             visible = next((w for w in lists if w.region.area), lists[0] if lists else None)
             if visible is not None:
@@ -517,8 +517,8 @@ class PostilApp(App[None]):
 
     def show_details(self, annotation) -> None:
         """Show an annotation in the detail pane (until the cursor moves)."""
-        for detail in self.query(DetailPane):
-            detail.show_annotation(annotation)
+        if self.side_panel is not None:
+            self.side_panel.detail.show_annotation(annotation)
 
     def open_entity_editor(self, entity, mention) -> None:
         """Show the entity editor (and the note of the mention it was opened on)."""

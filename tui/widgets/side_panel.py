@@ -361,32 +361,44 @@ class SidePanel(Vertical):
     def __init__(self, session: AnnotationSession) -> None:
         super().__init__(id="side-panel")
         self.session = session
+        # The parts are kept rather than queried: the panel is rebuilt after every action.
+        self.tabs = PanelTabs({"entities": "Entities", "claims": "Claims", "orphans": "Orphans"}, "entities", id="panel-tabs")
+        self.switcher = ContentSwitcher(initial="entities")
+        self.entity_list = EntityList(session)
+        self.claim_list = ClaimList(session)
+        self.orphan_list = OrphanList(session)
+        self.lists: dict[str, SessionList] = {"entities": self.entity_list, "claims": self.claim_list, "orphans": self.orphan_list}
+        self.claim_controls = Static("", id="claim-controls")
+        self.claim_filter = Input(placeholder="speaker:name verdict:false type:quote cw:>=0.5 or words", id="claim-filter", compact=True)
+        self.detail = DetailPane(session)
+        self.articles: list[ArticleView] = []
 
     def compose(self) -> ComposeResult:
-        yield PanelTabs({"entities": "Entities", "claims": "Claims", "orphans": "Orphans"}, "entities", id="panel-tabs")
-        with ContentSwitcher(initial="entities"):
+        yield self.tabs
+        with self.switcher:
             with Vertical(id="entities"):
-                yield EntityList(self.session)
+                yield self.entity_list
             with Vertical(id="claims"):
-                yield Static("", id="claim-controls")
-                yield Input(placeholder="speaker:name verdict:false type:quote cw:>=0.5 or words", id="claim-filter", compact=True)
-                yield ClaimList(self.session)
+                yield self.claim_controls
+                yield self.claim_filter
+                yield self.claim_list
             with Vertical(id="orphans"):
-                yield OrphanList(self.session)
-        yield DetailPane(self.session)
+                yield self.orphan_list
+        yield self.detail
 
     def on_mount(self) -> None:
-        self.rebuild()
         # The detail pane follows the article's cursor (the lists update it as they are browsed).
-        for article in self.app.query(ArticleView):
+        self.articles = list(self.app.query(ArticleView))
+        for article in self.articles:
             self.watch(article, "cursor", self.cursor_moved)
+        self.rebuild()
 
     def cursor_moved(self, offset: int, changed: bool = False) -> None:
         """Describe the innermost annotation under the article's cursor (again if ``changed``:
         the annotation there may be the same one with a new label)."""
         self.detail_follows_list = False
         here = self.session.at(offset)
-        self.query_one(DetailPane).show_annotation(here[0] if here else None, only_if_changed=not changed)
+        self.detail.show_annotation(here[0] if here else None, only_if_changed=not changed)
 
     # Whether the detail pane shows a list's highlighted entry rather than what is under the cursor.
     detail_follows_list = False
@@ -394,7 +406,7 @@ class SidePanel(Vertical):
     def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
         """Describe the claim, entity or orphan highlighted in a list."""
         key = event.key
-        detail = self.query_one(DetailPane)
+        detail = self.detail
         if key in self.session.entities:
             self.detail_follows_list = True
             detail.show_entity(self.session.entities[key])
@@ -404,7 +416,7 @@ class SidePanel(Vertical):
 
     def mark_entity(self, entity_id: str) -> None:
         """Highlight every mention of an entity in the article (``""`` takes the highlight away)."""
-        for article in self.app.query(ArticleView):
+        for article in self.articles:
             old = article.marked_entity
             if old == entity_id:
                 continue
@@ -416,18 +428,18 @@ class SidePanel(Vertical):
     def rebuild(self) -> None:
         """Refill what changed: the list on show (the others when they are shown), the tab
         titles and the detail pane."""
-        if not self.query(EntityList):
+        if not self.entity_list.is_attached:  # not composed yet: on_mount rebuilds
             return
         active = self.active_tab
-        claims = self.query_one(ClaimList)
-        for item_list in self.query(SessionList):
+        claims = self.claim_list
+        for tab, item_list in self.lists.items():
             # A filtered claim list is refilled even when hidden: its tab title counts what it shows.
-            if item_list.parent.id == active or (item_list is claims and claims.filter):
+            if tab == active or (item_list is claims and claims.filter):
                 item_list.refill()
         session = self.session
         total = session.claim_count()
         shown = claims.shown_count if claims.filter else total
-        tabs = self.query_one(PanelTabs)
+        tabs = self.tabs
         tabs.set_title("entities", f"Entities {session.entity_count()}")
         tabs.set_title("claims", f"Claims {total}" if shown == total else f"Claims {shown}/{total}")
         tabs.set_title("orphans", f"Orphans {session.orphan_count()}")
@@ -439,29 +451,27 @@ class SidePanel(Vertical):
             controls.append(claims.filter)
         if controls != getattr(self, "_controls", None):
             self._controls = controls
-            self.query_one("#claim-controls", Static).update(controls, layout=False)  # always one row
-        articles = self.app.query(ArticleView)
-        if self.detail_follows_list or not articles:
-            self.query_one(DetailPane).refresh_details()
+            self.claim_controls.update(controls, layout=False)  # always one row
+        if self.detail_follows_list or not self.articles:
+            self.detail.refresh_details()
         else:
-            self.cursor_moved(articles.first().cursor, changed=True)
+            self.cursor_moved(self.articles[0].cursor, changed=True)
 
     @property
     def active_tab(self) -> str:
         """The id of the tab on show: ``entities``, ``claims`` or ``orphans``."""
-        return self.query_one(ContentSwitcher).current or "entities"
+        return self.switcher.current or "entities"
 
     def show_tab(self, tab: str) -> None:
         """Show a tab; its list is refilled if it changed while hidden."""
-        self.query_one(ContentSwitcher).current = tab
-        self.query_one(PanelTabs).active = tab
-        for item_list in self.query_one(f"#{tab}").query(SessionList):
-            item_list.refill()
+        self.switcher.current = tab
+        self.tabs.active = tab
+        self.lists[tab].refill()
 
     def on_panel_tabs_activated(self, event: PanelTabs.Activated) -> None:
         """A clicked title shows its tab, with focus in its list."""
         self.show_tab(event.tab)
-        self.query_one(f"#{event.tab} ItemList", ItemList).focus()
+        self.lists[event.tab].focus()
 
     TAB_ORDER = ("entities", "claims", "orphans")
 
@@ -470,12 +480,12 @@ class SidePanel(Vertical):
         position = self.TAB_ORDER.index(self.active_tab) if self.active_tab in self.TAB_ORDER else 0
         tab = self.TAB_ORDER[(position + step) % len(self.TAB_ORDER)]
         self.show_tab(tab)
-        self.query_one(f"#{tab} ItemList", ItemList).focus()
+        self.lists[tab].focus()
 
     def show_claims(self) -> ClaimList:
         """Bring the Claims tab forward and return its list."""
         self.show_tab("claims")
-        return self.query_one(ClaimList)
+        return self.claim_list
 
     def action_sort_claims(self) -> None:
         """Sort the claims by the next key: text order, speaker, verdict, check-worthiness, type."""
@@ -494,7 +504,7 @@ class SidePanel(Vertical):
     def action_filter_claims(self) -> None:
         """Show the filter field; the list follows as you type, Enter returns to the list."""
         self.show_claims()
-        field = self.query_one("#claim-filter", Input)
+        field = self.claim_filter
         field.add_class("-shown")
         field.focus()
 
@@ -502,7 +512,7 @@ class SidePanel(Vertical):
         """Filter the claims as the filter is typed."""
         if event.input.id == "claim-filter":
             event.stop()
-            self.query_one(ClaimList).change_view(filter=event.value.strip())
+            self.claim_list.change_view(filter=event.value.strip())
             self.rebuild()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -511,14 +521,14 @@ class SidePanel(Vertical):
             event.stop()
             if not event.value.strip():
                 event.input.remove_class("-shown")
-            self.query_one(ClaimList).focus()
+            self.claim_list.focus()
 
     def action_clear_filter(self) -> None:
         """Drop the claim filter and hide its field; no entity's mentions stay highlighted."""
         self.mark_entity("")
-        field = self.query_one("#claim-filter", Input)
+        field = self.claim_filter
         field.value = ""
         field.remove_class("-shown")
-        self.query_one(ClaimList).change_view(filter="")
+        self.claim_list.change_view(filter="")
         self.rebuild()
-        self.query_one(ClaimList).focus()
+        self.claim_list.focus()
