@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.model.annotation import Annotation, Entity
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.labels import CLAIM_COLOR, color_for
+from tui.widgets.lines import text_strip
 
 if TYPE_CHECKING:
     from tui.store.session import AnnotationSession
@@ -93,11 +96,12 @@ def describe(session: AnnotationSession, annotation: Annotation | None = None, e
     return Text("Nothing under the cursor. e edits the claim or entity under it.", style="dim")
 
 
-class DetailPane(Static):
+class DetailPane(Widget):
     """Shows the annotation under the cursor, or the entry highlighted in a list.
 
-    Its height is fixed and it repaints only when what it shows changes: it follows the
-    cursor, so it must not cost a layout pass on every key.
+    Its height is fixed and it repaints only the rows whose text changed: it follows the
+    cursor and every action, so it must not cost a layout pass, nor a redraw of rows that
+    look the same (a relabel changes two or three of them).
     """
 
     DEFAULT_CSS = """
@@ -110,6 +114,8 @@ class DetailPane(Static):
         self.annotation_id: str | None = None
         self.entity_id = ""
         self._description = Text()
+        self._rows: list[Text] = []  # the description wrapped to the pane's width
+        self._wrapped_width = 0
 
     def render(self) -> Text:
         """The description last built."""
@@ -117,7 +123,32 @@ class DetailPane(Static):
 
     def _show(self, description: Text) -> None:
         self._description = description
+        old_rows = self._rows
+        self._wrap()
+        if self._wrapped_width == 0:
+            return  # not laid out yet: the first paint draws it
+        for y in range(max(len(old_rows), len(self._rows))):
+            old = old_rows[y] if y < len(old_rows) else None
+            new = self._rows[y] if y < len(self._rows) else None
+            if old is None or new is None or old.plain != new.plain or old.spans != new.spans or old.style != new.style:
+                self.refresh(Region(0, y, self._wrapped_width, 1))  # in content coordinates
+
+    def _wrap(self) -> None:
+        self._wrapped_width = width = self.content_region.width
+        self._rows = list(self._description.wrap(self.app.console, width)) if width > 0 else []
+
+    def on_resize(self) -> None:
+        self._wrap()
         self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_region.width
+        if width != self._wrapped_width:
+            self._wrap()
+        style = self.rich_style
+        if y >= len(self._rows):
+            return Strip.blank(width, style)
+        return text_strip(self, self._rows[y], width, style)
 
     def show_annotation(self, annotation: Annotation | None, only_if_changed: bool = False) -> None:
         """Describe ``annotation`` (or say there is none); with ``only_if_changed``, nothing is
