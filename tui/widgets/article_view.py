@@ -40,6 +40,28 @@ MARKED_STYLE = Style(bgcolor="#ffff00", color="#000000", bold=True)  # every men
 STRIP_CACHE_SIZE = 1024
 
 
+def _append_shown(segments: list[Segment], chunk: str, style: Style) -> None:
+    """Add ``chunk`` as it is shown: tabs as spaces, control and format characters as their
+    visible placeholders (marked in red); a run with the same style as the last one joins it."""
+    if chunk.isprintable():  # the usual case: shown as it is
+        pieces = [(chunk, style)]
+    else:
+        pieces = []
+        for char in chunk:
+            shown = placeholder(char)
+            if char == "\t":
+                pieces.append((" " * TAB_CELLS, style))
+            elif shown is not None:
+                pieces.append((shown, style + PLACEHOLDER_STYLE))
+            else:
+                pieces.append((char, style))
+    for shown, piece_style in pieces:
+        if segments and segments[-1].style == piece_style:
+            segments[-1] = Segment(segments[-1].text + shown, piece_style)
+        else:
+            segments.append(Segment(shown, piece_style))
+
+
 def span_style(annotation: Annotation) -> Style:
     """How a span is drawn: accepted entities filled with their label colour, suggestions
     in that colour on a dark ground, claims underlined (tinted once accepted)."""
@@ -391,42 +413,35 @@ class ArticleView(ScrollView, can_focus=True):
         return strip.crop(scroll_x, scroll_x + width)
 
     def _draw_row(self, row: Row, width: int, cursor: int | None, selection: tuple[int, int] | None) -> Strip:
-        text = self.document.text
         base = self.rich_style
-        styles: list[Style] = [base] * (row.end - row.start)
-        spans = sorted(self.spans.overlapping(row.start, row.end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
+        start, end = row.start, row.end
+        # Layers in painting order: claims under entities, longer spans under shorter ones,
+        # then the selection and the cursor's token; each is cut to the row.
+        layers: list[tuple[int, int, Style]] = []
+        spans = sorted(self.spans.overlapping(start, end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
         for annotation in spans:
-            style = span_style(annotation) + (MARKED_STYLE if self.marked_entity and annotation.attrs.get("entity_id") == self.marked_entity else Style())
-            for i in range(max(row.start, annotation.start), min(row.end, annotation.end)):
-                styles[i - row.start] = styles[i - row.start] + style
+            style = span_style(annotation)
+            if self.marked_entity and annotation.attrs.get("entity_id") == self.marked_entity:
+                style += MARKED_STYLE
+            layers.append((max(start, annotation.start), min(end, annotation.end), style))
         if selection:
-            for i in range(max(row.start, selection[0]), min(row.end, selection[1])):
-                styles[i - row.start] = styles[i - row.start] + SELECTION_STYLE
+            layers.append((max(start, selection[0]), min(end, selection[1]), SELECTION_STYLE))
         if cursor is not None:
             token = self.text_index.token_at(cursor)
             if token is not None:
-                for i in range(max(row.start, token.start), min(row.end, token.end)):
-                    styles[i - row.start] = styles[i - row.start] + CURSOR_STYLE
+                layers.append((max(start, token.start), min(end, token.end), CURSOR_STYLE))
+        # Between two consecutive layer edges every character looks the same: one run each.
+        edges = sorted({start, end, *(low for low, _, _ in layers), *(high for _, high, _ in layers)})
         segments: list[Segment] = []
-        run: list[str] = []
-        run_style: Style | None = None
-        for i in range(row.start, row.end):
-            char = text[i]
-            style = styles[i - row.start]
-            shown = placeholder(char)
-            if char == "\t":
-                shown = " " * TAB_CELLS
-            elif shown is not None:
-                style = style + PLACEHOLDER_STYLE
-            else:
-                shown = char
-            if style != run_style and run:
-                segments.append(Segment("".join(run), run_style))
-                run = []
-            run_style = style
-            run.append(shown)
-        if run:
-            segments.append(Segment("".join(run), run_style))
-        if row.start == row.end and cursor is not None:
+        text = self.document.text
+        for low, high in zip(edges, edges[1:]):
+            if not start <= low < high <= end:
+                continue
+            style = base
+            for layer_low, layer_high, layer_style in layers:
+                if layer_low <= low and high <= layer_high:
+                    style += layer_style
+            _append_shown(segments, text[low:high], style)
+        if start == end and cursor is not None:
             segments.append(Segment(" ", base + CURSOR_STYLE))
         return Strip(segments).adjust_cell_length(width, base)
