@@ -60,11 +60,9 @@ def decode_article(path: Path, data: bytes, encoding: str) -> str:
 
 
 def title_of(text: str, path: Path) -> str:
-    """The first non-blank line, or the file name when the text has none that is short enough."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:120]
-    return path.stem
+    """The first non-blank line (its first 120 characters), or the file name when all are blank."""
+    rest = text.lstrip()  # starts on the first non-blank line: a book is not split into lines here
+    return rest[:4096].splitlines()[0].strip()[:120] if rest else path.stem
 
 
 _FENCE = re.compile(r"^\s*(```|~~~)")

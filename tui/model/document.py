@@ -13,6 +13,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n")
 
 def normalize_newlines(text: str) -> str:
     """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n``: the only normalisation a text ever gets."""
+    if "\r" not in text:  # one scan instead of three for the usual text
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
