@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import ContentSwitcher, Static
 
 from tui.messages import JumpTo
 from tui.model.annotation import CLAIM_TYPES, SUGGESTED, VERDICTS, Annotation, Entity
@@ -24,6 +24,8 @@ from tui.widgets.item_list import NOT_SELECTABLE, ItemList
 from tui.widgets.lines import OneLine
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from tui.store.session import AnnotationSession
 
 EXCERPT_LENGTH = 48
@@ -369,7 +371,7 @@ class SidePanel(Vertical):
         self.orphan_list = OrphanList(session)
         self.lists: dict[str, SessionList] = {"entities": self.entity_list, "claims": self.claim_list, "orphans": self.orphan_list}
         self.claim_controls = Static("", id="claim-controls")
-        self.claim_filter = Input(placeholder="speaker:name verdict:false type:quote cw:>=0.5 or words", id="claim-filter", compact=True)
+        self.claim_filter: Input | None = None  # made when the filter is first opened
         self.detail = DetailPane(session)
         self.articles: list[ArticleView] = []
 
@@ -380,7 +382,6 @@ class SidePanel(Vertical):
                 yield self.entity_list
             with Vertical(id="claims"):
                 yield self.claim_controls
-                yield self.claim_filter
                 yield self.claim_list
             with Vertical(id="orphans"):
                 yield self.orphan_list
@@ -501,10 +502,16 @@ class SidePanel(Vertical):
         self.rebuild()
         claims.focus()
 
-    def action_filter_claims(self) -> None:
+    async def action_filter_claims(self) -> None:
         """Show the filter field; the list follows as you type, Enter returns to the list."""
         self.show_claims()
         field = self.claim_filter
+        if field is None:
+            # Made on first use: the input's code and styles would cost every first screen.
+            from textual.widgets import Input
+
+            field = self.claim_filter = Input(placeholder="speaker:name verdict:false type:quote cw:>=0.5 or words", id="claim-filter", compact=True)
+            await self.claim_list.parent.mount(field, before=self.claim_list)
         field.add_class("-shown")
         field.focus()
 
@@ -527,8 +534,9 @@ class SidePanel(Vertical):
         """Drop the claim filter and hide its field; no entity's mentions stay highlighted."""
         self.mark_entity("")
         field = self.claim_filter
-        field.value = ""
-        field.remove_class("-shown")
+        if field is not None:
+            field.value = ""
+            field.remove_class("-shown")
         self.claim_list.change_view(filter="")
         self.rebuild()
         self.claim_list.focus()
