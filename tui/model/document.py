@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 _PARAGRAPH_BREAK = re.compile(r"\n")
 
@@ -39,6 +41,52 @@ class Paragraph(NamedTuple):
     end: int
 
 
+class Paragraphs(Sequence[Paragraph]):
+    """The paragraphs of a text, kept as their start offsets and made when asked for.
+
+    A book has tens of thousands of lines and opening it must not cost a tuple for each:
+    finding the line starts is one regular-expression pass.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(match.end() for match in _PARAGRAPH_BREAK.finditer(text))]
+        self.text_length = len(text)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def end_of(self, index: int) -> int:
+        """Where paragraph ``index`` ends (its newline, or the end of the text)."""
+        return self.starts[index + 1] - 1 if index + 1 < len(self.starts) else self.text_length
+
+    @overload
+    def __getitem__(self, index: int) -> Paragraph: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Paragraph]: ...
+
+    def __getitem__(self, index: int | slice) -> Paragraph | list[Paragraph]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self.starts)
+        if not 0 <= index < len(self.starts):
+            raise IndexError(index)
+        return Paragraph(index, self.starts[index], self.end_of(index))
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        return map(self.__getitem__, range(len(self.starts)))
+
+    def lengths(self) -> list[int]:
+        """Every paragraph's length in characters (its newline not counted)."""
+        starts = self.starts
+        return [*(following - start - 1 for start, following in zip(starts, starts[1:])), self.text_length - starts[-1]]
+
+    def index_at(self, offset: int) -> int:
+        """The paragraph holding ``offset`` (the last one for the end of the text)."""
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+
 @dataclass
 class Document:
     """An article: its text, where it came from and its content hash.
@@ -62,20 +110,10 @@ class Document:
             self.doc_id = doc_id_for(self.sha256)
 
     @cached_property
-    def paragraphs(self) -> list[Paragraph]:
+    def paragraphs(self) -> Paragraphs:
         """Every line of the text, blank ones included, so that rows map back to offsets."""
-        breaks = [match.start() for match in _PARAGRAPH_BREAK.finditer(self.text)]
-        starts = [0, *(position + 1 for position in breaks)]
-        ends = [*breaks, len(self.text)]
-        return list(map(Paragraph, range(len(starts)), starts, ends))
+        return Paragraphs(self.text)
 
     def paragraph_at(self, offset: int) -> Paragraph:
         """The paragraph holding ``offset`` (the last one for the end of the text)."""
-        from bisect import bisect_right
-
-        starts = self._paragraph_starts
-        return self.paragraphs[max(0, bisect_right(starts, offset) - 1)]
-
-    @cached_property
-    def _paragraph_starts(self) -> list[int]:
-        return [paragraph.start for paragraph in self.paragraphs]
+        return self.paragraphs[self.paragraphs.index_at(offset)]

@@ -65,13 +65,12 @@ class WrappedLayout:
     def __init__(self, document: Document, width: int) -> None:
         self.document = document
         self.width = max(1, width)
-        paragraphs = document.paragraphs
         self._rows: dict[int, list[Row]] = {}
         self._starts: dict[int, list[int]] = {}
         # Until wrapped, a paragraph's rows are estimated from its length: word wrapping leaves
         # some room at line ends, about one row in eight more than a hard cut.
         room = self.width * 8
-        self.counts = RowCounts([max(1, -(-(end - start) * 9 // room)) for _, start, end in paragraphs])
+        self.counts = RowCounts([max(1, -(-length * 9 // room)) for length in document.paragraphs.lengths()])
 
     @property
     def total_rows(self) -> int:
