@@ -1,7 +1,7 @@
-"""One writer per database: a ``filelock`` lock beside the file, and who holds it.
+"""One writer per database: an OS lock on a file beside it, and who holds it.
 
-The lock is an OS lock (``flock``), so the kernel drops it when its process dies: a lock
-left by a crashed Postil never blocks anyone. Who holds it (user, host, pid, since when) is
+The lock is an OS lock (``flock``; on Windows the ``filelock`` package's), so the kernel drops
+it when its process dies: a lock left by a crashed Postil never blocks anyone. Who holds it (user, host, pid, since when) is
 written to a small side file so that a second Postil can say so in its read-only banner.
 Several :class:`~tui.store.repository.Store` objects in one process share one lock.
 """
@@ -12,11 +12,11 @@ import getpass
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
-from filelock import FileLock, Timeout
 
 from tui.model.annotation import now_iso
 from tui.store.storage import atomic_write_bytes, pid_alive
@@ -71,12 +71,76 @@ def read_holder(db_path: Path) -> LockHolder | None:
         return None
 
 
+class FlockFile:
+    """An exclusive ``flock`` on a file, taken without blocking and polled until a timeout.
+
+    The ``filelock`` package does the same on POSIX, but importing it costs about 35 ms of
+    every start; it is used on Windows only, where it locks the file its own way.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float, poll_interval: float) -> bool:
+        """Take the lock within ``timeout`` seconds; False when another process keeps it."""
+        import fcntl
+
+        deadline = time.monotonic() + timeout
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        os.close(fd)
+                        return False
+                    time.sleep(poll_interval)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        """Let go of the lock (closing the file is what releases it)."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+class WindowsLockFile:
+    """The ``filelock`` package's lock, with :class:`FlockFile`'s interface."""
+
+    def __init__(self, path: str) -> None:
+        from filelock import FileLock
+
+        self._lock = FileLock(path, thread_local=False)
+
+    def acquire(self, timeout: float, poll_interval: float) -> bool:
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire(timeout=timeout, poll_interval=poll_interval)
+        except Timeout:
+            return False
+        return True
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+LockFile = WindowsLockFile if os.name == "nt" else FlockFile
+
+
 class _ProcessLock:
     """The OS lock of one database, shared by every store in this process that writes it."""
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
-        self.file_lock = FileLock(str(lock_path(db_path)), thread_local=False)
+        self.file_lock = LockFile(str(lock_path(db_path)))
         self.users = 0
         # Serialises writes from several stores (and threads) of this process.
         self.mutex = threading.RLock()
@@ -119,9 +183,7 @@ class DatabaseLock:
                 self._shared = shared
                 return True
             shared = _ProcessLock(self.db_path)
-        try:
-            shared.file_lock.acquire(timeout=timeout, poll_interval=0.05)
-        except Timeout:
+        if not shared.file_lock.acquire(timeout=timeout, poll_interval=0.05):
             return False
         with _REGISTRY_MUTEX:
             existing = _REGISTRY.get(self._key)
