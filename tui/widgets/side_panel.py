@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import Static
 
 from tui.messages import JumpTo
 from tui.model.annotation import CLAIM_TYPES, SUGGESTED, VERDICTS, Annotation, Entity
@@ -344,8 +344,7 @@ class SidePanel(Vertical):
 
     DEFAULT_CSS = """
     SidePanel { width: 46; border-left: tall $primary-background; }
-    SidePanel ContentSwitcher { height: 1fr; }
-    SidePanel ContentSwitcher > Vertical { height: 1fr; }
+    SidePanel > .panel-pane { height: 1fr; }
     SidePanel #claim-controls { height: 1; color: $text-muted; padding: 0 1; }
     SidePanel #claim-filter { display: none; }
     SidePanel #claim-filter.-shown { display: block; }
@@ -365,26 +364,29 @@ class SidePanel(Vertical):
         self.session = session
         # The parts are kept rather than queried: the panel is rebuilt after every action.
         self.tabs = PanelTabs({"entities": "Entities", "claims": "Claims", "orphans": "Orphans"}, "entities", id="panel-tabs")
-        self.switcher = ContentSwitcher(initial="entities")
         self.entity_list = EntityList(session)
         self.claim_list = ClaimList(session)
         self.orphan_list = OrphanList(session)
         self.lists: dict[str, SessionList] = {"entities": self.entity_list, "claims": self.claim_list, "orphans": self.orphan_list}
         self.claim_controls = Static("", id="claim-controls")
         self.claim_filter: Input | None = None  # made when the filter is first opened
+        # What each tab shows: its list, and for claims the sort line and filter above it.
+        # Only the pane on show is displayed (plain widgets, no switcher container: every
+        # level of nesting costs a little on every action).
+        self.panes = {"entities": self.entity_list, "claims": Vertical(id="claims"), "orphans": self.orphan_list}
+        for tab, pane in self.panes.items():
+            pane.add_class("panel-pane")
+            pane.display = tab == self.tabs.active
         self.detail = DetailPane(session)
         self.articles: list[ArticleView] = []
 
     def compose(self) -> ComposeResult:
         yield self.tabs
-        with self.switcher:
-            with Vertical(id="entities"):
-                yield self.entity_list
-            with Vertical(id="claims"):
-                yield self.claim_controls
-                yield self.claim_list
-            with Vertical(id="orphans"):
-                yield self.orphan_list
+        yield self.entity_list
+        with self.panes["claims"]:
+            yield self.claim_controls
+            yield self.claim_list
+        yield self.orphan_list
         yield self.detail
 
     def on_mount(self) -> None:
@@ -461,11 +463,12 @@ class SidePanel(Vertical):
     @property
     def active_tab(self) -> str:
         """The id of the tab on show: ``entities``, ``claims`` or ``orphans``."""
-        return self.switcher.current or "entities"
+        return self.tabs.active
 
     def show_tab(self, tab: str) -> None:
         """Show a tab; its list is refilled if it changed while hidden."""
-        self.switcher.current = tab
+        for name, pane in self.panes.items():
+            pane.display = name == tab
         self.tabs.active = tab
         self.lists[tab].refill()
 
