@@ -12,7 +12,8 @@ in a fresh database, and prints Markdown tables:
    same text (measured in the same run);
 2. CPU time per cursor key and per labelling action (relabelling the next name, which also
    looks for its other mentions; Pilot, minus the cost of a key on an empty app measured in the
-   same run), and the wall time of that action including its save;
+   same run), and the wall time of that action including its save; after a warm-up app, in
+   interleaved rounds (``--rounds``) so that a slow spell of the machine is shared by all sizes;
 3. peak RSS of ``postil FILE`` once its annotations are loaded, against the bare app;
 4. CPU per key in the side panel's Claims list holding 1,000 and 100,000 claims (moving, going
    to either end, and deleting a claim in the text, which refills the list).
@@ -196,7 +197,10 @@ def first_paint_and_memory(sizes: list[int], runs: int, folder: Path) -> None:
         print(f"| {words:,} | {bare_memory / 1024:.0f} MB | {rss / 1024:.0f} MB | {(rss - bare_memory) / 1024:.0f} MB |")
 
 
-async def key_costs(sizes: list[int], runs: int) -> None:
+async def key_costs(sizes: list[int], runs: int, rounds: int) -> None:
+    """CPU per cursor key and per labelling action at each size, in ``rounds`` interleaved
+    rounds (every size once per round) after a warm-up app, so that a slow spell of the machine
+    or first-use costs (lazy imports, caches) do not land on one size only."""
     from textual.app import App
     from textual.widgets import Label
 
@@ -208,7 +212,7 @@ async def key_costs(sizes: list[int], runs: int) -> None:
         def compose(self):
             yield Label("empty")
 
-    async def cpu_per_press(app, keys: list[str]) -> float:
+    async def cpu_per_press(app, keys: list[str]) -> list[float]:
         async with app.run_test(size=(COLUMNS, LINES)) as pilot:
             await pilot.pause()
             samples = []
@@ -219,27 +223,16 @@ async def key_costs(sizes: list[int], runs: int) -> None:
                     samples.append(time.process_time() - before)
             if isinstance(app, PostilApp):
                 await pilot.press("q")
-            return median(samples)
+            return samples
 
-    harness = await cpu_per_press(Empty(), ["z"] * 20)
-    print("\n### CPU per key (Pilot; the cost of a key on an empty app subtracted), median\n")
-    print(f"Harness cost of one key on an empty app: {harness * 1000:.2f} ms\n")
-    print("| words | spans | cursor key | ratio to 1k | label action | ratio to 1k | label action with its save (wall) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    baseline = None
-    for words in sizes:
+    def open_app(words: int) -> PostilApp:
         article, db = databases[words]
-        session = open_session(db, read_article(article), annotator="bench")
-        app = PostilApp(session)
-        moves = ["l", "l", "j", "l", "k", "l"] * 4
-        cursor = await cpu_per_press(app, moves)
-        session = open_session(db, read_article(article), annotator="bench")
-        app = PostilApp(session)
-        save_times = []
+        return PostilApp(open_session(db, read_article(article), annotator="bench"))
 
-        async with app.run_test(size=(COLUMNS, LINES)) as pilot:
+    async def label_samples(words: int) -> tuple[list[float], list[float]]:
+        samples, save_times = [], []
+        async with open_app(words).run_test(size=(COLUMNS, LINES)) as pilot:
             await pilot.pause()
-            samples = []
             for i in range(runs * 4):
                 # The next name (one span per 10 words), relabelled: the label's mentions elsewhere
                 # are looked up for propagation, so this is the costliest ordinary action.
@@ -249,15 +242,36 @@ async def key_costs(sizes: list[int], runs: int) -> None:
                 await pilot.press("7" if i % 2 else "8")
                 samples.append(time.process_time() - before)
                 save_times.append(time.perf_counter() - wall)
-            label = median(samples)
             await pilot.press("q")
-        cursor_cost = max(0.0, cursor - harness)
-        label_cost = max(0.0, label - harness)
+        return samples, save_times
+
+    moves = ["l", "l", "j", "l", "k", "l"] * 4
+    await cpu_per_press(open_app(sizes[0]), moves)  # warm-up, not counted
+    harness: list[float] = []
+    cursor: dict[int, list[float]] = {words: [] for words in sizes}
+    label: dict[int, list[float]] = {words: [] for words in sizes}
+    saves: dict[int, list[float]] = {words: [] for words in sizes}
+    for _ in range(rounds):
+        harness += await cpu_per_press(Empty(), ["z"] * 20)
+        for words in sizes:
+            cursor[words] += await cpu_per_press(open_app(words), moves)
+            label_times, save_times = await label_samples(words)
+            label[words] += label_times
+            saves[words] += save_times
+    harness_cost = median(harness)
+    print(f"\n### CPU per key (Pilot; the cost of a key on an empty app subtracted), median of {rounds} interleaved rounds\n")
+    print(f"Harness cost of one key on an empty app: {harness_cost * 1000:.2f} ms\n")
+    print("| words | spans | cursor key | ratio to 1k | label action | ratio to 1k | label action with its save (wall) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    baseline = None
+    for words in sizes:
+        cursor_cost = max(0.0, median(cursor[words]) - harness_cost)
+        label_cost = max(0.0, median(label[words]) - harness_cost)
         if baseline is None:
             baseline = (cursor_cost or 1e-9, label_cost or 1e-9)
         print(
             f"| {words:,} | {words // 10:,} | {cursor_cost * 1000:.2f} ms | {cursor_cost / baseline[0]:.2f} | "
-            f"{label_cost * 1000:.2f} ms | {label_cost / baseline[1]:.2f} | {median(save_times) * 1000:.2f} ms |"
+            f"{label_cost * 1000:.2f} ms | {label_cost / baseline[1]:.2f} | {median(saves[words]) * 1000:.2f} ms |"
         )
 
 
@@ -330,6 +344,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the key costs (every size once per round)")
     parser.add_argument("--only", choices=["paint", "keys", "lists"], default=None)
     parser.add_argument("--list-sizes", default="1000,100000", help="claims in the side-panel list benchmark")
     args = parser.parse_args()
@@ -347,7 +362,7 @@ def main() -> None:
         if args.only in (None, "paint"):
             first_paint_and_memory(sizes, args.runs, folder)
         if args.only in (None, "keys"):
-            asyncio.run(key_costs(sizes, args.runs))
+            asyncio.run(key_costs(sizes, args.runs, args.rounds))
 
 
 if __name__ == "__main__":
