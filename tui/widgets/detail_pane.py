@@ -12,7 +12,7 @@ from textual.widget import Widget
 from tui.model.annotation import Annotation, Entity
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.labels import CLAIM_COLOR, color_for
-from tui.widgets.lines import text_strip
+from tui.widgets.lines import text_signature, text_strip
 
 if TYPE_CHECKING:
     from tui.store.session import AnnotationSession
@@ -128,9 +128,9 @@ class DetailPane(Widget):
         if self._wrapped_width == 0:
             return  # not laid out yet: the first paint draws it
         for y in range(max(len(old_rows), len(self._rows))):
-            old = old_rows[y] if y < len(old_rows) else None
-            new = self._rows[y] if y < len(self._rows) else None
-            if old is None or new is None or old.plain != new.plain or old.spans != new.spans or old.style != new.style:
+            old = text_signature(old_rows[y]) if y < len(old_rows) else None
+            new = text_signature(self._rows[y]) if y < len(self._rows) else None
+            if old != new:
                 self.refresh(Region(0, y, self._wrapped_width, 1))  # in content coordinates
 
     def _wrap(self) -> None:

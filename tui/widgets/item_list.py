@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.widgets.lines import set_virtual_size, text_strip
+from tui.widgets.lines import set_virtual_size, text_signature, text_strip
 
 # Keys starting with this are headings or notices: shown, but never highlighted or chosen.
 NOT_SELECTABLE = "\x00"
@@ -296,7 +296,7 @@ class ItemList(ScrollView, can_focus=True):
         line = row - self._row_of(index)
         text = lines[line] if line < len(lines) else Text()
         highlighted = index == self.highlighted
-        return (text.plain, str(text.style), tuple(text.spans), highlighted), text, highlighted
+        return (text_signature(text), highlighted), text, highlighted
 
     def _draw(self, text: Text | None, width: int, highlighted: bool) -> Strip:
         style = self._base_style

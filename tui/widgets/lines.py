@@ -20,6 +20,11 @@ def text_strip(widget: Widget, text: Text, width: int, style: Style) -> Strip:
     return Strip(text.render(widget.app.console, end="")).crop_extend(0, width, style).apply_style(style)
 
 
+def text_signature(text: Text) -> tuple:
+    """What decides how ``text`` looks: two texts with the same signature draw the same row."""
+    return (text.plain, str(text.style), tuple(text.spans))
+
+
 class OneLine(Widget):
     """A one-row widget whose :meth:`render` gives a Rich ``Text``, drawn straight to a strip.
 
