@@ -124,6 +124,14 @@ def test_markdown_is_shown_as_readable_text_with_paragraphs_kept(tmp_path):
     assert document.title == "Council votes"
 
 
+def test_the_title_is_the_first_non_blank_line_cut_to_120_characters(tmp_path):
+    from tui.formats.readers import read_article
+
+    path = tmp_path / "book.txt"
+    path.write_text("\n  \n\t " + "A long title " * 20 + "\nThe first paragraph.\n", encoding="utf-8")
+    assert read_article(path).title == ("A long title " * 20)[:120]
+
+
 def test_windows_newlines_are_normalised(tmp_path):
     from tui.formats.readers import read_article
 

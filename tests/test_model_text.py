@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.model.display import char_cells, display_text
+from tui.model.display import char_cells, display_text, placeholder
 from tui.model.document import Document
 from tui.model.tokens import TextIndex, split_sentences, tokenize
 from tui.model.wrap import wrap_paragraph
@@ -83,3 +83,28 @@ def test_wrapped_rows_cover_every_character_once_and_fit_the_width(text, width):
         cells = sum(char_cells(c) for c in body)
         # A row fits unless it is a single character wider than the width itself.
         assert cells <= width or len(body) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab \n\t\x07\x1b中\u202e\u200d\xa0\u2028")), max_size=40))
+def test_display_text_replaces_exactly_the_characters_a_terminal_must_not_get(text):
+    expected = "".join(" " * 4 if char == "\t" else placeholder(char) or char for char in text)
+    assert display_text(text) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab \n")), max_size=40))
+def test_paragraphs_are_the_lines_between_newlines_and_every_offset_finds_its_own(text):
+    document = Document(text, "t", "s")
+    lines, start = [], 0
+    for index, line in enumerate(text.split("\n")):
+        lines.append((index, start, start + len(line)))
+        start += len(line) + 1
+    paragraphs = document.paragraphs
+    assert [tuple(paragraph) for paragraph in paragraphs] == lines
+    assert len(paragraphs) == len(lines) and tuple(paragraphs[-1]) == lines[-1]
+    assert [tuple(p) for p in paragraphs[1:3]] == lines[1:3]
+    assert paragraphs.lengths() == [end - start for _, start, end in lines]
+    for offset in range(len(text) + 1):
+        paragraph = document.paragraph_at(offset)
+        assert paragraph.start <= offset <= paragraph.end

@@ -132,3 +132,16 @@ def test_kill_9_during_continuous_saves_loses_nothing_acknowledged(tmp_path):
     # ...and every acknowledged save is in the database after the next open.
     assert saved <= stored_keys(path)
     assert len(saved) > 20
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock is the POSIX lock; Windows uses the filelock package")
+def test_the_lock_file_is_exclusive_between_two_opens_and_free_again_once_released(tmp_path):
+    from tui.store.lock import FlockFile
+
+    path = str(tmp_path / "annotations.json.lock")
+    first, second = FlockFile(path), FlockFile(path)
+    assert first.acquire(timeout=0, poll_interval=0.01)
+    assert not second.acquire(timeout=0.1, poll_interval=0.02)  # waits, then gives up
+    first.release()
+    assert second.acquire(timeout=0, poll_interval=0.01)
+    second.release()
