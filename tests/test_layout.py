@@ -3,11 +3,14 @@ every character maps to one (row, column) and back; a 1M-word text opens, moves 
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import saved_annotations
 from tui.model.display import char_cells
+from tui.model import document as document_module
 from tui.model.document import Document
 from tui.model.layout import RowCounts, WrappedLayout
 from tui.model.wrap import cell_offset, offset_at_cell, wrap_paragraph
@@ -91,3 +94,59 @@ async def test_a_million_word_text_opens_moves_and_labels(tmp_path):
     start, end = record["start"], record["end"]
     assert start > paragraph_start and text[start:end] == record["quote"]["exact"]
     assert record["label"] == "ORG" and " " in record["quote"]["exact"]
+
+
+async def test_a_million_word_text_on_a_single_line_opens_moves_and_labels(tmp_path):
+    from benchmarks.generate import generate_text
+    from tui.app import PostilApp
+    from tui.formats.readers import read_article
+    from tui.launch import open_session
+    from tui.widgets.article_view import ArticleView
+
+    text, _ = generate_text(1_000_000)
+    text = " ".join(text.split())  # no newline at all: wrapped and tokenized piece by piece
+    article = tmp_path / "book.txt"
+    article.write_text(text, encoding="utf-8")
+    db = tmp_path / "db.json"
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(ArticleView)
+        assert view.render_line(0).text.strip().startswith(text[:20])
+        await pilot.press("G")  # the last token: the final full stop
+        assert view.cursor == len(text) - 1
+        await pilot.press("k", "k", "h", "v", "l", "2")
+        await pilot.press("q")
+    [record] = [r for r in saved_annotations(db) if r["status"] == "accepted"]
+    start, end = record["start"], record["end"]
+    assert start > len(text) - 2000 and text[start:end] == record["quote"]["exact"]
+    assert record["label"] == "ORG" and " " in record["quote"]["exact"]
+
+@settings(max_examples=120, deadline=None)
+@given(text=texts, width=st.integers(4, 40), longest=st.integers(3, 20))
+def test_a_long_line_is_cut_into_paragraphs_that_tile_it_and_wrap_and_map_the_same(text, width, longest):
+    with patch.object(document_module, "LONGEST_PARAGRAPH", longest):
+        document = Document(text, "t", "s")
+        paragraphs = list(document.paragraphs)
+    assert all(paragraph.end - paragraph.start <= longest for paragraph in paragraphs)
+    # Consecutive paragraphs either touch (two pieces of one line) or have one newline between.
+    assert paragraphs[0].start == 0 and paragraphs[-1].end == len(text)
+    for before, after in zip(paragraphs, paragraphs[1:]):
+        assert after.start == before.end or (after.start == before.end + 1 and text[before.end] == "\n")
+        assert "\n" not in text[before.start : before.end]
+    layout = WrappedLayout(document, width)
+    expected = eager_rows(document, width)
+    assert [layout.row(n) for n in range(len(expected))] == expected
+    for offset, char in enumerate(text):
+        if char != "\n":
+            row = layout.row(layout.row_of(offset))
+            assert row.start <= offset < row.end
+
+
+def test_a_book_on_one_line_is_read_in_pieces_cut_after_sentences():
+    sentence = "The committee met again on Tuesday and said little. "
+    text = sentence * 4000  # about 200,000 characters and no newline
+    document = Document(text, "t", "s")
+    paragraphs = list(document.paragraphs)
+    assert len(paragraphs) > 1 and paragraphs[-1].end == len(text)
+    assert all(text[p.start : p.end].startswith("The committee") for p in paragraphs)
+    assert all(p.end - p.start <= document_module.LONGEST_PARAGRAPH for p in paragraphs)

@@ -11,6 +11,8 @@ from functools import cached_property
 from typing import NamedTuple, overload
 
 _PARAGRAPH_BREAK = re.compile(r"\n")
+# A longer line is cut into paragraphs of at most this many characters (see Paragraphs).
+LONGEST_PARAGRAPH = 20_000
 
 
 def normalize_newlines(text: str) -> str:
@@ -31,7 +33,8 @@ def doc_id_for(sha256: str) -> str:
 
 
 class Paragraph(NamedTuple):
-    """A line of the document between two newlines, as half-open character offsets.
+    """A line of the document between two newlines (or a piece of a very long one), as
+    half-open character offsets.
 
     (A tuple, not a dataclass: a book has tens of thousands and they are made on opening.)
     """
@@ -46,18 +49,37 @@ class Paragraphs(Sequence[Paragraph]):
 
     A book has tens of thousands of lines and opening it must not cost a tuple for each:
     finding the line starts is one regular-expression pass.
+
+    Paragraphs are what is wrapped, tokenized and split into sentences in one piece, so a line
+    longer than ``longest`` characters (a whole book on one line) is cut into several, after a
+    sentence where there is one near the limit, else after a space: nothing lies between two
+    such pieces, where a newline lies between two lines.
     """
 
-    def __init__(self, text: str) -> None:
-        self.starts = [0, *(match.end() for match in _PARAGRAPH_BREAK.finditer(text))]
+    def __init__(self, text: str, longest: int | None = None) -> None:
+        longest = longest or LONGEST_PARAGRAPH
         self.text_length = len(text)
+        starts = [0, *(match.end() for match in _PARAGRAPH_BREAK.finditer(text))]
+        self.starts = starts
+        self._pieces: set[int] = set()  # indexes of paragraphs that continue the one before
+        if max(self.lengths()) > longest:
+            self.starts = []
+            for start, end in zip(starts, [*(following - 1 for following in starts[1:]), self.text_length]):
+                self.starts.append(start)
+                while end - start > longest:
+                    start = _cut(text, start, start + longest)
+                    self._pieces.add(len(self.starts))
+                    self.starts.append(start)
 
     def __len__(self) -> int:
         return len(self.starts)
 
     def end_of(self, index: int) -> int:
-        """Where paragraph ``index`` ends (its newline, or the end of the text)."""
-        return self.starts[index + 1] - 1 if index + 1 < len(self.starts) else self.text_length
+        """Where paragraph ``index`` ends (its newline, the next piece, or the end of the text)."""
+        following = index + 1
+        if following == len(self.starts):
+            return self.text_length
+        return self.starts[following] - (following not in self._pieces)
 
     @overload
     def __getitem__(self, index: int) -> Paragraph: ...
@@ -79,12 +101,23 @@ class Paragraphs(Sequence[Paragraph]):
 
     def lengths(self) -> list[int]:
         """Every paragraph's length in characters (its newline not counted)."""
-        starts = self.starts
-        return [*(following - start - 1 for start, following in zip(starts, starts[1:])), self.text_length - starts[-1]]
+        starts, pieces = self.starts, self._pieces
+        return [*(starts[i + 1] - starts[i] - (i + 1 not in pieces) for i in range(len(starts) - 1)), self.text_length - starts[-1]]
 
     def index_at(self, offset: int) -> int:
         """The paragraph holding ``offset`` (the last one for the end of the text)."""
         return max(0, bisect_right(self.starts, offset) - 1)
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where to end a piece of a long line that starts at ``start`` and may not reach past
+    ``limit``: after the last sentence end in its second half, else after its last space."""
+    low = start + (limit - start) // 2
+    sentence_end = max(text.rfind(mark, low, limit) for mark in (". ", "! ", "? ", "." + chr(0x201D) + " "))
+    if sentence_end >= 0:
+        return text.index(" ", sentence_end) + 1
+    space = text.rfind(" ", low, limit)
+    return space + 1 if space >= 0 else limit
 
 
 @dataclass
