@@ -18,7 +18,8 @@ in a fresh database, and prints Markdown tables:
 4. CPU per key in the side panel's Claims list holding 1,000 and 100,000 claims (moving, going
    to either end, and deleting a claim in the text, which refills the list).
 
-The spaCy model is not run (``--no-suggest``): these figures are about the reader itself.
+The spaCy model is not run (``--no-suggest``): these figures are about the reader itself. With
+``--one-line`` the generated text has no newline at all (a book exported on one line).
 """
 
 from __future__ import annotations
@@ -89,15 +90,16 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def build_database(folder: Path, words: int) -> tuple[Path, Path]:
-    """Write the generated article and a database holding it with its spans."""
+def build_database(folder: Path, words: int, one_line: bool = False) -> tuple[Path, Path]:
+    """Write the generated article and a database holding it with its spans; with ``one_line``
+    every newline becomes a space (the offsets stay the same), as in a book exported on one line."""
     from tui.launch import open_session
     from tui.formats.readers import read_article
     from tui.store.repository import ANNOTATIONS, ENTITIES, Change
 
     document, annotations, entities = generated_document(words)
     article = folder / f"prose-{words}.txt"
-    article.write_text(document.text, encoding="utf-8")
+    article.write_text(document.text.replace("\n", " ") if one_line else document.text, encoding="utf-8")
     db = folder / f"prose-{words}.json"
     session = open_session(db, read_article(article), annotator="bench")
     doc_id = session.document.doc_id
@@ -360,6 +362,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the key costs (every size once per round)")
+    parser.add_argument("--one-line", action="store_true", help="the generated text without a single newline")
     parser.add_argument("--only", choices=["paint", "keys", "lists"], default=None)
     parser.add_argument("--list-sizes", default="1000,100000", help="claims in the side-panel list benchmark")
     args = parser.parse_args()
@@ -373,7 +376,7 @@ def main() -> None:
         if args.only == "lists":
             return
         for words in sizes:
-            databases[words] = build_database(folder, words)
+            databases[words] = build_database(folder, words, one_line=args.one_line)
         if args.only in (None, "paint"):
             first_paint_and_memory(sizes, args.runs, folder)
         if args.only in (None, "keys"):
