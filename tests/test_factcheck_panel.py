@@ -3,12 +3,14 @@ the text and the annotations with `n`/`N`; edits checked in the TinyDB file."""
 
 from __future__ import annotations
 
+from textual.geometry import Region
+
 from tests.conftest import file_annotations, write_article
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.screens.claim_editor import ClaimEditor
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article_view import SEARCH_HIT_STYLE, ArticleView
 from tui.widgets.side_panel import ClaimList
 
 SIZE = (120, 44)
@@ -85,6 +87,33 @@ async def test_claims_filter_sort_group_by_speaker_and_edit_from_the_list(tmp_pa
         await pilot.press("q")
     verdicts = {r["id"]: r["attrs"]["verdict"] for r in file_annotations(db) if r["kind"] == "claim"}
     assert verdicts[ids["Amazonmisleading"]] == "false"
+
+
+def highlighted_hits(view: ArticleView) -> list[str]:
+    """The text of every stretch the article shows in the search-hit colour now (as drawn
+    for the screen, through Textual's line cache)."""
+    strips = view.render_lines(Region(0, 0, *view.outer_size))
+    return [segment.text for strip in strips for segment in strip if segment.style and segment.style.bgcolor == SEARCH_HIT_STYLE.bgcolor]
+
+
+async def test_every_hit_of_a_search_is_highlighted_until_escape_and_n_shows_them_again(tmp_path):
+    app, _, _ = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        assert highlighted_hits(view) == []
+        await pilot.press("slash", *"pause", "enter")
+        await pilot.pause()
+        assert highlighted_hits(view) == ["pause", "pause", "pause"]
+        await pilot.press("escape")  # no selection: the highlight goes
+        await pilot.pause()
+        assert highlighted_hits(view) == []
+        await pilot.press("n")
+        await pilot.pause()
+        assert highlighted_hits(view) == ["pause", "pause", "pause"] and view.cursor == TEXT.index("pause", TEXT.index("pause") + 1)
+        await pilot.press("slash", "ctrl+a", "ctrl+k", *"nowhere", "enter")  # a search without hits clears it too
+        await pilot.pause()
+        assert highlighted_hits(view) == []
+        await pilot.press("q")
 
 
 async def test_search_the_text_and_the_annotations_and_step_through_hits(tmp_path):

@@ -578,6 +578,7 @@ class PostilApp(App[None]):
         else:
             hits = annotation_hits(self.session, query) if self.session is not None else []
         self.search_query, self.search_scope, self.search_hits = query, scope, tuple(hits)
+        self.article.show_search_hits(self.search_hits)
         if not hits:
             self.search_position = -1
             self.say(f"no hits for “{query}” in the {scope}")
@@ -605,6 +606,7 @@ class PostilApp(App[None]):
         """Put the cursor on a search hit and say which of how many it is."""
         self.search_position = position
         start, end = self.search_hits[position]
+        self.article.show_search_hits(self.search_hits)  # again, after Escape took it away
         self.article.move_to(start, end)
         self.article.focus()
         self.say(f"hit {position + 1}/{len(self.search_hits)} for “{self.search_query}” in the {self.search_scope}")

@@ -7,6 +7,7 @@ changes how it looks, so moving the cursor redraws two rows, not the article.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ PLACEHOLDER_STYLE = Style(color="#ff5f5f", bold=True)
 CLAIM_ACCEPTED_STYLE = Style(bgcolor="#33300f", underline=True)
 CLAIM_SUGGESTED_STYLE = Style(underline=True, italic=True)
 MARKED_STYLE = Style(bgcolor="#ffff00", color="#000000", bold=True)  # every mention of the entity chosen in the side panel
+SEARCH_HIT_STYLE = Style(bgcolor="#00afaf", color="#000000")  # every hit of the last search
 STRIP_CACHE_SIZE = 1024
 
 
@@ -103,7 +105,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("shift+down", "extend('line', 1)", "Grow selection down", show=False, id="select.grow_down"),
         Binding("shift+up", "extend('line', -1)", "Grow selection up", show=False, id="select.grow_up"),
         Binding("v", "toggle_selection", "Select", id="select.toggle"),
-        Binding("escape", "cancel_selection", "Cancel selection", show=False, id="select.cancel"),
+        Binding("escape", "cancel_selection", "Cancel the selection, else the search highlight", show=False, id="select.cancel"),
         Binding("less_than_sign", "nudge(-1)", "Selection end one character left", show=False, id="select.nudge_left"),
         Binding("greater_than_sign", "nudge(1)", "Selection end one character right", show=False, id="select.nudge_right"),
         *(
@@ -133,6 +135,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.text_layout: WrappedLayout | None = None
         self._strip_cache: OrderedDict[tuple, Strip] = OrderedDict()
         self._paragraph_versions: dict[int, int] = {}
+        # The hits of the last search, highlighted in text order (see show_search_hits).
+        self.search_hits: tuple[tuple[int, int], ...] = ()
+        self._search_starts: list[int] = []
+        self._search_longest = 0
+        self._search_version = 0
         self._footer_state: tuple[bool, bool] | None = None
         first = self.text_index.first_token()
         self.set_reactive(ArticleView.cursor, first.start if first else 0)
@@ -323,8 +330,32 @@ class ArticleView(ScrollView, can_focus=True):
         self.invalidate([old or (self.cursor, self.cursor + 1)])
 
     def action_cancel_selection(self) -> None:
-        """Drop the selection."""
-        self.clear_selection()
+        """Drop the selection; without one, take the search highlight away (n and N bring it back)."""
+        if self.anchor is not None:
+            self.clear_selection()
+        elif self.search_hits:
+            self.show_search_hits(())
+
+    def show_search_hits(self, hits: tuple[tuple[int, int], ...]) -> None:
+        """Highlight every hit of a search (ranges in text order); ``()`` takes the highlight away."""
+        if hits is self.search_hits:
+            return
+        self.search_hits = hits
+        self._search_starts = [start for start, _ in hits]
+        self._search_longest = max((end - start for start, end in hits), default=0)
+        self._search_version += 1  # every cached row is drawn again, as it comes on screen
+        self.refresh()
+
+    def _search_hits_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The search hits that overlap ``[start, end)`` (found by bisection: a search can hit
+        a book thousands of times)."""
+        hits, found = self.search_hits, []
+        index = bisect_left(self._search_starts, start - self._search_longest)
+        while index < len(hits) and hits[index][0] < end:
+            if hits[index][1] > start:
+                found.append(hits[index])
+            index += 1
+        return found
 
     def action_nudge(self, delta: int) -> None:
         """Move the selection's end by one character, for spans that tokens do not fit."""
@@ -401,7 +432,7 @@ class ArticleView(ScrollView, can_focus=True):
         selection = self.selection
         if selection and (selection[1] <= row.start or selection[0] >= row.end):
             selection = None
-        key = (row.start, row.end, width, self._paragraph_versions.get(row.paragraph, 0), cursor, selection)
+        key = (row.start, row.end, width, self._paragraph_versions.get(row.paragraph, 0), self._search_version, cursor, selection)
         strip = self._strip_cache.get(key)
         if strip is None:
             strip = self._draw_row(row, width, cursor, selection)
@@ -415,8 +446,8 @@ class ArticleView(ScrollView, can_focus=True):
     def _draw_row(self, row: Row, width: int, cursor: int | None, selection: tuple[int, int] | None) -> Strip:
         base = self.rich_style
         start, end = row.start, row.end
-        # Layers in painting order: claims under entities, longer spans under shorter ones,
-        # then the selection and the cursor's token; each is cut to the row.
+        # Layers in painting order: claims under entities, longer spans under shorter ones, then
+        # search hits, the selection and the cursor's token; each is cut to the row.
         layers: list[tuple[int, int, Style]] = []
         spans = sorted(self.spans.overlapping(start, end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
         for annotation in spans:
@@ -424,6 +455,8 @@ class ArticleView(ScrollView, can_focus=True):
             if self.marked_entity and annotation.attrs.get("entity_id") == self.marked_entity:
                 style += MARKED_STYLE
             layers.append((max(start, annotation.start), min(end, annotation.end), style))
+        for hit_start, hit_end in self._search_hits_between(start, end):
+            layers.append((max(start, hit_start), min(end, hit_end), SEARCH_HIT_STYLE))
         if selection:
             layers.append((max(start, selection[0]), min(end, selection[1]), SELECTION_STYLE))
         if cursor is not None:
