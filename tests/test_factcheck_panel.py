@@ -89,6 +89,19 @@ async def test_claims_filter_sort_group_by_speaker_and_edit_from_the_list(tmp_pa
     assert verdicts[ids["Amazonmisleading"]] == "false"
 
 
+async def test_the_command_palette_opens_the_claim_filter_and_typing_filters_the_list(tmp_path):
+    app, _, _ = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"claims: filter")
+        await pilot.pause(0.5)  # the palette searches in the background
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"speaker:amazon")
+        await pilot.pause()
+        assert listed(app) == ["Amazon said the pause helps."]
+        await pilot.press("enter", "q")
+
+
 def highlighted_hits(view: ArticleView) -> list[str]:
     """The text of every stretch the article shows in the search-hit colour now (as drawn
     for the screen, through Textual's line cache)."""

@@ -505,7 +505,7 @@ class SidePanel(Vertical):
         self.rebuild()
         claims.focus()
 
-    async def action_filter_claims(self) -> None:
+    def action_filter_claims(self) -> None:
         """Show the filter field; the list follows as you type, Enter returns to the list."""
         self.show_claims()
         field = self.claim_filter
@@ -514,9 +514,9 @@ class SidePanel(Vertical):
             from textual.widgets import Input
 
             field = self.claim_filter = Input(placeholder="speaker:name verdict:false type:quote cw:>=0.5 or words", id="claim-filter", compact=True)
-            await self.claim_list.parent.mount(field, before=self.claim_list)
+            self.panes["claims"].mount(field, before=self.claim_list)
         field.add_class("-shown")
-        field.focus()
+        self.call_after_refresh(field.focus)  # once mounted, the first time
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter the claims as the filter is typed."""
