@@ -142,6 +142,51 @@ def test_a_long_line_is_cut_into_paragraphs_that_tile_it_and_wrap_and_map_the_sa
             assert row.start <= offset < row.end
 
 
+@settings(max_examples=120, deadline=None)
+@given(text=st.lists(st.sampled_from(["Mr. Smith left. ", "Yes! ", "U.S. cases rose. ", "word ", "\n", "x" * 9]), max_size=40).map("".join), longest=st.integers(8, 60))
+def test_whole_lines_are_found_from_any_piece_and_the_model_still_reads_lines(text, longest):
+    with patch.object(document_module, "LONGEST_PARAGRAPH", longest):
+        document = Document(text or "x", "t", "s")
+        text = document.text
+        lines, start = [], 0
+        for line in text.split("\n"):
+            lines.append((start, start + len(line)))
+            start += len(line) + 1
+        assert [(line.start, line.end) for line in document.paragraphs.lines()] == lines
+        assert [line.index for line in document.paragraphs.lines()] == list(range(len(lines)))
+        for offset in range(len(text) + 1):
+            line = document.line_at(offset)
+            assert (line.start, line.end) in lines and line.start <= offset <= line.end
+        from tui.nlp.analysis import non_blank_paragraphs
+
+        units = non_blank_paragraphs(document)
+        assert all(lines[unit.index][0] <= unit.start < unit.end <= lines[unit.index][1] for unit in units)
+
+
+def test_a_long_line_is_cut_where_a_sentence_starts_and_motion_goes_by_whole_lines():
+    sentence = "Then Mr. Smith said the U.S. budget would go up. "
+    text = sentence * 40 + "\nNext line."
+    for longest in range(300, 350, 7):  # limits falling after "Mr.", after "U.S." and elsewhere
+        with patch.object(document_module, "LONGEST_PARAGRAPH", longest):
+            document = Document(text, "t", "s")
+            _check_cuts_and_motion(document, text, sentence)
+
+
+def _check_cuts_and_motion(document: Document, text: str, sentence: str) -> None:
+    from tui.model.tokens import TextIndex, split_sentences
+
+    paragraphs = document.paragraphs
+    index = TextIndex(document)
+    line_end = text.index("\n")
+    sentence_starts = {start for start, _ in split_sentences(text, 0, line_end)}
+    cuts = [paragraphs[i].start for i in range(1, len(paragraphs)) if paragraphs.continues(i)]
+    assert cuts and all(cut in sentence_starts for cut in cuts)  # never after "Mr." or "U.S."
+    for cut in cuts:  # the sentence at a cut is the whole sentence, as on the uncut line
+        assert text[slice(*index.sentence_at(cut))] == sentence.strip()
+    assert index.paragraph_starts_around(0, forward=True) == line_end + 1  # over every piece
+    assert index.paragraph_starts_around(cuts[-1] + 5, forward=False) == 0
+
+
 def test_a_book_on_one_line_is_read_in_pieces_cut_after_sentences():
     sentence = "The committee met again on Tuesday and said little. "
     text = sentence * 4000  # about 200,000 characters and no newline

@@ -28,7 +28,7 @@ _TAG = re.compile(r"^(O|([BIESLU])-(\S+))$")
 def sentences_of(document: Document, tokens: list[tuple[int, int]], entities: list[Span]) -> list[list[tuple[int, int]]]:
     """Tokens grouped by sentence; a sentence never ends inside an entity."""
     ends = set()
-    for paragraph in document.paragraphs:
+    for paragraph in document.paragraphs.lines():
         for _, end in split_sentences(document.text, paragraph.start, paragraph.end):
             ends.add(end)
     inside = set()

@@ -36,7 +36,7 @@ class Paragraph(NamedTuple):
     """A line of the document between two newlines (or a piece of a very long one), as
     half-open character offsets.
 
-    (A tuple, not a dataclass: a book has tens of thousands and they are made on opening.)
+    (A tuple, not a dataclass: a book has tens of thousands, made as they are asked for.)
     """
 
     index: int
@@ -51,9 +51,11 @@ class Paragraphs(Sequence[Paragraph]):
     finding the line starts is one regular-expression pass.
 
     Paragraphs are what is wrapped, tokenized and split into sentences in one piece, so a line
-    longer than ``longest`` characters (a whole book on one line) is cut into several, after a
-    sentence where there is one near the limit, else after a space: nothing lies between two
-    such pieces, where a newline lies between two lines.
+    longer than ``longest`` characters (a whole book on one line) is cut into several, before
+    the last sentence that starts in the second half of the allowed length (by the sentence
+    rules of :mod:`tui.model.tokens`), else after a space. Nothing lies between two pieces of a
+    line (:meth:`continues`), where a newline lies between two lines; what works on whole lines
+    (paragraph motion, the model, CoNLL sentences) uses :meth:`lines` and :meth:`line_of`.
     """
 
     def __init__(self, text: str, longest: int | None = None) -> None:
@@ -61,7 +63,7 @@ class Paragraphs(Sequence[Paragraph]):
         self.text_length = len(text)
         starts = [0, *(match.end() for match in _PARAGRAPH_BREAK.finditer(text))]
         self.starts = starts
-        self._pieces: set[int] = set()  # indexes of paragraphs that continue the one before
+        self._pieces: set[int] = set()  # indexes of the pieces that continue the one before
         if max(self.lengths()) > longest:
             self.starts = []
             for start, end in zip(starts, [*(following - 1 for following in starts[1:]), self.text_length]):
@@ -108,14 +110,41 @@ class Paragraphs(Sequence[Paragraph]):
         """The paragraph holding ``offset`` (the last one for the end of the text)."""
         return max(0, bisect_right(self.starts, offset) - 1)
 
+    def continues(self, index: int) -> bool:
+        """Whether paragraph ``index`` is a later piece of the same line as the one before."""
+        return index in self._pieces
+
+    def line_of(self, index: int) -> Paragraph:
+        """The whole line paragraph ``index`` belongs to (itself, unless the line was cut), with
+        the index of its first piece."""
+        first = index
+        while first in self._pieces:
+            first -= 1
+        last = index
+        while last + 1 in self._pieces:
+            last += 1
+        return Paragraph(first, self.starts[first], self.end_of(last))
+
+    def lines(self) -> Iterator[Paragraph]:
+        """The whole lines of the text, each numbered by its place among the lines."""
+        number = 0
+        for index in range(len(self.starts)):
+            if index not in self._pieces:
+                line = self.line_of(index)
+                yield Paragraph(number, line.start, line.end)
+                number += 1
+
 
 def _cut(text: str, start: int, limit: int) -> int:
     """Where to end a piece of a long line that starts at ``start`` and may not reach past
-    ``limit``: after the last sentence end in its second half, else after its last space."""
+    ``limit``: where the last sentence starting in its second half starts, else after its last
+    space there, else at ``limit``."""
+    from tui.model.tokens import split_sentences  # tokens builds on documents: imported when used
+
     low = start + (limit - start) // 2
-    sentence_end = max(text.rfind(mark, low, limit) for mark in (". ", "! ", "? ", "." + chr(0x201D) + " "))
-    if sentence_end >= 0:
-        return text.index(" ", sentence_end) + 1
+    starts = [sentence_start for sentence_start, _ in split_sentences(text, start, limit) if sentence_start > low]
+    if starts:
+        return starts[-1]
     space = text.rfind(" ", low, limit)
     return space + 1 if space >= 0 else limit
 
@@ -144,9 +173,15 @@ class Document:
 
     @cached_property
     def paragraphs(self) -> Paragraphs:
-        """Every line of the text, blank ones included, so that rows map back to offsets."""
+        """Every line of the text, blank ones included (a very long one in pieces), so that
+        rows map back to offsets."""
         return Paragraphs(self.text)
 
     def paragraph_at(self, offset: int) -> Paragraph:
         """The paragraph holding ``offset`` (the last one for the end of the text)."""
         return self.paragraphs[self.paragraphs.index_at(offset)]
+
+    def line_at(self, offset: int) -> Paragraph:
+        """The whole line holding ``offset``: its paragraph, or all the pieces of a line that
+        was too long to be one (numbered by its first piece)."""
+        return self.paragraphs.line_of(self.paragraphs.index_at(offset))

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from tui.model.document import Document
+from tui.model.document import Document, Paragraph
 
 _WORD = r"[\w\u0300-\u036f]"
 _CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
@@ -178,19 +178,27 @@ class TextIndex:
         return None
 
     def paragraph_starts_around(self, offset: int, forward: bool) -> int | None:
-        """The first token of the next (or previous) non-blank paragraph from ``offset``."""
+        """The first token of the next (or previous) non-blank line from ``offset`` (the pieces
+        a very long line is read in are not stops)."""
         paragraphs = self.document.paragraphs
-        current = self.document.paragraph_at(offset)
-        index = current.index + (1 if forward else 0)
+        line = self.document.line_at(offset)
         if not forward:
-            tokens = self.paragraph_tokens(current.index)
-            if tokens and tokens[0].start < offset:
-                return tokens[0].start
-            index = current.index - 1
-        step = 1 if forward else -1
-        while 0 <= index < len(paragraphs):
+            first = self._first_token_start(line)
+            if first is not None and first < offset:
+                return first
+        while True:
+            index = paragraphs.index_at(line.end) + 1 if forward else line.index - 1
+            if not 0 <= index < len(paragraphs):
+                return None
+            line = paragraphs.line_of(index)
+            first = self._first_token_start(line)
+            if first is not None:
+                return first
+
+    def _first_token_start(self, line: Paragraph) -> int | None:
+        """Where the first token of a whole line starts, in whichever of its pieces."""
+        for index in range(line.index, self.document.paragraphs.index_at(line.end) + 1):
             tokens = self.paragraph_tokens(index)
             if tokens:
                 return tokens[0].start
-            index += step
         return None

@@ -92,7 +92,7 @@ def non_blank_paragraphs(document: Document) -> list[Paragraph]:
     """The paragraphs with text in them, long ones in pieces: what spaCy runs on and what
     progress counts."""
     units = []
-    for paragraph in document.paragraphs:
+    for paragraph in document.paragraphs.lines():
         if not document.text[paragraph.start : paragraph.end].strip():
             continue
         start = paragraph.start

@@ -244,8 +244,8 @@ class ClaimEditor(ModalScreen[bool]):
         """The attributes the form describes, or an error saying which field is wrong."""
         text = self.session.text
         document = self.session.document
-        lo = document.paragraph_at(self.claim.start).start
-        hi = document.paragraph_at(max(self.claim.start, self.claim.end - 1)).end
+        lo = document.line_at(self.claim.start).start
+        hi = document.line_at(max(self.claim.start, self.claim.end - 1)).end
         attrs: dict = {"claim_type": self.query_one("#claim-type", Choice).value, "verdict": self.query_one("#verdict", Choice).value}
         speaker = " ".join(self.query_one("#speaker", Input).value.split())
         chosen = self.session.entities.get(self.speaker_id)
