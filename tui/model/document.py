@@ -135,17 +135,22 @@ class Paragraphs(Sequence[Paragraph]):
                 number += 1
 
 
+# How far back from a piece's limit a sentence start is looked for (a few sentences' worth:
+# the sentence rules run over this much text once per piece).
+CUT_WINDOW = 400
+
+
 def _cut(text: str, start: int, limit: int) -> int:
     """Where to end a piece of a long line that starts at ``start`` and may not reach past
-    ``limit``: where the last sentence starting in its second half starts, else after its last
-    space there, else at ``limit``."""
+    ``limit``: where the last sentence starting shortly before ``limit`` starts, else after the
+    last space in the second half of the piece, else at ``limit``."""
     from tui.model.tokens import split_sentences  # tokens builds on documents: imported when used
 
-    low = start + (limit - start) // 2
-    starts = [sentence_start for sentence_start, _ in split_sentences(text, start, limit) if sentence_start > low]
+    window = max(start, limit - CUT_WINDOW)
+    starts = [sentence_start for sentence_start, _ in split_sentences(text, window, limit) if sentence_start > window]
     if starts:
         return starts[-1]
-    space = text.rfind(" ", low, limit)
+    space = text.rfind(" ", start + (limit - start) // 2, limit)
     return space + 1 if space >= 0 else limit
 
 
