@@ -145,3 +145,18 @@ def test_the_lock_file_is_exclusive_between_two_opens_and_free_again_once_releas
     first.release()
     assert second.acquire(timeout=0, poll_interval=0.01)
     second.release()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock is the POSIX lock; Windows uses the filelock package")
+def test_a_file_system_that_cannot_lock_files_is_named_in_the_error(tmp_path, monkeypatch):
+    import errno
+    import fcntl
+
+    from tui.store.storage import StoreError
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOSYS, "Function not implemented")  # as some network and FUSE mounts answer
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.raises(StoreError, match="this file system cannot lock files: keep the database on a local disk"):
+        open_store(tmp_path / "annotations.json")

@@ -8,6 +8,7 @@ Several :class:`~tui.store.repository.Store` objects in one process share one lo
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
 import socket
@@ -83,7 +84,9 @@ class FlockFile:
         self._fd: int | None = None
 
     def acquire(self, timeout: float, poll_interval: float) -> bool:
-        """Take the lock within ``timeout`` seconds; False when another process keeps it."""
+        """Take the lock within ``timeout`` seconds (one try when it is 0 or less); False when
+        another process keeps it. A file system that cannot lock files raises an ``OSError``
+        that says so."""
         import fcntl
 
         deadline = time.monotonic() + timeout
@@ -98,6 +101,10 @@ class FlockFile:
                         os.close(fd)
                         return False
                     time.sleep(poll_interval)
+                except OSError as error:
+                    if error.errno in (errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOLCK):
+                        raise OSError(error.errno, "this file system cannot lock files: keep the database on a local disk") from None
+                    raise
         except BaseException:
             os.close(fd)
             raise
