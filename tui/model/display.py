@@ -8,6 +8,7 @@ nothing from a file can move the cursor or change colours on the user's terminal
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 TAB_CELLS = 4
@@ -45,14 +46,20 @@ def char_cells(char: str) -> int:
     return 1
 
 
-def display_text(text: str) -> str:
-    """``text`` with every control character replaced by its placeholder and tabs by spaces."""
+def shown_pieces(text: str) -> Iterator[tuple[str, bool]]:
+    """``text`` as a terminal is given it, in pieces: each with whether it is a placeholder
+    (standing in for a control or format character). Tabs become spaces."""
     if text.isprintable():  # no control, format, private-use or unassigned character: the usual case
-        return text
-    out = []
+        yield text, False
+        return
     for char in text:
         if char == "\t":
-            out.append(" " * TAB_CELLS)
+            yield " " * TAB_CELLS, False
         else:
-            out.append(placeholder(char) or char)
-    return "".join(out)
+            shown = placeholder(char)
+            yield (char, False) if shown is None else (shown, True)
+
+
+def display_text(text: str) -> str:
+    """``text`` with every control character replaced by its placeholder and tabs by spaces."""
+    return text if text.isprintable() else "".join(shown for shown, _ in shown_pieces(text))

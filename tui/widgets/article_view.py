@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED, Annotation
-from tui.model.display import TAB_CELLS, placeholder
+from tui.model.display import shown_pieces
 from tui.model.document import Document
 from tui.model.labels import color_for, label_for_key
 from tui.model.layout import WrappedLayout
@@ -45,19 +45,8 @@ STRIP_CACHE_SIZE = 1024
 def _append_shown(segments: list[Segment], chunk: str, style: Style) -> None:
     """Add ``chunk`` as it is shown: tabs as spaces, control and format characters as their
     visible placeholders (marked in red); a run with the same style as the last one joins it."""
-    if chunk.isprintable():  # the usual case: shown as it is
-        pieces = [(chunk, style)]
-    else:
-        pieces = []
-        for char in chunk:
-            shown = placeholder(char)
-            if char == "\t":
-                pieces.append((" " * TAB_CELLS, style))
-            elif shown is not None:
-                pieces.append((shown, style + PLACEHOLDER_STYLE))
-            else:
-                pieces.append((char, style))
-    for shown, piece_style in pieces:
+    for shown, stands_in in shown_pieces(chunk):
+        piece_style = style + PLACEHOLDER_STYLE if stands_in else style
         if segments and segments[-1].style == piece_style:
             segments[-1] = Segment(segments[-1].text + shown, piece_style)
         else:
