@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
+import time
 from pathlib import Path
 
 import orjson
@@ -258,3 +260,31 @@ def test_read_only_store_opens_a_new_article_without_saving_it(tmp_path):
     assert store.document(document.doc_id).text == document.text
     store.close()
     assert path.read_bytes() == on_disk
+
+
+def test_a_worker_threads_saves_never_make_the_app_thread_reload_the_database(tmp_path, monkeypatch):
+    """The model's worker caches its analysis while the app thread reads the store: the reads
+    see each save as this store's own, never as a change behind its back to reload from disk."""
+    store = Store(tmp_path / "db.json")
+    store.add_document(article())
+    reloads = []
+    load = store._load
+    monkeypatch.setattr(store, "_load", lambda first: (reloads.append(first), load(first)))
+
+    def cache_analyses() -> None:
+        for number in range(100):
+            store.cache(f"analysis-{number}", [number])
+            time.sleep(0.0005)  # let the reading thread in between saves
+
+    worker = threading.Thread(target=cache_analyses)
+    worker.start()
+    reads = 0
+    while worker.is_alive():
+        store.cached("analysis-0")
+        reads += 1
+    worker.join()
+    assert reads > 10
+    assert reloads == []
+    assert [store.cached(f"analysis-{number}") for number in (0, 99)] == [[0], [99]]
+    store.close()
+    assert Store(tmp_path / "db.json").cached("analysis-99") == [99]

@@ -261,7 +261,19 @@ class Store:
 
     def _sync(self) -> None:
         """Reload when the files changed behind this store (another store of this process, or a
-        writer process while this one is read-only)."""
+        writer process while this one is read-only).
+
+        A writer checks under its write mutex: a thread's write (a worker caching the model's
+        analysis) changes the log before it records the log's new signature, and a read from
+        another thread in between would otherwise reload the whole database.
+        """
+        if self._lock.held:
+            with self._lock.mutex:
+                self._reload_if_changed()
+        else:
+            self._reload_if_changed()
+
+    def _reload_if_changed(self) -> None:
         if (_signature(self.path), _signature(self.wal_path)) != self._file_signature:
             self._load(first=False)
 
