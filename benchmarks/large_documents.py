@@ -276,7 +276,11 @@ async def key_costs(sizes: list[int], runs: int, rounds: int) -> None:
             label[words] += label_times
             saves[words] += save_times
     harness_cost = median(harness)
-    print(f"\n### CPU per key (Pilot; the cost of a key on an empty app subtracted), median of {rounds} interleaved rounds\n")
+    presses = (len(cursor[sizes[0]]), len(label[sizes[0]]))
+    print(
+        f"\n### CPU per key (Pilot; the cost of a key on an empty app subtracted), median of {presses[0]} cursor keys "
+        f"and {presses[1]} label actions per size, in {rounds} interleaved rounds\n"
+    )
     print(f"Harness cost of one key on an empty app: {harness_cost * 1000:.2f} ms\n")
     print("| words | spans | cursor key | ratio to 1k | label action | ratio to 1k | its save (wall) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
