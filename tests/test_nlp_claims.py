@@ -154,6 +154,47 @@ def test_quoted_title_is_not_a_quote(pipeline):
     assert of_type(claims, "quote") == []
 
 
+
+def test_quote_in_single_curly_marks_british_style(pipeline):
+    text = "\u2018The workers\u2019 rights matter to us,\u2019 said Jane Smith, the health minister. She won\u2019t resign."
+    _, claims, entities = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert spans(quote, text) == ["The workers\u2019 rights matter to us,"]  # the possessive does not close it
+    assert speaker(quote, entities) == "Jane Smith"
+    assert cue(quote, text) == "said"
+
+
+def test_quote_in_straight_single_marks(pipeline):
+    text = "'We will not back down on housing,' Mayor John Smith told reporters on Monday."
+    _, claims, entities = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert spans(quote, text) == ["We will not back down on housing,"]
+    assert speaker(quote, entities) == "John Smith"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The workers\u2019 union said on Monday that it won\u2019t strike.",
+        "He loves rock 'n' roll music, and the Smiths' and the Joneses' houses date from the '90s.",
+        "Ann\u2019s \u2018guide\u2019 is the best seller this year.",
+        "The ministry expects to clear its so-called 'legacy backlog' by year end.",
+    ],
+)
+def test_apostrophes_and_terms_in_single_marks_are_not_quotes(pipeline, text):
+    _, claims, _ = suggest(text, pipeline)
+    assert of_type(claims, "quote") == []
+
+
+def test_a_quote_inside_a_quote_is_part_of_it_in_either_style(pipeline):
+    for opening, closing, inner_opening, inner_closing in (("\u201c", "\u201d", "\u2018", "\u2019"), ("\u2018", "\u2019", "\u201c", "\u201d")):
+        text = f"{opening}He told me {inner_opening}never again{inner_closing} last week,{closing} said Ann Lee."
+        _, claims, entities = suggest(text, pipeline)
+        [quote] = of_type(claims, "quote")
+        assert spans(quote, text) == [f"He told me {inner_opening}never again{inner_closing} last week,"]
+        assert speaker(quote, entities) == "Ann Lee"
+
+
 # Reported speech, according to, evidence
 
 

@@ -17,7 +17,7 @@ from tui.nlp.pipeline import Pipeline
 from tui.nlp.text import CLOSING_MARKS, OPENING_MARKS, straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 
 # Named things worth suggesting; counts and amounts only feed check-worthiness.
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
@@ -175,11 +175,33 @@ def _entity_record(span, base: int) -> list | None:
 
 
 def quote_segments(prepared: str, original: str, continues: bool = False) -> list[QuoteSegment]:
-    """The quoted stretches of a paragraph; an opening mark with no closing one runs to the end.
+    """The quoted stretches of a paragraph, in double marks or (British style) in single ones.
 
-    Curly marks say which way they face; straight ones alternate. ``continues`` tells that the
-    previous paragraph ended inside a quote, so a closing mark met first ends a quote begun there.
+    A double opening mark with no closing one runs to the end. Curly marks say which way they
+    face; straight ones alternate. ``continues`` tells that the previous paragraph ended inside a
+    quote, so a closing mark met first ends a quote begun there. A quote in double marks inside
+    one in single marks (or the other way round) is part of the outer quote.
     """
+    double = _double_quote_segments(prepared, original, continues)
+    single = _single_quote_segments(prepared, original, double)
+    double = [d for d in double if not any(s.open_mark < d.open_mark and _last_of(d) < s.close_mark for s in single)]
+    trimmed = []
+    for segment in sorted(double + single, key=lambda segment: segment.start):
+        text = prepared[segment.start : segment.end]
+        start = segment.start + len(text) - len(text.lstrip())
+        end = segment.end - (len(text) - len(text.rstrip()))
+        if end > start and any(ch.isalnum() for ch in prepared[start:end]):
+            trimmed.append(QuoteSegment(start, end, segment.open_mark, segment.close_mark))
+    return trimmed
+
+
+def _last_of(segment: QuoteSegment) -> int:
+    """The last position a quote takes: its closing mark, or its end when it has none."""
+    return segment.end if segment.close_mark is None else segment.close_mark
+
+
+def _double_quote_segments(prepared: str, original: str, continues: bool) -> list[QuoteSegment]:
+    """The stretches between double marks, untrimmed (see :func:`quote_segments`)."""
     segments: list[QuoteSegment] = []
     open_at: int | None = None
     for position, char in enumerate(prepared):
@@ -202,14 +224,71 @@ def quote_segments(prepared: str, original: str, continues: bool = False) -> lis
             open_at = None
     if open_at is not None:
         segments.append(QuoteSegment(open_at + 1, len(prepared), open_at, None))
-    trimmed = []
-    for segment in segments:
-        text = prepared[segment.start : segment.end]
-        start = segment.start + len(text) - len(text.lstrip())
-        end = segment.end - (len(text) - len(text.rstrip()))
-        if end > start and any(ch.isalnum() for ch in prepared[start:end]):
-            trimmed.append(QuoteSegment(start, end, segment.open_mark, segment.close_mark))
-    return trimmed
+    return segments
+
+
+def _single_quote_segments(prepared: str, original: str, double: list[QuoteSegment]) -> list[QuoteSegment]:
+    """The stretches between single marks outside double quotes, untrimmed.
+
+    A single closing mark is also the apostrophe, so a quote in single marks needs both marks,
+    in the same paragraph: the opening one starts a word (after a space, a bracket or a dash),
+    the closing one ends a word and is not followed by a letter (as in "won't"). A plural
+    possessive ("the workers' union") is passed over when a later mark can close the quote. Fewer
+    than two words in single marks are a term or an elision ("rock 'n' roll"), not a quote.
+    """
+    taken = [(segment.open_mark, _last_of(segment)) for segment in double]
+    segments: list[QuoteSegment] = []
+    position = 0
+    while (open_at := prepared.find("'", position)) != -1:
+        position = open_at + 1
+        if any(first <= open_at <= last for first, last in taken) or not _opens_single_quote(prepared, original, open_at):
+            continue
+        close_at = _single_closing_mark(prepared, original, open_at)
+        if close_at is None:
+            break  # no mark after this one can close a quote
+        if len(prepared[open_at + 1 : close_at].split()) < 2:
+            continue
+        segments.append(QuoteSegment(open_at + 1, close_at, open_at, close_at))
+        position = close_at + 1
+    return segments
+
+
+def _single_closing_mark(prepared: str, original: str, open_at: int) -> int | None:
+    """Where the quote opened at ``open_at`` closes: the first mark that can close it and is not
+    a plural possessive, else the last possessive-looking one."""
+    possessive = None
+    at = open_at + 1
+    while (at := prepared.find("'", at + 1)) != -1:
+        if original[at] == "\u2018" or not _closes_single_quote(prepared, at):
+            continue
+        if not _plural_possessive(prepared, at):
+            return at
+        possessive = at
+    return possessive
+
+
+def _opens_single_quote(prepared: str, original: str, position: int) -> bool:
+    """A single mark that starts a quote: a left mark, or a straight one before a letter, that
+    follows a space, a bracket, a dash or the start of the paragraph."""
+    before = prepared[position - 1] if position > 0 else " "
+    after = prepared[position + 1] if position + 1 < len(prepared) else " "
+    if not (before.isspace() or before in "([\u2014\u2013-"):
+        return False
+    if original[position] == "\u2018":
+        return not after.isspace()
+    return original[position] == "'" and after.isalpha()
+
+
+def _closes_single_quote(prepared: str, position: int) -> bool:
+    """A single mark that can end a quote: it ends a word and no letter or digit follows it."""
+    after = prepared[position + 1] if position + 1 < len(prepared) else " "
+    return not prepared[position - 1].isspace() and not after.isalnum()
+
+
+def _plural_possessive(prepared: str, position: int) -> bool:
+    """A mark after a plural's s and before a lowercase word: "the workers' union"."""
+    following = prepared[position + 1 : position + 3]
+    return prepared[position - 1] == "s" and len(following) == 2 and following[0] == " " and following[1].islower()
 
 
 def _faces_closing(text: str, position: int) -> bool:
@@ -226,6 +305,12 @@ def _looks_like_title(text: str) -> bool:
         return False
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at"}
     return all(word[0].isupper() or word in small or not word[0].isalpha() for word in words) and len(words) > 1
+
+
+def _looks_like_term(doc, segment: QuoteSegment, quoted: str) -> bool:
+    """A few words in single marks with no cue: a term set apart ("its 'legacy backlog'"), as
+    American usage has it, rather than a quote."""
+    return segment.open_mark >= 0 and doc.user_data["text"][segment.open_mark] == "'" and len(quoted.split()) < 4
 
 
 def _tokens_between(doc, start: int, end: int):
@@ -256,7 +341,7 @@ def _quote_claims(doc, segments: list[QuoteSegment], base: int, state: ClaimStat
                 parts.append(following)
                 index += 1
         index += 1
-        if cue is None and _looks_like_title(quoted):
+        if cue is None and (_looks_like_title(quoted) or _looks_like_term(doc, segment, quoted)):
             continue
         claim = {
             "type": "quote",
@@ -293,7 +378,7 @@ def _quote_cue(doc, segments: list[QuoteSegment], index: int, used: set[int]):
     inside = _tokens_between(doc, segment.start, segment.end)
     for token in inside:
         head = token.head
-        if not (segment.start <= head.idx < segment.end) and head.lemma_.lower() in SPEECH_VERBS and head.i not in used and not _inside(head, segments):
+        if not (segment.start <= head.idx < segment.end) and _is_speech_verb(head) and head.i not in used and not _inside(head, segments):
             return head
     after_start = (segment.close_mark + 1) if segment.close_mark is not None else len(doc.user_data["text"])
     after_end = segments[index + 1].open_mark if index + 1 < len(segments) else len(doc.user_data["text"])
@@ -312,9 +397,17 @@ def _quote_cue(doc, segments: list[QuoteSegment], index: int, used: set[int]):
     windows = (after, reversed(before)) if ends_open or not before else (reversed(before), after)
     for window in windows:
         for token in window:
-            if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX") and token.i not in used:
+            if _is_speech_verb(token) and token.pos_ in ("VERB", "AUX") and token.i not in used:
                 return token
     return None
+
+
+def _is_speech_verb(token) -> bool:
+    """A verb that introduces a quote; "called" in "so-called" only sets a term apart."""
+    if token.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    doc = token.doc
+    return not (token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "so")
 
 
 def _lead_in(doc, segments: list[QuoteSegment], base: int, state: ClaimState) -> dict | None:
