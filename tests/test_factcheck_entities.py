@@ -65,6 +65,26 @@ async def test_m_merges_a_mention_into_an_entity_picked_by_a_fuzzy_filter(tmp_pa
     assert mention["attrs"]["entity_id"] == entities["Isedua Oribhabor"]["entity_id"]
 
 
+
+async def test_e_renaming_an_entity_to_another_ones_name_merges_the_two(tmp_path):
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, "Ms.")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EntityEditor)
+        await pilot.press("ctrl+a", "ctrl+k", *"isedua oribhabor", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, EntityEditor)
+        assert "Ms. Oribhabor merged into Isedua Oribhabor: 2 mention(s)" in str(app.query_one("#status").render())
+        entity_list = app.query_one(EntityList)
+        assert any("Isedua Oribhabor ×2" in entity_list.item_text(i) for i in range(entity_list.item_count))
+        await pilot.press("q")
+    entities = {e["name"]: e for e in file_entities(db)}
+    assert set(entities) == {"Isedua Oribhabor", "Access Now"} and entities["Isedua Oribhabor"]["aliases"] == ["Ms. Oribhabor"]
+    mention = next(r for r in file_annotations(db) if r["quote"]["exact"] == "Ms. Oribhabor")
+    assert mention["attrs"]["entity_id"] == entities["Isedua Oribhabor"]["entity_id"]
+
 def session_entities(app: PostilApp) -> list:
     """The entities the open session holds (what the next save writes)."""
     return list(app.session.entities.values())

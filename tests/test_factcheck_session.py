@@ -96,6 +96,38 @@ def test_merging_a_mention_moves_it_its_claims_speaker_and_removes_the_emptied_e
     assert "Ms. Obi" not in saved and saved["Ada Obi"]["aliases"] == ["Ms. Obi"]
 
 
+
+def test_renaming_an_entity_to_another_ones_name_merges_them_in_one_undoable_action(session):
+    ada, ms_obi = session.find_entity("Ada Obi"), session.find_entity("Ms. Obi")
+    claim = session.mark_claim(*phrase("Ms. Obi and Acme agreed."), "reported", speaker=ms_obi.entity_id)
+    mentions = sorted(m.id for m in [*session.mentions_of(ada.entity_id), *session.mentions_of(ms_obi.entity_id)])
+    merged = session.update_entity(ms_obi.entity_id, name=" ada  OBI ", label="PERSON", aliases=["Dr Obi"], kb_id="Q42")
+    assert merged.entity_id == ada.entity_id and merged.name == "Ada Obi"
+    assert (merged.aliases, merged.kb_id) == (["Ms. Obi", "Dr Obi"], "Q42")
+    assert sorted(m.id for m in session.mentions_of(ada.entity_id)) == mentions
+    assert "Ms. Obi" in {m.quote.exact for m in session.mentions_of(ada.entity_id)}
+    assert ms_obi.entity_id not in session.entities and session.by_id[claim.id].attrs["speaker"] == ada.entity_id
+    session.undo()
+    assert session.entities[ms_obi.entity_id].name == "Ms. Obi" and session.entities[ada.entity_id].aliases == []
+    assert session.by_id[claim.id].attrs["speaker"] == ms_obi.entity_id
+    session.redo()
+    acme = session.find_entity("Acme")
+    session.update_entity(acme.entity_id, name="Ada Obi", label="NORP")  # a label changed with the merge relabels every mention
+    assert {m.label for m in session.mentions_of(ada.entity_id)} == {"NORP"} and session.entities[ada.entity_id].label == "NORP"
+    saved = entities_table(session)
+    assert set(saved) == {"Ada Obi"} and saved["Ada Obi"]["aliases"] == ["Ms. Obi", "Dr Obi", "Acme"]
+
+
+def test_a_merge_of_entities_with_two_different_kb_ids_is_refused_and_saves_nothing(session):
+    ada, ms_obi = session.find_entity("Ada Obi"), session.find_entity("Ms. Obi")
+    session.update_entity(ada.entity_id, kb_id="Q1")
+    journal = len(session.store.journal())
+    with pytest.raises(ValueError, match="Q1.*Q2"):
+        session.update_entity(ms_obi.entity_id, name="Ada Obi", kb_id="Q2")
+    assert len(session.store.journal()) == journal and session.entities[ms_obi.entity_id].name == "Ms. Obi"
+    renamed = session.update_entity(ms_obi.entity_id, name="Ms. Obi", aliases=["Ada Obi"])  # its own name: no merge
+    assert renamed.entity_id == ms_obi.entity_id
+
 def test_notes_on_any_annotation_and_search_over_text_and_annotations(session):
     mention = session.at(phrase("Obi", 1)[0])[0]
     session.set_note(mention.id, "runs [bold]Acme")

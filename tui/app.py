@@ -527,12 +527,15 @@ class PostilApp(App[None]):
             note = fields.pop("note", None)
             try:
                 saved = self.perform(f"entity {fields['name']} saved", lambda: self.session.update_entity(entity.entity_id, **fields))
+                noted = saved
                 if saved is not None and mention is not None and note is not None:
-                    saved = self.perform("note saved", lambda: self.session.set_note(mention.id, note))
+                    noted = self.perform("note saved", lambda: self.session.set_note(mention.id, note))
             except ValueError as error:
                 return str(error)
-            if saved is None:
+            if saved is None or noted is None:
                 return self.notice or "the entity is gone (undone or deleted)"
+            if saved.entity_id != entity.entity_id:
+                self.say(f"{entity.name} merged into {saved.name}: {len(self.session.mentions_of(saved.entity_id))} mention(s); u undoes")
             if mention is not None:
                 self.show_details(self.session.by_id.get(mention.id))
             return None

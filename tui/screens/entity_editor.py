@@ -67,7 +67,7 @@ class EntityEditor(ModalScreen[bool]):
             if self.mention is not None:
                 yield field_row("Mention note", TextArea(self.mention.attrs.get("note") or "", id="mention-note", compact=True))
             yield Static("", id="editor-error")
-            yield Static(Text("ctrl+s save · Esc close · Tab next field · ←/→ change the label (its mentions follow)"), id="editor-hint")
+            yield Static(Text("ctrl+s save · Esc close · Tab next field · ←/→ change the label (its mentions follow) · another entity's name merges this one into it"), id="editor-hint")
 
     def on_mount(self) -> None:
         self.query_one("#entity-name", Input).focus()

@@ -651,7 +651,11 @@ class AnnotationSession:
     def update_entity(self, entity_id: str, *, name: str | None = None, label: str | None = None,
                       aliases: list[str] | None = None, kb_id: str | None = None) -> Entity | None:
         """Rename an entity, relabel it (and so every mention of it), set its aliases or its
-        knowledge-base id (e.g. a Wikidata QID), all as one undoable action."""
+        knowledge-base id (e.g. a Wikidata QID), all as one undoable action.
+
+        Renamed to the name or an alias of another entity, it is merged into that one (see
+        :meth:`_merge_entity`), which is returned.
+        """
         entity = self.entities.get(entity_id)
         if entity is None:
             return None
@@ -659,6 +663,9 @@ class AnnotationSession:
         if not name:
             raise ValueError("an entity needs a name")
         aliases = entity.aliases if aliases is None else list(dict.fromkeys(a.strip() for a in aliases if a.strip() and a.strip() != name))
+        same_name = self.find_entity(name, other_than=entity_id)
+        if same_name is not None and name.lower() != entity.name.lower():
+            return self._merge_entity(entity, same_name, label if label != entity.label else None, aliases, entity.kb_id if kb_id is None else kb_id.strip())
         updated = replace(entity, name=name, label=label or entity.label, aliases=aliases, kb_id=(entity.kb_id if kb_id is None else kb_id.strip()))
         if updated == entity:
             return entity
@@ -696,10 +703,44 @@ class AnnotationSession:
         self._commit("merge", changes, ranges)
         return self.by_id[mention.id]
 
-    def find_entity(self, name: str) -> Entity | None:
-        """The entity whose name or an alias is ``name`` (ignoring case and spacing), if any."""
+    def _merge_entity(self, source: Entity, target: Entity, label: str | None, aliases: list[str], kb_id: str) -> Entity:
+        """Merge ``source`` into ``target`` as one undoable action: its mentions and the claims it
+        speaks move over, its name and ``aliases`` become the target's aliases, and it is removed.
+        ``label``, when given, relabels the merged entity and every mention; a knowledge-base id
+        the target lacks is taken from ``kb_id``. Two different ids are refused (ValueError)."""
+        if kb_id and target.kb_id and kb_id != target.kb_id:
+            raise ValueError(f"name: {target.name} is another entity ({target.kb_id}, this one is {kb_id}); clear one KB id to merge them")
+        known = {target.name.lower()}
+        merged_aliases = []
+        for alias in [*target.aliases, source.name, *aliases]:
+            if alias.lower() not in known:
+                known.add(alias.lower())
+                merged_aliases.append(alias)
+        merged = replace(target, label=label or target.label, aliases=merged_aliases, kb_id=target.kb_id or kb_id)
+        stamp = now_iso()
+        changes = [Change(ENTITIES, target.entity_id, merged.to_record())]
+        ranges = []
+        for annotation in [*self.references(source.entity_id), *self.references(target.entity_id)]:
+            attrs = annotation.attrs
+            if annotation.is_entity and attrs.get("entity_id") in (source.entity_id, target.entity_id):
+                if attrs["entity_id"] == target.entity_id and annotation.label == merged.label:
+                    continue
+                moved = replace(annotation, label=merged.label, updated=stamp, attrs={**attrs, "entity_id": target.entity_id})
+            elif annotation.is_claim and attrs.get("speaker") == source.entity_id:
+                moved = replace(annotation, attrs={**attrs, "speaker": target.entity_id})
+            else:
+                continue
+            changes.append(Change(ANNOTATIONS, annotation.id, moved.to_record()))
+            ranges.append((annotation.start, annotation.end))
+        changes.append(Change(ENTITIES, source.entity_id, None))
+        self._commit("merge-entity", changes, ranges)
+        return self.entities[target.entity_id]
+
+    def find_entity(self, name: str, other_than: str | None = None) -> Entity | None:
+        """The entity whose name or an alias is ``name`` (ignoring case and spacing), if any;
+        ``other_than`` leaves out one entity (the one being renamed)."""
         wanted = " ".join(name.split()).lower()
         for entity in self.entities.values():
-            if wanted in {entity.name.lower(), *(alias.lower() for alias in entity.aliases)}:
+            if entity.entity_id != other_than and wanted in {entity.name.lower(), *(alias.lower() for alias in entity.aliases)}:
                 return entity
         return None
