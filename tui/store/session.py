@@ -663,10 +663,11 @@ class AnnotationSession:
         if not name:
             raise ValueError("an entity needs a name")
         aliases = entity.aliases if aliases is None else list(dict.fromkeys(a.strip() for a in aliases if a.strip() and a.strip() != name))
+        kb_id = entity.kb_id if kb_id is None else kb_id.strip()
         same_name = self.find_entity(name, other_than=entity_id)
         if same_name is not None and name.lower() != entity.name.lower():
-            return self._merge_entity(entity, same_name, label if label != entity.label else None, aliases, entity.kb_id if kb_id is None else kb_id.strip())
-        updated = replace(entity, name=name, label=label or entity.label, aliases=aliases, kb_id=(entity.kb_id if kb_id is None else kb_id.strip()))
+            return self._merge_entity(entity, same_name, label if label != entity.label else None, aliases, kb_id)
+        updated = replace(entity, name=name, label=label or entity.label, aliases=aliases, kb_id=kb_id)
         if updated == entity:
             return entity
         changes = [Change(ENTITIES, entity_id, updated.to_record())]
