@@ -67,18 +67,27 @@ def test_row_counts_find_the_paragraph_of_every_row(counts, updates):
         assert tree.rows_before(paragraph) == sum(counts[:paragraph])
 
 
-async def test_a_million_word_text_opens_moves_and_labels(tmp_path):
+def book_app(tmp_path, one_line: bool = False):
+    """The app on a generated 1,000,000-word book (``one_line``: without a single newline),
+    with its text and its database's path."""
     from benchmarks.generate import generate_text
     from tui.app import PostilApp
     from tui.formats.readers import read_article
     from tui.launch import open_session
-    from tui.widgets.article_view import ArticleView
 
     text, _ = generate_text(1_000_000)
+    if one_line:
+        text = " ".join(text.split())  # wrapped and tokenized piece by piece
     article = tmp_path / "book.txt"
     article.write_text(text, encoding="utf-8")
     db = tmp_path / "db.json"
-    app = PostilApp(open_session(db, read_article(article), annotator="tester"))
+    return PostilApp(open_session(db, read_article(article), annotator="tester")), text, db
+
+
+async def test_a_million_word_text_opens_moves_and_labels(tmp_path):
+    from tui.widgets.article_view import ArticleView
+
+    app, text, db = book_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(ArticleView)
         assert view.render_line(0).text.strip().startswith(text[:20])
@@ -97,18 +106,9 @@ async def test_a_million_word_text_opens_moves_and_labels(tmp_path):
 
 
 async def test_a_million_word_text_on_a_single_line_opens_moves_and_labels(tmp_path):
-    from benchmarks.generate import generate_text
-    from tui.app import PostilApp
-    from tui.formats.readers import read_article
-    from tui.launch import open_session
     from tui.widgets.article_view import ArticleView
 
-    text, _ = generate_text(1_000_000)
-    text = " ".join(text.split())  # no newline at all: wrapped and tokenized piece by piece
-    article = tmp_path / "book.txt"
-    article.write_text(text, encoding="utf-8")
-    db = tmp_path / "db.json"
-    app = PostilApp(open_session(db, read_article(article), annotator="tester"))
+    app, text, db = book_app(tmp_path, one_line=True)
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(ArticleView)
         assert view.render_line(0).text.strip().startswith(text[:20])
