@@ -60,6 +60,17 @@ def entity_name(text: str) -> str:
     return _POSSESSIVE.sub("", " ".join(text.split()))
 
 
+def aliases_with(entity: Entity, names: list[str]) -> list[str]:
+    """``entity``'s aliases followed by those of ``names`` it does not already go by (ignoring case)."""
+    known = {entity.name.lower(), *(alias.lower() for alias in entity.aliases)}
+    aliases = list(entity.aliases)
+    for name in names:
+        if name.lower() not in known:
+            known.add(name.lower())
+            aliases.append(name)
+    return aliases
+
+
 @dataclass
 class Action:
     """One user action as applied: the changes and what each record was before."""
@@ -688,19 +699,13 @@ class AnnotationSession:
         old_id = mention.attrs.get("entity_id", "")
         moved = replace(mention, label=target.label, status=ACCEPTED, updated=now_iso(), attrs={**mention.attrs, "entity_id": entity_id})
         changes = [Change(ANNOTATIONS, mention.id, moved.to_record())]
-        name = entity_name(mention.quote.exact)
-        known = {target.name.lower(), *(alias.lower() for alias in target.aliases)}
-        if name.lower() not in known:
-            changes.append(Change(ENTITIES, entity_id, replace(target, aliases=[*target.aliases, name]).to_record()))
+        aliases = aliases_with(target, [entity_name(mention.quote.exact)])
+        if aliases != target.aliases:
+            changes.append(Change(ENTITIES, entity_id, replace(target, aliases=aliases).to_record()))
         ranges = [(mention.start, mention.end)]
-        references = self.references(old_id)
-        still_mentioned = any(a.id != mention.id and a.is_entity and a.attrs.get("entity_id") == old_id for a in references)
+        still_mentioned = any(a.id != mention.id and a.is_entity and a.attrs.get("entity_id") == old_id for a in self.references(old_id))
         if old_id in self.entities and not still_mentioned:
-            for claim in references:
-                if claim.is_claim and claim.attrs.get("speaker") == old_id:
-                    changes.append(Change(ANNOTATIONS, claim.id, replace(claim, attrs={**claim.attrs, "speaker": entity_id}).to_record()))
-                    ranges.append((claim.start, claim.end))
-            changes.append(Change(ENTITIES, old_id, None))
+            self._retire_entity(old_id, entity_id, changes, ranges)
         self._commit("merge", changes, ranges)
         return self.by_id[mention.id]
 
@@ -711,31 +716,30 @@ class AnnotationSession:
         the target lacks is taken from ``kb_id``. Two different ids are refused (ValueError)."""
         if kb_id and target.kb_id and kb_id != target.kb_id:
             raise ValueError(f"name: {target.name} is another entity ({target.kb_id}, this one is {kb_id}); clear one KB id to merge them")
-        known = {target.name.lower()}
-        merged_aliases = []
-        for alias in [*target.aliases, source.name, *aliases]:
-            if alias.lower() not in known:
-                known.add(alias.lower())
-                merged_aliases.append(alias)
-        merged = replace(target, label=label or target.label, aliases=merged_aliases, kb_id=target.kb_id or kb_id)
+        merged = replace(target, label=label or target.label, aliases=aliases_with(target, [source.name, *aliases]), kb_id=target.kb_id or kb_id)
         stamp = now_iso()
         changes = [Change(ENTITIES, target.entity_id, merged.to_record())]
         ranges = []
-        for annotation in [*self.references(source.entity_id), *self.references(target.entity_id)]:
-            attrs = annotation.attrs
-            if annotation.is_entity and attrs.get("entity_id") in (source.entity_id, target.entity_id):
-                if attrs["entity_id"] == target.entity_id and annotation.label == merged.label:
-                    continue
-                moved = replace(annotation, label=merged.label, updated=stamp, attrs={**attrs, "entity_id": target.entity_id})
-            elif annotation.is_claim and attrs.get("speaker") == source.entity_id:
-                moved = replace(annotation, attrs={**attrs, "speaker": target.entity_id})
-            else:
+        for mention in [*self.references(source.entity_id), *self.references(target.entity_id)]:
+            # Every mention of either, any status (a rejected one must not name a deleted entity).
+            entity_id = mention.attrs.get("entity_id") if mention.is_entity else None
+            if entity_id not in (source.entity_id, target.entity_id) or (entity_id == target.entity_id and mention.label == merged.label):
                 continue
-            changes.append(Change(ANNOTATIONS, annotation.id, moved.to_record()))
-            ranges.append((annotation.start, annotation.end))
-        changes.append(Change(ENTITIES, source.entity_id, None))
+            moved = replace(mention, label=merged.label, updated=stamp, attrs={**mention.attrs, "entity_id": target.entity_id})
+            changes.append(Change(ANNOTATIONS, mention.id, moved.to_record()))
+            ranges.append((mention.start, mention.end))
+        self._retire_entity(source.entity_id, target.entity_id, changes, ranges)
         self._commit("merge-entity", changes, ranges)
         return self.entities[target.entity_id]
+
+    def _retire_entity(self, old_id: str, new_id: str, changes: list[Change], ranges: list[tuple[int, int]]) -> None:
+        """Add to ``changes`` (and ``ranges``) what removes entity ``old_id``: the claims it
+        speaks are given ``new_id`` as their speaker, and it is deleted."""
+        for claim in self.references(old_id):
+            if claim.is_claim and claim.attrs.get("speaker") == old_id:
+                changes.append(Change(ANNOTATIONS, claim.id, replace(claim, attrs={**claim.attrs, "speaker": new_id}).to_record()))
+                ranges.append((claim.start, claim.end))
+        changes.append(Change(ENTITIES, old_id, None))
 
     def find_entity(self, name: str, other_than: str | None = None) -> Entity | None:
         """The entity whose name or an alias is ``name`` (ignoring case and spacing), if any;
