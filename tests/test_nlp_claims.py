@@ -8,8 +8,6 @@ from hypothesis import strategies as st
 
 from tui.model.document import Document
 from tui.nlp import iter_suggestions, load_pipeline
-from tui.nlp.analysis import quote_segments
-from tui.nlp.text import straighten_quotes
 
 
 @pytest.fixture(scope="module")
@@ -251,19 +249,6 @@ def test_every_claim_has_the_stored_attributes(pipeline):
         assert claim.attrs["note"] == "" and claim.attrs["evidence"] == []
         assert 0 <= claim.attrs["checkworthiness"] <= 1
         assert claim.label == claim.attrs["claim_type"]
-
-
-# Text preparation
-
-
-@given(st.text(alphabet=st.sampled_from('ab "\u201c\u201d\u2018\u2019\'\n.,'), max_size=60))
-def test_straightening_keeps_every_offset_and_quote_pairing_never_fails(text):
-    prepared = straighten_quotes(text)
-    assert len(prepared) == len(text)
-    assert all(a == b or a in "\u201c\u201d\u2018\u2019" for a, b in zip(text, prepared))
-    for line_prepared, line in zip(prepared.split("\n"), text.split("\n")):
-        for segment in quote_segments(line_prepared, line):
-            assert 0 <= segment.start < segment.end <= len(line)
 
 
 def test_possessive_stays_out_of_the_name_and_headline_stays_apart(pipeline):

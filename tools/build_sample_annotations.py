@@ -12,7 +12,7 @@ It also runs the installed model (real spaCy) over the sample and ships the resu
 opening the sample shows its first suggestions without importing spaCy; the same analysis is put
 into the NLP cache of the repository's ``annotations.json`` (the sample's database when
 ``postil`` runs from here), whose other tables are left exactly as they are. Run it again after
-changing the rules in ``tui/nlp/analysis.py`` (whether or not ``ANALYSIS_VERSION`` moved) or the model:
+changing the rules in ``tui/nlp/rules/`` (whether or not ``ANALYSIS_VERSION`` moved) or the model:
 ``tests/test_nlp_sample_analysis.py`` fails until you do.
 """
 

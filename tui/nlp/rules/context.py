@@ -1,0 +1,81 @@
+"""What every rule reads about the paragraph in hand, and what carries over to the next one.
+
+A :class:`ParagraphContext` is built once per parsed paragraph: spaCy rebuilds ``doc.text`` and
+``doc.ents`` on every access, so they are kept here together with the quote segments, the
+paragraph's offset in the document and the carried-over :class:`DocumentState`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.nlp.rules.lexicon import SPEAKER_LABELS
+from tui.nlp.rules.segments import QuoteSegment
+
+
+@dataclass
+class DocumentState:
+    """What the rules remember from one paragraph to the next."""
+
+    last_quote: dict | None = None
+    quote_paragraph: int = -10
+    paragraph: int = 0
+    open_quote_at_end: bool = False
+    persons: list[list[int]] = field(default_factory=list)
+    lead_in: dict | None = None
+
+
+@dataclass
+class ParagraphContext:
+    """One parsed paragraph: ``doc`` is spaCy's parse of ``text`` (the quote-straightened
+    paragraph), ``base`` its offset in the document; rule offsets are into ``text`` unless
+    they are made absolute with ``base``."""
+
+    doc: Any
+    text: str
+    base: int
+    ents: list
+    segments: list[QuoteSegment]
+    state: DocumentState
+    token_starts: list[int] = field(default_factory=list)
+    quoted: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, doc, base: int, segments: list[QuoteSegment], state: DocumentState) -> ParagraphContext:
+        """The context of ``doc`` with its quote ``segments`` already found."""
+        context = cls(doc=doc, text=doc.text, base=base, ents=list(doc.ents), segments=segments, state=state)
+        context.token_starts = [token.idx for token in doc]
+        context.quoted = {token.i for s in segments for token in context.tokens_between(s.start, s.end)}
+        return context
+
+    def tokens_between(self, start: int, end: int):
+        """The tokens starting within ``[start, end)`` of the paragraph, found by bisection."""
+        return self.doc[bisect_left(self.token_starts, start) : bisect_left(self.token_starts, end)]
+
+    def inside(self, token) -> bool:
+        """True when ``token`` is within a quote."""
+        return token.i in self.quoted
+
+    def entity_covering(self, token):
+        """The model entity with a speaker label that covers ``token``, if any."""
+        for span in self.ents:
+            if span.start <= token.i < span.end and span.label_ in SPEAKER_LABELS:
+                return span
+        return None
+
+    def sentence_bounds(self, sentence) -> tuple[int, int]:
+        """A sentence's span without outer spaces or an opening quote mark."""
+        text = self.text[sentence.start_char : sentence.end_char]
+        start = sentence.start_char + len(text) - len(text.lstrip(' "\''))
+        end = sentence.end_char - (len(text) - len(text.rstrip()))
+        return start, end
+
+    def cue_span(self, cue) -> list[int]:
+        """The cue verb's span in the document, with a particle such as "out" in "pointed out"."""
+        end = cue.idx + len(cue.text)
+        for child in cue.children:
+            if child.dep_ == "prt" and child.i == cue.i + 1:
+                end = child.idx + len(child.text)
+        return [self.base + cue.idx, self.base + end]

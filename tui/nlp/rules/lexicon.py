@@ -1,0 +1,37 @@
+"""The word lists the rules match on: labels, speech and reporting verbs, evidence nouns, roles."""
+
+from __future__ import annotations
+
+# Named things worth suggesting; counts and amounts only feed check-worthiness.
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
+NUMERIC_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+
+SPEECH_VERBS = {
+    "say", "tell", "add", "ask", "explain", "state", "note", "write", "claim", "argue", "warn", "insist",
+    "continue", "reply", "respond", "answer", "comment", "declare", "announce", "report", "suggest",
+    "describe", "call", "admit", "acknowledge", "remark", "observe", "conclude", "mention", "predict",
+    "urge", "confirm", "deny", "reveal", "recall", "tweet", "post", "testify", "concede", "stress",
+    "emphasise", "emphasize", "complain", "joke", "quip", "promise", "vow", "caution", "contend",
+    "maintain", "allege", "assert", "accuse", "characterize", "characterise", "read", "label", "term",
+    "dub", "consider", "believe", "think", "reiterate", "exclaim", "yell", "shout", "plead", "demand",
+}
+# Verbs whose "that"-clause is a reported statement worth checking.
+REPORTING_VERBS = {
+    "say", "tell", "announce", "state", "claim", "report", "warn", "argue", "insist", "suggest", "reveal",
+    "confirm", "deny", "admit", "acknowledge", "note", "write", "allege", "assert", "maintain", "contend",
+    "predict", "promise", "pledge", "vow", "estimate", "declare", "testify", "concede", "stress",
+    "emphasize", "emphasise", "explain", "add", "believe", "think", "agree", "tweet",
+}
+EVIDENCE_NOUNS = {
+    "study", "research", "report", "survey", "analysis", "data", "poll", "paper", "experiment",
+    "investigation", "review", "statistic", "figure", "finding", "evidence", "audit", "census", "trial",
+}
+ROLE_WORDS = {
+    "fellow", "analyst", "director", "spokesperson", "spokesman", "spokeswoman", "president", "chairman",
+    "chairwoman", "chair", "ceo", "minister", "secretary", "professor", "researcher", "coach", "manager",
+    "officer", "founder", "co-founder", "editor", "correspondent", "reporter", "official", "officials",
+}
+# "The study focuses on ...": a study as subject of these says nothing it found.
+NOT_FINDINGS = {"focus", "begin", "start", "take", "involve", "include", "use", "cost", "last", "publish", "appear"}
+THIRD_PERSON = {"he", "she", "him", "her"}

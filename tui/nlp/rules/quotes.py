@@ -1,0 +1,113 @@
+"""Direct quotes as claims: each quote segment with the speech verb that introduces it and its
+speaker; a quote split around its cue is one claim, and a quote with no cue of its own may be
+introduced by the previous paragraph or continue the previous quote."""
+
+from __future__ import annotations
+
+from tui.nlp.rules.checkworthiness import score
+from tui.nlp.rules.context import ParagraphContext
+from tui.nlp.rules.lexicon import SPEECH_VERBS
+from tui.nlp.rules.segments import looks_like_term, looks_like_title
+from tui.nlp.rules.speakers import set_speaker, speaker_of
+
+
+def quote_claims(context: ParagraphContext) -> list[dict]:
+    """Direct quotes with their cue and speaker; a quote split around its cue becomes one claim."""
+    segments, text, base, state = context.segments, context.text, context.base, context.state
+    claims: list[dict] = []
+    used_cues: set[int] = set()
+    index = 0
+    while index < len(segments):
+        segment = segments[index]
+        quoted = text[segment.start : segment.end]
+        cue = quote_cue(context, index, used_cues)
+        parts = [segment]
+        if cue is not None and index + 1 < len(segments):
+            following = segments[index + 1]
+            between = text[(segment.close_mark or segment.end) + 1 : following.open_mark].strip()
+            # '"I think," she said, "that ..."': one quote either side of its cue.
+            if quoted.rstrip().endswith(",") and between.endswith(",") and cue.idx < following.open_mark and len(between) < 80:
+                parts.append(following)
+                index += 1
+        index += 1
+        if cue is None and (looks_like_title(quoted) or looks_like_term(text, segment)):
+            continue
+        claim = {
+            "type": "quote",
+            "start": base + parts[0].start,
+            "end": base + parts[-1].end,
+            "content": [[base + part.start, base + part.end] for part in parts],
+            "cue": None,
+            "speaker_span": None,
+            "speaker_text": "",
+            "role": "",
+        }
+        if cue is not None:
+            used_cues.add(cue.i)
+            claim["cue"] = context.cue_span(cue)
+            set_speaker(claim, speaker_of(context, cue), base)
+        elif state.lead_in is not None and parts[0].open_mark == 0:
+            # 'Rathbun stated,' closing the previous paragraph introduces the quote opening this one.
+            claim.update(state.lead_in)
+        elif state.last_quote is not None and state.paragraph - state.quote_paragraph <= 2 and len(quoted.split()) >= 4:
+            # A continuation: no cue of its own, so the previous quote's speaker goes on speaking
+            # (a word or two in quotes is a term, not a continuation).
+            for key in ("speaker_span", "speaker_text", "role"):
+                claim[key] = state.last_quote[key]
+        claim["score"] = score(context, [(p.start, p.end) for p in parts], base=0.35)
+        claims.append(claim)
+        state.last_quote = claim
+        state.quote_paragraph = state.paragraph
+    return claims
+
+
+def quote_cue(context: ParagraphContext, index: int, used: set[int]):
+    """The speech verb introducing the ``index``-th quote: its parse head, else the nearest outside it."""
+    segments, text = context.segments, context.text
+    segment = segments[index]
+    inside = context.tokens_between(segment.start, segment.end)
+    for token in inside:
+        head = token.head
+        if not (segment.start <= head.idx < segment.end) and is_speech_verb(head) and head.i not in used and not context.inside(head):
+            return head
+    after_start = (segment.close_mark + 1) if segment.close_mark is not None else len(text)
+    after_end = segments[index + 1].open_mark if index + 1 < len(segments) else len(text)
+    before_start = (segments[index - 1].close_mark or segments[index - 1].end) + 1 if index > 0 else 0
+    after = list(context.tokens_between(after_start, after_end))[:12]
+    before = list(context.tokens_between(before_start, segment.open_mark))[-15:]
+    # Stop the after-window at the end of its sentence: the next sentence is someone else's.
+    for position, token in enumerate(after):
+        if token.text in {".", "!", "?"} and position > 0:
+            after = after[:position]
+            break
+    quoted = text[segment.start : segment.end].rstrip()
+    ends_open = quoted.endswith((",", "?", "!", "-", "\u2014"))
+    if not ends_open and after and not after[0].text[:1].islower():
+        after = []  # '"... the end." After the match, X said': the verb belongs to the next quote
+    windows = (after, reversed(before)) if ends_open or not before else (reversed(before), after)
+    for window in windows:
+        for token in window:
+            if is_speech_verb(token) and token.pos_ in ("VERB", "AUX") and token.i not in used:
+                return token
+    return None
+
+
+def is_speech_verb(token) -> bool:
+    """A verb that introduces a quote; "called" in "so-called" only sets a term apart."""
+    if token.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    doc = token.doc
+    return not (token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "so")
+
+
+def lead_in(context: ParagraphContext) -> dict | None:
+    """The cue and speaker when a paragraph ends by introducing a quote ("Rathbun stated:")."""
+    segments = context.segments
+    if not context.text.rstrip().endswith((",", ":")) or (segments and segments[-1].close_mark is None):
+        return None
+    words = [t for t in context.doc if not t.is_punct and not t.is_space]
+    if not words or words[-1].lemma_.lower() not in SPEECH_VERBS or context.inside(words[-1]):
+        return None
+    found = {"cue": context.cue_span(words[-1]), "speaker_span": None, "speaker_text": "", "role": ""}
+    set_speaker(found, speaker_of(context, words[-1]), context.base)
+    return found
