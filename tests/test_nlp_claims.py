@@ -109,16 +109,24 @@ def test_pronoun_speaker_resolves_to_the_last_person(pipeline):
     assert speaker(quote, entities) == "Karen Wu"
 
 
-def test_multi_paragraph_quote_without_closing_mark_continues_the_speaker(pipeline):
+def test_multi_paragraph_quote_is_one_claim_with_a_fragment_per_paragraph(pipeline):
     text = 'Coach Maria Lopez said: "The first half was difficult for us.\n\n"But the second half showed what this team can do."'
     _, claims, entities = suggest(text, pipeline)
+    [quote] = of_type(claims, "quote")
+    assert spans(quote, text) == ["The first half was difficult for us.", "But the second half showed what this team can do."]
+    assert speaker(quote, entities) == "Maria Lopez" and cue(quote, text) == "said"
+
+
+def test_a_quote_after_narration_keeps_the_speaker_but_is_its_own_claim(pipeline):
+    text = (
+        '"We will appeal this ruling," said Jane Doe.\n\nThe court heard the case for three days in March.\n\n'
+        '"The judges ignored every witness we brought forward."'
+    )
+    _, claims, entities = suggest(text, pipeline)
     quotes = of_type(claims, "quote")
-    assert [spans(q, text) for q in quotes] == [
-        ["The first half was difficult for us."],
-        ["But the second half showed what this team can do."],
-    ]
-    assert [speaker(q, entities) for q in quotes] == ["Maria Lopez", "Maria Lopez"]
-    assert quotes[1].attrs["cue"] is None  # a continuation has no cue of its own
+    assert [spans(q, text) for q in quotes] == [["We will appeal this ruling,"], ["The judges ignored every witness we brought forward."]]
+    assert [speaker(q, entities) for q in quotes] == ["Jane Doe", "Jane Doe"]
+    assert quotes[1].attrs["cue"] is None
 
 
 @pytest.mark.parametrize(
@@ -276,11 +284,10 @@ def test_quote_continued_into_a_paragraph_without_an_opening_mark(pipeline):
     _, claims, entities = suggest(text, pipeline)
     quotes = of_type(claims, "quote")
     assert [spans(q, text) for q in quotes] == [
-        ["In the first half it felt good out there."],
-        ["We could have scored two or three goals early."],
+        ["In the first half it felt good out there.", "We could have scored two or three goals early."],
         ["We were playing a strong team."],
     ]
-    assert [speaker(q, entities) for q in quotes] == ["Harry Kane", "Harry Kane", "Nabil Maaloul"]
+    assert [speaker(q, entities) for q in quotes] == ["Harry Kane", "Nabil Maaloul"]
 
 
 def test_a_word_in_quotes_does_not_continue_the_previous_speaker(pipeline):

@@ -74,15 +74,15 @@ def speaker_name(claim, entities) -> str:
 # The bundled sample
 
 
-def test_sample_has_four_direct_quotes_with_their_speakers(sample, sample_suggestions):
+def test_sample_has_four_direct_quotes_in_three_statements_with_their_speakers(sample, sample_suggestions):
     _, claims, entities = sample_suggestions
     quotes = [c for c in claims if c.attrs["claim_type"] == "quote"]
-    assert [c.quote.exact.split()[:3] for c in quotes] == [
-        ["The", "move", "by"], ["Hitting", "the", "pause"], ["At", "a", "minimum,"], ["Although", "strong", "regulation"],
-    ]
-    assert [speaker_name(c, entities) for c in quotes] == ["Isedua Oribhabor", "Isedua Oribhabor", "Isedua Oribhabor", "Daniel Leufer"]
-    assert quotes[2].attrs["cue"] is None  # the third continues the previous speaker
-    assert [sample.text[slice(*c.attrs["cue"])] for c in (quotes[0], quotes[1], quotes[3])] == ["said"] * 3
+    fragments = [[sample.text[s:e].split()[:3] for s, e in c.attrs["content"]] for c in quotes]
+    assert fragments == [
+        [["The", "move", "by"]], [["Hitting", "the", "pause"], ["At", "a", "minimum,"]], [["Although", "strong", "regulation"]],
+    ]  # the quote after "said Oribhabor." goes on with the statement before it
+    assert [speaker_name(c, entities) for c in quotes] == ["Isedua Oribhabor", "Isedua Oribhabor", "Daniel Leufer"]
+    assert [sample.text[slice(*c.attrs["cue"])] for c in quotes] == ["said"] * 3
     assert "Access Now" in quotes[0].attrs["speaker_role"]
 
 

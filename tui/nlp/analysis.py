@@ -20,7 +20,7 @@ from tui.nlp.rules.segments import quote_segments
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 6
+ANALYSIS_VERSION = 7
 
 # A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
 # never meets a text over its length limit and the first suggestions still come soon.
@@ -45,13 +45,22 @@ def non_blank_paragraphs(document: Document) -> list[Paragraph]:
 
 
 def analyse(document: Document, pipeline: Pipeline) -> Iterator[dict]:
-    """One raw record per non-blank paragraph, in order, as spaCy parses them."""
+    """One raw record per non-blank paragraph, in order, as spaCy parses them.
+
+    A paragraph ending with a quote is held back until the next one is analysed, since a quote
+    opening that one may continue the statement (a claim of the earlier record then grows).
+    """
     paragraphs = non_blank_paragraphs(document)
     prepared = straighten_quotes(document.text)
     texts = (prepared[p.start : p.end] for p in paragraphs)
     state = DocumentState()
+    held: list[dict] = []
     for paragraph, doc in zip(paragraphs, pipeline.pipe(texts)):
-        yield analyse_paragraph(doc, document.text[paragraph.start : paragraph.end], paragraph.start, paragraph.index, state)
+        held.append(analyse_paragraph(doc, document.text[paragraph.start : paragraph.end], paragraph.start, paragraph.index, state))
+        if not state.quote_may_continue():
+            yield from held
+            held.clear()
+    yield from held
 
 
 def analyse_paragraph(doc, original: str, base: int, index: int, state: DocumentState) -> dict:

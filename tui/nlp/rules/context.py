@@ -21,10 +21,16 @@ class DocumentState:
 
     last_quote: dict | None = None
     quote_paragraph: int = -10
+    # The last quote is the end of its paragraph (but for its tag), so the next may go on with it.
+    quote_ends_paragraph: bool = False
     paragraph: int = 0
     open_quote_at_end: bool = False
     persons: list[list[int]] = field(default_factory=list)
     lead_in: dict | None = None
+
+    def quote_may_continue(self) -> bool:
+        """True when the paragraph just analysed ended with a quote the next one may continue."""
+        return self.quote_paragraph == self.paragraph - 1 and self.quote_ends_paragraph
 
 
 @dataclass

@@ -52,13 +52,41 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
         elif state.last_quote is not None and state.paragraph - state.quote_paragraph <= 2 and len(quoted.split()) >= 4:
             # A continuation: no cue of its own, so the previous quote's speaker goes on speaking
             # (a word or two in quotes is a term, not a continuation).
+            if _goes_on_with_last_quote(context, parts[0]):
+                # Right after it, or opening the next paragraph: the same statement, one claim.
+                last = state.last_quote
+                last["content"] += claim["content"]
+                last["end"] = claim["end"]
+                last["score"] = max(last["score"], score(context, [(p.start, p.end) for p in parts], base=0.35))
+                state.quote_paragraph = state.paragraph
+                continue
             for key in ("speaker_span", "speaker_text", "role"):
                 claim[key] = state.last_quote[key]
         claim["score"] = score(context, [(p.start, p.end) for p in parts], base=0.35)
         claims.append(claim)
         state.last_quote = claim
         state.quote_paragraph = state.paragraph
+    if state.quote_paragraph == state.paragraph:
+        tail = text[max(0, state.last_quote["content"][-1][1] - base) :]
+        state.quote_ends_paragraph = len(tail.split()) <= MAX_TAG_WORDS
     return claims
+
+
+# At most this many words between two quotes of one statement ('," said Isedua Oribhabor. "').
+MAX_TAG_WORDS = 12
+
+
+def _goes_on_with_last_quote(context: ParagraphContext, segment) -> bool:
+    """True when a quote with no cue of its own continues the last quote's statement: in the
+    same paragraph with at most a tag between them, or opening the paragraph after the one the
+    last quote ended."""
+    state, last = context.state, context.state.last_quote
+    if last["cue"] is None and last["speaker_span"] is None:
+        return False
+    if state.quote_paragraph == state.paragraph:
+        between = context.text[last["content"][-1][1] - context.base : max(segment.open_mark, segment.start)]
+        return len(between.split()) <= MAX_TAG_WORDS
+    return state.quote_may_continue() and context.text[: max(segment.open_mark, 0)].strip() == ""
 
 
 def quote_cue(context: ParagraphContext, index: int, used: set[int]):

@@ -1,0 +1,68 @@
+"""Who said what, on real spaCy parses: one claim per statement, attributions beyond quotes,
+the right speaker. Each test is a hand-checked sentence for one failure mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.model.document import Document
+from tui.nlp import iter_suggestions, load_pipeline
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    """The installed spaCy model, loaded once for the module."""
+    loaded, message = load_pipeline()
+    assert loaded is not None, message
+    return loaded
+
+
+def suggest(text: str, pipeline):
+    """Claims and entities (by id) suggested for ``text``."""
+    claims, entities, mentions = [], {}, []
+    for batch in iter_suggestions(Document(text=text, title="test", source="test"), pipeline, []):
+        entities.update({entity.entity_id: entity for entity in batch.entities})
+        claims += [a for a in batch.annotations if not a.is_entity]
+        mentions += [a for a in batch.annotations if a.is_entity]
+    return claims, entities, mentions
+
+
+def speaker(claim, entities) -> str:
+    """The speaker's name: the linked entity's name, else the stored text."""
+    value = claim.attrs["speaker"]
+    return entities[value].name if value in entities else value
+
+
+def spans(claim, text: str) -> list[str]:
+    return [text[start:end] for start, end in claim.attrs["content"]]
+
+
+def cue(claim, text: str) -> str | None:
+    span = claim.attrs["cue"]
+    return text[span[0] : span[1]] if span else None
+
+
+def attributions(claims):
+    """Claims that credit a source: quotes, reported speech and evidence."""
+    return [c for c in claims if c.attrs["claim_type"] in ("quote", "reported", "evidence")]
+
+
+# One statement, one claim
+
+
+def test_a_quote_continued_after_its_tag_is_one_claim(pipeline):
+    text = ("\u201cSeventeen years ago, this would not have been possible,\u201d said Ambassador Hamdullah Mohib. "
+            "\u201cThey represent our aspirations and resilience despite the conflict.\u201d")
+    claims, entities, _ = suggest(text, pipeline)
+    [claim] = attributions(claims)
+    assert spans(claim, text) == ["Seventeen years ago, this would not have been possible,",
+                                  "They represent our aspirations and resilience despite the conflict."]
+    assert speaker(claim, entities) == "Hamdullah Mohib" and cue(claim, text) == "said"
+
+
+def test_a_quote_going_on_in_the_next_paragraph_is_one_claim(pipeline):
+    text = ('"The effects of iodine deficiency depend on how severe it is," Professor Cres Eastman said.\n\n'
+            '"If an infant is not getting enough iodine, brain development will not be completed."')
+    claims, entities, _ = suggest(text, pipeline)
+    [claim] = attributions(claims)
+    assert len(claim.attrs["content"]) == 2 and speaker(claim, entities) == "Cres Eastman"
