@@ -80,3 +80,21 @@ async def test_lists_titles_and_details_follow_changes_and_a_hidden_list_is_refi
         assert claims.has_focus
         assert claims.item_count == 1 and "Acme Corp said profits rose." in claims.item_text(0)
         await pilot.press("q")
+
+
+async def test_the_detail_pane_describes_what_is_under_the_cursor_where_it_moved_not_where_it_was(tmp_path):
+    text = "Acme Corp hired Jane Doe in Paris."
+    session = open_session(tmp_path / "annotations.json", read_article(write_article(tmp_path, text)), annotator="tester")
+    session.label_span(0, 9, "ORG")
+    session.label_span(16, 24, "PERSON")
+    app = PostilApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Acme Corp  ORG" in "\n".join(screen_rows(app.query_one(DetailPane)))
+        await pilot.press("l", "l", "l")  # from "Acme" over "Corp" and "hired" to "Jane"
+        await pilot.pause()
+        assert "Jane Doe  PERSON" in "\n".join(screen_rows(app.query_one(DetailPane)))
+        await pilot.press("l", "l", "l")  # over "Doe" and "in" to "Paris": nothing there
+        await pilot.pause()
+        assert "Nothing under the cursor" in "\n".join(screen_rows(app.query_one(DetailPane)))
+        await pilot.press("q")

@@ -393,7 +393,8 @@ class SidePanel(Vertical):
         # The detail pane follows the article's cursor (the lists update it as they are browsed).
         self.articles = list(self.app.query(ArticleView))
         for article in self.articles:
-            self.watch(article, "cursor", self.cursor_moved)
+            # A one-argument callback: Textual passes (old, new) to a watcher that takes two.
+            self.watch(article, "cursor", lambda offset: self.cursor_moved(offset))
         self.rebuild()
 
     def cursor_moved(self, offset: int, changed: bool = False) -> None:
