@@ -66,3 +66,27 @@ def test_a_quote_going_on_in_the_next_paragraph_is_one_claim(pipeline):
     claims, entities, _ = suggest(text, pipeline)
     [claim] = attributions(claims)
     assert len(claim.attrs["content"]) == 2 and speaker(claim, entities) == "Cres Eastman"
+
+
+# Quoted terms and titles are not speech
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'A group of Afghan teenagers was awarded a silver medal for "courageous achievement" on Tuesday.',
+        'The Syrian refugee team listed their country as "Hope" on the backs of their shirts and named their robot "Robogee."',
+        'The girls were granted "parole" status on the grounds that their entry would be a "significant public benefit."',
+    ],
+)
+def test_scare_quotes_and_names_in_quotes_are_not_speech(pipeline, text):
+    claims, _, _ = suggest(text, pipeline)
+    assert [c for c in claims if c.attrs["claim_type"] == "quote"] == []
+
+
+def test_words_quoted_in_a_list_belong_to_the_statement_before_them(pipeline):
+    text = 'The secretary general, Nunzio Galantino, has called the sentence "dangerous" and "ideological".'
+    claims, entities, _ = suggest(text, pipeline)
+    [claim] = [c for c in claims if c.attrs["claim_type"] == "quote"]
+    assert spans(claim, text) == ["dangerous", "ideological"]
+    assert speaker(claim, entities) == "Nunzio Galantino" and cue(claim, text) == "called"

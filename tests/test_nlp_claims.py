@@ -290,11 +290,11 @@ def test_quote_continued_into_a_paragraph_without_an_opening_mark(pipeline):
     assert [speaker(q, entities) for q in quotes] == ["Harry Kane", "Nabil Maaloul"]
 
 
-def test_a_word_in_quotes_does_not_continue_the_previous_speaker(pipeline):
+def test_a_word_in_quotes_neither_continues_the_previous_speaker_nor_is_a_quote(pipeline):
     text = '"We will appeal this ruling," said Jane Doe.\n\nThe team hoped for "parole" instead.'
     _, claims, entities = suggest(text, pipeline)
     quotes = of_type(claims, "quote")
-    assert [speaker(q, entities) for q in quotes] == ["Jane Doe", ""]
+    assert [spans(q, text) for q in quotes] == [["We will appeal this ruling,"]]
 
 
 def test_relative_pronoun_speaker_is_the_noun_it_modifies(pipeline):

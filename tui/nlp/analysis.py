@@ -20,7 +20,7 @@ from tui.nlp.rules.segments import quote_segments
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 7
+ANALYSIS_VERSION = 8
 
 # A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
 # never meets a text over its length limit and the first suggestions still come soon.

@@ -14,14 +14,14 @@ SPEECH_VERBS = {
     "urge", "confirm", "deny", "reveal", "recall", "tweet", "post", "testify", "concede", "stress",
     "emphasise", "emphasize", "complain", "joke", "quip", "promise", "vow", "caution", "contend",
     "maintain", "allege", "assert", "accuse", "characterize", "characterise", "read", "label", "term",
-    "dub", "consider", "believe", "think", "reiterate", "exclaim", "yell", "shout", "plead", "demand",
+    "dub", "consider", "believe", "think", "reiterate", "exclaim", "yell", "shout", "plead", "demand", "recommend",
 }
 # Verbs whose "that"-clause is a reported statement worth checking.
 REPORTING_VERBS = {
     "say", "tell", "announce", "state", "claim", "report", "warn", "argue", "insist", "suggest", "reveal",
     "confirm", "deny", "admit", "acknowledge", "note", "write", "allege", "assert", "maintain", "contend",
     "predict", "promise", "pledge", "vow", "estimate", "declare", "testify", "concede", "stress",
-    "emphasize", "emphasise", "explain", "add", "believe", "think", "agree", "tweet",
+    "emphasize", "emphasise", "explain", "add", "believe", "think", "agree", "tweet", "recommend",
 }
 EVIDENCE_NOUNS = {
     "study", "research", "report", "survey", "analysis", "data", "poll", "paper", "experiment",

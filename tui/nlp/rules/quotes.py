@@ -49,7 +49,17 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
         elif state.lead_in is not None and parts[0].open_mark == 0:
             # 'Rathbun stated,' closing the previous paragraph introduces the quote opening this one.
             claim.update(state.lead_in)
-        elif state.last_quote is not None and state.paragraph - state.quote_paragraph <= 2 and len(quoted.split()) >= 4:
+        elif len(quoted.split()) < MIN_SPEECH_WORDS:
+            # A word or three in quotes with no cue: a term, a title or scare quotes, unless it is
+            # listed with the quote before it ('called it "dangerous" and "ideological"').
+            last = state.last_quote
+            if last is not None and state.quote_paragraph == state.paragraph and last["cue"] is not None:
+                between = text[last["content"][-1][1] - base : segment.open_mark].replace('"', " ")
+                if len(between.split()) <= 3 and not any(mark in between for mark in ".!?;:"):
+                    last["content"] += claim["content"]
+                    last["end"] = claim["end"]
+            continue
+        elif state.last_quote is not None and state.paragraph - state.quote_paragraph <= 2:
             # A continuation: no cue of its own, so the previous quote's speaker goes on speaking
             # (a word or two in quotes is a term, not a continuation).
             if _goes_on_with_last_quote(context, parts[0]):
@@ -72,6 +82,8 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
     return claims
 
 
+# Fewer words than this in quotes, with no cue, are a term or a title rather than speech.
+MIN_SPEECH_WORDS = 4
 # At most this many words between two quotes of one statement ('," said Isedua Oribhabor. "').
 MAX_TAG_WORDS = 12
 
