@@ -50,7 +50,7 @@ def stored(tmp_path: Path) -> list:
         ("prodigy", [good_prodigy_line(), "{not json"], 2, "not valid JSON"),
         ("prodigy", [good_prodigy_line(), json.dumps({"text": TEXT, "spans": [{"start": 50, "end": 90, "label": "X"}]})], 2, "span 0 50-90 is outside the text"),
         ("prodigy", [json.dumps({"spans": []}), good_prodigy_line()], 1, 'the task has no "text" string'),
-        ("prodigy", [good_prodigy_line(), json.dumps({"text": TEXT, "answer": "maybe"})], 2, "unknown answer 'maybe'"),
+        ("prodigy", [good_prodigy_line(), json.dumps({"text": TEXT, "answer": "maybe"})], 2, "answer: 'maybe' is not one of accept, reject, ignore"),
         ("doccano", [json.dumps({"text": TEXT, "label": [[6, 14, "PERSON"]]}), json.dumps({"text": TEXT, "label": [[6, "x", "PERSON"]]})], 2, "offsets must be integers"),
         ("doccano", [json.dumps({"text": "a🚀b", "label": [[0, 1, "X"]]}), json.dumps({"text": "a🚀b", "label": [[0, 2, "X"]]})], 2, "cuts a character in half"),
         ("doccano-rel", [json.dumps({"text": TEXT, "entities": [{"id": 1, "start_offset": 6, "end_offset": 14, "label": "PERSON"}], "relations": []}),

@@ -164,8 +164,8 @@ def test_brat_writes_text_unchanged_and_a_matching_conf(source, tmp_path):
     db, store, document = source
     out = tmp_path / "brat"
     assert export(db, "brat", out) == 0
-    assert (out / f"{document.doc_id}.txt").read_bytes() == document.text.encode("utf-8")
-    ann = (out / f"{document.doc_id}.ann").read_text(encoding="utf-8")
+    assert (out / f"fixture-{document.doc_id}.txt").read_bytes() == document.text.encode("utf-8")
+    ann = (out / f"fixture-{document.doc_id}.ann").read_text(encoding="utf-8")
     conf = (out / "annotation.conf").read_text(encoding="utf-8")
     for line in ann.splitlines():
         kind = line.split("\t")[1].split()[0]

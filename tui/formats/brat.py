@@ -12,6 +12,7 @@ annotator's note, evidence links, checkworthiness, aliases and a speaker given a
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from tui.formats.interchange import (
@@ -29,13 +30,17 @@ from tui.formats.interchange import (
     SpanGraph,
     check_span,
     graph_of,
+    quoted,
 )
+from tui.formats.validate import field_problem
 from tui.model.annotation import CLAIM_TYPES, SUGGESTED, VERDICTS
 
 ROLE_TYPES = {ROLE_CLAIM: "Claim", ROLE_CUE: "Cue", ROLE_CONTENT: "Content", ROLE_SPEAKER: "Speaker"}
 TYPE_ROLES = {brat_type: role for role, brat_type in ROLE_TYPES.items()}
 RELATION_TYPES = {ROLE_SPEAKER: "Speaker", ROLE_CUE: "Cue", ROLE_CONTENT: "Content"}
-_FRAGMENT = re.compile(r"^(\d+) (\d+)$")
+# Offsets are ASCII digits; 15 of them are more than any text holds (and int() refuses thousands).
+_OFFSETS = r"([0-9]{1,15}) ([0-9]{1,15})"
+_FRAGMENT = re.compile(f"^{_OFFSETS}$")
 
 
 def brat_type(label: str) -> str:
@@ -151,21 +156,46 @@ def annotation_conf(graphs: list[SpanGraph]) -> str:
     ])
 
 
+def file_stem(title: str, doc_id: str) -> str:
+    """A document's file name without extension: a slug of its title and of its id.
+
+    Only ASCII letters, digits and single hyphens, so a title or id from a file or a
+    database can never name a folder, a hidden file or a path elsewhere (``../../x``).
+    """
+
+    def slug(value: str, limit: int) -> str:
+        """``value`` in lowercase ASCII words joined by hyphens, at most ``limit`` characters."""
+        ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+        return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower())[:limit].strip("-")
+
+    return "-".join(part for part in (slug(title, 40), slug(doc_id, 16)) if part) or "document"
+
+
 def export_brat(items: list[ExportItem], losses: Losses, **_: object) -> dict[str, bytes]:
-    """The files of a brat folder: ``<doc id>.txt``/``.ann`` per document and ``annotation.conf``."""
+    """The files of a brat folder: ``<title>-<doc id>.txt``/``.ann`` per document and ``annotation.conf``."""
     files: dict[str, bytes] = {}
     graphs = []
     for item in items:
         graph = graph_of(item)
         graphs.append(graph)
-        files[f"{item.document.doc_id}.txt"] = item.document.text.encode("utf-8")
-        files[f"{item.document.doc_id}.ann"] = ann_of(graph, losses).encode("utf-8")
+        stem = file_stem(item.document.title, item.document.doc_id)
+        number = 1
+        while f"{stem}.txt" in files:  # two documents with the same slug (only ids made by hand)
+            number += 1
+            stem = f"{file_stem(item.document.title, item.document.doc_id)}-{number}"
+        files[f"{stem}.txt"] = item.document.text.encode("utf-8")
+        files[f"{stem}.ann"] = ann_of(graph, losses).encode("utf-8")
     files["annotation.conf"] = annotation_conf(graphs).encode("utf-8")
     return files
 
 
 def parse_brat(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
-    """The graphs of a ``.ann`` file (with its ``.txt``) or of every ``.ann`` in a folder."""
+    """The graphs of a ``.ann`` file (with its ``.txt``) or of every ``.ann`` in a folder.
+
+    Only regular files in that folder are read: a ``.txt`` or ``.ann`` that is a link to a
+    file elsewhere is refused, so an import never names a file outside what it was given.
+    """
+    folder = path if path.is_dir() else path.parent
     ann_files = sorted(path.glob("*.ann")) if path.is_dir() else [path]
     if not ann_files:
         raise FormatError(path, 1, "no .ann files in this folder")
@@ -174,10 +204,22 @@ def parse_brat(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatErr
         txt = ann.with_suffix(".txt")
         if not txt.exists():
             raise FormatError(ann, 1, f"no {txt.name} beside it (brat keeps the text in a .txt of the same name)")
+        if path.is_dir():
+            _check_inside(ann, folder)
+        _check_inside(txt, folder)
         text = _read_utf8(txt)
         lines = _read_utf8(ann).split("\n")
         graphs.append(_graph_of_ann(ann, text, lines, errors))
     return graphs, errors
+
+
+def _check_inside(path: Path, folder: Path) -> None:
+    """A FormatError unless ``path`` is a regular file whose real path is inside ``folder``."""
+    real = path.resolve()
+    if not real.is_relative_to(folder.resolve()):
+        raise FormatError(path, 1, f"is a link to {real}, outside {folder} (brat files are read only from the folder given)")
+    if not real.is_file():
+        raise FormatError(path, 1, "is not a regular file")
 
 
 def _read_utf8(path: Path) -> str:
@@ -188,16 +230,28 @@ def _read_utf8(path: Path) -> str:
         raise FormatError(path, 1, f"not UTF-8 (bad byte at offset {error.start})") from None
 
 
+def _checked(ann: Path, number: int, name: str, value: object) -> object:
+    """``value`` if the detail ``name`` may hold it, else a FormatError naming this line."""
+    problem = field_problem(name, value)
+    if problem:
+        raise FormatError(ann, number, f"{name}: {problem}")
+    return value
+
+
 def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatError]) -> SpanGraph:
-    graph = SpanGraph(text=text, title=ann.stem, source=str(ann.with_suffix(".txt").resolve()), doc_id=ann.stem)
+    graph = SpanGraph(text=text, title=ann.stem, source=str(ann.with_suffix(".txt").resolve()), doc_id=ann.stem, file=str(ann))
     spans: dict[str, Span] = {}
     entity_info: dict[str, dict] = {}
     later: list[tuple[int, str, list[str]]] = []
+    first_line: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         fields = line.split("\t")
         try:
+            if fields[0] in first_line and fields[0] != "*":
+                raise FormatError(ann, number, f"id: {quoted(fields[0])} is used twice (first on line {first_line[fields[0]]})")
+            first_line[fields[0]] = number
             if line.startswith("T"):
                 if len(fields) < 3:
                     raise FormatError(ann, number, "a T line needs ID, TYPE START END and the text, separated by tabs")
@@ -206,12 +260,12 @@ def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatErr
                 for fragment in offsets.split(";"):
                     match = _FRAGMENT.match(fragment.strip())
                     if not match:
-                        raise FormatError(ann, number, f"bad offsets {offsets!r} (expected START END[;START END...])")
+                        raise FormatError(ann, number, f"bad offsets {quoted(offsets)} (expected START END[;START END...])")
                     pieces.append(check_span(ann, number, text, int(match.group(1)), int(match.group(2))))
                 covered = " ".join(text[s:e] for s, e in pieces)
                 written = "\t".join(fields[2:])
                 if covered != written:
-                    raise FormatError(ann, number, f"the text {written!r} does not match {covered!r} at {offsets} in {ann.with_suffix('.txt').name}")
+                    raise FormatError(ann, number, f"the text {quoted(written)} does not match {quoted(covered)} at {offsets} in {ann.with_suffix('.txt').name}")
                 role = TYPE_ROLES.get(kind, ROLE_ENTITY)
                 label = CLAIM_LABEL if role == ROLE_CLAIM else kind
                 spans[fields[0]] = Span(fields[0], pieces[0][0], pieces[-1][1], label, role, {}, number)
@@ -220,7 +274,7 @@ def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatErr
             elif line.startswith("E"):
                 graph.unsupported["brat events (E lines)"] += 1
             else:
-                raise FormatError(ann, number, f"unknown annotation id {fields[0]!r} (brat ids start with T, R, E, A, M, N, # or *)")
+                raise FormatError(ann, number, f"unknown annotation id {quoted(fields[0])} (brat ids start with T, R, E, A, M, N, # or *)")
         except FormatError as error:
             errors.append(error)
     for number, line, fields in later:
@@ -239,7 +293,7 @@ def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatErr
 
 def _target(ann: Path, number: int, spans: dict[str, Span], t_id: str) -> Span:
     if t_id not in spans:
-        raise FormatError(ann, number, f"refers to {t_id!r}, which is not a T annotation of this file")
+        raise FormatError(ann, number, f"refers to {quoted(t_id)}, which is not a T annotation of this file")
     return spans[t_id]
 
 
@@ -262,9 +316,9 @@ def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: Spa
         if body[0] == "Suggested":
             span.info["status"] = SUGGESTED
         elif body[0] == "ClaimType" and value:
-            span.info["claim_type"] = value
+            span.info["claim_type"] = _checked(ann, number, "claim_type", value)
         elif body[0] == "Verdict" and value:
-            span.info["verdict"] = value.lower()
+            span.info["verdict"] = _checked(ann, number, "verdict", value.lower())
         elif body[0] != "CheckWorthy":  # CheckWorthy is the Checkworthiness note, rounded
             graph.unsupported[f"brat attributes other than ClaimType, Verdict and Suggested ({body[0]})"] += 1
     elif prefix == "N":
@@ -272,12 +326,13 @@ def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: Spa
             raise FormatError(ann, number, "an N line needs Reference TARGET RID:EID")
         span = _target(ann, number, spans, body[1])
         rid, eid = body[2].split(":", 1)
-        info = entity_info.setdefault(span.key, {})
         human = fields[2] if len(fields) > 2 else ""
         if rid == "Postil":
-            info.update(entity_id=eid, name=human or graph.text[span.start : span.end])
+            found = {"entity_id": eid, "name": human or graph.text[span.start : span.end]}
         else:
-            info["kb_id"] = eid if rid == "Wikidata" else f"{rid}:{eid}"
+            found = {"kb_id": eid if rid == "Wikidata" else f"{rid}:{eid}"}
+        _checked(ann, number, "entity", found)
+        entity_info.setdefault(span.key, {}).update(found)
     elif prefix == "#":
         if len(body) < 2:
             raise FormatError(ann, number, "a # line needs NOTE_TYPE TARGET and the note")
@@ -286,16 +341,18 @@ def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: Spa
         if body[0] == "AnnotatorNotes":
             span.info["note"] = note
         elif body[0] == "Evidence":
+            _checked(ann, number, "evidence", [note])
             span.info.setdefault("evidence", []).append(note)
         elif body[0] == "Checkworthiness":
             try:
-                span.info["checkworthiness"] = float(note)
+                worth = float(note)
             except ValueError:
-                raise FormatError(ann, number, f"checkworthiness {note!r} is not a number") from None
+                raise FormatError(ann, number, f"checkworthiness: {quoted(note)} is not a number") from None
+            span.info["checkworthiness"] = _checked(ann, number, "checkworthiness", worth)
         elif body[0] == "Extent":
-            found = re.fullmatch(r"(\d+) (\d+)", note)
+            found = re.fullmatch(_OFFSETS, note)
             if not found:
-                raise FormatError(ann, number, f"an Extent note is START END, got {note!r}")
+                raise FormatError(ann, number, f"an Extent note is START END, got {quoted(note)}")
             start, end = check_span(ann, number, graph.text, int(found.group(1)), int(found.group(2)), "extent")
             if not (start <= span.start and span.end <= end and not graph.text[start : span.start].strip() and not graph.text[span.end : end].strip()):
                 raise FormatError(ann, number, f"the extent {start}-{end} does not just add newlines around {span.key}")
@@ -308,6 +365,6 @@ def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: Spa
             parts = note.split("|", 2)
             if len(parts) != 3:
                 raise FormatError(ann, number, "a SpeakerEntity note is ENTITY_ID|LABEL|NAME")
-            span.info["speaker_entity"] = {"entity_id": parts[0], "label": parts[1], "name": parts[2]}
+            span.info["speaker_entity"] = _checked(ann, number, "speaker_entity", {"entity_id": parts[0], "label": parts[1], "name": parts[2]})
         else:
             graph.unsupported[f"brat notes of type {body[0]}"] += 1

@@ -84,6 +84,11 @@ def export_command(argv: list[str]) -> int:
             if out.exists() and not out.is_dir():
                 return _error(f"{out}: exists and is not a folder")
             out.mkdir(parents=True, exist_ok=True)
+            folder = out.resolve()
+            # Only files directly in --out: no name with a path in it, no link there that leads elsewhere.
+            outside = [name for name in payload if (out / name).resolve().parent != folder]
+            if outside:
+                return _error(f"{out / outside[0]}: would be written outside {out}; nothing written")
             for name, data in payload.items():
                 atomic_write_bytes(out / name, data)
         elif out is not None:
@@ -124,6 +129,8 @@ def import_command(argv: list[str]) -> int:
     path = Path(args.path)
     if not path.exists():
         return _error(f"{path}: no such file")
+    if not (path.is_file() or (path.is_dir() and spec.output == "directory")):
+        return _error(f"{path}: not a regular file")
     db = Path(args.db)
     store = None
     try:
@@ -131,7 +138,7 @@ def import_command(argv: list[str]) -> int:
         if db.exists():
             store = open_store(db, writer=True)
         # The parser sees the store so that token-only formats (CoNLL) can find their text.
-        graphs, errors = spec.import_function()(path, store=store)
+        graphs, errors = spec.read(path, store=store)
         if errors and not args.partial:
             more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
             return _error(f"{errors[0]}{more}; nothing imported (--partial imports the well-formed records)")

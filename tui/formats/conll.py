@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from tui.formats.docbin import non_overlapping
-from tui.formats.interchange import ROLE_CLAIM, ROLE_ENTITY, ExportItem, FormatError, Losses, Span, SpanGraph, graph_of, split_tokens
+from tui.formats.interchange import ROLE_CLAIM, ROLE_ENTITY, ExportItem, FormatError, Losses, Span, SpanGraph, graph_of, quoted, split_tokens
 from tui.model.document import Document
 from tui.model.tokens import split_sentences
 
@@ -119,10 +119,10 @@ def parse_conll(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], l
                 documents.append([[]])
             continue
         if len(columns) < 2:
-            errors.append(FormatError(path, number, f"expected a token and a tag separated by a space, got {line.strip()!r}"))
+            errors.append(FormatError(path, number, f"expected a token and a tag separated by a space, got {quoted(line.strip())}"))
             continue
         if not _TAG.match(columns[-1]):
-            errors.append(FormatError(path, number, f"bad tag {columns[-1]!r} (expected O, B-TYPE or I-TYPE)"))
+            errors.append(FormatError(path, number, f"bad tag {quoted(columns[-1])} (expected O, B-TYPE or I-TYPE)"))
             continue
         documents[-1][-1].append((columns[0], columns[-1], number))
     stored = store.documents() if store is not None else []
@@ -139,18 +139,36 @@ def parse_conll(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], l
     return graphs, errors
 
 
+def _place_tokens(path: Path, document: Document, tokens: list[tuple[str, int]]) -> list[tuple[int, int]] | FormatError:
+    """Where each token is in a stored text with the same characters (whitespace aside).
+
+    A token whose characters run across whitespace in the stored text (``Jane Doe`` written
+    as one token ``JaneDoe``) is an error naming its line: its span would hold the space.
+    """
+    text, position, offsets = document.text, 0, []
+    for form, number in tokens:
+        while text[position].isspace():
+            position += 1
+        start = position
+        for char in form:
+            if text[position] != char:
+                return FormatError(path, number, f"token {quoted(form)} spans whitespace in the stored document {document.doc_id} ({quoted(text[start : start + len(form) + 1])})")
+            position += 1
+        offsets.append((start, position))
+    return offsets
+
+
 def _graph_of_sentences(path: Path, sentences: list[list[tuple[str, str, int]]], stored: list[Document]) -> SpanGraph | FormatError:
-    forms = [form for sentence in sentences for form, _, _ in sentence]
-    squeezed = "".join(forms)
+    tokens = [(form, number) for sentence in sentences for form, _, number in sentence]
+    squeezed = "".join(form for form, _ in tokens)
     match = next((d for d in stored if "".join(d.text.split()) == squeezed), None)
     offsets: list[tuple[int, int]] = []
     if match is not None:
-        text, position = match.text, 0
-        for form in forms:
-            start = text.index(form, position)
-            offsets.append((start, start + len(form)))
-            position = start + len(form)
-        graph = SpanGraph(text=text, title=match.title, source=match.source, doc_id=match.doc_id, line=sentences[0][0][2])
+        offsets_or_error = _place_tokens(path, match, tokens)
+        if isinstance(offsets_or_error, FormatError):
+            return offsets_or_error
+        offsets = offsets_or_error
+        graph = SpanGraph(text=match.text, title=match.title, source=match.source, doc_id=match.doc_id, line=sentences[0][0][2])
     else:
         pieces, position = [], 0
         for s_index, sentence in enumerate(sentences):

@@ -28,6 +28,7 @@ from tui.formats.interchange import (
     span_boundaries,
     split_tokens,
 )
+from tui.formats.validate import kind_of
 
 GROUPS = {ROLE_ENTITY: "entities", ROLE_CLAIM: "claims", ROLE_CUE: "cues", ROLE_CONTENT: "contents", ROLE_SPEAKER: "speakers"}
 USER_DATA_KEY = "postil"
@@ -125,18 +126,37 @@ def parse_docbin(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatE
         docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(Vocab()))
     except Exception as error:  # spaCy raises several kinds of errors for a file that is not a DocBin
         raise FormatError(path, 1, f"not a spaCy DocBin ({type(error).__name__})") from None
-    graphs = []
+    graphs, errors = [], []
     for number, doc in enumerate(docs, start=1):
-        data = doc.user_data.get(USER_DATA_KEY) if isinstance(doc.user_data.get(USER_DATA_KEY), dict) else {}
-        graph = SpanGraph(text=doc.text, title=str(data.get("title") or ""), source=str(data.get("source") or ""), doc_id=str(data.get("doc_id") or ""), line=number)
-        keys = data.get("keys") or {}
-        info = data.get("info") or {}
-        if keys:
-            for role, group in GROUPS.items():
-                for key, span in zip(keys.get(group, []), doc.spans[group] if group in doc.spans else []):
-                    graph.spans.append(Span(key, span.start_char, span.end_char, span.label_, role, dict(info.get(key) or {}), number))
-            graph.relations = [Relation(*relation) for relation in data.get("relations") or []]
-        else:
-            graph.spans = [Span(f"e{i}", ent.start_char, ent.end_char, ent.label_, ROLE_ENTITY, {}, number) for i, ent in enumerate(doc.ents)]
-        graphs.append(graph)
-    return graphs, []
+        try:
+            graphs.append(_graph_of_doc(path, number, doc))
+        except FormatError as error:
+            errors.append(error)
+    return graphs, errors
+
+
+def _graph_of_doc(path: Path, number: int, doc) -> SpanGraph:
+    """The graph of one Doc (its number stands for a line in errors): Postil's groups, else ``doc.ents``."""
+    data = doc.user_data.get(USER_DATA_KEY) if isinstance(doc.user_data.get(USER_DATA_KEY), dict) else {}
+    graph = SpanGraph(text=doc.text, title=data.get("title") or "", source=data.get("source") or "", doc_id=data.get("doc_id") or "", line=number, one_record=True)
+    keys = data.get("keys") or {}
+    info = data.get("info") or {}
+    if not keys:
+        graph.spans = [Span(f"e{i}", ent.start_char, ent.end_char, ent.label_, ROLE_ENTITY, {}, number) for i, ent in enumerate(doc.ents)]
+        return graph
+    if not isinstance(keys, dict) or not isinstance(info, dict):
+        raise FormatError(path, number, f"user_data: {USER_DATA_KEY}.keys and .info must be objects")
+    for role, group in GROUPS.items():
+        group_keys = keys.get(group, [])
+        if not isinstance(group_keys, (list, tuple)) or not all(isinstance(key, str) for key in group_keys):
+            raise FormatError(path, number, f"user_data: {USER_DATA_KEY}.keys.{group} must be a list of strings")
+        for key, span in zip(group_keys, doc.spans[group] if group in doc.spans else []):
+            details = info.get(key) or {}
+            if not isinstance(details, dict):
+                raise FormatError(path, number, f"user_data: {USER_DATA_KEY}.info.{key} must be an object, not {kind_of(details)}")
+            graph.spans.append(Span(key, span.start_char, span.end_char, span.label_, role, dict(details), number))
+    relations = data.get("relations") or []
+    if not isinstance(relations, (list, tuple)) or not all(isinstance(r, (list, tuple)) and len(r) == 3 for r in relations):
+        raise FormatError(path, number, f"user_data: {USER_DATA_KEY}.relations must be a list of [claim, part, type]")
+    graph.relations = [Relation(*relation) for relation in relations]
+    return graph

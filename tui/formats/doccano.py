@@ -30,9 +30,11 @@ from tui.formats.interchange import (
     SpanGraph,
     UnitMap,
     graph_of,
+    quoted,
     role_for_label,
 )
 from tui.formats.prodigy import json_object, read_lines
+from tui.formats.validate import kind_of
 
 RELATION_TYPES = {ROLE_SPEAKER: "said_by", ROLE_CUE: "cue", ROLE_CONTENT: "content"}
 RELATION_ROLES = {name: role for role, name in RELATION_TYPES.items()}
@@ -95,7 +97,7 @@ def _text_of(path: Path, number: int, record: dict) -> str:
 def _span(path: Path, number: int, units: UnitMap, start: object, end: object, what: str) -> tuple[int, int]:
     """Code point offsets of a UTF-16 span, checked against the text."""
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
-        raise FormatError(path, number, f"{what} offsets must be integers, got {start!r}, {end!r}")
+        raise FormatError(path, number, f"{what} offsets must be integers, got {quoted(start)}, {quoted(end)}")
     if not 0 <= start < end <= units.length16:
         raise FormatError(path, number, f"{what} {start}-{end} is outside the text ({units.length16} UTF-16 code units) or empty")
     first, last = units.from_utf16(start), units.from_utf16(end)
@@ -105,7 +107,14 @@ def _span(path: Path, number: int, units: UnitMap, start: object, end: object, w
 
 
 def _graph(record: dict, text: str, number: int) -> SpanGraph:
-    return SpanGraph(text=text, title=str(record.get("title") or ""), source=str(record.get("source") or ""), doc_id=str(record.get("doc_id") or ""), line=number)
+    return SpanGraph(text=text, title=record.get("title") or "", source=record.get("source") or "", doc_id=record.get("doc_id") or "", line=number, one_record=True)
+
+
+def _id(path: Path, number: int, value: object, what: str) -> str:
+    """A doccano id (an integer, or a string) as the key of its span."""
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return str(value)
+    raise FormatError(path, number, f"{what}: id must be an integer or a string, not {kind_of(value)}")
 
 
 def parse_labels(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
@@ -150,16 +159,24 @@ def parse_relations(path: Path, **_: object) -> tuple[list[SpanGraph], list[Form
             for index, entry in enumerate(entities):
                 if not isinstance(entry, dict) or "id" not in entry or not isinstance(entry.get("label"), str):
                     raise FormatError(path, number, f"entity {index} needs id, start_offset, end_offset and label")
-                start, end = _span(path, number, units, entry.get("start_offset"), entry.get("end_offset"), f"entity {entry['id']}")
-                key = str(entry["id"])
+                key = _id(path, number, entry["id"], f"entity {index}")
+                if key in keys:
+                    raise FormatError(path, number, f"id: entity id {key} is used twice in the record")
+                start, end = _span(path, number, units, entry.get("start_offset"), entry.get("end_offset"), f"entity {key}")
                 keys.add(key)
                 info = details.get(key) if isinstance(details.get(key), dict) else {}
                 graph.spans.append(Span(key, start, end, entry["label"], role_for_label(entry["label"]), dict(info), number))
-            for index, entry in enumerate(record.get("relations") or []):
-                if not isinstance(entry, dict) or str(entry.get("from_id")) not in keys or str(entry.get("to_id")) not in keys:
+            relations = record.get("relations") or []
+            if not isinstance(relations, list):
+                raise FormatError(path, number, '"relations" must be a list')
+            for index, entry in enumerate(relations):
+                if not isinstance(entry, dict) or not isinstance(entry.get("type", ""), str):
+                    raise FormatError(path, number, f"relation {index} must be an object with from_id, to_id and a type")
+                head, child = (_id(path, number, entry.get(end), f"relation {index}") for end in ("from_id", "to_id"))
+                if head not in keys or child not in keys:
                     raise FormatError(path, number, f"relation {index} must join two entity ids of this record")
-                role = RELATION_ROLES.get(str(entry.get("type", "")).lower(), str(entry.get("type", "")).lower())
-                graph.relations.append(Relation(str(entry["from_id"]), str(entry["to_id"]), role))
+                kind = entry.get("type", "").lower()
+                graph.relations.append(Relation(head, child, RELATION_ROLES.get(kind, kind)))
             graphs.append(graph)
         except FormatError as error:
             errors.append(error)

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, new_id, now_iso
+from tui.model.display import display_text
 from tui.model.document import Document, normalize_newlines
 from tui.model.tokens import tokenize
 from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES, Change, Store, document_record
@@ -37,13 +38,23 @@ CLAIM_FIELDS = ("claim_type", "verdict", "checkworthiness", "note", "evidence")
 
 
 class FormatError(Exception):
-    """A malformed input file: ``path:line: reason`` on one line."""
+    """A malformed input file: ``path:line: reason`` on one line.
+
+    The message goes to a terminal and may quote the file (or name a file in a folder it
+    was given): control characters in it are shown as placeholders, never sent raw.
+    """
 
     def __init__(self, path: object, line: int, reason: str) -> None:
-        super().__init__(f"{path}:{line}: {reason}")
+        super().__init__(display_text(f"{path}:{line}: {reason}"))
         self.path = str(path)
         self.line = line
         self.reason = reason
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """``value`` as an error message quotes it: its ``repr`` (control characters escaped), cut to ``limit``."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 @dataclass
@@ -134,6 +145,11 @@ class SpanGraph:
     relations: list[Relation] = field(default_factory=list)
     doc_id: str = ""
     line: int = 0
+    # The file the graph was read from, where it is not the path given to the import (brat folders).
+    file: str = ""
+    # True when the graph is one record of its file (a JSONL line, a DocBin doc): a bad value
+    # anywhere in it leaves all of it out of a --partial import, not only the span holding it.
+    one_record: bool = False
     # What the parser read but Postil has no place for, counted by reason (reported on import).
     unsupported: Counter = field(default_factory=Counter)
 
@@ -296,7 +312,7 @@ class ImportPlan:
 def check_span(path: object, line: int, text: str, start: object, end: object, what: str = "span") -> tuple[int, int]:
     """``(start, end)`` if they are integers inside ``text`` with start < end, else a FormatError."""
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
-        raise FormatError(path, line, f"{what} offsets must be integers, got {start!r}, {end!r}")
+        raise FormatError(path, line, f"{what} offsets must be integers, got {quoted(start)}, {quoted(end)}")
     if not 0 <= start < end <= len(text):
         raise FormatError(path, line, f"{what} {start}-{end} is outside the text ({len(text)} characters) or empty")
     return start, end
@@ -475,18 +491,10 @@ class _GraphImporter:
 
 
 def claim_fields(info: dict) -> dict:
-    """The claim details in ``info`` that have the types Postil stores (others are left out)."""
-    fields: dict = {}
-    if isinstance(info.get("claim_type"), str) and info["claim_type"]:
-        fields["claim_type"] = info["claim_type"]
-    if isinstance(info.get("verdict"), str) and info["verdict"]:
-        fields["verdict"] = info["verdict"].lower()
-    if isinstance(info.get("note"), str):
-        fields["note"] = info["note"]
-    if isinstance(info.get("checkworthiness"), (int, float)) and not isinstance(info["checkworthiness"], bool):
-        fields["checkworthiness"] = info["checkworthiness"]
-    if isinstance(info.get("evidence"), (list, tuple)):  # msgpack (DocBin user data) may give tuples
-        fields["evidence"] = [url for url in info["evidence"] if isinstance(url, str)]
+    """The claim details in ``info`` (checked by :func:`tui.formats.validate.check_graphs`)."""
+    fields = {name: info[name] for name in CLAIM_FIELDS if name in info}
+    if "evidence" in fields:
+        fields["evidence"] = list(fields["evidence"])  # msgpack (DocBin user data) gives tuples
     return fields
 
 

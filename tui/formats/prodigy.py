@@ -24,6 +24,7 @@ from tui.formats.interchange import (
     SpanGraph,
     check_span,
     graph_of,
+    quoted,
     role_for_label,
     span_boundaries,
     split_tokens,
@@ -151,15 +152,16 @@ def json_object(path: Path, number: int, line: str) -> dict:
 
 
 def graph_of_task(path: Path, number: int, task: dict) -> SpanGraph:
-    """The graph of one Prodigy task."""
+    """The graph of one Prodigy task (its values are checked by ``validate.check_graphs``)."""
     text = task.get("text")
     if not isinstance(text, str) or not text:
         raise FormatError(path, number, 'the task has no "text" string')
     meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
-    graph = SpanGraph(text=text, title=str(meta.get("title") or ""), source=str(meta.get("source") or ""), doc_id=str(meta.get("doc_id") or ""), line=number)
-    status = ANSWER_STATUS.get(task.get("answer", "accept"))
+    graph = SpanGraph(text=text, title=meta.get("title") or "", source=meta.get("source") or "", doc_id=meta.get("doc_id") or "", line=number, one_record=True)
+    answer = task.get("answer", "accept")
+    status = ANSWER_STATUS.get(answer) if isinstance(answer, str) else None
     if status is None:
-        raise FormatError(path, number, f"unknown answer {task.get('answer')!r} (expected accept, reject or ignore)")
+        raise FormatError(path, number, f"answer: {quoted(answer)} is not one of accept, reject, ignore")
     spans = task.get("spans") or []
     if not isinstance(spans, list):
         raise FormatError(path, number, '"spans" must be a list')
@@ -174,15 +176,29 @@ def graph_of_task(path: Path, number: int, task: dict) -> SpanGraph:
         if not info.get("annotator") and isinstance(task.get("_annotator_id"), str):
             info["annotator"] = task["_annotator_id"]
         role = extra.get("role") or role_for_label(entry["label"])
-        key = str(extra.get("key") or f"p{index}")
+        key = extra.get("key") or f"p{index}"
         graph.spans.append(Span(key, start, end, entry["label"], role, info, number))
         by_offsets.setdefault((start, end, entry["label"]), key)
-    for index, entry in enumerate(task.get("relations") or []):
+    relations = task.get("relations") or []
+    if not isinstance(relations, list):
+        raise FormatError(path, number, '"relations" must be a list')
+    for index, entry in enumerate(relations):
         if not isinstance(entry, dict) or not isinstance(entry.get("head_span"), dict) or not isinstance(entry.get("child_span"), dict):
             raise FormatError(path, number, f"relation {index} needs head_span and child_span objects")
-        head = by_offsets.get(tuple(entry["head_span"].get(k) for k in ("start", "end", "label")))
-        child = by_offsets.get(tuple(entry["child_span"].get(k) for k in ("start", "end", "label")))
+        head = by_offsets.get(_span_place(entry["head_span"]))
+        child = by_offsets.get(_span_place(entry["child_span"]))
         if head is None or child is None:
             raise FormatError(path, number, f"relation {index} points at a span that is not in the task")
-        graph.relations.append(Relation(head, child, str(entry.get("label", "")).lower()))
+        label = entry.get("label", "")
+        if not isinstance(label, str):
+            raise FormatError(path, number, f"relation {index}: label must be a string")
+        graph.relations.append(Relation(head, child, label.lower()))
     return graph
+
+
+def _span_place(span: dict) -> tuple | None:
+    """A relation end's ``(start, end, label)`` as spans are looked up by, if it has that shape."""
+    place = tuple(span.get(k) for k in ("start", "end", "label"))
+    if all(isinstance(value, (int, str)) for value in place):
+        return place
+    return None

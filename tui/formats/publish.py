@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 from tui.formats.interchange import ExportItem, Losses
 from tui.model.annotation import Annotation
@@ -109,20 +110,37 @@ def export_citron(items: list[ExportItem], losses: Losses, **_: object) -> bytes
 
 
 CSV_COLUMNS = ["doc_id", "claim_id", "status", "claim_type", "speaker", "cue", "text", "verdict", "checkworthiness", "note", "evidence", "start", "end"]
+# What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a cell a spreadsheet shows and never runs.
+
+    Numbers stay numbers (a negative one is not a formula); text starting with a formula
+    character gets a leading single quote, which spreadsheets take as "this is text".
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return value
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def export_csv(items: list[ExportItem], losses: Losses, **_: object) -> bytes:
-    """A CSV table with one row per claim (evidence URLs separated by spaces)."""
+    """A CSV table with one row per claim (evidence URLs separated by spaces); no cell is a formula.
+
+    Rows end in CRLF as RFC 4180 says, which also makes the writer quote a cell holding a
+    lone carriage return (with bare LF endings it would split the row in a reader).
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for item, claim in _claims(items):
         attrs = claim.attrs
-        checkworthiness = attrs.get("checkworthiness")
-        writer.writerow([
+        writer.writerow(csv_cell(value) for value in [
             item.document.doc_id, claim.id, claim.status, attrs.get("claim_type", claim.label), speaker_name(item, claim),
             _text(item, attrs.get("cue")), claim_text(item, claim), attrs.get("verdict", ""),
-            "" if checkworthiness is None else checkworthiness, attrs.get("note", ""), " ".join(attrs.get("evidence") or []),
+            attrs.get("checkworthiness"), attrs.get("note", ""), " ".join(str(url) for url in attrs.get("evidence") or []),
             claim.start, claim.end,
         ])
     return out.getvalue().encode("utf-8")

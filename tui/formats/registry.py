@@ -29,6 +29,18 @@ class FormatSpec:
         """The importer (a parser returning graphs and errors), imported on first use."""
         return _load(self.importer) if self.importer else None
 
+    def read(self, path, store=None) -> tuple[list, list]:
+        """The graphs of an import file, every value checked, and the errors of both steps.
+
+        Only graphs that passed :func:`tui.formats.validate.check_graphs` are returned; the
+        errors are in file and line order.
+        """
+        from tui.formats.validate import check_graphs
+
+        graphs, errors = self.import_function()(path, store=store)
+        graphs, problems = check_graphs(path, graphs)
+        return graphs, sorted([*errors, *problems], key=lambda error: (error.path, error.line))
+
 
 def _load(target: str):
     module_name, function_name = target.split(":")

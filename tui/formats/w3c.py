@@ -12,12 +12,16 @@ content pieces and speaker), so a Postil-to-Postil round trip is lossless.
 
 from __future__ import annotations
 
-import json
 import re
+from collections import Counter
 from pathlib import Path
+
+import orjson
 
 from tui.formats.interchange import (
     CLAIM_LABEL,
+    PART_LABELS,
+    PART_ROLES,
     ROLE_CLAIM,
     ROLE_ENTITY,
     ExportItem,
@@ -27,8 +31,10 @@ from tui.formats.interchange import (
     Span,
     SpanGraph,
     graph_of,
+    quoted,
 )
-from tui.model.annotation import Annotation, Quote
+from tui.formats.validate import is_integer, kind_of
+from tui.model.annotation import CLAIM_TYPES, Annotation, Quote
 from tui.store.storage import dump_json
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -120,31 +126,36 @@ def export_w3c(items: list[ExportItem], losses: Losses, **_: object) -> bytes:
 
 
 def _items(path: Path, data: object) -> list:
+    items: object = None
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
         if data.get("type") == "AnnotationPage" or "items" in data:
-            return list(data.get("items") or [])
-        if isinstance(data.get("first"), dict):
-            return list(data["first"].get("items") or [])
-        if data.get("type") == "Annotation":
+            items = data.get("items") or []
+        elif isinstance(data.get("first"), dict):
+            items = data["first"].get("items") or []
+        elif data.get("type") == "Annotation":
             return [data]
+    if isinstance(items, list):
+        return items
+    if items is not None:
+        raise FormatError(path, 1, f'items: must be a list of annotations, not {kind_of(items)}')
     raise FormatError(path, 1, "expected an Annotation, a list of them, an AnnotationPage or an AnnotationCollection")
 
 
 _ID_FIELD = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*")')
 
 
-def id_lines(raw: str) -> dict[str, int]:
-    """The line where each ``"id"`` value first appears in the file, to name lines in errors."""
-    lines: dict[str, int] = {}
+def id_lines(raw: str) -> dict[str, list[int]]:
+    """The lines where each ``"id"`` value appears in the file, in order, to name lines in errors."""
+    lines: dict[str, list[int]] = {}
     line, position = 1, 0
     for match in _ID_FIELD.finditer(raw):
         line += raw.count("\n", position, match.start())
         position = match.start()
         try:
-            lines.setdefault(json.loads(match.group(1)), line)
-        except json.JSONDecodeError:
+            lines.setdefault(orjson.loads(match.group(1)), []).append(line)
+        except orjson.JSONDecodeError:
             continue
     return lines
 
@@ -162,16 +173,19 @@ def _place(path: Path, line: int, text: str, position: dict | None, quote: dict 
     start = position.get("start") if position else None
     end = position.get("end") if position else None
     exact = quote.get("exact") if quote else None
-    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+    prefix = (quote.get("prefix") if quote else None) or ""
+    if not isinstance(exact, (str, type(None))) or not isinstance(prefix, str):
+        raise FormatError(path, line, "selector: a TextQuoteSelector's exact and prefix must be strings")
+    if is_integer(start) and is_integer(end) and 0 <= start < end <= len(text):
         if exact is None or text[start:end] == exact:
             return start, end
     if not exact:
         raise FormatError(path, line, "the target has no usable TextPositionSelector or TextQuoteSelector")
     hits = [m.start() for m in re.finditer(re.escape(exact), text)]
     if not hits:
-        raise FormatError(path, line, f"the quote {exact[:40]!r} is not in the document's text")
-    prefix = quote.get("prefix") or ""
-    scored = sorted(hits, key=lambda h: (not text[:h].endswith(prefix), abs(h - (start if isinstance(start, int) else 0))))
+        raise FormatError(path, line, f"the quote {quoted(exact)} is not in the document's text")
+    near = start if is_integer(start) else 0
+    scored = sorted(hits, key=lambda h: (not text[:h].endswith(prefix), abs(h - near)))
     return scored[0], scored[0] + len(exact)
 
 
@@ -182,8 +196,8 @@ def parse_w3c(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], lis
     except UnicodeDecodeError as error:
         raise FormatError(path, 1, f"not UTF-8 text (bad byte at offset {error.start})") from None
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
+        data = orjson.loads(raw)  # refuses nesting over 1,024 levels deep with an error, not a crash
+    except orjson.JSONDecodeError as error:
         raise FormatError(path, error.lineno, f"not valid JSON ({error.msg})") from None
     documents = store.documents() if store is not None else []
     by_uri = {}
@@ -192,37 +206,47 @@ def parse_w3c(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], lis
         by_uri[f"urn:sha256:{document.sha256}"] = document
     by_id = {document.doc_id: document for document in documents}
     graphs: dict[str, SpanGraph] = {}
-    pending: list[tuple[SpanGraph, str, list[dict]]] = []
+    pending: list[tuple[SpanGraph, Span, list[dict]]] = []
     errors: list[FormatError] = []
     lines = id_lines(raw)
+    first_line: dict[str, int] = {}
+    taken: Counter[str] = Counter()  # how many annotations with each id were read so far
     for annotation in _items(path, data):
         identifier = annotation.get("id") if isinstance(annotation, dict) else None
-        line = lines.get(identifier, 1) if isinstance(identifier, str) else 1
+        line = 1
+        if isinstance(identifier, str):
+            found = lines.get(identifier) or [1]
+            line = found[min(taken[identifier], len(found) - 1)]
+            taken[identifier] += 1
         try:
+            if isinstance(identifier, str) and identifier in first_line:
+                raise FormatError(path, line, f"id: {quoted(identifier)} is used twice (first on line {first_line[identifier]})")
             pending.append(_add(path, line, annotation, by_uri, by_id, graphs))
         except FormatError as error:
             errors.append(error)
+        if isinstance(identifier, str):
+            first_line.setdefault(identifier, line)
     mentions = {
         doc_id: {(s.start, s.end): s.key for s in graph.spans if s.role == ROLE_ENTITY} for doc_id, graph in graphs.items()
     }
-    for graph, key, parts in pending:
-        _link_parts(graph, key, parts, mentions[graph.doc_id])
+    for graph, claim, parts in pending:
+        _link_parts(graph, claim, parts, mentions[graph.doc_id])
     return list(graphs.values()), errors
 
 
-def _link_parts(graph: SpanGraph, key: str, parts: list[dict], mentions: dict[tuple[int, int], str]) -> None:
+def _link_parts(graph: SpanGraph, claim: Span, parts: list[dict], mentions: dict[tuple[int, int], str]) -> None:
     """Relations from a claim to its parts; a speaker that is an exported mention is pointed at."""
     for number, part in enumerate(parts):
-        role = str(part.get("role"))
+        role = part["role"]
         if part.get("role_of_span") == ROLE_ENTITY and (part["start"], part["end"]) in mentions:
-            graph.relations.append(Relation(key, mentions[(part["start"], part["end"])], role))
+            graph.relations.append(Relation(claim.key, mentions[(part["start"], part["end"])], role))
             continue
-        part_key = f"{key}/part{number}"
-        graph.spans.append(Span(part_key, part["start"], part["end"], str(part.get("label", "")), role, {}, graph.line))
-        graph.relations.append(Relation(key, part_key, role))
+        part_key = f"{claim.key}/part{number}"
+        graph.spans.append(Span(part_key, part["start"], part["end"], part.get("label") or PART_LABELS[role], role, {}, claim.line))
+        graph.relations.append(Relation(claim.key, part_key, role))
 
 
-def _add(path: Path, line: int, annotation: object, by_uri: dict, by_id: dict, graphs: dict[str, SpanGraph]) -> tuple[SpanGraph, str, list[dict]]:
+def _add(path: Path, line: int, annotation: object, by_uri: dict, by_id: dict, graphs: dict[str, SpanGraph]) -> tuple[SpanGraph, Span, list[dict]]:
     """Add one annotation's span to its document's graph; returns its parts, linked once all spans are in."""
     if not isinstance(annotation, dict) or annotation.get("type") != "Annotation":
         raise FormatError(path, line, 'an item is not an object with "type": "Annotation"')
@@ -231,40 +255,59 @@ def _add(path: Path, line: int, annotation: object, by_uri: dict, by_id: dict, g
     if not isinstance(target, dict) or not isinstance(target.get("source"), str):
         raise FormatError(path, line, "the annotation's target has no source")
     extension = annotation.get("postil") if isinstance(annotation.get("postil"), dict) else {}
-    document = by_uri.get(target["source"]) or by_id.get(extension.get("doc_id"))
+    doc_id = extension.get("doc_id")
+    document = by_uri.get(target["source"]) or (by_id.get(doc_id) if isinstance(doc_id, str) else None)
     if document is None:
-        raise FormatError(path, line, f"the target {target['source']} is not a document in the database (open or import the article first)")
-    graph = graphs.setdefault(document.doc_id, SpanGraph(text=document.text, title=document.title, source=document.source, doc_id=document.doc_id, line=line))
+        raise FormatError(path, line, f"the target {quoted(target['source'], 200)} is not a document in the database (open or import the article first)")
     start, end = _place(path, line, document.text, *_selectors(target))
     bodies = annotation.get("body") or []
     bodies = [b for b in (bodies if isinstance(bodies, list) else [bodies]) if isinstance(b, dict)]
     tags = [b.get("value") for b in bodies if b.get("purpose") == "tagging" and isinstance(b.get("value"), str)]
+    unsupported: list[str] = []
     if extension:
-        role, label, info = extension.get("role", ROLE_ENTITY), extension.get("label", ""), dict(extension.get("info") or {})
+        role, label, info = extension.get("role", ROLE_ENTITY), extension.get("label", ""), extension.get("info") or {}
+        if not isinstance(info, dict):
+            raise FormatError(path, line, f"postil.info: must be an object, not {kind_of(info)}")
+        info = dict(info)
     else:
         role = ROLE_CLAIM if "claim" in tags else ROLE_ENTITY
         others = [t for t in tags if t != "claim"]
         label = CLAIM_LABEL if role == ROLE_CLAIM else (others[0] if others else "ENTITY")
-        info = {"claim_type": others[0]} if role == ROLE_CLAIM and others else {}
+        info = {}
+        if role == ROLE_CLAIM:
+            types = [t for t in others if t in CLAIM_TYPES]
+            if types:
+                info["claim_type"] = types[0]
+            unsupported += [f"W3C tags on claims that are not a Postil claim type ({t})" for t in others if t not in CLAIM_TYPES]
         for body in bodies:
-            if body.get("purpose") == "assessing" and role == ROLE_CLAIM:
-                info["verdict"] = str(body.get("value", "")).lower()
-            elif body.get("purpose") == "commenting" and role == ROLE_CLAIM:
-                info["note"] = str(body.get("value", ""))
-            elif body.get("purpose") == "linking" and role == ROLE_CLAIM and body.get("source"):
-                info.setdefault("evidence", []).append(body["source"])
-            elif body.get("purpose") == "identifying" and body.get("source") and role == ROLE_ENTITY:
-                info.setdefault("entity", {})["kb_id"] = kb_id_of(body["source"])
-            elif body.get("purpose") == "describing" and role == ROLE_ENTITY:
-                info.setdefault("entity", {})["name"] = str(body.get("value", ""))
+            purpose, value, source = body.get("purpose"), body.get("value", ""), body.get("source")
+            if purpose == "assessing" and role == ROLE_CLAIM:
+                info["verdict"] = value.lower() if isinstance(value, str) else value
+            elif purpose == "commenting" and role == ROLE_CLAIM:
+                info["note"] = value
+            elif purpose == "linking" and role == ROLE_CLAIM and source:
+                info.setdefault("evidence", []).append(source)
+            elif purpose == "identifying" and source and role == ROLE_ENTITY:
+                info.setdefault("entity", {})["kb_id"] = kb_id_of(source) if isinstance(source, str) else source
+            elif purpose == "describing" and role == ROLE_ENTITY:
+                info.setdefault("entity", {})["name"] = value
         if "entity" in info and "name" not in info["entity"]:
             info["entity"]["name"] = " ".join(document.text[start:end].split())
     parts = extension.get("parts") or []
+    if not isinstance(parts, list):
+        raise FormatError(path, line, f"postil.parts: must be a list, not {kind_of(parts)}")
     for part in parts:
-        if not isinstance(part, dict) or not isinstance(part.get("start"), int) or not isinstance(part.get("end"), int):
+        if not isinstance(part, dict) or not is_integer(part.get("start")) or not is_integer(part.get("end")):
             raise FormatError(path, line, "a postil part needs integer start and end")
         if not 0 <= part["start"] < part["end"] <= len(document.text):
             raise FormatError(path, line, f"a postil part {part['start']}-{part['end']} is outside the text")
-    key = f"{line}:{annotation.get('id') or len(graph.spans)}"
-    graph.spans.append(Span(key, start, end, label, role, info, line))
-    return graph, key, parts
+        if part.get("role") not in PART_ROLES or not isinstance(part.get("role"), str):
+            raise FormatError(path, line, f"a postil part's role must be one of {', '.join(PART_ROLES)}")
+    graph = graphs.setdefault(document.doc_id, SpanGraph(text=document.text, title=document.title, source=document.source, doc_id=document.doc_id, line=line))
+    for reason in unsupported:
+        graph.unsupported[reason] += 1
+    identifier = annotation.get("id")
+    key = f"{line}:{identifier}" if isinstance(identifier, str) and identifier else f"{line}#{len(graph.spans)}"
+    span = Span(key, start, end, label, role, info, line)
+    graph.spans.append(span)
+    return graph, span, parts

@@ -1,0 +1,273 @@
+"""The one check of what an import read, before anything is stored: each field's type and range.
+
+Parsers turn a file into span graphs without trusting it. :func:`check_graphs` holds every
+graph, span, relation and detail to Postil's data model: texts and names are strings,
+offsets are integers inside the text, a claim type, verdict or status is one Postil knows,
+check-worthiness is a number from 0 to 1, evidence is a list of links, and an id is used
+once. Each bad value is a ``file:line: field: reason`` error; with ``--partial`` only the
+records holding one are left out. Parsers that read a detail on a line of its own (brat)
+check it there with :func:`field_problem`, so the error names that line.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+from tui.formats.interchange import PART_ROLES, ROLE_CLAIM, ROLE_ENTITY, FormatError, SpanGraph, normalize_graph, quoted
+from tui.model.annotation import ACCEPTED, CLAIM_TYPES, REJECTED, SUGGESTED, VERDICTS
+
+ROLES = (ROLE_ENTITY, ROLE_CLAIM, *PART_ROLES)
+STATUSES = (ACCEPTED, SUGGESTED, REJECTED)
+# Labels, ids and other names are one short line (they are written into line-based formats).
+NAME_LIMIT = 1000
+
+
+def kind_of(value: object) -> str:
+    """What a JSON-like value is, in words, for an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return type(value).__name__
+
+
+def is_integer(value: object) -> bool:
+    """True for an int that is not a bool (JSON's true is not an offset)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def text_problem(value: object) -> str | None:
+    """Why ``value`` is not a string Postil can store (``None`` if it is one)."""
+    if not isinstance(value, str):
+        return f"must be a string, not {kind_of(value)}"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "holds a lone surrogate (not valid Unicode text)"
+    return None
+
+
+def name_problem(value: object, may_be_empty: bool = False) -> str | None:
+    """Why ``value`` is not a name (a label, an id): a non-blank one-line string without control characters."""
+    problem = text_problem(value)
+    if problem:
+        return problem
+    if not value.strip():
+        return None if may_be_empty and not value else "must not be blank"
+    if len(value) > NAME_LIMIT:
+        return f"is {len(value)} characters long (at most {NAME_LIMIT})"
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        return "must not hold control characters (tabs, newlines, escapes)"
+    return None
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        """Why ``value`` is not one of ``choices``."""
+        if value in choices and isinstance(value, str):
+            return None
+        shown = quoted(value) if isinstance(value, str) else kind_of(value)
+        return f"{shown} is not one of {', '.join(choices)}"
+
+    return check
+
+
+def _checkworthiness(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"must be a number from 0 to 1, not {kind_of(value)}"
+    if not 0 <= value <= 1:  # also refuses NaN
+        return f"{value} is outside 0..1"
+    return None
+
+
+def _evidence(value: object) -> str | None:
+    if not isinstance(value, (list, tuple)):  # msgpack (DocBin user data) gives tuples
+        return f"must be a list of links, not {kind_of(value)}"
+    for index, url in enumerate(value):
+        problem = name_problem(url)
+        if problem:
+            return f"link {index} {problem}"
+    return None
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else text_problem(value)
+
+
+def _entity(value: object, named: bool = False) -> str | None:
+    """Why ``value`` is not an entity (``named``: it must carry its own name and label)."""
+    if not isinstance(value, dict):
+        return f"must be an object, not {kind_of(value)}"
+    for key in ("name", "label") if named else ():
+        if key not in value:
+            return f"needs a {key}"
+    checks = {
+        "entity_id": lambda v: name_problem(v, may_be_empty=True),
+        "name": text_problem,
+        "label": name_problem,
+        "kb_id": lambda v: name_problem(v, may_be_empty=True),
+        "aliases": _aliases,
+    }
+    for key, check in checks.items():
+        if key in value:
+            problem = check(value[key])
+            if problem:
+                return f"{key} {problem}"
+    if named and not value["name"].strip():
+        return "name must not be blank"
+    return None
+
+
+def _aliases(value: object) -> str | None:
+    if not isinstance(value, (list, tuple)):
+        return f"must be a list of names, not {kind_of(value)}"
+    for index, alias in enumerate(value):
+        problem = text_problem(alias)
+        if problem:
+            return f"{index} {problem}"
+    return None
+
+
+# Every detail a span's info may carry, with its check. Keys not listed are never stored.
+FIELD_CHECKS: dict[str, Callable[[object], str | None]] = {
+    "id": name_problem,
+    "status": _one_of(STATUSES),
+    "annotator": _optional_text,
+    "entity": _entity,
+    "claim_type": _one_of(CLAIM_TYPES),
+    "verdict": _one_of(VERDICTS),
+    "checkworthiness": _checkworthiness,
+    "note": text_problem,
+    "evidence": _evidence,
+    "speaker_text": text_problem,
+    "speaker_entity": lambda value: _entity(value, named=True),
+}
+
+
+def field_problem(name: str, value: object) -> str | None:
+    """Why a span detail ``name`` cannot hold ``value`` (``None`` when it can, or is not a detail Postil keeps)."""
+    check = FIELD_CHECKS.get(name)
+    return None if check is None else check(value)
+
+
+def _span_problems(graph: SpanGraph, span, seen: dict[str, int]) -> list[str]:
+    """``"field: reason"`` for each bad value of one span (its offsets are known to be integers)."""
+    problems = []
+    key_problem = name_problem(span.key)
+    if key_problem:
+        problems.append(f"id: {key_problem}")
+    elif span.key in seen:
+        problems.append(f"id: {quoted(span.key)} is used twice (first on line {seen[span.key]})")
+    else:
+        seen[span.key] = span.line or graph.line
+    if not isinstance(span.role, str) or span.role not in ROLES:
+        shown = quoted(span.role) if isinstance(span.role, str) else kind_of(span.role)
+        problems.append(f"role: {shown} is not one of {', '.join(ROLES)}")
+    label_problem = name_problem(span.label)
+    if label_problem:
+        problems.append(f"label: {label_problem}")
+    if not 0 <= span.start < span.end <= len(graph.text):
+        problems.append(f"offsets: {span.start}-{span.end} is empty or outside the text ({len(graph.text)} characters)")
+    if not isinstance(span.info, dict):
+        problems.append(f"details: must be an object, not {kind_of(span.info)}")
+        return problems
+    for name, value in span.info.items():
+        problem = field_problem(name, value) if isinstance(name, str) else None
+        if problem:
+            problems.append(f"{name}: {problem}")
+    return problems
+
+
+def _graph_problems(graph: SpanGraph) -> list[str]:
+    """``"field: reason"`` for each bad value of the graph itself (its text, title, source, id)."""
+    problems = []
+    problem = text_problem(graph.text)
+    if problem is None and not graph.text:
+        problem = "must not be empty"
+    if problem:
+        problems.append(f"text: {problem}")
+    for name in ("title", "source", "doc_id"):
+        problem = text_problem(getattr(graph, name))
+        if problem:
+            problems.append(f"{name}: {problem}")
+    return problems
+
+
+def check_graphs(path: object, graphs: list[SpanGraph]) -> tuple[list[SpanGraph], list[FormatError]]:
+    """The graphs with every record that holds a bad value left out, and one error per bad value.
+
+    Texts are normalised first (``\\r\\n`` → ``\\n``, offsets moved) so spans are checked
+    where they will be stored. A record is a whole graph when the file holds one per line
+    (``SpanGraph.one_record``: JSONL, DocBin), else a span with the parts of a claim (brat,
+    CoNLL, W3C); a bad text, title or source always takes out the whole graph.
+    """
+    kept: list[SpanGraph] = []
+    errors: list[FormatError] = []
+    annotation_ids: dict[str, int] = {}
+    for graph in graphs:
+        file = graph.file or str(path)
+        problems = _graph_problems(graph)
+        if problems:
+            errors.extend(FormatError(file, graph.line or 1, problem) for problem in problems)
+            continue
+        bad_spans: list = []
+
+        def bad(span, problem: str) -> None:
+            """Report ``problem`` and leave out its record (``span`` is ``None`` for the graph's own)."""
+            errors.append(FormatError(file, (span.line if span is not None else 0) or graph.line or 1, problem))
+            bad_spans.append(span)
+
+        numeric = []
+        for span in graph.spans:
+            if is_integer(span.start) and is_integer(span.end):
+                numeric.append(span)
+            else:
+                bad(span, f"offsets: must be integers, not {kind_of(span.start)} and {kind_of(span.end)}")
+        graph.spans = numeric
+        graph = normalize_graph(graph)
+        seen: dict[str, int] = {}
+        for span in graph.spans:
+            problems = _span_problems(graph, span, seen)
+            for problem in problems:
+                bad(span, problem)
+            annotation_id = span.info.get("id") if isinstance(span.info, dict) else None
+            if isinstance(annotation_id, str) and not problems:
+                if annotation_id in annotation_ids:
+                    bad(span, f"id: annotation {quoted(annotation_id)} is in the file twice (first on line {annotation_ids[annotation_id]})")
+                else:
+                    annotation_ids[annotation_id] = span.line or graph.line
+        keys = {span.key for span in graph.spans if isinstance(span.key, str)}
+        relations = []
+        for relation in graph.relations:
+            ends = (relation.head, relation.child)
+            if all(isinstance(end, str) and end in keys for end in ends) and text_problem(relation.type) is None:
+                relations.append(relation)
+            else:
+                bad(None, "relation: must join two spans of the record and have a type")
+        if not bad_spans:
+            kept.append(graph)
+            continue
+        if graph.one_record or any(span is None for span in bad_spans):
+            continue
+        # A bad claim takes its cue, content and speaker spans with it (not the mentions it points at).
+        dropped = {id(span) for span in bad_spans}
+        left_out = {span.key for span in graph.spans if id(span) in dropped}
+        parts = {r.child for r in relations if r.head in left_out}
+        graph.spans = [span for span in graph.spans if id(span) not in dropped and not (span.key in parts and span.role in PART_ROLES)]
+        left = {span.key for span in graph.spans}
+        graph.relations = [r for r in relations if r.head in left and r.child in left]
+        if graph.spans:
+            kept.append(graph)
+    errors.sort(key=lambda error: (error.path, error.line))
+    return kept, errors
