@@ -118,7 +118,7 @@ def attribution_scores(pipeline) -> dict[str, float]:
     """Precision, recall, F1, cue and source accuracy of the suggested attributions on the dev set."""
     dev = json.loads(DEV_SET.read_text(encoding="utf-8"))["attributions"]
     counts = Counter()
-    misses, extras = [], []
+    misses, extras, wrong_sources = [], [], []
     for name in sorted({a["doc"] for a in dev}):
         path = SAMPLE if name == "rekognition-moratorium" else CORPUS / f"{name}.txt"
         if not path.is_file():
@@ -139,6 +139,10 @@ def attribution_scores(pipeline) -> dict[str, float]:
             strict, lenient = source_correct(g, claim, entities, document.text)
             counts["source"] += strict
             counts["source lenient"] += lenient
+            if not strict:
+                value = claim.attrs.get("speaker") or ""
+                named = entities[value].name if value in entities else value
+                wrong_sources.append(f"{name}: {g['cue_text']} — gold {g['source_text']!r}, suggested {named!r}")
         found = {id(g) for g, _ in matched}
         misses += [f"{name}: {g['cue_text']} — {g['content_text'][:50]}" for g in gold if id(g) not in found]
         taken = {id(c) for _, c in matched}
@@ -152,7 +156,7 @@ def attribution_scores(pipeline) -> dict[str, float]:
         "cue accuracy": counts["cue"] / max(1, counts["matched"]),
         "source accuracy (span)": counts["source"] / max(1, counts["matched"]),
         "source accuracy (name)": counts["source lenient"] / max(1, counts["matched"]),
-        "misses": misses, "extras": extras,
+        "misses": misses, "extras": extras, "wrong sources": wrong_sources,
     }
 
 
@@ -236,6 +240,7 @@ def main() -> int:
             print(f"| {name} | {value:.3f} |")
     print("\nMissed:\n" + "\n".join(f"- {m}" for m in attribution["misses"]))
     print("\nSuggested, matching no gold:\n" + "\n".join(f"- {m}" for m in attribution["extras"]))
+    print("\nMatched with another source:\n" + "\n".join(f"- {m}" for m in attribution["wrong sources"]))
     recall, precision, quotes = corpus_scores(pipeline)
     print("\n## GUM news: entity detection recall by gold type (any predicted label)\n")
     print("| gold type | gold | recall (overlap) | recall (exact) |\n|---|---:|---:|---:|")

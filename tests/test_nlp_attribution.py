@@ -90,3 +90,62 @@ def test_words_quoted_in_a_list_belong_to_the_statement_before_them(pipeline):
     [claim] = [c for c in claims if c.attrs["claim_type"] == "quote"]
     assert spans(claim, text) == ["dangerous", "ideological"]
     assert speaker(claim, entities) == "Nunzio Galantino" and cue(claim, text) == "called"
+
+
+# Non-clausal content and intentions
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue_text", "content"),
+    [
+        ("Senator Anna Berg called for a ban on facial recognition.", "Anna Berg", "called", "a ban on facial recognition"),
+        ("The prosecutor accused Tom Devocht of fraud.", "The prosecutor", "accused", "Tom Devocht of fraud"),
+        ("Amnesty International urged Congress to halt the sales.", "Amnesty International", "urged", "Congress to halt the sales"),
+        ("The company denied the allegations on Monday.", "The company", "denied", "the allegations"),
+        ("Mayor John Smith praised the firefighters for their courage.", "John Smith", "praised", "the firefighters for their courage"),
+        ("Critics criticized the plan as too costly.", "Critics", "criticized", "the plan"),
+        ("The ministry cited a report by the World Bank.", "The ministry", "cited", "a report by the World Bank"),
+        ("Roberto Maroni proposed regional measures to finance private schools.", "Roberto Maroni", "proposed", "regional measures to finance private schools"),
+    ],
+)
+def test_speech_acts_with_a_noun_phrase_are_reported_claims(pipeline, text, source, cue_text, content):
+    claims, entities, _ = suggest(text, pipeline)
+    [claim] = attributions(claims)
+    assert claim.attrs["claim_type"] == "reported"
+    assert cue(claim, text) == cue_text and spans(claim, text)[0].startswith(content)
+    assert speaker(claim, entities) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "cue_text", "content"),
+    [
+        ("The union vowed to appeal the ruling.", "vowed", "to appeal the ruling"),
+        ("Acme Corp plans to hold the contest in Mexico City next year.", "plans", "to hold the contest in Mexico City next year"),
+        ("The minister pledged to cut emissions by half.", "pledged", "to cut emissions by half"),
+        ("Jane Doe promised to publish the report.", "promised", "to publish the report"),
+        ("The governor refused to sign the bill.", "refused", "to sign the bill"),
+        ("The rebels threatened to block the road.", "threatened", "to block the road"),
+        ("The government seeks to ban the app.", "seeks", "to ban the app"),
+        ("Senator Anna Berg wants to lower taxes.", "wants", "to lower taxes"),
+        ("The company aims to double its sales.", "aims", "to double its sales"),
+        ("Maria Lopez hopes to win the final.", "hopes", "to win the final"),
+    ],
+)
+def test_intentions_with_a_to_infinitive_are_reported_claims(pipeline, text, cue_text, content):
+    claims, _, _ = suggest(text, pipeline)
+    [claim] = attributions(claims)
+    assert cue(claim, text) == cue_text and spans(claim, text) == [content]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The storm denied the farmers a harvest, and the river called the town's bluff.",
+        "Amazon has given little indication of how it plans to use the moratorium.",
+        "The six-member team had been denied visas until last week.",
+        "The weather called for umbrellas all week.",
+    ],
+)
+def test_no_speech_act_without_a_source(pipeline, text):
+    claims, _, _ = suggest(text, pipeline)
+    assert [c for c in claims if c.attrs["claim_type"] == "reported"] == []

@@ -17,10 +17,11 @@ from tui.nlp.rules.evidence import evidence_and_assertions
 from tui.nlp.rules.quotes import lead_in, quote_claims
 from tui.nlp.rules.reported import reported_claims
 from tui.nlp.rules.segments import quote_segments
+from tui.nlp.rules.speech_acts import speech_act_claims
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 8
+ANALYSIS_VERSION = 9
 
 # A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
 # never meets a text over its length limit and the first suggestions still come soon.
@@ -72,6 +73,7 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: Document
     state.open_quote_at_end = bool(segments) and segments[-1].close_mark is None
     claims = quote_claims(context)
     claims += reported_claims(context)
+    claims += speech_act_claims(context, claims)
     claims += evidence_and_assertions(context, claims)
     state.lead_in = lead_in(context)
     state.paragraph += 1

@@ -35,3 +35,17 @@ ROLE_WORDS = {
 # "The study focuses on ...": a study as subject of these says nothing it found.
 NOT_FINDINGS = {"focus", "begin", "start", "take", "involve", "include", "use", "cost", "last", "publish", "appear"}
 THIRD_PERSON = {"he", "she", "him", "her"}
+# Common nouns for people and bodies that can be the source of a statement ("officials urged ...").
+SOURCE_NOUNS = ROLE_WORDS | {
+    "official", "officer", "researcher", "scientist", "expert", "critic", "lawyer", "attorney", "police", "government",
+    "court", "judge", "prosecutor", "group", "party", "union", "ministry", "department", "agency", "company",
+    "organization", "organisation", "association", "authority", "council", "committee", "leader", "member",
+    "spokesperson", "author", "activist", "campaigner", "protester", "protestor", "resident", "senator", "lawmaker",
+    "legislator", "mayor", "governor", "municipality", "city", "administration", "commission", "board", "family",
+    "supporter", "opponent", "advocate", "doctor", "teacher", "student", "worker", "employee", "player", "coach",
+    "candidate", "voter", "citizen", "people", "man", "woman", "parent", "mother", "father", "source", "witness",
+    "investigator", "regulator", "ministry", "cabinet", "congress", "parliament", "senate", "embassy", "ambassador",
+    "diplomat", "army", "military", "firm", "bank", "school", "university", "hospital", "network", "newspaper", "magazine",
+    "rebel", "militant", "insurgent", "soldier", "troop", "protester", "demonstrator", "striker", "fan", "owner",
+    "report", "study", "survey", "paper", "poster", "blogger", "user", "writer", "petition", "statement", "letter",
+}
