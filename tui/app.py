@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from tui.messages import JumpTo, SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED
-from tui.model.display import QUOTE_MARKS
+from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.document import Document
 from tui.model.labels import label_for_key
 from tui.widgets.item_list import ItemList
@@ -160,8 +160,9 @@ class PostilApp(App[None]):
         self.query_one("#main").mount(self.side_panel)
         store = session.store
         if store.read_only:
+            # The holder (user, host) is read from a file anyone could have written.
             who = f"{store.lock_holder} is writing this database" if store.lock_holder else "opened read-only"
-            banner = Text(f"READ-ONLY — {who}; nothing you do here is saved. Close the other Postil to edit.")
+            banner = Text(display_text(f"READ-ONLY — {who}; nothing you do here is saved. Close the other Postil to edit."))
             self.mount(Static(banner, id="read-only-banner"), before=self.status_line)
         if self.suggester is not None and not self.show_cached_suggestions():
             self.suggest_state = "loading model…"
@@ -526,7 +527,8 @@ class PostilApp(App[None]):
         def save(fields: dict) -> str | None:
             note = fields.pop("note", None)
             try:
-                saved = self.perform(f"entity {fields['name']} saved", lambda: self.session.update_entity(entity.entity_id, **fields))
+                name = fields.get("name", entity.name)
+                saved = self.perform(f"entity {name} saved", lambda: self.session.update_entity(entity.entity_id, **fields))
                 noted = saved
                 if saved is not None and mention is not None and note is not None:
                     noted = self.perform("note saved", lambda: self.session.set_note(mention.id, note))

@@ -60,6 +60,15 @@ def shown_pieces(text: str) -> Iterator[tuple[str, bool]]:
             yield (char, False) if shown is None else (shown, True)
 
 
-def display_text(text: str) -> str:
-    """``text`` with every control character replaced by its placeholder and tabs by spaces."""
-    return text if text.isprintable() else "".join(shown for shown, _ in shown_pieces(text))
+def display_text(text: str, keep_newlines: bool = False) -> str:
+    """``text`` with every control character replaced by its placeholder and tabs by spaces;
+    with ``keep_newlines``, line feeds stay (for a multi-line field such as a note).
+
+    Every string from an article, an import file or the database goes through this before a
+    widget shows it: it is the one place where data is made safe for the terminal.
+    """
+    if text.isprintable():
+        return text
+    if keep_newlines:
+        return "\n".join(display_text(line) for line in text.split("\n"))
+    return "".join(shown for shown, _ in shown_pieces(text))

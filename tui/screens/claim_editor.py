@@ -13,12 +13,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.fuzzy import Matcher
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.model.annotation import CLAIM_TYPES, VERDICTS, Annotation
 from tui.model.display import display_text
 from tui.store.session import AnnotationSession
+from tui.widgets.fields import DataInput, DataTextArea
 
 # Speakers are mostly people and organisations: those come first in the picker.
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
@@ -49,8 +50,8 @@ class Choice(Static, can_focus=True):
         self.set_reactive(Choice.value, value if value in options else options[0])
 
     def render(self) -> Text:
-        """The value between arrows that say it can change."""
-        return Text.assemble(("‹ ", "dim"), self.value, (" ›", "dim"))
+        """The value between arrows that say it can change (a value may come from an import)."""
+        return Text.assemble(("‹ ", "dim"), display_text(self.value), (" ›", "dim"))
 
     def action_step(self, step: int) -> None:
         """Change to the next (or previous) value, wrapping around."""
@@ -64,19 +65,34 @@ def field_row(label: str, widget) -> Horizontal:
 
 
 def locate(text: str, phrase: str, lo: int, hi: int, near: int) -> tuple[int, int] | None:
-    """The occurrence of ``phrase`` in ``text[lo:hi]`` nearest to offset ``near``, if any."""
+    """The occurrence of ``phrase`` in ``text[lo:hi]`` nearest to offset ``near``, if any.
+
+    Where the text has control characters, the phrase may be what the user saw and typed: it
+    is then looked for as the text is shown, where each placeholder stands for one character.
+    """
     phrase = phrase.strip()
     if not phrase:
         return None
+    found = _occurrences(text, phrase, lo, hi)
+    if not found:
+        region = text[lo:hi]
+        shown = display_text(region)
+        if len(shown) == len(region):  # no tab widened: offsets in what is shown are offsets in the text
+            found = [lo + position for position in _occurrences(shown, phrase, 0, len(shown))]
+    if not found:
+        return None
+    start = min(found, key=lambda p: abs(p - near))
+    return (start, start + len(phrase))
+
+
+def _occurrences(text: str, phrase: str, lo: int, hi: int) -> list[int]:
+    """Where ``phrase`` starts in ``text[lo:hi]``, overlapping occurrences included."""
     found = []
     position = text.find(phrase, lo, hi)
     while position != -1:
         found.append(position)
         position = text.find(phrase, position + 1, hi)
-    if not found:
-        return None
-    start = min(found, key=lambda p: abs(p - near))
-    return (start, start + len(phrase))
+    return found
 
 
 def parse_urls(block: str) -> tuple[list[str], str | None]:
@@ -122,8 +138,9 @@ class ClaimEditor(ModalScreen[bool]):
         self.on_save = on_save
         attrs = claim.attrs
         speaker_entity = session.entities.get(attrs.get("speaker") or "")
-        self.speaker_id = speaker_entity.entity_id if speaker_entity else ""
-        self.fragments = [session.text[s:e] for s, e in attrs.get("content") or []] or [claim.quote.exact]
+        self.speaker_id = self.initial_speaker_id = speaker_entity.entity_id if speaker_entity else ""
+        # Each content field's span in the text: what an untouched field stands for.
+        self.fragment_spans = [(s, e) for s, e in attrs.get("content") or []] or [(claim.start, claim.end)]
 
     def compose(self) -> ComposeResult:
         attrs = self.claim.attrs
@@ -135,19 +152,19 @@ class ClaimEditor(ModalScreen[bool]):
             with VerticalScroll():
                 yield field_row("Type", Choice(CLAIM_TYPES, attrs.get("claim_type") or self.claim.label, id="claim-type"))
                 speaker_box = Vertical(
-                    Input(self.session.speaker_name(self.claim), placeholder="type to filter the entities", id="speaker", compact=True),
+                    DataInput(self.session.speaker_name(self.claim), placeholder="type to filter the entities", id="speaker", compact=True),
                     OptionList(id="speaker-matches", compact=True),
                     id="speaker-box",
                 )
                 yield field_row("Speaker", speaker_box)
-                yield field_row("Cue", Input(self.session.text[cue[0] : cue[1]] if cue else "", placeholder="e.g. said", id="cue", compact=True))
-                content = [Input(fragment, id=f"content-{n}", compact=True) for n, fragment in enumerate(self.fragments, 1)]
+                yield field_row("Cue", DataInput(self.session.text[cue[0] : cue[1]] if cue else "", placeholder="e.g. said", id="cue", compact=True))
+                text = self.session.text
+                content = [DataInput(text[s:e], id=f"content-{n}", compact=True) for n, (s, e) in enumerate(self.fragment_spans, 1)]
                 yield field_row("Content", Vertical(*content, id="content-box"))
-                yield field_row("Check-worthiness", Input("" if worth is None else f"{worth:g}", placeholder="0 to 1", id="checkworthiness", compact=True))
+                yield field_row("Check-worthiness", DataInput("" if worth is None else f"{worth:g}", placeholder="0 to 1", id="checkworthiness", compact=True))
                 yield field_row("Verdict", Choice(VERDICTS, attrs.get("verdict") or "unverified", id="verdict"))
-                note = TextArea(attrs.get("note") or "", id="note", compact=True)
-                yield field_row("Note", note)
-                yield field_row("Evidence URLs", TextArea("\n".join(attrs.get("evidence") or []), id="evidence", compact=True))
+                yield field_row("Note", DataTextArea(attrs.get("note") or "", id="note", compact=True))
+                yield field_row("Evidence URLs", DataTextArea("\n".join(attrs.get("evidence") or []), id="evidence", compact=True))
             yield Static("", id="editor-error")
             yield Static(Text("ctrl+s save · Esc keep as is · Tab next field · ←/→ change a choice · ctrl+o add a content fragment"), id="editor-hint")
 
@@ -176,7 +193,7 @@ class ClaimEditor(ModalScreen[bool]):
         scored.sort(key=lambda item: -item[0])
         matches = self.query_one("#speaker-matches", OptionList)
         matches.set_options(
-            Option(Text.assemble((display_text(entity.name), "bold"), f"  {entity.label}"), id=entity.entity_id)
+            Option(Text.assemble((display_text(entity.name), "bold"), f"  {display_text(entity.label)}"), id=entity.entity_id)
             for _, entity in scored[:MATCHES_SHOWN]
         )
         matches.highlighted = None
@@ -187,7 +204,7 @@ class ClaimEditor(ModalScreen[bool]):
             # The field's value now, not the event's: a late event must not bring back an old list.
             value = event.input.value
             entity = self.session.entities.get(self.speaker_id)
-            if entity is None or entity.name != value:
+            if entity is None or display_text(entity.name) != value:
                 self.speaker_id = ""
             self.fill_matches(value)
 
@@ -224,7 +241,7 @@ class ClaimEditor(ModalScreen[bool]):
         if entity is None:
             return
         speaker = self.query_one("#speaker", Input)
-        speaker.value = entity.name
+        speaker.value = display_text(entity.name)
         self.speaker_id = entity_id
         self.query_one("#speaker-matches", OptionList).highlighted = None
         self.query_one("#cue", Input).focus()
@@ -234,65 +251,92 @@ class ClaimEditor(ModalScreen[bool]):
     def action_add_fragment(self) -> None:
         """Add a field for another content fragment (a quote split around its cue)."""
         box = self.query_one("#content-box", Vertical)
-        field = Input("", placeholder="the quote's next part, as in the text", id=f"content-{len(box.children) + 1}", compact=True)
+        field = DataInput("", placeholder="the quote's next part, as in the text", id=f"content-{len(box.children) + 1}", compact=True)
         box.mount(field)
         field.focus()
 
     # Saving
 
     def collect(self) -> tuple[dict, str | None]:
-        """The attributes the form describes, or an error saying which field is wrong."""
+        """The attributes the form changed, or an error saying which field is wrong.
+
+        A field the user did not touch is left out, so what is stored stays exactly as it was
+        (a field shows its data display-safe, which is not always what is stored).
+        """
         text = self.session.text
         document = self.session.document
         lo = document.line_at(self.claim.start).start
         hi = document.line_at(max(self.claim.start, self.claim.end - 1)).end
-        attrs: dict = {"claim_type": self.query_one("#claim-type", Choice).value, "verdict": self.query_one("#verdict", Choice).value}
-        speaker = " ".join(self.query_one("#speaker", Input).value.split())
-        chosen = self.session.entities.get(self.speaker_id)
-        if chosen is not None and chosen.name == speaker:
-            attrs["speaker"] = chosen.entity_id
-        else:
-            named = self.session.find_entity(speaker) if speaker else None
-            attrs["speaker"] = named.entity_id if named else speaker
-        content = []
-        for field in self.query("#content-box Input").results(Input):
-            if not field.value.strip():
-                continue
-            span = locate(text, field.value, lo, hi, self.claim.start)
-            if span is None:
-                return attrs, f"content: “{field.value.strip()}” is not in the claim's paragraph"
-            content.append(list(span))
-        if not content:
-            return attrs, "content: a claim needs at least one fragment of text"
-        attrs["content"] = sorted(content)
-        cue_text = self.query_one("#cue", Input).value
-        if cue_text.strip():
-            cue = locate(text, cue_text, lo, hi, content[0][0])
-            if cue is None:
-                return attrs, f"cue: “{cue_text.strip()}” is not in the claim's paragraph"
-            attrs["cue"] = list(cue)
-        else:
-            attrs["cue"] = None
-        worth = self.query_one("#checkworthiness", Input).value.strip()
-        if worth:
-            try:
-                attrs["checkworthiness"] = float(worth)
-            except ValueError:
-                return attrs, f"check-worthiness: {worth!r} is not a number from 0 to 1"
-            if not 0 <= attrs["checkworthiness"] <= 1:
-                return attrs, f"check-worthiness: {worth} is not from 0 to 1"
-        else:
-            attrs["checkworthiness"] = None
-        attrs["note"] = self.query_one("#note", TextArea).text.strip()
-        urls, error = parse_urls(self.query_one("#evidence", TextArea).text)
-        if error:
-            return attrs, error
-        attrs["evidence"] = urls
+        stored = self.claim.attrs
+        attrs: dict = {}
+        claim_type = self.query_one("#claim-type", Choice).value
+        if claim_type != stored.get("claim_type"):
+            attrs["claim_type"] = claim_type
+        verdict = self.query_one("#verdict", Choice).value
+        if verdict != (stored.get("verdict") or "unverified"):
+            attrs["verdict"] = verdict
+        speaker_field = self.query_one("#speaker", DataInput)
+        if speaker_field.edited or self.speaker_id != self.initial_speaker_id:
+            speaker = " ".join(speaker_field.value.split())
+            chosen = self.session.entities.get(self.speaker_id)
+            if chosen is not None and " ".join(display_text(chosen.name).split()) == speaker:
+                attrs["speaker"] = chosen.entity_id
+            else:
+                named = self.session.find_entity(speaker) if speaker else None
+                attrs["speaker"] = named.entity_id if named else speaker
+        fields = list(self.query("#content-box Input").results(DataInput))
+        if any(field.edited for field in fields):
+            content = []
+            for n, field in enumerate(fields):
+                if not field.edited and n < len(self.fragment_spans):
+                    content.append(list(self.fragment_spans[n]))
+                    continue
+                if not field.value.strip():
+                    continue
+                span = locate(text, field.value, lo, hi, self.claim.start)
+                if span is None:
+                    return attrs, f"content: “{field.value.strip()}” is not in the claim's paragraph"
+                content.append(list(span))
+            if not content:
+                return attrs, "content: a claim needs at least one fragment of text"
+            attrs["content"] = sorted(content)
+        cue_field = self.query_one("#cue", DataInput)
+        if cue_field.edited:
+            cue_text = cue_field.value
+            if cue_text.strip():
+                near = min(start for start, _ in attrs.get("content") or self.fragment_spans)
+                cue = locate(text, cue_text, lo, hi, near)
+                if cue is None:
+                    return attrs, f"cue: “{cue_text.strip()}” is not in the claim's paragraph"
+                attrs["cue"] = list(cue)
+            else:
+                attrs["cue"] = None
+        worth_field = self.query_one("#checkworthiness", DataInput)
+        if worth_field.edited:
+            worth = worth_field.value.strip()
+            if worth:
+                try:
+                    attrs["checkworthiness"] = float(worth)
+                except ValueError:
+                    return attrs, f"check-worthiness: {worth!r} is not a number from 0 to 1"
+                if not 0 <= attrs["checkworthiness"] <= 1:
+                    return attrs, f"check-worthiness: {worth} is not from 0 to 1"
+            else:
+                attrs["checkworthiness"] = None
+        note_field = self.query_one("#note", DataTextArea)
+        if note_field.edited:
+            attrs["note"] = note_field.text.strip()
+        evidence_field = self.query_one("#evidence", DataTextArea)
+        if evidence_field.edited:
+            urls, error = parse_urls(evidence_field.text)
+            if error:
+                return attrs, error
+            attrs["evidence"] = urls
         return attrs, None
 
     def show_error(self, error: str) -> None:
         """Say what is wrong, in the form (the claim is not saved)."""
-        self.query_one("#editor-error", Static).update(Text(error))
+        self.query_one("#editor-error", Static).update(Text(display_text(error)))
 
     def action_save(self) -> None:
         """Save the form through the session and close; a problem is shown and the form stays."""

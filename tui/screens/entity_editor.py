@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.model.annotation import Annotation, Entity
@@ -20,6 +20,7 @@ from tui.model.display import display_text
 from tui.model.labels import DEFAULT_SCHEME
 from tui.screens.claim_editor import Choice, field_row
 from tui.store.session import AnnotationSession
+from tui.widgets.fields import DataInput, DataTextArea
 
 # A Wikidata item id (Q42) or any other knowledge base's id written as prefix:id.
 KB_ID = re.compile(r"^(Q[1-9][0-9]*|[A-Za-z][\w.-]*:\S+)$")
@@ -60,12 +61,12 @@ class EntityEditor(ModalScreen[bool]):
         mentions = self.session.mentions_of(self.entity.entity_id)
         with Vertical():
             yield Static(Text.assemble(("Entity", "bold"), f"  {len(mentions)} mention(s) in this article"))
-            yield field_row("Name", Input(self.entity.name, id="entity-name", compact=True))
+            yield field_row("Name", DataInput(self.entity.name, id="entity-name", compact=True))
             yield field_row("Label", Choice(labels, self.entity.label, id="entity-label"))
-            yield field_row("Aliases", Input(", ".join(self.entity.aliases), placeholder="other names, comma-separated", id="entity-aliases", compact=True))
-            yield field_row("KB id", Input(self.entity.kb_id, placeholder="e.g. Q42 (Wikidata)", id="entity-kb", compact=True))
+            yield field_row("Aliases", DataInput(", ".join(self.entity.aliases), placeholder="other names, comma-separated", id="entity-aliases", compact=True))
+            yield field_row("KB id", DataInput(self.entity.kb_id, placeholder="e.g. Q42 (Wikidata)", id="entity-kb", compact=True))
             if self.mention is not None:
-                yield field_row("Mention note", TextArea(self.mention.attrs.get("note") or "", id="mention-note", compact=True))
+                yield field_row("Mention note", DataTextArea(self.mention.attrs.get("note") or "", id="mention-note", compact=True))
             yield Static("", id="editor-error")
             yield Static(Text("ctrl+s save · Esc close · Tab next field · ←/→ change the label (its mentions follow) · another entity's name merges this one into it"), id="editor-hint")
 
@@ -73,20 +74,29 @@ class EntityEditor(ModalScreen[bool]):
         self.query_one("#entity-name", Input).focus()
 
     def collect(self) -> tuple[dict, str | None]:
-        """The fields the form describes, or an error saying which one is wrong."""
-        name = " ".join(self.query_one("#entity-name", Input).value.split())
-        fields = {
-            "name": name,
-            "label": self.query_one("#entity-label", Choice).value,
-            "aliases": [alias.strip() for alias in self.query_one("#entity-aliases", Input).value.split(",") if alias.strip()],
-            "kb_id": self.query_one("#entity-kb", Input).value.strip(),
-        }
+        """The fields the user changed (and the label), or an error saying which one is wrong.
+
+        A field left untouched is left out, so what is stored stays exactly as it was (a field
+        shows its data display-safe, which is not always what is stored).
+        """
+        fields: dict = {"label": self.query_one("#entity-label", Choice).value}
+        name_field = self.query_one("#entity-name", DataInput)
+        if name_field.edited:
+            fields["name"] = " ".join(name_field.value.split())
+            if not fields["name"]:
+                return fields, "name: an entity needs a name"
+        aliases_field = self.query_one("#entity-aliases", DataInput)
+        if aliases_field.edited:
+            fields["aliases"] = [alias.strip() for alias in aliases_field.value.split(",") if alias.strip()]
+        kb_field = self.query_one("#entity-kb", DataInput)
+        if kb_field.edited:
+            fields["kb_id"] = kb_field.value.strip()
+            if fields["kb_id"] and not KB_ID.match(fields["kb_id"]):
+                return fields, f"KB id: {fields['kb_id']!r} is neither a Wikidata id (Q42) nor prefix:id"
         if self.mention is not None:
-            fields["note"] = self.query_one("#mention-note", TextArea).text.strip()
-        if not name:
-            return fields, "name: an entity needs a name"
-        if fields["kb_id"] and not KB_ID.match(fields["kb_id"]):
-            return fields, f"KB id: {fields['kb_id']!r} is neither a Wikidata id (Q42) nor prefix:id"
+            note_field = self.query_one("#mention-note", DataTextArea)
+            if note_field.edited:
+                fields["note"] = note_field.text.strip()
         return fields, None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -100,7 +110,7 @@ class EntityEditor(ModalScreen[bool]):
         if error is None:
             error = self.on_save(fields)
         if error:
-            self.query_one("#editor-error", Static).update(Text(error))
+            self.query_one("#editor-error", Static).update(Text(display_text(error)))
             return
         self.dismiss(True)
 
@@ -151,7 +161,7 @@ class EntityPicker(ModalScreen["str | None"]):
         scored.sort(key=lambda item: -item[0])
         matches = self.query_one("#picker-matches", OptionList)
         matches.set_options(
-            Option(Text.assemble((display_text(entity.name), "bold"), f"  {entity.label}"), id=entity.entity_id) for _, entity in scored
+            Option(Text.assemble((display_text(entity.name), "bold"), f"  {display_text(entity.label)}"), id=entity.entity_id) for _, entity in scored
         )
         matches.highlighted = 0 if scored else None
 

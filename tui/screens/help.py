@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.model.display import display_text
+
 
 def binding_table(sections: list[tuple[str, list[Binding]]]) -> Table:
     """A table of bindings grouped by where they apply."""
@@ -21,7 +23,8 @@ def binding_table(sections: list[tuple[str, list[Binding]]]) -> Table:
         table.add_row(Text(title, style="bold underline"), "", "")
         for binding in bindings:
             keys = ", ".join(key.strip() for key in binding.key.split(","))
-            table.add_row(Text(keys, style="bold"), Text(binding.description), Text(binding.id or ""))
+            # Keys come from the user's keymap file: shown display-safe like any data.
+            table.add_row(Text(display_text(keys), style="bold"), Text(display_text(binding.description)), Text(display_text(binding.id or "")))
     return table
 
 

@@ -27,9 +27,9 @@ def _clip(text: str, length: int = QUOTE_SHOWN) -> str:
 
 
 def _field(line: Text, name: str, value: str, style: str = "") -> None:
-    """Append ``name: value`` on a new line (the value is data, never markup)."""
+    """Append ``name: value`` on a new line (the value is data: display-safe, never markup)."""
     line.append(f"\n{name}: ", style="dim")
-    line.append(value, style=style)
+    line.append(display_text(value), style=style)
 
 
 def describe_claim(session: AnnotationSession, claim: Annotation) -> Text:
@@ -41,7 +41,7 @@ def describe_claim(session: AnnotationSession, claim: Annotation) -> Text:
     _field(out, "type", f"{attrs.get('claim_type') or claim.label} · {claim.status}", f"bold {CLAIM_COLOR}")
     speaker = session.speaker_name(claim)
     entity = session.entities.get(attrs.get("speaker") or "")
-    _field(out, "speaker", display_text(speaker) + (" (entity)" if entity else " (as typed)" if speaker else "—"), "#5fafff")
+    _field(out, "speaker", speaker + (" (entity)" if entity else " (as typed)" if speaker else "—"), "#5fafff")
     cue = attrs.get("cue")
     if cue:
         _field(out, "cue", _clip(text[cue[0] : cue[1]], 40))
@@ -53,9 +53,9 @@ def describe_claim(session: AnnotationSession, claim: Annotation) -> Text:
     _field(out, "check-worthiness", "—" if worth is None else f"{worth:.2f}")
     note = attrs.get("note") or ""
     if note:
-        _field(out, "note", display_text(note))
+        _field(out, "note", note)
     for url in attrs.get("evidence") or []:
-        _field(out, "evidence", display_text(url), "underline")
+        _field(out, "evidence", url, "underline")
     return out
 
 
@@ -63,18 +63,18 @@ def describe_entity(session: AnnotationSession, entity: Entity, mention: Annotat
     """An entity: name, label, aliases, knowledge-base id, mention count, and the mention's note."""
     out = Text()
     out.append(display_text(entity.name), style=f"bold {color_for(entity.label)}")
-    out.append(f"  {entity.label}", style="dim")
+    out.append(f"  {display_text(entity.label)}", style="dim")
     count = session.mention_count(entity.entity_id)
     forms = [_clip(form, 30) for form in session.mention_forms(entity.entity_id)]
     _field(out, "mentions", str(count) + (f" — {', '.join(forms)}" if count else ""))
     if entity.aliases:
-        _field(out, "aliases", display_text(", ".join(entity.aliases)))
+        _field(out, "aliases", ", ".join(entity.aliases))
     if entity.kb_id:
-        _field(out, "kb id", display_text(entity.kb_id))
+        _field(out, "kb id", entity.kb_id)
     if mention is not None:
         _field(out, "this mention", f"“{_clip(mention.quote.exact, 60)}” · {mention.status}")
         if mention.attrs.get("note"):
-            _field(out, "note", display_text(mention.attrs["note"]))
+            _field(out, "note", mention.attrs["note"])
     return out
 
 
@@ -89,7 +89,7 @@ def describe(session: AnnotationSession, annotation: Annotation | None = None, e
         out = Text(f"“{_clip(annotation.quote.exact)}”", style="italic")
         _field(out, "label", f"{annotation.label} · {annotation.status}")
         if annotation.attrs.get("note"):
-            _field(out, "note", display_text(annotation.attrs["note"]))
+            _field(out, "note", annotation.attrs["note"])
         return out
     if entity is not None:
         return describe_entity(session, entity, None)

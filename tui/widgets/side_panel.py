@@ -100,7 +100,7 @@ class EntityList(SessionList):
     def entry_lines(self, key: str) -> list[Text]:
         if key.startswith(HEADING):
             label = key[len(HEADING) :]
-            return [Text(label, style=f"bold {color_for(label)}")]
+            return [Text(display_text(label), style=f"bold {color_for(label)}")]
         entity = self.session.entities[key]
         color = color_for(entity.label)
         lines = [Text.assemble("  ", (excerpt(entity.name, EXCERPT_LENGTH - 14), color), f" ×{self.session.mention_count(entity.entity_id)}")]
@@ -245,10 +245,10 @@ class ClaimList(SessionList):
         verdict = claim.attrs.get("verdict") or "unverified"
         suggested = claim.status == SUGGESTED
         details = Text("  ")
-        details.append(claim.attrs.get("claim_type", claim.label), style="bold #ffd75f")
+        details.append(display_text(claim.attrs.get("claim_type", claim.label)), style="bold #ffd75f")
         if speaker and not self.by_speaker:
             details.append(" · " + display_text(speaker), style="#5fafff")
-        details.append(f" · {verdict}", style="dim")
+        details.append(f" · {display_text(verdict)}", style="dim")
         worth = claim.attrs.get("checkworthiness")
         if worth is not None:
             details.append(f" · cw {worth:.2f}", style="dim")
@@ -282,7 +282,7 @@ class OrphanList(SessionList):
         if key == NOTICE:
             return [Text("Every annotation is anchored to the text.", style="dim")]
         orphan = self.session.by_id[key]
-        return [Text(f"“{excerpt(orphan.quote.exact)}”"), Text(f"  {orphan.label} · was at {orphan.start}–{orphan.end}", style="dim")]
+        return [Text(f"“{excerpt(orphan.quote.exact)}”"), Text(f"  {display_text(orphan.label)} · was at {orphan.start}–{orphan.end}", style="dim")]
 
 
 class PanelTabs(OneLine):

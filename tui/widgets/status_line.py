@@ -83,7 +83,7 @@ class KeyHints(OneLine):
                 continue
             seen.add(binding.action)
             style = "" if active.enabled else "dim"
-            line.append(binding.key_display or self.app.get_key_display(binding), style=f"bold {style}".strip())
+            line.append(display_text(binding.key_display or self.app.get_key_display(binding)), style=f"bold {style}".strip())
             line.append(f" {binding.description}  ", style=style)
         self._line = line
         self.refresh()
