@@ -149,3 +149,20 @@ def test_intentions_with_a_to_infinitive_are_reported_claims(pipeline, text, cue
 def test_no_speech_act_without_a_source(pipeline, text):
     claims, _, _ = suggest(text, pipeline)
     assert [c for c in claims if c.attrs["claim_type"] == "reported"] == []
+
+
+# Entities
+
+
+def test_a_name_the_text_calls_a_product_is_a_product_at_every_mention(pipeline):
+    text = ("Amazon halts police use of Rekognition\n\n"
+            "Amazon will pause police use of its facial recognition software, Rekognition, for a year. "
+            "Researchers found bias in Rekognition and other facial recognition software.")
+    _, _, mentions = suggest(text, pipeline)
+    assert [m.label for m in mentions if m.quote.exact == "Rekognition"] == ["PRODUCT"] * 3
+
+
+def test_a_hedge_is_not_part_of_a_date(pipeline):
+    text = "The statement comes just two days after IBM announced it would leave the market."
+    _, _, mentions = suggest(text, pipeline)
+    assert [(m.quote.exact, m.label) for m in mentions if m.label == "DATE"] == [("two days", "DATE")]

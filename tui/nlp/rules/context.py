@@ -27,6 +27,8 @@ class DocumentState:
     open_quote_at_end: bool = False
     persons: list[list[int]] = field(default_factory=list)
     lead_in: dict | None = None
+    # Names the document calls a product, found in its text before parsing.
+    products: set[str] = field(default_factory=set)
 
     def quote_may_continue(self) -> bool:
         """True when the paragraph just analysed ended with a quote the next one may continue."""

@@ -11,16 +11,34 @@ _WEEKDAYS_MONTHS = re.compile(
     r"|\b(year|month|week|day|decade|century|today|yesterday|tomorrow|season|spring|summer|autumn|fall|winter)s?\b"
 )
 _LEADING_ARTICLE = re.compile(r"^(the|The)\s+")
+# "just two days", "about 500 miles": the hedge is not part of the date or amount.
+_LEADING_HEDGE = re.compile(r"^(just|about|nearly|almost|only|some|around|roughly|approximately|over|under)\s+", re.IGNORECASE)
+_PRODUCT_KINDS = r"(?:software|app|application|platform|tool|system|service|device|drug|vaccine|browser|chatbot|program|programme)"
+# "its facial recognition software, Rekognition" and "Rekognition and other recognition software": a name
+# said to be a kind of product is a PRODUCT wherever it appears in the document.
+_PRODUCT_NAMED = re.compile(rf"\b{_PRODUCT_KINDS}s?,?\s+(?:called\s+|named\s+|dubbed\s+)?([A-Z][\w-]*[a-z][\w-]*)\b")
+_PRODUCT_AMONG = re.compile(rf"\b([A-Z][\w-]*[a-z][\w-]*)\s+(?:and|or)\s+other\s+(?:[\w-]+\s+){{0,3}}{_PRODUCT_KINDS}s?\b")
 _POSSESSIVE_END = re.compile(r"\s*'s?$")
 
 
-def entity_record(span, base: int) -> list | None:
-    """``[start, end, label]`` of a model entity, trimmed of a leading "the" and a possessive."""
+def product_names(text: str) -> set[str]:
+    """Names the text itself calls a product ("software, Rekognition"), found before parsing."""
+    return {m.group(1) for pattern in (_PRODUCT_NAMED, _PRODUCT_AMONG) for m in pattern.finditer(text)}
+
+
+def entity_record(span, base: int, products: frozenset[str] | set[str] = frozenset()) -> list | None:
+    """``[start, end, label]`` of a model entity, trimmed of a leading "the", a hedge ("just two
+    days") and a possessive; a name the document calls a product is a PRODUCT."""
     label = span.label_
     if label not in ENTITY_LABELS:
         return None
     start, end = span.start_char, span.end_char
     text = span.text
+    if label in ("DATE", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"):
+        hedge = _LEADING_HEDGE.match(text)
+        if hedge and len(text) > hedge.end():
+            start += hedge.end()
+            text = text[hedge.end() :]
     if label != "WORK_OF_ART":
         article = _LEADING_ARTICLE.match(text)
         if article and len(text) > article.end():
@@ -43,4 +61,6 @@ def entity_record(span, base: int) -> list | None:
         return None
     if label == "DATE" and not _WEEKDAYS_MONTHS.search(text):
         return None  # e.g. "Annual" in "Annual General Meeting"
+    if text in products and label != "DATE":
+        label = "PRODUCT"
     return [base + start, base + end, label]
