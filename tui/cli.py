@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 def sample_path() -> Path:
@@ -29,6 +30,8 @@ def sample_path() -> Path:
 
 def open_parser() -> argparse.ArgumentParser:
     """The parser for ``postil [PATH]``."""
+    from tui.formats.readers import MAX_ARTICLE_MB
+
     commands = "".join(f"\n  postil {name:<9} {description}" for name, (_, description) in SUBCOMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="postil",
@@ -39,10 +42,24 @@ def open_parser() -> argparse.ArgumentParser:
     parser.add_argument("path", nargs="?", help="a UTF-8 .txt or .md article (default: the bundled sample)")
     parser.add_argument("--db", default="annotations.json", help="the TinyDB file annotations are kept in (default: ./annotations.json)")
     parser.add_argument("--encoding", default="utf-8", help="the article's text encoding (default: utf-8)")
+    parser.add_argument("--max-size", type=positive_megabytes, default=MAX_ARTICLE_MB, metavar="MB",
+                        help=f"open an article file of up to this many megabytes (default: {MAX_ARTICLE_MB})")
     parser.add_argument("--annotator", default=None, help="the name recorded on your annotations (default: your user name)")
     parser.add_argument("--no-suggest", action="store_true", help="do not run the entity and claim model on the article")
+    parser.add_argument("--read-only", action="store_true", help="open the database without writing anything to it or beside it (e.g. in a folder you cannot write)")
     parser.add_argument("--version", action="version", version=f"postil {_version()}")
     return parser
+
+
+def positive_megabytes(value: str) -> float:
+    """An ``argparse`` type: a size in megabytes greater than zero."""
+    try:
+        size = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {value!r}") from None
+    if not size > 0 or size == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of megabytes above 0, not {value!r}")
+    return size
 
 
 def _version() -> str:
@@ -60,10 +77,16 @@ def fail(message: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``postil`` console script."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in SUBCOMMANDS:
-        module_name, function_name = SUBCOMMANDS[argv[0]][0].split(":")
-        return getattr(importlib.import_module(module_name), function_name)(argv[1:])
-    return open_article(open_parser().parse_args(argv))
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            module_name, function_name = SUBCOMMANDS[argv[0]][0].split(":")
+            return getattr(importlib.import_module(module_name), function_name)(argv[1:])
+        return open_article(open_parser().parse_args(argv))
+    except KeyboardInterrupt:
+        # ctrl+c while a file is read or a command works: what is saved stays saved (every
+        # write is logged first), so stop with the shell's status for it and no traceback.
+        print("postil: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def open_article(args: argparse.Namespace) -> int:
@@ -78,7 +101,7 @@ def open_article(args: argparse.Namespace) -> int:
 
     path = Path(args.path) if args.path else sample_path()
     try:
-        document = read_article(path, encoding=args.encoding)
+        document = read_article(path, encoding=args.encoding, max_mb=args.max_size)
     except ArticleError as error:
         return fail(str(error))
     from functools import partial
@@ -89,7 +112,7 @@ def open_article(args: argparse.Namespace) -> int:
     if not args.path:
         document.source = SAMPLE_SOURCE
     suggesters = {} if args.no_suggest else {"suggester": model_suggestions, "cached_suggester": cached_model_suggestions}
-    opener = partial(open_session, Path(args.db), document, annotator=args.annotator)
+    opener = partial(open_session, Path(args.db), document, annotator=args.annotator, read_only=args.read_only)
     if opens_in_background(Path(args.db)):
         app = PostilApp(document=document, open_session=opener, **suggesters)
     else:

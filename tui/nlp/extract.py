@@ -16,6 +16,9 @@ from tui.model.document import Document
 
 def extract_parser() -> argparse.ArgumentParser:
     """The parser for ``postil extract``."""
+    from tui.cli import positive_megabytes
+    from tui.formats.readers import MAX_ARTICLE_MB
+
     parser = argparse.ArgumentParser(
         prog="postil extract",
         description="Print the entities and claims the model suggests for each article, as JSON.",
@@ -26,6 +29,8 @@ def extract_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", default=None,
                         help="a Postil database whose corrections (gazetteer) are applied and whose cached analyses are reused; read only")
     parser.add_argument("--encoding", default="utf-8", help="the articles' text encoding (default: utf-8)")
+    parser.add_argument("--max-size", type=positive_megabytes, default=MAX_ARTICLE_MB, metavar="MB",
+                        help=f"read article files of up to this many megabytes each (default: {MAX_ARTICLE_MB})")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -83,7 +88,7 @@ def extract_command(argv: list[str]) -> int:
     documents: list[tuple[str, Document]] = []
     for path in args.paths:
         try:
-            documents.append((path, read_article(Path(path), encoding=args.encoding)))
+            documents.append((path, read_article(Path(path), encoding=args.encoding, max_mb=args.max_size)))
         except ArticleError as error:
             return fail(str(error))
     store = None
