@@ -86,3 +86,48 @@ def test_missing_db_is_a_one_line_error(capsysbinary, tmp_path, second_article):
     assert main(["extract", "--db", str(tmp_path / "none.json"), str(second_article)]) == 2
     out, err = capsysbinary.readouterr()
     assert out == b"" and "none.json" in err.decode() and len(err.decode().splitlines()) == 1
+
+
+class RecordingModel:
+    """The real spaCy model, noting the length of every text in every batch it is handed."""
+
+    def __init__(self, nlp) -> None:
+        self.nlp = nlp
+        self.batches: list[list[int]] = []
+
+    def pipe(self, texts, batch_size: int):
+        texts = list(texts)
+        self.batches.append([len(text) for text in texts])
+        return self.nlp.pipe(texts, batch_size=batch_size)
+
+
+def test_a_long_single_line_is_parsed_in_bounded_pieces_with_offsets_into_the_whole_text(tmp_path):
+    from io import BytesIO
+
+    from tui.nlp import Pipeline, load_pipeline
+    from tui.nlp.analysis import MAX_UNIT
+    from tui.nlp.extract import write_suggestions
+    from tui.nlp.pipeline import BATCH_CHARACTERS
+
+    loaded, message = load_pipeline()
+    assert loaded is not None, message
+    model = RecordingModel(loaded.nlp)
+    pipeline = Pipeline(nlp=model, name=loaded.name, version=loaded.version)
+    sentences = [f"In meeting {n}, Maria Lopez of Acme Corp said that the council in Berlin would cut {n + 2} jobs. " for n in range(1300)]
+    text = "".join(sentences).strip()  # one line of about 120,000 characters
+    path = tmp_path / "line.txt"
+    path.write_text(text, encoding="utf-8")
+    out = BytesIO()
+    write_suggestions([(str(path), read_article(path))], pipeline, out)
+    [document] = json.loads(out.getvalue())["documents"]
+
+    lengths = [length for batch in model.batches for length in batch]
+    assert sum(lengths) >= len(text) - 10 and max(lengths) <= MAX_UNIT
+    assert all(len(batch) == 1 or sum(batch) <= BATCH_CHARACTERS for batch in model.batches)
+    for found in document["entities"] + document["claims"]:
+        assert text[found["start"] : found["end"]] == found["text"]
+    for claim in document["claims"]:
+        if claim["cue"]:
+            assert text[claim["cue"][0] : claim["cue"][1]] == claim["cue_text"]
+    assert sum(e["text"] == "Berlin" for e in document["entities"]) == len(sentences)
+    assert max(claim["start"] for claim in document["claims"]) > len(text) - len(sentences[-1]) - 1

