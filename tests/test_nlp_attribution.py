@@ -166,3 +166,25 @@ def test_a_hedge_is_not_part_of_a_date(pipeline):
     text = "The statement comes just two days after IBM announced it would leave the market."
     _, _, mentions = suggest(text, pipeline)
     assert [(m.quote.exact, m.label) for m in mentions if m.label == "DATE"] == [("two days", "DATE")]
+
+
+# Speakers
+
+
+def test_a_pronoun_speaker_keeps_its_span_and_names_the_last_compatible_speaker(pipeline):
+    text = ('Dr. Karen Wu met Tom Baker on Monday. Dr. Karen Wu says the drug is safe. '
+            'The trial ran for a year with Tom Baker.\n\n"There is no evidence of harm," she told reporters.')
+    claims, entities, _ = suggest(text, pipeline)
+    [quote] = [c for c in claims if c.attrs["claim_type"] == "quote"]
+    assert text[slice(*quote.attrs["speaker_span"])] == "she"
+    assert speaker(quote, entities) == "Karen Wu"  # the last speaker, not the last person named
+
+
+def test_it_stands_for_an_organisation_and_a_lone_pronoun_stays_unresolved(pipeline):
+    text = "Acme Corp closed a plant in Ohio. It said that it would cut 500 jobs."
+    claims, entities, _ = suggest(text, pipeline)
+    [reported] = [c for c in claims if c.attrs["claim_type"] == "reported"]
+    assert text[slice(*reported.attrs["speaker_span"])] == "It" and speaker(reported, entities) == "Acme Corp"
+    claims, entities, _ = suggest('"We will not stop," she said.', pipeline)
+    [quote] = [c for c in claims if c.attrs["claim_type"] == "quote"]
+    assert speaker(quote, entities) == "she" and quote.attrs["speaker"] not in entities

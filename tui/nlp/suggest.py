@@ -142,8 +142,10 @@ class _Assembler:
         """A claim annotation; its speaker is the entity of the mention at the speaker span, if any."""
         speaker = raw_claim["speaker_text"]
         span = raw_claim["speaker_span"]
+        # A pronoun speaker keeps its span; the entity is the one of the name it stands for.
+        entity_span = raw_claim.get("speaker_resolved") or span
         if span is not None:
-            at_span = [a for a in self.mentions.overlapping(*span) if a.label in ("PERSON", "ORG", "NORP", "GPE", "PRODUCT")]
+            at_span = [a for a in self.mentions.overlapping(*entity_span) if a.label in ("PERSON", "ORG", "NORP", "GPE", "PRODUCT")]
             covering = sorted(at_span, key=lambda a: (a.label != "PERSON", -(a.end - a.start)))
             if covering and len({a.attrs["entity_id"] for a in covering}) == 1:
                 speaker = covering[0].attrs["entity_id"]

@@ -25,7 +25,9 @@ class DocumentState:
     quote_ends_paragraph: bool = False
     paragraph: int = 0
     open_quote_at_end: bool = False
-    persons: list[list[int]] = field(default_factory=list)
+    # (start, end, label, paragraph) of the speaker-labelled mentions and of the claims' named speakers so far.
+    mentions: list[tuple[int, int, str, int]] = field(default_factory=list)
+    speakers: list[tuple[int, int, str, int]] = field(default_factory=list)
     lead_in: dict | None = None
     # Names the document calls a product, found in its text before parsing.
     products: set[str] = field(default_factory=set)

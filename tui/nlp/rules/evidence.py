@@ -52,7 +52,7 @@ def evidence_and_assertions(context: ParagraphContext, found: list[dict]) -> lis
             claim = {"type": "evidence", "start": base + start, "end": base + end, "content": [[base + start, base + end]],
                      "cue": [base + evidence.idx, base + evidence.idx + len(evidence.text)],
                      "speaker_span": None, "speaker_text": "", "role": ""}
-            set_speaker(claim, evidence_source(context, evidence), base)
+            set_speaker(claim, evidence_source(context, evidence), context)
             claim["score"] = score(context, [(start, end)], base=0.55)
             claims.append(claim)
             continue

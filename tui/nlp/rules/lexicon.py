@@ -34,7 +34,6 @@ ROLE_WORDS = {
 }
 # "The study focuses on ...": a study as subject of these says nothing it found.
 NOT_FINDINGS = {"focus", "begin", "start", "take", "involve", "include", "use", "cost", "last", "publish", "appear"}
-THIRD_PERSON = {"he", "she", "him", "her"}
 # Common nouns for people and bodies that can be the source of a statement ("officials urged ...").
 SOURCE_NOUNS = ROLE_WORDS | {
     "official", "officer", "researcher", "scientist", "expert", "critic", "lawyer", "attorney", "police", "government",

@@ -45,7 +45,7 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
         if cue is not None:
             used_cues.add(cue.i)
             claim["cue"] = context.cue_span(cue)
-            set_speaker(claim, speaker_of(context, cue), base)
+            set_speaker(claim, speaker_of(context, cue), context)
         elif state.lead_in is not None and parts[0].open_mark == 0:
             # 'Rathbun stated,' closing the previous paragraph introduces the quote opening this one.
             claim.update(state.lead_in)
@@ -70,8 +70,7 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
                 last["score"] = max(last["score"], score(context, [(p.start, p.end) for p in parts], base=0.35))
                 state.quote_paragraph = state.paragraph
                 continue
-            for key in ("speaker_span", "speaker_text", "role"):
-                claim[key] = state.last_quote[key]
+            claim.update({key: value for key, value in state.last_quote.items() if key in ("speaker_span", "speaker_text", "role", "speaker_resolved")})
         claim["score"] = score(context, [(p.start, p.end) for p in parts], base=0.35)
         claims.append(claim)
         state.last_quote = claim
@@ -149,5 +148,5 @@ def lead_in(context: ParagraphContext) -> dict | None:
     if not words or words[-1].lemma_.lower() not in SPEECH_VERBS or context.inside(words[-1]):
         return None
     found = {"cue": context.cue_span(words[-1]), "speaker_span": None, "speaker_text": "", "role": ""}
-    set_speaker(found, speaker_of(context, words[-1]), context.base)
+    set_speaker(found, speaker_of(context, words[-1]), context)
     return found

@@ -48,9 +48,9 @@ def _that_clause(context: ParagraphContext, token) -> dict | None:
     if subject is not None and subject.lemma_.lower() in EVIDENCE_NOUNS:
         # "The report says that ...": evidence, credited to whoever made the report.
         claim["type"] = "evidence"
-        set_speaker(claim, evidence_source(context, subject), base)
+        set_speaker(claim, evidence_source(context, subject) or noun_phrase_speaker(context, subject), context)
     else:
-        set_speaker(claim, speaker_of(context, token), base)
+        set_speaker(claim, speaker_of(context, token), context)
     starts = [content[0], token.idx]
     if subject is not None:
         starts.append(subject.left_edge.idx)
@@ -84,9 +84,9 @@ def _according_to(context: ParagraphContext, token) -> dict | None:
     if objects[0].lemma_.lower() in EVIDENCE_NOUNS:
         # "According to a 2020 report by the WHO, ...": evidence from whoever made it.
         claim["type"] = "evidence"
-        set_speaker(claim, evidence_source(context, objects[0]), base)
+        set_speaker(claim, evidence_source(context, objects[0]), context)
     else:
-        set_speaker(claim, noun_phrase_speaker(context, objects[0]), base)
+        set_speaker(claim, noun_phrase_speaker(context, objects[0]), context)
     claim["start"], claim["end"] = base + sentence_start, base + sentence_end
     claim["score"] = score(context, content, base=0.55 if claim["type"] == "evidence" else 0.45)
     return claim

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.nlp.rules.context import ParagraphContext
-from tui.nlp.rules.lexicon import SPEAKER_LABELS, THIRD_PERSON
+from tui.nlp.rules.lexicon import SPEAKER_LABELS
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class Speaker:
     text: str
     role: str = ""
     earlier: bool = False
+    label: str = ""
+    # For a pronoun: the document span of the name it stands for, if one is found.
+    resolved: tuple[int, int] | None = None
 
 
 def speaker_of(context: ParagraphContext, verb) -> Speaker | None:
@@ -49,27 +52,45 @@ def noun_phrase_speaker(context: ParagraphContext, head) -> Speaker:
     if head.pos_ == "PRON":
         if pronoun in ("who", "that", "which") and head.head.dep_ == "relcl" and head.head.head.i != head.i:
             return noun_phrase_speaker(context, head.head.head)  # "X, who told ...": X
-        at = context.base + head.idx
-        before = [span for span in context.state.persons if span[1] <= at]
-        if pronoun in THIRD_PERSON and before:
-            return Speaker(before[-1][0], before[-1][1], "", earlier=True)
-        return Speaker(head.idx, head.idx + len(head.text), head.text)
+        return Speaker(head.idx, head.idx + len(head.text), head.text, resolved=_antecedent(context, head))
     appositions = [c for c in head.children if c.dep_ == "appos"]
     own = context.entity_covering(head)
     if own is not None:
         role = " ".join(_phrase_with_entities(context, a).text for a in appositions)
-        return Speaker(own.start_char, own.end_char, own.text, role)
+        return Speaker(own.start_char, own.end_char, own.text, role, label=own.label_)
     phrase = doc[head.left_edge.i : head.i + 1]
     for apposition in appositions:
         named = entity_in(context, apposition)
         if named is not None:
-            return Speaker(named.start_char, named.end_char, named.text, phrase.text)
+            return Speaker(named.start_char, named.end_char, named.text, phrase.text, label=named.label_)
     # "the chief economist at Acme Bank, Jane Doe": a person anywhere in the phrase is the speaker.
     named = entity_in(context, head, labels=("PERSON",)) or entity_in(context, head, stop_at={"relcl", "appos", "acl", "prep"})
     if named is not None:
         role = doc[head.left_edge.i : named.start].text.strip(" ,")
-        return Speaker(named.start_char, named.end_char, named.text, role)
+        return Speaker(named.start_char, named.end_char, named.text, role, label=named.label_)
     return Speaker(phrase.start_char, phrase.end_char, phrase.text)
+
+
+# Which entity labels each pronoun can stand for.
+_PRONOUN_LABELS = {"he": ("PERSON",), "she": ("PERSON",), "him": ("PERSON",), "her": ("PERSON",), "it": ("ORG", "GPE", "NORP")}
+
+
+def _antecedent(context: ParagraphContext, pronoun) -> tuple[int, int] | None:
+    """The document span of the name a pronoun speaker stands for: the last speaker with a
+    compatible label in this or the previous paragraph, else the nearest compatible mention
+    before it there (by label, in order); ``None`` when there is none (the speaker stays unresolved)."""
+    labels = _PRONOUN_LABELS.get(pronoun.lower_)
+    if labels is None:
+        return None
+    state, at = context.state, context.base + pronoun.idx
+    recent = [s for s in state.speakers if s[2] in labels and s[1] <= at and state.paragraph - s[3] <= 1]
+    if recent:
+        return recent[-1][0], recent[-1][1]
+    for label in labels:  # an organisation before a place: "Acme closed a plant in Ohio. It said ..."
+        mentions = [m for m in state.mentions if m[2] == label and m[1] <= at and state.paragraph - m[3] <= 1]
+        if mentions:
+            return mentions[-1][0], mentions[-1][1]
+    return None
 
 
 def _phrase_with_entities(context: ParagraphContext, head):
@@ -98,14 +119,20 @@ def entity_in(context: ParagraphContext, head, stop_at: set[str] | None = None, 
     return None
 
 
-def set_speaker(claim: dict, speaker: Speaker | None, base: int) -> None:
-    """Record a speaker on a raw claim, its span made absolute."""
+def set_speaker(claim: dict, speaker: Speaker | None, context: ParagraphContext) -> None:
+    """Record a speaker on a raw claim, its span made absolute; a pronoun keeps its own span and
+    the name it stands for goes in ``speaker_resolved``."""
     if speaker is None:
         return
     if speaker.earlier:
         claim["speaker_span"] = [speaker.start, speaker.end]
         claim["speaker_text"] = ""
     else:
-        claim["speaker_span"] = [base + speaker.start, base + speaker.end]
+        claim["speaker_span"] = [context.base + speaker.start, context.base + speaker.end]
         claim["speaker_text"] = speaker.text
     claim["role"] = speaker.role
+    if speaker.resolved is not None:
+        claim["speaker_resolved"] = list(speaker.resolved)
+    if speaker.label and not speaker.earlier:
+        state = context.state
+        state.speakers.append((context.base + speaker.start, context.base + speaker.end, speaker.label, state.paragraph))

@@ -69,7 +69,7 @@ def speech_act_claims(context: ParagraphContext, found: list[dict]) -> list[dict
             continue
         claim = {"type": "reported", "cue": context.cue_span(verb), "content": [[base + start, base + end]],
                  "speaker_span": None, "speaker_text": "", "role": ""}
-        set_speaker(claim, speaker, base)
+        set_speaker(claim, speaker, context)
         starts = [start, verb.idx]
         if subject is not None:
             starts.append(subject.left_edge.idx)
