@@ -8,6 +8,7 @@ text is on screen.
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ BACKGROUND_OPEN_BYTES = 4 * 1024 * 1024
 def opens_in_background(db_path: Path) -> bool:
     """True when reading ``db_path`` would noticeably delay the first screen."""
     size = 0
+    db_path = Path(os.path.realpath(db_path))  # a link's log is beside the file it points to
     for path in (db_path, wal_path(db_path)):
         try:
             size += path.stat().st_size
@@ -49,16 +51,17 @@ def default_annotator() -> str:
         return "annotator"
 
 
-def open_session(db_path: Path, document: Document, annotator: str | None = None, store: Store | None = None) -> AnnotationSession:
+def open_session(db_path: Path, document: Document, annotator: str | None = None, store: Store | None = None, read_only: bool = False) -> AnnotationSession:
     """Open (creating if needed) ``db_path``, store ``document`` on first open, and return a session.
 
     The bundled sample gets its hand-checked annotations the first time it enters a database,
-    so a new user's first screen is full before any model has run.
+    so a new user's first screen is full before any model has run. With ``read_only`` nothing
+    is written to the database or beside it.
     """
     from tui.store.repository import open_store
     from tui.store.session import AnnotationSession
 
-    store = store or open_store(db_path)
+    store = store or open_store(db_path, read_only=read_only)
     is_new = store.document(document.doc_id) is None
     document = store.open_document(document)
     if is_new and document.source == SAMPLE_SOURCE and not store.read_only:

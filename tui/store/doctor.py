@@ -1,9 +1,11 @@
 """``postil doctor PATH``: check a database and restore it from its last good backup.
 
-It reports what is wrong (a file that does not parse, an unknown schema, a damaged log,
-annotations whose offsets or quotes do not match their document, missing texts) and, when
-the file itself cannot be used, rebuilds the database from the newest backup that parses
-plus the saved changes in the log after it, into a NEW file. It never writes over PATH.
+It reports what is wrong (a file that does not parse, an unknown schema, a damaged log or a
+record missing from it, annotations whose offsets or quotes do not match their document,
+missing texts) and, when the database cannot be opened as it is, rebuilds it into a NEW file:
+from the file itself when only the log is damaged, else from the newest backup that parses,
+plus every intact record of the log after it. It says exactly which saved changes could not
+be recovered (none, some by number, or that it cannot tell). It never writes over PATH.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.store.migrations import SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
-from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES, KEY_FIELDS, backup_path, texts_path
-from tui.store.storage import StoreError, atomic_write_bytes, dump_json, read_database
-from tui.store.wal import read_log, wal_path
+from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES, KEY_FIELDS, backup_path, text_file_name, texts_path
+from tui.store.storage import StoreError, atomic_write_bytes, dump_json, read_database, read_regular_file, real_path
+from tui.store.wal import LostRecord, is_checkpoint, read_log, wal_path
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -31,6 +33,17 @@ class Checkup:
     notes: list[str] = field(default_factory=list)
     data: dict | None = None
     usable: bool = False
+    log_damaged: bool = False  # saved changes the file does not hold are damaged or missing
+
+
+@dataclass
+class Replay:
+    """A base (the file or a backup) with the log replayed on it, and what could not be."""
+
+    data: dict
+    replayed: int
+    lost: list[LostRecord]
+    unknown: str = ""  # why the number of lost changes cannot be told, when it cannot
 
 
 def backups(path: Path) -> list[Path]:
@@ -41,22 +54,33 @@ def backups(path: Path) -> list[Path]:
     return [candidate for candidate in found if candidate.is_file()]
 
 
-def replay_log(path: Path, data: dict) -> tuple[dict, int]:
-    """``data`` with the log's records after its ``applied_seq`` replayed; and how many were.
+def replay_log(path: Path, data: dict, base_is_file: bool = True) -> Replay:
+    """``data`` with every intact log record after its ``applied_seq`` replayed, and what is lost.
 
-    Records are replayed only if they follow on from ``data`` without a gap (otherwise the log
-    belongs to a later state of the file and replaying it would mix two histories).
+    Records after a damaged or missing one are replayed too: each record sets whole records,
+    so what is lost is only what the lost records themselves set. When ``data`` is a backup,
+    records saved after it that the log no longer holds (they were folded into the file) are
+    lost as well; the log's checkpoint says how many. The result's ``applied_seq`` covers the
+    whole log, so that the old log left beside a restored copy is never replayed twice.
     """
+    start = applied_seq(data)
     try:
         log = read_log(wal_path(path))
-    except StoreError:
-        return data, 0
-    start = applied_seq(data)
-    later = [record for record in log.records if record["seq"] > start]
-    if not later or later[0]["seq"] != start + 1:
-        return data, 0
+    except StoreError as error:
+        return Replay(data, 0, [], "" if base_is_file else f"{error}")
+    lost = log.lost_after(start)
+    first = log.first_unfolded()
+    unknown = ""
+    if first is not None and first > start + 1:
+        lost.insert(0, LostRecord(start + 1, first - 1, 1, "before the log"))
+    elif not log.lines and not base_is_file:
+        unknown = f"{wal_path(path).name} is {'missing' if not wal_path(path).exists() else 'empty'}, so nothing says how many changes {path.name} held after the backup was made"
     keys = {name: {record.get(KEY_FIELDS[name]): doc_key for doc_key, record in table.items()} for name, table in data.items() if name in KEY_FIELDS}
-    for record in later:
+    replayed = 0
+    for record in log.records:
+        if record["seq"] <= start or is_checkpoint(record):
+            continue
+        replayed += 1
         for table_name, key, value in record["changes"]:
             table = data.setdefault(table_name, {})
             index = keys.setdefault(table_name, {})
@@ -70,8 +94,17 @@ def replay_log(path: Path, data: dict) -> tuple[dict, int]:
                 doc_key = str(max((int(k) for k in table if k.isdigit()), default=0) + 1)
                 index[key] = doc_key
             table[doc_key] = value
-    set_meta(data, applied_seq=later[-1]["seq"])
-    return data, len(later)
+    set_meta(data, applied_seq=max(start, log.last_seq or 0))
+    return Replay(data, replayed, lost, unknown)
+
+
+def describe_lost(path: Path, lost: LostRecord, base_name: str) -> str:
+    """Which saved changes one lost record stands for, and why they are lost."""
+    if lost.why == "before the log":
+        return f"{lost.names()}: saved into {path.name} after {base_name} was made; {wal_path(path).name} no longer holds them"
+    if lost.why == "missing":
+        return f"{lost.names()}: missing from {wal_path(path).name} (before line {lost.line})"
+    return f"{lost.names()}: line {lost.line} of {wal_path(path).name} is damaged ({lost.why})"
 
 
 def check(path: Path) -> Checkup:
@@ -95,16 +128,30 @@ def check(path: Path) -> Checkup:
     if schema < SCHEMA_VERSION:
         checkup.notes.append(f"schema {schema}: will be migrated to {SCHEMA_VERSION} (after a backup) on the next open")
         data = migrate(data)
+    log_name = wal_path(path).name
     try:
         log = read_log(wal_path(path))
-        if log.torn_tail:
-            checkup.notes.append(f"{wal_path(path).name}: ends in an unfinished save (never acknowledged); it is dropped on the next open")
-        waiting = [record for record in log.records if record["seq"] > applied_seq(data)]
-        if waiting:
-            checkup.notes.append(f"{wal_path(path).name}: {len(waiting)} saved changes not yet folded into the file (folded on the next open)")
-        data, _ = replay_log(path, data)
     except StoreError as error:
-        checkup.problems.append(str(error).split("; run `postil doctor")[0])
+        checkup.problems.append(str(error))
+        checkup.log_damaged = True
+    else:
+        folded = applied_seq(data)
+        if log.torn_tail:
+            checkup.notes.append(f"{log_name}: ends in an unfinished save (never acknowledged); it is dropped on the next open")
+        needed = log.lost_after(folded)
+        for lost in log.lost():
+            if lost.first is not None and lost.last <= folded:
+                checkup.notes.append(f"{log_name}: {lost.describe()}, but {path.name} already holds it")
+        for lost in needed:
+            checkup.problems.append(f"{log_name}: {lost.describe()}")
+        trouble = None if needed else log.trouble(folded, path.name)
+        if trouble:
+            checkup.problems.append(f"{log_name}: {trouble}")
+        checkup.log_damaged = bool(needed or trouble)
+        waiting = [record for record in log.records if record["seq"] > folded and not is_checkpoint(record)]
+        if waiting:
+            checkup.notes.append(f"{log_name}: {len(waiting)} saved changes not yet folded into the file (folded on the next open)")
+        data = replay_log(path, data).data
     checkup.data = data
     checkup.usable = True
     checkup.problems += _content_problems(path, data)
@@ -120,9 +167,14 @@ def _content_problems(path: Path, data: dict) -> list[str]:
         if "text" in record:
             texts[doc_id] = record["text"]
             continue
-        side = texts_path(path) / str(record.get("text_file"))
+        name = text_file_name(record)
+        if name is None:
+            texts[doc_id] = None
+            problems.append(f"document {doc_id}: names no text file Postil made ({str(record.get('text_file'))[:80]!r})")
+            continue
+        side = texts_path(path) / name
         try:
-            texts[doc_id] = side.read_bytes().decode("utf-8")
+            texts[doc_id] = read_regular_file(side).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             texts[doc_id] = None
             problems.append(f"document {doc_id}: its text file {side} is missing or unreadable")
@@ -148,23 +200,45 @@ def _content_problems(path: Path, data: dict) -> list[str]:
     return problems
 
 
-def restore(path: Path, output: Path | None) -> tuple[Path, Path, int] | None:
-    """Write the newest good backup (plus the log after it) to a new file.
+@dataclass
+class Restored:
+    """What ``restore`` wrote: from which base, into which file, and what could not be recovered."""
 
-    Returns ``(backup used, file written, log records replayed)``, or None when no backup parses.
+    base: Path
+    target: Path
+    replay: Replay
+
+
+def restore(path: Path, output: Path | None, from_file: bool = False) -> Restored | None:
+    """Write the database rebuilt from a base plus the log into a new file.
+
+    The base is ``path`` itself when ``from_file`` (only its log is damaged), else the newest
+    backup that parses. None when no base parses.
     """
-    for backup in backups(path):
+    for base in ([path] if from_file else []) + backups(path):
         try:
-            data, _ = read_database(backup)
+            data, _ = read_database(base)
         except StoreError:
             continue
         if data is None or not isinstance(schema_of(data), int) or schema_of(data) > SCHEMA_VERSION:
             continue
-        data, replayed = replay_log(path, migrate(data))
+        replay = replay_log(path, migrate(data), base_is_file=base == path)
         target = output or _fresh_name(path)
-        atomic_write_bytes(target, dump_json(data))
-        return backup, target, replayed
+        atomic_write_bytes(target, dump_json(replay.data))
+        return Restored(base, target, replay)
     return None
+
+
+def not_recovered(path: Path, restored: Restored) -> str:
+    """The line saying how many saved changes the restored copy lacks, and which."""
+    replay = restored.replay
+    if replay.unknown:
+        return f"not recovered: unknown ({replay.unknown}); changes saved after {restored.base.name} may be missing"
+    count = sum(lost.count for lost in replay.lost)
+    if not count:
+        return "not recovered: 0 saved changes"
+    which = "; ".join(describe_lost(path, lost, restored.base.name) for lost in replay.lost)
+    return f"not recovered: {count} saved change{'s' if count != 1 else ''} ({which})"
 
 
 def _fresh_name(path: Path) -> Path:
@@ -184,7 +258,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--output", help="where to write a restored copy (default: PATH.restored.json; never an existing file)")
     parser.add_argument("--restore", action="store_true", help="restore from the backup even if PATH itself parses")
     args = parser.parse_args(argv)
-    path = Path(args.path)
+    path = real_path(args.path)  # a link's backups and log are beside the file it points to
     output = Path(args.output) if args.output else None
     if output is not None and (output.exists() or output.resolve() == path.resolve()):
         print(f"postil doctor: {output}: already exists; choose a new file to restore into", file=sys.stderr)
@@ -204,18 +278,19 @@ def main(argv: list[str]) -> int:
         print(f"{path}: schema {schema_of(data)}, {len(data.get(DOCUMENTS, {}))} documents, {len(annotations)} annotations ({orphans} orphaned), {len(data.get(ENTITIES, {}))} entities")
     found = backups(path)
     print(f"backups: {', '.join(p.name for p in found) if found else 'none'}")
-    if not checkup.usable or args.restore:
+    if not checkup.usable or checkup.log_damaged or args.restore:
         try:
-            restored = restore(path, output)
+            restored = restore(path, output, from_file=checkup.usable and checkup.log_damaged)
         except OSError as error:
             print(f"postil doctor: could not write the restored copy ({error.strerror or error})", file=sys.stderr)
             return EXIT_PROBLEMS
         if restored is None:
             print(f"no backup of {path} parses; nothing restored")
         else:
-            backup, target, replayed = restored
+            replayed = restored.replay.replayed
             extra = f" plus {replayed} saved changes from {wal_path(path).name}" if replayed else ""
-            print(f"restored {backup.name}{extra} into {target} (PATH is untouched; check it, then move it over {path.name})")
+            print(f"restored {restored.base.name}{extra} into {restored.target} (PATH is untouched; check it, then move it over {path.name} and delete {wal_path(path).name})")
+            print(not_recovered(path, restored))
     if not checkup.problems:
         print("no problems found")
         return EXIT_OK

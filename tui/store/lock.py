@@ -20,7 +20,10 @@ from pathlib import Path
 import orjson
 
 from tui.model.annotation import now_iso
-from tui.store.storage import atomic_write_bytes, pid_alive
+from tui.store.storage import atomic_write_bytes, pid_alive, read_regular_file, real_path
+
+# An owner file is a few dozen bytes; a larger one is not Postil's and is not read whole.
+OWNER_FILE_LIMIT = 4096
 
 
 def lock_path(db_path: Path) -> Path:
@@ -66,7 +69,7 @@ class LockHolder:
 def read_holder(db_path: Path) -> LockHolder | None:
     """The recorded holder of ``db_path``'s lock, if the owner file is there and readable."""
     try:
-        record = orjson.loads(owner_path(db_path).read_bytes())
+        record = orjson.loads(read_regular_file(owner_path(real_path(db_path)), OWNER_FILE_LIMIT))
         return LockHolder(str(record["user"]), str(record["host"]), int(record["pid"]), str(record["since"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -90,7 +93,7 @@ class FlockFile:
         import fcntl
 
         deadline = time.monotonic() + timeout
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             while True:
                 try:
@@ -158,11 +161,15 @@ _REGISTRY_MUTEX = threading.Lock()
 
 
 class DatabaseLock:
-    """The write lock of one database, as held by one store."""
+    """The write lock of one database, as held by one store.
+
+    The lock is the real file's (symbolic links resolved): two opens through different paths
+    to one file are two opens of one database.
+    """
 
     def __init__(self, db_path: Path) -> None:
-        self.db_path = db_path
-        self._key = os.path.realpath(db_path)
+        self.db_path = real_path(db_path)
+        self._key = str(self.db_path)
         self._shared: _ProcessLock | None = None
 
     @property

@@ -10,15 +10,19 @@ open). Long texts live in content-addressed side files so that folding never rew
 One process writes a database at a time (a lock beside it); a second store on the same file
 opens read-only and says who holds the lock (:func:`open_store`).
 
-Files beside ``NAME`` (e.g. ``annotations.json``): ``NAME.wal`` (the log, while a writer has
-unfolded saves), ``NAME.lock`` and ``NAME.lock.owner`` (the lock and who holds it),
-``NAME.bak`` and ``NAME.bak.1`` (the last two clean opens), ``NAME.schemaN.bak`` (the file as
-it was before a migration) and ``postil-texts/`` (texts over 64k characters, by SHA-256).
+Files beside ``NAME`` (e.g. ``annotations.json``; for a symbolic link, beside the file it
+points to): ``NAME.wal`` (the log: unfolded saves, after the checkpoint of the last fold),
+``NAME.lock`` and ``NAME.lock.owner`` (the lock and who holds it), ``NAME.bak`` and
+``NAME.bak.1`` (the last two clean opens), ``NAME.schemaN.bak`` (the file as it was before a
+migration) and ``postil-texts/`` (texts over 64k characters, by SHA-256).
+
+The journal refers to documents by id: it never holds a copy of a text.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +43,8 @@ from tui.store.storage import (
     doctor_hint,
     dump_json,
     read_database,
+    read_regular_file,
+    real_path,
     remove_stale_temporaries,
     remove_stale_temporaries_in,
 )
@@ -75,6 +81,16 @@ class Change:
     record: dict | None
 
 
+# A text side file's name: the SHA-256 of the text. Any other name in a database is not followed.
+TEXT_FILE_NAME = re.compile(r"[0-9a-f]{64}\.txt")
+
+
+def text_file_name(record: dict) -> str | None:
+    """The side file named by a document record, when the name is one Postil makes; else None."""
+    name = record.get("text_file")
+    return name if isinstance(name, str) and TEXT_FILE_NAME.fullmatch(name) else None
+
+
 def texts_path(db_path: Path) -> Path:
     """The folder of side files holding long texts: ``postil-texts`` beside the database.
 
@@ -103,17 +119,24 @@ class Store:
     ``Store(path)`` takes the write lock if it is free (waiting up to ``lock_timeout``
     seconds); if another process holds it the store is read-only and :attr:`lock_holder`
     says who. Several stores of one process share the lock and see each other's writes.
+    ``path`` may be a symbolic link: :attr:`path` is the file it points to, and everything
+    (lock, log, backups, texts) lives beside that file. A read-only store says why in
+    :attr:`read_only_reason` (one line, for a banner).
     """
 
     def __init__(self, path: str | os.PathLike, read_only: bool = False, lock_timeout: float = 0.0) -> None:
-        self.path = Path(path)
+        self.given_path = Path(path)
+        self.path = real_path(path)
         if self.path.is_dir():
-            raise StoreError(f"{self.path}: is a directory, not a database file")
+            raise StoreError(f"{self.given_path}: is a directory, not a database file")
         if not self.path.parent.is_dir():
-            raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
+            raise StoreError(f"{self.given_path}: the folder {self.given_path.parent} does not exist")
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"{self.given_path}: not a regular file (a database is never a FIFO or a device)")
         self.wal_path = wal_path(self.path)
         self.texts_dir = texts_path(self.path)
         self.lock_holder: LockHolder | None = None
+        self.read_only_reason: str | None = "opened read-only" if read_only else None
         self.reanchor_report: ReanchorReport | None = None
         self.removed_temporaries: list[Path] = []
         self._lock = DatabaseLock(self.path)
@@ -126,13 +149,15 @@ class Store:
         self._journal_seq = 0
         self._file_signature: tuple = (None, None)
         self._texts: dict[str, str] = {}
+        self._load_trouble = ""
         try:
             locked = read_only or self._lock.acquire(lock_timeout)
         except OSError as error:
-            raise StoreError(f"{self.path}: cannot take the write lock {self.path.name}.lock ({error.strerror or error}); open it read-only or fix the folder's permissions") from None
+            raise StoreError(f"{self.path}: cannot take the write lock {self.path.name}.lock ({error.strerror or error}); open it with `postil --read-only` or fix the folder's permissions") from None
         if not locked:
             self._read_only = True
             self.lock_holder = read_holder(self.path) or LockHolder("someone", "another process", 0, "unknown")
+            self.read_only_reason = f"{self.lock_holder} is writing this database"
         try:
             if self._lock.held:
                 with self._lock.mutex:
@@ -140,6 +165,8 @@ class Store:
                     if self.texts_dir.is_dir():  # a text side file cut short by a crash
                         self.removed_temporaries += remove_stale_temporaries_in(self.texts_dir)
                     self._load(first=True)
+                if self._read_only:  # the disk refused the open's own save: let go for someone who can
+                    self._lock.release()
             else:
                 self._load(first=True)
         except BaseException:
@@ -163,7 +190,7 @@ class Store:
             if self._load_once(first):
                 return
             time.sleep(0.01)
-        raise StoreError(f"{self.wal_path}: the log does not follow on from {self.path.name} (a record is missing); {doctor_hint(self.path)}")
+        raise StoreError(f"{self.wal_path}: {self._load_trouble}; {doctor_hint(self.path)}")
 
     def _load_once(self, first: bool) -> bool:
         """One attempt of :meth:`_load`; False when file and log did not fit together."""
@@ -179,20 +206,24 @@ class Store:
         migrated = schema < SCHEMA_VERSION
         if migrated:
             if first and not self._read_only:
-                self._keep_copy(raw, schema)
+                try:
+                    self._keep_copy(raw, schema)
+                except StoreSaveError as error:
+                    self._refused_at_open(error)
             data = migrate(data)
         elif not exists:
             set_meta(data)
         log = read_log(self.wal_path)
         folded = applied_seq(data)
-        later = [record["seq"] for record in log.records if record["seq"] > folded]
-        if later and later[0] != folded + 1:
+        trouble = log.trouble(folded, self.path.name)
+        if trouble:
+            self._load_trouble = trouble  # a reader may have caught the writer mid-fold: try again
             return False
         self._index(data)
         self._seq = folded
         for record in log.records:
             if record["seq"] <= folded:
-                continue  # folded into the file by a compaction that stopped before clearing the log
+                continue  # the checkpoint, or folded by a compaction that stopped before emptying the log
             for table, key, value in record["changes"]:
                 self._set(table, key, value)
             self._seq = record["seq"]
@@ -201,13 +232,27 @@ class Store:
             if self._log is None:
                 self._log = WriteAheadLog(self.wal_path, log.good_size)
             self._log.size = log.good_size
+            self._log.folded_size = log.folded_size(folded)
         self._file_signature = (file_signature, _signature(self.wal_path))
         if first and not self._read_only:
-            if migrated or log.records or log.torn_tail:
-                self.compact(force=True)
+            if migrated or not log.only_checkpoint(folded):
+                try:
+                    self.compact(force=True)
+                except StoreSaveError as error:
+                    self._refused_at_open(error)
+                    return True
             if self.path.exists():
                 self._rotate_backup()
         return True
+
+    def _refused_at_open(self, error: StoreSaveError) -> None:
+        """The disk refused what opening has to write (full, read-only): open read-only instead,
+        with every saved change still shown and still in the log for the next open to fold."""
+        self._read_only = True
+        self.read_only_reason = f"{self.path.name} cannot be saved ({error.reason or error})"
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def _keep_copy(self, raw: bytes, schema: int) -> None:
         """Keep the file as it was before a migration: ``NAME.schemaN.bak`` (never overwritten)."""
@@ -219,7 +264,7 @@ class Store:
         try:
             atomic_write_bytes(target, raw)
         except OSError as error:
-            raise StoreError(f"{self.path}: needs migrating from schema {schema}, but the backup copy {target} could not be written ({error.strerror})") from None
+            raise StoreSaveError(f"{self.path}: needs migrating from schema {schema}, but the backup copy {target} could not be written ({error.strerror})", error) from None
 
     def _rotate_backup(self) -> None:
         """Copy the (just checked) file to ``NAME.bak``; the copy before it becomes ``NAME.bak.1``."""
@@ -345,9 +390,22 @@ class Store:
                     pass  # the change is durable in the log; folding is retried later
 
     def _prepare(self, change: Change) -> Change:
-        """Move a long document text into its side file (written before the record that names it)."""
+        """Move a long document text into its side file (written before the record that names it).
+
+        A document record without its text (the journal's reference, replayed by undo or redo)
+        gets the text back from the stored document or its side file; a document that is
+        deleted keeps its text in a side file, so a redo can find it.
+        """
         record = change.record
-        if change.table != DOCUMENTS or record is None or len(record.get("text") or "") <= INLINE_TEXT_LIMIT:
+        if change.table != DOCUMENTS:
+            return change
+        if record is None:
+            self._keep_text_of(change.key)
+            return change
+        if "text" not in record and "text_file" not in record:
+            record = self._with_stored_text(record)
+            change = Change(change.table, change.key, record)
+        if len(record.get("text") or "") <= INLINE_TEXT_LIMIT:
             return change
         text = record["text"]
         sha = record.get("sha256") or content_hash(text)
@@ -364,17 +422,57 @@ class Store:
         stored["text_file"] = name
         return Change(change.table, change.key, stored)
 
+    def _stored(self, table: str, key: Any) -> dict | None:
+        """The record with ``key`` in memory (no reload: callers hold the write mutex)."""
+        doc_key = self._keys.get(table, {}).get(key)
+        return None if doc_key is None else self._tables[table][doc_key]
+
+    def _keep_text_of(self, doc_id: str) -> None:
+        """Before a document's record is deleted, put an inline text in its side file."""
+        stored = self._stored(DOCUMENTS, doc_id)
+        if stored is None or not isinstance(stored.get("text"), str):
+            return
+        text = stored["text"]
+        target = self.texts_dir / f"{content_hash(text)}.txt"
+        if target.exists():
+            return
+        try:
+            self.texts_dir.mkdir(exist_ok=True)
+            atomic_write_bytes(target, text.encode("utf-8"))
+        except OSError as error:
+            raise StoreSaveError(f"{target}: could not keep the document text ({error.strerror or error}); nothing else changed", error) from None
+
+    def _with_stored_text(self, record: dict) -> dict:
+        """A document reference completed with its text: the stored document's, else its side file's."""
+        stored = self._stored(DOCUMENTS, record.get("doc_id"))
+        if stored is not None and "text" in stored:
+            return {**record, "text": stored["text"]}
+        if stored is not None and text_file_name(stored):
+            return {**record, "text_file": stored["text_file"]}
+        sha = record.get("sha256")
+        name = f"{sha}.txt" if isinstance(sha, str) else ""
+        if TEXT_FILE_NAME.fullmatch(name):
+            text = self._texts.get(name)
+            if text is None:
+                try:
+                    text = read_regular_file(self.texts_dir / name).decode("utf-8")
+                except (OSError, UnicodeDecodeError):
+                    text = None
+            if text is not None and content_hash(text) == sha:
+                return {**record, "text": text}
+        raise StoreError(f"{self.path}: the text of document {record.get('doc_id')} is no longer stored; nothing was saved")
+
     @property
     def needs_compaction(self) -> bool:
         """True when saved changes wait in the log to be folded into the TinyDB file."""
-        return self._log is not None and self._log.size > 0
+        return self._log is not None and self._log.pending
 
     def compact(self, force: bool = False) -> bool:
         """Fold the log into the TinyDB file (one atomic rewrite); True when it did.
 
         The app calls this when idle; it also happens on close and on the next open.
         """
-        if self._read_only or self._log is None or not (force or self._log.size > 0):
+        if self._read_only or self._log is None or not (force or self._log.pending):
             return False
         with self._lock.mutex:
             self._move_long_texts_out()
@@ -383,11 +481,11 @@ class Store:
             try:
                 atomic_write_bytes(self.path, dump_json(self._tables))
             except OSError as error:
-                raise StoreSaveError(f"{self.path}: could not fold the log into the file ({error.strerror or error}); the file on disk is unchanged and every saved change is in {self.wal_path.name}") from None
+                raise StoreSaveError(f"{self.path}: could not fold the log into the file ({error.strerror or error}); the file on disk is unchanged and every saved change is in {self.wal_path.name}", error) from None
             try:
-                self._log.clear()
+                self._log.reset(self._seq)
             except OSError:
-                pass  # the records are marked folded (applied_seq); a later clear removes them
+                pass  # the records are marked folded (applied_seq); a later fold empties the log
             self._file_signature = (_signature(self.path), self._log.signature())
             return True
 
@@ -451,7 +549,7 @@ class Store:
 
     def _restore_missing_text(self, stored: dict, document: Document) -> None:
         """Rewrite a lost text side file from the same text being opened again (its hash matches)."""
-        name = stored.get("text_file")
+        name = text_file_name(stored)
         if not name or (self.texts_dir / name).exists() or self._read_only:
             return
         if content_hash(document.text) != stored.get("sha256"):
@@ -466,7 +564,8 @@ class Store:
         """The journal entry recording ``changes`` (to be applied in the same write).
 
         Each call takes a new sequence number, so an entry waiting to be saved again after a
-        failed save keeps its place.
+        failed save keeps its place. A document is recorded by reference (its record without
+        the text): the text is stored once, by the document, never again in the journal.
         """
         self._sync()
         self._journal_seq += 1
@@ -477,8 +576,8 @@ class Store:
             "op": op,
             "doc_id": doc_id,
             "undoable": undoable,
-            "before": [{"table": c.table, "key": c.key, "record": b} for c, b in zip(changes, before)],
-            "after": [{"table": c.table, "key": c.key, "record": c.record} for c in changes],
+            "before": [{"table": c.table, "key": c.key, "record": journal_record(c.table, b)} for c, b in zip(changes, before)],
+            "after": [{"table": c.table, "key": c.key, "record": journal_record(c.table, c.record)} for c in changes],
         }
         return Change(JOURNAL, self._journal_seq, entry)
 
@@ -514,12 +613,14 @@ class Store:
     def _document_from(self, record: dict) -> Document:
         if "text" in record:
             return document_from_record(record)
-        name = record.get("text_file") or ""
+        name = text_file_name(record)
+        if name is None:
+            raise StoreError(f"{self.path}: document {str(record.get('doc_id'))[:40]!r} names no text file Postil made; {doctor_hint(self.path)}")
         text = self._texts.get(name)
         if text is None:
             path = self.texts_dir / name
             try:
-                text = path.read_bytes().decode("utf-8")
+                text = read_regular_file(path).decode("utf-8")
             except (OSError, UnicodeDecodeError) as error:
                 reason = getattr(error, "strerror", None) or str(error)
                 raise StoreError(f"{path}: the text of document {record.get('doc_id')} cannot be read ({reason}); {doctor_hint(self.path)}") from None
@@ -562,21 +663,30 @@ class Store:
         return None if doc_key is None else dict(self._tables[table][doc_key])
 
 
-def open_store(path: str | os.PathLike, writer: bool = False, wait: float | None = None) -> Store:
-    """Open a database with its write lock.
+def open_store(path: str | os.PathLike, writer: bool = False, wait: float | None = None, read_only: bool = False) -> Store:
+    """Open a database with its write lock (or, with ``read_only``, without taking it).
 
-    For the app (``writer=False``): if another process holds the lock, the store is
-    read-only and ``store.lock_holder`` says who (for a banner). For a command that must
-    write (``writer=True``): wait up to ``wait`` seconds (10 by default) for the lock, then
-    raise :class:`StoreLockedError` with a one-line message.
+    For the app (``writer=False``): if another process holds the lock, or the disk refuses
+    what opening writes, the store is read-only and ``store.read_only_reason`` says why (for a
+    banner). For a command that must write (``writer=True``): wait up to ``wait`` seconds (10
+    by default) for the lock, then raise :class:`StoreLockedError` with a one-line message.
     """
     timeout = (CLI_LOCK_WAIT if wait is None else wait) if writer else (wait or 0.0)
-    store = Store(path, lock_timeout=timeout)
+    store = Store(path, read_only=read_only and not writer, lock_timeout=timeout)
     if writer and store.read_only:
-        holder = store.lock_holder
+        holder, reason = store.lock_holder, store.read_only_reason
         store.close()
+        if holder is None:
+            raise StoreSaveError(f"{Path(path)}: {reason}; nothing was changed")
         raise StoreLockedError(f"{Path(path)}: another Postil is writing this database ({holder}); gave up after {timeout:g} s, close it and try again")
     return store
+
+
+def journal_record(table: str, record: dict | None) -> dict | None:
+    """A record as the journal keeps it: a document without its text (a reference by id)."""
+    if table != DOCUMENTS or record is None:
+        return record
+    return {key: value for key, value in record.items() if key not in ("text", "text_file")}
 
 
 def document_record(document: Document) -> dict:

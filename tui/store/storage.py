@@ -8,9 +8,11 @@ with a one-line message instead of treating it as a new database.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,14 @@ class ReadOnlyStoreError(StoreError):
 
 
 class StoreSaveError(StoreError):
-    """A save failed (disk full, permission denied); what is on disk is unchanged."""
+    """A save failed (disk full, permission denied); what is on disk is unchanged.
+
+    ``reason`` is the system's word for it (``No space left on device``) when there is one.
+    """
+
+    def __init__(self, message: str, cause: OSError | None = None) -> None:
+        super().__init__(message)
+        self.reason = (cause.strerror or str(cause)) if cause is not None else None
 
 
 class StoreLockedError(StoreError):
@@ -56,6 +65,40 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+def real_path(path: str | os.PathLike) -> Path:
+    """The file a database path names, symbolic links resolved: what is locked, folded, backed
+    up and renamed, so that a link stays a link and its target receives every update."""
+    return Path(os.path.realpath(path))
+
+
+def read_regular_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of ``path`` when it is a regular file (at most ``limit`` of them).
+
+    A FIFO, a device or a folder is refused with an ``OSError`` without blocking or reading
+    without end; ``FileNotFoundError`` passes through.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        chunks: list[bytes] = []
+        total = 0
+        while limit is None or total < limit:
+            # One read for the whole file as it stands (one more byte finds its end); more if it grows.
+            wanted = max(info.st_size + 1 - total, 1 << 16) if limit is None else limit - total
+            chunk = os.read(fd, wanted)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def temporary_path(path: Path) -> Path:
     """The temporary file a write of ``path`` goes through: ``.NAME.PID.tmp`` beside it."""
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -68,7 +111,9 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
     """
     temporary = temporary_path(path)
     try:
-        with open(temporary, "wb") as handle:
+        temporary.unlink(missing_ok=True)  # a leftover of this process id; never written through
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
+        with open(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
@@ -147,12 +192,14 @@ def parse_database(path: Path, data: bytes) -> dict:
 def read_database(path: Path) -> tuple[dict | None, bytes]:
     """Parse the database at ``path``: ``(None, b"")`` when there is no file yet."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except FileNotFoundError:
         return None, b""
     except IsADirectoryError:
         raise StoreError(f"{path}: is a directory, not a database file") from None
     except OSError as error:
+        if error.errno == errno.EINVAL:
+            raise StoreError(f"{path}: not a regular file (a database is never a FIFO or a device)") from None
         raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
     return parse_database(path, data), data
 
@@ -166,7 +213,7 @@ class AtomicJSONStorage(Storage):
     """
 
     def __init__(self, path: str | os.PathLike, read_only: bool = False) -> None:
-        self.path = Path(path)
+        self.path = real_path(path)
         self.read_only = read_only
         self._cache: dict | None = None
         self._signature: tuple | None = None
@@ -199,7 +246,7 @@ class AtomicJSONStorage(Storage):
             atomic_write_bytes(self.path, dump_json(data))
         except OSError as error:
             self._cache = None
-            raise StoreSaveError(f"{self.path}: could not save ({error.strerror or error}); the file on disk is unchanged") from None
+            raise StoreSaveError(f"{self.path}: could not save ({error.strerror or error}); the file on disk is unchanged", error) from None
         except BaseException:
             self._cache = None
             raise
