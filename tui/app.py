@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 from rich.text import Text
 from textual import work
+from textual.worker import get_current_worker
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
     from tui.store.session import AnnotationSession
 
 SAVE_RETRY_SECONDS = 2.0
+# On quitting, how long the database waits for the model's worker to stop (it stops within one
+# batch of the model's work, about half a second) before it is closed anyway.
+STOP_SUGGESTER_SECONDS = 5.0
 # After this long without a key, saved changes are folded from the log into the TinyDB file.
 IDLE_COMPACT_SECONDS = 30.0
 
@@ -106,6 +111,7 @@ class PostilApp(App[None]):
         self.quit_warned = False
         self.save_state = "loading annotations…"
         self.suggest_state = ""
+        self.suggesting = threading.Lock()  # held by the model's worker while it runs
         self.notice = ""
         self.notice_is_error = False
         # The parts every action updates are kept rather than queried each time.
@@ -208,13 +214,26 @@ class PostilApp(App[None]):
 
     @work(thread=True, exclusive=True, group="suggest")
     def run_suggester(self) -> None:
-        """Load the model and post suggestion batches paragraph by paragraph (never touches widgets)."""
-        batches, message = self.suggester(self.session)
-        self.post_message(SuggesterStatus(message, batches is not None))
-        if batches is None:
-            return
-        for batch in batches:
-            self.post_message(SuggestionsReady(batch))
+        """Load the model and post suggestion batches paragraph by paragraph (never touches widgets).
+
+        Quitting cancels this worker: it stops before the next batch, and the analysis it leaves
+        unfinished is not cached (the iterator is closed before it gets that far).
+        """
+        worker = get_current_worker()
+        with self.suggesting:
+            if worker.is_cancelled:
+                return
+            batches, message = self.suggester(self.session)
+            try:
+                if worker.is_cancelled:
+                    return
+                self.post_message(SuggesterStatus(message, batches is not None))
+                for batch in batches or ():
+                    if worker.is_cancelled:
+                        return
+                    self.post_message(SuggestionsReady(batch))
+            finally:
+                getattr(batches, "close", lambda: None)()
 
     def on_suggester_status(self, message: SuggesterStatus) -> None:
         """Say which model suggests, or how to install one."""
@@ -273,9 +292,19 @@ class PostilApp(App[None]):
         self.update_status()
 
     def on_unmount(self) -> None:
-        """Fold saved changes into the TinyDB file and let go of the database."""
-        if self.session is not None:
-            self.session.store.close()
+        """Stop the model, fold saved changes into the TinyDB file and let go of the database.
+
+        The model's worker is a thread the process would wait for on exit: cancelled, it stops
+        within one batch, and the database is closed once it has, so nothing writes to it after.
+        """
+        self.workers.cancel_group(self, "suggest")
+        stopped = self.suggesting.acquire(timeout=STOP_SUGGESTER_SECONDS)
+        try:
+            if self.session is not None:
+                self.session.store.close()
+        finally:
+            if stopped:
+                self.suggesting.release()
 
     def load_keymap(self) -> None:
         """Apply the user's remapped keys, if they have any (a bad file is reported, not fatal)."""
