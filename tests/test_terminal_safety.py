@@ -24,13 +24,14 @@ from tui.widgets.detail_pane import DetailPane
 
 SIZE = (130, 44)
 # What an attacker writes: clipboard (OSC 52), window titles (OSC 0 and 2, ended by BEL or ST),
-# a hyperlink (OSC 8), colours and cursor moves (CSI), a device control string (DCS), the
-# same as 8-bit C1 controls, and a bell.
+# a hyperlink (OSC 8), the default colours (OSC 10 and 11), colours and cursor moves (CSI), a
+# device control string (DCS), the same as 8-bit C1 controls, and a bell.
 HOSTILE = (
     "\x1b]52;c;cHduZWQ=\x07"
     "\x1b]0;pwned\x07\x1b]2;pwned\x1b\\"
     "\x1b]8;;https://evil.example/\x1b\\link\x1b]8;;\x1b\\"
-    "\x1b[31;42m\x1b[2J\x1b[H"
+    "\x1b]10;#010203\x07\x1b]11;#040506\x1b\\"
+    "\x1b[31;42m\x1b[2J\x1b[H\x1b[38;2;1;2;3;48;2;4;5;6m"
     "\x1bP+q544e\x1b\\"
     "\x9b1;31m\x9d2;c1 title\x9c\x90q\x9c\x07"
 )
