@@ -114,4 +114,5 @@ def test_postil_with_no_arguments_opens_the_sample_with_its_annotations(tmp_path
     terminal.wait_for("POSTIL-EXITED=0")
     records = file_annotations(tmp_path / "annotations.json")
     assert len([r for r in records if r["status"] == "accepted"]) == 52
-    assert [(r["quote"]["exact"], r["label"]) for r in records if r["status"] == "suggested"] == [("just two days", "DATE")]
+    # Oribhabor's two quotes, hand-checked as two claims, are one statement to the model.
+    assert [(r["quote"]["exact"][:24], r["label"]) for r in records if r["status"] == "suggested"] == [("Hitting the pause button", "quote")]
