@@ -4,12 +4,15 @@ Kill test: a child process opens the database (1,000 annotations to start with) 
 records one after another, printing each key once its save has returned (acknowledged). The
 parent kills it with SIGKILL at a random moment, then checks that the TinyDB file still
 parses and that every acknowledged key is in the database when it is next opened. Repeated
-KILLS times for Postil's ``Store`` and for stock ``TinyDB(path)`` (JSONStorage); a stock
-file that no longer parses is counted and replaced by a fresh one so the runs can go on.
+KILLS times for Postil's ``Store``, for Postil's ``Store`` opened through a symbolic link to
+the database (the link must still be a link afterwards, and its target hold every save), and
+for stock ``TinyDB(path)`` (JSONStorage); a stock file that no longer parses is counted and
+replaced by a fresh one so the runs can go on.
 
 Two-writer test: two processes save 50 records each into one database at the same time;
 lost updates are acknowledged keys missing afterwards. Postil's command-line writers wait
-for the lock (``open_store(writer=True)``); stock TinyDB has no lock.
+for the lock (``open_store(writer=True)``), also when one opens the database through a link
+and the other through its real path; stock TinyDB has no lock.
 
 Run: ``python benchmarks/kill_reliability.py [KILLS] [PAIRS]`` (defaults 200 and 20).
 """
@@ -106,14 +109,32 @@ def tinydb_keys(path: Path) -> set[str] | None:
         return None
 
 
+def linked(folder: Path, name: str) -> tuple[Path, Path]:
+    """``link/NAME``, a symbolic link to ``real/NAME`` (a seeded database)."""
+    real, link = folder / "real" / name, folder / "link" / name
+    real.parent.mkdir(exist_ok=True)
+    link.parent.mkdir(exist_ok=True)
+    seed(real)
+    link.symlink_to(real)
+    return link, real
+
+
 def kill_runs(kind: str, folder: Path, kills: int, randomness: random.Random) -> dict:
-    """Kill a saving child ``kills`` times; count unreadable files and lost acknowledged saves."""
+    """Kill a saving child ``kills`` times; count unreadable files and lost acknowledged saves.
+
+    ``postil-link`` opens the database through a symbolic link; a link that is no longer a
+    link after a run (replaced by a plain file) is counted.
+    """
     path = folder / f"{kind}-kill.json"
-    seed(path)
-    child = POSTIL_CHILD if kind == "postil" else TINYDB_CHILD
-    unreadable = lost = saved_total = 0
+    if kind == "postil-link":
+        opened, path = linked(folder, path.name)
+    else:
+        seed(path)
+        opened = path
+    child = TINYDB_CHILD if kind == "tinydb" else POSTIL_CHILD
+    unreadable = lost = saved_total = broken_links = 0
     for run in range(kills):
-        process = spawn(child, path, f"k{run}", -1)
+        process = spawn(child, opened, f"k{run}", -1)
         if process.stdout.readline() != b"ready\n":
             process.kill()
             process.wait()
@@ -126,29 +147,38 @@ def kill_runs(kind: str, folder: Path, kills: int, randomness: random.Random) ->
         saved = acknowledged(output)
         saved_total += len(saved)
         parses = tinydb_keys(path) is not None
-        keys = postil_keys(path) if kind == "postil" else tinydb_keys(path)
+        keys = tinydb_keys(path) if kind == "tinydb" else postil_keys(opened)
+        if opened != path and not opened.is_symlink():
+            broken_links += 1
+            opened.unlink()
+            opened.symlink_to(path)
         if not parses or keys is None:
             unreadable += 1
             lost += len(saved)
             seed(path)
             continue
         lost += len(saved - keys)
-    return {"kind": kind, "kills": kills, "unreadable": unreadable, "acknowledged": saved_total, "lost": lost}
+    return {"kind": kind, "kills": kills, "unreadable": unreadable, "acknowledged": saved_total, "lost": lost, "broken_links": broken_links}
 
 
 def writer_pairs(kind: str, folder: Path, pairs: int) -> dict:
     """Two writers at once, ``pairs`` times; count acknowledged saves that are missing afterwards."""
-    child = POSTIL_CHILD if kind == "postil" else TINYDB_CHILD
+    child = TINYDB_CHILD if kind == "tinydb" else POSTIL_CHILD
     saved_total = lost = failed = 0
     for pair in range(pairs):
         path = folder / f"{kind}-pair-{pair}.json"
-        seed(path)
-        processes = [spawn(child, path, f"{name}{pair}", 50) for name in ("a", "b")]
+        if kind == "postil-link":  # one writer through the link, the other through the real path
+            link, path = linked(folder, path.name)
+            opened = [link, path]
+        else:
+            seed(path)
+            opened = [path, path]
+        processes = [spawn(child, where, f"{name}{pair}", 50) for name, where in zip(("a", "b"), opened)]
         outputs = [process.communicate(timeout=300)[0] for process in processes]
         failed += sum(1 for process in processes if process.returncode != 0)
         saved = set().union(*(acknowledged(output) for output in outputs))
         saved_total += len(saved)
-        keys = postil_keys(path) if kind == "postil" else tinydb_keys(path)
+        keys = tinydb_keys(path) if kind == "tinydb" else postil_keys(path)
         lost += len(saved) if keys is None else len(saved - keys)
     return {"kind": kind, "pairs": pairs, "acknowledged": saved_total, "lost": lost, "failed": failed}
 
@@ -157,16 +187,19 @@ def main() -> None:
     kills = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     randomness = random.Random(2026)
-    names = {"postil": "Postil Store (log + fold)", "tinydb": "stock TinyDB (JSONStorage)"}
+    names = {"postil": "Postil Store (log + fold)", "postil-link": "Postil Store through a symbolic link",
+             "tinydb": "stock TinyDB (JSONStorage)"}
+    kinds = ("postil", "postil-link", "tinydb")
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        killed = [kill_runs(kind, folder, kills, randomness) for kind in ("postil", "tinydb")]
-        paired = [writer_pairs(kind, folder, pairs) for kind in ("postil", "tinydb")]
+        killed = [kill_runs(kind, folder, kills, randomness) for kind in kinds]
+        paired = [writer_pairs(kind, folder, pairs) for kind in kinds]
     print(f"kill -9 at a random moment (0-300 ms) during continuous saves, {kills} times each\n")
-    print("| store | kills | unreadable files | acknowledged saves | acknowledged saves lost |")
-    print("|---|---:|---:|---:|---:|")
+    print("| store | kills | unreadable files | acknowledged saves | acknowledged saves lost | links replaced by a file |")
+    print("|---|---:|---:|---:|---:|---:|")
     for row in killed:
-        print(f"| {names[row['kind']]} | {row['kills']} | {row['unreadable']} | {row['acknowledged']} | {row['lost']} |")
+        links = row["broken_links"] if row["kind"] == "postil-link" else "–"
+        print(f"| {names[row['kind']]} | {row['kills']} | {row['unreadable']} | {row['acknowledged']} | {row['lost']} | {links} |")
     print(f"\ntwo processes saving 50 records each into one database at once, {pairs} times each\n")
     print("| store | runs | acknowledged saves | lost updates | writer processes that crashed |")
     print("|---|---:|---:|---:|---:|")

@@ -430,6 +430,21 @@ def test_reopening_on_a_full_disk_opens_read_only_with_the_reason(db_path, monke
     assert quotes_in(db_path) == ["Amazon"]
 
 
+def test_opening_a_new_article_on_a_full_disk_shows_it_read_only(db_path, monkeypatch):
+    from tui.store import wal
+
+    Store(db_path).close()
+    monkeypatch.setattr(wal, "write_all", lambda fd, payload: (_ for _ in ()).throw(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))))
+    session = open_session(db_path, article())  # its document record is the open's first save
+    assert session.store.read_only
+    assert session.store.read_only_reason == "annotations.json cannot be saved (No space left on device)"
+    assert session.text == TEXT
+    monkeypatch.undo()
+    with open_store(db_path, writer=True, wait=0) as writer:  # the lock was let go
+        assert not writer.read_only
+    session.store.close()
+
+
 FULL_DISK = """
 import json, os, sys
 from tui.store.repository import ANNOTATIONS, Change, Store
@@ -559,3 +574,30 @@ def test_the_checkpoint_a_fold_leaves_is_not_a_save_waiting_to_be_folded(db_path
     store.compact()
     assert not store.needs_compaction
     store.close()
+
+
+def test_a_script_writing_through_a_link_with_the_atomic_storage_keeps_the_link(linked):
+    from tui.store.storage import AtomicJSONStorage
+
+    link, real = linked
+    with tinydb.TinyDB(link, storage=AtomicJSONStorage) as db:
+        db.table("notes").insert({"text": "kept"})
+    assert link.is_symlink()
+    assert orjson.loads(real.read_bytes())["notes"] == {"1": {"text": "kept"}}
+
+
+def test_an_owner_file_that_is_a_fifo_does_not_hang_a_second_open(db_path):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        assert holder.stdout.readline() == b"ready\n", holder.stderr.read().decode()
+        owner = db_path.with_name("annotations.json.lock.owner")
+        owner.unlink()
+        os.mkfifo(owner)
+        opener = "import sys\nfrom tui.store.repository import Store\nprint(Store(sys.argv[1]).read_only_reason)"
+        result = subprocess.run([sys.executable, "-c", opener, str(db_path)], cwd=REPO, capture_output=True, text=True, timeout=30,
+                                env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert result.stdout.strip() == "someone@another process (pid 0) since unknown is writing this database", result.stderr
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()

@@ -165,8 +165,6 @@ class Store:
                     if self.texts_dir.is_dir():  # a text side file cut short by a crash
                         self.removed_temporaries += remove_stale_temporaries_in(self.texts_dir)
                     self._load(first=True)
-                if self._read_only:  # the disk refused the open's own save: let go for someone who can
-                    self._lock.release()
             else:
                 self._load(first=True)
         except BaseException:
@@ -246,13 +244,15 @@ class Store:
         return True
 
     def _refused_at_open(self, error: StoreSaveError) -> None:
-        """The disk refused what opening has to write (full, read-only): open read-only instead,
-        with every saved change still shown and still in the log for the next open to fold."""
+        """The disk refused what opening has to write (full, read-only): go on read-only, with
+        every saved change still shown and still in the log for the next open to fold, and let
+        go of the lock for whoever can write."""
         self._read_only = True
         self.read_only_reason = f"{self.path.name} cannot be saved ({error.reason or error})"
         if self._log is not None:
             self._log.close()
             self._log = None
+        self._lock.release()
 
     def _keep_copy(self, raw: bytes, schema: int) -> None:
         """Keep the file as it was before a migration: ``NAME.schemaN.bak`` (never overwritten)."""
@@ -507,7 +507,9 @@ class Store:
         When ``document.source`` names a stored document whose text differs, the new text is
         stored as a new version (``previous`` = the old doc_id) and every annotation and entity
         of the old version is moved onto it and re-anchored, in one write; the outcome is in
-        :attr:`reanchor_report` (its ``summary`` is a line for the status bar).
+        :attr:`reanchor_report` (its ``summary`` is a line for the status bar). If the disk
+        refuses that write, the store turns read-only (:attr:`read_only_reason` says why) and
+        the document is shown unsaved.
         """
         self.reanchor_report = None
         self._sync()
@@ -517,10 +519,13 @@ class Store:
             return self.document(document.doc_id)
         older = self.latest_version(document.source) if document.source else None
         if older is None:
-            if self._read_only:  # shown, not saved: someone else holds the lock
-                self._set(DOCUMENTS, document.doc_id, document_record(document))
-            else:
-                self.add_document(document)
+            if not self._read_only:
+                try:
+                    self.add_document(document)
+                    return document
+                except StoreSaveError as error:
+                    self._refused_at_open(error)
+            self._set(DOCUMENTS, document.doc_id, document_record(document))  # shown, not saved
             return document
         document.previous = older.doc_id
         if not document.added:
@@ -537,14 +542,17 @@ class Store:
             before.append(entity.to_record())
             entity.doc_id = document.doc_id
             changes.append(Change(ENTITIES, entity.entity_id, entity.to_record()))
-        if self._read_only:
-            # Shown, not saved: the writer holding the lock re-anchors for real when it opens the text.
-            report.saved = False
-            for change in changes:
-                self._set(change.table, change.key, change.record)
-            return document
-        journal = self.append_journal("reanchor", changes, before, doc_id=document.doc_id, undoable=False)
-        self.apply([*changes, journal])
+        if not self._read_only:
+            journal = self.append_journal("reanchor", changes, before, doc_id=document.doc_id, undoable=False)
+            try:
+                self.apply([*changes, journal])
+                return document
+            except StoreSaveError as error:
+                self._refused_at_open(error)
+        # Shown, not saved: a writer re-anchors for real when it opens the text.
+        report.saved = False
+        for change in changes:
+            self._set(change.table, change.key, change.record)
         return document
 
     def _restore_missing_text(self, stored: dict, document: Document) -> None:
