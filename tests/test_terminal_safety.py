@@ -9,6 +9,7 @@ import sys
 import time
 
 import orjson
+from textual import events
 
 from tests.conftest import REPO, saved_annotations, write_article
 from tui.app import PostilApp
@@ -286,3 +287,35 @@ async def test_keys_remapped_to_escape_sequences_are_shown_as_placeholders_in_th
         await pilot.pause()
         assert "claim_editor.save" in assert_display_safe(app)
         await pilot.press("escape", "q")
+
+
+async def test_text_pasted_into_the_search_the_claim_filter_and_a_note_is_shown_and_kept_as_placeholders(tmp_path):
+    article = write_article(tmp_path, "Ada Obi said the bridge reopens on Monday.\n\nResidents welcomed the news.")
+    db = tmp_path / "annotations.json"
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"))
+    pasted = f"first {HOSTILE}\r\nsecond line"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.focused.id == "search-query"
+        app.post_message(events.Paste(pasted))  # as the terminal sends it: to the focused field
+        await pilot.pause()
+        assert_display_safe(app)
+        await pilot.press("escape", "tab", "f")  # the claim filter
+        await pilot.pause()
+        assert app.focused.id == "claim-filter"
+        app.post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert_display_safe(app)
+        await pilot.press("escape", "tab", "c")  # the first sentence as a claim; its note gets the paste
+        await pilot.pause()
+        app.screen.query_one("#note").focus()
+        app.post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert_display_safe(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ClaimEditor)
+        await pilot.press("q")
+    (claim,) = [r for r in saved_annotations(db) if r["kind"] == "claim"]
+    assert claim["attrs"]["note"] == display_text(f"first {HOSTILE}") + "\nsecond line"

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from tui.model.annotation import CLAIM_TYPES, VERDICTS, Annotation
 from tui.model.display import display_text
 from tui.store.session import AnnotationSession
-from tui.widgets.fields import DataInput, DataTextArea
+from tui.widgets.fields import SafeInput, SafeTextArea
 
 # Speakers are mostly people and organisations: those come first in the picker.
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
@@ -152,19 +152,19 @@ class ClaimEditor(ModalScreen[bool]):
             with VerticalScroll():
                 yield field_row("Type", Choice(CLAIM_TYPES, attrs.get("claim_type") or self.claim.label, id="claim-type"))
                 speaker_box = Vertical(
-                    DataInput(self.session.speaker_name(self.claim), placeholder="type to filter the entities", id="speaker", compact=True),
+                    SafeInput(self.session.speaker_name(self.claim), placeholder="type to filter the entities", id="speaker", compact=True),
                     OptionList(id="speaker-matches", compact=True),
                     id="speaker-box",
                 )
                 yield field_row("Speaker", speaker_box)
-                yield field_row("Cue", DataInput(self.session.text[cue[0] : cue[1]] if cue else "", placeholder="e.g. said", id="cue", compact=True))
+                yield field_row("Cue", SafeInput(self.session.text[cue[0] : cue[1]] if cue else "", placeholder="e.g. said", id="cue", compact=True))
                 text = self.session.text
-                content = [DataInput(text[s:e], id=f"content-{n}", compact=True) for n, (s, e) in enumerate(self.fragment_spans, 1)]
+                content = [SafeInput(text[s:e], id=f"content-{n}", compact=True) for n, (s, e) in enumerate(self.fragment_spans, 1)]
                 yield field_row("Content", Vertical(*content, id="content-box"))
-                yield field_row("Check-worthiness", DataInput("" if worth is None else f"{worth:g}", placeholder="0 to 1", id="checkworthiness", compact=True))
+                yield field_row("Check-worthiness", SafeInput("" if worth is None else f"{worth:g}", placeholder="0 to 1", id="checkworthiness", compact=True))
                 yield field_row("Verdict", Choice(VERDICTS, attrs.get("verdict") or "unverified", id="verdict"))
-                yield field_row("Note", DataTextArea(attrs.get("note") or "", id="note", compact=True))
-                yield field_row("Evidence URLs", DataTextArea("\n".join(attrs.get("evidence") or []), id="evidence", compact=True))
+                yield field_row("Note", SafeTextArea(attrs.get("note") or "", id="note", compact=True))
+                yield field_row("Evidence URLs", SafeTextArea("\n".join(attrs.get("evidence") or []), id="evidence", compact=True))
             yield Static("", id="editor-error")
             yield Static(Text("ctrl+s save · Esc keep as is · Tab next field · ←/→ change a choice · ctrl+o add a content fragment"), id="editor-hint")
 
@@ -251,7 +251,7 @@ class ClaimEditor(ModalScreen[bool]):
     def action_add_fragment(self) -> None:
         """Add a field for another content fragment (a quote split around its cue)."""
         box = self.query_one("#content-box", Vertical)
-        field = DataInput("", placeholder="the quote's next part, as in the text", id=f"content-{len(box.children) + 1}", compact=True)
+        field = SafeInput("", placeholder="the quote's next part, as in the text", id=f"content-{len(box.children) + 1}", compact=True)
         box.mount(field)
         field.focus()
 
@@ -275,7 +275,7 @@ class ClaimEditor(ModalScreen[bool]):
         verdict = self.query_one("#verdict", Choice).value
         if verdict != (stored.get("verdict") or "unverified"):
             attrs["verdict"] = verdict
-        speaker_field = self.query_one("#speaker", DataInput)
+        speaker_field = self.query_one("#speaker", SafeInput)
         if speaker_field.edited or self.speaker_id != self.initial_speaker_id:
             speaker = " ".join(speaker_field.value.split())
             chosen = self.session.entities.get(self.speaker_id)
@@ -284,7 +284,7 @@ class ClaimEditor(ModalScreen[bool]):
             else:
                 named = self.session.find_entity(speaker) if speaker else None
                 attrs["speaker"] = named.entity_id if named else speaker
-        fields = list(self.query("#content-box Input").results(DataInput))
+        fields = list(self.query("#content-box Input").results(SafeInput))
         if any(field.edited for field in fields):
             content = []
             for n, field in enumerate(fields):
@@ -300,7 +300,7 @@ class ClaimEditor(ModalScreen[bool]):
             if not content:
                 return attrs, "content: a claim needs at least one fragment of text"
             attrs["content"] = sorted(content)
-        cue_field = self.query_one("#cue", DataInput)
+        cue_field = self.query_one("#cue", SafeInput)
         if cue_field.edited:
             cue_text = cue_field.value
             if cue_text.strip():
@@ -311,7 +311,7 @@ class ClaimEditor(ModalScreen[bool]):
                 attrs["cue"] = list(cue)
             else:
                 attrs["cue"] = None
-        worth_field = self.query_one("#checkworthiness", DataInput)
+        worth_field = self.query_one("#checkworthiness", SafeInput)
         if worth_field.edited:
             worth = worth_field.value.strip()
             if worth:
@@ -323,10 +323,10 @@ class ClaimEditor(ModalScreen[bool]):
                     return attrs, f"check-worthiness: {worth} is not from 0 to 1"
             else:
                 attrs["checkworthiness"] = None
-        note_field = self.query_one("#note", DataTextArea)
+        note_field = self.query_one("#note", SafeTextArea)
         if note_field.edited:
             attrs["note"] = note_field.text.strip()
-        evidence_field = self.query_one("#evidence", DataTextArea)
+        evidence_field = self.query_one("#evidence", SafeTextArea)
         if evidence_field.edited:
             urls, error = parse_urls(evidence_field.text)
             if error:

@@ -20,7 +20,7 @@ from tui.model.display import display_text
 from tui.model.labels import DEFAULT_SCHEME
 from tui.screens.claim_editor import Choice, field_row
 from tui.store.session import AnnotationSession
-from tui.widgets.fields import DataInput, DataTextArea
+from tui.widgets.fields import SafeInput, SafeTextArea
 
 # A Wikidata item id (Q42) or any other knowledge base's id written as prefix:id.
 KB_ID = re.compile(r"^(Q[1-9][0-9]*|[A-Za-z][\w.-]*:\S+)$")
@@ -61,12 +61,12 @@ class EntityEditor(ModalScreen[bool]):
         mentions = self.session.mentions_of(self.entity.entity_id)
         with Vertical():
             yield Static(Text.assemble(("Entity", "bold"), f"  {len(mentions)} mention(s) in this article"))
-            yield field_row("Name", DataInput(self.entity.name, id="entity-name", compact=True))
+            yield field_row("Name", SafeInput(self.entity.name, id="entity-name", compact=True))
             yield field_row("Label", Choice(labels, self.entity.label, id="entity-label"))
-            yield field_row("Aliases", DataInput(", ".join(self.entity.aliases), placeholder="other names, comma-separated", id="entity-aliases", compact=True))
-            yield field_row("KB id", DataInput(self.entity.kb_id, placeholder="e.g. Q42 (Wikidata)", id="entity-kb", compact=True))
+            yield field_row("Aliases", SafeInput(", ".join(self.entity.aliases), placeholder="other names, comma-separated", id="entity-aliases", compact=True))
+            yield field_row("KB id", SafeInput(self.entity.kb_id, placeholder="e.g. Q42 (Wikidata)", id="entity-kb", compact=True))
             if self.mention is not None:
-                yield field_row("Mention note", DataTextArea(self.mention.attrs.get("note") or "", id="mention-note", compact=True))
+                yield field_row("Mention note", SafeTextArea(self.mention.attrs.get("note") or "", id="mention-note", compact=True))
             yield Static("", id="editor-error")
             yield Static(Text("ctrl+s save · Esc close · Tab next field · ←/→ change the label (its mentions follow) · another entity's name merges this one into it"), id="editor-hint")
 
@@ -80,21 +80,21 @@ class EntityEditor(ModalScreen[bool]):
         shows its data display-safe, which is not always what is stored).
         """
         fields: dict = {"label": self.query_one("#entity-label", Choice).value}
-        name_field = self.query_one("#entity-name", DataInput)
+        name_field = self.query_one("#entity-name", SafeInput)
         if name_field.edited:
             fields["name"] = " ".join(name_field.value.split())
             if not fields["name"]:
                 return fields, "name: an entity needs a name"
-        aliases_field = self.query_one("#entity-aliases", DataInput)
+        aliases_field = self.query_one("#entity-aliases", SafeInput)
         if aliases_field.edited:
             fields["aliases"] = [alias.strip() for alias in aliases_field.value.split(",") if alias.strip()]
-        kb_field = self.query_one("#entity-kb", DataInput)
+        kb_field = self.query_one("#entity-kb", SafeInput)
         if kb_field.edited:
             fields["kb_id"] = kb_field.value.strip()
             if fields["kb_id"] and not KB_ID.match(fields["kb_id"]):
                 return fields, f"KB id: {fields['kb_id']!r} is neither a Wikidata id (Q42) nor prefix:id"
         if self.mention is not None:
-            note_field = self.query_one("#mention-note", DataTextArea)
+            note_field = self.query_one("#mention-note", SafeTextArea)
             if note_field.edited:
                 fields["note"] = note_field.text.strip()
         return fields, None
@@ -143,7 +143,7 @@ class EntityPicker(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text.assemble("Merge ", (f"“{display_text(self.mention.quote.exact)}”", "bold"), " into:"))
-            yield Input(placeholder="type to filter; Enter merges into the highlighted entity", id="picker-query", compact=True)
+            yield SafeInput(placeholder="type to filter; Enter merges into the highlighted entity", id="picker-query", compact=True)
             yield OptionList(id="picker-matches", compact=True)
 
     def on_mount(self) -> None:

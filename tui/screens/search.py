@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from tui.screens.claim_editor import Choice
 from tui.store.session import AnnotationSession
+from tui.widgets.fields import SafeInput
 
 SCOPES = ("text", "annotations")
 
@@ -69,7 +70,7 @@ class SearchScreen(ModalScreen["tuple[str, str] | None"]):
         with Vertical():
             with Horizontal():
                 yield Static(Text("Search"), classes="field-label")
-                yield Input(self.initial_query, placeholder="words to find; Enter searches", id="search-query", compact=True)
+                yield SafeInput(self.initial_query, placeholder="words to find; Enter searches", id="search-query", compact=True)
             with Horizontal():
                 yield Static(Text("In"), classes="field-label")
                 yield Choice(SCOPES, self.initial_scope, id="search-scope")

@@ -512,9 +512,9 @@ class SidePanel(Vertical):
         field = self.claim_filter
         if field is None:
             # Made on first use: the input's code and styles would cost every first screen.
-            from textual.widgets import Input
+            from tui.widgets.fields import SafeInput
 
-            field = self.claim_filter = Input(placeholder="speaker:name verdict:false type:quote cw:>=0.5 or words", id="claim-filter", compact=True)
+            field = self.claim_filter = SafeInput(placeholder="speaker:name verdict:false type:quote cw:>=0.5 or words", id="claim-filter", compact=True)
             self.panes["claims"].mount(field, before=self.claim_list)
         field.add_class("-shown")
         self.call_after_refresh(field.focus)  # once mounted, the first time
