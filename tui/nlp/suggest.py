@@ -24,6 +24,8 @@ from tui.nlp.pipeline import Pipeline
 GAZETTEER_ORIGIN = "gazetteer"
 _POSSESSIVE = re.compile(r"[\u2019']s?$")
 _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+# The consistency pass hands over its mentions this many at a time.
+CONSISTENCY_BATCH = 1000
 
 
 @dataclass
@@ -50,17 +52,49 @@ def stable_id(prefix: str, *parts: object) -> str:
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern | None:
-    """One pattern matching any of ``phrases`` as whole words, longest first; ``None`` for none."""
-    phrases = sorted({p for p in phrases if p.strip()}, key=len, reverse=True)
-    if not phrases:
+    """One pattern matching any of ``phrases`` as whole words, the longest where several start at
+    one place; ``None`` for none.
+
+    The phrases are written as a trie (a beginning they share is written once), so the search
+    costs about the same for 5 or 5,000 phrases: as a plain alternation every phrase was tried at
+    every word (7 s for 5,000 names over 2.4 MB, 0.2 s as a trie).
+    """
+    trie: dict[str, dict] = {}
+    for phrase in {p for p in phrases if p.strip()}:
+        node = trie
+        for character in phrase:
+            node = node.setdefault(character, {})
+        node[""] = {}  # a phrase ends here
+    if not trie:
         return None
-    return re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(p) for p in phrases)})(?![\w])")
+    try:
+        alternatives = _trie_pattern(trie)
+    except RecursionError:  # thousands of phrases each one character longer than the last
+        alternatives = "|".join(re.escape(p) for p in sorted({p for p in phrases if p.strip()}, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
 
 
-def find_any(text: str, pattern: re.Pattern | None) -> list[tuple[int, int, str]]:
-    """Every occurrence of a :func:`phrase_pattern` in ``text``, in one pass (what
-    :func:`~tui.model.mentions.find_mentions` finds for each phrase, all at once)."""
-    return [] if pattern is None else [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+def _trie_pattern(node: dict[str, dict]) -> str:
+    """The pattern of the phrases' rests below a trie node: one branch per next character, each
+    a run of characters no phrase leaves, then its own rests; optional (and tried longer first,
+    so the longest phrase wins) where a phrase ends at the node."""
+    branches = []
+    for character, child in sorted(item for item in node.items() if item[0]):
+        run = character
+        while len(child) == 1 and "" not in child:
+            [(character, child)] = child.items()
+            run += character
+        branches.append(re.escape(run) + _trie_pattern(child))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if "" in node else body
+
+
+def find_any(text: str, pattern: re.Pattern | None) -> Iterator[tuple[int, int, str]]:
+    """Every occurrence of a :func:`phrase_pattern` in ``text``, in one pass and as it is found
+    (what :func:`~tui.model.mentions.find_mentions` finds for each phrase, all at once)."""
+    return iter(()) if pattern is None else ((m.start(), m.end(), m.group()) for m in pattern.finditer(text))
 
 
 class _Assembler:
@@ -179,14 +213,19 @@ class _Assembler:
         annotations += [self.claim(raw_claim) for raw_claim in raw["claims"]]
         return SuggestionBatch(done, total, annotations, self._entities_of(annotations))
 
-    def consistency(self, total: int) -> SuggestionBatch:
-        """Every other mention of a string the model recognised once, with its most frequent label."""
+    def consistency(self, total: int) -> Iterator[SuggestionBatch]:
+        """Every other mention of a string the model recognised once, with its most frequent
+        label, in text order and in batches of at most ``CONSISTENCY_BATCH`` (the last one
+        final): a book's tens of thousands are stored, and the work can stop, a piece at a time."""
         added: list[Annotation] = []
         phrases = [p for p in self.recognised if len(p) >= 2 and any(ch.isupper() or ch.isdigit() for ch in p)]
         for s, e, phrase in find_any(self.document.text, phrase_pattern(phrases)):
             if self._free(s, e):
                 added.append(self._mention(s, e, self.recognised[phrase].most_common(1)[0][0], self.origin))
-        return SuggestionBatch(total, total, sorted(added, key=lambda a: a.start), self._entities_of(added), final=True)
+                if len(added) == CONSISTENCY_BATCH:
+                    yield SuggestionBatch(total, total, added, self._entities_of(added))
+                    added = []
+        yield SuggestionBatch(total, total, added, self._entities_of(added), final=True)
 
     def _entities_of(self, annotations: list[Annotation]) -> list[Entity]:
         wanted = {a.attrs.get("entity_id") for a in annotations} | {a.attrs.get("speaker") for a in annotations}
@@ -194,14 +233,14 @@ class _Assembler:
 
 
 def assemble(document: Document, raws: Iterable[dict], gazetteer: list[dict], origin: str) -> Iterator[SuggestionBatch]:
-    """Suggestion batches from raw paragraph records, then the final consistency batch."""
+    """Suggestion batches from raw paragraph records, then the consistency batches (the last final)."""
     total = len(non_blank_paragraphs(document))
     assembler = _Assembler(document, gazetteer, origin)
     done = 0
     for raw in raws:
         done += 1
         yield assembler.batch(raw, done, total)
-    yield assembler.consistency(total)
+    yield from assembler.consistency(total)
 
 
 def iter_suggestions(document: Document, pipeline: Pipeline, gazetteer: list[dict] | None = None) -> Iterator[SuggestionBatch]:
