@@ -131,3 +131,23 @@ def test_a_long_single_line_is_parsed_in_bounded_pieces_with_offsets_into_the_wh
             assert text[claim["cue"][0] : claim["cue"][1]] == claim["cue_text"]
     assert sum(e["text"] == "Berlin" for e in document["entities"]) == len(sentences)
     assert max(claim["start"] for claim in document["claims"]) > len(text) - len(sentences[-1]) - 1
+
+
+def test_ctrl_c_during_extract_stops_without_a_traceback(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    long_article = tmp_path / "long.txt"
+    long_article.write_text("\n\n".join(f"Maria Lopez of Acme Corp said on day {n} that Berlin would vote." for n in range(3000)), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "tui", "extract", str(long_article), str(sample_path())],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stderr.readline()  # "[1/2] long.txt": the model is loaded and at work
+        assert "[1/2]" in first
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert rest.strip() == "postil: interrupted" and "Traceback" not in rest
