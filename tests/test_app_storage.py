@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import sys
 import time
@@ -39,6 +41,22 @@ async def test_a_second_postil_opens_read_only_with_a_banner_and_saves_nothing(t
         holder.wait()
     time.sleep(0.1)
     assert saved_annotations(db) == []
+
+
+async def test_a_database_opened_on_a_full_disk_says_so_in_the_banner_not_that_another_postil_holds_it(tmp_path, monkeypatch):
+    from tui.store import wal
+
+    article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.")
+    db = tmp_path / "db.json"
+    open_session(db, read_article(write_article(tmp_path, "Another text.", name="other.txt"))).store.close()
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(wal, "write_all", lambda fd, payload: (_ for _ in ()).throw(full))
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        banner = str(app.query_one("#read-only-banner").render())
+        assert "READ-ONLY — db.json cannot be saved (No space left on device)" in banner
+        assert "other Postil" not in banner
+        await pilot.press("q")
 
 
 async def test_an_edited_article_reopens_with_its_annotations_moved_and_orphans_listed(tmp_path):

@@ -166,9 +166,10 @@ class PostilApp(App[None]):
         self.query_one("#main").mount(self.side_panel)
         store = session.store
         if store.read_only:
-            # The holder (user, host) is read from a file anyone could have written.
-            who = f"{store.lock_holder} is writing this database" if store.lock_holder else "opened read-only"
-            banner = Text(display_text(f"READ-ONLY — {who}; nothing you do here is saved. Close the other Postil to edit."))
+            # The reason may name the lock's holder, read from a file anyone could have written.
+            reason = store.read_only_reason or "opened read-only"
+            advice = " Close the other Postil to edit." if store.lock_holder else ""
+            banner = Text(display_text(f"READ-ONLY — {reason}; nothing you do here is saved.{advice}"))
             self.mount(Static(banner, id="read-only-banner"), before=self.status_line)
         if self.suggester is not None and not self.show_cached_suggestions():
             self.suggest_state = "loading model…"
