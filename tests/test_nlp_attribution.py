@@ -188,3 +188,61 @@ def test_it_stands_for_an_organisation_and_a_lone_pronoun_stays_unresolved(pipel
     claims, entities, _ = suggest('"We will not stop," she said.', pipeline)
     [quote] = [c for c in claims if c.attrs["claim_type"] == "quote"]
     assert speaker(quote, entities) == "she" and quote.attrs["speaker"] not in entities
+
+
+def test_a_speaker_named_after_the_quote_wins_over_an_earlier_source(pipeline):
+    text = ('Kim Jong Un watched the launch, state media said. '
+            '"The test was a complete success and a warning to our enemies," added KCNA.')
+    claims, entities, _ = suggest(text, pipeline)
+    [quote] = [c for c in claims if c.attrs["claim_type"] == "quote"]
+    assert cue(quote, text) == "added" and speaker(quote, entities) == "KCNA"
+    text = '"It is a disgrace," Smith told reporters. "It was a long night for everyone," added the coach, Jim Bell.'
+    claims, entities, _ = suggest(text, pipeline)
+    assert [speaker(c, entities) for c in claims if c.attrs["claim_type"] == "quote"] == ["Smith", "Jim Bell"]
+
+
+def test_of_several_subjects_the_model_gives_a_verb_the_name_speaks(pipeline):
+    text = ("Twitter gave Mohamed the option to come to their company for an internship. Facebook co-founder "
+            "Mark Zuckerberg tweeted to Mohamed and said the boy was welcome to come and tour the company.")
+    claims, entities, _ = suggest(text, pipeline)
+    [reported] = [c for c in claims if c.attrs["claim_type"] == "reported"]
+    assert speaker(reported, entities) == "Mark Zuckerberg"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three said they would vote against the bill.",
+        "Amazon sells its facial recognition software, Rekognition, to police. "
+        "Rekognition wrongly said that 28 members of Congress matched people in mugshots.",
+    ],
+)
+def test_numbers_and_products_are_never_speakers(pipeline, text):
+    claims, _, _ = suggest(text, pipeline)
+    [reported] = [c for c in claims if c.attrs["claim_type"] == "reported"]
+    assert reported.attrs["speaker"] == "" and reported.attrs["speaker_span"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pronoun", "antecedent"),
+    [
+        ("The police force denies that the officers were at fault. In a statement read to the court, "
+         "it said the patrol car had been responding to an emergency call.", "it", "The police force"),
+        ("The company said in a filing that its profit fell. It said demand for its phones was weak in China.", "It", "The company"),
+        ("The researchers said the results were clear. They said more work was needed.", "They", "The researchers"),
+    ],
+)
+def test_a_pronoun_stands_for_an_unnamed_source_that_spoke_before(pipeline, text, pronoun, antecedent):
+    claims, entities, _ = suggest(text, pipeline)
+    last = max((c for c in claims if c.attrs["claim_type"] == "reported"), key=lambda c: c.start)
+    assert text[slice(*last.attrs["speaker_span"])] == pronoun and speaker(last, entities) == antecedent
+
+
+def test_a_word_the_text_also_writes_in_lower_case_is_no_person(pipeline):
+    text = ('"If Iodine deficiency is serious you lose 15 IQ points," he said. "No one should suffer from iodine deficiency."\n\n'
+            "Lydia Buchtmann for Food Standards Australia New Zealand says they are looking at guidelines on iodine. "
+            "She says the issue is complicated.")
+    claims, entities, mentions = suggest(text, pipeline)
+    assert "Iodine" not in [m.quote.exact for m in mentions if m.label == "PERSON"]
+    last = max(claims, key=lambda c: c.start)
+    assert text[slice(*last.attrs["speaker_span"])] == "She" and speaker(last, entities) != "Iodine"

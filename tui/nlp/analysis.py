@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from tui.model.document import Document, Paragraph
 from tui.nlp.pipeline import Pipeline
 from tui.nlp.rules.context import DocumentState, ParagraphContext
-from tui.nlp.rules.entities import entity_record, product_names
+from tui.nlp.rules.entities import common_words, entity_record, product_names
 from tui.nlp.rules.evidence import evidence_and_assertions
 from tui.nlp.rules.lexicon import SPEAKER_LABELS
 from tui.nlp.rules.quotes import lead_in, quote_claims
@@ -22,7 +22,7 @@ from tui.nlp.rules.speech_acts import speech_act_claims
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 11
+ANALYSIS_VERSION = 12
 
 # A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
 # never meets a text over its length limit and the first suggestions still come soon.
@@ -55,7 +55,7 @@ def analyse(document: Document, pipeline: Pipeline) -> Iterator[dict]:
     paragraphs = non_blank_paragraphs(document)
     prepared = straighten_quotes(document.text)
     texts = (prepared[p.start : p.end] for p in paragraphs)
-    state = DocumentState(products=product_names(document.text))
+    state = DocumentState(products=product_names(document.text), common=common_words(document.text))
     held: list[dict] = []
     for paragraph, doc in zip(paragraphs, pipeline.pipe(texts)):
         held.append(analyse_paragraph(doc, document.text[paragraph.start : paragraph.end], paragraph.start, paragraph.index, state))
@@ -69,7 +69,7 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: Document
     """Entities and claims of one parsed paragraph; ``original`` is its text before straightening."""
     segments = quote_segments(doc.text, original, continues=state.open_quote_at_end)
     context = ParagraphContext.of(doc, base, segments, state)
-    entities = [entity for entity in (entity_record(span, base, state.products) for span in context.ents) if entity is not None]
+    entities = [entity for entity in (entity_record(span, base, state.products, state.common) for span in context.ents) if entity is not None]
     state.mentions += [(start, end, label, state.paragraph) for start, end, label in entities if label in SPEAKER_LABELS]
     state.open_quote_at_end = bool(segments) and segments[-1].close_mark is None
     claims = quote_claims(context)

@@ -15,6 +15,18 @@ from tui.nlp.rules.lexicon import SPEAKER_LABELS
 from tui.nlp.rules.segments import QuoteSegment
 
 
+@dataclass(frozen=True)
+class SpeakerRecord:
+    """A speaker or name a later pronoun may stand for: its document span, its label ("GROUP"
+    for people in the plural), its text and the paragraph it was met in."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    paragraph: int
+
+
 @dataclass
 class DocumentState:
     """What the rules remember from one paragraph to the next."""
@@ -25,12 +37,14 @@ class DocumentState:
     quote_ends_paragraph: bool = False
     paragraph: int = 0
     open_quote_at_end: bool = False
-    # (start, end, label, paragraph) of the speaker-labelled mentions and of the claims' named speakers so far.
+    # (start, end, label, paragraph) of the speaker-labelled mentions so far, and the claims' speakers.
     mentions: list[tuple[int, int, str, int]] = field(default_factory=list)
-    speakers: list[tuple[int, int, str, int]] = field(default_factory=list)
+    speakers: list[SpeakerRecord] = field(default_factory=list)
     lead_in: dict | None = None
     # Names the document calls a product, found in its text before parsing.
     products: set[str] = field(default_factory=set)
+    # Words the document writes in lower case somewhere (a lone one capitalised is no name).
+    common: set[str] = field(default_factory=set)
 
     def quote_may_continue(self) -> bool:
         """True when the paragraph just analysed ended with a quote the next one may continue."""

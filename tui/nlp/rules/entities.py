@@ -21,14 +21,24 @@ _PRODUCT_AMONG = re.compile(rf"\b([A-Z][\w-]*[a-z][\w-]*)\s+(?:and|or)\s+other\s
 _POSSESSIVE_END = re.compile(r"\s*'s?$")
 
 
+_LOWERCASE_WORD = re.compile(r"\b[a-z][a-z-]*\b")
+
+
+def common_words(text: str) -> set[str]:
+    """The words the text writes in lower case somewhere: one of them capitalised alone
+    ("Iodine" opening a sentence) is a common noun, not a person's name."""
+    return set(_LOWERCASE_WORD.findall(text))
+
+
 def product_names(text: str) -> set[str]:
     """Names the text itself calls a product ("software, Rekognition"), found before parsing."""
     return {m.group(1) for pattern in (_PRODUCT_NAMED, _PRODUCT_AMONG) for m in pattern.finditer(text)}
 
 
-def entity_record(span, base: int, products: frozenset[str] | set[str] = frozenset()) -> list | None:
+def entity_record(span, base: int, products: frozenset[str] | set[str] = frozenset(), common: frozenset[str] | set[str] = frozenset()) -> list | None:
     """``[start, end, label]`` of a model entity, trimmed of a leading "the", a hedge ("just two
-    days") and a possessive; a name the document calls a product is a PRODUCT."""
+    days") and a possessive; a name the document calls a product is a PRODUCT, and a lone word it
+    also writes in lower case (``common``) is no person."""
     label = span.label_
     if label not in ENTITY_LABELS:
         return None
@@ -63,4 +73,7 @@ def entity_record(span, base: int, products: frozenset[str] | set[str] = frozens
         return None  # e.g. "Annual" in "Annual General Meeting"
     if text in products and label != "DATE":
         label = "PRODUCT"
+    if label == "PERSON" and " " not in text and text.lower() in common:
+        return None  # "Iodine is added to ..." where the text speaks of iodine
+
     return [base + start, base + end, label]

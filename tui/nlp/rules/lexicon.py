@@ -6,6 +6,8 @@ from __future__ import annotations
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
 NUMERIC_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+# Dates, times, numbers and products never speak: "Three said ..." has no source to offer.
+NEVER_SPEAKER_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "PRODUCT"}
 
 SPEECH_VERBS = {
     "say", "tell", "add", "ask", "explain", "state", "note", "write", "claim", "argue", "warn", "insist",
@@ -47,4 +49,20 @@ SOURCE_NOUNS = ROLE_WORDS | {
     "diplomat", "army", "military", "firm", "bank", "school", "university", "hospital", "network", "newspaper", "magazine",
     "rebel", "militant", "insurgent", "soldier", "troop", "protester", "demonstrator", "striker", "fan", "owner",
     "report", "study", "survey", "paper", "poster", "blogger", "user", "writer", "petition", "statement", "letter",
+}
+# Singular nouns for a body that "it" can stand for ("The police force denies ... it said ...").
+BODY_NOUNS = {
+    "company", "firm", "agency", "ministry", "department", "government", "court", "council", "committee", "commission",
+    "board", "force", "union", "party", "group", "organization", "organisation", "association", "authority",
+    "administration", "municipality", "city", "bank", "school", "university", "hospital", "network", "newspaper",
+    "magazine", "embassy", "army", "military", "cabinet", "congress", "parliament", "senate", "office", "manufacturer",
+    "contractor", "regulator", "website", "site", "club", "team", "channel", "broadcaster", "service", "state",
+    "report", "study", "survey", "statement", "letter", "paper",
+}
+# Singular nouns for a person that "he" or "she" can stand for ("The lawyer said ... she added ...").
+PERSON_NOUNS = (ROLE_WORDS - {"officials"}) | {
+    "lawyer", "attorney", "judge", "prosecutor", "mayor", "governor", "senator", "leader", "father", "mother", "man",
+    "woman", "doctor", "teacher", "expert", "critic", "activist", "witness", "resident", "author", "scientist",
+    "spokesman", "spokeswoman", "lawmaker", "legislator", "candidate", "ambassador", "diplomat", "victim", "suspect",
+    "owner", "husband", "wife", "son", "daughter", "brother", "sister", "boy", "girl", "student", "worker", "employee",
 }

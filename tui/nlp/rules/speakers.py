@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.nlp.rules.context import ParagraphContext
-from tui.nlp.rules.lexicon import SPEAKER_LABELS
+from tui.nlp.rules.context import ParagraphContext, SpeakerRecord
+from tui.nlp.rules.lexicon import BODY_NOUNS, NEVER_SPEAKER_LABELS, PERSON_NOUNS, SOURCE_NOUNS, SPEAKER_LABELS
 
 
 @dataclass(frozen=True)
@@ -20,35 +20,62 @@ class Speaker:
     role: str = ""
     earlier: bool = False
     label: str = ""
-    # For a pronoun: the document span of the name it stands for, if one is found.
-    resolved: tuple[int, int] | None = None
+    # For a pronoun: the earlier speaker or name it stands for, if one is found.
+    resolved: SpeakerRecord | None = None
 
 
 def speaker_of(context: ParagraphContext, verb) -> Speaker | None:
     """Who speaks through ``verb``, if found.
 
-    The subject of the verb (also when inverted: "said Isedua Oribhabor"), the agent of a
-    passive, or the subject of the verb it is coordinated with; a role in apposition is kept.
+    The subject of the verb (also when inverted: "said Isedua Oribhabor", or parsed as its
+    object: '"...," added KCNA'), the agent of a passive, or the subject of the verb it is
+    coordinated with; a role in apposition is kept. Of several subjects the model gives one verb
+    ("Facebook co-founder Mark Zuckerberg"), a name wins, then the one nearest the verb.
     """
     seen = set()
+    cue = verb
     while verb is not None and verb.i not in seen:
         seen.add(verb.i)
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                return noun_phrase_speaker(context, child)
+        subjects = [child for child in verb.children if child.dep_ in ("nsubj", "csubj")]
+        if subjects:
+            named = [s for s in subjects if context.entity_covering(s) is not None]
+            return noun_phrase_speaker(context, (named or subjects)[-1])
         for child in verb.children:
             if child.dep_ == "agent":
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
                     return noun_phrase_speaker(context, objects[0])
+        if verb is cue:
+            inverted = _inverted_subject(context, verb)
+            if inverted is not None:
+                return noun_phrase_speaker(context, inverted)
         verb = verb.head if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "relcl") and verb.head.i != verb.i else None
     return None
 
 
-def noun_phrase_speaker(context: ParagraphContext, head) -> Speaker:
-    """The speaker a subject names: an entity in it or in apposition, a pronoun's antecedent, or its text."""
+def _inverted_subject(context: ParagraphContext, verb):
+    """The speaker the model parsed as an object of a verb after a quote ('"...," added KCNA'):
+    the phrase right after the verb, when the verb follows the quote's closing mark (and maybe a
+    comma) and the phrase names someone or a body that speaks."""
+    doc = verb.doc
+    before = [t.text for t in doc[max(0, verb.i - 2) : verb.i]]
+    if not before or not (before[-1] in ('"', "'") or before[-2:] in (['"', ","], ["'", ","])):
+        return None
+    for child in verb.children:
+        if child.dep_ in ("dobj", "attr", "npadvmod", "oprd") and child.left_edge.i == verb.i + 1:
+            if context.entity_covering(child) is not None or child.lemma_.lower() in SOURCE_NOUNS:
+                return child
+    return None
+
+
+def noun_phrase_speaker(context: ParagraphContext, head) -> Speaker | None:
+    """The speaker a subject names: an entity in it or in apposition, a pronoun's antecedent, or
+    its text; ``None`` for a date, a number or a product, which never speak."""
     doc = context.doc
     pronoun = head.lower_
+    partitive = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)  # "one of them"
+    if (head.ent_type_ in NEVER_SPEAKER_LABELS or head.like_num or head.text in context.state.products) and not partitive:
+        return None
     if head.pos_ == "PRON":
         if pronoun in ("who", "that", "which") and head.head.dep_ == "relcl" and head.head.head.i != head.i:
             return noun_phrase_speaker(context, head.head.head)  # "X, who told ...": X
@@ -68,28 +95,45 @@ def noun_phrase_speaker(context: ParagraphContext, head) -> Speaker:
     if named is not None:
         role = doc[head.left_edge.i : named.start].text.strip(" ,")
         return Speaker(named.start_char, named.end_char, named.text, role, label=named.label_)
-    return Speaker(phrase.start_char, phrase.end_char, phrase.text)
+    return Speaker(phrase.start_char, phrase.end_char, phrase.text, label=_kind_of_noun(head))
 
 
-# Which entity labels each pronoun can stand for.
-_PRONOUN_LABELS = {"he": ("PERSON",), "she": ("PERSON",), "him": ("PERSON",), "her": ("PERSON",), "it": ("ORG", "GPE", "NORP")}
+def _kind_of_noun(head) -> str:
+    """What a pronoun may later stand for this unnamed speaker: "ORG" for a body ("the police
+    force": it), "PERSON" for a person ("the lawyer": he or she), "GROUP" for people in the
+    plural ("the researchers": they); "" for anything else."""
+    lemma = head.lemma_.lower()
+    if head.tag_ == "NN" and lemma in BODY_NOUNS:
+        return "ORG"
+    if head.tag_ == "NN" and lemma in PERSON_NOUNS:
+        return "PERSON"
+    if head.tag_ == "NNS" and lemma in SOURCE_NOUNS:
+        return "GROUP"
+    return ""
 
 
-def _antecedent(context: ParagraphContext, pronoun) -> tuple[int, int] | None:
-    """The document span of the name a pronoun speaker stands for: the last speaker with a
-    compatible label in this or the previous paragraph, else the nearest compatible mention
-    before it there (by label, in order); ``None`` when there is none (the speaker stays unresolved)."""
+# Which labels each pronoun can stand for.
+_PRONOUN_LABELS = {
+    "he": ("PERSON",), "she": ("PERSON",), "him": ("PERSON",), "her": ("PERSON",),
+    "it": ("ORG", "GPE", "NORP"), "they": ("GROUP",),
+}
+
+
+def _antecedent(context: ParagraphContext, pronoun) -> SpeakerRecord | None:
+    """What a pronoun speaker stands for: the last speaker with a compatible label in this or the
+    previous paragraph, else the nearest compatible name mentioned before it there (by label, in
+    order); ``None`` when there is none (the speaker stays unresolved)."""
     labels = _PRONOUN_LABELS.get(pronoun.lower_)
     if labels is None:
         return None
     state, at = context.state, context.base + pronoun.idx
-    recent = [s for s in state.speakers if s[2] in labels and s[1] <= at and state.paragraph - s[3] <= 1]
+    recent = [s for s in state.speakers if s.label in labels and s.end <= at and state.paragraph - s.paragraph <= 1]
     if recent:
-        return recent[-1][0], recent[-1][1]
+        return recent[-1]
     for label in labels:  # an organisation before a place: "Acme closed a plant in Ohio. It said ..."
         mentions = [m for m in state.mentions if m[2] == label and m[1] <= at and state.paragraph - m[3] <= 1]
         if mentions:
-            return mentions[-1][0], mentions[-1][1]
+            return SpeakerRecord(mentions[-1][0], mentions[-1][1], label, "", mentions[-1][3])
     return None
 
 
@@ -131,8 +175,14 @@ def set_speaker(claim: dict, speaker: Speaker | None, context: ParagraphContext)
         claim["speaker_span"] = [context.base + speaker.start, context.base + speaker.end]
         claim["speaker_text"] = speaker.text
     claim["role"] = speaker.role
+    state = context.state
     if speaker.resolved is not None:
-        claim["speaker_resolved"] = list(speaker.resolved)
-    if speaker.label and not speaker.earlier:
-        state = context.state
-        state.speakers.append((context.base + speaker.start, context.base + speaker.end, speaker.label, state.paragraph))
+        resolved = speaker.resolved
+        claim["speaker_resolved"] = [resolved.start, resolved.end]
+        if resolved.text:
+            claim["speaker_text"] = resolved.text  # what names the speaker when no entity is there ("the police force")
+        # The antecedent speaks again here, so the next pronoun may stand for it too.
+        state.speakers.append(SpeakerRecord(resolved.start, resolved.end, resolved.label, resolved.text, state.paragraph))
+    elif speaker.label and not speaker.earlier:
+        start, end = context.base + speaker.start, context.base + speaker.end
+        state.speakers.append(SpeakerRecord(start, end, speaker.label, speaker.text, state.paragraph))
