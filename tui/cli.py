@@ -7,6 +7,7 @@ an article never pays for them. Each takes its own argument list and returns an 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from pathlib import Path
@@ -126,6 +127,9 @@ def open_article(args: argparse.Namespace) -> int:
     finally:
         if app.session is not None:
             app.session.store.close()
+    # All is saved and closed: spare the collector's last pass over the session's objects as the
+    # process exits (0.6 s after 30 s of suggestions on a 2.4 MB article).
+    gc.freeze()
     if app.load_error:
         return fail(app.load_error)
     return 0
