@@ -246,3 +246,38 @@ def test_a_word_the_text_also_writes_in_lower_case_is_no_person(pipeline):
     assert "Iodine" not in [m.quote.exact for m in mentions if m.label == "PERSON"]
     last = max(claims, key=lambda c: c.start)
     assert text[slice(*last.attrs["speaker_span"])] == "She" and speaker(last, entities) != "Iodine"
+
+
+TRIAL = ("The father of a baby girl who suffered brain damage at birth told a jury on Tuesday that midwives ignored "
+         "his warnings.\n\n"
+         "Mark Hollis, 41, said his daughter Emily was born blue and silent at Westfield General Hospital. "
+         '"She wasn\'t breathing. Nobody came for ten minutes," he said.\n\n'
+         "The trust's barrister, Helen Marsh, asked Hollis whether he had raised his concerns with a doctor. "
+         "He said he had asked three times.")
+
+
+def test_a_pronoun_stands_for_the_subject_before_it_in_its_paragraph_not_the_last_name_seen(pipeline):
+    claims, entities, _ = suggest(TRIAL, pipeline)
+    [quote] = [c for c in claims if c.attrs["claim_type"] == "quote"]
+    assert TRIAL[slice(*quote.attrs["speaker_span"])] == "he" and speaker(quote, entities) == "Mark Hollis"  # not the baby
+
+
+def test_he_does_not_stand_for_a_woman(pipeline):
+    claims, entities, _ = suggest(TRIAL, pipeline)
+    last = max((c for c in claims if c.attrs["claim_type"] == "reported"), key=lambda c: c.start)
+    assert cue(last, TRIAL) == "said" and speaker(last, entities) == "Mark Hollis"  # not Helen Marsh, who asked
+
+
+@pytest.mark.parametrize(
+    ("text", "cue_text", "content"),
+    [
+        ("The barrister asked the witness whether he had raised his concerns with a doctor.", "asked",
+         "whether he had raised his concerns with a doctor"),
+        ("The Deseret News observed that the hashtag had become an international phenomenon.", "observed",
+         "that the hashtag had become an international phenomenon"),
+    ],
+)
+def test_questions_and_observations_are_reported(pipeline, text, cue_text, content):
+    claims, _, _ = suggest(text, pipeline)
+    [reported] = attributions(claims)
+    assert cue(reported, text) == cue_text and spans(reported, text) == [content]

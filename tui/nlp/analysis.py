@@ -11,18 +11,19 @@ from collections.abc import Iterator
 
 from tui.model.document import Document, Paragraph
 from tui.nlp.pipeline import Pipeline
-from tui.nlp.rules.context import DocumentState, ParagraphContext
+from tui.nlp.rules.context import DocumentState, ParagraphContext, SpeakerRecord
 from tui.nlp.rules.entities import common_words, entity_record, product_names
 from tui.nlp.rules.evidence import evidence_and_assertions
 from tui.nlp.rules.lexicon import SPEAKER_LABELS
 from tui.nlp.rules.quotes import lead_in, quote_claims
 from tui.nlp.rules.reported import reported_claims
 from tui.nlp.rules.segments import quote_segments
+from tui.nlp.rules.speakers import learn_genders
 from tui.nlp.rules.speech_acts import speech_act_claims
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 12
+ANALYSIS_VERSION = 13
 
 # A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
 # never meets a text over its length limit and the first suggestions still come soon.
@@ -70,7 +71,9 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: Document
     segments = quote_segments(doc.text, original, continues=state.open_quote_at_end)
     context = ParagraphContext.of(doc, base, segments, state)
     entities = [entity for entity in (entity_record(span, base, state.products, state.common) for span in context.ents) if entity is not None]
-    state.mentions += [(start, end, label, state.paragraph) for start, end, label in entities if label in SPEAKER_LABELS]
+    state.mentions += [SpeakerRecord(start, end, label, original[start - base : end - base], state.paragraph)
+                       for start, end, label in entities if label in SPEAKER_LABELS]
+    learn_genders(context)
     state.open_quote_at_end = bool(segments) and segments[-1].close_mark is None
     claims = quote_claims(context)
     claims += reported_claims(context)

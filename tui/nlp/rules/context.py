@@ -37,9 +37,11 @@ class DocumentState:
     quote_ends_paragraph: bool = False
     paragraph: int = 0
     open_quote_at_end: bool = False
-    # (start, end, label, paragraph) of the speaker-labelled mentions so far, and the claims' speakers.
-    mentions: list[tuple[int, int, str, int]] = field(default_factory=list)
+    # The speaker-labelled mentions so far, and the claims' speakers.
+    mentions: list[SpeakerRecord] = field(default_factory=list)
     speakers: list[SpeakerRecord] = field(default_factory=list)
+    # "f" or "m" by a person's surname, where a first name or title told it.
+    genders: dict[str, str] = field(default_factory=dict)
     lead_in: dict | None = None
     # Names the document calls a product, found in its text before parsing.
     products: set[str] = field(default_factory=set)

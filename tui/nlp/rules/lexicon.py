@@ -23,7 +23,7 @@ REPORTING_VERBS = {
     "say", "tell", "announce", "state", "claim", "report", "warn", "argue", "insist", "suggest", "reveal",
     "confirm", "deny", "admit", "acknowledge", "note", "write", "allege", "assert", "maintain", "contend",
     "predict", "promise", "pledge", "vow", "estimate", "declare", "testify", "concede", "stress",
-    "emphasize", "emphasise", "explain", "add", "believe", "think", "agree", "tweet", "recommend",
+    "emphasize", "emphasise", "explain", "add", "believe", "think", "agree", "tweet", "recommend", "ask", "observe",
 }
 EVIDENCE_NOUNS = {
     "study", "research", "report", "survey", "analysis", "data", "poll", "paper", "experiment",
@@ -57,7 +57,8 @@ BODY_NOUNS = {
     "administration", "municipality", "city", "bank", "school", "university", "hospital", "network", "newspaper",
     "magazine", "embassy", "army", "military", "cabinet", "congress", "parliament", "senate", "office", "manufacturer",
     "contractor", "regulator", "website", "site", "club", "team", "channel", "broadcaster", "service", "state",
-    "report", "study", "survey", "statement", "letter", "paper",
+    "report", "study", "survey", "statement", "letter", "paper", "trust", "charity", "foundation", "institute", "airline",
+    "operator", "provider", "insurer", "retailer", "publisher", "prosecution", "campaign", "coalition", "alliance",
 }
 # Singular nouns for a person that "he" or "she" can stand for ("The lawyer said ... she added ...").
 PERSON_NOUNS = (ROLE_WORDS - {"officials"}) | {
@@ -65,4 +66,46 @@ PERSON_NOUNS = (ROLE_WORDS - {"officials"}) | {
     "woman", "doctor", "teacher", "expert", "critic", "activist", "witness", "resident", "author", "scientist",
     "spokesman", "spokeswoman", "lawmaker", "legislator", "candidate", "ambassador", "diplomat", "victim", "suspect",
     "owner", "husband", "wife", "son", "daughter", "brother", "sister", "boy", "girl", "student", "worker", "employee",
+}
+# What tells a person's gender, so that "he" does not stand for Helen Marsh: a title or a word
+# for a relative or a role before or as the name, or a common first name. Unknown otherwise.
+FEMALE_WORDS = {
+    "ms", "mrs", "miss", "madam", "madame", "lady", "dame", "mother", "wife", "daughter", "sister", "grandmother",
+    "aunt", "niece", "spokeswoman", "chairwoman", "congresswoman", "businesswoman", "actress", "queen", "princess",
+    "girl", "woman", "mum", "mom",
+}
+MALE_WORDS = {
+    "mr", "sir", "lord", "father", "husband", "son", "brother", "grandfather", "uncle", "nephew", "spokesman",
+    "chairman", "congressman", "businessman", "king", "prince", "boy", "man", "dad",
+}
+FEMALE_NAMES = {
+    "mary", "patricia", "jennifer", "linda", "elizabeth", "barbara", "susan", "jessica", "sarah", "karen", "lisa",
+    "nancy", "betty", "margaret", "sandra", "ashley", "kimberly", "emily", "donna", "michelle", "carol", "amanda",
+    "dorothy", "melissa", "deborah", "stephanie", "rebecca", "sharon", "laura", "cynthia", "kathleen", "amy",
+    "angela", "anna", "anne", "ann", "helen", "emma", "olivia", "sophie", "sophia", "julia", "julie", "maria",
+    "marie", "catherine", "katherine", "kate", "claire", "rachel", "hannah", "lucy", "alice", "grace", "ruth",
+    "diana", "victoria", "charlotte", "caroline", "jane", "joan", "judith", "janet", "christine", "nicole", "natalie",
+    "theresa", "teresa", "hillary", "kamala", "ursula", "jacinda",
+    "fatima", "aisha", "leila", "lydia", "elena", "isabel", "isabella",
+    "carmen", "ana", "lucia", "giulia", "francesca", "ingrid", "astrid", "greta", "monika", "petra", "irina",
+    "olga", "natalia", "svetlana", "yulia", "yuki", "joy",
+    "megan", "lauren", "chloe", "zoe", "ella", "mia", "ava", "nina", "eva", "vera", "rosa",
+}
+MALE_NAMES = {
+    "james", "john", "robert", "michael", "william", "david", "richard", "joseph", "thomas", "charles", "christopher",
+    "daniel", "matthew", "anthony", "mark", "donald", "steven", "paul", "andrew", "joshua", "kenneth", "kevin",
+    "brian", "george", "timothy", "ronald", "edward", "jason", "jeffrey", "ryan", "jacob", "gary", "nicholas",
+    "eric", "jonathan", "stephen", "larry", "justin", "scott", "brandon", "benjamin", "samuel", "frank", "gregory",
+    "raymond", "alexander", "patrick", "jack", "dennis", "jerry", "tyler", "aaron", "jose", "adam", "henry",
+    "nathan", "douglas", "zachary", "peter", "kyle", "walter", "ethan", "jeremy", "harold", "keith", "christian",
+    "roger", "noah", "gerald", "carl", "terry", "sean", "austin", "arthur", "lawrence", "jesse", "dylan", "bryan",
+    "joe", "jordan", "billy", "bruce", "albert", "willie", "gabriel", "logan", "alan", "juan", "wayne", "roy",
+    "ralph", "randy", "eugene", "vincent", "russell", "elijah", "louis", "bobby", "philip", "johnny", "tom", "tim",
+    "jim", "bill", "bob", "mike", "dave", "steve", "ben", "sam", "tony", "nick", "chris", "boris", "rishi",
+    "emmanuel", "vladimir", "narendra", "recep", "olaf", "barack", "mohamed",
+    "mohammed", "muhammad", "ahmed", "ali", "hassan", "omar", "ibrahim", "mustafa", "giuseppe", "giovanni", "marco",
+    "luca", "matteo", "roberto", "claudio", "carlos", "luis", "miguel", "pedro", "javier",
+    "pierre", "jacques", "francois", "hans", "klaus", "jurgen", "stefan", "ivan", "sergei", "dmitry",
+    "alexei", "igor", "shinzo", "fumio", "shigeru", "hiroshi", "sergey",
+    "lars", "erik", "anders", "marc",
 }

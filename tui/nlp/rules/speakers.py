@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.nlp.rules.context import ParagraphContext, SpeakerRecord
-from tui.nlp.rules.lexicon import BODY_NOUNS, NEVER_SPEAKER_LABELS, PERSON_NOUNS, SOURCE_NOUNS, SPEAKER_LABELS
+from tui.nlp.rules.lexicon import (
+    BODY_NOUNS, FEMALE_NAMES, FEMALE_WORDS, MALE_NAMES, MALE_WORDS, NEVER_SPEAKER_LABELS, PERSON_NOUNS, SOURCE_NOUNS,
+    SPEAKER_LABELS,
+)
 
 
 @dataclass(frozen=True)
@@ -120,22 +123,81 @@ _PRONOUN_LABELS = {
 
 
 def _antecedent(context: ParagraphContext, pronoun) -> SpeakerRecord | None:
-    """What a pronoun speaker stands for: the last speaker with a compatible label in this or the
-    previous paragraph, else the nearest compatible name mentioned before it there (by label, in
-    order); ``None`` when there is none (the speaker stays unresolved)."""
+    """What a pronoun speaker stands for: the last compatible subject before it in its paragraph,
+    else the last speaker with a compatible label in this or the previous paragraph, else the
+    nearest compatible name mentioned before it there (by label, in order); ``None`` when there is
+    none (the speaker stays unresolved). A person known to be a woman is not "he", nor a man "she"."""
     labels = _PRONOUN_LABELS.get(pronoun.lower_)
     if labels is None:
         return None
     state, at = context.state, context.base + pronoun.idx
-    recent = [s for s in state.speakers if s.label in labels and s.end <= at and state.paragraph - s.paragraph <= 1]
+    wrong = _PRONOUN_EXCLUDES.get(pronoun.lower_)
+
+    def fits(record: SpeakerRecord) -> bool:
+        return record.label in labels and (wrong is None or gender_of(record.text, state) != wrong)
+
+    subject = next((r for r in _subjects_before(context, pronoun) if fits(r)), None)
+    if subject is not None:
+        return subject
+    recent = [r for r in state.speakers if fits(r) and r.end <= at and state.paragraph - r.paragraph <= 1]
     if recent:
         return recent[-1]
     for label in labels:  # an organisation before a place: "Acme closed a plant in Ohio. It said ..."
-        mentions = [m for m in state.mentions if m[2] == label and m[1] <= at and state.paragraph - m[3] <= 1]
+        mentions = [m for m in state.mentions if m.label == label and fits(m) and m.end <= at and state.paragraph - m.paragraph <= 1]
         if mentions:
-            return SpeakerRecord(mentions[-1][0], mentions[-1][1], label, "", mentions[-1][3])
+            return mentions[-1]
     return None
 
+
+# The gender a pronoun rules out.
+_PRONOUN_EXCLUDES = {"he": "f", "him": "f", "she": "m", "her": "m"}
+
+
+def gender_of(name: str, state) -> str | None:
+    """"f" or "m" when a person's name tells it (a title, a first name in the word lists, or the
+    same surname met with one before), else ``None``."""
+    words = [w.strip(".,").lower() for w in name.split()]
+    if not words:
+        return None
+    if words[0] in FEMALE_WORDS or words[0] in FEMALE_NAMES:
+        return "f"
+    if words[0] in MALE_WORDS or words[0] in MALE_NAMES:
+        return "m"
+    return state.genders.get(words[-1])
+
+
+def learn_genders(context: ParagraphContext) -> None:
+    """Remember the gender of each person named in the paragraph whose first name or title tells
+    it ("Ms Bauchtman", "Helen Marsh"), by surname, for when the surname comes alone."""
+    doc, state = context.doc, context.state
+    for span in context.ents:
+        words = span.text.split()
+        if span.label_ != "PERSON" or not words:
+            continue
+        title = doc[span.start - 1].lower_.strip(".") if span.start > 0 else ""
+        if title in FEMALE_WORDS or title in MALE_WORDS:
+            gender = "f" if title in FEMALE_WORDS else "m"
+        else:
+            gender = gender_of(span.text, state) if len(words) > 1 else None
+        if gender is not None:
+            state.genders.setdefault(words[-1].lower(), gender)
+
+def _subjects_before(context: ParagraphContext, pronoun):
+    """The subjects outside quotes before ``pronoun`` in its paragraph, last first, that a
+    pronoun may stand for: names with a speaker label and unnamed sources ("Mark Hollis, 41,
+    said ... '...,' he said": Mark Hollis)."""
+    for token in reversed(context.doc[: pronoun.i]):
+        if token.dep_ != "nsubj" or token.pos_ == "PRON" or context.inside(token):
+            continue
+        named = context.entity_covering(token)
+        if named is not None and named.text not in context.state.products:
+            start, end, label, text = named.start_char, named.end_char, named.label_, named.text
+        elif named is None and _kind_of_noun(token):
+            phrase = context.doc[token.left_edge.i : token.i + 1]
+            start, end, label, text = phrase.start_char, phrase.end_char, _kind_of_noun(token), phrase.text
+        else:
+            continue
+        yield SpeakerRecord(context.base + start, context.base + end, label, text, context.state.paragraph)
 
 def _phrase_with_entities(context: ParagraphContext, head):
     """``head``'s subtree, extended to the end of an entity it cuts ("at Access" + "Now")."""
