@@ -88,6 +88,15 @@ def test_encoding_utf16_opens_a_file_without_a_byte_order_mark(tmp_path, encodin
     assert read_article(path, encoding=encoding).text == "Café in Zürich, said the mayor."
 
 
+@pytest.mark.parametrize("encoding, data", [("utf-8", codecs.BOM_UTF8 + "Héllo".encode()),
+                                            ("utf-16-le", codecs.BOM_UTF16_LE + "Héllo".encode("utf-16-le"))])
+def test_a_byte_order_mark_is_not_part_of_the_text(tmp_path, encoding, data):
+    path = tmp_path / "marked.txt"
+    path.write_bytes(data)
+    document = read_article(path, encoding=encoding)
+    assert document.text == "Héllo" and document.title == "Héllo"
+
+
 def test_a_nul_character_in_utf16_text_is_binary(tmp_path):
     path = tmp_path / "wide.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + ("x" * 20000 + "\x00 end").encode("utf-16-le"))

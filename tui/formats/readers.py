@@ -74,7 +74,9 @@ def read_regular_file(path: Path, max_mb: float) -> bytes:
             _check_kind(path, opened.st_mode)
             if opened.st_size > limit:
                 raise ArticleError(_too_large(path, opened.st_size, max_mb))
-            data = file.read(limit + 1)  # the file may have grown since
+            data = file.read(opened.st_size + 1)
+            if len(data) > opened.st_size:  # it grew since (or, like /proc files, gives no size)
+                data += file.read(limit + 1 - len(data))
         except OSError as error:
             raise ArticleError(f"{path}: cannot be read ({error.strerror})") from None
     if len(data) > limit:
@@ -117,10 +119,7 @@ def decode_article(path: Path, data: bytes, encoding: str) -> str:
     decoding fails. A UTF-16 or UTF-32 byte order mark wins over the UTF-8 default."""
     codec = text_codec(path, encoding)
     if codec.name == "utf-8":
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8) :]
-        else:
-            codec = next((codecs.lookup(wide) for bom, wide in _BOMS if data.startswith(bom)), codec)
+        codec = next((codecs.lookup(wide) for bom, wide in _BOMS if data.startswith(bom)), codec)
     wide = codec.name.startswith(("utf-16", "utf-32"))
     if not wide and b"\x00" in data:  # in a byte encoding a NUL byte is a NUL character
         raise ArticleError(f"{path}: looks like a binary file (it contains NUL bytes), not text")
@@ -138,7 +137,7 @@ def decode_article(path: Path, data: bytes, encoding: str) -> str:
         raise ArticleError(f"{path}: cannot be decoded as {encoding} ({str(error).splitlines()[0] if str(error) else error})") from None
     if "\x00" in text:
         raise ArticleError(f"{path}: looks like a binary file (it contains NUL characters), not text")
-    return normalize_newlines(text)
+    return normalize_newlines(text.removeprefix("\ufeff"))  # a byte order mark is not part of the text
 
 
 def _utf16_byte_order(data: bytes) -> str:
