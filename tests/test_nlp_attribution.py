@@ -281,3 +281,44 @@ def test_questions_and_observations_are_reported(pipeline, text, cue_text, conte
     claims, _, _ = suggest(text, pipeline)
     [reported] = attributions(claims)
     assert cue(reported, text) == cue_text and spans(reported, text) == [content]
+
+
+# Headlines
+
+
+@pytest.mark.parametrize(
+    ("headline", "source", "cue_text", "content"),
+    [
+        ("Merkel: Europe must take its fate into its own hands", "Merkel", ":", "Europe must take its fate into its own hands"),
+        ("Police: suspect in bank robbery had a criminal record", "Police", ":", "suspect in bank robbery had a criminal record"),
+        ("Trump Says He Will Veto Defense Bill Over Base Names", "Trump", "Says", "He Will Veto Defense Bill Over Base Names"),
+        ("EU to ban Russian oil imports by the end of the year, officials say", "officials", "say",
+         "EU to ban Russian oil imports by the end of the year"),
+    ],
+)
+def test_a_headline_that_attributes_is_a_reported_claim(pipeline, headline, source, cue_text, content):
+    text = headline + "\n\nThe statement came on Tuesday."
+    claims, entities, _ = suggest(text, pipeline)
+    [claim] = attributions(claims)
+    assert cue(claim, text) == cue_text and spans(claim, text) == [content]
+    assert text[slice(*claim.attrs["speaker_span"])] == source
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Analysis: why the euro is falling against the dollar",
+        "Lantern Festival in Taipei lights up the night",
+        "Calls grow for an inquiry into hospital deaths",
+        "Tuesday, September 22, 2015",
+        "Ukraine: the view from a village on the front line",
+    ],
+)
+def test_a_headline_that_attributes_nothing_is_no_claim(pipeline, headline):
+    claims, _, _ = suggest(headline + "\n\nThe story is below.", pipeline)
+    assert attributions(claims) == []
+
+
+def test_a_title_case_headline_verb_is_not_part_of_a_name(pipeline):
+    _, _, mentions = suggest("Biden Vows To Rebuild Alliances In First Foreign Policy Speech", pipeline)
+    assert "Biden" in [m.quote.exact for m in mentions if m.label == "PERSON"]

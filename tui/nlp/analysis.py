@@ -14,6 +14,7 @@ from tui.nlp.pipeline import Pipeline
 from tui.nlp.rules.context import DocumentState, ParagraphContext, SpeakerRecord
 from tui.nlp.rules.entities import common_words, entity_record, product_names
 from tui.nlp.rules.evidence import evidence_and_assertions
+from tui.nlp.rules.headlines import headline_claims
 from tui.nlp.rules.lexicon import SPEAKER_LABELS
 from tui.nlp.rules.quotes import lead_in, quote_claims
 from tui.nlp.rules.reported import reported_claims
@@ -23,7 +24,7 @@ from tui.nlp.rules.speech_acts import speech_act_claims
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 13
+ANALYSIS_VERSION = 14
 
 # A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
 # never meets a text over its length limit and the first suggestions still come soon.
@@ -79,6 +80,7 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: Document
     claims += reported_claims(context)
     claims += speech_act_claims(context, claims)
     claims += evidence_and_assertions(context, claims)
+    claims += headline_claims(context, claims)
     state.lead_in = lead_in(context)
     state.paragraph += 1
     return {"paragraph": index, "start": base, "end": base + len(context.text), "entities": entities, "claims": claims}

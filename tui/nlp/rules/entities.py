@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tui.nlp.rules.headlines import HEADLINE_VERBS
 from tui.nlp.rules.lexicon import ENTITY_LABELS, ROLE_WORDS
 
 _WEEKDAYS_MONTHS = re.compile(
@@ -59,6 +60,13 @@ def entity_record(span, base: int, products: frozenset[str] | set[str] = frozens
         end -= len(text) - possessive.start()
         text = text[: possessive.start()]
     if label in ("ORG", "PERSON", "GPE", "NORP"):
+        # "Biden Vows To Rebuild Alliances" in a title-case headline: the name ends before the verb.
+        words = text.split(" ")
+        verb = next((i for i, word in enumerate(words[1:], start=1) if word in HEADLINE_VERBS), None)
+        if verb is not None:
+            kept = " ".join(words[:verb])
+            end -= len(text) - len(kept)
+            text = kept
         # "Mozilla Fellow", "Acme spokesperson": the role is not part of the name.
         words = text.split(" ")
         if len(words) > 1 and words[-1].lower() in ROLE_WORDS:

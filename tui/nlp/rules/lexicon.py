@@ -32,7 +32,7 @@ EVIDENCE_NOUNS = {
 ROLE_WORDS = {
     "fellow", "analyst", "director", "spokesperson", "spokesman", "spokeswoman", "president", "chairman",
     "chairwoman", "chair", "ceo", "minister", "secretary", "professor", "researcher", "coach", "manager",
-    "officer", "founder", "co-founder", "editor", "correspondent", "reporter", "official", "officials",
+    "officer", "founder", "co-founder", "editor", "correspondent", "reporter", "official", "officials", "chief", "boss",
 }
 # "The study focuses on ...": a study as subject of these says nothing it found.
 NOT_FINDINGS = {"focus", "begin", "start", "take", "involve", "include", "use", "cost", "last", "publish", "appear"}
