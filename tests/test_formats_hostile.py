@@ -413,3 +413,46 @@ def test_csv_cells_never_start_a_formula(tmp_path, capsys):
     assert first["evidence"] == "'@evil https://ok.example"
     assert (first["checkworthiness"], first["start"], first["end"]) == ("0.25", "0", "43")
     assert second["text"] == "'-2+3" and second["speaker"] == "'\rJane" and second["note"] == "'-"
+
+
+def test_a_span_of_whitespace_alone_is_refused(tmp_path, capsys):
+    path = tmp_path / "tasks.jsonl"
+    path.write_text(json.dumps({"text": TEXT, "spans": [{"start": 14, "end": 15, "label": "PERSON"}]}) + "\n", encoding="utf-8")
+    assert run_import(tmp_path / "db.json", "prodigy", path) == 2
+    assert capsys.readouterr().err.startswith(f"{path}:1: offsets: 14-15 holds only whitespace")
+
+
+def test_conll_export_of_mentions_that_start_in_whitespace_or_hold_nothing_else(tmp_path, capsys):
+    """The database may hold such spans (made by hand or by an older import): CoNLL tags the tokens inside."""
+    from tui.model.annotation import ENTITY
+
+    db = tmp_path / "db.json"
+    store = Store(db)
+    document = Document(text=TEXT, title="t", source="s")
+    store.add_document(document)
+    mentions = [Annotation.on_text(document.doc_id, TEXT, ENTITY, "PER", 5, 14), Annotation.on_text(document.doc_id, TEXT, ENTITY, "ORG", 19, 20)]
+    store.apply([Change(ANNOTATIONS, mention.id, mention.to_record()) for mention in mentions])
+    store.close()
+    assert main(["export", "--format", "conll2002", "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[:5] == ["Mayor O", "Jane B-PER", "Doe I-PER", "said O", "the O"]
+    assert "not exported: 1 entity mentions of whitespace alone (CoNLL has no token for them)" in captured.err
+
+
+@pytest.mark.parametrize("fmt", ["brat", "csv", "w3c"])
+def test_export_never_reads_a_text_file_the_database_names_elsewhere(fmt, tmp_path, capsys):
+    """Long texts live in side files named by their SHA-256: a record naming another file is refused."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the private key", encoding="utf-8")
+    db = tmp_path / "db" / "db.json"
+    db.parent.mkdir()
+    store = Store(db)
+    document = Document(text=TEXT, title="t", source="s")
+    record = {k: v for k, v in document_record(document).items() if k != "text"}
+    store.apply([Change(DOCUMENTS, document.doc_id, {**record, "text_file": "../../secret.txt"})])
+    store.close()
+    out = tmp_path / "out"
+    assert main(["export", "--format", fmt, "--db", str(db), "--all", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "names no text file Postil made" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()

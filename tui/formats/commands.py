@@ -74,6 +74,8 @@ def export_command(argv: list[str]) -> int:
     losses = Losses()
     try:
         items = select_for_export(store, doc_ids, include_suggested=args.include_suggested, losses=losses)
+    except StoreError as error:
+        return _error(str(error))
     finally:
         store.close()
     options = {"include_suggested": args.include_suggested, "scheme": args.scheme, "publisher": args.publisher, "publisher_url": args.publisher_url}

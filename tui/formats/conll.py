@@ -14,6 +14,7 @@ rebuilt with single spaces between tokens and a newline between sentences.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 from tui.formats.docbin import non_overlapping
@@ -49,9 +50,9 @@ def tags_for(tokens: list[tuple[int, int]], entities: list[Span], scheme: str) -
     """One tag per token in ``scheme`` (``iob2``: B- starts every entity; ``iob1``: only a touching one)."""
     tags = ["O"] * len(tokens)
     owner: list[Span | None] = [None] * len(tokens)
-    index_of = {start: i for i, (start, _) in enumerate(tokens)}
+    starts = [start for start, _ in tokens]
     for entity in entities:
-        i = index_of[entity.start]
+        i = bisect_left(starts, entity.start)  # a span may start in the whitespace before its first token
         first = True
         while i < len(tokens) and tokens[i][1] <= entity.end:
             previous = owner[i - 1] if i > 0 else None
@@ -64,6 +65,12 @@ def tags_for(tokens: list[tuple[int, int]], entities: list[Span], scheme: str) -
     return tags
 
 
+def _covers_a_token(tokens: list[tuple[int, int]], starts: list[int], span: Span) -> bool:
+    """True when a token lies inside ``span`` (tokens are split at span boundaries, so none crosses one)."""
+    index = bisect_left(starts, span.start)
+    return index < len(tokens) and tokens[index][1] <= span.end
+
+
 def _export(items: list[ExportItem], losses: Losses, flavour: str, scheme: str) -> bytes:
     lines: list[str] = []
     for item in items:
@@ -74,6 +81,10 @@ def _export(items: list[ExportItem], losses: Losses, flavour: str, scheme: str) 
         losses.add("claims (CoNLL has entities only)", sum(1 for span in graph.spans if span.role == ROLE_CLAIM))
         losses.add("links from mentions to their entity", sum(1 for span in kept if span.info.get("entity")))
         tokens = split_tokens(graph.text, {offset for span in kept for offset in (span.start, span.end)})
+        starts = [start for start, _ in tokens]
+        tokened = [span for span in kept if _covers_a_token(tokens, starts, span)]
+        losses.add("entity mentions of whitespace alone (CoNLL has no token for them)", len(kept) - len(tokened))
+        kept = tokened
         if flavour == "conll2003" or len(items) > 1:
             lines += [DOCSTART[flavour], ""]
         next_entity = 0

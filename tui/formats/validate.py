@@ -179,6 +179,8 @@ def _span_problems(graph: SpanGraph, span, seen: dict[str, int]) -> list[str]:
         problems.append(f"label: {label_problem}")
     if not 0 <= span.start < span.end <= len(graph.text):
         problems.append(f"offsets: {span.start}-{span.end} is empty or outside the text ({len(graph.text)} characters)")
+    elif graph.text[span.start : span.end].isspace():
+        problems.append(f"offsets: {span.start}-{span.end} holds only whitespace")
     if not isinstance(span.info, dict):
         problems.append(f"details: must be an object, not {kind_of(span.info)}")
         return problems
