@@ -11,7 +11,7 @@ check it there with :func:`field_problem`, so the error names that line.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Callable
 
 from tui.formats.interchange import PART_ROLES, ROLE_CLAIM, ROLE_ENTITY, FormatError, SpanGraph, normalize_graph, quoted
@@ -19,8 +19,10 @@ from tui.model.annotation import ACCEPTED, CLAIM_TYPES, REJECTED, SUGGESTED, VER
 
 ROLES = (ROLE_ENTITY, ROLE_CLAIM, *PART_ROLES)
 STATUSES = (ACCEPTED, SUGGESTED, REJECTED)
-# Labels, ids and other names are one short line (they are written into line-based formats).
-NAME_LIMIT = 1000
+# Labels, ids, links and other names are one line (they are written into line-based formats).
+NAME_LIMIT = 2048
+# Unicode's control characters (category Cc): C0, DEL and C1.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def kind_of(value: object) -> str:
@@ -49,10 +51,11 @@ def text_problem(value: object) -> str | None:
     """Why ``value`` is not a string Postil can store (``None`` if it is one)."""
     if not isinstance(value, str):
         return f"must be a string, not {kind_of(value)}"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "holds a lone surrogate (not valid Unicode text)"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "holds a lone surrogate (not valid Unicode text)"
     return None
 
 
@@ -65,7 +68,7 @@ def name_problem(value: object, may_be_empty: bool = False) -> str | None:
         return None if may_be_empty and not value else "must not be blank"
     if len(value) > NAME_LIMIT:
         return f"is {len(value)} characters long (at most {NAME_LIMIT})"
-    if any(unicodedata.category(char) == "Cc" for char in value):
+    if _CONTROL.search(value):
         return "must not hold control characters (tabs, newlines, escapes)"
     return None
 
@@ -112,14 +115,7 @@ def _entity(value: object, named: bool = False) -> str | None:
     for key in ("name", "label") if named else ():
         if key not in value:
             return f"needs a {key}"
-    checks = {
-        "entity_id": lambda v: name_problem(v, may_be_empty=True),
-        "name": text_problem,
-        "label": name_problem,
-        "kb_id": lambda v: name_problem(v, may_be_empty=True),
-        "aliases": _aliases,
-    }
-    for key, check in checks.items():
+    for key, check in _ENTITY_CHECKS.items():
         if key in value:
             problem = check(value[key])
             if problem:
@@ -138,6 +134,14 @@ def _aliases(value: object) -> str | None:
             return f"{index} {problem}"
     return None
 
+
+def _id_or_empty(value: object) -> str | None:
+    return name_problem(value, may_be_empty=True)
+
+
+_ENTITY_CHECKS: dict[str, Callable[[object], str | None]] = {
+    "entity_id": _id_or_empty, "name": text_problem, "label": name_problem, "kb_id": _id_or_empty, "aliases": _aliases,
+}
 
 # Every detail a span's info may carry, with its check. Keys not listed are never stored.
 FIELD_CHECKS: dict[str, Callable[[object], str | None]] = {
