@@ -322,3 +322,22 @@ def test_a_headline_that_attributes_nothing_is_no_claim(pipeline, headline):
 def test_a_title_case_headline_verb_is_not_part_of_a_name(pipeline):
     _, _, mentions = suggest("Biden Vows To Rebuild Alliances In First Foreign Policy Speech", pipeline)
     assert "Biden" in [m.quote.exact for m in mentions if m.label == "PERSON"]
+
+
+# Nested attribution
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue_text", "content"),
+    [
+        ("The Washington Post reports that the president plans to fire his chief of staff, according to two people "
+         "familiar with the matter.", "Washington Post", "reports", "that the president plans to fire his chief of staff"),
+        ("According to Reuters, the company said it would cut 500 jobs.", "the company", "said", "it would cut 500 jobs"),
+        ("Officials said the minister told colleagues that he would resign.", "Officials", "said",
+         "the minister told colleagues that he would resign"),
+    ],
+)
+def test_a_nested_attribution_is_one_claim_with_the_outer_source(pipeline, text, source, cue_text, content):
+    claims, entities, _ = suggest(text, pipeline)
+    [claim] = attributions(claims)
+    assert speaker(claim, entities) == source and cue(claim, text) == cue_text and spans(claim, text) == [content]

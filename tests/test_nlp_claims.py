@@ -228,8 +228,22 @@ def test_evidence_sentence_names_its_source(pipeline):
     _, claims, entities = suggest(text, pipeline)
     [evidence] = of_type(claims, "evidence")
     assert speaker(evidence, entities) == "Harvard University"
-    assert cue(evidence, text) == "study"
+    # The verb that tells the finding is the cue, and the finding the content; the claim is the sentence.
+    assert cue(evidence, text) == "found" and spans(evidence, text) == ["that coffee drinkers live longer."]
     assert evidence.quote.exact == text
+
+
+def test_a_study_with_no_named_maker_is_the_source_of_its_finding(pipeline):
+    text = "A survey of 2,000 adults published last month found that one in eight had tried the drug."
+    _, claims, entities = suggest(text, pipeline)
+    [evidence] = of_type(claims, "evidence")
+    assert speaker(evidence, entities) == "A survey" and cue(evidence, text) == "found"
+
+
+def test_a_question_is_no_evidence_and_no_report(pipeline):
+    text = "Did a 2019 study find that the drug reduced deaths by 20 percent? Did the minister say that taxes would rise?"
+    _, claims, _ = suggest(text, pipeline)
+    assert [c for c in claims if c.attrs["claim_type"] in ("evidence", "reported")] == []
 
 
 # Assertions and check-worthiness

@@ -105,3 +105,9 @@ class ParagraphContext:
             if child.dep_ == "prt" and child.i == cue.i + 1:
                 end = child.idx + len(child.text)
         return [self.base + cue.idx, self.base + end]
+
+
+def is_question(context: ParagraphContext, sentence) -> bool:
+    """True when a sentence outside quotes asks rather than tells: it ends with a question mark."""
+    tail = context.text[sentence.start_char : sentence.end_char].rstrip(" \n\"'")
+    return tail.endswith("?") and not any(context.inside(t) for t in sentence if t.text == "?")

@@ -34,6 +34,11 @@ ROLE_WORDS = {
     "chairwoman", "chair", "ceo", "minister", "secretary", "professor", "researcher", "coach", "manager",
     "officer", "founder", "co-founder", "editor", "correspondent", "reporter", "official", "officials", "chief", "boss",
 }
+# "A survey ... found that ...": a study as subject of these tells what it found.
+FINDING_VERBS = {
+    "find", "show", "reveal", "suggest", "indicate", "conclude", "estimate", "demonstrate", "confirm", "report", "say",
+    "state", "note", "warn", "predict", "document", "highlight", "project", "recommend",
+}
 # "The study focuses on ...": a study as subject of these says nothing it found.
 NOT_FINDINGS = {"focus", "begin", "start", "take", "involve", "include", "use", "cost", "last", "publish", "appear"}
 # Common nouns for people and bodies that can be the source of a statement ("officials urged ...").

@@ -3,33 +3,41 @@
 from __future__ import annotations
 
 from tui.nlp.rules.checkworthiness import score
-from tui.nlp.rules.context import ParagraphContext
+from tui.nlp.rules.context import ParagraphContext, is_question
 from tui.nlp.rules.evidence import evidence_source
 from tui.nlp.rules.lexicon import EVIDENCE_NOUNS, REPORTING_VERBS
 from tui.nlp.rules.speakers import noun_phrase_speaker, set_speaker, speaker_of
 
 
 def reported_claims(context: ParagraphContext) -> list[dict]:
-    """"X announced that ..." and "according to X, ..." outside quotes."""
+    """"X announced that ..." and "according to X, ..." outside quotes.
+
+    A nested attribution is one claim with the outer source: "X said she believed ..." and "X
+    reports that ..., according to Y" are X's (an "according to" on a verb that reports is part
+    of that verb's claim).
+    """
     claims = []
     reported_contents: list[tuple[int, int]] = []
+    reporting_cues: set[int] = set()
     for token in context.doc:
-        if context.inside(token):
+        if context.inside(token) or any(start <= token.idx < end for start, end in reported_contents):
             continue
-        if any(start <= token.idx < end for start, end in reported_contents):
-            continue  # "X said she believed ...": the outer report already holds the inner one
         if token.lemma_.lower() in REPORTING_VERBS and token.pos_ in ("VERB", "AUX"):
             claim = _that_clause(context, token)
             if claim is not None:
                 start, end = claim["content"][0]
                 reported_contents.append((start - context.base, end - context.base))
-        elif token.lower_ == "according":
-            claim = _according_to(context, token)
-        else:
+                reporting_cues.add(token.i)
+                claims.append(claim)
+    for token in context.doc:
+        if token.lower_ != "according" or context.inside(token) or token.head.i in reporting_cues:
             continue
+        if any(start <= token.idx < end for start, end in reported_contents):
+            continue
+        claim = _according_to(context, token)
         if claim is not None:
             claims.append(claim)
-    return claims
+    return sorted(claims, key=lambda claim: claim["start"])
 
 
 def _that_clause(context: ParagraphContext, token) -> dict | None:
@@ -38,6 +46,8 @@ def _that_clause(context: ParagraphContext, token) -> dict | None:
     clauses = [c for c in token.children if c.dep_ == "ccomp"]
     if not clauses:
         return None
+    if is_question(context, token.sent):
+        return None  # "Did the minister say that taxes would rise?" reports nothing
     clause = clauses[0]
     content = (clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge.text))
     if any(s.start < content[1] and content[0] < s.end for s in context.segments):
