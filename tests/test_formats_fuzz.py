@@ -68,7 +68,8 @@ details = st.fixed_dictionaries({}, optional={
     "entity": entities, "claim_type": maybe(st.sampled_from([*CLAIM_TYPES, "rumour"])),
     "verdict": maybe(st.sampled_from([*VERDICTS, "True", "pants"])), "checkworthiness": maybe(st.none() | st.floats(-0.5, 1.5) | st.integers(-1, 2)),
     "note": names, "evidence": maybe(st.lists(maybe(st.sampled_from(["https://e.example", "", "@x"])), max_size=2)),
-    "speaker_text": names, "speaker_entity": entities,
+    "speaker_text": names, "speaker_entity": entities, "speaker": names,
+    "cue": maybe(st.none() | st.tuples(st.integers(0, 5), st.integers(6, 9)).map(list)), "content": maybe(st.lists(maybe(st.just([0, 4])), max_size=2)),
 })
 roles = maybe(st.sampled_from(["entity", "claim", "cue", "content", "speaker", "bogus"]))
 

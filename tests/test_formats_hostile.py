@@ -72,6 +72,11 @@ BAD_DETAILS = [
     ({"entity": {"name": "Jane", "kb_id": {"q": 42}}}, "entity: kb_id must be a string, not an object"),
     ({"role": ["claim"]}, "role: a list is not one of entity, claim, cue, content, speaker"),
     ({"key": {"k": 1}}, "id: must be a string, not an object"),
+    ({"speaker": {"id": "e-1"}}, "speaker: must be a string, not an object"),
+    ({"cue": {"start": 15}}, "cue: must be [start, end], not an object"),
+    ({"cue": [19, 15]}, "cue: 19-15 is not a span"),
+    ({"content": [[20, 55], "x"]}, "content: 1 must be [start, end], not a string"),
+    ({"speaker_span": [6, 14, 2]}, "speaker_span: must be [start, end], not a list"),
 ]
 
 
@@ -124,6 +129,13 @@ def test_partial_imports_the_good_records_and_reports_each_bad_one(tmp_path, cap
     store = Store(db, read_only=True)
     assert [d.text for d in store.documents()] == ["Another text about Jane Doe."]
     store.close()
+
+
+def test_parts_given_as_values_are_reported_not_imported(tmp_path, capsys):
+    path = tmp_path / "tasks.jsonl"
+    path.write_text(prodigy_claim(cue=[15, 19], speaker="Jane") + "\n", encoding="utf-8")
+    assert run_import(tmp_path / "db.json", "prodigy", path) == 0
+    assert "not imported: 2 claim speakers, cues and contents given as values (they are read from spans and relations)" in capsys.readouterr().err
 
 
 def test_a_bad_title_or_text_type_is_refused(tmp_path, capsys):

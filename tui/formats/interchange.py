@@ -466,6 +466,7 @@ class _GraphImporter:
             if span.role != ROLE_CLAIM:
                 continue
             info = span.info
+            self.losses.add("claim speakers, cues and contents given as values (they are read from spans and relations)", sum(1 for key in ("speaker", "speaker_span", "cue", "content") if info.get(key)))
             claim_type = info.get("claim_type") or "assertion"
             attrs = {"claim_type": claim_type, "speaker": "", "cue": None, "content": [[span.start, span.end]], "verdict": "unverified", "checkworthiness": None, "note": "", "evidence": []}
             attrs.update(claim_fields(info))

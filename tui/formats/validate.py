@@ -104,6 +104,27 @@ def _evidence(value: object) -> str | None:
     return None
 
 
+def _place(value: object) -> str | None:
+    """Why ``value`` is not ``[start, end]`` (two offsets, start before end) or null."""
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)) or len(value) != 2 or not all(is_integer(offset) for offset in value):
+        return f"must be [start, end], not {kind_of(value)}"
+    if not 0 <= value[0] < value[1]:
+        return f"{value[0]}-{value[1]} is not a span"
+    return None
+
+
+def _places(value: object) -> str | None:
+    if not isinstance(value, (list, tuple)):
+        return f"must be a list of [start, end], not {kind_of(value)}"
+    for index, place in enumerate(value):
+        problem = _place(place) if place is not None else "must be [start, end], not null"
+        if problem:
+            return f"{index} {problem}"
+    return None
+
+
 def _optional_text(value: object) -> str | None:
     return None if value is None else text_problem(value)
 
@@ -156,6 +177,12 @@ FIELD_CHECKS: dict[str, Callable[[object], str | None]] = {
     "evidence": _evidence,
     "speaker_text": text_problem,
     "speaker_entity": lambda value: _entity(value, named=True),
+    # A claim's parts as Postil stores them; files carry them as spans with relations, so
+    # these are checked but not imported (counted as not imported when they are there).
+    "speaker": _optional_text,
+    "speaker_span": _place,
+    "cue": _place,
+    "content": _places,
 }
 
 
