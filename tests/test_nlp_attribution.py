@@ -341,3 +341,47 @@ def test_a_nested_attribution_is_one_claim_with_the_outer_source(pipeline, text,
     claims, entities, _ = suggest(text, pipeline)
     [claim] = attributions(claims)
     assert speaker(claim, entities) == source and cue(claim, text) == cue_text and spans(claim, text) == [content]
+
+
+# Quote styles, bylines and quoted names
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "source"),
+    [
+        ("''We have no money left,'' the treasurer said on Friday.", ["We have no money left,"], "the treasurer"),
+        ("\u201dWe will appeal,\u201d said the lawyer, Ann Cole. \u201cThe ruling is wrong.\u201d",
+         ["We will appeal,", "The ruling is wrong."], "Ann Cole"),
+        ('"Never give up, never surrender." \u2014 Winston Churchill', ["Never give up, never surrender."], "Winston Churchill"),
+        ('"We choose to go to the Moon in this decade."\n\u2015 John F. Kennedy, speech at Rice University, 1962',
+         ["We choose to go to the Moon in this decade."], "John F. Kennedy"),
+        ('"The bridge has been closed since March," said Tom Reed, 52, who has run the bakery on the corner for '
+         'thirty years. "We lost half our trade."', ["The bridge has been closed since March,", "We lost half our trade."], "Tom Reed"),
+    ],
+)
+def test_doubled_apostrophes_reversed_marks_bylines_and_long_tags(pipeline, text, content, source):
+    claims, entities, _ = suggest(text, pipeline)
+    [quote] = attributions(claims)
+    assert quote.attrs["claim_type"] == "quote" and spans(quote, text) == content
+    assert speaker(quote, entities) == source
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The attack was launched on Wednesday by a user labelled "Anonymous" on a forum.',
+        'The "History" section of the site explains that the attack was a protest.',
+        'While checks will continue, officials will scrap the interview step to "streamline" processing.',
+        'Related stories\n"Paper ballots return to three swing states"\n"The long road to a national voting standard"',
+    ],
+)
+def test_names_terms_and_listed_titles_in_quotes_are_not_quotes(pipeline, text):
+    claims, _, _ = suggest(text, pipeline)
+    assert [c for c in claims if c.attrs["claim_type"] == "quote"] == []
+
+
+def test_a_speech_verb_the_model_tags_as_a_noun_still_introduces_its_quote(pipeline):
+    text = 'The U.S. Department of Agriculture notes, "Ground-level ozone causes more damage to crops than all other pollutants."'
+    claims, entities, _ = suggest(text, pipeline)
+    [quote] = attributions(claims)
+    assert cue(quote, text) == "notes" and speaker(quote, entities) == "U.S. Department of Agriculture"

@@ -55,6 +55,8 @@ def evidence_and_assertions(context: ParagraphContext, found: list[dict]) -> lis
             continue
         if any(s < end and start < e for s, e in covered):
             continue  # a sentence holding a report or evidence is claimed once
+        if context.text[start] in "\u2015\u2014\u2013-":
+            continue  # "― John F. Kennedy, speech at Rice University": a byline, not an assertion
         value = score(context, [(start, end)], base=0.2)
         words = [t for t in sentence if t.is_alpha]
         if len(words) < 6 or not any(t.pos_ in ("VERB", "AUX") for t in sentence):

@@ -4,11 +4,13 @@ introduced by the previous paragraph or continue the previous quote."""
 
 from __future__ import annotations
 
+import re
+
 from tui.nlp.rules.checkworthiness import score
 from tui.nlp.rules.context import ParagraphContext
 from tui.nlp.rules.lexicon import SPEECH_VERBS
 from tui.nlp.rules.segments import looks_like_term, looks_like_title
-from tui.nlp.rules.speakers import set_speaker, speaker_of
+from tui.nlp.rules.speakers import Speaker, set_speaker, speaker_of
 
 
 def quote_claims(context: ParagraphContext) -> list[dict]:
@@ -16,11 +18,16 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
     segments, text, base, state = context.segments, context.text, context.base, context.state
     claims: list[dict] = []
     used_cues: set[int] = set()
+    last = state.last_quote
+    if last is not None and last["cue"] is None and last["speaker_span"] is None and state.quote_may_continue():
+        _credit_byline(context, last, 0)  # the quote ended the paragraph before; "― Karen Whitfield" opens this one
     index = 0
     while index < len(segments):
         segment = segments[index]
         quoted = text[segment.start : segment.end]
         cue = quote_cue(context, index, used_cues)
+        if cue is not None and len(quoted.split()) < MIN_SPEECH_WORDS and not _introduces(context, cue, segment):
+            cue = None  # 'checks will continue, officials will scrap ... to "streamline" processing'
         parts = [segment]
         if cue is not None and index + 1 < len(segments):
             following = segments[index + 1]
@@ -30,7 +37,9 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
                 parts.append(following)
                 index += 1
         index += 1
-        if cue is None and (looks_like_title(quoted) or looks_like_term(text, segment)):
+        if cue is None and (looks_like_title(quoted) or looks_like_term(text, segment)) and not _is_sentence(context, segment):
+            continue
+        if cue is None and _listed_title(context, parts):
             continue
         claim = {
             "type": "quote",
@@ -49,7 +58,7 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
         elif state.lead_in is not None and parts[0].open_mark == 0:
             # 'Rathbun stated,' closing the previous paragraph introduces the quote opening this one.
             claim.update(state.lead_in)
-        elif len(quoted.split()) < MIN_SPEECH_WORDS:
+        elif len(quoted.split()) < MIN_SPEECH_WORDS and not _is_sentence(context, segment):
             # A word or three in quotes with no cue: a term, a title or scare quotes, unless it is
             # listed with the quote before it ('called it "dangerous" and "ideological"').
             last = state.last_quote
@@ -71,6 +80,8 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
                 state.quote_paragraph = state.paragraph
                 continue
             claim.update({key: value for key, value in state.last_quote.items() if key in ("speaker_span", "speaker_text", "role", "speaker_resolved")})
+        if claim["cue"] is None and claim["speaker_span"] is None and parts[-1].close_mark is not None:
+            _credit_byline(context, claim, parts[-1].close_mark + 1)  # '"..." - Matthew Ingram'
         claim["score"] = score(context, [(p.start, p.end) for p in parts], base=0.35)
         claims.append(claim)
         state.last_quote = claim
@@ -83,8 +94,66 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
 
 # Fewer words than this in quotes, with no cue, are a term or a title rather than speech.
 MIN_SPEECH_WORDS = 4
-# At most this many words between two quotes of one statement ('," said Isedua Oribhabor. "').
+# At most this many words between two quotes of one statement ('," said Isedua Oribhabor. "'), or
+# as many as the longer bound when they are the one sentence holding the first quote's cue.
 MAX_TAG_WORDS = 12
+MAX_LONG_TAG_WORDS = 25
+
+
+# A dash and a name after a quote, as a byline: '"..." - Matthew Ingram', "― Karen Whitfield, in a post".
+_BYLINE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*(?=[A-Z])")
+_NAME = re.compile(r"[A-Z][\w.'\u2019-]*(?:\s+(?:[A-Z][\w.'\u2019-]*|de|van|von|bin|al))*")
+
+
+def _credit_byline(context: ParagraphContext, claim: dict, at: int) -> None:
+    """When a dash and a name follow a quote at ``at`` in this paragraph, the name speaks the
+    quote and the dash is its cue."""
+    dash = _BYLINE.match(context.text, at)
+    if dash is None:
+        return
+    start = dash.end()
+    named = next((s for s in context.ents if s.start_char == start and s.label_ in ("PERSON", "ORG", "NORP")), None)
+    if named is not None:
+        speaker = Speaker(named.start_char, named.end_char, named.text, label=named.label_)
+    else:
+        name = _NAME.match(context.text, start)
+        if name is None or len(name.group().split()) > 4:
+            return
+        speaker = Speaker(start, name.end(), name.group())
+    mark = context.text[at:start].strip()
+    mark_at = context.text.index(mark, at)
+    claim["cue"] = [context.base + mark_at, context.base + mark_at + len(mark)]
+    set_speaker(claim, speaker, context)
+
+
+def _listed_title(context: ParagraphContext, parts) -> bool:
+    """A quote that is a line of its own with no closing punctuation and no quote before it to go
+    on with: the title of another article or work listed by itself, not speech."""
+    text = context.text
+    whole_line = text[: max(parts[0].open_mark, 0)].strip() == "" and text[(parts[-1].close_mark or len(text)) + 1 :].strip() == ""
+    quoted = text[parts[0].start : parts[-1].end].rstrip()
+    return whole_line and not quoted.endswith((".", "!", "?", ",", ";", ":", "\u2026", "-", "\u2014")) and not context.state.quote_may_continue()
+
+
+def _introduces(context: ParagraphContext, cue, segment) -> bool:
+    """True when a cue's own phrase holds a short quote outside its subject ('called the remarks
+    "unfair"'), and the cue is no participle naming something ('a user labelled "Anonymous"')."""
+    if cue.dep_ == "acl":
+        return False
+    subject = {t.i for child in cue.children if child.dep_ in ("nsubj", "nsubjpass") for t in child.subtree}
+    inside = list(context.tokens_between(segment.start, segment.end))
+    return bool(inside) and all(cue.left_edge.i <= t.i <= cue.right_edge.i and t.i not in subject for t in inside)
+
+
+def _is_sentence(context: ParagraphContext, segment) -> bool:
+    """A few quoted words that make a sentence of their own ("We got meetings."): capitalised, with
+    a verb and closing punctuation, so speech rather than a term or a title."""
+    quoted = context.text[segment.start : segment.end].rstrip()
+    tokens = list(context.tokens_between(segment.start, segment.end))
+    return (
+        len(quoted.split()) >= 2 and quoted[:1].isupper() and quoted.endswith((".", "!", "?"))
+        and any(t.pos_ in ("VERB", "AUX") for t in tokens)
+    )
 
 
 def _goes_on_with_last_quote(context: ParagraphContext, segment) -> bool:
@@ -96,7 +165,17 @@ def _goes_on_with_last_quote(context: ParagraphContext, segment) -> bool:
         return False
     if state.quote_paragraph == state.paragraph:
         between = context.text[last["content"][-1][1] - context.base : max(segment.open_mark, segment.start)]
-        return len(between.split()) <= MAX_TAG_WORDS
+        if len(between.split()) <= MAX_TAG_WORDS:
+            return True
+        # '"...," said Maria Costa, 67, who has lived on Mill Lane for forty years. "..."': a long
+        # tag is still one sentence holding the last quote's cue.
+        cue = last["cue"]
+        ends = sum(between.count(mark) for mark in ".!?")
+        return (
+            cue is not None and len(between.split()) <= MAX_LONG_TAG_WORDS and ends == 1
+            and between.rstrip(' "\'').endswith((".", "!", "?"))
+            and last["content"][-1][1] <= cue[0] < context.base + segment.open_mark
+        )
     return state.quote_may_continue() and context.text[: max(segment.open_mark, 0)].strip() == ""
 
 
@@ -107,7 +186,10 @@ def quote_cue(context: ParagraphContext, index: int, used: set[int]):
     inside = context.tokens_between(segment.start, segment.end)
     for token in inside:
         head = token.head
-        if not (segment.start <= head.idx < segment.end) and is_speech_verb(head) and head.i not in used and not context.inside(head):
+        if (
+            not (segment.start <= head.idx < segment.end) and is_speech_verb(head) and _acts_as_verb(head)
+            and head.i not in used and not context.inside(head)
+        ):
             return head
     after_start = (segment.close_mark + 1) if segment.close_mark is not None else len(text)
     after_end = segments[index + 1].open_mark if index + 1 < len(segments) else len(text)
@@ -126,9 +208,15 @@ def quote_cue(context: ParagraphContext, index: int, used: set[int]):
     windows = (after, reversed(before)) if ends_open or not before else (reversed(before), after)
     for window in windows:
         for token in window:
-            if is_speech_verb(token) and token.pos_ in ("VERB", "AUX") and token.i not in used:
+            if is_speech_verb(token) and _acts_as_verb(token) and token.i not in used:
                 return token
     return None
+
+
+def _acts_as_verb(token) -> bool:
+    """A verb, or a word the model tagged as a noun that has a subject of its own ("The U.S.
+    Department of Agriculture notes, ..."); not "the mayor's remarks"."""
+    return token.pos_ in ("VERB", "AUX") or any(child.dep_ in ("nsubj", "nsubjpass") for child in token.children)
 
 
 def is_speech_verb(token) -> bool:

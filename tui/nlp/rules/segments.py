@@ -58,11 +58,13 @@ def _double_quote_segments(prepared: str, original: str, continues: bool) -> lis
             continue
         mark = original[position]
         if open_at is None:
-            closing = mark in CLOSING_MARKS or (mark == '"' and _faces_closing(prepared, position))
+            faces_closing = _faces_closing(prepared, position)
+            closing = (mark in CLOSING_MARKS or mark in "\"'") and faces_closing
             if closing and continues and not segments:
                 # The quote of the previous paragraph goes on here without an opening mark.
                 segments.append(QuoteSegment(0, position, -1, position))
-            elif mark not in CLOSING_MARKS:
+            elif mark not in CLOSING_MARKS or _faces_opening(prepared, position):
+                # A closing mark before a word with nothing open is an opening one turned the wrong way.
                 open_at = position
         elif mark in OPENING_MARKS:
             # An opening mark inside a quote: the earlier quote was never closed.
@@ -138,6 +140,14 @@ def _plural_possessive(prepared: str, position: int) -> bool:
     """A mark after a plural's s and before a lowercase word: "the workers' union"."""
     following = prepared[position + 1 : position + 3]
     return prepared[position - 1] == "s" and len(following) == 2 and following[0] == " " and following[1].islower()
+
+
+def _faces_opening(text: str, position: int) -> bool:
+    """True when a mark at ``position`` starts a word: after a space, a bracket or the start, and
+    before a letter or digit."""
+    before = text[position - 1] if position > 0 else " "
+    after = text[position + 1] if position + 1 < len(text) else " "
+    return (before.isspace() or before in "([\u2014") and after.isalnum()
 
 
 def _faces_closing(text: str, position: int) -> bool:
