@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import io
 import sys
 from pathlib import Path
+from typing import TextIO
+
+from tui.model.display import display_text
 
 # name -> ("module:function", one-line description)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -69,6 +73,48 @@ def _version() -> str:
     return __version__
 
 
+class TerminalSafeStream(io.TextIOBase):
+    """A text stream whose writes go through :func:`display_text` (line breaks kept).
+
+    Messages name files, lock holders and imported values, any of which may carry escape
+    sequences; this is where the command line makes them safe, as widgets do on screen.
+    Bytes written to its ``buffer`` (an export's payload) pass unchanged.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(display_text(text, keep_newlines=True))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def buffer(self):  # noqa: ANN201 - the wrapped stream's binary buffer
+        return self._stream.buffer
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._stream.encoding
+
+
+def guard_terminal_output() -> None:
+    """Make every message safe for the terminal: stderr always (it is for people), stdout when it
+    is a terminal (piped or redirected, a command's output stays exactly what it wrote)."""
+    if not isinstance(sys.stderr, TerminalSafeStream):
+        sys.stderr = TerminalSafeStream(sys.stderr)
+    if sys.stdout.isatty() and not isinstance(sys.stdout, TerminalSafeStream):
+        sys.stdout = TerminalSafeStream(sys.stdout)
+
+
 def fail(message: str) -> int:
     """Print a one-line error to stderr and return the usage exit status."""
     print(f"postil: {message}", file=sys.stderr)
@@ -78,6 +124,7 @@ def fail(message: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``postil`` console script."""
     argv = sys.argv[1:] if argv is None else argv
+    guard_terminal_output()
     try:
         if argv and argv[0] in SUBCOMMANDS:
             module_name, function_name = SUBCOMMANDS[argv[0]][0].split(":")

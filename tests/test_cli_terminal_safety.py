@@ -1,0 +1,54 @@
+"""What the command line prints is safe for the terminal: file names, lock holders and imported
+values may carry escape sequences, and they are shown as placeholders like everywhere else."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import orjson
+
+from tests.conftest import REPO, write_article
+from tui import cli
+from tui.formats.readers import read_article
+from tui.launch import open_session
+from tui.store import repository
+from tui.store.lock import owner_path
+
+HOSTILE = "\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07\x9b31m"
+CONTROLS = ("\x1b", "\x07", "\x9b", "\x9d")
+
+
+def assert_safe(printed: str) -> None:
+    assert not any(control in printed for control in CONTROLS), printed
+
+
+def test_an_article_path_with_escape_sequences_is_named_with_placeholders(tmp_path):
+    missing = tmp_path / f"a{HOSTILE}.txt"
+    run = subprocess.run([sys.executable, "-m", "tui", str(missing)], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "no such file" in run.stderr and "␛]0;pwned␇" in run.stderr
+    assert_safe(run.stderr)
+
+
+def test_a_lock_holder_named_by_a_hostile_owner_file_is_printed_with_placeholders(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "db.json"
+    open_session(db, read_article(write_article(tmp_path, "Acme Corp hired Jane Doe."))).store.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from tui.store.repository import open_store; s = open_store({str(db)!r}); print('held', flush=True); import time; time.sleep(60)"],
+        cwd=REPO, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        record = orjson.loads(owner_path(db).read_bytes())
+        owner_path(db).write_bytes(orjson.dumps({**record, "user": f"eve{HOSTILE}"}))
+        monkeypatch.setattr(repository, "CLI_LOCK_WAIT", 0.2)
+        prodigy = tmp_path / "in.jsonl"
+        prodigy.write_bytes(orjson.dumps({"text": "Jane Doe spoke.", "spans": []}) + b"\n")
+        status = cli.main(["import", "--format", "prodigy", str(prodigy), "--db", str(db)])
+    finally:
+        holder.kill()
+        holder.wait()
+    printed = capsys.readouterr().err
+    assert status == 2 and "eve␛]0;pwned␇" in printed
+    assert_safe(printed)
