@@ -97,6 +97,21 @@ def test_a_bad_detail_imports_nothing_and_names_line_and_field(details, reason, 
     store.close()
 
 
+def test_a_refused_import_leaves_a_log_waiting_to_be_folded_as_it_was(tmp_path, capsys):
+    """A writer that died left saves in the log; refusing a bad file must not fold them in."""
+    db = tmp_path / "db.json"
+    store, document = build_store(db)
+    store._log.close()  # what the kernel does when the writer dies: the lock goes, nothing is folded
+    store._lock.release()
+    before = database_bytes(db)
+    assert before[1], "the fixture's saves wait in the log"
+    path = tmp_path / "tasks.jsonl"
+    path.write_text(prodigy_claim(checkworthiness=5) + "\n", encoding="utf-8")
+    assert run_import(db, "prodigy", path) == 2
+    assert "checkworthiness: 5 is outside 0..1" in capsys.readouterr().err
+    assert database_bytes(db) == before
+
+
 def test_an_imported_claim_opens_and_exports_in_every_format(tmp_path, capsys):
     """What passes the check is what the session and every exporter can handle."""
     db = tmp_path / "db.json"

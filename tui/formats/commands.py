@@ -136,18 +136,21 @@ def import_command(argv: list[str]) -> int:
     db = Path(args.db)
     store = None
     try:
-        # A new database is created only once there is something to write into it.
-        if db.exists():
-            store = open_store(db, writer=True)
-        # The parser sees the store so that token-only formats (CoNLL) can find their text.
-        graphs, errors = spec.read(path, store=store)
+        # The file is read against a read-only view: a refused import leaves the database and its
+        # log byte for byte as they were (a writer's open would fold the log). The parser sees
+        # the stored texts so that token-only formats (CoNLL) can find theirs.
+        view = open_store(db, read_only=True) if db.exists() else None
+        try:
+            graphs, errors = spec.read(path, store=view)
+        finally:
+            if view is not None:
+                view.close()
         if errors and not args.partial:
             more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
             return _error(f"{errors[0]}{more}; nothing imported (--partial imports the well-formed records)")
         for error in errors:
             print(f"skipped: {error}", file=sys.stderr)
-        if store is None:
-            store = open_store(db, writer=True)
+        store = open_store(db, writer=True)
         plan = plan_import(store, graphs, spec.name, annotator=args.annotator)
         apply_import(store, plan, spec.name, annotator=args.annotator)
     except FormatError as error:
