@@ -385,3 +385,24 @@ def test_a_speech_verb_the_model_tags_as_a_noun_still_introduces_its_quote(pipel
     claims, entities, _ = suggest(text, pipeline)
     [quote] = attributions(claims)
     assert cue(quote, text) == "notes" and speaker(quote, entities) == "U.S. Department of Agriculture"
+
+
+def test_a_name_keeps_the_label_the_document_gives_it_most(pipeline):
+    text = ("Tunisia beat Panama 2-1 on Sunday. Tunisia scored first. Panama equalised before half-time, "
+            "but Tunisia won with a late goal. Tunisia finished third in the group.")
+    _, _, mentions = suggest(text, pipeline)
+    assert [m.label for m in mentions if m.quote.exact == "Tunisia"] == ["GPE"] * 4  # the model makes the last a PERSON
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label"),
+    [
+        ("The DPRK fired two missiles on Monday, KCNA said.", "DPRK", "GPE"),
+        ("The DPRK fired two missiles on Monday, KCNA said.", "KCNA", "ORG"),
+        ("Crowds were so large that police closed NTU Hospital Station on Saturday.", "NTU Hospital Station", "FAC"),
+        ("Protests spread from Herat, Afghanistan, to the capital.", "Herat", "GPE"),
+    ],
+)
+def test_country_acronyms_and_stations_are_places(pipeline, text, name, label):
+    _, _, mentions = suggest(text, pipeline)
+    assert [m.label for m in mentions if m.quote.exact == name] == [label]

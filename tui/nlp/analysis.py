@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from tui.model.document import Document, Paragraph
 from tui.nlp.pipeline import Pipeline
 from tui.nlp.rules.context import DocumentState, ParagraphContext, SpeakerRecord
-from tui.nlp.rules.entities import common_words, entity_record, product_names
+from tui.nlp.rules.entities import common_words, entity_record, product_names, vote_labels
 from tui.nlp.rules.evidence import evidence_and_assertions
 from tui.nlp.rules.headlines import headline_claims
 from tui.nlp.rules.lexicon import SPEAKER_LABELS
@@ -24,7 +24,7 @@ from tui.nlp.rules.speech_acts import speech_act_claims
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 16
+ANALYSIS_VERSION = 17
 
 # A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
 # never meets a text over its length limit and the first suggestions still come soon.
@@ -72,6 +72,7 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: Document
     segments = quote_segments(doc.text, original, continues=state.open_quote_at_end)
     context = ParagraphContext.of(doc, base, segments, state)
     entities = [entity for entity in (entity_record(span, base, state.products, state.common) for span in context.ents) if entity is not None]
+    vote_labels(entities, original, base, state.labels)
     state.mentions += [SpeakerRecord(start, end, label, original[start - base : end - base], state.paragraph)
                        for start, end, label in entities if label in SPEAKER_LABELS]
     learn_genders(context)

@@ -8,6 +8,7 @@ paragraph's offset in the document and the carried-over :class:`DocumentState`.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,8 @@ class DocumentState:
     # The speaker-labelled mentions so far, and the claims' speakers.
     mentions: list[SpeakerRecord] = field(default_factory=list)
     speakers: list[SpeakerRecord] = field(default_factory=list)
+    # How often the model has labelled each name so far, by label.
+    labels: dict[str, Counter] = field(default_factory=dict)
     # "f" or "m" by a person's surname, where a first name or title told it.
     genders: dict[str, str] = field(default_factory=dict)
     lead_in: dict | None = None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from tui.nlp.rules.headlines import HEADLINE_VERBS
-from tui.nlp.rules.lexicon import ENTITY_LABELS, ROLE_WORDS
+from collections import Counter
+
+from tui.nlp.rules.lexicon import COUNTRY_ACRONYMS, ENTITY_LABELS, FACILITY_WORDS, ROLE_WORDS
 
 _WEEKDAYS_MONTHS = re.compile(
     r"(?i)\b(mon|tues|wednes|thurs|fri|satur|sun)day|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d"
@@ -81,7 +83,39 @@ def entity_record(span, base: int, products: frozenset[str] | set[str] = frozens
         return None  # e.g. "Annual" in "Annual General Meeting"
     if text in products and label != "DATE":
         label = "PRODUCT"
+    label = _place_label(span, text, label)
     if label == "PERSON" and " " not in text and text.lower() in common:
         return None  # "Iodine is added to ..." where the text speaks of iodine
 
     return [base + start, base + end, label]
+
+
+def _place_label(span, text: str, label: str) -> str:
+    """The label of a place the small model calls something else: a country's acronym ("DPRK") is a
+    GPE, a station, airport, bridge or street a FAC, and an organisation named before ", <place>"
+    ending the phrase ("Irving, Texas, ...") a GPE."""
+    if text in COUNTRY_ACRONYMS and label in ("ORG", "NORP", "PERSON"):
+        return "GPE"
+    if label == "ORG" and text.split()[-1] in FACILITY_WORDS:
+        return "FAC"
+    doc = span.doc
+    if label == "ORG" and span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].ent_iob_ == "B" and doc[span.end + 1].ent_type_ == "GPE":
+        place_end = span.end + 2
+        while place_end < len(doc) and doc[place_end].ent_iob_ == "I":
+            place_end += 1
+        if place_end == len(doc) or doc[place_end].is_punct:
+            return "GPE"
+    return label
+
+
+def vote_labels(entities: list[list], text: str, base: int, votes: dict[str, Counter]) -> None:
+    """Relabel each named mention with the label the document has given its name most often so far,
+    this mention included, the earliest of them on a tie: a name labelled PERSON twice is not an ORG
+    the third time. Dates and amounts are left as they are."""
+    for entity in entities:
+        start, end, label = entity
+        if label in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
+            continue
+        counts = votes.setdefault(text[start - base : end - base], Counter())
+        counts[label] += 1
+        entity[2] = counts.most_common(1)[0][0]  # ties keep the order labels were first given

@@ -6,6 +6,10 @@ from __future__ import annotations
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
 NUMERIC_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+# Countries written as acronyms, which the small model takes for organisations.
+COUNTRY_ACRONYMS = {"DPRK", "ROK", "PRC", "ROC", "USA", "U.S.A.", "US", "U.S.", "UK", "U.K.", "UAE", "USSR", "DRC", "KSA"}
+# The last word of a place the small model may call an organisation ("NTU Hospital Station").
+FACILITY_WORDS = {"Station", "Airport", "Bridge", "Square", "Street", "Avenue", "Road", "Stadium", "Tower", "Towers", "Port", "Harbour", "Harbor"}
 # Dates, times, numbers and products never speak: "Three said ..." has no source to offer.
 NEVER_SPEAKER_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "PRODUCT"}
 
