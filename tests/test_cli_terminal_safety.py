@@ -52,3 +52,39 @@ def test_a_lock_holder_named_by_a_hostile_owner_file_is_printed_with_placeholder
     printed = capsys.readouterr().err
     assert status == 2 and "eve␛]0;pwned␇" in printed
     assert_safe(printed)
+
+
+def test_an_export_shown_on_a_terminal_shows_the_articles_escape_sequences_as_placeholders(tmp_path):
+    import os
+    import pty
+
+    db = tmp_path / "db.json"
+    session = open_session(db, read_article(write_article(tmp_path, f"Acme{HOSTILE} hired Jane Doe.")))
+    session.label_span(0, 4, "ORG")
+    session.store.close()
+    controller, terminal = pty.openpty()
+    run = subprocess.Popen([sys.executable, "-m", "tui", "export", "--format", "conll2003", "--db", str(db)], cwd=REPO, stdout=terminal, stderr=subprocess.DEVNULL)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal's other end closed: the export is done
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert run.wait() == 0
+    printed = shown.decode("utf-8")
+    assert "Acme -X- _ I-ORG" in printed and "␛ -X- _ O" in printed and "pwned" in printed
+    assert_safe(printed)
+
+
+def test_an_export_piped_to_a_file_keeps_the_text_exactly(tmp_path):
+    db = tmp_path / "db.json"
+    session = open_session(db, read_article(write_article(tmp_path, f"Acme{HOSTILE} hired Jane Doe.")))
+    session.label_span(0, 4, "ORG")
+    session.store.close()
+    run = subprocess.run([sys.executable, "-m", "tui", "export", "--format", "prodigy", "--db", str(db)], cwd=REPO, capture_output=True)
+    assert run.returncode == 0
+    assert orjson.loads(run.stdout.splitlines()[0])["text"] == f"Acme{HOSTILE} hired Jane Doe."

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tui.formats.interchange import FormatError, Losses, apply_import, plan_import, select_for_export
 from tui.formats.registry import FORMATS
+from tui.model.display import display_text
 
 EXIT_USAGE = 2
 
@@ -97,6 +98,10 @@ def export_command(argv: list[str]) -> int:
             if out.is_dir():
                 return _error(f"{out}: is a folder; pass a file path to --out")
             atomic_write_bytes(out, payload)
+        elif sys.stdout.isatty():
+            # Shown on a terminal, the article's words are data to read: never escape sequences to run.
+            sys.stdout.write(display_text(payload.decode("utf-8", "replace"), keep_newlines=True))
+            sys.stdout.flush()
         else:
             sys.stdout.buffer.write(payload)
             sys.stdout.flush()
