@@ -406,3 +406,47 @@ def test_a_name_keeps_the_label_the_document_gives_it_most(pipeline):
 def test_country_acronyms_and_stations_are_places(pipeline, text, name, label):
     _, _, mentions = suggest(text, pipeline)
     assert [m.label for m in mentions if m.quote.exact == name] == [label]
+
+
+def test_indirect_speech_followed_by_its_quote_is_one_statement(pipeline):
+    text = 'The mayor said the barriers would be finished by March. "We have ordered the steel and hired more workers."'
+    claims, entities, _ = suggest(text, pipeline)
+    [claim] = attributions(claims)
+    assert spans(claim, text) == ["the barriers would be finished by March", "We have ordered the steel and hired more workers."]
+    assert cue(claim, text) == "said" and speaker(claim, entities) == "The mayor"
+
+
+def test_a_name_met_before_speaks_whatever_the_model_tags_it(pipeline):
+    text = ("Marty Rathbun left the church in 2004 and now runs a blog.\n\n"
+            "Rathbun requested donations via a statement made on his blog, in order to help Montalvo with his legal "
+            'defense financing. He described Montalvo as "a kid who did nothing but leave a life of slavery."')
+    claims, entities, _ = suggest(text, pipeline)
+    requested = [c for c in claims if cue(c, text) == "requested"]
+    assert [speaker(c, entities) for c in requested] == ["Marty Rathbun"]  # the model tags 'Rathbun' a verb
+    [quote] = [c for c in claims if c.attrs["claim_type"] == "quote"]
+    assert speaker(quote, entities) == "Marty Rathbun"
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed", "source"),
+    [
+        ("Taxes will rise next year, the minister said on Monday.", "Taxes will rise next year, the minister said", "the minister"),
+        ("The researchers found that ozone pollution caused 46 percent of the damage to soybean crops.",
+         "The researchers found that ozone pollution caused 46 percent of the damage to soybean crops", "The researchers"),
+        ("Local councils in Italy ask taxes from religious schools\n\nThe row began in Livorno.",
+         "Local councils in Italy ask taxes from religious schools", "Local councils"),
+    ],
+)
+def test_a_report_spans_its_source_cue_and_content(pipeline, text, claimed, source):
+    claims, entities, _ = suggest(text, pipeline)
+    [claim] = attributions(claims)
+    assert text[claim.start : claim.end] == claimed and text[slice(*claim.attrs["speaker_span"])] == source
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["U.S. officials have not said why the team was initially denied visas.", "This shows that we need a change of course."],
+)
+def test_nothing_said_and_a_pronoun_showing_are_no_reports(pipeline, text):
+    claims, _, _ = suggest(text, pipeline)
+    assert attributions(claims) == []

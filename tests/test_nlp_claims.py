@@ -228,9 +228,9 @@ def test_evidence_sentence_names_its_source(pipeline):
     _, claims, entities = suggest(text, pipeline)
     [evidence] = of_type(claims, "evidence")
     assert speaker(evidence, entities) == "Harvard University"
-    # The verb that tells the finding is the cue, and the finding the content; the claim is the sentence.
-    assert cue(evidence, text) == "found" and spans(evidence, text) == ["that coffee drinkers live longer."]
-    assert evidence.quote.exact == text
+    # The verb that tells the finding is the cue, the finding the content, and the claim runs over all three.
+    assert cue(evidence, text) == "found" and spans(evidence, text) == ["that coffee drinkers live longer"]
+    assert evidence.quote.exact == text.rstrip(".")
 
 
 def test_a_study_with_no_named_maker_is_the_source_of_its_finding(pipeline):

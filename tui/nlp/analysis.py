@@ -24,7 +24,7 @@ from tui.nlp.rules.speech_acts import speech_act_claims
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 17
+ANALYSIS_VERSION = 18
 
 # A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
 # never meets a text over its length limit and the first suggestions still come soon.
@@ -73,12 +73,15 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: Document
     context = ParagraphContext.of(doc, base, segments, state)
     entities = [entity for entity in (entity_record(span, base, state.products, state.common) for span in context.ents) if entity is not None]
     vote_labels(entities, original, base, state.labels)
-    state.mentions += [SpeakerRecord(start, end, label, original[start - base : end - base], state.paragraph)
-                       for start, end, label in entities if label in SPEAKER_LABELS]
+    mentions = [SpeakerRecord(start, end, label, original[start - base : end - base], state.paragraph)
+                for start, end, label in entities if label in SPEAKER_LABELS]
+    state.mentions += mentions
+    state.names.update(m.text for m in mentions)
+    state.names.update(m.text.split()[-1] for m in mentions if m.label == "PERSON" and " " in m.text)
     learn_genders(context)
     state.open_quote_at_end = bool(segments) and segments[-1].close_mark is None
     claims = quote_claims(context)
-    claims += reported_claims(context)
+    claims += reported_claims(context, claims)
     claims += speech_act_claims(context, claims)
     claims += evidence_and_assertions(context, claims)
     claims += headline_claims(context, claims)

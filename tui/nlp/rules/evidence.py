@@ -77,7 +77,7 @@ def _evidence_claim(context: ParagraphContext, evidence, sentence: tuple[int, in
     found = [c for c in verb.children if c.dep_ in ("ccomp", "dobj", "attr") and c.i > verb.i]
     speaker = evidence_source(context, evidence)
     if verb.lemma_.lower() in FINDING_VERBS and found:
-        content = (found[0].left_edge.idx, end)
+        content = (found[0].left_edge.idx, found[0].right_edge.idx + len(found[0].right_edge.text))
         cue = context.cue_span(verb)
         if speaker is None:
             speaker = noun_phrase_speaker(context, evidence)

@@ -126,16 +126,19 @@ def _can_be_source(context: ParagraphContext, start: int, end: int) -> bool:
     words = context.text[start:end].split()
     if not words or len(words) > MAX_SOURCE_WORDS:
         return False
-    last = words[-1].lower().strip("'\u2019")
-    if last in _GENRES or words[0].lower() in _GENRES:
+    # The head of "Local municipalities in Italy" is the word before the preposition.
+    head = next((words[i - 1] for i in range(1, len(words)) if words[i] in ("in", "of", "at", "from", "for")), words[-1])
+    head = head.lower().strip("'\u2019")
+    if head in _GENRES or words[0].lower() in _GENRES:
         return False
     inside = [span for span in context.ents if span.start_char < end and start < span.end_char]
-    if any(span.label_ in ("GPE", "LOC", "DATE", "TIME", "FAC") for span in inside) and not any(span.label_ in ("PERSON", "ORG") for span in inside):
+    if any(span.label_ in ("GPE", "LOC", "DATE", "TIME", "FAC") and span.start_char <= start and end <= span.end_char for span in inside):
         return False  # "Lebanon: ...": a dateline
-    if any(span.label_ in SPEAKER_LABELS for span in inside):
+    if any(span.label_ in SPEAKER_LABELS and span.label_ != "GPE" for span in inside):
         return True
     nouns = SOURCE_NOUNS | PERSON_NOUNS | BODY_NOUNS
-    if last in nouns or (last.endswith("s") and last[:-1] in nouns):
+    singular = head[:-3] + "y" if head.endswith("ies") else head[:-1] if head.endswith("s") else head
+    if head in nouns or singular in nouns:
         return True
     word = words[0]
     return len(words) == 1 and word[:1].isupper() and word.isalpha() and word.lower() not in context.state.common
@@ -147,6 +150,11 @@ def _claim(context: ParagraphContext, source: tuple[int, int], cue: tuple[int, i
     claim = {"type": "reported", "start": base + min(source[0], content[0]), "end": base + max(source[1], content[1]),
              "content": [[base + content[0], base + content[1]]], "cue": [base + cue[0], base + cue[1]],
              "speaker_span": None, "speaker_text": "", "role": ""}
+    # "Local municipalities in Italy": the speakers are the municipalities, not Italy.
+    phrase = context.text[source[0] : source[1]]
+    cut = re.search(r"\s(?:in|of|at|from|for)\s", phrase)
+    if cut is not None:
+        source = (source[0], source[0] + cut.start())
     named = next((s for s in context.ents if source[0] <= s.start_char and s.end_char <= source[1] and s.label_ in SPEAKER_LABELS), None)
     label = named.label_ if named is not None and (named.start_char, named.end_char) == source else ""
     set_speaker(claim, Speaker(source[0], source[1], context.text[source[0] : source[1]], label=label), context)

@@ -28,7 +28,11 @@ REPORTING_VERBS = {
     "confirm", "deny", "admit", "acknowledge", "note", "write", "allege", "assert", "maintain", "contend",
     "predict", "promise", "pledge", "vow", "estimate", "declare", "testify", "concede", "stress",
     "emphasize", "emphasise", "explain", "add", "believe", "think", "agree", "tweet", "recommend", "ask", "observe",
+    "find", "show",
 }
+# Of the reporting verbs, those that report only when their subject can be a source: "The
+# researchers found that ...", not "This shows that ..." or "It found that ...".
+FINDING_REPORTS = {"find", "show"}
 EVIDENCE_NOUNS = {
     "study", "research", "report", "survey", "analysis", "data", "poll", "paper", "experiment",
     "investigation", "review", "statistic", "figure", "finding", "evidence", "audit", "census", "trial",

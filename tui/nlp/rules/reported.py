@@ -5,17 +5,20 @@ from __future__ import annotations
 from tui.nlp.rules.checkworthiness import score
 from tui.nlp.rules.context import ParagraphContext, is_question
 from tui.nlp.rules.evidence import evidence_source
-from tui.nlp.rules.lexicon import EVIDENCE_NOUNS, REPORTING_VERBS
+from tui.nlp.rules.lexicon import EVIDENCE_NOUNS, FINDING_REPORTS, REPORTING_VERBS, SOURCE_NOUNS
 from tui.nlp.rules.speakers import noun_phrase_speaker, set_speaker, speaker_of
 
 
-def reported_claims(context: ParagraphContext) -> list[dict]:
+def reported_claims(context: ParagraphContext, quotes: list[dict]) -> list[dict]:
     """"X announced that ..." and "according to X, ..." outside quotes.
 
     A nested attribution is one claim with the outer source: "X said she believed ..." and "X
     reports that ..., according to Y" are X's (an "according to" on a verb that reports is part
-    of that verb's claim).
+    of that verb's claim). A statement mixing indirect and direct speech is one claim: when the
+    verb also introduces one of the ``quotes`` ('Heald noted the findings show ... "An air-quality
+    cleanup would ..."'), its content joins that quote's claim.
     """
+    quote_by_cue = {tuple(q["cue"]): q for q in quotes if q["cue"]}
     claims = []
     reported_contents: list[tuple[int, int]] = []
     reporting_cues: set[int] = set()
@@ -28,7 +31,12 @@ def reported_claims(context: ParagraphContext) -> list[dict]:
                 start, end = claim["content"][0]
                 reported_contents.append((start - context.base, end - context.base))
                 reporting_cues.add(token.i)
-                claims.append(claim)
+                quote = quote_by_cue.get(tuple(claim["cue"]))
+                if quote is None:
+                    claims.append(claim)
+                else:
+                    quote["content"] = sorted(quote["content"] + claim["content"])
+                    quote["start"], quote["end"] = min(quote["start"], claim["start"]), max(quote["end"], claim["end"])
     for token in context.doc:
         if token.lower_ != "according" or context.inside(token) or token.head.i in reporting_cues:
             continue
@@ -49,6 +57,10 @@ def _that_clause(context: ParagraphContext, token) -> dict | None:
     if is_question(context, token.sent):
         return None  # "Did the minister say that taxes would rise?" reports nothing
     clause = clauses[0]
+    if token.lemma_.lower() in FINDING_REPORTS and not _finder(context, token):
+        return None
+    if any(child.dep_ == "neg" for child in token.children) and clause.left_edge.tag_ in ("WRB", "WP", "WDT"):
+        return None  # "officials have not said why the team was denied visas": nothing said
     content = (clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge.text))
     if any(s.start < content[1] and content[0] < s.end for s in context.segments):
         return None  # the quote rules cover it
@@ -61,14 +73,29 @@ def _that_clause(context: ParagraphContext, token) -> dict | None:
         set_speaker(claim, evidence_source(context, subject) or noun_phrase_speaker(context, subject), context)
     else:
         set_speaker(claim, speaker_of(context, token), context)
-    starts = [content[0], token.idx]
+    # The claim runs over its content, cue and subject ("Taxes will rise, the minister said").
+    starts, ends = [content[0], token.idx], [content[1], token.idx + len(token.text)]
     if subject is not None:
         starts.append(subject.left_edge.idx)
+        ends.append(subject.right_edge.idx + len(subject.right_edge.text))
     if claim["speaker_span"] and claim["speaker_span"][0] - base >= token.sent.start_char:
         starts.append(claim["speaker_span"][0] - base)
-    claim["start"], claim["end"] = base + min(starts), base + content[1]
+    claim["start"], claim["end"] = base + min(starts), base + max(ends)
     claim["score"] = score(context, [content], base=0.55 if claim["type"] == "evidence" else 0.45)
     return claim
+
+
+def _finder(context: ParagraphContext, verb) -> bool:
+    """True when the subject of "found" or "showed" can be a source: a name, a person pronoun, or
+    a noun for people, bodies or studies ("The researchers found that ...", "Results of the
+    studies show ...")."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return False
+    if subject.pos_ == "PRON":
+        return subject.lower_ in ("he", "she", "they", "we", "i")
+    lemma = subject.lemma_.lower()
+    return context.entity_covering(subject) is not None or lemma in SOURCE_NOUNS or lemma in EVIDENCE_NOUNS or lemma in ("result", "scientist")
 
 
 def _according_to(context: ParagraphContext, token) -> dict | None:

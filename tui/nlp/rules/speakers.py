@@ -190,14 +190,28 @@ def _subjects_before(context: ParagraphContext, pronoun):
         if token.dep_ != "nsubj" or token.pos_ == "PRON" or context.inside(token):
             continue
         named = context.entity_covering(token)
+        known = _known_label(context, token.text) if named is None else ""
         if named is not None and named.text not in context.state.products:
             start, end, label, text = named.start_char, named.end_char, named.label_, named.text
+        elif known:  # a name met before that the model does not see here ("Rathbun requested ...")
+            start, end, label, text = token.idx, token.idx + len(token.text), known, token.text
         elif named is None and _kind_of_noun(token):
             phrase = context.doc[token.left_edge.i : token.i + 1]
             start, end, label, text = phrase.start_char, phrase.end_char, _kind_of_noun(token), phrase.text
         else:
             continue
         yield SpeakerRecord(context.base + start, context.base + end, label, text, context.state.paragraph)
+
+def _known_label(context: ParagraphContext, text: str) -> str:
+    """The label of the last name met in the document that is ``text`` or, for a person, ends with
+    it; "" for none."""
+    if text not in context.state.names:
+        return ""
+    for mention in reversed(context.state.mentions):
+        if mention.text == text or (mention.label == "PERSON" and mention.text.split()[-1] == text):
+            return mention.label
+    return ""
+
 
 def _phrase_with_entities(context: ParagraphContext, head):
     """``head``'s subtree, extended to the end of an entity it cuts ("at Access" + "Now")."""

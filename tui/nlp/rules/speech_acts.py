@@ -116,10 +116,13 @@ def _content(verb, allowed: set[str]) -> tuple[int, int] | None:
 
 
 def _can_speak(context: ParagraphContext, subject) -> bool:
-    """A subject that can be a source: a name, a personal pronoun, or a noun for people or
-    bodies that speak ("officials", "the ministry", "the report")."""
+    """A subject that can be a source: a name (one the document has met counts whatever the model
+    tags it), a personal pronoun, or a noun for people or bodies that speak ("officials", "the
+    ministry", "the report")."""
     if subject.pos_ == "PRON":
         return subject.lower_ in _PRONOUN_SOURCES
+    if subject.text in context.state.names:
+        return True  # "Rathbun requested ...", the surname met before, whatever the model tags it
     if subject.pos_ == "PROPN" or context.entity_covering(subject) is not None:
         covering = context.entity_covering(subject)
         return covering is None or covering.label_ in SPEAKER_LABELS
