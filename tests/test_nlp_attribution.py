@@ -450,3 +450,20 @@ def test_a_report_spans_its_source_cue_and_content(pipeline, text, claimed, sour
 def test_nothing_said_and_a_pronoun_showing_are_no_reports(pipeline, text):
     claims, _, _ = suggest(text, pipeline)
     assert attributions(claims) == []
+
+
+def test_a_paragraph_ending_with_a_colon_introduces_the_quote_after_it(pipeline):
+    text = ('The prime minister said in a statement on Monday:\n\n'
+            '"We will not give in to threats, and we will defend every inch of our territory."')
+    claims, entities, _ = suggest(text, pipeline)
+    [quote] = attributions(claims)  # and no report of "in a statement on Monday"
+    assert quote.attrs["claim_type"] == "quote" and cue(quote, text) == "said" and speaker(quote, entities) == "The prime minister"
+
+
+def test_a_quote_after_a_lead_in_that_already_quoted_goes_on_with_the_same_statement(pipeline):
+    text = ('The bishop, Paolo Rinaldi, has called the verdict "dangerous" and "unjust" in Italian:\n\n'
+            '"We face a ruling that threatens every parish school in the country."')
+    claims, entities, _ = suggest(text, pipeline)
+    [quote] = attributions(claims)
+    assert spans(quote, text) == ["dangerous", "unjust", "We face a ruling that threatens every parish school in the country."]
+    assert speaker(quote, entities) == "Paolo Rinaldi"

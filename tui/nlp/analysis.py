@@ -24,7 +24,7 @@ from tui.nlp.rules.speech_acts import speech_act_claims
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 18
+ANALYSIS_VERSION = 19
 
 # A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
 # never meets a text over its length limit and the first suggestions still come soon.

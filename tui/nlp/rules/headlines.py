@@ -52,11 +52,11 @@ _TRAILING_SOURCE = re.compile(r",\s+((?:[\w'\u2019.-]+\s+){0,4}[\w'\u2019.-]+)\s
 
 
 def is_headline(text: str) -> bool:
-    """A single short line with no full stop, question or exclamation mark at its end."""
+    """A single short line with no full stop, question or exclamation mark, colon or comma at its end."""
     stripped = text.strip()
     return (
         bool(stripped) and "\n" not in stripped and len(stripped.split()) <= MAX_HEADLINE_WORDS
-        and not stripped.endswith((".", "?", "!", "\u2026")) and stripped[0].isupper()
+        and not stripped.endswith((".", "?", "!", "\u2026", ":", ",", ";")) and stripped[0].isupper()
     )
 
 

@@ -57,6 +57,13 @@ def quote_claims(context: ParagraphContext) -> list[dict]:
             set_speaker(claim, speaker_of(context, cue), context)
         elif state.lead_in is not None and parts[0].open_mark == 0:
             # 'Rathbun stated,' closing the previous paragraph introduces the quote opening this one.
+            last = state.last_quote
+            if last is not None and last["cue"] == state.lead_in["cue"]:
+                # 'has called the sentence "dangerous" and "ideological":' - the same statement goes on.
+                last["content"] += claim["content"]
+                last["end"] = claim["end"]
+                state.quote_paragraph = state.paragraph
+                continue
             claim.update(state.lead_in)
         elif len(quoted.split()) < MIN_SPEECH_WORDS and not _is_sentence(context, segment):
             # A word or three in quotes with no cue: a term, a title or scare quotes, unless it is
@@ -233,8 +240,16 @@ def lead_in(context: ParagraphContext) -> dict | None:
     if not context.text.rstrip().endswith((",", ":")) or (segments and segments[-1].close_mark is None):
         return None
     words = [t for t in context.doc if not t.is_punct and not t.is_space]
-    if not words or words[-1].lemma_.lower() not in SPEECH_VERBS or context.inside(words[-1]):
+    if not words or context.inside(words[-1]):
         return None
-    found = {"cue": context.cue_span(words[-1]), "speaker_span": None, "speaker_text": "", "role": ""}
-    set_speaker(found, speaker_of(context, words[-1]), context)
+    cue = words[-1] if words[-1].lemma_.lower() in SPEECH_VERBS else None
+    if cue is None and context.text.rstrip().endswith(":"):
+        # "Obama tweeted using his account:", "The minister said in a statement on Monday:": the
+        # speech verb heading the last sentence.
+        last = list(context.doc.sents)[-1]
+        cue = next((t for t in last if t.dep_ == "ROOT" and is_speech_verb(t) and _acts_as_verb(t) and not context.inside(t)), None)
+    if cue is None:
+        return None
+    found = {"cue": context.cue_span(cue), "speaker_span": None, "speaker_text": "", "role": ""}
+    set_speaker(found, speaker_of(context, cue), context)
     return found

@@ -57,6 +57,8 @@ def _that_clause(context: ParagraphContext, token) -> dict | None:
     if is_question(context, token.sent):
         return None  # "Did the minister say that taxes would rise?" reports nothing
     clause = clauses[0]
+    if not any(t.pos_ in ("VERB", "AUX") for t in clause.subtree):
+        return None  # "said in a statement on Monday:" parsed as a clause, with nothing said in it
     if token.lemma_.lower() in FINDING_REPORTS and not _finder(context, token):
         return None
     if any(child.dep_ == "neg" for child in token.children) and clause.left_edge.tag_ in ("WRB", "WP", "WDT"):
