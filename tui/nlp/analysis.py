@@ -76,8 +76,8 @@ def analyse_paragraph(doc, original: str, base: int, index: int, state: Document
     mentions = [SpeakerRecord(start, end, label, original[start - base : end - base], state.paragraph)
                 for start, end, label in entities if label in SPEAKER_LABELS]
     state.mentions += mentions
-    state.names.update(m.text for m in mentions)
-    state.names.update(m.text.split()[-1] for m in mentions if m.label == "PERSON" and " " in m.text)
+    state.names.update((m.text.split()[-1], m.label) for m in mentions if m.label == "PERSON" and " " in m.text)
+    state.names.update((m.text, m.label) for m in mentions)
     learn_genders(context)
     state.open_quote_at_end = bool(segments) and segments[-1].close_mark is None
     claims = quote_claims(context)

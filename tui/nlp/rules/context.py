@@ -41,8 +41,8 @@ class DocumentState:
     # The speaker-labelled mentions so far, and the claims' speakers.
     mentions: list[SpeakerRecord] = field(default_factory=list)
     speakers: list[SpeakerRecord] = field(default_factory=list)
-    # The names of people and bodies met so far, and people's surnames alone.
-    names: set[str] = field(default_factory=set)
+    # The label of each name of a person or body met so far, people's surnames alone included.
+    names: dict[str, str] = field(default_factory=dict)
     # How often the model has labelled each name so far, by label.
     labels: dict[str, Counter] = field(default_factory=dict)
     # "f" or "m" by a person's surname, where a first name or title told it.

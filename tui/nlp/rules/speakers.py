@@ -139,14 +139,23 @@ def _antecedent(context: ParagraphContext, pronoun) -> SpeakerRecord | None:
     subject = next((r for r in _subjects_before(context, pronoun) if fits(r)), None)
     if subject is not None:
         return subject
-    recent = [r for r in state.speakers if fits(r) and r.end <= at and state.paragraph - r.paragraph <= 1]
-    if recent:
-        return recent[-1]
+    recent = next((r for r in _nearby(state.speakers, state.paragraph) if fits(r) and r.end <= at), None)
+    if recent is not None:
+        return recent
     for label in labels:  # an organisation before a place: "Acme closed a plant in Ohio. It said ..."
-        mentions = [m for m in state.mentions if m.label == label and fits(m) and m.end <= at and state.paragraph - m.paragraph <= 1]
-        if mentions:
-            return mentions[-1]
+        mention = next((m for m in _nearby(state.mentions, state.paragraph) if m.label == label and fits(m) and m.end <= at), None)
+        if mention is not None:
+            return mention
     return None
+
+
+def _nearby(records: list[SpeakerRecord], paragraph: int):
+    """The records of this paragraph and the one before, last first: the lists are in document
+    order, so a book's earlier records are never looked at."""
+    for record in reversed(records):
+        if paragraph - record.paragraph > 1:
+            return
+        yield record
 
 
 # The gender a pronoun rules out.
@@ -205,12 +214,7 @@ def _subjects_before(context: ParagraphContext, pronoun):
 def _known_label(context: ParagraphContext, text: str) -> str:
     """The label of the last name met in the document that is ``text`` or, for a person, ends with
     it; "" for none."""
-    if text not in context.state.names:
-        return ""
-    for mention in reversed(context.state.mentions):
-        if mention.text == text or (mention.label == "PERSON" and mention.text.split()[-1] == text):
-            return mention.label
-    return ""
+    return context.state.names.get(text, "")
 
 
 def _phrase_with_entities(context: ParagraphContext, head):
