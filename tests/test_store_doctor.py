@@ -66,7 +66,7 @@ def test_annotations_that_do_not_match_their_text_are_reported(db_path, capsys):
     assert main(["doctor", str(db_path)]) == 1
     out = capsys.readouterr().out
     assert f"annotation {record['id']}: the text at 1-7 is 'mazon ', not its quote 'Amazon'" in out
-    assert f"annotation {record2['id']}: offsets 27-400 are outside its document (39 characters)" in out
+    assert f"annotation {record2['id']}: offsets: 27-400 is outside the text (39 characters)" in out
     assert not db_path.with_name("annotations.json.restored.json").exists()
 
 

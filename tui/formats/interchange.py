@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, new_id, now_iso
 from tui.model.display import display_text
 from tui.model.document import Document, normalize_newlines
+from tui.model.fields import quoted
 from tui.model.tokens import tokenize
 from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES, Change, Store, document_record
 
@@ -49,12 +50,6 @@ class FormatError(Exception):
         self.path = str(path)
         self.line = line
         self.reason = reason
-
-
-def quoted(value: object, limit: int = 60) -> str:
-    """``value`` as an error message quotes it: its ``repr`` (control characters escaped), cut to ``limit``."""
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 @dataclass
@@ -90,7 +85,8 @@ def select_for_export(store: Store, doc_ids: list[str], include_suggested: bool 
 
     Rejected suggestions are never exported: they are kept only so that the model does
     not suggest them again. Notes and orphans (annotations that lost their place in a
-    changed text) have no span to export; they are counted in ``losses``.
+    changed text) have no span to export; they are counted in ``losses``. A malformed
+    record of a document (a hand edit) raises StoreError naming it: nothing is exported.
     """
     wanted = {ACCEPTED, SUGGESTED} if include_suggested else {ACCEPTED}
     items = []
@@ -98,7 +94,7 @@ def select_for_export(store: Store, doc_ids: list[str], include_suggested: bool 
         document = store.document(doc_id)
         if document is None:
             raise KeyError(doc_id)
-        chosen = [a for a in store.annotations(doc_id) if a.status in wanted]
+        chosen = [a for a in store.annotations(doc_id, len(document.text)) if a.status in wanted]
         annotations = [a for a in chosen if a.anchor != "orphan" and a.kind in (ENTITY, CLAIM)]
         if losses is not None:
             losses.add("orphaned annotations (their quote is no longer in the text)", sum(1 for a in chosen if a.anchor == "orphan"))

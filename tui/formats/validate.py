@@ -1,7 +1,8 @@
 """The one check of what an import read, before anything is stored: each field's type and range.
 
 Parsers turn a file into span graphs without trusting it. :func:`check_graphs` holds every
-graph, span, relation and detail to Postil's data model: texts and names are strings,
+graph, span, relation and detail to Postil's data model, with the same checks a database's
+records get (:mod:`tui.model.fields`, :mod:`tui.model.claims`): texts and names are strings,
 offsets are integers inside the text, a claim type, verdict or status is one Postil knows,
 check-worthiness is a number from 0 to 1, evidence is a list of links, and an id is used
 once. Each bad value is a ``file:line: field: reason`` error; with ``--partial`` only the
@@ -11,178 +12,46 @@ check it there with :func:`field_problem`, so the error names that line.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from tui.formats.interchange import PART_ROLES, ROLE_CLAIM, ROLE_ENTITY, FormatError, SpanGraph, normalize_graph
+from tui.model.annotation import STATUSES, entity_problems
+from tui.model.claims import CLAIM_CHECKS, OFFERED_CHECKS, links_check
+from tui.model.fields import Check, checked, id_problem, is_integer, kind_of, name_problem, one_of, optional, quoted, text_problem
 
-from tui.formats.interchange import PART_ROLES, ROLE_CLAIM, ROLE_ENTITY, FormatError, SpanGraph, normalize_graph, quoted
-from tui.model.annotation import ACCEPTED, CLAIM_TYPES, REJECTED, SUGGESTED, VERDICTS
+__all__ = ["FIELD_CHECKS", "check_graphs", "field_problem", "is_integer", "kind_of", "name_problem", "text_problem"]
 
 ROLES = (ROLE_ENTITY, ROLE_CLAIM, *PART_ROLES)
-STATUSES = (ACCEPTED, SUGGESTED, REJECTED)
-# Labels, ids, links and other names are one line (they are written into line-based formats).
-NAME_LIMIT = 2048
-# Unicode's control characters (category Cc): C0, DEL and C1.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def kind_of(value: object) -> str:
-    """What a JSON-like value is, in words, for an error message."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    return type(value).__name__
-
-
-def is_integer(value: object) -> bool:
-    """True for an int that is not a bool (JSON's true is not an offset)."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def text_problem(value: object) -> str | None:
-    """Why ``value`` is not a string Postil can store (``None`` if it is one)."""
-    if not isinstance(value, str):
-        return f"must be a string, not {kind_of(value)}"
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return "holds a lone surrogate (not valid Unicode text)"
-    return None
-
-
-def name_problem(value: object, may_be_empty: bool = False) -> str | None:
-    """Why ``value`` is not a name (a label, an id): a non-blank one-line string without control characters."""
-    problem = text_problem(value)
-    if problem:
-        return problem
-    if not value.strip():
-        return None if may_be_empty and not value else "must not be blank"
-    if len(value) > NAME_LIMIT:
-        return f"is {len(value)} characters long (at most {NAME_LIMIT})"
-    if _CONTROL.search(value):
-        return "must not hold control characters (tabs, newlines, escapes)"
-    return None
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[object], str | None]:
-    def check(value: object) -> str | None:
-        """Why ``value`` is not one of ``choices``."""
-        if value in choices and isinstance(value, str):
-            return None
-        shown = quoted(value) if isinstance(value, str) else kind_of(value)
-        return f"{shown} is not one of {', '.join(choices)}"
-
-    return check
-
-
-def _checkworthiness(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"must be a number from 0 to 1, not {kind_of(value)}"
-    if not 0 <= value <= 1:  # also refuses NaN
-        return f"{value} is outside 0..1"
-    return None
-
-
-def _evidence(value: object) -> str | None:
-    if not isinstance(value, (list, tuple)):  # msgpack (DocBin user data) gives tuples
-        return f"must be a list of links, not {kind_of(value)}"
-    for index, url in enumerate(value):
-        problem = name_problem(url)
-        if problem:
-            return f"link {index} {problem}"
-    return None
-
-
-def _place(value: object) -> str | None:
-    """Why ``value`` is not ``[start, end]`` (two offsets, start before end) or null."""
-    if value is None:
-        return None
-    if not isinstance(value, (list, tuple)) or len(value) != 2 or not all(is_integer(offset) for offset in value):
-        return f"must be [start, end], not {kind_of(value)}"
-    if not 0 <= value[0] < value[1]:
-        return f"{value[0]}-{value[1]} is not a span"
-    return None
-
-
-def _places(value: object) -> str | None:
-    if not isinstance(value, (list, tuple)):
-        return f"must be a list of [start, end], not {kind_of(value)}"
-    for index, place in enumerate(value):
-        problem = _place(place) if place is not None else "must be [start, end], not null"
-        if problem:
-            return f"{index} {problem}"
-    return None
-
-
-def _optional_text(value: object) -> str | None:
-    return None if value is None else text_problem(value)
+# Besides what a stored entity must hold, an imported one's names are one line (they are
+# written into line-based formats), as are labels, ids and links everywhere in a file.
+_ENTITY_NAMES = {"entity_id": id_problem, "label": name_problem, "kb_id": id_problem}
 
 
 def _entity(value: object, named: bool = False) -> str | None:
     """Why ``value`` is not an entity (``named``: it must carry its own name and label)."""
     if not isinstance(value, dict):
         return f"must be an object, not {kind_of(value)}"
-    for key in ("name", "label") if named else ():
-        if key not in value:
-            return f"needs a {key}"
-    for key, check in _ENTITY_CHECKS.items():
-        if key in value:
-            problem = check(value[key])
-            if problem:
-                return f"{key} {problem}"
+    problems = entity_problems(value, required=("name", "label") if named else ()) or checked(value, _ENTITY_NAMES)
+    if problems:
+        name, reason = problems[0]
+        return f"needs a {name}" if reason == "is missing" else f"{name} {reason}"
     if named and not value["name"].strip():
         return "name must not be blank"
     return None
 
 
-def _aliases(value: object) -> str | None:
-    if not isinstance(value, (list, tuple)):
-        return f"must be a list of names, not {kind_of(value)}"
-    for index, alias in enumerate(value):
-        problem = text_problem(alias)
-        if problem:
-            return f"{index} {problem}"
-    return None
-
-
-def _id_or_empty(value: object) -> str | None:
-    return name_problem(value, may_be_empty=True)
-
-
-_ENTITY_CHECKS: dict[str, Callable[[object], str | None]] = {
-    "entity_id": _id_or_empty, "name": text_problem, "label": name_problem, "kb_id": _id_or_empty, "aliases": _aliases,
-}
-
 # Every detail a span's info may carry, with its check. Keys not listed are never stored.
-FIELD_CHECKS: dict[str, Callable[[object], str | None]] = {
+FIELD_CHECKS: dict[str, Check] = {
     "id": name_problem,
-    "status": _one_of(STATUSES),
-    "annotator": _optional_text,
+    "status": one_of(STATUSES),
+    "annotator": optional(text_problem),
     "entity": _entity,
-    "claim_type": _one_of(CLAIM_TYPES),
-    "verdict": _one_of(VERDICTS),
-    "checkworthiness": _checkworthiness,
-    "note": text_problem,
-    "evidence": _evidence,
+    **{name: CLAIM_CHECKS[name] for name in ("checkworthiness", "note")},
+    **OFFERED_CHECKS,
+    "evidence": links_check(name_problem),
     "speaker_text": text_problem,
     "speaker_entity": lambda value: _entity(value, named=True),
     # A claim's parts as Postil stores them; files carry them as spans with relations, so
     # these are checked but not imported (counted as not imported when they are there).
-    "speaker": _optional_text,
-    "speaker_span": _place,
-    "cue": _place,
-    "content": _places,
+    **{name: CLAIM_CHECKS[name] for name in ("speaker", "speaker_span", "cue", "content")},
 }
 
 

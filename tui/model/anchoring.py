@@ -15,11 +15,8 @@ import bisect
 import difflib
 from dataclasses import dataclass, field, replace
 
-from tui.model.annotation import Annotation, Quote
-
-ANCHORED = "anchored"
-MOVED = "moved"
-ORPHAN = "orphan"
+from tui.model.annotation import ANCHORED, MOVED, ORPHAN, Annotation, Quote
+from tui.model.claims import SPAN_ATTRS, SPAN_LIST_ATTRS
 
 # A fuzzy match may differ from the quote in at most this share of its characters.
 MAX_QUOTE_ERROR_RATE = 0.25
@@ -35,10 +32,6 @@ SHORTEST_DIFF_LIMIT = 20_000
 MAX_SHORTEST_EDITS = 300
 # A fuzzy search looks this far around the expected position before searching everywhere.
 SEARCH_RADIUS = 5_000
-
-# Claim attributes that hold offsets into the text: single spans and lists of spans.
-SPAN_ATTRS = ("cue", "speaker_span")
-SPAN_LIST_ATTRS = ("content",)
 
 
 class TextMapping:

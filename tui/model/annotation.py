@@ -5,17 +5,29 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from operator import itemgetter
+
+from tui.model.claims import CLAIM_CHECKS, SPAN_ATTRS, SPAN_LIST_ATTRS, spans_outside
+# Claim types and verdicts are named where annotations are, for the code that shows and edits them.
+from tui.model.claims import CLAIM_TYPES, VERDICTS  # noqa: F401
+from tui.model.fields import Problem, checked, is_integer, kind_of, one_of, optional, text_problem, texts_problem
 
 ENTITY = "entity"
 CLAIM = "claim"
 NOTE = "note"
+KINDS = (ENTITY, CLAIM, NOTE)
 
 SUGGESTED = "suggested"
 ACCEPTED = "accepted"
 REJECTED = "rejected"
+STATUSES = (ACCEPTED, SUGGESTED, REJECTED)
 
-CLAIM_TYPES = ("quote", "reported", "assertion", "evidence")
-VERDICTS = ("unverified", "true", "mostly-true", "mixed", "misleading", "false", "unsupported")
+# Where an annotation stands on its document's text: where it was made (or the diff put it),
+# moved to another copy of its quote, or placed nowhere (an orphan keeps its old offsets).
+ANCHORED = "anchored"
+MOVED = "moved"
+ORPHAN = "orphan"
+ANCHORS = (ANCHORED, MOVED, ORPHAN)
 
 QUOTE_CONTEXT = 32
 
@@ -110,12 +122,17 @@ class Annotation:
     def from_record(cls, record: dict) -> "Annotation":
         """Rebuild an annotation from a stored dict (unknown keys are ignored, missing optional
         ones take their defaults). Filled in directly: a book's 100,000 spans load in a blink."""
-        missing = _REQUIRED.difference(record)
-        if missing:
-            raise KeyError(f"annotation record lacks {', '.join(sorted(missing))}")
+        if not _REQUIRED <= record.keys():
+            raise KeyError(f"annotation record lacks {', '.join(sorted(_REQUIRED.difference(record)))}")
         annotation = cls.__new__(cls)
-        values = {**_DEFAULTS, **{name: record[name] for name in _FIELDS if name in record}}
-        values["quote"] = Quote(**record["quote"])
+        if record.keys() <= _FIELD_SET:
+            values = {**_DEFAULTS, **record}
+        else:
+            values = {**_DEFAULTS, **{name: record[name] for name in _FIELDS if name in record}}
+        stored = record["quote"]
+        quote = Quote.__new__(Quote)
+        quote.__dict__.update(exact=stored["exact"], prefix=stored["prefix"], suffix=stored["suffix"])
+        values["quote"] = quote
         values["attrs"] = dict(record.get("attrs") or {})
         if "id" not in record:
             values["id"] = new_id()
@@ -124,8 +141,92 @@ class Annotation:
 
 
 _FIELDS = tuple(Annotation.__dataclass_fields__)
+_FIELD_SET = frozenset(_FIELDS)
 _REQUIRED = frozenset({"doc_id", "kind", "label", "start", "end", "quote"})
-_DEFAULTS = {"status": ACCEPTED, "origin": "user", "annotator": "", "created": "", "updated": "", "anchor": "anchored"}
+_DEFAULTS = {"status": ACCEPTED, "origin": "user", "annotator": "", "created": "", "updated": "", "anchor": ANCHORED}
+
+
+def _offset_problem(value: object) -> str | None:
+    if type(value) is int and value >= 0:  # (not a bool: JSON's true is not an offset)
+        return None
+    if not is_integer(value):
+        return f"must be a whole number, not {kind_of(value)}"
+    return f"{value} is before the start of the text"
+
+
+def _quote_problem(value: object) -> str | None:
+    if not isinstance(value, dict) or value.keys() != _QUOTE_KEYS:
+        shown = f"an object with {', '.join(sorted(value))}" if isinstance(value, dict) else kind_of(value)
+        return f"must be an object with exact, prefix and suffix, not {shown}"
+    for key, text in value.items():
+        if not (type(text) is str and text.isascii()):  # (ASCII text needs no closer look)
+            problem = text_problem(text)
+            if problem:
+                return f"{key} {problem}"
+    return None
+
+
+def _attrs_problem(value: object) -> str | None:
+    return None if value is None or isinstance(value, dict) else f"must be an object, not {kind_of(value)}"
+
+
+_QUOTE_KEYS = frozenset({"exact", "prefix", "suffix"})
+# The stored fields of an annotation, each with its check (other keys are kept but never read).
+_RECORD_CHECKS = {
+    "id": text_problem, "doc_id": text_problem, "kind": one_of(KINDS), "label": text_problem,
+    "start": _offset_problem, "end": _offset_problem, "quote": _quote_problem, "status": one_of(STATUSES),
+    "origin": text_problem, "annotator": text_problem, "created": text_problem, "updated": text_problem,
+    "anchor": one_of(ANCHORS), "attrs": _attrs_problem,
+}
+# What an annotation's attrs may hold: a claim's attributes, a note (any annotation's), and
+# the entity a mention refers to.
+_ATTR_CHECKS = {**CLAIM_CHECKS, "entity_id": optional(text_problem)}
+# The fields a document's annotations share (its id, a few labels and statuses, the times of a
+# few saves): a combination of their values found good once is not checked again, so opening a
+# book's 100,000 annotations checks little more than their ids, offsets, quotes and attributes.
+# (Only strings pass these checks, and a string equals no other kind of value: a number never
+# matches a remembered combination; a list cannot be looked up, and a missing field is checked.)
+_SHARED = ("doc_id", "kind", "label", "status", "origin", "annotator", "created", "updated", "anchor")
+_shared_values = itemgetter(*_SHARED)
+_OWN_CHECKS = {name: check for name, check in _RECORD_CHECKS.items() if name not in _SHARED}
+_SPAN_NAMES = frozenset((*SPAN_ATTRS, *SPAN_LIST_ATTRS))
+_good_shared: set[tuple] = set()
+_GOOD_SHARED_LIMIT = 10_000
+
+
+def annotation_problems(record: dict, text_length: int | None = None) -> list[Problem]:
+    """``(field, reason)`` for each value of a stored annotation outside the data model (its
+    attributes as ``attrs.NAME``): of the type Postil reads it as, in range (a string may hold
+    anything: it is made safe where it is shown). With ``text_length``, a placed annotation's
+    offsets and its claim spans must lie inside a text of that many characters (an orphan
+    keeps offsets of an older text)."""
+    try:
+        shared = _shared_values(record)
+        known = shared in _good_shared
+    except (KeyError, TypeError):  # a field missing (checked in full), or a list or object where a string belongs
+        shared, known = None, False
+    problems = checked(record, _OWN_CHECKS if known else _RECORD_CHECKS)
+    if shared is not None and not known and not any(name in _SHARED for name, _ in problems):
+        if len(_good_shared) >= _GOOD_SHARED_LIMIT:
+            _good_shared.clear()
+        _good_shared.add(shared)
+    if not _REQUIRED <= record.keys():
+        problems[:0] = [(name, "is missing") for name in _FIELDS if name in _REQUIRED and name not in record]
+    start, end = record.get("start"), record.get("end")
+    placed = text_length is not None and record.get("anchor") != ORPHAN
+    if type(start) is int and type(end) is int and 0 <= start and 0 <= end:
+        if start >= end:
+            problems.append(("offsets", f"{start}-{end} is not a span"))
+        elif placed and end > text_length:
+            problems.append(("offsets", f"{start}-{end} is outside the text ({text_length} characters)"))
+    attrs = record.get("attrs")
+    if attrs.__class__ is dict and attrs:
+        found = checked(attrs, _ATTR_CHECKS)
+        if placed and not _SPAN_NAMES.isdisjoint(attrs):
+            found += spans_outside(attrs, text_length, {name for name, _ in found})
+        if found:
+            problems += [(f"attrs.{name}", reason) for name, reason in found]
+    return problems
 
 
 @dataclass
@@ -148,3 +249,17 @@ class Entity:
         """Rebuild an entity from a stored dict."""
         known = {name: record[name] for name in cls.__dataclass_fields__ if name in record}
         return cls(**known)
+
+
+# The fields of an entity, each with its check; a stored entity has the first four.
+ENTITY_CHECKS = {
+    "entity_id": text_problem, "doc_id": text_problem, "name": text_problem, "label": text_problem,
+    "aliases": texts_problem, "kb_id": text_problem,
+}
+STORED_ENTITY_FIELDS = ("entity_id", "doc_id", "name", "label")
+
+
+def entity_problems(record: dict, required: tuple[str, ...] = STORED_ENTITY_FIELDS) -> list[Problem]:
+    """``(field, reason)`` for each field of an entity record that is missing (of ``required``)
+    or outside the data model."""
+    return [(name, "is missing") for name in required if name not in record] + checked(record, ENTITY_CHECKS)

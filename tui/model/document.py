@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple, overload
 
+from tui.model.fields import Problem, checked, object_problem, optional, text_problem
+
 _PARAGRAPH_BREAK = re.compile(r"\n")
 # A longer line is cut into paragraphs of at most this many characters (see Paragraphs).
 LONGEST_PARAGRAPH = 20_000
@@ -190,3 +192,15 @@ class Document:
         """The whole line holding ``offset``: its paragraph, or all the pieces of a line that
         was too long to be one (numbered by its first piece)."""
         return self.paragraphs.line_of(self.paragraphs.index_at(offset))
+
+
+# The stored fields of a document, each with its check (``text`` is absent when a side file holds it).
+DOCUMENT_CHECKS = {
+    "doc_id": text_problem, "sha256": text_problem, "title": text_problem, "source": text_problem,
+    "added": text_problem, "previous": optional(text_problem), "meta": optional(object_problem), "text": text_problem,
+}
+
+
+def document_problems(record: dict) -> list[Problem]:
+    """``(field, reason)`` for each field of a stored document that is missing or outside the data model."""
+    return [(name, "is missing") for name in ("doc_id", "sha256") if name not in record] + checked(record, DOCUMENT_CHECKS)

@@ -16,7 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.store.migrations import SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
-from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES, KEY_FIELDS, backup_path, text_file_name, texts_path
+from tui.store.repository import (
+    ANNOTATIONS,
+    DOCUMENTS,
+    ENTITIES,
+    GAZETTEER,
+    JOURNAL,
+    KEY_FIELDS,
+    backup_path,
+    malformed_records,
+    table_index,
+    text_file_name,
+    texts_path,
+)
 from tui.store.storage import StoreError, atomic_write_bytes, dump_json, read_database, read_regular_file, real_path
 from tui.store.wal import LostRecord, is_checkpoint, read_log, wal_path
 
@@ -75,7 +87,7 @@ def replay_log(path: Path, data: dict, base_is_file: bool = True) -> Replay:
         lost.insert(0, LostRecord(start + 1, first - 1, 1, "before the log"))
     elif not log.lines and not base_is_file:
         unknown = f"{wal_path(path).name} is {'missing' if not wal_path(path).exists() else 'empty'}, so nothing says how many changes {path.name} held after the backup was made"
-    keys = {name: {record.get(KEY_FIELDS[name]): doc_key for doc_key, record in table.items()} for name, table in data.items() if name in KEY_FIELDS}
+    keys = {name: table_index(name, table) for name, table in data.items() if name in KEY_FIELDS}
     replayed = 0
     for record in log.records:
         if record["seq"] <= start or is_checkpoint(record):
@@ -159,11 +171,26 @@ def check(path: Path) -> Checkup:
 
 
 def _content_problems(path: Path, data: dict) -> list[str]:
-    """Annotations that do not fit their document, and documents whose text is missing."""
+    """Records outside the data model (each on one line, every bad field named), annotations
+    that do not fit their document, and documents whose text is missing."""
     problems = []
+    tables = {name: data.get(name, {}) for name in (DOCUMENTS, ANNOTATIONS, ENTITIES, JOURNAL, GAZETTEER)}
+    indexes = {name: table_index(name, table) for name, table in tables.items()}
+
+    def malformed(table: str, lengths: dict[str, int] | None = None) -> set[str]:
+        """Report each malformed record of ``table``; the TinyDB ids of those reported."""
+        bad = malformed_records(table, list(tables[table].items()), indexes[table], lengths)
+        problems.extend(f"{name}: " + "; ".join(f"{field}: {reason}" for field, reason in found) for _, name, found in bad)
+        return {doc_key for doc_key, _, _ in bad}
+
     texts: dict[str, str | None] = {}
-    for record in data.get(DOCUMENTS, {}).values():
-        doc_id = record.get("doc_id")
+    bad_documents = malformed(DOCUMENTS)
+    for doc_key, record in tables[DOCUMENTS].items():
+        if doc_key in bad_documents:
+            if isinstance(record.get("doc_id"), str):
+                texts[record["doc_id"]] = None  # there, but its text cannot be trusted
+            continue
+        doc_id = record["doc_id"]
         if "text" in record:
             texts[doc_id] = record["text"]
             continue
@@ -178,24 +205,29 @@ def _content_problems(path: Path, data: dict) -> list[str]:
         except (OSError, UnicodeDecodeError):
             texts[doc_id] = None
             problems.append(f"document {doc_id}: its text file {side} is missing or unreadable")
-    entity_ids = {record.get("entity_id") for record in data.get(ENTITIES, {}).values()}
-    for doc_key, record in data.get(ANNOTATIONS, {}).items():
-        label = f"annotation {record.get('id', doc_key)}"
-        doc_id = record.get("doc_id")
+    # Annotations, and those journal entries replay, are checked against their document's text, as opening it does.
+    lengths = {doc_id: len(text) for doc_id, text in texts.items() if text is not None}
+    bad_annotations = malformed(ANNOTATIONS, lengths)
+    malformed(JOURNAL, lengths)
+    malformed(ENTITIES)
+    malformed(GAZETTEER)
+    entity_ids = {record.get("entity_id") for record in tables[ENTITIES].values() if isinstance(record.get("entity_id"), str)}
+    for doc_key, record in tables[ANNOTATIONS].items():
+        if doc_key in bad_annotations:
+            continue
+        label = f"annotation {record.get('id')}"
+        doc_id = record["doc_id"]
         if doc_id not in texts:
             problems.append(f"{label}: its document {doc_id} is not in the database")
             continue
         text = texts[doc_id]
-        start, end = record.get("start"), record.get("end")
-        exact = (record.get("quote") or {}).get("exact")
         if text is None or record.get("anchor") == "orphan":
             continue
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-            problems.append(f"{label}: offsets {start}-{end} are outside its document ({len(text)} characters)")
-        elif text[start:end] != exact:
-            problems.append(f"{label}: the text at {start}-{end} is {text[start:end][:40]!r}, not its quote {str(exact)[:40]!r}")
+        start, end, exact = record["start"], record["end"], record["quote"]["exact"]
+        if text[start:end] != exact:
+            problems.append(f"{label}: the text at {start}-{end} is {text[start:end][:40]!r}, not its quote {exact[:40]!r}")
         entity_id = (record.get("attrs") or {}).get("entity_id")
-        if record.get("kind") == "entity" and entity_id and entity_id not in entity_ids:
+        if record["kind"] == "entity" and entity_id and entity_id not in entity_ids:
             problems.append(f"{label}: refers to entity {entity_id}, which is not in the database")
     return problems
 

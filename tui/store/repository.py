@@ -21,17 +21,21 @@ The journal refers to documents by id: it never holds a copy of a text.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tui import __version__
 from tui.model.anchoring import ReanchorReport, reanchor
-from tui.model.annotation import Annotation, Entity, now_iso
-from tui.model.document import Document, content_hash
+from tui.model.annotation import Annotation, Entity, annotation_problems, entity_problems, now_iso
+from tui.model.document import Document, content_hash, document_problems
+from tui.model.fields import Problem, checked, is_integer, kind_of, name_problem, object_problem, one_of, optional, text_problem
 from tui.store.lock import DatabaseLock, LockHolder, read_holder
 from tui.store.migrations import META, SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
 from tui.store.storage import (
@@ -61,6 +65,13 @@ NLP_CACHE = "nlp_cache"
 
 # The field that identifies a record in each table.
 KEY_FIELDS = {DOCUMENTS: "doc_id", ANNOTATIONS: "id", ENTITIES: "entity_id", JOURNAL: "seq", META: "key", GAZETTEER: "key", NLP_CACHE: "key"}
+# What one record of each table is called in a message, and several.
+RECORD_NOUNS = {
+    DOCUMENTS: ("document", "documents"), ANNOTATIONS: ("annotation", "annotations"), ENTITIES: ("entity", "entities"),
+    JOURNAL: ("journal entry", "journal entries"), GAZETTEER: ("correction", "corrections"),
+}
+# Journal operations that are not the user's and so never undone: their records are not replayed.
+NOT_UNDOABLE_OPS = frozenset({"suggest", "reanchor"})
 
 # The folder beside the database that holds long texts.
 TEXTS_FOLDER = "postil-texts"
@@ -225,7 +236,7 @@ class Store:
             for table, key, value in record["changes"]:
                 self._set(table, key, value)
             self._seq = record["seq"]
-        self._journal_seq = max(self._journal_seq, max(self._keys.get(JOURNAL, {}), default=0))
+        self._journal_seq = max(self._journal_seq, max((seq for seq in self._keys.get(JOURNAL, {}) if is_integer(seq)), default=0))
         if not self._read_only:
             if self._log is None:
                 self._log = WriteAheadLog(self.wal_path, log.good_size)
@@ -285,7 +296,7 @@ class Store:
         for name, table in data.items():
             field = KEY_FIELDS.get(name)
             if field is not None:
-                self._keys[name] = {record.get(field): doc_key for doc_key, record in table.items()}
+                self._keys[name] = table_index(name, table)
             self._next_id[name] = max((int(k) for k in table if k.isdigit()), default=0) + 1
 
     def _set(self, table_name: str, key: Any, record: dict | None) -> None:
@@ -492,7 +503,7 @@ class Store:
     def _move_long_texts_out(self) -> None:
         """Put long texts found inline (a migrated or hand-made file) into side files before a fold."""
         for doc_key, record in self._tables.get(DOCUMENTS, {}).items():
-            if len(record.get("text") or "") > INLINE_TEXT_LIMIT:
+            if isinstance(record.get("text"), str) and len(record["text"]) > INLINE_TEXT_LIMIT:
                 self._tables[DOCUMENTS][doc_key] = self._prepare(Change(DOCUMENTS, record.get("doc_id"), record)).record
 
     def add_document(self, document: Document) -> None:
@@ -530,7 +541,7 @@ class Store:
         document.previous = older.doc_id
         if not document.added:
             document.added = now_iso()
-        moved = [a for a in self.annotations(older.doc_id)]
+        moved = self.annotations(older.doc_id, len(older.text))
         placed, report = reanchor(older.text, document.text, moved, document.doc_id)
         self.reanchor_report = report
         changes = [Change(DOCUMENTS, document.doc_id, document_record(document))]
@@ -591,27 +602,52 @@ class Store:
 
     # Reading
 
-    def _table(self, name: str) -> list[dict]:
-        self._sync()
-        return list(self._tables.get(name, {}).values())
-
     def tables(self) -> dict[str, dict[str, dict]]:
         """The whole database as TinyDB would see it after folding the log (do not modify)."""
         self._sync()
         return self._tables
 
+    # Every record is checked as it is read (only the records asked for, so opening one document
+    # of a large database costs what that document holds): a malformed one raises StoreError
+    # naming it, and nothing is shown, exported or written from what it belongs to.
+
+    def _items(self, table: str, doc_id: str | None = None) -> list[tuple[str, dict]]:
+        """``(TinyDB id, record)`` of every record of ``table`` (of one document, with ``doc_id``)."""
+        self._sync()
+        items = self._tables.get(table, {}).items()
+        return list(items) if doc_id is None else [(doc_key, record) for doc_key, record in items if record.get("doc_id") == doc_id]
+
+    def _check(self, table: str, items: list[tuple[str, dict]], where: str, text_lengths: dict[str, int] | None = None) -> None:
+        """Raise :class:`StoreError` naming the first malformed record of ``items`` and how many
+        there are (``where``: which records were read, e.g. " of document ID")."""
+        bad = malformed_records(table, items, self._keys.get(table, {}), text_lengths)
+        if bad:
+            _, name, [(field, reason), *_] = bad[0]
+            one, several = RECORD_NOUNS[table]
+            count = f"{len(bad)} malformed {one if len(bad) == 1 else several}{where}"
+            raise StoreError(f"{self.path}: {name}: {field}: {reason} ({count}); nothing was changed; {doctor_hint(self.path)} to list them")
+
     def documents(self) -> list[Document]:
         """Every stored document."""
-        return [self._document_from(record) for record in self._table(DOCUMENTS)]
+        items = self._items(DOCUMENTS)
+        self._check(DOCUMENTS, items, " in the database")
+        return [self._document_from(record) for _, record in items]
 
     def document(self, doc_id: str) -> Document | None:
         """The document with this id, if stored."""
-        record = self.record(DOCUMENTS, doc_id)
-        return None if record is None else self._document_from(record)
+        self._sync()
+        doc_key = self._keys.get(DOCUMENTS, {}).get(doc_id)
+        if doc_key is None:
+            return None
+        items = [(doc_key, self._tables[DOCUMENTS][doc_key])]
+        self._check(DOCUMENTS, items, "")
+        return self._document_from(items[0][1])
 
     def latest_version(self, source: str) -> Document | None:
         """The newest stored version of the document read from ``source``, if any."""
-        versions = [r for r in self._table(DOCUMENTS) if r.get("source") == source]
+        items = [(doc_key, record) for doc_key, record in self._items(DOCUMENTS) if record.get("source") == source]
+        self._check(DOCUMENTS, items, f" read from {source}")
+        versions = [record for _, record in items]
         superseded = {r.get("previous") for r in versions}
         heads = [r for r in versions if r.get("doc_id") not in superseded] or versions
         if not heads:
@@ -635,9 +671,13 @@ class Store:
             self._texts[name] = text
         return document_from_record({**record, "text": text})
 
-    def annotations(self, doc_id: str) -> list[Annotation]:
-        """Every annotation of a document, whatever its status (orphans included)."""
-        return [Annotation.from_record(r) for r in self._table(ANNOTATIONS) if r.get("doc_id") == doc_id]
+    def annotations(self, doc_id: str, text_length: int | None = None) -> list[Annotation]:
+        """Every annotation of a document, whatever its status (orphans included); with
+        ``text_length`` (the length of its text) their offsets are checked against it too."""
+        items = self._items(ANNOTATIONS, doc_id)
+        with collection_paused():  # a book's 100,000 records make a million objects
+            self._check(ANNOTATIONS, items, f" of document {doc_id}", None if text_length is None else {doc_id: text_length})
+            return [Annotation.from_record(record) for _, record in items]
 
     def orphans(self, doc_id: str) -> list[Annotation]:
         """The annotations of a document that could not be placed on its text (kept with their quote)."""
@@ -645,15 +685,25 @@ class Store:
 
     def entities(self, doc_id: str) -> list[Entity]:
         """The canonical entities of a document."""
-        return [Entity.from_record(r) for r in self._table(ENTITIES) if r.get("doc_id") == doc_id]
+        items = self._items(ENTITIES, doc_id)
+        self._check(ENTITIES, items, f" of document {doc_id}")
+        return [Entity.from_record(record) for _, record in items]
 
-    def journal(self) -> list[dict]:
-        """The journal, oldest first."""
-        return sorted(self._table(JOURNAL), key=lambda entry: entry["seq"])
+    def journal(self, doc_id: str | None = None, text_length: int | None = None) -> list[dict]:
+        """The journal, oldest first (with ``doc_id``, the entries of that document, whose
+        annotations are checked against a text of ``text_length`` characters when given)."""
+        items = self._items(JOURNAL)
+        if doc_id is not None:
+            items = [(doc_key, entry) for doc_key, entry in items if journal_doc_id(entry) == doc_id]
+        lengths = None if doc_id is None or text_length is None else {doc_id: text_length}
+        self._check(JOURNAL, items, " in the database" if doc_id is None else f" of document {doc_id}", lengths)
+        return sorted((entry for _, entry in items), key=lambda entry: entry["seq"])
 
     def gazetteer(self) -> list[dict]:
         """User corrections to suggest again everywhere: ``{key, text, label}`` records."""
-        return self._table(GAZETTEER)
+        items = self._items(GAZETTEER)
+        self._check(GAZETTEER, items, " in the database")
+        return [record for _, record in items]
 
     def cached(self, key: str) -> Any:
         """The cached value stored under ``key`` (e.g. NLP results for a text and model), if any."""
@@ -723,3 +773,141 @@ def document_from_record(record: dict) -> Document:
         previous=record.get("previous"),
         meta=dict(record.get("meta") or {}),
     )
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: reading many records makes millions of objects and
+    no garbage, so a collection's walk over them all would only cost time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def journal_doc_id(entry: dict) -> object:
+    """The document a journal entry belongs to (older entries name it only in their records)."""
+    if entry.get("doc_id"):
+        return entry["doc_id"]
+    for side in ("after", "before"):
+        items = entry.get(side)
+        for item in items if isinstance(items, list) else ():
+            record = item.get("record") if isinstance(item, dict) else None
+            if isinstance(record, dict) and record.get("doc_id"):
+                return record["doc_id"]
+    return None
+
+
+def _sequence_problem(value: object) -> str | None:
+    if not is_integer(value):
+        return f"must be a whole number, not {kind_of(value)}"
+    return None if value >= 1 else f"{value} is not a sequence number (1 or more)"
+
+
+def _flag_problem(value: object) -> str | None:
+    return None if isinstance(value, bool) else f"must be true or false, not {kind_of(value)}"
+
+
+def _changes_problem(value: object) -> str | None:
+    return None if isinstance(value, list) else f"must be a list of changes, not {kind_of(value)}"
+
+
+def _key_problem(value: object) -> str | None:
+    return None if isinstance(value, str) or is_integer(value) else f"must be a string or a whole number, not {kind_of(value)}"
+
+
+_JOURNAL_CHECKS = {
+    "seq": _sequence_problem, "op": text_problem, "doc_id": optional(text_problem), "annotator": text_problem,
+    "ts": text_problem, "undoable": _flag_problem, "before": _changes_problem, "after": _changes_problem,
+}
+_CHANGE_CHECKS = {"table": one_of(tuple(KEY_FIELDS)), "key": _key_problem, "record": optional(object_problem)}
+_GAZETTEER_CHECKS = {"key": text_problem, "text": text_problem, "label": text_problem}
+
+
+def journal_problems(entry: dict, text_lengths: dict[str, int] | None = None) -> list[Problem]:
+    """``(field, reason)`` for each value of a journal entry that undo and redo could not replay.
+
+    The records of an undoable entry are held to their table's checks (an undo writes them
+    back, an annotation onto its document's text: see :func:`record_problems`); those of the
+    model's suggestions and of a re-anchoring are never replayed.
+    """
+    problems = [(name, "is missing") for name in ("seq", "op") if name not in entry]
+    problems += checked(entry, _JOURNAL_CHECKS)
+    sides = {side: entry.get(side) for side in ("before", "after") if isinstance(entry.get(side), list)}
+    op = entry.get("op")
+    replayed = entry.get("undoable", isinstance(op, str) and op not in NOT_UNDOABLE_OPS) is True
+    for side, changes in sides.items():
+        for index, change in enumerate(changes):
+            field = f"{side}.{index}"
+            if not isinstance(change, dict):
+                problems.append((field, f"must be an object, not {kind_of(change)}"))
+                continue
+            missing = [name for name in _CHANGE_CHECKS if name not in change]
+            found = [(name, "is missing") for name in missing] + checked(change, _CHANGE_CHECKS)
+            if not found and replayed and change["record"] is not None:
+                found = [(f"record.{name}", reason) for name, reason in record_problems(change["table"], change["record"], text_lengths)]
+            problems += [(f"{field}.{name}", reason) for name, reason in found]
+    if len(sides) == 2 and len(sides["before"]) != len(sides["after"]):
+        problems.append(("before", f"holds {len(sides['before'])} records for {len(sides['after'])} changes"))
+    return problems
+
+
+def record_problems(table: str, record: dict, text_lengths: dict[str, int] | None = None) -> list[Problem]:
+    """``(field, reason)`` for each value of a record of ``table`` outside the data model.
+
+    ``text_lengths`` gives the length of the text of some documents by id: an annotation of
+    one of them (or in a journal entry) must lie inside that text.
+    """
+    if table == ANNOTATIONS:
+        doc_id = record.get("doc_id")
+        return annotation_problems(record, text_lengths.get(doc_id) if text_lengths and isinstance(doc_id, str) else None)
+    if table == ENTITIES:
+        return entity_problems(record)
+    if table == DOCUMENTS:
+        return document_problems(record)
+    if table == JOURNAL:
+        return journal_problems(record, text_lengths)
+    if table == GAZETTEER:
+        return [(name, "is missing") for name in ("text", "label") if name not in record] + checked(record, _GAZETTEER_CHECKS)
+    return []
+
+
+def record_name(table: str, doc_key: str, record: dict) -> str:
+    """How a message names a stored record: by its id, or when that is unusable by its number
+    in the TinyDB table (``annotation #12``)."""
+    key = record.get(KEY_FIELDS[table])
+    noun = RECORD_NOUNS.get(table, (table, table))[0]
+    if is_integer(key) if table == JOURNAL else isinstance(key, str) and len(key) <= 80 and name_problem(key) is None:
+        return f"{noun} {key}"
+    return f"{noun} #{doc_key}"
+
+
+def table_index(table: str, records: dict[str, dict]) -> dict:
+    """Each record's key (its ``KEY_FIELDS`` value) -> its TinyDB id, as records are looked up.
+
+    Of two records with one key the later is found (the earlier is reported as malformed); a
+    key a hand edit made a list or an object cannot be looked up, and its record stays in the
+    table, kept by every fold, until it is read and reported.
+    """
+    field = KEY_FIELDS[table]
+    return {key: doc_key for doc_key, record in records.items() if not isinstance(key := record.get(field), (list, dict))}
+
+
+def malformed_records(table: str, items: list[tuple[str, dict]], index: dict, text_lengths: dict[str, int] | None = None) -> list[tuple[str, str, list[Problem]]]:
+    """``(TinyDB id, name, problems)`` of each malformed record among ``items`` (``(TinyDB id,
+    record)`` pairs of ``table``), in order (``text_lengths``: see :func:`record_problems`).
+    ``index`` is the table's :func:`table_index`: a record whose key it finds elsewhere is
+    hidden by another record with the same key."""
+    bad = []
+    key_field = KEY_FIELDS[table]
+    for doc_key, record in items:
+        problems = record_problems(table, record, text_lengths)
+        key = record.get(key_field)
+        if not problems and key is not None and index.get(key, doc_key) != doc_key:
+            problems = [(key_field, f"is also the {key_field} of {RECORD_NOUNS[table][0]} #{index[key]}")]
+        if problems:
+            bad.append((doc_key, record_name(table, doc_key, record), problems))
+    return bad

@@ -14,45 +14,20 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from tui.model.annotation import (
-    ACCEPTED,
-    CLAIM,
-    CLAIM_TYPES,
-    ENTITY,
-    REJECTED,
-    SUGGESTED,
-    VERDICTS,
-    Annotation,
-    Entity,
-    Quote,
-    now_iso,
-)
+from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, Quote, annotation_problems, entity_problems, now_iso
+from tui.model.claims import claim_attrs, claim_problems
 from tui.model.document import Document
 from tui.model.labels import DEFAULT_SCHEME
 from tui.model.mentions import find_mentions
 from tui.model.span_index import SpanIndex
-from tui.store.repository import ANNOTATIONS, ENTITIES, GAZETTEER, Change, Store
-from tui.store.storage import StoreSaveError
+from tui.store.repository import ANNOTATIONS, ENTITIES, GAZETTEER, NOT_UNDOABLE_OPS, Change, Store, collection_paused
+from tui.store.storage import StoreError, StoreSaveError
 
 _POSSESSIVE = re.compile(r"[’']s$")
 
 # A suggestion sharing this much of the longer span with an accepted annotation of its kind
 # repeats it ("two days" in "just two days" shares too little, and stays).
 NEAR_DUPLICATE = 0.8
-
-# Journal operations that are not the user's and so never on the undo stack.
-NOT_UNDOABLE_OPS = frozenset({"suggest", "reanchor"})
-
-
-def _journal_doc_id(entry: dict) -> str | None:
-    """The document a journal entry belongs to (older entries name it only in their records)."""
-    if entry.get("doc_id"):
-        return entry["doc_id"]
-    for item in [*(entry.get("after") or []), *(entry.get("before") or [])]:
-        record = item.get("record") or {}
-        if record.get("doc_id"):
-            return record["doc_id"]
-    return None
 
 
 def entity_name(text: str) -> str:
@@ -85,42 +60,50 @@ class AnnotationSession:
     """A document, its annotations and entities, kept in step with the store."""
 
     def __init__(self, store: Store, document: Document, annotator: str = "") -> None:
+        """Load the document's annotations, entities and history from ``store``. A record of
+        them outside the data model (a hand edit, another tool) raises StoreError naming it,
+        before anything is shown or written; the user's corrections are checked here too, as
+        the suggestions made from them become annotations."""
         self.store = store
         self.document = document
         self.annotator = annotator
-        self.by_id: dict[str, Annotation] = {a.id: a for a in store.annotations(document.doc_id)}
-        self.index: SpanIndex[Annotation] = SpanIndex([a for a in self.by_id.values() if a.visible])
-        self.entities: dict[str, Entity] = {e.entity_id: e for e in store.entities(document.doc_id)}
-        # Kept in step with by_id so that no action has to scan every annotation (a book has 100,000).
-        self.counts: Counter[tuple[str, str]] = Counter()  # visible annotations by (kind, status)
-        self._refs: dict[str, set[str]] = defaultdict(set)  # entity id -> annotations naming it
-        self._mention_counts: Counter[str] = Counter()  # entity id -> visible mentions
-        self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # entity id -> its mentions' texts
-        self._claim_order: list[tuple[int, int, str]] = []  # (start, end, id) of visible claims, sorted
-        self._claim_id_order: list[str] = []  # their ids in the same order, copied whole for the list
-        self._spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
-        self._rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
-        self._accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
-        self._orphan_ids: set[str] = set()  # annotations that could not be placed on this text
-        self._speaker_claims: Counter[str] = Counter()  # entity id -> visible claims it speaks
-        # Bumped whenever what the side panel lists changes, so it refills only the lists that did.
-        self.versions: Counter[str] = Counter()  # "entities", "claims", "orphans"
-        # For propagating a correction: every whole-word occurrence of a text (the text never
-        # changes in a session, so they are found once), and those without an accepted mention.
-        self._occurrences: dict[str, frozenset[tuple[int, int]]] = {}
-        self._unaccepted: dict[str, set[tuple[int, int]]] = {}
-        self._loading = True
-        for annotation in self.by_id.values():
-            self._track(annotation, 1)
-        self._loading = False
-        self._claim_order.sort()
-        self._claim_id_order = [key for _, _, key in self._claim_order]
-        self._undo: list[Action] = []
-        self._redo: list[Action] = []
-        # Saves the disk refused (full, permission denied), oldest first, kept for retry_pending().
-        self._pending: list[list[Change]] = []
-        self.save_error: str | None = None
-        self._load_history()
+        # Loading a book's annotations makes a million objects and no garbage: no collection
+        # walks them on the way (the app freezes them once they are shown).
+        with collection_paused():
+            self.by_id: dict[str, Annotation] = {a.id: a for a in store.annotations(document.doc_id, len(document.text))}
+            self.index: SpanIndex[Annotation] = SpanIndex([a for a in self.by_id.values() if a.visible])
+            self.entities: dict[str, Entity] = {e.entity_id: e for e in store.entities(document.doc_id)}
+            # Kept in step with by_id so that no action has to scan every annotation (a book has 100,000).
+            self.counts: Counter[tuple[str, str]] = Counter()  # visible annotations by (kind, status)
+            self._refs: dict[str, set[str]] = defaultdict(set)  # entity id -> annotations naming it
+            self._mention_counts: Counter[str] = Counter()  # entity id -> visible mentions
+            self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # entity id -> its mentions' texts
+            self._claim_order: list[tuple[int, int, str]] = []  # (start, end, id) of visible claims, sorted
+            self._claim_id_order: list[str] = []  # their ids in the same order, copied whole for the list
+            self._spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
+            self._rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
+            self._accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
+            self._orphan_ids: set[str] = set()  # annotations that could not be placed on this text
+            self._speaker_claims: Counter[str] = Counter()  # entity id -> visible claims it speaks
+            # Bumped whenever what the side panel lists changes, so it refills only the lists that did.
+            self.versions: Counter[str] = Counter()  # "entities", "claims", "orphans"
+            # For propagating a correction: every whole-word occurrence of a text (the text never
+            # changes in a session, so they are found once), and those without an accepted mention.
+            self._occurrences: dict[str, frozenset[tuple[int, int]]] = {}
+            self._unaccepted: dict[str, set[tuple[int, int]]] = {}
+            self._loading = True
+            for annotation in self.by_id.values():
+                self._track(annotation, 1)
+            self._loading = False
+            self._claim_order.sort()
+            self._claim_id_order = [key for _, _, key in self._claim_order]
+            self._undo: list[Action] = []
+            self._redo: list[Action] = []
+            # Saves the disk refused (full, permission denied), oldest first, kept for retry_pending().
+            self._pending: list[list[Change]] = []
+            self.save_error: str | None = None
+            self._load_history()
+            store.gazetteer()
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
 
     @property
@@ -275,11 +258,8 @@ class AnnotationSession:
         Replays the journal's undoable actions, undos and redos in order, so undo works the
         same after quitting and reopening. A re-anchoring onto a new text starts afresh.
         """
-        doc_id = self.document.doc_id
-        for entry in self.store.journal():
-            if _journal_doc_id(entry) != doc_id:
-                continue
-            op = entry.get("op", "")
+        for entry in self.store.journal(self.document.doc_id, len(self.text)):
+            op = entry["op"]
             if op == "reanchor":
                 self._undo.clear()
                 self._redo.clear()
@@ -293,7 +273,8 @@ class AnnotationSession:
                 after = entry.get("after") or []
                 changes = [Change(item["table"], item["key"], item["record"]) for item in after]
                 before = [item["record"] for item in entry.get("before") or []]
-                ranges = [(r["start"], r["end"]) for r in [*before, *(c.record for c in changes)] if r and "start" in r and "end" in r]
+                spans = [*zip(changes, before), *((c, c.record) for c in changes)]
+                ranges = [(r["start"], r["end"]) for c, r in spans if c.table == ANNOTATIONS and r]
                 self._undo.append(Action(op, changes, before, ranges))
                 self._redo.clear()
 
@@ -490,7 +471,16 @@ class AnnotationSession:
 
     def add_suggestions(self, annotations: list[Annotation], entities: list[Entity]) -> list[Annotation]:
         """Store model suggestions that are new: none where the same span and kind is already
-        annotated, accepted or rejected. Not an undoable action (suggestions are not the user's)."""
+        annotated, accepted or rejected. Not an undoable action (suggestions are not the user's).
+
+        Suggestions made from a cached analysis that a hand edit spoiled are refused
+        (StoreError), none stored: the database never holds a record it would refuse to open.
+        """
+        problems = [problem for a in annotations for problem in annotation_problems(a.to_record(), len(self.text))]
+        problems += [problem for e in entities for problem in entity_problems(e.to_record())]
+        if problems:
+            field, reason = problems[0]
+            raise StoreError(f"{self.store.path}: a suggestion's {field}: {reason}; this batch of suggestions was not stored")
         fresh = [a for a in annotations if self._spans[(a.kind, a.start, a.end)] <= 0 and not self._restates_accepted(a)]
         if not fresh:
             return []
@@ -529,9 +519,9 @@ class AnnotationSession:
         existing = next((a for a in self.index.overlapping(start, end) if a.is_claim and (a.start, a.end) == (start, end)), None)
         if existing is not None:
             return existing
-        claim_attrs = {"claim_type": claim_type, "speaker": "", "cue": None, "content": [[start, end]], "verdict": "unverified", "checkworthiness": None, "note": "", "evidence": []}
-        claim_attrs.update(attrs)
-        annotation = Annotation.on_text(self.document.doc_id, self.text, CLAIM, claim_type, start, end, annotator=self.annotator, attrs=claim_attrs)
+        marked = claim_attrs(start, end, claim_type, **attrs)
+        self._check_claim_attrs(marked)
+        annotation = Annotation.on_text(self.document.doc_id, self.text, CLAIM, claim_type, start, end, annotator=self.annotator, attrs=marked)
         self._commit("add", [Change(ANNOTATIONS, annotation.id, annotation.to_record())], [(start, end)])
         return self.by_id[annotation.id]
 
@@ -635,20 +625,10 @@ class AnnotationSession:
         return self.by_id[claim.id]
 
     def _check_claim_attrs(self, attrs: dict) -> None:
-        """Raise ``ValueError`` when a claim attribute is outside the data model."""
-        if attrs.get("claim_type") not in CLAIM_TYPES:
-            raise ValueError(f"claim type must be one of {', '.join(CLAIM_TYPES)}")
-        if (attrs.get("verdict") or "unverified") not in VERDICTS:
-            raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
-        worth = attrs.get("checkworthiness")
-        if worth is not None and not (isinstance(worth, (int, float)) and 0 <= worth <= 1):
-            raise ValueError("check-worthiness must be a number from 0 to 1")
-        spans = [*(attrs.get("content") or []), *([attrs["cue"]] if attrs.get("cue") else [])]
-        for span in spans:
-            if len(span) != 2 or not 0 <= span[0] < span[1] <= len(self.text):
-                raise ValueError(f"span {span} is outside the text")
-        if not all(isinstance(url, str) and url for url in attrs.get("evidence") or []):
-            raise ValueError("evidence must be a list of URLs")
+        """Raise ``ValueError`` (``name: reason``) when a claim attribute is outside the data model."""
+        problems = claim_problems(attrs, len(self.text), offered=True)
+        if problems:
+            raise ValueError(": ".join(problems[0]))
 
     def set_note(self, annotation_id: str, note: str) -> Annotation | None:
         """Set (or with ``""`` clear) the note on any annotation, as one undoable action."""
@@ -675,6 +655,9 @@ class AnnotationSession:
             raise ValueError("an entity needs a name")
         aliases = entity.aliases if aliases is None else list(dict.fromkeys(a.strip() for a in aliases if a.strip() and a.strip() != name))
         kb_id = entity.kb_id if kb_id is None else kb_id.strip()
+        problems = entity_problems({**entity.to_record(), "name": name, "label": label or entity.label, "aliases": aliases, "kb_id": kb_id})
+        if problems:
+            raise ValueError(": ".join(problems[0]))
         same_name = self.find_entity(name, other_than=entity_id)
         if same_name is not None and name.lower() != entity.name.lower():
             return self._merge_entity(entity, same_name, label if label != entity.label else None, aliases, kb_id)
