@@ -303,3 +303,16 @@ def test_a_paragraph_longer_than_the_parsing_unit_is_parsed_in_pieces(pipeline, 
     mentions = [a for b in batches for a in b.annotations if a.is_entity]
     assert sum(m.quote.exact == "Berlin" for m in mentions) == 12
     assert all(m.quote.exact == text[m.start : m.end] for m in mentions)
+
+
+def test_a_long_line_is_handed_to_the_model_in_pieces_cut_where_a_sentence_starts(monkeypatch):
+    from tui.nlp.analysis import non_blank_paragraphs
+
+    monkeypatch.setattr("tui.nlp.analysis.MAX_UNIT", 300)
+    sentence = "Then Mr. Smith said the U.S. budget would go up. "
+    text = sentence * 40  # one line of 1,960 characters
+    units = non_blank_paragraphs(Document(text=text, title="t", source="t"))
+    assert len(units) > 6 and all(unit.end - unit.start <= 300 for unit in units)
+    assert units[0].start == 0 and units[-1].end == len(text)
+    assert all(before.end == after.start for before, after in zip(units, units[1:]))
+    assert all(text[unit.start :].startswith("Then Mr. Smith") for unit in units)  # never after "Mr." or "U.S."

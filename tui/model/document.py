@@ -71,7 +71,7 @@ class Paragraphs(Sequence[Paragraph]):
             for start, end in zip(starts, [*(following - 1 for following in starts[1:]), self.text_length]):
                 self.starts.append(start)
                 while end - start > longest:
-                    start = _cut(text, start, start + longest)
+                    start = piece_end(text, start, start + longest)
                     self._pieces.add(len(self.starts))
                     self.starts.append(start)
 
@@ -142,7 +142,7 @@ class Paragraphs(Sequence[Paragraph]):
 CUT_WINDOW = 400
 
 
-def _cut(text: str, start: int, limit: int) -> int:
+def piece_end(text: str, start: int, limit: int) -> int:
     """Where to end a piece of a long line that starts at ``start`` and may not reach past
     ``limit``: where the last sentence starting shortly before ``limit`` starts, else after the
     last space in the second half of the piece, else at ``limit``."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tui.model.document import Document, Paragraph
+from tui.model.document import Document, Paragraph, piece_end
 from tui.nlp.pipeline import Pipeline
 from tui.nlp.rules.context import DocumentState, ParagraphContext, SpeakerRecord
 from tui.nlp.rules.entities import common_words, entity_record, product_names, vote_labels
@@ -24,28 +24,29 @@ from tui.nlp.rules.speech_acts import speech_act_claims
 from tui.nlp.text import straighten_quotes
 
 # Bump when the rules change, so cached analyses made by older rules are not reused.
-ANALYSIS_VERSION = 19
+ANALYSIS_VERSION = 20
 
-# A longer paragraph (a file with no line breaks) is parsed in pieces cut at a space, so spaCy
-# never meets a text over its length limit and the first suggestions still come soon.
-MAX_UNIT = 20_000
+# A longer paragraph (a file with no line breaks) is parsed in pieces cut where a sentence starts
+# (else at a space), as the article pane cuts it: spaCy never meets a text over its length limit,
+# the first suggestions come soon, and quitting waits for at most one piece's parse.
+MAX_UNIT = 10_000
 
 
 def non_blank_paragraphs(document: Document) -> list[Paragraph]:
     """The paragraphs with text in them, long ones in pieces: what spaCy runs on and what
     progress counts."""
+    text = document.text
     units = []
     for paragraph in document.paragraphs.lines():
-        if not document.text[paragraph.start : paragraph.end].strip():
+        if not text[paragraph.start : paragraph.end].strip():
             continue
         start = paragraph.start
         while paragraph.end - start > MAX_UNIT:
-            cut = document.text.rfind(" ", start + MAX_UNIT // 2, start + MAX_UNIT)
-            cut = start + MAX_UNIT if cut == -1 else cut + 1
+            cut = piece_end(text, start, start + MAX_UNIT)
             units.append(Paragraph(paragraph.index, start, cut))
             start = cut
         units.append(Paragraph(paragraph.index, start, paragraph.end))
-    return [unit for unit in units if document.text[unit.start : unit.end].strip()]
+    return [unit for unit in units if text[unit.start : unit.end].strip()]
 
 
 def analyse(document: Document, pipeline: Pipeline) -> Iterator[dict]:
