@@ -396,3 +396,16 @@ async def test_suggestions_from_a_spoiled_cached_analysis_are_refused_and_never_
     assert len(load(db)["annotations"]) == stored
     reopened = open_session(db, sample_document(), annotator="tester")  # nothing it would refuse was written
     reopened.store.close()
+
+
+def test_opening_a_refused_database_again_keeps_the_backup_from_before_the_hand_edit(tmp_path, capsys, monkeypatch):
+    article, db = build_database(tmp_path)
+    open_session(db, read_article(article), annotator="tester").store.close()  # a clean open: its backup
+    good = db.read_bytes()
+    data = load(db)
+    speaker_object(data)
+    save(db, data)
+    no_app(monkeypatch)
+    for _ in range(3):
+        assert main([str(article), "--db", str(db), "--no-suggest"]) == 2
+    assert (tmp_path / "annotations.json.bak.1").read_bytes() == good

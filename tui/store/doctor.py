@@ -1,7 +1,8 @@
 """``postil doctor PATH``: check a database and restore it from its last good backup.
 
 It reports what is wrong (a file that does not parse, an unknown schema, a damaged log or a
-record missing from it, annotations whose offsets or quotes do not match their document,
+record missing from it, each record whose values are of the wrong type or out of range, which
+keeps its document from opening, annotations whose quotes do not match their document,
 missing texts) and, when the database cannot be opened as it is, rebuilds it into a NEW file:
 from the file itself when only the log is damaged, else from the newest backup that parses,
 plus every intact record of the log after it. It says exactly which saved changes could not

@@ -278,11 +278,17 @@ class Store:
             raise StoreSaveError(f"{self.path}: needs migrating from schema {schema}, but the backup copy {target} could not be written ({error.strerror})", error) from None
 
     def _rotate_backup(self) -> None:
-        """Copy the (just checked) file to ``NAME.bak``; the copy before it becomes ``NAME.bak.1``."""
+        """Copy the (just checked) file to ``NAME.bak``; the copy before it becomes ``NAME.bak.1``.
+
+        A file that is already the last backup is not copied again: a database opened again
+        unchanged (one whose document keeps refusing to open, say) keeps the copy before it.
+        """
         backup = backup_path(self.path)
         try:
             payload = self.path.read_bytes()
             if backup.exists():
+                if backup.stat().st_size == len(payload) and backup.read_bytes() == payload:
+                    return
                 os.replace(backup, backup.with_name(backup.name + ".1"))
             atomic_write_bytes(backup, payload)
         except OSError:

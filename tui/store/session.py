@@ -59,6 +59,9 @@ class Action:
 class AnnotationSession:
     """A document, its annotations and entities, kept in step with the store."""
 
+    # Loading a book's annotations makes a million objects and no garbage: no collection walks
+    # them on the way (the app freezes them once they are shown).
+    @collection_paused()
     def __init__(self, store: Store, document: Document, annotator: str = "") -> None:
         """Load the document's annotations, entities and history from ``store``. A record of
         them outside the data model (a hand edit, another tool) raises StoreError naming it,
@@ -67,43 +70,40 @@ class AnnotationSession:
         self.store = store
         self.document = document
         self.annotator = annotator
-        # Loading a book's annotations makes a million objects and no garbage: no collection
-        # walks them on the way (the app freezes them once they are shown).
-        with collection_paused():
-            self.by_id: dict[str, Annotation] = {a.id: a for a in store.annotations(document.doc_id, len(document.text))}
-            self.index: SpanIndex[Annotation] = SpanIndex([a for a in self.by_id.values() if a.visible])
-            self.entities: dict[str, Entity] = {e.entity_id: e for e in store.entities(document.doc_id)}
-            # Kept in step with by_id so that no action has to scan every annotation (a book has 100,000).
-            self.counts: Counter[tuple[str, str]] = Counter()  # visible annotations by (kind, status)
-            self._refs: dict[str, set[str]] = defaultdict(set)  # entity id -> annotations naming it
-            self._mention_counts: Counter[str] = Counter()  # entity id -> visible mentions
-            self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # entity id -> its mentions' texts
-            self._claim_order: list[tuple[int, int, str]] = []  # (start, end, id) of visible claims, sorted
-            self._claim_id_order: list[str] = []  # their ids in the same order, copied whole for the list
-            self._spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
-            self._rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
-            self._accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
-            self._orphan_ids: set[str] = set()  # annotations that could not be placed on this text
-            self._speaker_claims: Counter[str] = Counter()  # entity id -> visible claims it speaks
-            # Bumped whenever what the side panel lists changes, so it refills only the lists that did.
-            self.versions: Counter[str] = Counter()  # "entities", "claims", "orphans"
-            # For propagating a correction: every whole-word occurrence of a text (the text never
-            # changes in a session, so they are found once), and those without an accepted mention.
-            self._occurrences: dict[str, frozenset[tuple[int, int]]] = {}
-            self._unaccepted: dict[str, set[tuple[int, int]]] = {}
-            self._loading = True
-            for annotation in self.by_id.values():
-                self._track(annotation, 1)
-            self._loading = False
-            self._claim_order.sort()
-            self._claim_id_order = [key for _, _, key in self._claim_order]
-            self._undo: list[Action] = []
-            self._redo: list[Action] = []
-            # Saves the disk refused (full, permission denied), oldest first, kept for retry_pending().
-            self._pending: list[list[Change]] = []
-            self.save_error: str | None = None
-            self._load_history()
-            store.gazetteer()
+        self.by_id: dict[str, Annotation] = {a.id: a for a in store.annotations(document.doc_id, len(document.text))}
+        self.index: SpanIndex[Annotation] = SpanIndex([a for a in self.by_id.values() if a.visible])
+        self.entities: dict[str, Entity] = {e.entity_id: e for e in store.entities(document.doc_id)}
+        # Kept in step with by_id so that no action has to scan every annotation (a book has 100,000).
+        self.counts: Counter[tuple[str, str]] = Counter()  # visible annotations by (kind, status)
+        self._refs: dict[str, set[str]] = defaultdict(set)  # entity id -> annotations naming it
+        self._mention_counts: Counter[str] = Counter()  # entity id -> visible mentions
+        self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # entity id -> its mentions' texts
+        self._claim_order: list[tuple[int, int, str]] = []  # (start, end, id) of visible claims, sorted
+        self._claim_id_order: list[str] = []  # their ids in the same order, copied whole for the list
+        self._spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
+        self._rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
+        self._accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
+        self._orphan_ids: set[str] = set()  # annotations that could not be placed on this text
+        self._speaker_claims: Counter[str] = Counter()  # entity id -> visible claims it speaks
+        # Bumped whenever what the side panel lists changes, so it refills only the lists that did.
+        self.versions: Counter[str] = Counter()  # "entities", "claims", "orphans"
+        # For propagating a correction: every whole-word occurrence of a text (the text never
+        # changes in a session, so they are found once), and those without an accepted mention.
+        self._occurrences: dict[str, frozenset[tuple[int, int]]] = {}
+        self._unaccepted: dict[str, set[tuple[int, int]]] = {}
+        self._loading = True
+        for annotation in self.by_id.values():
+            self._track(annotation, 1)
+        self._loading = False
+        self._claim_order.sort()
+        self._claim_id_order = [key for _, _, key in self._claim_order]
+        self._undo: list[Action] = []
+        self._redo: list[Action] = []
+        # Saves the disk refused (full, permission denied), oldest first, kept for retry_pending().
+        self._pending: list[list[Change]] = []
+        self.save_error: str | None = None
+        self._load_history()
+        store.gazetteer()  # checked now: a malformed correction would become malformed suggestions
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
 
     @property
