@@ -33,6 +33,7 @@ from tui.widgets.status_line import KeyHints, Legend, StatusLine
 
 if TYPE_CHECKING:
     from tui.store.session import AnnotationSession
+    from tui.nlp.suggest import BatchHandoff
 
 SAVE_RETRY_SECONDS = 2.0
 # On quitting, how long the database waits for the model's worker to stop (it stops within one
@@ -112,6 +113,7 @@ class PostilApp(App[None]):
         self.save_state = "loading annotations…"
         self.suggest_state = ""
         self.suggesting = threading.Lock()  # held by the model's worker while it runs
+        self.suggestion_handoff: BatchHandoff | None = None  # made by the worker (its import is not paid at start)
         self.notice = ""
         self.notice_is_error = False
         # The parts every action updates are kept rather than queried each time.
@@ -205,12 +207,9 @@ class PostilApp(App[None]):
             return False
         from tui.nlp.suggest import SuggestionBatch
 
-        batches = list(batches)
-        annotations = [annotation for batch in batches for annotation in batch.annotations]
-        entities = list({entity.entity_id: entity for batch in batches for entity in batch.entities}.values())
         self.on_suggester_status(SuggesterStatus(message, True))
         # One write for all of them: a cached analysis arrives in milliseconds, not paragraph by paragraph.
-        self.on_suggestions_ready(SuggestionsReady(SuggestionBatch(len(batches), len(batches), annotations, entities, final=True)))
+        self.on_suggestions_ready(SuggestionsReady(SuggestionBatch.merged(list(batches))))
         return True
 
     @work(thread=True, exclusive=True, group="suggest")
@@ -229,10 +228,19 @@ class PostilApp(App[None]):
                 if worker.is_cancelled:
                     return
                 self.post_message(SuggesterStatus(message, batches is not None))
+                from tui.nlp.suggest import BatchHandoff
+
+                self.suggestion_handoff = handoff = BatchHandoff()
+                cancelled = lambda: worker.is_cancelled  # noqa: E731
                 for batch in batches or ():
                     if worker.is_cancelled:
                         return
-                    self.post_message(SuggestionsReady(batch))
+                    ready = handoff.offer(batch, cancelled)
+                    if ready is not None:
+                        self.post_message(SuggestionsReady(ready))
+                ready = handoff.rest(cancelled)
+                if ready is not None:
+                    self.post_message(SuggestionsReady(ready))
             finally:
                 getattr(batches, "close", lambda: None)()
 
@@ -252,6 +260,8 @@ class PostilApp(App[None]):
         done = batch.final or batch.done >= batch.total
         self.suggest_state = "" if done else f"suggesting {batch.done}/{batch.total}"
         self.update_status()
+        if self.suggestion_handoff is not None:
+            self.suggestion_handoff.stored()
 
     def retry_saves(self) -> None:
         """Try again to save changes the disk refused; the status line says how many wait."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, Annotation, Entity
@@ -26,6 +27,9 @@ _POSSESSIVE = re.compile(r"[\u2019']s?$")
 _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 # The consistency pass hands over its mentions this many at a time.
 CONSISTENCY_BATCH = 1000
+# While the app is storing one batch, later ones are merged up to this many suggestions (a few
+# tens of milliseconds to store); beyond it the model waits for the app.
+MERGED_SUGGESTIONS = 500
 
 
 @dataclass
@@ -37,6 +41,57 @@ class SuggestionBatch:
     annotations: list[Annotation] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     final: bool = False
+
+    @classmethod
+    def merged(cls, batches: list[SuggestionBatch]) -> SuggestionBatch:
+        """Several batches as one, with the progress of the last: stored in one write."""
+        last = batches[-1]
+        annotations = [annotation for batch in batches for annotation in batch.annotations]
+        entities = list({entity.entity_id: entity for batch in batches for entity in batch.entities}.values())
+        return cls(last.done, last.total, annotations, entities, final=any(batch.final for batch in batches))
+
+
+class BatchHandoff:
+    """Suggestion batches on their way from the model's thread to the app's.
+
+    While the app is still storing the batch posted last, the next ones are held and merged (up
+    to ``most`` suggestions; past that the model waits). The app's queue never holds more than
+    one batch, however far ahead the model gets, so a key pressed meanwhile, ``q`` included,
+    waits for one batch's storing at most.
+    """
+
+    def __init__(self, most: int = MERGED_SUGGESTIONS) -> None:
+        self.most = most
+        self._stored = threading.Event()
+        self._stored.set()
+        self._held: list[SuggestionBatch] = []
+        self._held_suggestions = 0
+
+    def offer(self, batch: SuggestionBatch, cancelled: Callable[[], bool]) -> SuggestionBatch | None:
+        """The model's side: the batch to post now (merged with those held), or ``None`` while the
+        app is busy; ``None`` too when ``cancelled`` turns true during a wait."""
+        self._held.append(batch)
+        self._held_suggestions += len(batch.annotations)
+        if not self._stored.is_set() and self._held_suggestions < self.most and not batch.final:
+            return None
+        return self._release(cancelled)
+
+    def rest(self, cancelled: Callable[[], bool]) -> SuggestionBatch | None:
+        """What is still held once the model has finished (``None`` when nothing is)."""
+        return self._release(cancelled) if self._held else None
+
+    def stored(self) -> None:
+        """The app's side: the batch posted last is stored, the next may come."""
+        self._stored.set()
+
+    def _release(self, cancelled: Callable[[], bool]) -> SuggestionBatch | None:
+        while not self._stored.wait(0.05):
+            if cancelled():
+                return None
+        self._stored.clear()
+        batch = SuggestionBatch.merged(self._held)
+        self._held, self._held_suggestions = [], 0
+        return batch
 
 
 def canonical_name(text: str) -> str:

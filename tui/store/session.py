@@ -487,10 +487,13 @@ class AnnotationSession:
         # A suggested entity the document already has under another id (same name or alias and
         # label) is that entity: its mentions join it instead of listing it twice.
         same = {}
-        for entity in entities:
-            existing = self._existing_entity(entity.name, entity.label) if entity.entity_id not in self.entities else None
-            if existing is not None:
-                same[entity.entity_id] = existing.entity_id
+        unknown = [entity for entity in entities if entity.entity_id not in self.entities]
+        if unknown:
+            by_name = self._entities_by_name()  # once per batch: a long article has thousands
+            for entity in unknown:
+                existing = by_name.get((entity.label, entity.name.lower()))
+                if existing is not None:
+                    same[entity.entity_id] = existing.entity_id
         if same:
             fresh = [replace(a, attrs={k: same.get(v, v) if k in ("entity_id", "speaker") else v for k, v in a.attrs.items()}) for a in fresh]
         used = {a.attrs.get("entity_id") for a in fresh} | {a.attrs.get("speaker") for a in fresh}
@@ -572,11 +575,15 @@ class AnnotationSession:
 
     def _existing_entity(self, name: str, label: str) -> Entity | None:
         """The document's entity with this label whose name or an alias is ``name`` (any case)."""
-        wanted = name.lower()
+        return self._entities_by_name().get((label, name.lower()))
+
+    def _entities_by_name(self) -> dict[tuple[str, str], Entity]:
+        """The document's entities by label and lower-cased name or alias (the first one wins)."""
+        found: dict[tuple[str, str], Entity] = {}
         for entity in self.entities.values():
-            if entity.label == label and wanted in (entity.name.lower(), *(alias.lower() for alias in entity.aliases)):
-                return entity
-        return None
+            for name in (entity.name, *entity.aliases):
+                found.setdefault((entity.label, name.lower()), entity)
+        return found
 
     def _drop_entity_if_unused(self, old: Annotation, new: Annotation | None) -> list[Change]:
         """Delete the old mention's entity when no other mention refers to it any more."""

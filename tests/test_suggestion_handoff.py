@@ -1,0 +1,98 @@
+"""The model's batches reach the app at most one at a time, merged while the app is busy: however
+far ahead the model gets, a key (q included) waits for one batch's storing at most."""
+
+from __future__ import annotations
+
+import threading
+
+from tests.conftest import saved_annotations, write_article
+from tui.app import PostilApp
+from tui.formats.readers import read_article
+from tui.launch import open_session
+from tui.model.annotation import SUGGESTED, Annotation, Entity
+from tui.nlp.suggest import BatchHandoff, SuggestionBatch
+
+NEVER = lambda: False  # noqa: E731
+
+
+def batch(done: int, suggestions: int, final: bool = False) -> SuggestionBatch:
+    text = "x" * (suggestions + 1)
+    annotations = [Annotation.on_text("d", text, "entity", "ORG", i, i + 1, id=f"a-{done}-{i}") for i in range(suggestions)]
+    entities = [Entity("d", f"E{done}", "ORG", entity_id=f"e-{done}")]
+    return SuggestionBatch(done, 100, annotations, entities, final=final)
+
+
+def test_batches_offered_while_the_app_stores_are_held_and_merged_into_one():
+    handoff = BatchHandoff(most=500)
+    first = handoff.offer(batch(1, 10), NEVER)
+    assert first is not None and first.done == 1  # the app was idle: posted at once
+    assert [handoff.offer(batch(n, 10), NEVER) for n in (2, 3, 4)] == [None, None, None]  # the app is busy
+    handoff.stored()
+    merged = handoff.offer(batch(5, 10), NEVER)
+    assert merged.done == 5 and len(merged.annotations) == 40
+    assert [e.entity_id for e in merged.entities] == ["e-2", "e-3", "e-4", "e-5"]
+
+
+def test_past_the_limit_the_model_waits_for_the_app_and_a_cancel_ends_the_wait():
+    handoff = BatchHandoff(most=25)
+    handoff.offer(batch(1, 10), NEVER)
+    assert handoff.offer(batch(2, 10), NEVER) is None
+    released = []
+    model = threading.Thread(target=lambda: released.append(handoff.offer(batch(3, 20), NEVER)))
+    model.start()
+    model.join(0.3)
+    assert model.is_alive() and released == []  # 30 held: over the limit, the model waits
+    handoff.stored()
+    model.join(5)
+    assert released[0].done == 3 and len(released[0].annotations) == 30
+    cancelled = threading.Event()
+    waiting = threading.Thread(target=lambda: released.append(handoff.offer(batch(4, 30), cancelled.is_set)))
+    waiting.start()
+    cancelled.set()
+    waiting.join(5)
+    assert not waiting.is_alive() and released[-1] is None
+
+
+def test_the_last_batch_is_handed_over_when_the_model_is_done():
+    handoff = BatchHandoff(most=500)
+    handoff.offer(batch(1, 5), NEVER)
+    assert handoff.offer(batch(2, 5), NEVER) is None
+    handoff.stored()
+    rest = handoff.rest(NEVER)
+    assert rest.done == 2 and len(rest.annotations) == 5
+    handoff.stored()
+    assert handoff.rest(NEVER) is None  # nothing held any more
+    final = handoff.offer(batch(3, 5, final=True), NEVER)
+    assert final is not None and final.final
+
+
+async def test_q_pressed_while_a_fast_model_streams_a_long_article_quits_before_the_backlog_is_stored(tmp_path):
+    paragraphs = 3000
+    text = "\n\n".join(f"Acme Corp {n} hired Jane Doe {n} in Paris {n} and Lyon {n}." for n in range(paragraphs))
+    article = write_article(tmp_path, text)
+
+    def fast_model(session):
+        document = session.document
+
+        def batches():
+            for n, start in enumerate(p.start for p in document.paragraphs if document.text[p.start : p.end].strip()):
+                found, entities = [], []
+                for phrase, label in (("Acme Corp", "ORG"), ("Jane Doe", "PERSON"), ("Paris", "GPE"), ("Lyon", "GPE")):
+                    at = document.text.index(phrase, start)
+                    entity = Entity(document.doc_id, f"{phrase} {n}", label, entity_id=f"e-{n}-{label}-{phrase}")
+                    entities.append(entity)
+                    found.append(Annotation.on_text(document.doc_id, document.text, "entity", label, at, at + len(phrase) + 1 + len(str(n)),
+                                                    status=SUGGESTED, origin="model:fast@1", attrs={"entity_id": entity.entity_id}))
+                yield SuggestionBatch(n + 1, paragraphs, found, entities, final=n + 1 == paragraphs)
+
+        return batches(), "suggestions by fast 1"
+
+    db = tmp_path / "db.json"
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"), suggester=fast_model)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.05)
+        await pilot.press("q")
+    stored = sum(1 for record in saved_annotations(db) if record["status"] == SUGGESTED)
+    # The model had its 12,000 suggestions ready at once; without a bounded handoff every batch was
+    # queued ahead of the key and stored before q was read.
+    assert 0 < stored < paragraphs * 4
