@@ -319,3 +319,16 @@ async def test_text_pasted_into_the_search_the_claim_filter_and_a_note_is_shown_
         await pilot.press("q")
     (claim,) = [r for r in saved_annotations(db) if r["kind"] == "claim"]
     assert claim["attrs"]["note"] == display_text(f"first {HOSTILE}") + "\nsecond line"
+
+
+async def test_text_pasted_into_the_command_palette_is_shown_as_placeholders(tmp_path):
+    article = write_article(tmp_path, "Ada Obi said the bridge reopens on Monday.")
+    app = PostilApp(open_session(tmp_path / "annotations.json", read_article(article), annotator="tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.post_message(events.Paste(f"claims {HOSTILE}"))  # to Textual's own palette input
+        await pilot.pause()
+        assert "␛" in app.focused.value
+        assert_display_safe(app)
+        await pilot.press("escape", "q")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from collections.abc import Callable, Iterator
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.worker import get_current_worker
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -28,6 +28,7 @@ from tui.model.labels import label_for_key
 from tui.widgets.item_list import ItemList
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
+from tui.widgets.fields import make_paste_safe
 from tui.widgets.side_panel import SidePanel
 from tui.widgets.status_line import KeyHints, Legend, StatusLine
 
@@ -120,6 +121,12 @@ class PostilApp(App[None]):
         self.status_line = StatusLine(id="status")
         self.article = ArticleView(self.document, self.session, id="article")
         self.side_panel: SidePanel | None = None  # mounted once the annotations are loaded
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every paste is made display-safe before any widget gets it, Textual's own included."""
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            make_paste_safe(event)
+        await super().on_event(event)
 
     def compose(self) -> ComposeResult:
         yield self.status_line

@@ -15,9 +15,10 @@ from textual.widgets import Input, TextArea
 from tui.model.display import display_text
 
 
-def _safe_paste(event: events.Paste) -> None:
+def make_paste_safe(event: events.Paste) -> None:
     """Make pasted text display-safe, its line breaks kept (Textual's own handler, which runs
-    after this one, then inserts it)."""
+    after this one, then inserts it). The app does this for every paste, Textual's own inputs
+    (the command palette's) included; these fields do it too wherever they are used."""
     event.text = display_text("\n".join(event.text.splitlines()), keep_newlines=True)
 
 
@@ -34,7 +35,7 @@ class SafeInput(Input):
         return self.value != self.shown
 
     def _on_paste(self, event: events.Paste) -> None:
-        _safe_paste(event)
+        make_paste_safe(event)
 
 
 class SafeTextArea(TextArea):
@@ -50,4 +51,4 @@ class SafeTextArea(TextArea):
         return self.text != self.shown
 
     def _on_paste(self, event: events.Paste) -> None:
-        _safe_paste(event)
+        make_paste_safe(event)
