@@ -50,3 +50,22 @@ async def test_cached_suggestions_are_on_the_first_screen_without_the_model_work
         # Oribhabor's two quotes, hand-checked as two claims, are one statement to the model.
         assert [a.quote.exact[:24] for a in app.session.visible() if a.status == "suggested"] == ["Hitting the pause button"]
     assert model_runs == []
+
+
+def test_a_spoiled_cached_analysis_is_made_again_and_the_status_says_so(tmp_path):
+    from tui.formats.readers import read_article
+    from tui.launch import model_suggestions, open_session
+    from tui.nlp.suggest import analysis_problem
+    from tui.store.repository import NLP_CACHE, Change
+
+    article = write_article(tmp_path, "Amazon announced on Wednesday that it would pause sales to police, said Jane Doe.")
+    session = open_session(tmp_path / "db.json", read_article(article), annotator="t")
+    batches, _ = model_suggestions(session)
+    first = sum(len(b.annotations) for b in batches)
+    (key,) = [record["key"] for record in session.store.tables()[NLP_CACHE].values()]
+    session.store.apply([Change(NLP_CACHE, key, {"key": key, "value": [{"start": 0, "end": "x", "entities": [], "claims": []}]})])
+    batches, message = model_suggestions(session)
+    assert "the cached analysis was malformed (paragraph 0: end: must be a whole number, not a string), so it is made again" in message
+    assert sum(len(b.annotations) for b in batches) == first
+    assert analysis_problem(session.store.cached(key), len(session.text)) is None  # the cache is whole again
+    session.store.close()

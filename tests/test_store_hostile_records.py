@@ -376,7 +376,18 @@ def test_importing_into_a_database_with_a_malformed_record_refuses_in_one_line(t
     assert db.read_bytes() == before
 
 
-async def test_suggestions_from_a_spoiled_cached_analysis_are_refused_and_never_stored(tmp_path):
+SPOILED_ANALYSES = [
+    ("a score of 7", lambda cache: next(p for p in cache if p["claims"])["claims"][0].update(score=7)),
+    ("a speaker span that is an object", lambda cache: next(p for p in cache if p["claims"])["claims"][0].update(speaker_span={"start": 1})),
+    ("entities that are a string", lambda cache: cache[0].update(entities="Amazon")),
+    ("an entity past the end of the text", lambda cache: cache[0]["entities"].append([10**9, 10**9 + 5, "ORG"])),
+    ("a paragraph that is a list", lambda cache: cache.append([0, 5])),
+    ("content that is a number", lambda cache: next(p for p in cache if p["claims"])["claims"][0].update(content=3)),
+]
+
+
+@pytest.mark.parametrize("spoil", [spoil for _, spoil in SPOILED_ANALYSES], ids=[name for name, _ in SPOILED_ANALYSES])
+async def test_a_spoiled_cached_analysis_is_not_used_and_nothing_of_it_is_stored(spoil, tmp_path):
     from tests.conftest import sample_document
     from tui.launch import cached_model_suggestions
 
@@ -384,14 +395,14 @@ async def test_suggestions_from_a_spoiled_cached_analysis_are_refused_and_never_
     open_session(db, sample_document(), annotator="tester").store.close()  # the sample's analysis is cached with it
     data = load(db)
     (cache,) = data["nlp_cache"].values()
-    next(paragraph for paragraph in cache["value"] if paragraph["claims"])["claims"][0]["score"] = 7
+    spoil(cache["value"])
     save(db, data)
     stored = len(data["annotations"])
     app = PostilApp(open_session(db, sample_document(), annotator="tester"), lambda session: (None, "no model"), cached_suggester=cached_model_suggestions)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         status = str(app.query_one("#status").render())
-        assert "a suggestion's attrs.checkworthiness: 7 is outside 0..1; this batch of suggestions was not stored" in status, status
+        assert "no model" in status, status  # the cache was passed over: the model would have to run
         await pilot.press("q")
     assert len(load(db)["annotations"]) == stored
     reopened = open_session(db, sample_document(), annotator="tester")  # nothing it would refuse was written

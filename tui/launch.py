@@ -111,11 +111,11 @@ def cached_model_suggestions(session: AnnotationSession) -> tuple[Iterator | Non
     loaded, so the app calls this before its first screen is drawn."""
     from tui.nlp import cached_suggestions
     from tui.nlp.pipeline import installed_model
-    from tui.nlp.suggest import cache_key
+    from tui.nlp.suggest import usable_cached_analysis
 
     store, document = session.store, session.document
     named = installed_model()
-    if named is None or not isinstance(store.cached(cache_key(document, named)), list):
+    if named is None or usable_cached_analysis(store, document, named) is None:
         return None, ""
     return cached_suggestions(store, document, named, store.gazetteer()), f"suggestions by {named.name} {named.version} (cached)"
 
@@ -131,8 +131,13 @@ def model_suggestions(session: AnnotationSession) -> tuple[Iterator | None, str]
         return batches, message
     from tui.nlp import cached_suggestions, load_pipeline
 
+    from tui.nlp.suggest import analysis_problem, cache_key
+
     pipeline, message = load_pipeline()
     if pipeline is None:
         return None, message
     store, document = session.store, session.document
+    spoiled = store.cached(cache_key(document, pipeline))
+    if spoiled is not None:
+        message += f"; the cached analysis was malformed ({analysis_problem(spoiled, len(document.text))}), so it is made again"
     return cached_suggestions(store, document, pipeline, store.gazetteer()), message

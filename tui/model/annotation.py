@@ -10,7 +10,7 @@ from operator import itemgetter
 from tui.model.claims import CLAIM_CHECKS, SPAN_ATTRS, SPAN_LIST_ATTRS, spans_outside
 # Claim types and verdicts are named where annotations are, for the code that shows and edits them.
 from tui.model.claims import CLAIM_TYPES, VERDICTS  # noqa: F401
-from tui.model.fields import Problem, checked, is_integer, kind_of, one_of, optional, text_problem, texts_problem
+from tui.model.fields import Problem, checked, kind_of, offset_problem, one_of, optional, text_problem, texts_problem
 
 ENTITY = "entity"
 CLAIM = "claim"
@@ -146,14 +146,6 @@ _REQUIRED = frozenset({"doc_id", "kind", "label", "start", "end", "quote"})
 _DEFAULTS = {"status": ACCEPTED, "origin": "user", "annotator": "", "created": "", "updated": "", "anchor": ANCHORED}
 
 
-def _offset_problem(value: object) -> str | None:
-    if type(value) is int and value >= 0:  # (not a bool: JSON's true is not an offset)
-        return None
-    if not is_integer(value):
-        return f"must be a whole number, not {kind_of(value)}"
-    return f"{value} is before the start of the text"
-
-
 def _quote_problem(value: object) -> str | None:
     if not isinstance(value, dict) or value.keys() != _QUOTE_KEYS:
         shown = f"an object with {', '.join(sorted(value))}" if isinstance(value, dict) else kind_of(value)
@@ -174,7 +166,7 @@ _QUOTE_KEYS = frozenset({"exact", "prefix", "suffix"})
 # The stored fields of an annotation, each with its check (other keys are kept but never read).
 _RECORD_CHECKS = {
     "id": text_problem, "doc_id": text_problem, "kind": one_of(KINDS), "label": text_problem,
-    "start": _offset_problem, "end": _offset_problem, "quote": _quote_problem, "status": one_of(STATUSES),
+    "start": offset_problem, "end": offset_problem, "quote": _quote_problem, "status": one_of(STATUSES),
     "origin": text_problem, "annotator": text_problem, "created": text_problem, "updated": text_problem,
     "anchor": one_of(ANCHORS), "attrs": _attrs_problem,
 }

@@ -34,7 +34,8 @@ def claim_attrs(start: int, end: int, claim_type: str = "assertion", **attrs) ->
     }
 
 
-def _checkworthiness(value: object) -> str | None:
+def checkworthiness_problem(value: object) -> str | None:
+    """Why ``value`` is not a check-worthiness score: a number from 0 to 1, or null."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -68,7 +69,7 @@ CLAIM_CHECKS: dict[str, Check] = {
     "cue": optional(span_problem),
     "content": spans_problem,
     "verdict": text_problem,
-    "checkworthiness": _checkworthiness,
+    "checkworthiness": checkworthiness_problem,
     "note": text_problem,
     "evidence": links_check(text_problem),
 }

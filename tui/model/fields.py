@@ -51,6 +51,15 @@ def is_integer(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def offset_problem(value: object) -> str | None:
+    """Why ``value`` is not an offset into a text: a whole number, not negative."""
+    if type(value) is int and value >= 0:  # (not a bool: JSON's true is not an offset)
+        return None
+    if not is_integer(value):
+        return f"must be a whole number, not {kind_of(value)}"
+    return f"{value} is before the start of the text"
+
+
 def text_problem(value: object) -> str | None:
     """Why ``value`` is not a string Postil can store (``None`` if it is one)."""
     if not isinstance(value, str):

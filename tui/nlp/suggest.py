@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, Annotation, Entity
 from tui.model.document import Document
+from tui.model.claims import checkworthiness_problem
+from tui.model.fields import checked, kind_of, name_problem, offset_problem, optional, quoted, span_problem, spans_problem, text_problem
 from tui.model.span_index import SpanIndex
 from tui.nlp.analysis import ANALYSIS_VERSION, analyse, non_blank_paragraphs
 from tui.nlp.pipeline import Pipeline
@@ -336,13 +338,58 @@ def shipped_analysis(record: dict, document: Document, installed: Pipeline) -> l
     return analysis if isinstance(analysis, list) else None
 
 
+_CACHED_CLAIM_CHECKS = {
+    "type": name_problem, "start": offset_problem, "end": offset_problem, "speaker_text": optional(text_problem),
+    "speaker_span": optional(span_problem), "speaker_resolved": optional(span_problem), "cue": optional(span_problem),
+    "content": spans_problem, "score": checkworthiness_problem, "role": optional(text_problem),
+}
+
+
+def analysis_problem(analysis: object, text_length: int) -> str | None:
+    """Why a cached analysis cannot be used for a text of ``text_length`` characters (the
+    database is read like any input: a hand edit may have spoiled it), ``None`` if it can."""
+    if not isinstance(analysis, list):
+        return f"must be a list of paragraphs, not {kind_of(analysis)}"
+    for number, raw in enumerate(analysis):
+        if not isinstance(raw, dict):
+            return f"paragraph {number}: must be an object, not {kind_of(raw)}"
+        for field_name in ("start", "end"):
+            if (problem := offset_problem(raw.get(field_name))) is not None:
+                return f"paragraph {number}: {field_name}: {problem}"
+        entities, claims = raw.get("entities"), raw.get("claims")
+        if not isinstance(entities, list) or not isinstance(claims, list):
+            return f"paragraph {number}: entities and claims must be lists"
+        for entity in entities:
+            if not isinstance(entity, list) or len(entity) != 3 or span_problem(entity[:2]) or name_problem(entity[2]):
+                return f"paragraph {number}: entity {quoted(entity)} is not [start, end, label]"
+        for claim in claims:
+            problems = checked(claim, _CACHED_CLAIM_CHECKS) if isinstance(claim, dict) else [("claim", f"must be an object, not {kind_of(claim)}")]
+            problems += [(name, "is missing") for name in ("type", "start", "end", "content", "score") if isinstance(claim, dict) and name not in claim]
+            if problems:
+                return f"paragraph {number}: claim {problems[0][0]}: {problems[0][1]}"
+        spans = [raw["start"], raw["end"], *(offset for entity in entities for offset in entity[:2])]
+        spans += [offset for claim in claims for name in ("start", "end") for offset in [claim[name]]]
+        spans += [offset for claim in claims for name in ("speaker_span", "speaker_resolved", "cue") if claim.get(name) for offset in claim[name]]
+        spans += [offset for claim in claims for span in claim["content"] for offset in span]
+        if max(spans) > text_length:
+            return f"paragraph {number}: an offset lies past the end of the text ({text_length} characters)"
+    return None
+
+
+def usable_cached_analysis(store, document: Document, pipeline: Pipeline) -> list[dict] | None:
+    """The analysis cached for ``document`` by this model and these rules, if there is one and
+    it can be used (see :func:`analysis_problem`); a spoiled one is analysed again."""
+    cached = store.cached(cache_key(document, pipeline))
+    return cached if cached is not None and analysis_problem(cached, len(document.text)) is None else None
+
+
 def cached_suggestions(store, document: Document, pipeline: Pipeline, gazetteer: list[dict] | None = None) -> Iterator[SuggestionBatch]:
     """Like :func:`iter_suggestions`, but the model's analysis is read from ``store`` when cached
-    there for this text and model, and stored after a first run. The gazetteer is applied after
-    the cache, so a correction made since takes effect."""
+    there for this text and model (and usable), and stored after a run. The gazetteer is applied
+    after the cache, so a correction made since takes effect."""
     key = cache_key(document, pipeline)
-    cached = store.cached(key)
-    if isinstance(cached, list):
+    cached = usable_cached_analysis(store, document, pipeline)
+    if cached is not None:
         yield from assemble(document, cached, gazetteer or [], pipeline.origin)
         return
     collected: list[dict] = []
