@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_nlp_claims import cue, speaker, spans
 from tui.model.document import Document
 from tui.nlp import iter_suggestions, load_pipeline
 
@@ -25,21 +26,6 @@ def suggest(text: str, pipeline):
         claims += [a for a in batch.annotations if not a.is_entity]
         mentions += [a for a in batch.annotations if a.is_entity]
     return claims, entities, mentions
-
-
-def speaker(claim, entities) -> str:
-    """The speaker's name: the linked entity's name, else the stored text."""
-    value = claim.attrs["speaker"]
-    return entities[value].name if value in entities else value
-
-
-def spans(claim, text: str) -> list[str]:
-    return [text[start:end] for start, end in claim.attrs["content"]]
-
-
-def cue(claim, text: str) -> str | None:
-    span = claim.attrs["cue"]
-    return text[span[0] : span[1]] if span else None
 
 
 def attributions(claims):

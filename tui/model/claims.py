@@ -14,7 +14,7 @@ opens; what the claim editor or an import sets now must also be one Postil offer
 
 from __future__ import annotations
 
-from tui.model.fields import Check, Problem, checked, kind_of, one_of, optional, span_problem, spans_problem, text_problem
+from tui.model.fields import Check, Problem, checked, kind_of, list_of, one_of, optional, span_problem, spans_problem, text_problem
 
 CLAIM_TYPES = ("quote", "reported", "assertion", "evidence")
 VERDICTS = ("unverified", "true", "mostly-true", "mixed", "misleading", "false", "unsupported")
@@ -47,17 +47,7 @@ def checkworthiness_problem(value: object) -> str | None:
 
 def links_check(link_check: Check) -> Check:
     """A check that a value is a list of links, each of which ``link_check`` takes."""
-
-    def links(value: object) -> str | None:
-        if not isinstance(value, (list, tuple)):  # msgpack (DocBin user data) gives tuples
-            return f"must be a list of links, not {kind_of(value)}"
-        for index, url in enumerate(value):
-            problem = link_check(url)
-            if problem:
-                return f"link {index} {problem}"
-        return None
-
-    return links
+    return list_of(link_check, "links", "link ")
 
 
 # Each attribute a stored claim may hold, with its check.

@@ -128,26 +128,25 @@ def span_problem(value: object) -> str | None:
     return None
 
 
-def spans_problem(value: object) -> str | None:
-    """Why ``value`` is not a list of ``[start, end]``."""
-    if not isinstance(value, (list, tuple)):
-        return f"must be a list of [start, end], not {kind_of(value)}"
-    for index, span in enumerate(value):
-        problem = span_problem(span) if span is not None else "must be [start, end], not null"
-        if problem:
-            return f"{index} {problem}"
-    return None
+def list_of(item_check: Check, items: str, item: str = "") -> Check:
+    """A check that a value is a list of ``items`` (named so in its message), each of which
+    ``item_check`` takes; a refused one is named by ``item`` and its index."""
+
+    def check(value: object) -> str | None:
+        if not isinstance(value, (list, tuple)):  # msgpack (DocBin user data) gives tuples
+            return f"must be a list of {items}, not {kind_of(value)}"
+        for index, element in enumerate(value):
+            problem = item_check(element)
+            if problem:
+                return f"{item}{index} {problem}"
+        return None
+
+    return check
 
 
-def texts_problem(value: object) -> str | None:
-    """Why ``value`` is not a list of strings (aliases)."""
-    if not isinstance(value, (list, tuple)):  # msgpack (DocBin user data) gives tuples
-        return f"must be a list of names, not {kind_of(value)}"
-    for index, item in enumerate(value):
-        problem = text_problem(item)
-        if problem:
-            return f"{index} {problem}"
-    return None
+# A list of [start, end] (a claim's content), and a list of names (an entity's aliases).
+spans_problem = list_of(span_problem, "[start, end]")
+texts_problem = list_of(text_problem, "names")
 
 
 def checked(record: dict, checks: dict[str, Check]) -> list[Problem]:
