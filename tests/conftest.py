@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,3 +65,19 @@ def write_article(folder: Path, text: str, name: str = "article.txt") -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@contextmanager
+def lock_held_elsewhere(db: Path) -> Iterator[subprocess.Popen]:
+    """Another process holding ``db``'s write lock for the length of the block (yielded, for its pid)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from tui.store.repository import open_store; s = open_store({str(db)!r}); print('held', flush=True); import time; time.sleep(60)"],
+        cwd=REPO, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+        time.sleep(0.1)  # the kernel lets go of the lock as the process goes

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
-import sys
-import time
 
-
-from tests.conftest import REPO, saved_annotations, write_article
+from tests.conftest import lock_held_elsewhere, saved_annotations, write_article
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
@@ -21,12 +17,7 @@ SIZE = (120, 36)
 async def test_a_second_postil_opens_read_only_with_a_banner_and_saves_nothing(tmp_path):
     article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.")
     db = tmp_path / "db.json"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"from tui.store.repository import open_store; s = open_store({str(db)!r}); print('held', flush=True); import time; time.sleep(60)"],
-        cwd=REPO, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(db) as holder:
         app = PostilApp(open_session(db, read_article(article), annotator="tester"))
         async with app.run_test(size=SIZE) as pilot:
             banner = str(app.query_one("#read-only-banner").render())
@@ -36,10 +27,6 @@ async def test_a_second_postil_opens_read_only_with_a_banner_and_saves_nothing(t
             assert "read-only" in status
             assert app.session.visible() == []
             await pilot.press("q")
-    finally:
-        holder.kill()
-        holder.wait()
-    time.sleep(0.1)
     assert saved_annotations(db) == []
 
 

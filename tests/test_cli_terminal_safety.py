@@ -8,7 +8,7 @@ import sys
 
 import orjson
 
-from tests.conftest import REPO, write_article
+from tests.conftest import REPO, lock_held_elsewhere, write_article
 from tui import cli
 from tui.formats.readers import read_article
 from tui.launch import open_session
@@ -34,21 +34,13 @@ def test_an_article_path_with_escape_sequences_is_named_with_placeholders(tmp_pa
 def test_a_lock_holder_named_by_a_hostile_owner_file_is_printed_with_placeholders(tmp_path, capsys, monkeypatch):
     db = tmp_path / "db.json"
     open_session(db, read_article(write_article(tmp_path, "Acme Corp hired Jane Doe."))).store.close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"from tui.store.repository import open_store; s = open_store({str(db)!r}); print('held', flush=True); import time; time.sleep(60)"],
-        cwd=REPO, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(db):
         record = orjson.loads(owner_path(db).read_bytes())
         owner_path(db).write_bytes(orjson.dumps({**record, "user": f"eve{HOSTILE}"}))
         monkeypatch.setattr(repository, "CLI_LOCK_WAIT", 0.2)
         prodigy = tmp_path / "in.jsonl"
         prodigy.write_bytes(orjson.dumps({"text": "Jane Doe spoke.", "spans": []}) + b"\n")
         status = cli.main(["import", "--format", "prodigy", str(prodigy), "--db", str(db)])
-    finally:
-        holder.kill()
-        holder.wait()
     printed = capsys.readouterr().err
     assert status == 2 and "eve␛]0;pwned␇" in printed
     assert_safe(printed)

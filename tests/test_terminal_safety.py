@@ -4,14 +4,10 @@ screen (editors included), and a form saved without touching a field leaves it a
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-
 import orjson
 from textual import events
 
-from tests.conftest import REPO, saved_annotations, write_article
+from tests.conftest import lock_held_elsewhere, saved_annotations, write_article
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
@@ -251,12 +247,7 @@ async def test_an_orphan_with_a_hostile_label_and_quote_is_listed_as_placeholder
 async def test_the_read_only_banner_shows_a_hostile_owner_file_as_placeholders(tmp_path):
     article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.")
     db = tmp_path / "db.json"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"from tui.store.repository import open_store; s = open_store({str(db)!r}); print('held', flush=True); import time; time.sleep(60)"],
-        cwd=REPO, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(db) as holder:
         owner = {"user": f"eve{HOSTILE}", "host": f"box{HOSTILE}", "pid": holder.pid, "since": "2024-01-01T00:00:00Z"}
         owner_path(db).write_bytes(orjson.dumps(owner))
         app = PostilApp(open_session(db, read_article(article), annotator="tester"))
@@ -265,10 +256,6 @@ async def test_the_read_only_banner_shows_a_hostile_owner_file_as_placeholders(t
             assert "READ-ONLY" in str(app.query_one("#read-only-banner").render())
             assert_display_safe(app)
             await pilot.press("q")
-    finally:
-        holder.kill()
-        holder.wait()
-    time.sleep(0.1)
 
 
 async def test_keys_remapped_to_escape_sequences_are_shown_as_placeholders_in_the_key_hints_and_help(tmp_path, monkeypatch):
