@@ -96,3 +96,36 @@ async def test_q_pressed_while_a_fast_model_streams_a_long_article_quits_before_
     # The model had its 12,000 suggestions ready at once; without a bounded handoff every batch was
     # queued ahead of the key and stored before q was read.
     assert 0 < stored < paragraphs * 4
+
+
+async def test_while_suggestions_stream_the_side_panel_catches_up_within_half_a_second(tmp_path):
+    article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.\n\nLyon waited.")
+    start, go_on = threading.Event(), threading.Event()
+
+    def stalling_model(session):
+        document = session.document
+
+        def batches():
+            start.wait(10)  # the screen is up, its panel filled
+            entity = Entity(document.doc_id, "Acme Corp", "ORG", entity_id="e-acme")
+            mention = Annotation.on_text(document.doc_id, document.text, "entity", "ORG", 0, 9, status=SUGGESTED,
+                                         origin="model:fake@1", attrs={"entity_id": entity.entity_id})
+            yield SuggestionBatch(1, 2, [mention], [entity])
+            go_on.wait(10)  # the model is still at work on the second paragraph
+            yield SuggestionBatch(2, 2, [], [], final=True)
+
+        return batches(), "suggestions by fake 1"
+
+    app = PostilApp(open_session(tmp_path / "db.json", read_article(article), annotator="tester"), suggester=stalling_model)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "Entities 0" in app.side_panel.tabs.render_line(0).text
+        start.set()
+        for _ in range(50):  # the first batch stored; its refill of the panel comes a moment later
+            await pilot.pause(0.05)
+            if "Entities 1" in app.side_panel.tabs.render_line(0).text:
+                break
+        assert "Entities 1" in app.side_panel.tabs.render_line(0).text
+        assert app.suggest_state == "suggesting 1/2"
+        go_on.set()
+        await pilot.press("q")

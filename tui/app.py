@@ -34,9 +34,14 @@ from tui.widgets.status_line import KeyHints, Legend, StatusLine
 
 if TYPE_CHECKING:
     from tui.store.session import AnnotationSession
+    from textual.timer import Timer
+
     from tui.nlp.suggest import BatchHandoff
 
 SAVE_RETRY_SECONDS = 2.0
+# While the model's suggestions stream in, the side panel's lists are refilled at most this often
+# (refilling a long article's entity list on every batch kept keys waiting).
+STREAMING_PANEL_SECONDS = 0.5
 # On quitting, how long the database waits for the model's worker to stop (it stops within one
 # batch of the model's work, about half a second) before it is closed anyway.
 STOP_SUGGESTER_SECONDS = 5.0
@@ -121,6 +126,8 @@ class PostilApp(App[None]):
         self.status_line = StatusLine(id="status")
         self.article = ArticleView(self.document, self.session, id="article")
         self.side_panel: SidePanel | None = None  # mounted once the annotations are loaded
+        self.storing_suggestions = False  # the model's batch being stored: the panel refills later
+        self.panel_refill: Timer | None = None
 
     async def on_event(self, event: events.Event) -> None:
         """Every paste is made display-safe before any widget gets it, Textual's own included."""
@@ -260,10 +267,13 @@ class PostilApp(App[None]):
         """Store a batch of suggestions (new ones only) and show progress."""
         batch = message.batch
         if not self.session.store.read_only:
+            self.storing_suggestions = not (batch.final or batch.done >= batch.total)
             try:
                 self.session.add_suggestions(batch.annotations, batch.entities)
             except StoreError as error:
                 self.say(str(error), error=True)
+            finally:
+                self.storing_suggestions = False
         done = batch.final or batch.done >= batch.total
         self.suggest_state = "" if done else f"suggesting {batch.done}/{batch.total}"
         self.update_status()
@@ -365,8 +375,17 @@ class PostilApp(App[None]):
         """Redraw what a change touched: the rows of the text, the lists, the counts."""
         self.article.invalidate(ranges)
         if self.side_panel is not None:
-            self.side_panel.rebuild()
+            if not self.storing_suggestions:
+                self.side_panel.rebuild()
+            elif self.panel_refill is None:
+                self.panel_refill = self.set_timer(STREAMING_PANEL_SECONDS, self.refill_panel)
         self.update_status()
+
+    def refill_panel(self) -> None:
+        """Refill the side panel after suggestions streamed in (see STREAMING_PANEL_SECONDS)."""
+        self.panel_refill = None
+        if self.side_panel is not None:
+            self.side_panel.rebuild()
 
     def perform(self, description: str, action: Callable[[], object]) -> object:
         """Run an annotation action; a failed save is shown, and what is on disk is untouched."""
