@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from tui.model.document import Document, normalize_newlines
+from tui.store.storage import FileTooLarge, NotARegularFile, file_kind, read_regular_file
 
 
 class ArticleError(Exception):
@@ -38,7 +39,7 @@ def read_article(path: str | Path, encoding: str = "utf-8", max_mb: float = MAX_
     and a device such as ``/dev/zero`` never ends.
     """
     path = Path(path)
-    data = read_regular_file(path, max_mb)
+    data = article_bytes(path, max_mb)
     suffix = path.suffix.lower()
     text = decode_article(path, data, encoding)
     if suffix in MARKDOWN_SUFFIXES:
@@ -48,55 +49,37 @@ def read_article(path: str | Path, encoding: str = "utf-8", max_mb: float = MAX_
     return Document(text=text, title=title_of(text, path), source=str(path.resolve()))
 
 
-def read_regular_file(path: Path, max_mb: float) -> bytes:
+def article_bytes(path: Path, max_mb: float) -> bytes:
     """The bytes of an article file, refusing anything but a regular ``.txt``/``.md`` file of at
-    most ``max_mb`` MB. The file is opened without blocking and checked again once open, so one
-    swapped for a pipe in between is refused too."""
+    most ``max_mb`` MB (read by :func:`~tui.store.storage.read_regular_file`, which checks the
+    kind again on the open file, so one swapped for a pipe in between is refused too)."""
     try:
-        before = os.stat(path)
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None
     except OSError as error:
         raise ArticleError(f"{path}: cannot be read ({error.strerror})") from None
-    _check_kind(path, before.st_mode)
+    if not stat.S_ISREG(mode):
+        raise ArticleError(_not_an_article(path, file_kind(mode)))
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
         raise ArticleError(f"{path}: unsupported file type {suffix!r} (Postil opens .txt and .md files)")
-    limit = int(max_mb * MEGABYTE)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        descriptor = os.open(path, flags)
+        return read_regular_file(path, int(max_mb * MEGABYTE))
+    except FileNotFoundError:
+        raise ArticleError(f"{path}: no such file") from None
+    except NotARegularFile as error:
+        raise ArticleError(_not_an_article(path, error.kind)) from None
+    except FileTooLarge as error:
+        raise ArticleError(_too_large(path, error.size, max_mb)) from None
     except OSError as error:
         raise ArticleError(f"{path}: cannot be read ({error.strerror})") from None
-    with open(descriptor, "rb", closefd=True) as file:
-        try:
-            opened = os.fstat(descriptor)
-            _check_kind(path, opened.st_mode)
-            if opened.st_size > limit:
-                raise ArticleError(_too_large(path, opened.st_size, max_mb))
-            data = file.read(opened.st_size + 1)
-            if len(data) > opened.st_size:  # it grew since (or, like /proc files, gives no size)
-                data += file.read(limit + 1 - len(data))
-        except OSError as error:
-            raise ArticleError(f"{path}: cannot be read ({error.strerror})") from None
-    if len(data) > limit:
-        raise ArticleError(_too_large(path, len(data), max_mb))
-    return data
 
 
-def _check_kind(path: Path, mode: int) -> None:
-    """Refuse what is not a regular file, saying what it is."""
-    if stat.S_ISREG(mode):
-        return
-    if stat.S_ISDIR(mode):
-        raise ArticleError(f"{path}: is a directory, not an article file")
-    kind = (
-        "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
-        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-        else "a socket" if stat.S_ISSOCK(mode)
-        else "not a regular file"
-    )
-    raise ArticleError(f"{path}: is {kind}, not an article file (Postil reads regular files only)")
+def _not_an_article(path: Path, kind: str) -> str:
+    if kind == "a directory":
+        return f"{path}: is a directory, not an article file"
+    return f"{path}: is {kind}, not an article file (Postil reads regular files only)"
 
 
 def _too_large(path: Path, size: int, max_mb: float) -> str:

@@ -71,33 +71,64 @@ def real_path(path: str | os.PathLike) -> Path:
     return Path(os.path.realpath(path))
 
 
-def read_regular_file(path: Path, limit: int | None = None) -> bytes:
-    """The bytes of ``path`` when it is a regular file (at most ``limit`` of them).
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words for a message."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
 
-    A FIFO, a device or a folder is refused with an ``OSError`` without blocking or reading
-    without end; ``FileNotFoundError`` passes through.
+
+class NotARegularFile(OSError):
+    """:func:`read_regular_file` refused a folder, a FIFO, a device or a socket (``kind``)."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"is {kind}", str(path))
+        self.kind = kind
+
+
+class FileTooLarge(OSError):
+    """:func:`read_regular_file` refused a file over its limit (``size`` bytes, or at least that)."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        super().__init__(errno.EFBIG, "too large", str(path))
+        self.size = size
+
+
+def read_regular_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes.
+
+    The file is opened without blocking and its kind checked on the open file, so a FIFO or a
+    device (even one swapped in after a check) is refused with :class:`NotARegularFile`, never
+    waited on or read without end; a file over ``limit`` raises :class:`FileTooLarge` (read no
+    further than the limit); ``FileNotFoundError`` passes through.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
     try:
         info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
         if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
+            raise NotARegularFile(path, file_kind(info.st_mode))
+        if limit is not None and info.st_size > limit:
+            raise FileTooLarge(path, info.st_size)
         chunks: list[bytes] = []
         total = 0
-        while limit is None or total < limit:
+        while limit is None or total <= limit:
             # One read for the whole file as it stands (one more byte finds its end); more if it grows.
-            wanted = max(info.st_size + 1 - total, 1 << 16) if limit is None else limit - total
+            wanted = max(info.st_size + 1 - total, 1 << 16) if limit is None else limit + 1 - total
             chunk = os.read(fd, wanted)
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
+        if limit is not None and total > limit:  # it grew since (or, like /proc files, gives no size)
+            raise FileTooLarge(path, total)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
-
 
 def temporary_path(path: Path) -> Path:
     """The temporary file a write of ``path`` goes through: ``.NAME.PID.tmp`` beside it."""
@@ -195,11 +226,11 @@ def read_database(path: Path) -> tuple[dict | None, bytes]:
         data = read_regular_file(path)
     except FileNotFoundError:
         return None, b""
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a directory, not a database file") from None
+    except NotARegularFile as error:
+        if error.kind == "a directory":
+            raise StoreError(f"{path}: is a directory, not a database file") from None
+        raise StoreError(f"{path}: not a regular file (a database is never a FIFO or a device)") from None
     except OSError as error:
-        if error.errno == errno.EINVAL:
-            raise StoreError(f"{path}: not a regular file (a database is never a FIFO or a device)") from None
         raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
     return parse_database(path, data), data
 
