@@ -20,6 +20,7 @@ from tui.model.fields import Check, checked, id_problem, is_integer, kind_of, na
 __all__ = ["FIELD_CHECKS", "check_graphs", "field_problem", "is_integer", "kind_of", "name_problem", "text_problem"]
 
 ROLES = (ROLE_ENTITY, ROLE_CLAIM, *PART_ROLES)
+_role_problem = one_of(ROLES)
 # Besides what a stored entity must hold, an imported one's names are one line (they are
 # written into line-based formats), as are labels, ids and links everywhere in a file.
 _ENTITY_NAMES = {"entity_id": id_problem, "label": name_problem, "kb_id": id_problem}
@@ -71,9 +72,9 @@ def _span_problems(graph: SpanGraph, span, seen: dict[str, int]) -> list[str]:
         problems.append(f"id: {quoted(span.key)} is used twice (first on line {seen[span.key]})")
     else:
         seen[span.key] = span.line or graph.line
-    if not isinstance(span.role, str) or span.role not in ROLES:
-        shown = quoted(span.role) if isinstance(span.role, str) else kind_of(span.role)
-        problems.append(f"role: {shown} is not one of {', '.join(ROLES)}")
+    role_problem = _role_problem(span.role)
+    if role_problem:
+        problems.append(f"role: {role_problem}")
     label_problem = name_problem(span.label)
     if label_problem:
         problems.append(f"label: {label_problem}")
