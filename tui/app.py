@@ -266,15 +266,15 @@ class PostilApp(App[None]):
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:
         """Store a batch of suggestions (new ones only) and show progress."""
         batch = message.batch
+        done = batch.final or batch.done >= batch.total
         if not self.session.store.read_only:
-            self.storing_suggestions = not (batch.final or batch.done >= batch.total)
+            self.storing_suggestions = not done
             try:
                 self.session.add_suggestions(batch.annotations, batch.entities)
             except StoreError as error:
                 self.say(str(error), error=True)
             finally:
                 self.storing_suggestions = False
-        done = batch.final or batch.done >= batch.total
         self.suggest_state = "" if done else f"suggesting {batch.done}/{batch.total}"
         self.update_status()
         if self.suggestion_handoff is not None:
