@@ -173,7 +173,8 @@ def test_a_long_line_is_cut_where_a_sentence_starts_and_motion_goes_by_whole_lin
 
 
 def _check_cuts_and_motion(document: Document, text: str, sentence: str) -> None:
-    from tui.model.tokens import TextIndex, split_sentences
+    from tui.model.sentences import split_sentences
+    from tui.model.tokens import TextIndex
 
     paragraphs = document.paragraphs
     index = TextIndex(document)

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from tui.model.display import char_cells, display_text, placeholder
 from tui.model.document import Document
-from tui.model.tokens import TextIndex, split_sentences, tokenize
+from tui.model.sentences import split_sentences
+from tui.model.tokens import TextIndex, tokenize
 from tui.model.wrap import wrap_paragraph
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from tui.formats.docbin import non_overlapping
 from tui.formats.interchange import ROLE_CLAIM, ROLE_ENTITY, ExportItem, FormatError, Losses, Span, SpanGraph, graph_of, quoted, split_tokens
 from tui.model.document import Document
-from tui.model.tokens import split_sentences
+from tui.model.sentences import split_sentences
 
 DOCSTART = {"conll2002": "-DOCSTART- O", "conll2003": "-DOCSTART- -X- O O"}
 _TAG = re.compile(r"^(O|([BIESLU])-(\S+))$")

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import NamedTuple, overload
 
 from tui.model.fields import Problem, checked, object_problem, optional, text_problem
+from tui.model.sentences import split_sentences
 
 _PARAGRAPH_BREAK = re.compile(r"\n")
 # A longer line is cut into paragraphs of at most this many characters (see Paragraphs).
@@ -146,8 +147,6 @@ def piece_end(text: str, start: int, limit: int) -> int:
     """Where to end a piece of a long line that starts at ``start`` and may not reach past
     ``limit``: where the last sentence starting shortly before ``limit`` starts, else after the
     last space in the second half of the piece, else at ``limit``."""
-    from tui.model.tokens import split_sentences  # tokens builds on documents: imported when used
-
     window = max(start, limit - CUT_WINDOW)
     starts = [sentence_start for sentence_start, _ in split_sentences(text, window, limit) if sentence_start > window]
     if starts:
