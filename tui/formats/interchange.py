@@ -19,6 +19,7 @@ from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, A
 from tui.model.display import display_text
 from tui.model.document import Document, normalize_newlines
 from tui.model.fields import quoted
+from tui.model.mentions import canonical_name
 from tui.model.tokens import tokenize
 from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES, Change, Store, document_record
 
@@ -411,14 +412,12 @@ class _GraphImporter:
 
     def entity(self, info: dict | None, text: str, label: str) -> Entity:
         """The entity ``info`` describes (or the mention's text names), reused where it exists."""
-        from tui.store.session import entity_name
-
         info = info or {}
         wanted_id = info.get("entity_id") or ""
         if self.renamed.get(wanted_id, wanted_id) in self.entities:
             return self.entities[self.renamed.get(wanted_id, wanted_id)]
-        name = info.get("name") or entity_name(text)
         label = info.get("label") or label
+        name = info.get("name") or canonical_name(text, label)
         same = self.by_name.get((name, label))
         if same is not None:
             return same

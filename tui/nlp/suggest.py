@@ -17,16 +17,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, Annotation, Entity
-from tui.model.document import Document
 from tui.model.claims import checkworthiness_problem
+from tui.model.document import Document
 from tui.model.fields import checked, kind_of, name_problem, offset_problem, optional, quoted, span_problem, spans_problem, text_problem
+from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
 from tui.nlp.analysis import ANALYSIS_VERSION, analyse, non_blank_paragraphs
 from tui.nlp.pipeline import Pipeline
 
 GAZETTEER_ORIGIN = "gazetteer"
-_POSSESSIVE = re.compile(r"[\u2019']s?$")
-_LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 # The consistency pass hands over its mentions this many at a time.
 CONSISTENCY_BATCH = 1000
 # While the app is storing one batch, later ones are merged up to this many suggestions (a few
@@ -94,12 +93,6 @@ class BatchHandoff:
         batch = SuggestionBatch.merged(self._held)
         self._held, self._held_suggestions = [], 0
         return batch
-
-
-def canonical_name(text: str) -> str:
-    """The name a mention refers to: spaces collapsed, no possessive, no leading "the"."""
-    name = _POSSESSIVE.sub("", " ".join(text.split()))
-    return _LEADING_ARTICLE.sub("", name) or name
 
 
 def stable_id(prefix: str, *parts: object) -> str:
@@ -173,7 +166,7 @@ class _Assembler:
 
     def _entity(self, text: str, label: str) -> Entity:
         """The canonical entity of a mention, created on first sight; a surname joins its full name."""
-        name = canonical_name(text)
+        name = canonical_name(text, label)
         if label == "PERSON" and " " not in name and name in self.surnames:
             entity = self.entities[self.surnames[name]]
         else:
