@@ -12,44 +12,42 @@ from tui.nlp.suggest import assemble
 from tui.store.repository import Store
 
 NAMES = [
-    # (mention as selected, label, the entity's name)
-    ("Guardian", "ORG", "Guardian"),
-    ("the Guardian", "ORG", "Guardian"),
-    ("The Guardian", "ORG", "Guardian"),
-    ("The Hague", "GPE", "Hague"),
-    ("the", "ORG", "the"),
-    ("Theresa May", "PERSON", "Theresa May"),
-    ("Amazon’s", "ORG", "Amazon"),
-    ("Amazon's", "ORG", "Amazon"),
-    ("Reuters'", "ORG", "Reuters"),
-    ("the Guardian’s", "ORG", "Guardian"),
-    ("Dr. Jane Smith", "PERSON", "Jane Smith"),
-    ("Mr Smith", "PERSON", "Smith"),
-    ("Mr.", "PERSON", "Mr."),
-    ("Dr Pepper", "PRODUCT", "Dr Pepper"),
-    ("  Isedua\n  Oribhabor \n", "PERSON", "Isedua Oribhabor"),
-    ("National\tTelecommunications and\nInformation Administration", "ORG", "National Telecommunications and Information Administration"),
-    ("“Rekognition”", "PRODUCT", "Rekognition"),
-    ("‘Rekognition’", "PRODUCT", "Rekognition"),
-    ('"The Times"', "ORG", "Times"),
-    ("THE GUARDIAN", "ORG", "GUARDIAN"),
-    ("IBM", "ORG", "IBM"),
-    ("U.S.", "GPE", "U.S."),
-    ("", "ORG", ""),
-    (" \n ", "ORG", ""),
+    # (the mention as selected, the entity's name)
+    ("Guardian", "Guardian"),
+    ("the Guardian", "Guardian"),
+    ("The Guardian", "Guardian"),
+    ("The Hague", "Hague"),
+    ("the", "the"),
+    ("Theresa May", "Theresa May"),
+    ("Amazon’s", "Amazon"),
+    ("Amazon's", "Amazon"),
+    ("Reuters'", "Reuters"),
+    ("the Guardian’s", "Guardian"),
+    ("Dr. Jane Smith", "Dr. Jane Smith"),
+    ("Ms. Obi’s", "Ms. Obi"),
+    ("  Isedua\n  Oribhabor \n", "Isedua Oribhabor"),
+    ("National\tTelecommunications and\nInformation Administration", "National Telecommunications and Information Administration"),
+    ("“Rekognition”", "Rekognition"),
+    ("‘Rekognition’", "Rekognition"),
+    ('"The Times"', "Times"),
+    ("THE GUARDIAN", "GUARDIAN"),
+    ("IBM", "IBM"),
+    ("U.S.", "U.S."),
+    ("", ""),
+    (" \n ", ""),
 ]
 
 
-@pytest.mark.parametrize(("text", "label", "name"), NAMES, ids=[repr(row[0]) for row in NAMES])
-def test_canonical_name(text, label, name):
-    assert canonical_name(text, label) == name
+@pytest.mark.parametrize(("text", "name"), NAMES, ids=[repr(row[0]) for row in NAMES])
+def test_canonical_name(text, name):
+    assert canonical_name(text) == name
 
 
 TEXT = "Reporters at the Guardian saw it first. The Guardian’s editor said so."
 
 
 def _session(tmp_path):
-    from tui.store.session import AnnotationSession
+    from tui.session.annotation_session import AnnotationSession
 
     store = Store(tmp_path / "annotations.json")
     return AnnotationSession(store, store.open_document(Document(TEXT, "t", "test:guardian")), "tester")

@@ -416,8 +416,8 @@ class _GraphImporter:
         wanted_id = info.get("entity_id") or ""
         if self.renamed.get(wanted_id, wanted_id) in self.entities:
             return self.entities[self.renamed.get(wanted_id, wanted_id)]
+        name = info.get("name") or canonical_name(text)
         label = info.get("label") or label
-        name = info.get("name") or canonical_name(text, label)
         same = self.by_name.get((name, label))
         if same is not None:
             return same

@@ -14,31 +14,25 @@ _OPENING_QUOTES = "\"“„«‘'"
 _CLOSING_QUOTES = "\"”»"
 _POSSESSIVE = re.compile(r"[’']s?$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
-# Forms of address before a person's name.
-_TITLE = re.compile(r"^(?:mr|mrs|ms|mx|dr|prof)\.?\s+", re.IGNORECASE)
 
 
-def canonical_name(text: str, label: str = "") -> str:
+def canonical_name(text: str) -> str:
     """The name a mention's ``text`` refers to: "the Guardian’s" → "Guardian".
 
     Spaces and line breaks inside are collapsed to one space; quotation marks around it, a
-    possessive ending (’s, 's, or a lone ’ or ') and a leading "the" go; for a ``PERSON`` a form
-    of address goes too ("Dr. Jane Smith" → "Jane Smith"), so the title and the bare name are one
-    person. Letter case is kept as written ("IBM", "THE GUARDIAN" → "GUARDIAN").
+    possessive ending (’s, 's, or a lone ’ or ') and a leading "the" go. Letter case is kept as
+    written ("IBM", "THE GUARDIAN" → "GUARDIAN"), and so is a title: "Ms. Obi" may or may not be
+    the "Ada Obi" of an earlier paragraph, which the user says by merging the two.
 
     "The" is dropped whatever its case, even from names such as "The Hague": a mention cannot
     tell a name's own "The" from a sentence's first word, and one entity per outlet or place
-    ("the Guardian" and "The Guardian" alike) matters more than the article in its name, which
-    the user can give back by renaming the entity. A text that is nothing but "the" or a title
-    keeps it (a name is never emptied), and a blank text names nothing ("").
+    ("the Guardian" and "The Guardian" alike) matters more than the article in a few names. A
+    text that is nothing but "the" keeps it (a name is never emptied); a blank one names nothing.
     """
     name = " ".join(text.split())
     name = name.lstrip(_OPENING_QUOTES).rstrip(_CLOSING_QUOTES).strip() or name
     name = _POSSESSIVE.sub("", name).rstrip() or name
-    name = _LEADING_THE.sub("", name) or name
-    if label == "PERSON":
-        name = _TITLE.sub("", name) or name
-    return name
+    return _LEADING_THE.sub("", name) or name
 
 
 def find_mentions(text: str, phrase: str, case_sensitive: bool = True) -> list[tuple[int, int]]:

@@ -166,7 +166,7 @@ class _Assembler:
 
     def _entity(self, text: str, label: str) -> Entity:
         """The canonical entity of a mention, created on first sight; a surname joins its full name."""
-        name = canonical_name(text, label)
+        name = canonical_name(text)
         if label == "PERSON" and " " not in name and name in self.surnames:
             entity = self.entities[self.surnames[name]]
         else:
