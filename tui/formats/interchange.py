@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, new_id, now_iso
+from tui.model.claims import claim_attrs
 from tui.model.display import display_text
 from tui.model.document import Document, normalize_newlines
 from tui.model.fields import quoted
@@ -463,8 +464,7 @@ class _GraphImporter:
             info = span.info
             self.losses.add("claim speakers, cues and contents given as values (they are read from spans and relations)", sum(1 for key in ("speaker", "speaker_span", "cue", "content") if info.get(key)))
             claim_type = info.get("claim_type") or "assertion"
-            attrs = {"claim_type": claim_type, "speaker": "", "cue": None, "content": [[span.start, span.end]], "verdict": "unverified", "checkworthiness": None, "note": "", "evidence": []}
-            attrs.update(claim_fields(info))
+            attrs = claim_attrs(span.start, span.end, **{"claim_type": claim_type, **claim_fields(info)})
             cues = graph.parts_of(span.key, ROLE_CUE)
             if cues:
                 attrs["cue"] = [cues[0].start, cues[0].end]

@@ -8,6 +8,7 @@ import math
 
 from tui.formats.interchange import ExportItem, Losses
 from tui.model.annotation import Annotation
+from tui.model.claims import UNVERIFIED
 from tui.store.storage import dump_json
 
 # Verdicts on ClaimReview's 1 (worst) to 5 (best) scale; the verdict itself is the alternateName.
@@ -43,7 +44,7 @@ def export_claimreview(items: list[ExportItem], losses: Losses, publisher: str =
     """schema.org ClaimReview JSON-LD (a list) for every claim with a verdict other than unverified."""
     reviews = []
     for item, claim in _claims(items):
-        verdict = claim.attrs.get("verdict") or "unverified"
+        verdict = claim.attrs.get("verdict") or UNVERIFIED
         if verdict not in RATINGS:
             losses.add("claims without a verdict (ClaimReview needs one)")
             continue

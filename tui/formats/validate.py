@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from tui.formats.interchange import PART_ROLES, ROLE_CLAIM, ROLE_ENTITY, FormatError, SpanGraph, normalize_graph
 from tui.model.annotation import STATUSES, entity_problems
-from tui.model.claims import CLAIM_CHECKS, OFFERED_CHECKS, links_check
+from tui.model.claims import NEW_VALUE_CHECKS, links_check
 from tui.model.fields import Check, checked, id_problem, is_integer, kind_of, name_problem, one_of, optional, quoted, text_problem
 
 __all__ = ["FIELD_CHECKS", "check_graphs", "field_problem", "is_integer", "kind_of", "name_problem", "text_problem"]
@@ -45,14 +45,13 @@ FIELD_CHECKS: dict[str, Check] = {
     "status": one_of(STATUSES),
     "annotator": optional(text_problem),
     "entity": _entity,
-    **{name: CLAIM_CHECKS[name] for name in ("checkworthiness", "note")},
-    **OFFERED_CHECKS,
+    **{name: NEW_VALUE_CHECKS[name] for name in ("claim_type", "verdict", "checkworthiness", "note")},
     "evidence": links_check(name_problem),
     "speaker_text": text_problem,
     "speaker_entity": lambda value: _entity(value, named=True),
     # A claim's parts as Postil stores them; files carry them as spans with relations, so
     # these are checked but not imported (counted as not imported when they are there).
-    **{name: CLAIM_CHECKS[name] for name in ("speaker", "speaker_span", "cue", "content")},
+    **{name: NEW_VALUE_CHECKS[name] for name in ("speaker", "speaker_span", "cue", "content")},
 }
 
 

@@ -35,6 +35,7 @@ from tui.formats.interchange import (
 )
 from tui.formats.validate import is_integer, kind_of
 from tui.model.annotation import CLAIM_TYPES, Annotation, Quote
+from tui.model.claims import UNVERIFIED
 from tui.store.storage import dump_json
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -70,7 +71,7 @@ def annotation_of(item: ExportItem, graph: SpanGraph, span: Span, annotation: An
     bodies: list[dict] = [{"type": "TextualBody", "purpose": "tagging", "value": annotation.label, "format": "text/plain"}]
     if span.role == ROLE_CLAIM:
         bodies.insert(0, {"type": "TextualBody", "purpose": "tagging", "value": "claim", "format": "text/plain"})
-        if info.get("verdict") and info["verdict"] != "unverified":
+        if info.get("verdict") and info["verdict"] != UNVERIFIED:
             bodies.append({"type": "TextualBody", "purpose": "assessing", "value": info["verdict"], "format": "text/plain"})
         if info.get("note"):
             bodies.append({"type": "TextualBody", "purpose": "commenting", "value": info["note"], "format": "text/plain"})

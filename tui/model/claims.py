@@ -1,18 +1,19 @@
-"""A claim's attributes: their names, what a new claim starts with, and the one check of them.
+"""A claim's attributes: their names and types, what a new claim starts with, and the one check of them.
 
-A claim is an annotation of kind ``claim``; its ``attrs`` hold its ``claim_type``, its
-``speaker`` (an entity id, or a name as typed) and the model's ``speaker_role``, the offsets
-of its ``speaker_span``, ``cue`` and ``content`` pieces, its ``verdict``, its
-``checkworthiness`` (0 to 1, or null when not rated), a ``note`` and ``evidence`` links.
+A claim is an annotation of kind ``claim``; its ``attrs`` are a :class:`ClaimAttrs`. Every new
+claim's attributes, whoever makes it (the user marking a span, the model, an import), are made
+by :func:`claim_attrs`, so a claim never lacks an attribute the others have.
 
 Every claim read from a database is held to :data:`CLAIM_CHECKS`: each attribute is of the
 type Postil reads it as, in range. Any string is kept and shown as it is (made safe for the
 terminal where it is shown), so a type or verdict a hand edit or another tool wrote still
 opens; what the claim editor or an import sets now must also be one Postil offers
-(:data:`OFFERED_CHECKS`). :func:`claim_problems` applies them.
+(:data:`OFFERED_CHECKS`). :func:`claim_problems` applies them, :func:`check_claim` refuses.
 """
 
 from __future__ import annotations
+
+from typing import TypedDict
 
 from tui.model.fields import Check, Problem, checked, kind_of, list_of, one_of, optional, span_problem, spans_problem, text_problem
 
@@ -25,13 +26,42 @@ SPAN_ATTRS = ("cue", "speaker_span")
 SPAN_LIST_ATTRS = ("content",)
 
 
-def claim_attrs(start: int, end: int, claim_type: str = "assertion", **attrs) -> dict:
-    """The attributes of a claim marked on ``[start, end)``: its type and nothing else said
-    about it yet (no speaker or cue, the whole span as content, unverified), then ``attrs``."""
-    return {
+class _ModelClaimAttrs(TypedDict, total=False):
+    """What only the model says about a claim's speaker."""
+
+    speaker_span: list[int] | None  # where the speaker is named ([start, end]), if anywhere
+    speaker_role: str  # how the model found the speaker (e.g. "nsubj")
+
+
+class ClaimAttrs(_ModelClaimAttrs):
+    """A claim's attributes as stored in its annotation's ``attrs``."""
+
+    claim_type: str  # one of CLAIM_TYPES (a stored one may be any string)
+    speaker: str  # an entity id, or a name as typed ("" for none)
+    cue: list[int] | None  # the speech verb or phrase, [start, end]
+    content: list[list[int]]  # the pieces of what is claimed, [[start, end], ...]
+    verdict: str  # one of VERDICTS
+    checkworthiness: float | None  # 0 to 1, or None when not rated
+    note: str
+    evidence: list[str]  # links
+
+
+CLAIM_ATTR_NAMES = frozenset(ClaimAttrs.__required_keys__ | ClaimAttrs.__optional_keys__)
+
+
+def claim_attrs(start: int, end: int, claim_type: str = "assertion", **given: object) -> ClaimAttrs:
+    """The attributes of a new claim of ``claim_type`` on ``[start, end)``: what ``given`` says,
+    and for the rest nothing said yet (no speaker or cue, the whole span as content, unverified,
+    not rated, no note or evidence). A name that is no claim attribute raises ``TypeError``."""
+    unknown = sorted(given.keys() - CLAIM_ATTR_NAMES)
+    if unknown:
+        raise TypeError(f"not a claim attribute: {', '.join(unknown)}")
+    attrs: ClaimAttrs = {
         "claim_type": claim_type, "speaker": "", "cue": None, "content": [[start, end]],
-        "verdict": UNVERIFIED, "checkworthiness": None, "note": "", "evidence": [], **attrs,
+        "verdict": UNVERIFIED, "checkworthiness": None, "note": "", "evidence": [],
     }
+    attrs.update(given)  # type: ignore[typeddict-item]
+    return attrs
 
 
 def checkworthiness_problem(value: object) -> str | None:
@@ -65,17 +95,26 @@ CLAIM_CHECKS: dict[str, Check] = {
 }
 # What a value set now (in the editor, by an import) must be besides.
 OFFERED_CHECKS: dict[str, Check] = {"claim_type": one_of(CLAIM_TYPES), "verdict": one_of(VERDICTS)}
-_SET_NOW_CHECKS = {**CLAIM_CHECKS, **OFFERED_CHECKS}
+# The check of each attribute set now.
+NEW_VALUE_CHECKS: dict[str, Check] = {**CLAIM_CHECKS, **OFFERED_CHECKS}
 
 
 def claim_problems(attrs: dict, text_length: int | None = None, offered: bool = False) -> list[Problem]:
     """``(attribute, reason)`` for each attribute of ``attrs`` outside the data model; with
     ``text_length``, spans must also end inside a text of that many characters; with
     ``offered`` (values set now), the type and verdict must be ones Postil offers."""
-    problems = checked(attrs, _SET_NOW_CHECKS if offered else CLAIM_CHECKS)
+    problems = checked(attrs, NEW_VALUE_CHECKS if offered else CLAIM_CHECKS)
     if text_length is not None:
         problems += spans_outside(attrs, text_length, {name for name, _ in problems})
     return problems
+
+
+def check_claim(attrs: dict, text_length: int) -> None:
+    """Raise ``ValueError`` (``"name: reason"``, the first problem) when attributes set now on a
+    claim of a text of ``text_length`` characters are outside the data model."""
+    problems = claim_problems(attrs, text_length, offered=True)
+    if problems:
+        raise ValueError(": ".join(problems[0]))
 
 
 def spans_outside(attrs: dict, text_length: int, bad: set[str]) -> list[Problem]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, Annotation, Entity
-from tui.model.claims import checkworthiness_problem
+from tui.model.claims import checkworthiness_problem, claim_attrs
 from tui.model.document import Document
 from tui.model.fields import checked, kind_of, name_problem, offset_problem, optional, quoted, span_problem, spans_problem, text_problem
 from tui.model.mentions import canonical_name
@@ -238,17 +238,10 @@ class _Assembler:
             # Else several entities speak ("Joy Buolamwini and Deborah Raji"): the text stays.
             elif not speaker:
                 speaker = self.document.text[span[0] : span[1]]
-        attrs = {
-            "claim_type": raw_claim["type"],
-            "speaker": speaker,
-            "speaker_span": span,
-            "cue": raw_claim["cue"],
-            "content": raw_claim["content"],
-            "checkworthiness": raw_claim["score"],
-            "verdict": "unverified",
-            "note": "",
-            "evidence": [],
-        }
+        attrs = claim_attrs(
+            raw_claim["start"], raw_claim["end"], raw_claim["type"],
+            speaker=speaker, speaker_span=span, cue=raw_claim["cue"], content=raw_claim["content"], checkworthiness=raw_claim["score"],
+        )
         if raw_claim.get("role"):
             attrs["speaker_role"] = raw_claim["role"]
         return Annotation.on_text(
