@@ -28,9 +28,11 @@ def run_import(tmp_path: Path, fmt: str, path: Path, *extra: str) -> int:
 
 
 def last_error(capsys) -> str:
-    """The last line written to stderr."""
+    """The last line written to stderr, after the ``postil import: `` or ``postil export: `` it starts with."""
     lines = capsys.readouterr().err.strip().splitlines()
-    return lines[-1]
+    command, separator, message = lines[-1].partition(": ")
+    assert command in ("postil import", "postil export") and separator, lines[-1]
+    return message
 
 
 def stored(tmp_path: Path) -> list:

@@ -89,7 +89,7 @@ def test_a_bad_detail_imports_nothing_and_names_line_and_field(details, reason, 
     assert run_import(db, "prodigy", path) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert err.startswith(f"{path}:2: {reason}")
+    assert err.startswith(f"postil import: {path}:2: {reason}")
     assert database_bytes(db) == before
     # The article and every export still work: nothing of the bad file is in the database.
     store = Store(db, read_only=True)
@@ -158,7 +158,7 @@ def test_a_bad_title_or_text_type_is_refused(tmp_path, capsys):
     path = tmp_path / "tasks.jsonl"
     path.write_text(json.dumps({"text": TEXT, "meta": {"title": {"t": 1}}, "spans": []}) + "\n", encoding="utf-8")
     assert run_import(db, "prodigy", path) == 2
-    assert capsys.readouterr().err.startswith(f"{path}:1: title: must be a string, not an object")
+    assert capsys.readouterr().err.startswith(f"postil import: {path}:1: title: must be a string, not an object")
     assert not db.exists()
 
 
@@ -170,7 +170,7 @@ def test_deep_nesting_is_a_one_line_error(fmt, seeded, capsys):
     path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     assert run_import(db, fmt, path) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"{path}:1: not valid JSON") and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"postil import: {path}:1: not valid JSON") and len(err.strip().splitlines()) == 1
     assert database_bytes(db) == before
 
 
@@ -184,7 +184,7 @@ def test_w3c_values_of_the_wrong_type(seeded, capsys):
     path = db.with_name("a.jsonld")
     path.write_text(json.dumps({"type": "AnnotationPage", "items": 7}), encoding="utf-8")
     assert run_import(db, "w3c", path) == 2
-    assert capsys.readouterr().err.startswith(f"{path}:1: items: must be a list of annotations, not a number")
+    assert capsys.readouterr().err.startswith(f"postil import: {path}:1: items: must be a list of annotations, not a number")
     for broken in (
         annotation,
         {**annotation, "target": {"source": document.source, "selector": {"type": "TextQuoteSelector", "exact": "Jane", "prefix": ["x"]}}},
@@ -196,7 +196,7 @@ def test_w3c_values_of_the_wrong_type(seeded, capsys):
         path.write_text(json.dumps({"type": "AnnotationPage", "items": [broken]}), encoding="utf-8")
         assert run_import(db, "w3c", path) == 2
         err = capsys.readouterr().err
-        assert err.startswith(f"{path}:1: ") and "Traceback" not in err
+        assert err.startswith(f"postil import: {path}:1: ") and "Traceback" not in err
     assert database_bytes(db) == before
 
 
@@ -209,7 +209,7 @@ def test_w3c_duplicated_annotation_ids_are_reported(seeded, capsys):
     assert run_import(db, "w3c", path) == 2
     lines = path.read_text().splitlines()
     second = [number for number, line in enumerate(lines, start=1) if '"urn:x:1"' in line][1]
-    assert capsys.readouterr().err.startswith(f"{path}:{second}: id: 'urn:x:1' is used twice")
+    assert capsys.readouterr().err.startswith(f"postil import: {path}:{second}: id: 'urn:x:1' is used twice")
 
 
 def test_doccano_relation_values_of_the_wrong_type(seeded, capsys):
@@ -228,7 +228,7 @@ def test_doccano_relation_values_of_the_wrong_type(seeded, capsys):
     for record, reason in cases:
         path.write_text(json.dumps(record) + "\n", encoding="utf-8")
         assert run_import(db, "doccano-rel", path) == 2
-        assert capsys.readouterr().err.startswith(f"{path}:1: {reason}"), reason
+        assert capsys.readouterr().err.startswith(f"postil import: {path}:1: {reason}"), reason
     assert database_bytes(db) == before
 
 
@@ -246,7 +246,7 @@ def test_prodigy_relations_and_answers_of_the_wrong_type(tmp_path, capsys):
     for record, reason in cases:
         path.write_text(json.dumps(record) + "\n", encoding="utf-8")
         assert run_import(db, "prodigy", path) == 2
-        assert capsys.readouterr().err.startswith(f"{path}:1: {reason}"), reason
+        assert capsys.readouterr().err.startswith(f"postil import: {path}:1: {reason}"), reason
     assert not db.exists()
 
 
@@ -254,7 +254,7 @@ def test_an_annotation_id_twice_in_one_file_is_reported(tmp_path, capsys):
     path = tmp_path / "tasks.jsonl"
     path.write_text(prodigy_claim(id="a-1") + "\n" + json.dumps({"text": "Other text.", "spans": [{"start": 0, "end": 5, "label": "X", "postil": {"id": "a-1"}}]}) + "\n", encoding="utf-8")
     assert run_import(tmp_path / "db.json", "prodigy", path) == 2
-    assert capsys.readouterr().err.startswith(f"{path}:2: id: annotation 'a-1' is in the file twice (first on line 1)")
+    assert capsys.readouterr().err.startswith(f"postil import: {path}:2: id: annotation 'a-1' is in the file twice (first on line 1)")
 
 
 def brat_folder(tmp_path: Path, ann: str, text: str = TEXT) -> Path:
@@ -291,7 +291,7 @@ def test_brat_values_are_checked_on_their_line(ann, line, reason, seeded, capsys
     path = brat_folder(folder, ann)
     assert run_import(db, "brat", path) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"{path}:{line}: {reason}") and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"postil import: {path}:{line}: {reason}") and len(err.strip().splitlines()) == 1
     assert "\x1b" not in err
     assert database_bytes(db) == before
 
@@ -316,7 +316,7 @@ def test_brat_text_that_links_outside_the_folder_is_not_read(tmp_path, capsys):
     (folder / "doc.ann").write_text("T1\tX 4 11\tprivate\n", encoding="utf-8")
     for given in (folder, folder / "doc.ann"):
         assert run_import(tmp_path / "db.json", "brat", given) == 2
-        assert capsys.readouterr().err.startswith(f"{folder / 'doc.txt'}:1: is a link to {secret}, outside {folder}")
+        assert capsys.readouterr().err.startswith(f"postil import: {folder / 'doc.txt'}:1: is a link to {secret}, outside {folder}")
     assert not (tmp_path / "db.json").exists()
 
 
@@ -327,7 +327,7 @@ def test_an_import_file_that_is_a_fifo_is_refused_at_once(tmp_path):
         [sys.executable, "-m", "tui", "import", "--format", "prodigy", str(fifo), "--db", str(tmp_path / "db.json")],
         capture_output=True, text=True, timeout=60,
     )
-    assert result.returncode == 2 and result.stderr == f"{fifo}: not a regular file\n"
+    assert result.returncode == 2 and result.stderr == f"postil import: {fifo}: not a regular file\n"
 
 
 def test_conll_token_spanning_a_space_of_the_stored_text(seeded, capsys):
@@ -340,7 +340,7 @@ def test_conll_token_spanning_a_space_of_the_stored_text(seeded, capsys):
     path.write_text("\n".join(line for line in lines if line) + "\n", encoding="utf-8")
     assert run_import(db, "conll2002", path) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"{path}:1: token {first + second[:1]!r} spans whitespace in the stored document {document.doc_id}")
+    assert err.startswith(f"postil import: {path}:1: token {first + second[:1]!r} spans whitespace in the stored document {document.doc_id}")
     assert database_bytes(db) == before
 
 
@@ -367,7 +367,7 @@ def test_spacy_user_data_of_the_wrong_shape(tmp_path, capsys):
         path = tmp_path / "in.spacy"
         path.write_bytes(docbin.to_bytes())
         assert run_import(db, "spacy", path) == 2
-        assert capsys.readouterr().err.startswith(f"{path}:1: {reason}"), reason
+        assert capsys.readouterr().err.startswith(f"postil import: {path}:1: {reason}"), reason
     assert not db.exists()
 
 
@@ -446,7 +446,7 @@ def test_a_span_of_whitespace_alone_is_refused(tmp_path, capsys):
     path = tmp_path / "tasks.jsonl"
     path.write_text(json.dumps({"text": TEXT, "spans": [{"start": 14, "end": 15, "label": "PERSON"}]}) + "\n", encoding="utf-8")
     assert run_import(tmp_path / "db.json", "prodigy", path) == 2
-    assert capsys.readouterr().err.startswith(f"{path}:1: offsets: 14-15 holds only whitespace")
+    assert capsys.readouterr().err.startswith(f"postil import: {path}:1: offsets: 14-15 holds only whitespace")
 
 
 def test_conll_export_of_mentions_that_start_in_whitespace_or_hold_nothing_else(tmp_path, capsys):

@@ -155,5 +155,5 @@ def test_import_without_the_article_names_it(exported, tmp_path, capsys):
     db, document, page, out = exported
     assert main(["import", "--format", "w3c", str(out), "--db", str(tmp_path / "empty.json")]) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
-    assert re.match(rf"{re.escape(str(out))}:\d+: the target 'https://news.example/article-123' is not a document in the database", err)
+    assert re.match(rf"postil import: {re.escape(str(out))}:\d+: the target 'https://news.example/article-123' is not a document in the database", err)
     assert list(tmp_path.glob("empty.json*")) == []  # no database is started for a failed import

@@ -15,6 +15,12 @@ from tui.store.session import AnnotationSession
 ARTICLE_TWO = "Police in Oregon tested Rekognition last year.\n\nAcme Corp announced on Monday that it would cut 500 jobs in Ohio.\n"
 
 
+@pytest.fixture(autouse=True)
+def in_a_fresh_folder(tmp_path: Path, monkeypatch) -> None:
+    """Run in a folder of the test's own: extract reads ``./annotations.json`` when there is one."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def second_article(tmp_path: Path) -> Path:
     """A second short article on disk."""
@@ -64,7 +70,7 @@ def test_a_bad_path_stops_before_any_output(capsysbinary, tmp_path, bad, second_
     out, err = capsysbinary.readouterr()
     assert out == b""
     lines = err.decode().splitlines()
-    assert len(lines) == 1 and str(bad_path) in lines[0] and lines[0].startswith("postil: ")
+    assert len(lines) == 1 and str(bad_path) in lines[0] and lines[0].startswith("postil extract: ")
 
 
 def test_db_corrections_apply_and_the_db_is_left_unchanged(capsysbinary, tmp_path, second_article):
@@ -80,6 +86,17 @@ def test_db_corrections_apply_and_the_db_is_left_unchanged(capsysbinary, tmp_pat
     [document] = json.loads(out)["documents"]
     assert [(e["text"], e["label"], e["origin"]) for e in document["entities"] if e["text"] == "Rekognition"] == [("Rekognition", "PRODUCT", "gazetteer")]
     assert db.read_bytes() == before
+
+
+def test_the_default_db_is_read_when_it_exists(capsysbinary, tmp_path, second_article):
+    store = Store(tmp_path / "annotations.json")
+    session = AnnotationSession(store, store.open_document(read_article(sample_path())))
+    first = session.document.text.index("Rekognition")
+    session.label_span(first, first + len("Rekognition"), "PRODUCT")
+    store.close()
+    assert main(["extract", str(second_article)]) == 0
+    [document] = json.loads(capsysbinary.readouterr().out)["documents"]
+    assert [(e["label"], e["origin"]) for e in document["entities"] if e["text"] == "Rekognition"] == [("PRODUCT", "gazetteer")]
 
 
 def test_missing_db_is_a_one_line_error(capsysbinary, tmp_path, second_article):
@@ -150,4 +167,4 @@ def test_ctrl_c_during_extract_stops_without_a_traceback(tmp_path):
     finally:
         process.kill()
     assert process.returncode == 130
-    assert rest.strip() == "postil: interrupted" and "Traceback" not in rest
+    assert rest.strip() == "postil extract: interrupted" and "Traceback" not in rest

@@ -292,7 +292,7 @@ def test_every_export_refuses_a_malformed_record_in_one_line_and_writes_nothing(
     assert main(["export", "--format", name, "--db", str(db), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
-    assert err.startswith(f"{real(db)}: {named} (")
+    assert err.startswith(f"postil export: {real(db)}: {named} (")
     assert f"run `postil doctor {real(db)}` to list them" in err
     assert not out.exists()
     assert db.read_bytes() == before
@@ -372,7 +372,7 @@ def test_importing_into_a_database_with_a_malformed_record_refuses_in_one_line(t
     capsys.readouterr()
     assert main(["import", "--format", "prodigy", str(exported), "--db", str(db)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(f"{real(db)}: {named} (")
+    assert err.count("\n") == 1 and err.startswith(f"postil import: {real(db)}: {named} (")
     assert db.read_bytes() == before
 
 

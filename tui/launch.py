@@ -31,6 +31,11 @@ SAMPLE_SOURCE = "sample:rekognition-moratorium"
 BACKGROUND_OPEN_BYTES = 4 * 1024 * 1024
 
 
+def sample_path() -> Path:
+    """The bundled sample article, which ``postil`` with no path opens."""
+    return DATA / "sample.txt"
+
+
 def opens_in_background(db_path: Path) -> bool:
     """True when reading ``db_path`` would noticeably delay the first screen."""
     size = 0
@@ -130,7 +135,6 @@ def model_suggestions(session: AnnotationSession) -> tuple[Iterator | None, str]
     if batches is not None:
         return batches, message
     from tui.nlp import cached_suggestions, load_pipeline
-
     from tui.nlp.suggest import analysis_problem, cache_key
 
     pipeline, message = load_pipeline()

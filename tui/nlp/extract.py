@@ -1,38 +1,14 @@
-"""``postil extract PATH...``: entity and claim suggestions printed as JSON, for scripts and batch jobs."""
+"""The suggestions ``postil extract`` prints: each document's entities and claims as JSON records."""
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-from pathlib import Path
 from typing import BinaryIO
 
 import orjson
 
 from tui.model.annotation import Annotation, Entity
 from tui.model.document import Document
-
-
-def extract_parser() -> argparse.ArgumentParser:
-    """The parser for ``postil extract``."""
-    from tui.cli import positive_megabytes
-    from tui.formats.readers import MAX_ARTICLE_MB
-
-    parser = argparse.ArgumentParser(
-        prog="postil extract",
-        description="Print the entities and claims the model suggests for each article, as JSON.",
-    )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="UTF-8 .txt or .md articles")
-    parser.add_argument("--format", choices=("json", "jsonl"), default="json",
-                        help="json: one object holding every document (default); jsonl: one document per line, printed as it is done")
-    parser.add_argument("--db", default=None,
-                        help="a Postil database whose corrections (gazetteer) are applied and whose cached analyses are reused; read only")
-    parser.add_argument("--encoding", default="utf-8", help="the articles' text encoding (default: utf-8)")
-    parser.add_argument("--max-size", type=positive_megabytes, default=MAX_ARTICLE_MB, metavar="MB",
-                        help=f"read article files of up to this many megabytes each (default: {MAX_ARTICLE_MB})")
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    return parser
 
 
 def entity_record(mention: Annotation) -> dict:
@@ -77,45 +53,6 @@ def document_result(path: str, document: Document, batches, origin: str) -> dict
         ],
         "claims": [claim_record(c, document.text, entities) for c in claims],
     }
-
-
-def extract_command(argv: list[str]) -> int:
-    """Run ``postil extract``: read every article first (a bad one stops with exit 2), then suggest."""
-    from tui.cli import fail
-    from tui.formats.readers import ArticleError, read_article
-
-    args = extract_parser().parse_args(argv)
-    documents: list[tuple[str, Document]] = []
-    for path in args.paths:
-        try:
-            documents.append((path, read_article(Path(path), encoding=args.encoding, max_mb=args.max_size)))
-        except ArticleError as error:
-            return fail(str(error))
-    store = None
-    gazetteer: list[dict] = []
-    if args.db is not None:
-        from tui.store.repository import Store
-        from tui.store.storage import StoreError
-
-        if not Path(args.db).is_file():
-            return fail(f"{args.db}: no such database file")
-        try:
-            store = Store(args.db, read_only=True)
-            gazetteer = store.gazetteer()
-        except StoreError as error:
-            return fail(str(error))
-    from tui.nlp import load_pipeline
-
-    pipeline, message = load_pipeline()
-    if pipeline is None:
-        return fail(message)
-    show_progress = len(documents) > 1 and not args.quiet
-    try:
-        write_suggestions(documents, pipeline, sys.stdout.buffer, args.format, gazetteer, store, show_progress)
-    except BrokenPipeError:
-        # The reader went away (``postil extract ... | head``): stop quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0
 
 
 def write_suggestions(documents: list[tuple[str, Document]], pipeline, out: BinaryIO, output_format: str = "json",

@@ -1,4 +1,4 @@
-"""``postil doctor PATH``: check a database and restore it from its last good backup.
+"""What ``postil doctor`` does: check a database and restore it from its last good backup.
 
 It reports what is wrong (a file that does not parse, an unknown schema, a damaged log or a
 record missing from it, each record whose values are of the wrong type or out of range, which
@@ -11,8 +11,6 @@ be recovered (none, some by number, or that it cannot tell). It never writes ove
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,12 +28,8 @@ from tui.store.repository import (
     text_file_name,
     texts_path,
 )
-from tui.store.storage import StoreError, atomic_write_bytes, dump_json, read_database, read_regular_file, real_path
+from tui.store.storage import StoreError, atomic_write_bytes, dump_json, read_database, read_regular_file
 from tui.store.wal import LostRecord, is_checkpoint, read_log, wal_path
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
 
 
 @dataclass
@@ -282,49 +276,3 @@ def _fresh_name(path: Path) -> Path:
         number += 1
         target = path.with_name(f"{path.name}.restored-{number}.json")
     return target
-
-
-def main(argv: list[str]) -> int:
-    """Run ``postil doctor PATH [--output NEW] [--restore]``; 0 healthy, 1 problems, 2 bad usage."""
-    parser = argparse.ArgumentParser(prog="postil doctor", description="Check a Postil database and restore it from its last good backup into a new file.")
-    parser.add_argument("path", help="the TinyDB file to check (e.g. annotations.json)")
-    parser.add_argument("--output", help="where to write a restored copy (default: PATH.restored.json; never an existing file)")
-    parser.add_argument("--restore", action="store_true", help="restore from the backup even if PATH itself parses")
-    args = parser.parse_args(argv)
-    path = real_path(args.path)  # a link's backups and log are beside the file it points to
-    output = Path(args.output) if args.output else None
-    if output is not None and (output.exists() or output.resolve() == path.resolve()):
-        print(f"postil doctor: {output}: already exists; choose a new file to restore into", file=sys.stderr)
-        return EXIT_USAGE
-    if not path.exists() and not backups(path):
-        print(f"postil doctor: {path}: no such database", file=sys.stderr)
-        return EXIT_USAGE
-    checkup = check(path)
-    for problem in checkup.problems:
-        print(f"problem: {problem}")
-    for note in checkup.notes:
-        print(f"note: {note}")
-    if checkup.usable and checkup.data is not None:
-        data = checkup.data
-        annotations = data.get(ANNOTATIONS, {}).values()
-        orphans = sum(1 for record in annotations if record.get("anchor") == "orphan")
-        print(f"{path}: schema {schema_of(data)}, {len(data.get(DOCUMENTS, {}))} documents, {len(annotations)} annotations ({orphans} orphaned), {len(data.get(ENTITIES, {}))} entities")
-    found = backups(path)
-    print(f"backups: {', '.join(p.name for p in found) if found else 'none'}")
-    if not checkup.usable or checkup.log_damaged or args.restore:
-        try:
-            restored = restore(path, output, from_file=checkup.usable and checkup.log_damaged)
-        except OSError as error:
-            print(f"postil doctor: could not write the restored copy ({error.strerror or error})", file=sys.stderr)
-            return EXIT_PROBLEMS
-        if restored is None:
-            print(f"no backup of {path} parses; nothing restored")
-        else:
-            replayed = restored.replay.replayed
-            extra = f" plus {replayed} saved changes from {wal_path(path).name}" if replayed else ""
-            print(f"restored {restored.base.name}{extra} into {restored.target} (PATH is untouched; check it, then move it over {path.name} and delete {wal_path(path).name})")
-            print(not_recovered(path, restored))
-    if not checkup.problems:
-        print("no problems found")
-        return EXIT_OK
-    return EXIT_PROBLEMS

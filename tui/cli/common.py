@@ -1,0 +1,102 @@
+"""What every ``postil`` command shares: its parser, its options, how it fails, and a terminal-safe stderr.
+
+A command fails by raising :class:`CommandError`; the dispatcher prints it as one line that
+starts with the command's name (``postil export: …``), so every command speaks the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from typing import NoReturn, TextIO
+
+from tui.model.display import display_text
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+DEFAULT_DB = "annotations.json"
+
+
+class CommandError(Exception):
+    """A command refused its input; ``str(error)`` is the one-line reason, ``status`` its exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class CommandParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are :class:`CommandError`s, so that they are printed
+    like any other error of the command: one line, pointing to ``--help``."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CommandError(f"{message} (see {self.prog} --help)")
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--db`` option, defined once for every command."""
+    parser.add_argument("--db", default=DEFAULT_DB, metavar="DB",
+                        help=f"the TinyDB file annotations are kept in (default: ./{DEFAULT_DB})")
+
+
+def add_article_options(parser: argparse.ArgumentParser) -> None:
+    """How article files are read (``--encoding``, ``--max-size``), the same for every command that reads them."""
+    from tui.formats.readers import MAX_ARTICLE_MB
+
+    parser.add_argument("--encoding", default="utf-8", help="the article's text encoding (default: utf-8)")
+    parser.add_argument("--max-size", type=positive_megabytes, default=MAX_ARTICLE_MB, metavar="MB",
+                        help=f"read an article file of up to this many megabytes (default: {MAX_ARTICLE_MB})")
+
+
+def positive_megabytes(value: str) -> float:
+    """An ``argparse`` type: a size in megabytes greater than zero."""
+    try:
+        size = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {value!r}") from None
+    if not size > 0 or size == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of megabytes above 0, not {value!r}")
+    return size
+
+
+class TerminalSafeStream(io.TextIOBase):
+    """A text stream whose writes go through :func:`display_text` (line breaks kept).
+
+    Messages name files, lock holders and imported values, any of which may carry escape
+    sequences; this is where the command line makes them safe, as widgets do on screen.
+    Bytes written to its ``buffer`` (an export's payload) pass unchanged.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(display_text(text, keep_newlines=True))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def buffer(self):  # noqa: ANN201 - the wrapped stream's binary buffer
+        return self._stream.buffer
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._stream.encoding
+
+
+def guard_terminal_output() -> None:
+    """Make every message safe for the terminal: stderr always (it is for people), stdout when it
+    is a terminal (piped or redirected, a command's output stays exactly what it wrote)."""
+    if not isinstance(sys.stderr, TerminalSafeStream):
+        sys.stderr = TerminalSafeStream(sys.stderr)
+    if sys.stdout.isatty() and not isinstance(sys.stdout, TerminalSafeStream):
+        sys.stdout = TerminalSafeStream(sys.stdout)
