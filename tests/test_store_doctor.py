@@ -38,6 +38,17 @@ def test_healthy_database_reports_no_problems(db_path, capsys):
     assert "1 saved changes not yet folded" in out
 
 
+def test_the_database_is_named_by_db_or_found_where_every_command_looks(db_path, tmp_path, capsys, monkeypatch):
+    build(db_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["doctor", "--db", str(db_path)]) == 0
+    assert f"{db_path}: schema" in capsys.readouterr().out
+    assert main(["doctor"]) == 0  # ./annotations.json, the default of --db
+    assert f"{db_path}: schema" in capsys.readouterr().out
+    assert main(["doctor", str(db_path), "--db", str(tmp_path / "other.json")]) == 2
+    assert capsys.readouterr().err.strip() == "postil doctor: name the database once, as PATH or with --db"
+
+
 def test_unparseable_file_is_restored_from_backup_and_log_into_a_new_file(db_path, capsys):
     build(db_path)
     db_path.write_bytes(b'{"annotations": {"1": ')
