@@ -16,7 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.model.annotation import CLAIM_TYPES, VERDICTS, Annotation
+from tui.model.annotation import Annotation
+from tui.model.claims import CLAIM_TYPES, UNVERIFIED, VERDICTS, ClaimAttrs, claim_problems
 from tui.model.display import display_text
 from tui.store.session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
@@ -162,7 +163,7 @@ class ClaimEditor(ModalScreen[bool]):
                 content = [SafeInput(text[s:e], id=f"content-{n}", compact=True) for n, (s, e) in enumerate(self.fragment_spans, 1)]
                 yield field_row("Content", Vertical(*content, id="content-box"))
                 yield field_row("Check-worthiness", SafeInput("" if worth is None else f"{worth:g}", placeholder="0 to 1", id="checkworthiness", compact=True))
-                yield field_row("Verdict", Choice(VERDICTS, attrs.get("verdict") or "unverified", id="verdict"))
+                yield field_row("Verdict", Choice(VERDICTS, attrs.get("verdict") or UNVERIFIED, id="verdict"))
                 yield field_row("Note", SafeTextArea(attrs.get("note") or "", id="note", compact=True))
                 yield field_row("Evidence URLs", SafeTextArea("\n".join(attrs.get("evidence") or []), id="evidence", compact=True))
             yield Static("", id="editor-error")
@@ -257,8 +258,9 @@ class ClaimEditor(ModalScreen[bool]):
 
     # Saving
 
-    def collect(self) -> tuple[dict, str | None]:
-        """The attributes the form changed, or an error saying which field is wrong.
+    def collect(self) -> tuple[ClaimAttrs, str | None]:
+        """The attributes the form changed, or an error saying which field is wrong (the claim
+        check's, for a value the form reads but Postil does not take, e.g. check-worthiness 2).
 
         A field the user did not touch is left out, so what is stored stays exactly as it was
         (a field shows its data display-safe, which is not always what is stored).
@@ -268,12 +270,12 @@ class ClaimEditor(ModalScreen[bool]):
         lo = document.line_at(self.claim.start).start
         hi = document.line_at(max(self.claim.start, self.claim.end - 1)).end
         stored = self.claim.attrs
-        attrs: dict = {}
+        attrs: ClaimAttrs = {}
         claim_type = self.query_one("#claim-type", Choice).value
         if claim_type != stored.get("claim_type"):
             attrs["claim_type"] = claim_type
         verdict = self.query_one("#verdict", Choice).value
-        if verdict != (stored.get("verdict") or "unverified"):
+        if verdict != (stored.get("verdict") or UNVERIFIED):
             attrs["verdict"] = verdict
         speaker_field = self.query_one("#speaker", SafeInput)
         if speaker_field.edited or self.speaker_id != self.initial_speaker_id:
@@ -319,8 +321,6 @@ class ClaimEditor(ModalScreen[bool]):
                     attrs["checkworthiness"] = float(worth)
                 except ValueError:
                     return attrs, f"check-worthiness: {worth!r} is not a number from 0 to 1"
-                if not 0 <= attrs["checkworthiness"] <= 1:
-                    return attrs, f"check-worthiness: {worth} is not from 0 to 1"
             else:
                 attrs["checkworthiness"] = None
         note_field = self.query_one("#note", SafeTextArea)
@@ -332,7 +332,8 @@ class ClaimEditor(ModalScreen[bool]):
             if error:
                 return attrs, error
             attrs["evidence"] = urls
-        return attrs, None
+        problems = claim_problems({**stored, **attrs}, len(text), offered=True)
+        return attrs, ": ".join(problems[0]) if problems else None
 
     def show_error(self, error: str) -> None:
         """Say what is wrong, in the form (the claim is not saved)."""
