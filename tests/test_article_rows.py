@@ -14,12 +14,12 @@ from tui.cli import sample_path
 from tui.formats.readers import read_article
 from tui.launch import SAMPLE_SOURCE, open_session
 from tui.model.display import TAB_CELLS, placeholder
-from tui.widgets.article_view import CURSOR_STYLE, MARKED_STYLE, PLACEHOLDER_STYLE, SEARCH_HIT_STYLE, SELECTION_STYLE, ArticleView, span_style
+from tui.widgets.article_view import ArticleView
 
 
 def expected_characters(view: ArticleView, start: int, end: int, cursor: int | None, selection: tuple[int, int] | None) -> list[tuple[str, Style]]:
     """Each shown character of ``[start, end)`` with its style, worked out one character at a time."""
-    text, base = view.document.text, view.rich_style
+    text, base, marks = view.document.text, view.rich_style, view.marks
     spans = sorted(view.spans.overlapping(start, end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
     token = view.text_index.token_at(cursor) if cursor is not None else None
     shown: list[tuple[str, Style]] = []
@@ -27,20 +27,20 @@ def expected_characters(view: ArticleView, start: int, end: int, cursor: int | N
         style = base
         for annotation in spans:
             if annotation.start <= offset < annotation.end:
-                style += span_style(annotation)
+                style += marks.span_style(annotation)
                 if view.marked_entity and annotation.attrs.get("entity_id") == view.marked_entity:
-                    style += MARKED_STYLE
+                    style += marks.marked
         if any(hit_start <= offset < hit_end for hit_start, hit_end in view.search_hits):
-            style += SEARCH_HIT_STYLE
+            style += marks.search_hit
         if selection and selection[0] <= offset < selection[1]:
-            style += SELECTION_STYLE
+            style += marks.selection
         if token is not None and token.start <= offset < token.end:
-            style += CURSOR_STYLE
+            style += marks.cursor
         char = text[offset]
         if char == "\t":
             shown += [(" ", style)] * TAB_CELLS
         elif placeholder(char) is not None:
-            shown.append((placeholder(char), style + PLACEHOLDER_STYLE))
+            shown.append((placeholder(char), style + marks.placeholder))
         else:
             shown.append((char, style))
     return shown

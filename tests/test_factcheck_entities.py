@@ -119,7 +119,7 @@ async def test_e_on_an_entity_renames_it_adds_aliases_a_kb_id_and_a_note_and_rel
 
 
 async def test_choosing_an_entity_in_the_list_highlights_all_its_mentions_in_the_article(tmp_path):
-    from tui.widgets.article_view import MARKED_STYLE, ArticleView
+    from tui.widgets.article_view import ArticleView
 
     app, _ = open_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -130,7 +130,7 @@ async def test_choosing_an_entity_in_the_list_highlights_all_its_mentions_in_the
             shown = ""
             for y in range(article.size.height):
                 for segment in article.render_line(y):
-                    marked = segment.style is not None and segment.style.bgcolor == MARKED_STYLE.bgcolor
+                    marked = segment.style is not None and segment.style.bgcolor == article.marks.marked.bgcolor
                     shown += segment.text if marked else "|"
             return [run for run in shown.split("|") if run]
 

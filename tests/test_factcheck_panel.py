@@ -10,7 +10,7 @@ from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.screens.claim_editor import ClaimEditor
-from tui.widgets.article_view import SEARCH_HIT_STYLE, ArticleView
+from tui.widgets.article_view import ArticleView
 from tui.widgets.side_panel import ClaimList
 
 SIZE = (120, 44)
@@ -106,7 +106,7 @@ def highlighted_hits(view: ArticleView) -> list[str]:
     """The text of every stretch the article shows in the search-hit colour now (as drawn
     for the screen, through Textual's line cache)."""
     strips = view.render_lines(Region(0, 0, *view.outer_size))
-    return [segment.text for strip in strips for segment in strip if segment.style and segment.style.bgcolor == SEARCH_HIT_STYLE.bgcolor]
+    return [segment.text for strip in strips for segment in strip if segment.style and segment.style.bgcolor == view.marks.search_hit.bgcolor]
 
 
 async def test_every_hit_of_a_search_is_highlighted_until_escape_and_n_shows_them_again(tmp_path):

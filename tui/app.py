@@ -33,7 +33,7 @@ from tui.widgets.side_panel import SidePanel
 from tui.widgets.status_line import KeyHints, Legend, StatusLine
 
 if TYPE_CHECKING:
-    from tui.store.session import AnnotationSession
+    from tui.session.annotation_session import AnnotationSession
     from textual.timer import Timer
 
     from tui.nlp.suggest import BatchHandoff
@@ -129,6 +129,13 @@ class PostilApp(App[None]):
         self.storing_suggestions = False  # the model's batch being stored: the panel refills later
         self.panel_refill: Timer | None = None
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Textual's defaults and Postil's mark colours for the current theme (see tui/widgets/palette.py)."""
+        from tui.widgets.palette import mark_variables
+
+        theme = self.current_theme
+        return {**super().get_theme_variable_defaults(), **mark_variables(theme.to_color_system().generate(), theme.dark)}
+
     async def on_event(self, event: events.Event) -> None:
         """Every paste is made display-safe before any widget gets it, Textual's own included."""
         if isinstance(event, events.Paste) and not event.is_forwarded:
@@ -191,7 +198,7 @@ class PostilApp(App[None]):
             self.suggest_state = "loading model…"
             self.run_suggester()
         self.find_mentions_ahead(session.mention_texts())
-        report = store.reanchor_report
+        report = session.reanchor_report
         if report is not None and report.total:
             self.say(report.summary, error=bool(report.orphaned))
         self.update_save_state()

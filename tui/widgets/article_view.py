@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,6 +19,7 @@ from textual.geometry import Region, Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED, Annotation
 from tui.model.display import shown_pieces
@@ -30,38 +32,51 @@ from tui.model.wrap import Row, cell_offset, offset_at_cell
 from tui.widgets.lines import set_virtual_size
 
 if TYPE_CHECKING:
-    from tui.store.session import AnnotationSession
+    from tui.session.annotation_session import AnnotationSession
 
-CURSOR_STYLE = Style(reverse=True, bold=True)
-SELECTION_STYLE = Style(bgcolor="#005f87", color="#ffffff")
-PLACEHOLDER_STYLE = Style(color="#ff5f5f", bold=True)
-CLAIM_ACCEPTED_STYLE = Style(bgcolor="#33300f", underline=True)
-CLAIM_SUGGESTED_STYLE = Style(underline=True, italic=True)
-MARKED_STYLE = Style(bgcolor="#ffff00", color="#000000", bold=True)  # every mention of the entity chosen in the side panel
-SEARCH_HIT_STYLE = Style(bgcolor="#00afaf", color="#000000")  # every hit of the last search
 STRIP_CACHE_SIZE = 1024
 
 
-def _append_shown(segments: list[Segment], chunk: str, style: Style) -> None:
+def _append_shown(segments: list[Segment], chunk: str, style: Style, placeholder: Style) -> None:
     """Add ``chunk`` as it is shown: tabs as spaces, control and format characters as their
-    visible placeholders (marked in red); a run with the same style as the last one joins it."""
+    visible placeholders (in the ``placeholder`` style); a run with the same style as the last
+    one joins it."""
     for shown, stands_in in shown_pieces(chunk):
-        piece_style = style + PLACEHOLDER_STYLE if stands_in else style
+        piece_style = style + placeholder if stands_in else style
         if segments and segments[-1].style == piece_style:
             segments[-1] = Segment(segments[-1].text + shown, piece_style)
         else:
             segments.append(Segment(shown, piece_style))
 
 
-def span_style(annotation: Annotation) -> Style:
-    """How a span is drawn: accepted entities filled with their label colour, suggestions
-    in that colour on a dark ground, claims underlined (tinted once accepted)."""
-    if annotation.is_claim:
-        return CLAIM_ACCEPTED_STYLE if annotation.status == ACCEPTED else CLAIM_SUGGESTED_STYLE
-    color = color_for(annotation.label)
-    if annotation.status == SUGGESTED:
-        return Style(color=color, bgcolor="#262626", italic=True)
-    return Style(bgcolor=color, color="#000000")
+@dataclass(frozen=True)
+class Marks:
+    """The styles of the article's marks, read from its component classes (so from the theme)."""
+
+    cursor: Style
+    selection: Style
+    placeholder: Style
+    claim: Style
+    claim_suggested: Style
+    suggested: Style
+    on_label: Style
+    marked: Style  # every mention of the entity chosen in the side panel
+    search_hit: Style  # every hit of the last search
+
+    @classmethod
+    def of(cls, widget: Widget) -> Marks:
+        """The marks as ``widget``'s ``article-view--*`` component classes style them."""
+        return cls(*(widget.get_component_rich_style(f"article-view--{name.replace('_', '-')}", partial=True) for name in cls.__dataclass_fields__))
+
+    def span_style(self, annotation: Annotation) -> Style:
+        """How a span is drawn: accepted entities filled with their label's colour, suggestions
+        in that colour on a ground of their own, claims underlined (tinted once accepted)."""
+        if annotation.is_claim:
+            return self.claim if annotation.status == ACCEPTED else self.claim_suggested
+        color = color_for(annotation.label)
+        if annotation.status == SUGGESTED:
+            return Style(color=color) + self.suggested
+        return Style(bgcolor=color) + self.on_label
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -73,8 +88,19 @@ class ArticleView(ScrollView, can_focus=True):
         scrollbar-gutter: stable;  /* the width is known before the first wrap: no second one */
         padding: 0 1;
         background: $surface;
+        & > .article-view--cursor { text-style: reverse bold; }
+        & > .article-view--selection { background: $mark-selection-background; color: $mark-selection-foreground; }
+        & > .article-view--placeholder { color: $mark-placeholder; text-style: bold; }
+        & > .article-view--claim { background: $mark-claim-background; text-style: underline; }
+        & > .article-view--claim-suggested { text-style: underline italic; }
+        & > .article-view--suggested { background: $mark-suggested-background; text-style: italic; }
+        & > .article-view--on-label { color: $mark-on-label; }
+        & > .article-view--marked { background: $mark-entity-background; color: $mark-entity-foreground; text-style: bold; }
+        & > .article-view--search-hit { background: $mark-search-background; color: $mark-search-foreground; }
     }
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"article-view--{name.replace('_', '-')}" for name in Marks.__dataclass_fields__}
 
     BINDINGS = [
         Binding("right,l", "move('token', 1)", "Next token", show=False, id="cursor.token_next"),
@@ -130,6 +156,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._search_longest = 0
         self._search_version = 0
         self._footer_state: tuple[bool, bool] | None = None
+        self._marks: Marks | None = None
+        self._drawn_with: tuple[Style, Marks] | None = None  # the styles the cached rows were drawn in
         first = self.text_index.first_token()
         self.set_reactive(ArticleView.cursor, first.start if first else 0)
 
@@ -406,6 +434,26 @@ class ArticleView(ScrollView, can_focus=True):
 
     # Drawing
 
+    @property
+    def marks(self) -> Marks:
+        """The styles of the marks, as the theme has them now."""
+        if self._marks is None:
+            self._marks = Marks.of(self)
+        return self._marks
+
+    def notify_style_update(self) -> None:
+        """The theme or the CSS changed: the marks are read again before the next repaint."""
+        super().notify_style_update()
+        self._marks = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Rows drawn in other styles (another theme) are not reused.
+        drawn_with = (self.rich_style, self.marks)
+        if drawn_with != self._drawn_with:
+            self._drawn_with = drawn_with
+            self._strip_cache.clear()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         """Draw screen line ``y`` (a cached strip when nothing on its row has changed)."""
         scroll_x, scroll_y = self.scroll_offset
@@ -433,25 +481,25 @@ class ArticleView(ScrollView, can_focus=True):
         return strip.crop(scroll_x, scroll_x + width)
 
     def _draw_row(self, row: Row, width: int, cursor: int | None, selection: tuple[int, int] | None) -> Strip:
-        base = self.rich_style
+        base, marks = self.rich_style, self.marks
         start, end = row.start, row.end
         # Layers in painting order: claims under entities, longer spans under shorter ones, then
         # search hits, the selection and the cursor's token; each is cut to the row.
         layers: list[tuple[int, int, Style]] = []
         spans = sorted(self.spans.overlapping(start, end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
         for annotation in spans:
-            style = span_style(annotation)
+            style = marks.span_style(annotation)
             if self.marked_entity and annotation.attrs.get("entity_id") == self.marked_entity:
-                style += MARKED_STYLE
+                style += marks.marked
             layers.append((max(start, annotation.start), min(end, annotation.end), style))
         for hit_start, hit_end in self._search_hits_between(start, end):
-            layers.append((max(start, hit_start), min(end, hit_end), SEARCH_HIT_STYLE))
+            layers.append((max(start, hit_start), min(end, hit_end), marks.search_hit))
         if selection:
-            layers.append((max(start, selection[0]), min(end, selection[1]), SELECTION_STYLE))
+            layers.append((max(start, selection[0]), min(end, selection[1]), marks.selection))
         if cursor is not None:
             token = self.text_index.token_at(cursor)
             if token is not None:
-                layers.append((max(start, token.start), min(end, token.end), CURSOR_STYLE))
+                layers.append((max(start, token.start), min(end, token.end), marks.cursor))
         # Between two consecutive layer edges every character looks the same: one run each.
         edges = sorted({start, end, *(low for low, _, _ in layers), *(high for _, high, _ in layers)})
         segments: list[Segment] = []
@@ -463,7 +511,7 @@ class ArticleView(ScrollView, can_focus=True):
             for layer_low, layer_high, layer_style in layers:
                 if layer_low <= low and high <= layer_high:
                     style += layer_style
-            _append_shown(segments, text[low:high], style)
+            _append_shown(segments, text[low:high], style, marks.placeholder)
         if start == end and cursor is not None:
-            segments.append(Segment(" ", base + CURSOR_STYLE))
+            segments.append(Segment(" ", base + marks.cursor))
         return Strip(segments).adjust_cell_length(width, base)

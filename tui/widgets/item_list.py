@@ -83,6 +83,7 @@ class ItemList(ScrollView, can_focus=True):
         self._row_starts: list[int] | None = None  # first row of each entry, then the total
         self._strips: OrderedDict[tuple, Strip] = OrderedDict()
         self._base_style = Style()
+        self._drawn_with: tuple[Style, Style] | None = None  # the styles the cached rows were drawn in
         self._lines: dict[int, list[Text]] = {}  # entry index -> its rows, made when first drawn
         self._drawn: dict[int, tuple] = {}  # row -> the signature of what was drawn there
 
@@ -265,6 +266,12 @@ class ItemList(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # looked up once per repaint: it is not cheap
+        # After a change of theme, rows and entries drawn in the old colours are made again.
+        drawn_with = (self._base_style, self.get_component_rich_style("item-list--highlighted"))
+        if drawn_with != self._drawn_with:
+            self._drawn_with = drawn_with
+            self._strips.clear()
+            self._lines.clear()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:

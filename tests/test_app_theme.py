@@ -1,0 +1,56 @@
+"""The theme colours the whole screen: switched to a light theme, the article and the lists are
+drawn on a light ground, with their marks in colours made for it; the label colours stay."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual.color import Color
+from textual.geometry import Region
+
+from tests.conftest import sample_document
+from tui.app import PostilApp
+from tui.launch import open_session
+from tui.model.labels import color_for
+
+SIZE = (120, 36)
+
+
+def ground(widget) -> Color:
+    """The background most of ``widget``'s drawn cells have (as drawn for the screen now)."""
+    cells: Counter[str] = Counter()
+    for strip in widget.render_lines(Region(0, 0, *widget.size)):
+        for segment in strip:
+            if segment.style is not None and segment.style.bgcolor is not None:
+                cells[segment.style.bgcolor.triplet.hex] += len(segment.text)
+    return Color.parse(cells.most_common(1)[0][0])
+
+
+def cell_styles(widget) -> list:
+    """Every drawn segment's style."""
+    return [segment.style for strip in widget.render_lines(Region(0, 0, *widget.size)) for segment in strip if segment.style]
+
+
+async def test_switching_to_the_light_theme_makes_the_article_and_the_lists_light(tmp_path):
+    session = open_session(tmp_path / "annotations.json", sample_document(), annotator="tester")
+    app = PostilApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article, entities = app.query_one("#article"), app.query_one("#entity-list")
+        assert ground(article).brightness < 0.3 and ground(entities).brightness < 0.3  # drawn dark first
+        dark_claim = article.marks.claim.bgcolor
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert ground(article).brightness > 0.7
+        assert ground(entities).brightness > 0.7
+        await pilot.press("tab")  # the lists drawn with the highlight, in the light theme too
+        await pilot.pause()
+        assert ground(entities).brightness > 0.7
+        # The marks follow the theme: an accepted claim's tint is light now, not the dark one.
+        claim_grounds = {style.bgcolor for style in cell_styles(article) if style.underline and not style.italic}
+        assert claim_grounds and dark_claim not in claim_grounds
+        assert all(Color.from_rich_color(bg).brightness > 0.5 for bg in claim_grounds if bg is not None)
+        # The label colours are the label scheme's in any theme.
+        organisation = session.find_entity("Amazon")
+        assert any(style.bgcolor is not None and style.bgcolor.triplet.hex == color_for(organisation.label).lower() for style in cell_styles(article))
+        await pilot.press("q")
