@@ -151,14 +151,17 @@ def test_a_long_single_line_is_parsed_in_bounded_pieces_with_offsets_into_the_wh
 
 
 def test_ctrl_c_during_extract_stops_without_a_traceback(tmp_path):
+    import os
     import signal
     import subprocess
     import sys
 
+    from tests.conftest import REPO
+
     long_article = tmp_path / "long.txt"
     long_article.write_text("\n\n".join(f"Maria Lopez of Acme Corp said on day {n} that Berlin would vote." for n in range(3000)), encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "tui", "extract", str(long_article), str(sample_path())],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
         first = process.stderr.readline()  # "[1/2] long.txt": the model is loaded and at work
         assert "[1/2]" in first
