@@ -28,7 +28,7 @@ from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, VERDICTS, Annotation,
 from tui.model.document import Document  # noqa: E402
 from tui.screens.search import annotation_hits, text_hits  # noqa: E402
 from tui.launch import open_session  # noqa: E402
-from tui.store.session import AnnotationSession  # noqa: E402
+from tui.session.annotation_session import AnnotationSession  # noqa: E402
 from tui.widgets.side_panel import claim_matches, claim_sort_key  # noqa: E402
 
 SIZES = (1_000, 10_000)

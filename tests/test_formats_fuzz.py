@@ -25,7 +25,7 @@ from tui.formats.interchange import Losses, select_for_export
 from tui.formats.registry import FORMATS
 from tui.model.annotation import CLAIM_TYPES, VERDICTS
 from tui.store.repository import Store
-from tui.store.session import AnnotationSession
+from tui.session.annotation_session import AnnotationSession
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "formats"))
 from seed import article, build_store  # noqa: E402

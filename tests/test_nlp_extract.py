@@ -10,7 +10,7 @@ import pytest
 from tui.cli import main, sample_path
 from tui.formats.readers import read_article
 from tui.store.repository import Store
-from tui.store.session import AnnotationSession
+from tui.session.annotation_session import AnnotationSession
 
 ARTICLE_TWO = "Police in Oregon tested Rekognition last year.\n\nAcme Corp announced on Monday that it would cut 500 jobs in Ohio.\n"
 

@@ -18,7 +18,7 @@ from tui.nlp import Pipeline, cached_suggestions, iter_suggestions, load_pipelin
 from tui.nlp.pipeline import FIRST_BATCH
 from tui.nlp.suggest import find_any, phrase_pattern
 from tui.store.repository import Store
-from tui.store.session import AnnotationSession
+from tui.session.annotation_session import AnnotationSession
 
 
 @pytest.fixture(scope="module")

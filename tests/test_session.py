@@ -7,7 +7,7 @@ from tinydb import TinyDB
 from tests.conftest import file_annotations, sample_document, saved_annotations
 from tui.launch import open_session
 from tui.store.repository import Store
-from tui.store.session import AnnotationSession
+from tui.session.annotation_session import AnnotationSession
 
 
 stored_annotations = saved_annotations

@@ -21,9 +21,10 @@ from tui.cli import main
 from tui.launch import open_session
 from tui.model.annotation import Annotation
 from tui.model.document import Document
+from tui.session.annotation_session import AnnotationSession
+from tui.session.reanchor import open_document
 from tui.store import repository
 from tui.store.repository import ANNOTATIONS, DOCUMENTS, INLINE_TEXT_LIMIT, Change, Store, document_record, open_store, texts_path
-from tui.store.session import AnnotationSession
 from tui.store.storage import StoreError, StoreSaveError
 from tui.store.wal import wal_path
 
@@ -303,7 +304,7 @@ def test_the_journal_never_copies_a_text_so_the_file_stays_small(db_path):
     document = article(text, "report.txt")
     changes = [Change(DOCUMENTS, document.doc_id, document_record(document)), label(document, 2, 6)]
     store.apply([*changes, store.append_journal("import:test", changes, [None, None])])  # as an import does
-    store.open_document(article(text + "An update.", "report.txt"))  # a new version: re-anchored
+    open_document(store, article(text + "An update.", "report.txt"))  # a new version: re-anchored
     store.close()
     size = db_path.stat().st_size
     assert size < 64_000, size  # the two texts (4.2 MB) are in postil-texts/, once each

@@ -7,8 +7,9 @@ import tinydb
 from tests.conftest import sample_document
 from tui.launch import open_session
 from tui.model.document import Document
+from tui.session.annotation_session import AnnotationSession
+from tui.session.reanchor import open_document
 from tui.store.repository import Store
-from tui.store.session import AnnotationSession
 
 OLD = (
     "Amazon halts police use of Rekognition.\n\n"
@@ -42,9 +43,9 @@ def test_changed_text_becomes_a_new_version_with_annotations_reanchored(db_path)
     old_session.store.close()
 
     store = Store(db_path)
-    document = store.open_document(Document(NEW, "Article", "news/amazon.txt"))
+    document, report = open_document(store, Document(NEW, "Article", "news/amazon.txt"))
     assert document.doc_id != old_id and document.previous == old_id
-    assert store.reanchor_report.summary == "5 annotations re-anchored: 4 in place, 0 moved, 1 orphaned"
+    assert report.summary == "5 annotations re-anchored: 4 in place, 0 moved, 1 orphaned"
     session = AnnotationSession(store, document, "tester")
     shown = {(NEW[a.start : a.end], a.label) for a in session.visible()}
     assert ("Rekognition", "PRODUCT") in shown and ("Isedua Oribhabor", "PERSON") in shown
@@ -70,11 +71,11 @@ def test_changed_text_becomes_a_new_version_with_annotations_reanchored(db_path)
 def test_reopening_the_new_version_does_not_reanchor_again(db_path):
     annotate(db_path).store.close()
     store = Store(db_path)
-    first = store.open_document(Document(NEW, "Article", "news/amazon.txt"))
+    first, _ = open_document(store, Document(NEW, "Article", "news/amazon.txt"))
     store.close()
     store = Store(db_path)
-    again = store.open_document(Document(NEW, "Article", "news/amazon.txt"))
-    assert again.doc_id == first.doc_id and store.reanchor_report is None
+    again, report = open_document(store, Document(NEW, "Article", "news/amazon.txt"))
+    assert again.doc_id == first.doc_id and report is None
     assert len(store.annotations(again.doc_id)) == 5
     store.close()
 
@@ -82,7 +83,7 @@ def test_reopening_the_new_version_does_not_reanchor_again(db_path):
 def test_undo_does_not_reach_back_into_the_previous_version(db_path):
     annotate(db_path).store.close()
     store = Store(db_path)
-    document = store.open_document(Document(NEW, "Article", "news/amazon.txt"))
+    document, _ = open_document(store, Document(NEW, "Article", "news/amazon.txt"))
     session = AnnotationSession(store, document, "tester")
     assert not session.can_undo
     store.close()
@@ -92,9 +93,9 @@ def test_read_only_store_reanchors_in_memory_and_says_it_did_not_save(db_path):
     annotate(db_path).store.close()
     on_disk = db_path.read_bytes()
     store = Store(db_path, read_only=True)
-    document = store.open_document(Document(NEW, "Article", "news/amazon.txt"))
+    document, report = open_document(store, Document(NEW, "Article", "news/amazon.txt"))
     assert document.previous is not None
-    assert store.reanchor_report.summary == "5 annotations re-anchored: 4 in place, 0 moved, 1 orphaned (not saved: the database is read-only)"
+    assert report.summary == "5 annotations re-anchored: 4 in place, 0 moved, 1 orphaned (not saved: the database is read-only)"
     session = AnnotationSession(store, document, "viewer")
     assert "Isedua Oribhabor" in {NEW[a.start : a.end] for a in session.visible()}
     store.close()
@@ -112,7 +113,7 @@ def test_edited_sample_keeps_every_hand_checked_annotation_in_place(db_path):
     edited.__post_init__()
     store = Store(db_path)
     reopened = open_session(db_path, edited, store=store)
-    assert store.reanchor_report.summary == f"{len(before)} annotations re-anchored: {len(before)} in place, 0 moved, 0 orphaned"
+    assert reopened.reanchor_report.summary == f"{len(before)} annotations re-anchored: {len(before)} in place, 0 moved, 0 orphaned"
     after = {(a.id, reopened.text[a.start : a.end]) for a in reopened.by_id.values()}
     assert after == before
     assert reopened.document.previous == session.document.doc_id
@@ -128,7 +129,7 @@ def test_edit_inside_a_claim_moves_it_onto_the_edited_sentence(db_path):
     edited.__post_init__()
     store = Store(db_path)
     reopened = open_session(db_path, edited, store=store)
-    assert store.reanchor_report.moved >= 1 and store.reanchor_report.orphaned == 0
+    assert reopened.reanchor_report.moved >= 1 and reopened.reanchor_report.orphaned == 0
     claim = next(c for c in reopened.claims() if c.anchor == "moved")
     assert reopened.text[claim.start : claim.end].startswith("Amazon said on Wednesday that it would place a one-year moratorium")
     store.close()

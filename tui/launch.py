@@ -19,8 +19,8 @@ from tui.model.document import Document
 from tui.store.wal import wal_path
 
 if TYPE_CHECKING:
+    from tui.session.annotation_session import AnnotationSession
     from tui.store.repository import Store
-    from tui.store.session import AnnotationSession
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_ANNOTATIONS = DATA / "sample_annotations.json"
@@ -63,15 +63,16 @@ def open_session(db_path: Path, document: Document, annotator: str | None = None
     so a new user's first screen is full before any model has run. With ``read_only`` nothing
     is written to the database or beside it.
     """
+    from tui.session.annotation_session import AnnotationSession
+    from tui.session.reanchor import open_document
     from tui.store.repository import open_store
-    from tui.store.session import AnnotationSession
 
     store = store or open_store(db_path, read_only=read_only)
     is_new = store.document(document.doc_id) is None
-    document = store.open_document(document)
+    document, reanchored = open_document(store, document)
     if is_new and document.source == SAMPLE_SOURCE and not store.read_only:
         seed_sample(store, document)
-    return AnnotationSession(store, document, annotator or default_annotator())
+    return AnnotationSession(store, document, annotator or default_annotator(), reanchored)
 
 
 def seed_sample(store: Store, document: Document) -> None:

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from tui.model.annotation import Annotation
 from tui.model.claims import CLAIM_TYPES, UNVERIFIED, VERDICTS, ClaimAttrs, claim_problems
 from tui.model.display import display_text
-from tui.store.session import AnnotationSession
+from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
 
 # Speakers are mostly people and organisations: those come first in the picker.

@@ -19,7 +19,7 @@ from tui.model.annotation import Annotation, Entity
 from tui.model.display import display_text
 from tui.model.labels import DEFAULT_SCHEME
 from tui.screens.claim_editor import Choice, field_row
-from tui.store.session import AnnotationSession
+from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
 
 # A Wikidata item id (Q42) or any other knowledge base's id written as prefix:id.

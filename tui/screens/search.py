@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui.screens.claim_editor import Choice
-from tui.store.session import AnnotationSession
+from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput
 
 SCOPES = ("text", "annotations")

@@ -61,7 +61,7 @@ class LockHolder:
         return self.host != socket.gethostname() or pid_alive(self.pid)
 
     @classmethod
-    def current(cls) -> "LockHolder":
+    def current(cls) -> LockHolder:
         """This process, as a lock holder."""
         return cls(_user(), socket.gethostname(), os.getpid(), now_iso())
 

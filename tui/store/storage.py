@@ -13,6 +13,8 @@ import gc
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -285,3 +287,16 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         """Nothing is held open between operations."""
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: reading many records makes millions of objects and
+    no garbage, so a collection's walk over them all would only cost time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

@@ -15,7 +15,7 @@ from tui.model.labels import CLAIM_COLOR, color_for
 from tui.widgets.lines import text_signature, text_strip
 
 if TYPE_CHECKING:
-    from tui.store.session import AnnotationSession
+    from tui.session.annotation_session import AnnotationSession
 
 QUOTE_SHOWN = 160
 

@@ -26,7 +26,7 @@ from tui.widgets.lines import OneLine
 if TYPE_CHECKING:
     from textual.widgets import Input
 
-    from tui.store.session import AnnotationSession
+    from tui.session.annotation_session import AnnotationSession
 
 EXCERPT_LENGTH = 48
 CLAIM_SORTS = ("text order", "speaker", "verdict", "check-worthiness", "type")
