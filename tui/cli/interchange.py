@@ -7,6 +7,7 @@ was written or stored and what a format could not carry.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -49,12 +50,17 @@ def run_export(args: argparse.Namespace) -> int:
     except InterchangeError as error:
         raise CommandError(str(error)) from None
     if out is None:
-        if sys.stdout.isatty():
-            # Shown on a terminal, the article's words are data to read: never escape sequences to run.
-            sys.stdout.write(display_text(export.payload.decode("utf-8", "replace"), keep_newlines=True))
-        else:
-            sys.stdout.buffer.write(export.payload)
-        sys.stdout.flush()
+        try:
+            if sys.stdout.isatty():
+                # Shown on a terminal, the article's words are data to read: never escape sequences to run.
+                sys.stdout.write(display_text(export.payload.decode("utf-8", "replace"), keep_newlines=True))
+            else:
+                sys.stdout.buffer.write(export.payload)
+            sys.stdout.flush()
+        except OSError as error:
+            # The reader went away (``postil export ... | head``): say so, and leave nothing for the exit to flush.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise CommandError(f"standard output: cannot be written ({error.strerror})") from None
     print(f"exported {export.annotations} annotations from {len(export.items)} document(s) as {export.spec.name}"
           + (f" to {out}" if out else ""), file=sys.stderr)
     for line in export.losses.lines():
