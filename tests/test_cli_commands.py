@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO, write_article
 from tui.cli import main
+from tui.formats.readers import read_article
+from tui.launch import open_session
 
 # The command as a user types it before its arguments; the open command is ``postil PATH``.
 COMMANDS = ["postil", "postil extract", "postil export", "postil import", "postil doctor"]
@@ -95,3 +101,16 @@ def test_every_command_documents_the_same_db_option(capsys, monkeypatch):
     helps = {command: db_help(command, capsys, monkeypatch) for command in COMMANDS}
     assert "(default: ./annotations.json)" in helps["postil"]
     assert all(text == helps["postil"] for text in helps.values()), helps
+
+
+def test_an_export_into_a_pipe_whose_reader_has_gone_says_so_in_one_line(tmp_path):
+    db = tmp_path / "db.json"
+    session = open_session(db, read_article(write_article(tmp_path, "Acme Corp hired Jane Doe.")))
+    session.label_span(0, 4, "ORG")
+    session.store.close()
+    process = subprocess.Popen([sys.executable, "-m", "tui", "export", "--format", "prodigy", "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    process.stdout.close()  # the reader is gone before the export writes
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 2
+    assert err == "postil export: standard output: cannot be written (Broken pipe)\n"
