@@ -123,30 +123,24 @@ def check_graphs(path: object, graphs: list[SpanGraph]) -> tuple[list[SpanGraph]
         if problems:
             errors.extend(FormatError(file, graph.line or 1, problem) for problem in problems)
             continue
-        bad_spans: list = []
-
-        def bad(span, problem: str) -> None:
-            """Report ``problem`` and leave out its record (``span`` is ``None`` for the graph's own)."""
-            errors.append(FormatError(file, (span.line if span is not None else 0) or graph.line or 1, problem))
-            bad_spans.append(span)
-
+        # Each bad value with the span whose record it leaves out (``None`` for the graph's own).
+        found: list[tuple[object, str]] = []
         numeric = []
         for span in graph.spans:
             if is_integer(span.start) and is_integer(span.end):
                 numeric.append(span)
             else:
-                bad(span, f"offsets: must be integers, not {kind_of(span.start)} and {kind_of(span.end)}")
+                found.append((span, f"offsets: must be integers, not {kind_of(span.start)} and {kind_of(span.end)}"))
         graph.spans = numeric
         graph = normalize_graph(graph)
         seen: dict[str, int] = {}
         for span in graph.spans:
             problems = _span_problems(graph, span, seen)
-            for problem in problems:
-                bad(span, problem)
+            found += [(span, problem) for problem in problems]
             annotation_id = span.info.get("id") if isinstance(span.info, dict) else None
             if isinstance(annotation_id, str) and not problems:
                 if annotation_id in annotation_ids:
-                    bad(span, f"id: annotation {quoted(annotation_id)} is in the file twice (first on line {annotation_ids[annotation_id]})")
+                    found.append((span, f"id: annotation {quoted(annotation_id)} is in the file twice (first on line {annotation_ids[annotation_id]})"))
                 else:
                     annotation_ids[annotation_id] = span.line or graph.line
         keys = {span.key for span in graph.spans if isinstance(span.key, str)}
@@ -156,7 +150,9 @@ def check_graphs(path: object, graphs: list[SpanGraph]) -> tuple[list[SpanGraph]
             if all(isinstance(end, str) and end in keys for end in ends) and text_problem(relation.type) is None:
                 relations.append(relation)
             else:
-                bad(None, "relation: must join two spans of the record and have a type")
+                found.append((None, "relation: must join two spans of the record and have a type"))
+        errors += [FormatError(file, (span.line if span is not None else 0) or graph.line or 1, problem) for span, problem in found]
+        bad_spans = [span for span, _ in found]
         if not bad_spans:
             kept.append(graph)
             continue

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-
-from tui.nlp.rules.headlines import HEADLINE_VERBS
 from collections import Counter
 
+from tui.nlp.rules.headlines import HEADLINE_VERBS
 from tui.nlp.rules.lexicon import COUNTRY_ACRONYMS, ENTITY_LABELS, FACILITY_WORDS, ROLE_WORDS
 
 _WEEKDAYS_MONTHS = re.compile(

@@ -58,9 +58,9 @@ SOURCE_NOUNS = ROLE_WORDS | {
     "legislator", "mayor", "governor", "municipality", "city", "administration", "commission", "board", "family",
     "supporter", "opponent", "advocate", "doctor", "teacher", "student", "worker", "employee", "player", "coach",
     "candidate", "voter", "citizen", "people", "man", "woman", "parent", "mother", "father", "source", "witness",
-    "investigator", "regulator", "ministry", "cabinet", "congress", "parliament", "senate", "embassy", "ambassador",
+    "investigator", "regulator", "cabinet", "congress", "parliament", "senate", "embassy", "ambassador",
     "diplomat", "army", "military", "firm", "bank", "school", "university", "hospital", "network", "newspaper", "magazine",
-    "rebel", "militant", "insurgent", "soldier", "troop", "protester", "demonstrator", "striker", "fan", "owner",
+    "rebel", "militant", "insurgent", "soldier", "troop", "demonstrator", "striker", "fan", "owner",
     "report", "study", "survey", "paper", "poster", "blogger", "user", "writer", "petition", "statement", "letter",
 }
 # Singular nouns for a body that "it" can stand for ("The police force denies ... it said ...").

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from tui.nlp.rules.context import ParagraphContext, SpeakerRecord
 from tui.nlp.rules.lexicon import (
-    BODY_NOUNS, FEMALE_NAMES, FEMALE_WORDS, MALE_NAMES, MALE_WORDS, NEVER_SPEAKER_LABELS, PERSON_NOUNS, SOURCE_NOUNS,
+    BODY_NOUNS,
+    FEMALE_NAMES,
+    FEMALE_WORDS,
+    MALE_NAMES,
+    MALE_WORDS,
+    NEVER_SPEAKER_LABELS,
+    PERSON_NOUNS,
+    SOURCE_NOUNS,
     SPEAKER_LABELS,
 )
 
