@@ -14,10 +14,12 @@ import tinydb
 
 from tui.model.annotation import Annotation
 from tui.model.document import Document
-from tui.store.migrations import SCHEMA_VERSION
-from tui.store.repository import ANNOTATIONS, INLINE_TEXT_LIMIT, Change, Store, texts_path
-from tui.store.storage import StoreError, StoreSaveError
 from tui.store import wal
+from tui.store.database import texts_path
+from tui.store.migrations import SCHEMA_VERSION
+from tui.store.records import ANNOTATIONS, Change
+from tui.store.repository import INLINE_TEXT_LIMIT, Store
+from tui.store.storage import StoreError, StoreSaveError
 from tui.store.wal import wal_path
 
 

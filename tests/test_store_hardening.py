@@ -23,8 +23,10 @@ from tui.model.annotation import Annotation
 from tui.model.document import Document
 from tui.session.annotation_session import AnnotationSession
 from tui.session.reanchor import open_document
-from tui.store import repository
-from tui.store.repository import ANNOTATIONS, DOCUMENTS, INLINE_TEXT_LIMIT, Change, Store, document_record, open_store, texts_path
+from tui.store import database
+from tui.store.database import texts_path
+from tui.store.records import ANNOTATIONS, DOCUMENTS, Change, document_record
+from tui.store.repository import INLINE_TEXT_LIMIT, Store, open_store
 from tui.store.storage import StoreError, StoreSaveError
 from tui.store.wal import wal_path
 
@@ -415,7 +417,7 @@ def test_reopening_on_a_full_disk_opens_read_only_with_the_reason(db_path, monke
     store.apply([label(document, 0, 6)])
     crash(store)
     before = snapshot(db_path.parent)
-    monkeypatch.setattr(repository, "atomic_write_bytes", full_disk)
+    monkeypatch.setattr(database, "atomic_write_bytes", full_disk)
     reopened = Store(db_path)
     assert reopened.read_only and reopened.lock_holder is None
     assert reopened.read_only_reason == "annotations.json cannot be saved (No space left on device)"

@@ -14,20 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.store.database import backup_path, texts_path
 from tui.store.migrations import SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
-from tui.store.repository import (
-    ANNOTATIONS,
-    DOCUMENTS,
-    ENTITIES,
-    GAZETTEER,
-    JOURNAL,
-    KEY_FIELDS,
-    backup_path,
-    malformed_records,
-    table_index,
-    text_file_name,
-    texts_path,
-)
+from tui.store.records import ANNOTATIONS, DOCUMENTS, ENTITIES, GAZETTEER, JOURNAL, KEY_FIELDS, malformed_records, table_index, text_file_name
 from tui.store.storage import StoreError, atomic_write_bytes, dump_json, read_database, read_regular_file
 from tui.store.wal import LostRecord, is_checkpoint, read_log, wal_path
 
