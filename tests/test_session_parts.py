@@ -1,0 +1,212 @@
+"""The session's parts on plain records, with no store: the index, the undo history and the save
+queue, the entity planners, and corrections. What each returns is what the session writes and
+what the screen lists, so these assert those values."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.model.annotation import CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity
+from tui.session.corrections import Corrections
+from tui.session.entities import entity_for, plan_entity_edit, plan_mention_move, plan_merge
+from tui.session.history import Action, History, SaveQueue
+from tui.session.index import AnnotationIndex
+from tui.store.records import ANNOTATIONS, ENTITIES, GAZETTEER, Change
+from tui.store.storage import StoreSaveError
+
+TEXT = "Jane Doe met Acme Corp in Paris. Acme Corp said Doe would return. Acme Corp grew."
+DOC = "doc"
+
+
+def span(phrase: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = TEXT.index(phrase, start + 1)
+    return start, start + len(phrase)
+
+
+def mention(phrase: str, label: str, entity: Entity, nth: int = 0, **fields) -> Annotation:
+    return Annotation.on_text(DOC, TEXT, ENTITY, label, *span(phrase, nth), attrs={"entity_id": entity.entity_id}, **fields)
+
+
+def claim(phrase: str, speaker: str = "") -> Annotation:
+    start, end = span(phrase)
+    return Annotation.on_text(DOC, TEXT, CLAIM, "reported", start, end, attrs={"claim_type": "reported", "speaker": speaker})
+
+
+@pytest.fixture
+def people():
+    jane = Entity(DOC, "Jane Doe", "PERSON")
+    acme = Entity(DOC, "Acme Corp", "ORG")
+    return jane, acme
+
+
+def test_the_index_answers_the_side_panels_questions_from_plain_records(people):
+    jane, acme = people
+    said = claim("Acme Corp said Doe would return", speaker=acme.entity_id)
+    rejected = mention("Paris", "GPE", acme, status=REJECTED)
+    index = AnnotationIndex(
+        [said, mention("Acme Corp", "ORG", acme, 2), mention("Jane Doe", "PERSON", jane), mention("Acme Corp", "ORG", acme), mention("Doe", "PERSON", jane, 1), rejected],
+        [jane, acme],
+    )
+    assert [(label, [(e.name, n) for e, n in items]) for label, items in index.entity_groups()] == [("PERSON", [("Jane Doe", 2)]), ("ORG", [("Acme Corp", 2)])]
+    assert index.mention_forms(jane.entity_id) == ["Jane Doe", "Doe"]
+    assert index.speaker_name(said) == "Acme Corp"
+    assert [a.id for a in index.claims()] == index.claim_ids() == [said.id]
+    assert rejected.id not in {a.id for a in index.visible()} and rejected.id in {a.id for a in index.references(acme.entity_id)}
+    assert [TEXT[a.start : a.end] for a in index.at(span("Doe", 1)[0])] == ["Doe", "Acme Corp said Doe would return"]
+    assert index.find_entity("  acme   corp ") is acme and index.find_entity("Acme Corp", other_than=acme.entity_id) is None
+
+
+def test_changes_applied_to_the_index_keep_its_counts_and_claim_order_in_step(people):
+    jane, acme = people
+    first = mention("Acme Corp", "ORG", acme)
+    index = AnnotationIndex([first, mention("Jane Doe", "PERSON", jane)], [jane, acme])
+    versions = dict(index.versions)
+    late, early = claim("Acme Corp grew"), claim("Jane Doe met Acme Corp")
+    index.apply(Change(ANNOTATIONS, late.id, late.to_record()))
+    index.apply(Change(ANNOTATIONS, early.id, early.to_record()))
+    index.apply(Change(ANNOTATIONS, first.id, None))
+    index.apply(Change(ENTITIES, acme.entity_id, None))
+    assert index.claim_ids() == [early.id, late.id]
+    assert index.mention_count(acme.entity_id) == 0 and index.entity_count() == 1
+    assert [label for label, _ in index.entity_groups()] == ["PERSON"]
+    assert index.versions["claims"] > versions.get("claims", 0) and index.versions["entities"] > versions["entities"]
+    assert index.record(ANNOTATIONS, first.id) is None and index.record(ANNOTATIONS, late.id)["label"] == "reported"
+    assert index.holds(ANNOTATIONS) and not index.holds(GAZETTEER)
+
+
+def journal_entry(op: str, after: list[Change], before: list[dict | None], **fields) -> dict:
+    return {
+        "op": op, **fields,
+        "after": [{"table": c.table, "key": c.key, "record": c.record} for c in after],
+        "before": [{"table": c.table, "key": c.key, "record": b} for c, b in zip(after, before)],
+    }
+
+
+def test_history_replays_a_journal_of_actions_undos_and_redos(people):
+    jane, _ = people
+    added = mention("Jane Doe", "PERSON", jane)
+    relabelled = {**added.to_record(), "label": "ORG"}
+    add = journal_entry("add", [Change(ANNOTATIONS, added.id, added.to_record())], [None])
+    relabel = journal_entry("relabel", [Change(ANNOTATIONS, added.id, relabelled)], [added.to_record()])
+    suggestion = journal_entry("suggest", [Change(ANNOTATIONS, "s1", None)], [None], undoable=False)
+    history = History()
+    history.replay([add, relabel, suggestion, {"op": "undo:relabel"}])
+    assert history.can_undo and history.can_redo
+    assert history.next_undo().op == "add" and history.next_redo().op == "relabel"
+    assert history.next_redo().inverse() == [Change(ANNOTATIONS, added.id, added.to_record())]
+    assert history.next_redo().ranges == [(added.start, added.end), (added.start, added.end)]
+    history.replay([{"op": "redo:relabel"}])
+    assert history.next_undo().op == "relabel" and not history.can_redo
+    history.replay([{"op": "reanchor"}])
+    assert not history.can_undo and not history.can_redo
+
+
+def test_a_new_action_clears_what_could_be_redone():
+    history = History()
+    history.done(Action("add", [], []))
+    history.undone()
+    assert history.can_redo
+    history.done(Action("delete", [], []))
+    assert not history.can_redo and history.next_undo().op == "delete"
+
+
+def test_the_save_queue_keeps_refused_batches_in_order_until_a_retry_saves_them():
+    saved: list[list[Change]] = []
+    disk = {"full": True}
+
+    def save(batch: list[Change]) -> None:
+        if disk["full"]:
+            raise StoreSaveError("annotations.json: No space left on device")
+        saved.append(batch)
+
+    queue = SaveQueue(save)
+    first, second = [Change(ANNOTATIONS, "a", None)], [Change(ANNOTATIONS, "b", None)]
+    queue.save(first)
+    disk["full"] = False
+    queue.save(second)  # queued behind the refused one, not saved ahead of it
+    assert saved == [[*first], [*second]] and len(queue) == 0 and queue.error is None
+    disk["full"] = True
+    queue.save(first)
+    queue.save(second)
+    assert len(queue) == 2 and queue.error == "annotations.json: No space left on device"
+    disk["full"] = False
+    assert queue.retry() == 0 and saved[2:] == [first, second] and queue.error is None
+
+
+def test_merging_entities_plans_every_move_and_commits_nothing(people):
+    jane, acme = people
+    doe = Entity(DOC, "Doe", "PERSON", aliases=["J. Doe"])
+    speaking = claim("Acme Corp said Doe would return", speaker=doe.entity_id)
+    short = mention("Doe", "PERSON", doe, 1)
+    index = AnnotationIndex([mention("Jane Doe", "PERSON", jane), short, speaking], [jane, acme, doe])
+    plan = plan_merge(index, doe, jane, None, doe.aliases, "")
+    changed = {(c.table, c.key): c.record for c in plan.changes}
+    assert changed[(ENTITIES, jane.entity_id)]["aliases"] == ["Doe", "J. Doe"]
+    assert changed[(ANNOTATIONS, short.id)]["attrs"]["entity_id"] == jane.entity_id
+    assert changed[(ANNOTATIONS, speaking.id)]["attrs"]["speaker"] == jane.entity_id
+    assert changed[(ENTITIES, doe.entity_id)] is None and plan.op == "merge-entity" and plan.entity_id == jane.entity_id
+    assert doe.entity_id in index.entities and index.by_id[short.id].attrs["entity_id"] == doe.entity_id  # nothing applied
+    with pytest.raises(ValueError, match="clear one KB id"):
+        plan_merge(index, doe, Entity(DOC, "Jane Doe", "PERSON", kb_id="Q1"), None, [], "Q2")
+
+
+def test_moving_a_last_mention_retires_its_entity_and_names_the_target_by_it(people):
+    jane, acme = people
+    doe = Entity(DOC, "Doe", "PERSON")
+    short = mention("Doe", "PERSON", doe, 1)
+    index = AnnotationIndex([mention("Jane Doe", "PERSON", jane), short], [jane, acme, doe])
+    plan = plan_mention_move(index, short, jane)
+    assert [(c.table, c.key) for c in plan.changes] == [(ANNOTATIONS, short.id), (ENTITIES, jane.entity_id), (ENTITIES, doe.entity_id)]
+    assert plan.changes[1].record["aliases"] == ["Doe"] and plan.changes[2].record is None
+
+
+def test_editing_an_entity_relabels_its_mentions_or_merges_into_the_entity_it_is_renamed_to(people):
+    jane, acme = people
+    corp = Entity(DOC, "Acme", "ORG")
+    mentions = [mention("Acme Corp", "ORG", acme), mention("Acme Corp", "ORG", acme, 1)]
+    index = AnnotationIndex([*mentions, mention("Jane Doe", "PERSON", jane)], [jane, acme, corp])
+    relabel = plan_entity_edit(index, acme, None, "NORP", None, None)
+    assert relabel.op == "edit-entity" and {c.record["label"] for c in relabel.changes} == {"NORP"}
+    assert sorted(relabel.ranges) == sorted((m.start, m.end) for m in mentions)
+    assert plan_entity_edit(index, acme, "Acme Corp", None, None, None).changes == []  # nothing to change
+    assert plan_entity_edit(index, corp, "acme corp", None, None, None).op == "merge-entity"
+    with pytest.raises(ValueError, match="needs a name"):
+        plan_entity_edit(index, acme, "   ", None, None, None)
+
+
+def test_a_surname_names_the_person_already_known_and_a_new_name_a_new_entity(people):
+    jane, acme = people
+    index = AnnotationIndex([], [jane, acme])
+    assert entity_for(index, "Doe", "PERSON", DOC) == (jane, None)
+    assert entity_for(index, "acme corp", "ORG", DOC) == (acme, None)
+    paris, created = entity_for(index, "Paris", "GPE", DOC)
+    assert created == Change(ENTITIES, paris.entity_id, paris.to_record()) and paris.entity_id not in index.entities
+
+
+def test_a_correction_is_suggested_where_the_text_recurs_except_where_it_was_rejected_or_annotated(people):
+    _, acme = people
+    other = Entity(DOC, "Acme", "PERSON")
+    model_guess = mention("Acme Corp", "PERSON", other, 1, status=SUGGESTED, origin="model")
+    refused = mention("Acme Corp", "ORG", acme, 2, status=REJECTED)
+    corrected = mention("Acme Corp", "ORG", acme)
+    index = AnnotationIndex([model_guess, refused], [acme, other])
+    corrections = Corrections(TEXT, index)
+    assert corrections.occurrences("Acme Corp") == {span("Acme Corp", n) for n in range(3)}
+    suggested = corrections.propagation(corrected, acme)
+    assert [(a.id, a.start, a.label, a.attrs["entity_id"]) for a in suggested] == [(model_guess.id, model_guess.start, "ORG", acme.entity_id)]
+
+
+def test_the_occurrences_left_to_suggest_follow_the_accepted_mentions(people):
+    _, acme = people
+    index = AnnotationIndex([], [acme])
+    corrections = Corrections(TEXT, index)
+    assert corrections.unaccepted("Acme Corp") == {span("Acme Corp", n) for n in range(3)}
+    accepted = mention("Acme Corp", "ORG", acme, 1)
+    index.apply(Change(ANNOTATIONS, accepted.id, accepted.to_record()))
+    assert corrections.unaccepted("Acme Corp") == {span("Acme Corp", 0), span("Acme Corp", 2)}
+    new = corrections.propagation(mention("Acme Corp", "ORG", acme), acme, "tester")
+    assert [(a.start, a.status, a.origin, a.annotator) for a in new] == [(span("Acme Corp", 2)[0], SUGGESTED, "user-correction", "tester")]
+    index.apply(Change(ANNOTATIONS, accepted.id, None))
+    assert span("Acme Corp", 1) in corrections.unaccepted("Acme Corp")
