@@ -33,12 +33,14 @@ sys.path.insert(0, str(REPO))
 
 import orjson  # noqa: E402
 
-from tui.store.repository import ANNOTATIONS, Store  # noqa: E402
+from tui.store.records import ANNOTATIONS  # noqa: E402
+from tui.store.repository import Store  # noqa: E402
 from tui.store.storage import StoreError, atomic_write_bytes, dump_json  # noqa: E402
 
 POSTIL_CHILD = """
 import sys
-from tui.store.repository import ANNOTATIONS, Change, open_store
+from tui.store.records import ANNOTATIONS, Change
+from tui.store.repository import open_store
 path, prefix, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 store = open_store(path, writer=True, wait=60)
 print("ready", flush=True)

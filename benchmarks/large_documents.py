@@ -93,9 +93,9 @@ def median(values: list[float]) -> float:
 def build_database(folder: Path, words: int, one_line: bool = False) -> tuple[Path, Path]:
     """Write the generated article and a database holding it with its spans; with ``one_line``
     every newline becomes a space (the offsets stay the same), as in a book exported on one line."""
-    from tui.launch import open_session
     from tui.formats.readers import read_article
-    from tui.store.repository import ANNOTATIONS, ENTITIES, Change
+    from tui.launch import open_session
+    from tui.store.records import ANNOTATIONS, ENTITIES, Change
 
     document, annotations, entities = generated_document(words)
     article = folder / f"prose-{words}.txt"
@@ -301,7 +301,7 @@ def build_claims_database(folder: Path, claims: int) -> tuple[Path, Path]:
     from tui.formats.readers import read_article
     from tui.launch import open_session
     from tui.model.annotation import CLAIM, Annotation
-    from tui.store.repository import ANNOTATIONS, Change
+    from tui.store.records import ANNOTATIONS, Change
 
     sentences = [f"Claim number {n} was made by the council." for n in range(claims)]
     article = folder / f"claims-{claims}.txt"

@@ -26,7 +26,8 @@ import tinydb  # noqa: E402
 from tui.model.annotation import Annotation  # noqa: E402
 from tui.model.document import Document  # noqa: E402
 from tui.store.migrations import SCHEMA_VERSION  # noqa: E402
-from tui.store.repository import ANNOTATIONS, Change, Store, document_record  # noqa: E402
+from tui.store.records import ANNOTATIONS, Change, document_record  # noqa: E402
+from tui.store.repository import Store  # noqa: E402
 from tui.store.storage import atomic_write_bytes, dump_json  # noqa: E402
 
 WORDS = "the city council said police budget grew by twenty percent while critics warned".split()

@@ -10,7 +10,8 @@ import pytest
 from tui.cli import main
 from tui.model.annotation import CLAIM, ENTITY, Annotation, Entity
 from tui.model.document import Document
-from tui.store.repository import ANNOTATIONS, ENTITIES, Change, Store
+from tui.store.records import ANNOTATIONS, ENTITIES, Change
+from tui.store.repository import Store
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "formats"))
 from seed import build_store  # noqa: E402

@@ -17,8 +17,9 @@ import pytest
 from tui.cli import main
 from tui.model.annotation import CLAIM, Annotation
 from tui.model.document import Document
-from tui.store.repository import ANNOTATIONS, DOCUMENTS, Change, Store, document_record
 from tui.session.annotation_session import AnnotationSession
+from tui.store.records import ANNOTATIONS, DOCUMENTS, Change, document_record
+from tui.store.repository import Store
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "formats"))
 from seed import build_store  # noqa: E402

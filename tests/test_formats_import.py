@@ -105,7 +105,7 @@ def test_import_journal_records_the_import(tmp_path):
 def test_notes_and_orphans_are_counted_not_dropped(tmp_path, capsys):
     from tui.model.annotation import NOTE, Annotation
     from tui.model.document import Document
-    from tui.store.repository import ANNOTATIONS, Change
+    from tui.store.records import ANNOTATIONS, Change
 
     store = Store(tmp_path / "db.json")
     document = Document(text="Jane Doe spoke at noon.", title="t", source="t")

@@ -14,7 +14,8 @@ from tui.formats.registry import FORMATS
 from tui.formats.interchange import UnitMap
 from tui.model.annotation import CLAIM, ENTITY, Annotation, Entity
 from tui.model.document import Document
-from tui.store.repository import ANNOTATIONS, ENTITIES, Change, Store
+from tui.store.records import ANNOTATIONS, ENTITIES, Change
+from tui.store.repository import Store
 
 PIECES = ["Jane", "Doe", "said", " ", " ", "\n", "“", "”", "’", "🚀", "👩🏽‍💻", "東京", "小池", "e\u0301", "n\u0303", "Zoë", ",", ".", "20%"]
 

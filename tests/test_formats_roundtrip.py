@@ -185,7 +185,7 @@ def test_several_documents_round_trip(fmt, source, tmp_path):
     """``--all`` writes every document and the import finds each one again."""
     from tui.model.annotation import ENTITY, Annotation, Entity
     from tui.model.document import Document
-    from tui.store.repository import ANNOTATIONS, ENTITIES, Change
+    from tui.store.records import ANNOTATIONS, ENTITIES, Change
 
     db, store, document = source
     other = Document(text="Ada Lovelace wrote the first program.\n", title="second", source="https://example.org/ada")

@@ -54,7 +54,8 @@ def test_docbin_loads_in_spacy_with_the_same_entities(source, tmp_path):
 def test_docbin_without_overlaps_has_every_entity_in_doc_ents(tmp_path):
     from tui.model.annotation import ENTITY, Annotation, Entity
     from tui.model.document import Document
-    from tui.store.repository import ANNOTATIONS, ENTITIES, Change, Store
+    from tui.store.records import ANNOTATIONS, ENTITIES, Change
+    from tui.store.repository import Store
 
     store = Store(tmp_path / "db.json")
     document = Document(text="Ada Lovelace met Charles Babbage in London.", title="t", source="t")

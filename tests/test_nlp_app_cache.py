@@ -56,7 +56,7 @@ def test_a_spoiled_cached_analysis_is_made_again_and_the_status_says_so(tmp_path
     from tui.formats.readers import read_article
     from tui.launch import model_suggestions, open_session
     from tui.nlp.suggest import analysis_problem
-    from tui.store.repository import NLP_CACHE, Change
+    from tui.store.records import NLP_CACHE, Change
 
     article = write_article(tmp_path, "Amazon announced on Wednesday that it would pause sales to police, said Jane Doe.")
     session = open_session(tmp_path / "db.json", read_article(article), annotator="t")

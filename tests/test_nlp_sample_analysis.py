@@ -22,7 +22,7 @@ from tui.nlp import Pipeline, load_pipeline
 from tui.nlp.analysis import ANALYSIS_VERSION
 from tui.nlp.pipeline import installed_model
 from tui.nlp.suggest import GAZETTEER_ORIGIN, analysis_record, cache_key, shipped_analysis
-from tui.store.repository import GAZETTEER, NLP_CACHE, Change
+from tui.store.records import GAZETTEER, NLP_CACHE, Change
 
 REBUILD = "run `python tools/build_sample_annotations.py` to rebuild tui/data/sample_analysis.json"
 

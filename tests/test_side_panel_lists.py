@@ -10,9 +10,11 @@ from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.model.annotation import CLAIM, Annotation
-from tui.store.repository import ANNOTATIONS, Change
+from tui.store.records import ANNOTATIONS, Change
 from tui.widgets.detail_pane import DetailPane
-from tui.widgets.side_panel import ClaimList, EntityList, PanelTabs
+from tui.widgets.claim_list import ClaimList
+from tui.widgets.entity_list import EntityList
+from tui.widgets.panel_tabs import PanelTabs
 
 SIZE = (120, 40)
 CLAIMS = 100_000
@@ -49,7 +51,7 @@ async def test_a_claims_list_of_100000_entries_moves_to_either_end_and_shows_the
         assert last in "".join(screen_rows(app.query_one(DetailPane)))
         await pilot.press("up", "enter")  # to the claim before it, and to its place in the text
         start = article.text.index(f"Claim number {CLAIMS - 2} ")
-        assert app.article.cursor == start and app.article.has_focus
+        assert app.annotate.article.cursor == start and app.annotate.article.has_focus
         await pilot.press("tab", "home")
         await pilot.pause()
         assert claims.highlighted_key == "c-0"

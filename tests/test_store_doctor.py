@@ -8,7 +8,8 @@ import tinydb
 from tui.cli import main
 from tui.model.annotation import Annotation
 from tui.model.document import Document
-from tui.store.repository import ANNOTATIONS, Change, Store
+from tui.store.records import ANNOTATIONS, Change
+from tui.store.repository import Store
 
 TEXT = "Amazon halts police use of Rekognition."
 

@@ -450,7 +450,8 @@ def test_opening_a_new_article_on_a_full_disk_shows_it_read_only(db_path, monkey
 
 FULL_DISK = """
 import json, os, sys
-from tui.store.repository import ANNOTATIONS, Change, Store
+from tui.store.records import ANNOTATIONS, Change
+from tui.store.repository import Store
 folder = sys.argv[1]
 path = os.path.join(folder, "annotations.json")
 store = Store(path)

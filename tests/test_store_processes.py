@@ -14,7 +14,8 @@ import orjson
 import pytest
 import tinydb
 
-from tui.store.repository import ANNOTATIONS, Change, Store, open_store
+from tui.store.records import ANNOTATIONS, Change
+from tui.store.repository import Store, open_store
 from tui.store.storage import ReadOnlyStoreError, StoreLockedError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,7 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 # and prints each key once apply() has returned (so the parent knows it was acknowledged).
 WRITER = """
 import sys, time
-from tui.store.repository import ANNOTATIONS, Change, open_store
+from tui.store.records import ANNOTATIONS, Change
+from tui.store.repository import open_store
 path, prefix, count, hold = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 store = open_store(path, writer=True, wait=60)
 print("ready", flush=True)

@@ -16,7 +16,7 @@ from tui.model.display import display_text
 from tui.screens.claim_editor import ClaimEditor
 from tui.screens.entity_editor import EntityEditor, EntityPicker
 from tui.store.lock import owner_path
-from tui.store.repository import ANNOTATIONS, Change
+from tui.store.records import ANNOTATIONS, Change
 from tui.widgets.detail_pane import DetailPane
 
 SIZE = (130, 44)

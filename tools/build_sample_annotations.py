@@ -35,9 +35,10 @@ from tui.model.document import Document  # noqa: E402
 from tui.nlp import Pipeline, load_pipeline  # noqa: E402
 from tui.nlp.pipeline import installed_model  # noqa: E402
 from tui.nlp.suggest import analysis_record, cache_key  # noqa: E402
-from tui.store.lock import DatabaseLock  # noqa: E402
-from tui.store.repository import NLP_CACHE, Store  # noqa: E402
 from tui.session.annotation_session import AnnotationSession  # noqa: E402
+from tui.store.lock import DatabaseLock  # noqa: E402
+from tui.store.records import NLP_CACHE  # noqa: E402
+from tui.store.repository import Store  # noqa: E402
 from tui.store.storage import atomic_write_bytes, dump_json  # noqa: E402
 from tui.store.wal import wal_path  # noqa: E402
 

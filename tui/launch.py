@@ -79,7 +79,7 @@ def seed_sample(store: Store, document: Document) -> None:
     """Add the sample's hand-checked annotations and entities to the store in one write, with
     the model's shipped analysis of it in the NLP cache, so that its first suggestions need
     neither spaCy nor the model."""
-    from tui.store.repository import ANNOTATIONS, ENTITIES, NLP_CACHE, Change
+    from tui.store.records import ANNOTATIONS, ENTITIES, NLP_CACHE, Change
 
     seed = orjson.loads(SAMPLE_ANNOTATIONS.read_bytes())
     if seed["doc_id"] != document.doc_id:

@@ -25,7 +25,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     """Print the checkup and restore when needed; 0 healthy, 1 problems, 2 bad usage."""
     from tui.store.doctor import backups, check, not_recovered, restore
     from tui.store.migrations import schema_of
-    from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES
+    from tui.store.records import ANNOTATIONS, DOCUMENTS, ENTITIES
     from tui.store.storage import real_path
     from tui.store.wal import wal_path
 

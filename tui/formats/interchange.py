@@ -22,7 +22,8 @@ from tui.model.document import Document, normalize_newlines
 from tui.model.fields import quoted
 from tui.model.mentions import canonical_name
 from tui.model.tokens import tokenize
-from tui.store.repository import ANNOTATIONS, DOCUMENTS, ENTITIES, Change, Store, document_record
+from tui.store.records import ANNOTATIONS, DOCUMENTS, ENTITIES, Change, document_record
+from tui.store.repository import Store
 
 # The roles a span plays in a graph, and the relation types from a claim to its parts.
 ROLE_ENTITY = "entity"
