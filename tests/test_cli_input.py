@@ -145,9 +145,9 @@ def test_windows_newlines_are_normalised(tmp_path):
 
 def test_import_hygiene_core_packages_do_not_import_textual():
     code = (
-        "import sys, tui.model, tui.store, tui.nlp, tui.formats, tui.launch, tui.cli\n"
+        "import sys, tui.model, tui.store, tui.session, tui.nlp, tui.formats, tui.launch, tui.cli\n"
         "import pkgutil, importlib\n"
-        "for package in ('tui.model', 'tui.store', 'tui.nlp', 'tui.formats'):\n"
+        "for package in ('tui.model', 'tui.store', 'tui.session', 'tui.nlp', 'tui.formats'):\n"
         "    module = importlib.import_module(package)\n"
         "    for info in pkgutil.walk_packages(module.__path__, package + '.'):\n"
         "        importlib.import_module(info.name)\n"
