@@ -3,7 +3,7 @@
 The lock is an OS lock (``flock``; on Windows the ``filelock`` package's), so the kernel drops
 it when its process dies: a lock left by a crashed Postil never blocks anyone. Who holds it (user, host, pid, since when) is
 written to a small side file so that a second Postil can say so in its read-only banner.
-Several :class:`~tui.store.repository.Store` objects in one process share one lock.
+Several :class:`~tui.store.database.Database` objects in one process share one lock.
 """
 
 from __future__ import annotations
