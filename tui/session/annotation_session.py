@@ -48,7 +48,7 @@ class AnnotationSession:
         self.corrections = Corrections(document.text, self.annotations)
         self.history = History()
         self.history.replay(store.journal(document.doc_id, len(document.text)))
-        self.saves = SaveQueue(store.apply)
+        self.saves = SaveQueue(lambda batch: self.store.apply(batch))  # the store's as it is at each save
         store.gazetteer()  # checked now: a malformed correction would become malformed suggestions
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
 
