@@ -8,7 +8,7 @@ import pytest
 
 from tui.model.annotation import CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity
 from tui.session.corrections import Corrections
-from tui.session.entities import entity_for, plan_entity_edit, plan_mention_move, plan_merge
+from tui.session.entities import entity_for, plan_entity_edit, plan_mention_move, plan_merge, plan_retire
 from tui.session.history import Action, History, SaveQueue
 from tui.session.index import AnnotationIndex
 from tui.store.records import ANNOTATIONS, ENTITIES, GAZETTEER, Change
@@ -150,6 +150,17 @@ def test_merging_entities_plans_every_move_and_commits_nothing(people):
     assert doe.entity_id in index.entities and index.by_id[short.id].attrs["entity_id"] == doe.entity_id  # nothing applied
     with pytest.raises(ValueError, match="clear one KB id"):
         plan_merge(index, doe, Entity(DOC, "Jane Doe", "PERSON", kb_id="Q1"), None, [], "Q2")
+
+
+def test_retiring_an_entity_hands_its_claims_to_another_speaker_and_deletes_it(people):
+    jane, acme = people
+    said = claim("Acme Corp said Doe would return", speaker=acme.entity_id)
+    index = AnnotationIndex([said, mention("Acme Corp", "ORG", acme)], [jane, acme])
+    plan = plan_retire(index, acme.entity_id, jane.entity_id)
+    assert [(c.table, c.key) for c in plan.changes] == [(ANNOTATIONS, said.id), (ENTITIES, acme.entity_id)]
+    assert plan.changes[0].record["attrs"]["speaker"] == jane.entity_id and plan.changes[1].record is None
+    assert plan.ranges == [(said.start, said.end)]
+    assert index.by_id[said.id].attrs["speaker"] == acme.entity_id and acme.entity_id in index.entities  # nothing applied
 
 
 def test_moving_a_last_mention_retires_its_entity_and_names_the_target_by_it(people):

@@ -34,6 +34,11 @@ class Plan:
     ranges: list[tuple[int, int]] = field(default_factory=list)
     entity_id: str = ""
 
+    def extend(self, other: Plan) -> None:
+        """Add ``other``'s changes and ranges to this plan's (one action doing both)."""
+        self.changes += other.changes
+        self.ranges += other.ranges
+
 
 def entity_for(index: AnnotationIndex, name: str, label: str, doc_id: str) -> tuple[Entity, Change | None]:
     """The entity a mention named ``name`` refers to, and the change creating it if new: one of
@@ -60,14 +65,16 @@ def drop_if_unused(index: AnnotationIndex, old: Annotation, new: Annotation | No
     return [] if others else [Change(ENTITIES, entity_id, None)]
 
 
-def retire(index: AnnotationIndex, old_id: str, new_id: str, plan: Plan) -> None:
-    """Add to ``plan`` what removes entity ``old_id``: the claims it speaks are given ``new_id``
-    as their speaker, and it is deleted."""
+def plan_retire(index: AnnotationIndex, old_id: str, new_id: str) -> Plan:
+    """What removes entity ``old_id``: the claims it speaks are given ``new_id`` as their
+    speaker, and it is deleted (a part of a merge, which commits it)."""
+    plan = Plan("retire")
     for claim in index.references(old_id):
         if claim.is_claim and claim.attrs.get("speaker") == old_id:
             plan.changes.append(Change(ANNOTATIONS, claim.id, replace(claim, attrs={**claim.attrs, "speaker": new_id}).to_record()))
             plan.ranges.append((claim.start, claim.end))
     plan.changes.append(Change(ENTITIES, old_id, None))
+    return plan
 
 
 def plan_mention_move(index: AnnotationIndex, mention: Annotation, target: Entity) -> Plan:
@@ -81,7 +88,7 @@ def plan_mention_move(index: AnnotationIndex, mention: Annotation, target: Entit
         plan.changes.append(Change(ENTITIES, target.entity_id, replace(target, aliases=aliases).to_record()))
     still_mentioned = any(a.id != mention.id and a.is_entity and a.attrs.get("entity_id") == old_id for a in index.references(old_id))
     if old_id in index.entities and not still_mentioned:
-        retire(index, old_id, target.entity_id, plan)
+        plan.extend(plan_retire(index, old_id, target.entity_id))
     return plan
 
 
@@ -103,7 +110,7 @@ def plan_merge(index: AnnotationIndex, source: Entity, target: Entity, label: st
         moved = replace(mention, label=merged.label, updated=stamp, attrs={**mention.attrs, "entity_id": target.entity_id})
         plan.changes.append(Change(ANNOTATIONS, mention.id, moved.to_record()))
         plan.ranges.append((mention.start, mention.end))
-    retire(index, source.entity_id, target.entity_id, plan)
+    plan.extend(plan_retire(index, source.entity_id, target.entity_id))
     return plan
 
 
