@@ -9,8 +9,8 @@ import pytest
 
 from tui.cli import main, sample_path
 from tui.formats.readers import read_article
-from tui.store.repository import Store
 from tui.session.annotation_session import AnnotationSession
+from tui.store.repository import Store
 
 ARTICLE_TWO = "Police in Oregon tested Rekognition last year.\n\nAcme Corp announced on Monday that it would cut 500 jobs in Ohio.\n"
 
