@@ -24,12 +24,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tui.launch import open_session  # noqa: E402
 from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, VERDICTS, Annotation, Entity  # noqa: E402
 from tui.model.document import Document  # noqa: E402
-from tui.screens.search import annotation_hits, text_hits  # noqa: E402
-from tui.launch import open_session  # noqa: E402
 from tui.session.annotation_session import AnnotationSession  # noqa: E402
-from tui.widgets.side_panel import claim_matches, claim_sort_key  # noqa: E402
+from tui.session.claim_list import claim_matches, claim_sort_key  # noqa: E402
+from tui.session.search import annotation_hits, text_hits  # noqa: E402
 
 SIZES = (1_000, 10_000)
 SPEAKERS = ("Ada Obi", "Ben Ito", "Cy Lam", "Dee Roy")

@@ -10,7 +10,7 @@ from tui.formats.readers import read_article
 from tui.launch import open_session, opens_in_background
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
-from tui.widgets.side_panel import EntityList
+from tui.widgets.entity_list import EntityList
 
 SIZE = (100, 30)
 

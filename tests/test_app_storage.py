@@ -9,7 +9,8 @@ from tests.conftest import lock_held_elsewhere, saved_annotations, write_article
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
-from tui.widgets.side_panel import OrphanList, PanelTabs
+from tui.widgets.panel_tabs import PanelTabs
+from tui.widgets.session_list import OrphanList
 
 SIZE = (120, 36)
 

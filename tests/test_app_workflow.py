@@ -13,7 +13,8 @@ from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.screens.help import HelpScreen
 from tui.widgets.article_view import ArticleView
-from tui.widgets.side_panel import ClaimList, EntityList
+from tui.widgets.claim_list import ClaimList
+from tui.widgets.entity_list import EntityList
 
 SIZE = (120, 40)
 
@@ -151,7 +152,7 @@ async def test_help_screen_lists_every_binding_with_its_id(db_path):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         listed = {binding.id for _, bindings in app.screen.sections for binding in bindings}
-        for widget in (app, app.query_one(ArticleView)):
+        for widget in (app.annotate, app.query_one(ArticleView)):
             for binding in type(widget).BINDINGS:
                 assert binding.id and binding.id in listed
         console = Console(record=True, width=120, file=io.StringIO())

@@ -11,7 +11,7 @@ from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.screens.entity_editor import EntityEditor, EntityPicker
 from tui.widgets.detail_pane import DetailPane
-from tui.widgets.side_panel import EntityList
+from tui.widgets.entity_list import EntityList
 
 SIZE = (120, 44)
 TEXT = "Isedua Oribhabor of Access Now said so.\n\nAccess Now agreed, and Ms. Oribhabor left."

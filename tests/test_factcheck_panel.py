@@ -11,7 +11,7 @@ from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.screens.claim_editor import ClaimEditor
 from tui.widgets.article_view import ArticleView
-from tui.widgets.side_panel import ClaimList
+from tui.widgets.claim_list import ClaimList
 
 SIZE = (120, 44)
 TEXT = (

@@ -9,7 +9,7 @@ from tinydb import TinyDB
 from tests.conftest import saved_annotations, write_article
 from tui.formats.readers import read_article
 from tui.launch import open_session
-from tui.screens.search import annotation_hits, text_hits
+from tui.session.search import annotation_hits, text_hits
 
 TEXT = "“We will pause,” said Ada Obi. Obi runs Acme.\n\nMs. Obi and Acme agreed. Acme Corp did not."
 

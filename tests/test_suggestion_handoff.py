@@ -119,13 +119,13 @@ async def test_while_suggestions_stream_the_side_panel_catches_up_within_half_a_
     app = PostilApp(open_session(tmp_path / "db.json", read_article(article), annotator="tester"), suggester=stalling_model)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert "Entities 0" in app.side_panel.tabs.render_line(0).text
+        assert "Entities 0" in app.annotate.side_panel.tabs.render_line(0).text
         start.set()
         for _ in range(50):  # the first batch stored; its refill of the panel comes a moment later
             await pilot.pause(0.05)
-            if "Entities 1" in app.side_panel.tabs.render_line(0).text:
+            if "Entities 1" in app.annotate.side_panel.tabs.render_line(0).text:
                 break
-        assert "Entities 1" in app.side_panel.tabs.render_line(0).text
+        assert "Entities 1" in app.annotate.side_panel.tabs.render_line(0).text
         assert app.suggest_state == "suggesting 1/2"
         go_on.set()
         await pilot.press("q")

@@ -1,60 +1,65 @@
-"""Messages passed between Postil's widgets and the app."""
+"""Messages from Postil's widgets and workers to the screen and the app that coordinate them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 from textual.message import Message
 
+if TYPE_CHECKING:
+    from tui.nlp.suggest import SuggestionBatch
+    from tui.session.annotation_session import AnnotationSession
 
-class AnnotationsChanged(Message):
-    """Annotations changed (an action, an undo, new suggestions): panels and status redraw."""
 
-
+@dataclass
 class JumpTo(Message):
-    """Move the article cursor to a span (sent by the side panel)."""
+    """Show a span in the article and return focus there (a list entry was chosen)."""
 
-    def __init__(self, start: int, end: int) -> None:
-        super().__init__()
-        self.start = start
-        self.end = end
+    start: int
+    end: int
 
 
-class Notice(Message):
-    """A short message for the status line (what a key did, or why it did nothing)."""
+@dataclass
+class EntityChosen(Message):
+    """Highlight every mention of an entity in the article (``""``: take the highlight away)."""
 
-    def __init__(self, text: str, error: bool = False) -> None:
-        super().__init__()
-        self.text = text
-        self.error = error
+    entity_id: str
 
 
+@dataclass
 class SuggestionsReady(Message):
     """A batch of model suggestions, posted by the suggestion worker."""
 
-    def __init__(self, batch) -> None:
-        super().__init__()
-        self.batch = batch
+    batch: SuggestionBatch
 
 
+@dataclass
+class AnalysisReady(Message):
+    """The model's finished analysis, for the app to cache under ``key`` (posted by the
+    suggestion worker, which never writes to the store itself)."""
+
+    key: str
+    analysis: Any
+
+
+@dataclass
 class SuggesterStatus(Message):
     """What the suggestion worker is doing (model loaded, or why there is none)."""
 
-    def __init__(self, text: str, available: bool) -> None:
-        super().__init__()
-        self.text = text
-        self.available = available
+    text: str
+    available: bool
 
 
+@dataclass
 class SessionLoaded(Message):
     """The database is open and the document's annotations are loaded (from the loading worker)."""
 
-    def __init__(self, session) -> None:
-        super().__init__()
-        self.session = session
+    session: AnnotationSession
 
 
+@dataclass
 class SessionFailed(Message):
     """The database could not be opened; ``error`` is the one-line reason."""
 
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error
+    error: str

@@ -9,9 +9,8 @@ from urllib.parse import urlparse
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.fuzzy import Matcher
-from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,6 +20,7 @@ from tui.model.claims import CLAIM_TYPES, UNVERIFIED, VERDICTS, ClaimAttrs, clai
 from tui.model.display import display_text
 from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
+from tui.widgets.forms import Choice, field_row
 
 # Speakers are mostly people and organisations: those come first in the picker.
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
@@ -28,41 +28,6 @@ MATCHES_SHOWN = 6
 
 # Called with the edited attributes; returns an error to show in the form, or None once saved.
 SaveClaim = Callable[[dict], "str | None"]
-
-
-class Choice(Static, can_focus=True):
-    """One value out of a few, changed with ←/→ (or h/l): a drop-down for the keyboard."""
-
-    DEFAULT_CSS = """
-    Choice { width: 1fr; height: 1; padding: 0 1; }
-    Choice:focus { background: $accent 40%; text-style: bold; }
-    """
-
-    BINDINGS = [
-        Binding("left,h", "step(-1)", "Previous value", id="choice.previous"),
-        Binding("right,l", "step(1)", "Next value", id="choice.next"),
-    ]
-
-    value: reactive[str] = reactive("")
-
-    def __init__(self, options: tuple[str, ...], value: str, *, id: str) -> None:
-        super().__init__(id=id)
-        self.options = options
-        self.set_reactive(Choice.value, value if value in options else options[0])
-
-    def render(self) -> Text:
-        """The value between arrows that say it can change (a value may come from an import)."""
-        return Text.assemble(("‹ ", "dim"), display_text(self.value), (" ›", "dim"))
-
-    def action_step(self, step: int) -> None:
-        """Change to the next (or previous) value, wrapping around."""
-        position = self.options.index(self.value) if self.value in self.options else 0
-        self.value = self.options[(position + step) % len(self.options)]
-
-
-def field_row(label: str, widget) -> Horizontal:
-    """A form row: a fixed-width label and the field."""
-    return Horizontal(Static(Text(label), classes="field-label"), widget, classes="field-row")
 
 
 def locate(text: str, phrase: str, lo: int, hi: int, near: int) -> tuple[int, int] | None:

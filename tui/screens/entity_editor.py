@@ -18,9 +18,9 @@ from textual.widgets.option_list import Option
 from tui.model.annotation import Annotation, Entity
 from tui.model.display import display_text
 from tui.model.labels import DEFAULT_SCHEME
-from tui.screens.claim_editor import Choice, field_row
 from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
+from tui.widgets.forms import Choice, field_row
 
 # A Wikidata item id (Q42) or any other knowledge base's id written as prefix:id.
 KB_ID = re.compile(r"^(Q[1-9][0-9]*|[A-Za-z][\w.-]*:\S+)$")

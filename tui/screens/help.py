@@ -7,7 +7,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from tui.model.display import display_text
@@ -26,6 +27,55 @@ def binding_table(sections: list[tuple[str, list[Binding]]]) -> Table:
             # Keys come from the user's keymap file: shown display-safe like any data.
             table.add_row(Text(display_text(keys), style="bold"), Text(display_text(binding.description)), Text(display_text(binding.id or "")))
     return table
+
+
+def node_bindings(node: DOMNode) -> list[tuple[str, Binding]]:
+    """A node's ``(key, binding)`` pairs as currently mapped. A screen's come in the order its
+    class declares them, without its unnamed ones (Textual's focus and copy keys, which
+    Postil's replace)."""
+    pairs = [(key, binding) for key, bindings in node._bindings.key_to_bindings.items() for binding in bindings]
+    if not isinstance(node, Screen):
+        return pairs
+    declared = {binding.id: n for n, binding in enumerate(type(node).BINDINGS) if isinstance(binding, Binding) and binding.id}
+    return sorted(((key, binding) for key, binding in pairs if binding.id), key=lambda pair: declared.get(pair[1].id, len(declared)))
+
+
+def binding_sections(sources: list[tuple[str, list[DOMNode]]], keymap: dict[str, str]) -> list[tuple[str, list[Binding]]]:
+    """The bindings of each part of the screen (``(title, nodes)``), as currently mapped, one
+    entry per id, the command palette's key last; then the keys of the dialogs, which are not
+    open (remapped by ``keymap``)."""
+    sections = []
+    for title, nodes in sources:
+        seen: dict[str, Binding] = {}
+        for key, binding in [pair for node in nodes for pair in node_bindings(node)]:
+            ident = binding.id or f"{title.lower()}.{binding.action}"
+            if ident in seen:
+                keys = seen[ident].key.split(",") + [key]
+                seen[ident] = Binding(",".join(keys), binding.action, binding.description or binding.action, id=ident)
+            else:
+                seen[ident] = Binding(key, binding.action, binding.description or binding.action, id=ident)
+        sections.append((title, sorted(seen.values(), key=lambda binding: binding.action == "command_palette")))
+    return sections + dialog_sections(keymap)
+
+
+def dialog_sections(keymap: dict[str, str]) -> list[tuple[str, list[Binding]]]:
+    """The keys of the dialogs (editors, merge picker, search), shown by help while they are closed."""
+    from tui.screens.claim_editor import ClaimEditor
+    from tui.screens.entity_editor import EntityEditor, EntityPicker
+    from tui.screens.search import SearchScreen
+    from tui.widgets.forms import Choice
+
+    dialogs = [
+        ("Claim editor", ClaimEditor),
+        ("Entity editor", EntityEditor),
+        ("Merge picker", EntityPicker),
+        ("Search", SearchScreen),
+        ("Choice fields in a dialog", Choice),
+    ]
+    return [
+        (title, [Binding(keymap.get(b.id, b.key), b.action, b.description, id=b.id) for b in dialog.BINDINGS])
+        for title, dialog in dialogs
+    ]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -1,8 +1,6 @@
-"""Search: the query box (`/`) and the hits it finds in the article text or in the annotations."""
+"""Search: the query box (`/`), asking what to find and where (the hits are found by tui/session/search.py)."""
 
 from __future__ import annotations
-
-import re
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,39 +9,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from tui.screens.claim_editor import Choice
-from tui.session.annotation_session import AnnotationSession
+from tui.session.search import SCOPES
 from tui.widgets.fields import SafeInput
-
-SCOPES = ("text", "annotations")
-
-
-def text_hits(text: str, query: str) -> list[tuple[int, int]]:
-    """Every place ``query`` occurs in ``text``, ignoring case, in text order."""
-    if not query.strip():
-        return []
-    return [(m.start(), m.end()) for m in re.finditer(re.escape(query), text, re.IGNORECASE)]
-
-
-def annotation_hits(session: AnnotationSession, query: str) -> list[tuple[int, int]]:
-    """The spans of visible annotations whose label, note, verdict or type, speaker, or entity
-    (name, aliases, knowledge-base id) contains ``query``, ignoring case, in text order."""
-    needle = query.casefold().strip()
-    if not needle:
-        return []
-    # Each entity's searchable text, folded once per search rather than once per mention.
-    entity_text = {key: "\n".join([e.name, *e.aliases, e.kb_id]).casefold() for key, e in session.entities.items()}
-    hits = []
-    for annotation in session.visible():
-        attrs = annotation.attrs
-        if annotation.is_claim:
-            speaker = attrs.get("speaker") or ""
-            fields = (entity_text.get(speaker) or speaker.casefold(), (attrs.get("verdict") or "").casefold(), (attrs.get("claim_type") or "").casefold())
-        else:
-            fields = (entity_text.get(attrs.get("entity_id") or "", ""),)
-        if needle in annotation.label.casefold() or needle in (attrs.get("note") or "").casefold() or any(needle in field for field in fields):
-            hits.append((annotation.start, annotation.end))
-    return hits
+from tui.widgets.forms import Choice
 
 
 class SearchScreen(ModalScreen["tuple[str, str] | None"]):

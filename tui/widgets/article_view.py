@@ -9,74 +9,29 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED, Annotation
-from tui.model.display import shown_pieces
 from tui.model.document import Document
-from tui.model.labels import color_for, label_for_key
+from tui.model.labels import label_for_key
 from tui.model.layout import WrappedLayout
 from tui.model.span_index import SpanIndex
 from tui.model.tokens import TextIndex, Token
 from tui.model.wrap import Row, cell_offset, offset_at_cell
+from tui.widgets.article_marks import Layer, Marks, paint_row
 from tui.widgets.lines import set_virtual_size
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
 
 STRIP_CACHE_SIZE = 1024
-
-
-def _append_shown(segments: list[Segment], chunk: str, style: Style, placeholder: Style) -> None:
-    """Add ``chunk`` as it is shown: tabs as spaces, control and format characters as their
-    visible placeholders (in the ``placeholder`` style); a run with the same style as the last
-    one joins it."""
-    for shown, stands_in in shown_pieces(chunk):
-        piece_style = style + placeholder if stands_in else style
-        if segments and segments[-1].style == piece_style:
-            segments[-1] = Segment(segments[-1].text + shown, piece_style)
-        else:
-            segments.append(Segment(shown, piece_style))
-
-
-@dataclass(frozen=True)
-class Marks:
-    """The styles of the article's marks, read from its component classes (so from the theme)."""
-
-    cursor: Style
-    selection: Style
-    placeholder: Style
-    claim: Style
-    claim_suggested: Style
-    suggested: Style
-    on_label: Style
-    marked: Style  # every mention of the entity chosen in the side panel
-    search_hit: Style  # every hit of the last search
-
-    @classmethod
-    def of(cls, widget: Widget) -> Marks:
-        """The marks as ``widget``'s ``article-view--*`` component classes style them."""
-        return cls(*(widget.get_component_rich_style(f"article-view--{name.replace('_', '-')}", partial=True) for name in cls.__dataclass_fields__))
-
-    def span_style(self, annotation: Annotation) -> Style:
-        """How a span is drawn: accepted entities filled with their label's colour, suggestions
-        in that colour on a ground of their own, claims underlined (tinted once accepted)."""
-        if annotation.is_claim:
-            return self.claim if annotation.status == ACCEPTED else self.claim_suggested
-        color = color_for(annotation.label)
-        if annotation.status == SUGGESTED:
-            return Style(color=color) + self.suggested
-        return Style(bgcolor=color) + self.on_label
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -124,19 +79,23 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("less_than_sign", "nudge(-1)", "Selection end one character left", show=False, id="select.nudge_left"),
         Binding("greater_than_sign", "nudge(1)", "Selection end one character right", show=False, id="select.nudge_right"),
         *(
-            Binding(str(n), f"label('{n}')", f"Label {label_for_key(str(n)).name}", show=False, id=f"label.{n}")
+            Binding(str(n), f"screen.label_target('{n}')", f"Label {label_for_key(str(n)).name}", show=False, id=f"label.{n}")
             for n in range(1, 10)
         ),
-        Binding("c", "claim", "Claim", id="annotate.claim"),
-        Binding("d", "delete", "Delete", id="annotate.delete"),
-        Binding("a", "accept", "Accept", id="review.accept"),
-        Binding("x", "reject", "Reject", id="review.reject"),
-        Binding("A", "accept_all", "Accept all of label", show=False, id="review.accept_all"),
+        # The annotation keys act on the cursor and selection here; the screen performs them.
+        Binding("c", "screen.claim_target", "Claim", id="annotate.claim"),
+        Binding("d", "screen.delete_here", "Delete", id="annotate.delete"),
+        Binding("a", f"screen.review_here('{ACCEPTED}')", "Accept", id="review.accept"),
+        Binding("x", f"screen.review_here('{REJECTED}')", "Reject", id="review.reject"),
+        Binding("A", "screen.accept_all_here", "Accept all of label", show=False, id="review.accept_all"),
         Binding("right_square_bracket", "next_annotation(1)", "Next annotation", show=False, id="annotation.next"),
         Binding("left_square_bracket", "next_annotation(-1)", "Previous annotation", show=False, id="annotation.previous"),
     ]
 
     cursor: var[int] = var(0, init=False)
+    # What is under the cursor, as far as the keys that apply there go: (any annotation, any
+    # suggestion). The screen watches it to redraw the key hints only when it changes.
+    keys_state: var[tuple[bool, bool]] = var((False, False), init=False)
     marked_entity = ""  # the entity whose mentions are all highlighted (chosen in the side panel)
 
     def __init__(self, document: Document, session: AnnotationSession | None = None, *, id: str | None = None) -> None:
@@ -155,7 +114,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._search_starts: list[int] = []
         self._search_longest = 0
         self._search_version = 0
-        self._footer_state: tuple[bool, bool] | None = None
         self._marks: Marks | None = None
         self._drawn_with: tuple[Style, Marks] | None = None  # the styles the cached rows were drawn in
         first = self.text_index.first_token()
@@ -256,13 +214,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._refresh_footer_keys()
 
     def _refresh_footer_keys(self) -> None:
-        # Rebuilding the footer is costly, so it happens only when the keys that apply change.
         here = self.annotations_here()
-        state = (bool(here), any(a.status == SUGGESTED for a in here))
-        if state != self._footer_state:
-            self._footer_state = state
-            for hints in self.app.query("KeyHints"):
-                hints.refresh_hints()
+        self.keys_state = (bool(here), any(a.status == SUGGESTED for a in here))
+
+    def mark_entity(self, entity_id: str, ranges: list[tuple[int, int]]) -> None:
+        """Highlight every mention of an entity (``""``: none); ``ranges`` are the mentions of
+        the entity marked before and of this one, redrawn."""
+        if entity_id != self.marked_entity:
+            self.marked_entity = entity_id
+            if ranges:
+                self.invalidate(ranges)
 
     def _invalidate_rows_between(self, old: int, new: int) -> None:
         # The cursor's and selection's rows change; selection spans all rows between.
@@ -389,40 +350,6 @@ class ArticleView(ScrollView, can_focus=True):
         if found is not None:
             self.cursor = found.start
 
-    # Annotation keys: the app performs them (it owns saving and error reporting).
-
-    def action_label(self, key: str) -> None:
-        """Label the selection (or the token under the cursor) with the label on ``key``."""
-        self.app.action_label_target(key)
-
-    def action_claim(self) -> None:
-        """Mark the selection (or the sentence under the cursor) as a claim."""
-        self.app.action_claim_target()
-
-    def action_delete(self) -> None:
-        """Delete the innermost annotation under the cursor."""
-        self.app.action_delete_here()
-
-    def action_accept(self) -> None:
-        """Accept the suggestion under the cursor."""
-        self.app.action_review_here(ACCEPTED)
-
-    def action_reject(self) -> None:
-        """Reject the suggestion under the cursor."""
-        self.app.action_review_here(REJECTED)
-
-    def action_accept_all(self) -> None:
-        """Accept every suggestion with the label under the cursor."""
-        self.app.action_accept_all_here()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Show only the keys that apply at the cursor (others are dimmed in the footer)."""
-        if action in ("accept", "reject", "accept_all"):
-            return True if any(a.status == SUGGESTED for a in self.annotations_here()) else None
-        if action == "delete":
-            return True if self.annotations_here() else None
-        return True
-
     def clear_selection(self) -> None:
         """Forget the selection (cancelled, or used by an action)."""
         if self.anchor is not None:
@@ -485,7 +412,7 @@ class ArticleView(ScrollView, can_focus=True):
         start, end = row.start, row.end
         # Layers in painting order: claims under entities, longer spans under shorter ones, then
         # search hits, the selection and the cursor's token; each is cut to the row.
-        layers: list[tuple[int, int, Style]] = []
+        layers: list[Layer] = []
         spans = sorted(self.spans.overlapping(start, end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
         for annotation in spans:
             style = marks.span_style(annotation)
@@ -500,18 +427,4 @@ class ArticleView(ScrollView, can_focus=True):
             token = self.text_index.token_at(cursor)
             if token is not None:
                 layers.append((max(start, token.start), min(end, token.end), marks.cursor))
-        # Between two consecutive layer edges every character looks the same: one run each.
-        edges = sorted({start, end, *(low for low, _, _ in layers), *(high for _, high, _ in layers)})
-        segments: list[Segment] = []
-        text = self.document.text
-        for low, high in zip(edges, edges[1:]):
-            if not start <= low < high <= end:
-                continue
-            style = base
-            for layer_low, layer_high, layer_style in layers:
-                if layer_low <= low and high <= layer_high:
-                    style += layer_style
-            _append_shown(segments, text[low:high], style, marks.placeholder)
-        if start == end and cursor is not None:
-            segments.append(Segment(" ", base + marks.cursor))
-        return Strip(segments).adjust_cell_length(width, base)
+        return paint_row(self.document.text, row, width, base, layers, marks.placeholder, cursor if start == end else None, marks.cursor)

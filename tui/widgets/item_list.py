@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import OrderedDict
+from dataclasses import dataclass
 from itertools import accumulate
 from typing import ClassVar
 
@@ -60,13 +61,12 @@ class ItemList(ScrollView, can_focus=True):
         Binding("enter", "choose", "Go to the entry in the article", show=False, id="list.choose"),
     ]
 
+    @dataclass
     class EntryMessage(Message):
         """Something happened to the entry with ``key`` in ``item_list``."""
 
-        def __init__(self, item_list: ItemList, key: str) -> None:
-            super().__init__()
-            self.item_list = item_list
-            self.key = key
+        item_list: ItemList
+        key: str
 
     class Highlighted(EntryMessage):
         """The highlighted entry changed (by key, click or refill)."""

@@ -77,7 +77,7 @@ class KeyHints(OneLine):
         """Rebuild the line from the screen's active bindings."""
         line = Text(no_wrap=True, overflow="ellipsis")
         seen: set[str] = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.show or binding.action in seen:
                 continue

@@ -1,0 +1,81 @@
+"""How the article's rows are painted: the marks' styles (from the theme, through the article's
+component classes) and the painting of a row's characters from layers of styled ranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.model.annotation import ACCEPTED, SUGGESTED, Annotation
+from tui.model.display import shown_pieces
+from tui.model.labels import color_for
+from tui.model.wrap import Row
+
+# A range of the text and the style laid over it.
+Layer = tuple[int, int, Style]
+
+
+def _append_shown(segments: list[Segment], chunk: str, style: Style, placeholder: Style) -> None:
+    """Add ``chunk`` as it is shown: tabs as spaces, control and format characters as their
+    visible placeholders (in the ``placeholder`` style); a run with the same style as the last
+    one joins it."""
+    for shown, stands_in in shown_pieces(chunk):
+        piece_style = style + placeholder if stands_in else style
+        if segments and segments[-1].style == piece_style:
+            segments[-1] = Segment(segments[-1].text + shown, piece_style)
+        else:
+            segments.append(Segment(shown, piece_style))
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The styles of the article's marks, read from its component classes (so from the theme)."""
+
+    cursor: Style
+    selection: Style
+    placeholder: Style
+    claim: Style
+    claim_suggested: Style
+    suggested: Style
+    on_label: Style
+    marked: Style  # every mention of the entity chosen in the side panel
+    search_hit: Style  # every hit of the last search
+
+    @classmethod
+    def of(cls, widget: Widget) -> Marks:
+        """The marks as ``widget``'s ``article-view--*`` component classes style them."""
+        return cls(*(widget.get_component_rich_style(f"article-view--{name.replace('_', '-')}", partial=True) for name in cls.__dataclass_fields__))
+
+    def span_style(self, annotation: Annotation) -> Style:
+        """How a span is drawn: accepted entities filled with their label's colour, suggestions
+        in that colour on a ground of their own, claims underlined (tinted once accepted)."""
+        if annotation.is_claim:
+            return self.claim if annotation.status == ACCEPTED else self.claim_suggested
+        color = color_for(annotation.label)
+        if annotation.status == SUGGESTED:
+            return Style(color=color) + self.suggested
+        return Style(bgcolor=color) + self.on_label
+
+
+def paint_row(text: str, row: Row, width: int, base: Style, layers: list[Layer], placeholder: Style, blank_cursor: int | None, cursor: Style) -> Strip:
+    """Row ``row`` of ``text`` at ``width`` cells: each character in ``base`` plus every layer
+    over it, in order; an empty row holding the cursor (``blank_cursor``) shows it as a space."""
+    start, end = row.start, row.end
+    # Between two consecutive layer edges every character looks the same: one run each.
+    edges = sorted({start, end, *(low for low, _, _ in layers), *(high for _, high, _ in layers)})
+    segments: list[Segment] = []
+    for low, high in zip(edges, edges[1:]):
+        if not start <= low < high <= end:
+            continue
+        style = base
+        for layer_low, layer_high, layer_style in layers:
+            if layer_low <= low and high <= layer_high:
+                style += layer_style
+        _append_shown(segments, text[low:high], style, placeholder)
+    if blank_cursor is not None:
+        segments.append(Segment(" ", base + cursor))
+    return Strip(segments).adjust_cell_length(width, base)
