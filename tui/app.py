@@ -17,7 +17,7 @@ from textual.app import App
 from textual.widget import AwaitMount
 from textual.worker import get_current_worker
 
-from tui.messages import SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
+from tui.messages import AnalysisReady, SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
 from tui.model.document import Document
 from tui.screens.annotate import AnnotateScreen
 from tui.store.storage import StoreError
@@ -198,7 +198,8 @@ class PostilApp(App[None]):
 
     @work(thread=True, exclusive=True, group="suggest")
     def run_suggester(self) -> None:
-        """Load the model and post suggestion batches paragraph by paragraph (never touches widgets).
+        """Load the model and post suggestion batches paragraph by paragraph, then its analysis to
+        cache (never touches widgets or the store: the app stores what is posted).
 
         Quitting cancels this worker: it stops before the next batch, and the analysis it leaves
         unfinished is not cached (the iterator is closed before it gets that far).
@@ -219,6 +220,10 @@ class PostilApp(App[None]):
                 for batch in batches or ():
                     if worker.is_cancelled:
                         return
+                    analysis = batch.take_analysis()
+                    if analysis is not None:  # the model is done: the app caches its analysis
+                        self.post_message(AnalysisReady(*analysis))
+                        continue
                     ready = handoff.offer(batch, cancelled)
                     if ready is not None:
                         self.post_message(SuggestionsReady(ready))
@@ -249,6 +254,14 @@ class PostilApp(App[None]):
         self.annotate.update_status()
         if self.suggestion_handoff is not None:
             self.suggestion_handoff.stored()
+
+    def on_analysis_ready(self, message: AnalysisReady) -> None:
+        """Cache the model's analysis, so that opening this text again needs no model."""
+        if not self.session.store.read_only:
+            try:
+                self.session.store.cache(message.key, message.analysis)
+            except StoreError as error:
+                self.say(str(error), error=True)
 
     def retry_saves(self) -> None:
         """Try again to save changes the disk refused; the status line says how many wait."""

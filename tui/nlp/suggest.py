@@ -42,6 +42,15 @@ class SuggestionBatch:
     annotations: list[Annotation] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     final: bool = False
+    # The model's finished analysis and its cache key, on the batch :func:`cached_suggestions`
+    # yields after the model's last: whoever takes it (take_analysis) stores it, else that does.
+    analysis: tuple[str, list] | None = None
+
+    def take_analysis(self) -> tuple[str, list] | None:
+        """The analysis to cache, if this batch carries it; taken, it is the taker's to store
+        (the app stores it on its own thread, never the model's)."""
+        analysis, self.analysis = self.analysis, None
+        return analysis
 
     @classmethod
     def merged(cls, batches: list[SuggestionBatch]) -> SuggestionBatch:
@@ -371,8 +380,9 @@ def usable_cached_analysis(store, document: Document, pipeline: Pipeline) -> lis
 
 def cached_suggestions(store, document: Document, pipeline: Pipeline, gazetteer: list[dict] | None = None) -> Iterator[SuggestionBatch]:
     """Like :func:`iter_suggestions`, but the model's analysis is read from ``store`` when cached
-    there for this text and model (and usable), and stored after a run. The gazetteer is applied
-    after the cache, so a correction made since takes effect."""
+    there for this text and model (and usable), and stored after a run: by the consumer that
+    takes it from the last batch (:meth:`SuggestionBatch.take_analysis`), else here. The
+    gazetteer is applied after the cache, so a correction made since takes effect."""
     key = cache_key(document, pipeline)
     cached = usable_cached_analysis(store, document, pipeline)
     if cached is not None:
@@ -387,5 +397,9 @@ def cached_suggestions(store, document: Document, pipeline: Pipeline, gazetteer:
             yield raw
 
     yield from assemble(document, recording(), gazetteer or [], pipeline.origin)
-    if not store.read_only:
-        store.cache(key, json.loads(json.dumps(collected)))
+    total = len(collected)
+    carrier = SuggestionBatch(total, total, final=True, analysis=(key, json.loads(json.dumps(collected))))
+    yield carrier
+    analysis = carrier.take_analysis()
+    if analysis is not None and not store.read_only:
+        store.cache(*analysis)
