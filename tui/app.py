@@ -72,13 +72,10 @@ class PostilApp(App[None]):
         document: Document | None = None,
         open_session: Callable[[], AnnotationSession] | None = None,
     ) -> None:
-        """Show ``session``; or show ``document`` at once and open its session (``open_session``)
-        in a thread, for databases big enough that reading them would delay the first screen.
-
-        ``suggester`` gives the suggestions, loading a model if it must (in a worker thread);
-        ``cached_suggester`` gives them only when no model is needed (``(None, "")`` otherwise)
-        and is tried first, on the app's thread, so cached suggestions are on the first screen.
-        """
+        """Show ``session``, or ``document`` at once while ``open_session`` opens it in a thread
+        (a big database would delay the first screen). ``suggester`` gives the suggestions,
+        loading a model if it must (in a worker thread); ``cached_suggester`` gives them only
+        when no model is needed, on the app's thread, so they are on the first screen."""
         super().__init__()
         if session is None and (document is None or open_session is None):
             raise ValueError("PostilApp needs a session, or a document and a way to open its session")
@@ -144,7 +141,7 @@ class PostilApp(App[None]):
         """Put a loaded session on screen, then start the suggestions, the search for names
         ahead, and the save retries."""
         self.session = session
-        session.on_change = self.annotations_changed
+        session.on_change = lambda ranges: self.annotate.annotations_changed(ranges, streaming=self.storing_suggestions)
         # The loaded annotations live as long as the app: kept out of the collector's reach, a
         # book's million objects are not walked again in collections triggered by later keys.
         gc.freeze()
@@ -153,20 +150,9 @@ class PostilApp(App[None]):
             self.suggest_state = "loading model…"
             self.run_suggester()
         self.find_mentions_ahead(session.mention_texts())
-        report = session.reanchor_report
-        if report is not None and report.total:
-            self.say(report.summary, error=bool(report.orphaned))
-        self.annotate.update_save_state()
+        self.annotate.report_opening()
         self.set_interval(SAVE_RETRY_SECONDS, self.retry_saves)
         self.set_interval(IDLE_COMPACT_SECONDS / 3, self.compact_when_idle)
-
-    def annotations_changed(self, ranges: list[tuple[int, int]]) -> None:
-        """The session changed: the screen redraws what it touched."""
-        self.annotate.annotations_changed(ranges, streaming=self.storing_suggestions)
-
-    def say(self, text: str, error: bool = False) -> None:
-        """Show a short notice on the status line."""
-        self.annotate.say(text, error)
 
     @work(thread=True, exclusive=True, group="mentions")
     def find_mentions_ahead(self, texts: list[str]) -> None:
@@ -179,8 +165,6 @@ class PostilApp(App[None]):
                 self.call_from_thread(self.session.prepare_correction, text)
             except RuntimeError:  # the app has closed meanwhile
                 return
-
-    # Suggestions: a thread worker runs the model and posts batches; handlers here store them.
 
     def show_cached_suggestions(self) -> bool:
         """Store and show the suggestions at once if they need no model; ``False`` if they do."""
@@ -199,11 +183,8 @@ class PostilApp(App[None]):
     @work(thread=True, exclusive=True, group="suggest")
     def run_suggester(self) -> None:
         """Load the model and post suggestion batches paragraph by paragraph, then its analysis to
-        cache (never touches widgets or the store: the app stores what is posted).
-
-        Quitting cancels this worker: it stops before the next batch, and the analysis it leaves
-        unfinished is not cached (the iterator is closed before it gets that far).
-        """
+        cache: the app stores what is posted (this never touches widgets or the store). Quitting
+        cancels it before the next batch; an unfinished analysis is not cached."""
         worker = get_current_worker()
         with self.suggesting:
             if worker.is_cancelled:
@@ -236,7 +217,7 @@ class PostilApp(App[None]):
     def on_suggester_status(self, message: SuggesterStatus) -> None:
         """Say which model suggests, or how to install one."""
         self.suggest_state = "suggesting…" if message.available else ""
-        self.say(message.text, error=not message.available)
+        self.annotate.say(message.text, error=not message.available)
 
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:
         """Store a batch of suggestions (new ones only) and show progress."""
@@ -247,7 +228,7 @@ class PostilApp(App[None]):
             try:
                 self.session.add_suggestions(batch.annotations, batch.entities)
             except StoreError as error:
-                self.say(str(error), error=True)
+                self.annotate.say(str(error), error=True)
             finally:
                 self.storing_suggestions = False
         self.suggest_state = "" if done else f"suggesting {batch.done}/{batch.total}"
@@ -261,7 +242,7 @@ class PostilApp(App[None]):
             try:
                 self.session.store.cache(message.key, message.analysis)
             except StoreError as error:
-                self.say(str(error), error=True)
+                self.annotate.say(str(error), error=True)
 
     def retry_saves(self) -> None:
         """Try again to save changes the disk refused; the status line says how many wait."""
@@ -280,14 +261,14 @@ class PostilApp(App[None]):
             try:
                 store.compact()
             except StoreError as error:
-                self.say(str(error), error=True)
+                self.annotate.say(str(error), error=True)
 
     def action_quit(self) -> None:
         """Quit; if some changes could not be saved, warn once and quit on a second ``q``."""
         pending = self.session.pending if self.session is not None else 0
         if pending and not self.quit_warned:
             self.quit_warned = True
-            self.say(f"{pending} change(s) are NOT saved ({self.session.save_error}); press q again to quit and lose them", error=True)
+            self.annotate.say(f"{pending} change(s) are NOT saved ({self.session.save_error}); press q again to quit and lose them", error=True)
             return
         self.exit()
 
@@ -316,6 +297,6 @@ class PostilApp(App[None]):
             if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
                 raise ValueError("expected an object of binding id → keys")
         except (OSError, ValueError) as error:
-            self.say(f"{path}: keymap ignored ({error})", error=True)
+            self.annotate.say(f"{path}: keymap ignored ({error})", error=True)
             return
         self.set_keymap(mapping)

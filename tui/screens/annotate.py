@@ -24,6 +24,7 @@ from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED, Annotation,
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.document import Document
 from tui.model.labels import label_for_key
+from tui.screens.annotate_search import SearchActions
 from tui.session.search import SearchState
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
@@ -52,7 +53,7 @@ class EditTarget:
     mention: Annotation | None = None
 
 
-class AnnotateScreen(Screen[None]):
+class AnnotateScreen(SearchActions, Screen[None]):
     """Read and annotate one document; the annotation keys act on the article's cursor."""
 
     BINDINGS = [
@@ -111,6 +112,14 @@ class AnnotateScreen(Screen[None]):
             advice = " Close the other Postil to edit." if store.lock_holder else ""
             banner = Text(display_text(f"READ-ONLY — {reason}; nothing you do here is saved.{advice}"))
             self.mount(Static(banner, id="read-only-banner"), before=self.status_line)
+
+    def report_opening(self) -> None:
+        """Say how the annotations were placed on a changed text, if it changed, and whether
+        everything is saved."""
+        report = self.session.reanchor_report
+        if report is not None and report.total:
+            self.say(report.summary, error=bool(report.orphaned))
+        self.update_save_state()
 
     # Status
 
@@ -314,7 +323,7 @@ class AnnotateScreen(Screen[None]):
             sources += [("Side panel", [self.side_panel]), ("Lists", [self.side_panel.query_one(ItemList)])]
         self.app.push_screen(HelpScreen(binding_sections(sources, getattr(self.app, "_keymap", None) or {})))
 
-    # Fact-checking: the claim and entity editors, merging and search, each a dialog.
+    # Fact-checking: the claim and entity editors and merging, each a dialog (search: SearchActions).
 
     def edit_target(self) -> EditTarget:
         """The highlighted entry of a focused side-panel list, else the innermost claim or
@@ -424,43 +433,3 @@ class AnnotateScreen(Screen[None]):
         from tui.screens.entity_editor import EntityPicker
 
         self.app.push_screen(EntityPicker(self.session, mention), callback=merge)
-
-    def action_search(self) -> None:
-        """Ask what to find, in the article text or in the annotations."""
-        from tui.screens.search import SearchScreen
-
-        self.app.push_screen(SearchScreen(self.search_state.query, self.search_state.scope), callback=self.run_search)
-
-    def run_search(self, request: tuple[str, str] | None) -> None:
-        """Find the hits of a search and go to the first one at or after the cursor."""
-        if not request or not request[0].strip():
-            return
-        from tui.session.search import annotation_hits, text_hits
-
-        query, scope = request
-        if scope == "text":
-            hits = text_hits((self.session.document if self.session is not None else self.document).text, query)
-        else:
-            hits = annotation_hits(self.session, query) if self.session is not None else []
-        position = self.search_state.start(query, scope, hits, self.article.cursor)
-        self.article.show_search_hits(self.search_state.hits)
-        if position is None:
-            self.say(f"no hits for “{query}” in the {scope}")
-        else:
-            self.show_hit()
-
-    def action_search_step(self, step: int) -> None:
-        """Go to the next (or previous) hit of the last search, wrapping around."""
-        if self.search_state.step(step, self.article.cursor, self.article.text_index) is None:
-            self.say("no search yet: press / to search")
-        else:
-            self.show_hit()
-
-    def show_hit(self) -> None:
-        """Put the cursor on the current search hit and say which of how many it is."""
-        state = self.search_state
-        start, end = state.hits[state.position]
-        self.article.show_search_hits(state.hits)  # again, after Escape took it away
-        self.article.move_to(start, end)
-        self.article.focus()
-        self.say(state.describe())
