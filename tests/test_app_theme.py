@@ -50,6 +50,8 @@ async def test_switching_to_the_light_theme_makes_the_article_and_the_lists_ligh
         claim_grounds = {style.bgcolor for style in cell_styles(article) if style.underline and not style.italic}
         assert claim_grounds and dark_claim not in claim_grounds
         assert all(Color.from_rich_color(bg).brightness > 0.5 for bg in claim_grounds if bg is not None)
+        # The legend shows a claim as the article now draws one.
+        assert article.marks.claim.bgcolor in {style.bgcolor for style in cell_styles(app.query_one("#legend"))}
         # The label colours are the label scheme's in any theme.
         organisation = session.find_entity("Amazon")
         assert any(style.bgcolor is not None and style.bgcolor.triplet.hex == color_for(organisation.label).lower() for style in cell_styles(article))

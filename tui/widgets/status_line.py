@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from tui.model.display import display_text
 from tui.model.labels import CLAIM_COLOR, DEFAULT_SCHEME
@@ -39,23 +42,32 @@ class StatusLine(OneLine):
         return line
 
 
-class Legend(Static):
-    """The label scheme with its keys and colours, and how claims and suggestions look."""
+class Legend(Widget):
+    """The label scheme with its keys and colours, and how claims and suggestions look (in the
+    article's mark colours for the current theme)."""
 
     DEFAULT_CSS = """
-    Legend { height: auto; padding: 0 1; background: $panel; }
+    Legend {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+        & > .legend--claim { background: $mark-claim-background; text-style: underline; }
+        & > .legend--suggested { background: $mark-suggested-background; text-style: italic; }
+    }
     """
 
-    def on_mount(self) -> None:
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"legend--claim", "legend--suggested"}
+
+    def render(self) -> Text:
         line = Text()
         for label in DEFAULT_SCHEME:
             line.append(f" {label.key} ", style="bold")
             line.append(f" {label.name} ", style=f"#000000 on {label.color}")
         line.append("  ")
-        line.append(" claim ", style=f"underline on #33300f {CLAIM_COLOR}")
+        line.append(" claim ", style=Style(color=CLAIM_COLOR) + self.get_component_rich_style("legend--claim", partial=True))
         line.append(" ")
-        line.append(" suggested ", style="italic #a8a8a8 on #262626")
-        self.update(line)
+        line.append(" suggested ", style=Style(color="#a8a8a8") + self.get_component_rich_style("legend--suggested", partial=True))
+        return line
 
 
 class KeyHints(OneLine):
