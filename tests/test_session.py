@@ -6,9 +6,8 @@ from tinydb import TinyDB
 
 from tests.conftest import file_annotations, sample_document, saved_annotations
 from tui.launch import open_session
-from tui.store.repository import Store
 from tui.session.annotation_session import AnnotationSession
-
+from tui.store.repository import Store
 
 stored_annotations = saved_annotations
 
@@ -160,3 +159,24 @@ def test_suggested_mentions_join_an_entity_the_document_already_has(db_path):
     assert sorted(e.name for e in session.entities.values()) == ["Acme Corp", "Paris"]
     groups = dict(session.entity_groups())
     assert [(e.name, count) for e, count in groups["ORG"]] == [("Acme Corp", 2)]
+
+
+def test_a_session_let_go_of_is_freed_at_once_without_a_garbage_collection(db_path):
+    # A book's session holds a million objects: a reference cycle would keep them all until a
+    # collection walks them (a reopened book would cost that walk).
+    import gc
+    import weakref
+
+    session = fresh_session(db_path)
+    session.label_span(0, 8, "PERSON")
+    session.prepare_correction("Acme Corp")
+    store, freed, index_freed = session.store, weakref.ref(session), weakref.ref(session.annotations)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        del session
+        assert freed() is None and index_freed() is None
+    finally:
+        if collecting:
+            gc.enable()
+    store.close()

@@ -205,7 +205,7 @@ def test_a_correction_is_suggested_where_the_text_recurs_except_where_it_was_rej
     index = AnnotationIndex([model_guess, refused], [acme, other])
     corrections = Corrections(TEXT, index)
     assert corrections.occurrences("Acme Corp") == {span("Acme Corp", n) for n in range(3)}
-    suggested = corrections.propagation(corrected, acme)
+    suggested = corrections.propagation(index, corrected, acme)
     assert [(a.id, a.start, a.label, a.attrs["entity_id"]) for a in suggested] == [(model_guess.id, model_guess.start, "ORG", acme.entity_id)]
 
 
@@ -213,11 +213,11 @@ def test_the_occurrences_left_to_suggest_follow_the_accepted_mentions(people):
     _, acme = people
     index = AnnotationIndex([], [acme])
     corrections = Corrections(TEXT, index)
-    assert corrections.unaccepted("Acme Corp") == {span("Acme Corp", n) for n in range(3)}
+    assert corrections.unaccepted(index, "Acme Corp") == {span("Acme Corp", n) for n in range(3)}
     accepted = mention("Acme Corp", "ORG", acme, 1)
     index.apply(Change(ANNOTATIONS, accepted.id, accepted.to_record()))
-    assert corrections.unaccepted("Acme Corp") == {span("Acme Corp", 0), span("Acme Corp", 2)}
-    new = corrections.propagation(mention("Acme Corp", "ORG", acme), acme, "tester")
+    assert corrections.unaccepted(index, "Acme Corp") == {span("Acme Corp", 0), span("Acme Corp", 2)}
+    new = corrections.propagation(index, mention("Acme Corp", "ORG", acme), acme, "tester")
     assert [(a.start, a.status, a.origin, a.annotator) for a in new] == [(span("Acme Corp", 2)[0], SUGGESTED, "user-correction", "tester")]
     index.apply(Change(ANNOTATIONS, accepted.id, None))
-    assert span("Acme Corp", 1) in corrections.unaccepted("Acme Corp")
+    assert span("Acme Corp", 1) in corrections.unaccepted(index, "Acme Corp")

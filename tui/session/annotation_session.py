@@ -48,7 +48,7 @@ class AnnotationSession:
         self.corrections = Corrections(document.text, self.annotations)
         self.history = History()
         self.history.replay(store.journal(document.doc_id, len(document.text)))
-        self.saves = SaveQueue(lambda batch: self.store.apply(batch))  # the store's as it is at each save
+        self.saves = SaveQueue(lambda batch, store=store: store.apply(batch))  # the store's apply as it is at each save
         store.gazetteer()  # checked now: a malformed correction would become malformed suggestions
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
 
@@ -234,7 +234,7 @@ class AnnotationSession:
     def prepare_correction(self, text: str) -> None:
         """Do now what the first correction of ``text`` would otherwise do: find its occurrences
         and which of them have no accepted mention (in a long text, thousands)."""
-        self.corrections.unaccepted(text)
+        self.corrections.unaccepted(self.annotations, text)
 
     # Actions
 
@@ -257,7 +257,7 @@ class AnnotationSession:
             )
             changes.append(Change(ANNOTATIONS, annotation.id, annotation.to_record()))
             op = "add"
-        propagated = self.corrections.propagation(annotation, entity, self.annotator)
+        propagated = self.corrections.propagation(self.annotations, annotation, entity, self.annotator)
         changes += [Change(ANNOTATIONS, a.id, a.to_record()) for a in propagated]
         changes.append(gazetteer_change(text, label))
         self._commit(op, changes, [(start, end), *((a.start, a.end) for a in propagated)])

@@ -22,14 +22,14 @@ def gazetteer_change(text: str, label: str) -> Change:
 
 
 class Corrections:
-    """Where each corrected text occurs in ``text``, and what propagating a correction suggests."""
+    """Where each corrected text occurs in ``text``, and what propagating a correction suggests
+    among the annotations of ``index`` (whose accepted mentions it follows from now on)."""
 
     def __init__(self, text: str, index: AnnotationIndex) -> None:
         self.text = text
-        self.index = index
         self._occurrences: dict[str, frozenset[tuple[int, int]]] = {}
         self._unaccepted: dict[str, set[tuple[int, int]]] = {}
-        index.on_accepted_mention = self._accepted_mention_changed
+        index.on_accepted_mention = self._accepted_mention_changed  # (holding no index: no cycle)
 
     def occurrences(self, text: str) -> frozenset[tuple[int, int]]:
         """Every whole-word ``[start, end)`` of ``text`` in the document, found once and kept.
@@ -42,39 +42,40 @@ class Corrections:
             found = self._occurrences[text] = frozenset(find_mentions(self.text, text))
         return found
 
-    def unaccepted(self, text: str) -> set[tuple[int, int]]:
-        """The occurrences of ``text`` without an accepted mention (worked out once, then kept)."""
+    def unaccepted(self, index: AnnotationIndex, text: str) -> set[tuple[int, int]]:
+        """The occurrences of ``text`` without an accepted mention in ``index`` (worked out once,
+        then kept up to date)."""
         unaccepted = self._unaccepted.get(text)
         if unaccepted is None:
-            accepted = self.index.accepted_entities
+            accepted = index.accepted_entities
             unaccepted = self._unaccepted[text] = {span for span in self.occurrences(text) if accepted[span] <= 0}
         return unaccepted
 
-    def _accepted_mention_changed(self, text: str, span: tuple[int, int]) -> None:
+    def _accepted_mention_changed(self, text: str, span: tuple[int, int], accepted: bool) -> None:
         unaccepted = self._unaccepted.get(text)
         if unaccepted is None:
             return
-        if self.index.accepted_entities[span] > 0:
+        if accepted:
             unaccepted.discard(span)
         elif span in self.occurrences(text):
             unaccepted.add(span)
 
-    def propagation(self, corrected: Annotation, entity: Entity, annotator: str = "") -> list[Annotation]:
+    def propagation(self, index: AnnotationIndex, corrected: Annotation, entity: Entity, annotator: str = "") -> list[Annotation]:
         """Suggestions of the corrected label at every other unannotated occurrence of its text.
 
         A model suggestion on the very same span takes the user's label (the correction wins);
         a span annotated otherwise, or where this label was rejected, is left alone.
         """
         suggestions = []
-        for start, end in sorted(self.unaccepted(corrected.quote.exact)):
+        for start, end in sorted(self.unaccepted(index, corrected.quote.exact)):
             if (start, end) == (corrected.start, corrected.end):
                 continue
-            overlapping = [a for a in self.index.index.overlapping(start, end) if a.is_entity]
+            overlapping = [a for a in index.index.overlapping(start, end) if a.is_entity]
             if len(overlapping) == 1 and overlapping[0].status == SUGGESTED and (overlapping[0].start, overlapping[0].end) == (start, end) and overlapping[0].label != corrected.label:
                 suggestion = overlapping[0]
                 suggestions.append(replace(suggestion, label=corrected.label, updated=now_iso(), attrs={**suggestion.attrs, "entity_id": entity.entity_id}))
                 continue
-            if overlapping or self.index.rejected[(start, end, corrected.label)] > 0:
+            if overlapping or index.rejected[(start, end, corrected.label)] > 0:
                 continue
             suggestions.append(
                 Annotation.on_text(

@@ -37,8 +37,9 @@ class AnnotationIndex:
         self._speaker_claims: Counter[str] = Counter()  # entity id -> visible claims it speaks
         # Bumped whenever what the side panel lists changes, so it refills only the lists that did.
         self.versions: Counter[str] = Counter()  # "entities", "claims", "orphans"
-        # Told (text, span) whenever an accepted mention comes or goes (see corrections.py).
-        self.on_accepted_mention: Callable[[str, tuple[int, int]], None] | None = None
+        # Told (text, span, whether the span still has an accepted mention) whenever an accepted
+        # mention comes or goes (see corrections.py).
+        self.on_accepted_mention: Callable[[str, tuple[int, int], bool], None] | None = None
         self._loading = True
         for annotation in self.by_id.values():
             self._track(annotation, 1)
@@ -74,7 +75,7 @@ class AnnotationIndex:
             span = (annotation.start, annotation.end)
             self.accepted_entities[span] += step
             if self.on_accepted_mention is not None:
-                self.on_accepted_mention(annotation.quote.exact, span)
+                self.on_accepted_mention(annotation.quote.exact, span, self.accepted_entities[span] > 0)
         if annotation.is_claim:
             self._track_claim(annotation, step)
 
