@@ -19,7 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tui.formats.interchange import ExportItem, Losses, plan_import  # noqa: E402
+from tui.formats.importing import plan_import  # noqa: E402
+from tui.formats.interchange import ExportItem, Losses  # noqa: E402
 from tui.formats.registry import FORMATS  # noqa: E402
 from tui.model.annotation import CLAIM, ENTITY, Annotation, Entity  # noqa: E402
 from tui.model.document import Document  # noqa: E402

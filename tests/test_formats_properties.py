@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.formats.interchange import Losses, apply_import, plan_import, select_for_export
+from tui.formats.importing import apply_import, plan_import
+from tui.formats.interchange import Losses, UnitMap, select_for_export
 from tui.formats.registry import FORMATS
-from tui.formats.interchange import UnitMap
 from tui.model.annotation import CLAIM, ENTITY, Annotation, Entity
 from tui.model.document import Document
 from tui.store.records import ANNOTATIONS, ENTITIES, Change

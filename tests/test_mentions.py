@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.formats.interchange import ROLE_ENTITY, Span, SpanGraph, plan_import
+from tui.formats.importing import plan_import
+from tui.formats.interchange import ROLE_ENTITY, Span, SpanGraph
 from tui.model.document import Document
 from tui.model.mentions import canonical_name
 from tui.nlp.suggest import assemble

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.formats.interchange import ROLE_CLAIM, ROLE_CUE, Relation, Span, SpanGraph, plan_import
+from tui.formats.importing import plan_import
+from tui.formats.interchange import ROLE_CLAIM, ROLE_CUE, Relation, Span, SpanGraph
 from tui.model.claims import CLAIM_ATTR_NAMES, CLAIM_CHECKS, UNVERIFIED, check_claim, claim_attrs, claim_problems
 from tui.model.document import Document
 from tui.nlp.suggest import assemble

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.formats.interchange import ExportItem, FormatError, ImportPlan, Losses, apply_import, plan_import, select_for_export
+from tui.formats.importing import ImportPlan, apply_import, plan_import
+from tui.formats.interchange import ExportItem, FormatError, Losses, select_for_export
 from tui.formats.registry import FORMATS, FormatSpec
 
 
