@@ -56,6 +56,7 @@ def test_the_index_answers_the_side_panels_questions_from_plain_records(people):
     assert rejected.id not in {a.id for a in index.visible()} and rejected.id in {a.id for a in index.references(acme.entity_id)}
     assert [TEXT[a.start : a.end] for a in index.at(span("Doe", 1)[0])] == ["Doe", "Acme Corp said Doe would return"]
     assert index.find_entity("  acme   corp ") is acme and index.find_entity("Acme Corp", other_than=acme.entity_id) is None
+    assert index.find_entity("the Acme Corp") is acme and index.find_entity("Acme Corp’s") is acme
 
 
 def test_changes_applied_to_the_index_keep_its_counts_and_claim_order_in_step(people):

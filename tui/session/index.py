@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from tui.model.annotation import ACCEPTED, REJECTED, Annotation, Entity
 from tui.model.labels import DEFAULT_SCHEME
+from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 
@@ -229,10 +230,16 @@ class AnnotationIndex:
         return found
 
     def find_entity(self, name: str, other_than: str | None = None) -> Entity | None:
-        """The entity whose name or an alias is ``name`` (ignoring case and spacing), if any;
-        ``other_than`` leaves out one entity (the one being renamed)."""
-        wanted = " ".join(name.split()).lower()
+        """The entity whose name or an alias is ``name`` by the one naming rule (ignoring case,
+        spacing, a leading "the" and a possessive), if any; ``other_than`` leaves out one entity
+        (the one being renamed)."""
+        wanted = name_key(name)
         for entity in self.entities.values():
-            if entity.entity_id != other_than and wanted in {entity.name.lower(), *(alias.lower() for alias in entity.aliases)}:
+            if entity.entity_id != other_than and wanted in {name_key(entity.name), *(name_key(alias) for alias in entity.aliases)}:
                 return entity
         return None
+
+
+def name_key(name: str) -> str:
+    """What two names must share to name the same entity: the canonical name, case ignored."""
+    return canonical_name(name).casefold()
