@@ -24,8 +24,8 @@ from tui.cli import main
 from tui.formats.interchange import Losses, select_for_export
 from tui.formats.registry import FORMATS
 from tui.model.annotation import CLAIM_TYPES, VERDICTS
-from tui.store.repository import Store
 from tui.session.annotation_session import AnnotationSession
+from tui.store.repository import Store
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "formats"))
 from seed import article, build_store  # noqa: E402

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import saved_annotations
-from tui.model.display import char_cells
 from tui.model import document as document_module
+from tui.model.display import char_cells
 from tui.model.document import Document
 from tui.model.layout import RowCounts, WrappedLayout
 from tui.model.wrap import cell_offset, offset_at_cell, wrap_paragraph

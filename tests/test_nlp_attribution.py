@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_nlp_claims import cue, speaker, spans
+from tests.test_nlp_claims import cue, spans, speaker
 from tui.model.document import Document
 from tui.nlp import iter_suggestions, load_pipeline
 

@@ -17,8 +17,8 @@ from tui.model.mentions import find_mentions
 from tui.nlp import Pipeline, cached_suggestions, iter_suggestions, load_pipeline
 from tui.nlp.pipeline import FIRST_BATCH
 from tui.nlp.suggest import find_any, phrase_pattern
-from tui.store.repository import Store
 from tui.session.annotation_session import AnnotationSession
+from tui.store.repository import Store
 
 
 @pytest.fixture(scope="module")

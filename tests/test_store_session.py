@@ -7,9 +7,9 @@ import os
 
 from tui.model.annotation import Annotation
 from tui.model.document import Document
+from tui.session.annotation_session import AnnotationSession
 from tui.store import wal
 from tui.store.repository import Store
-from tui.session.annotation_session import AnnotationSession
 
 TEXT = "Jane Doe met Acme Corp in Paris. Acme Corp said it grew."
 

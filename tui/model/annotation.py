@@ -7,9 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from operator import itemgetter
 
-from tui.model.claims import CLAIM_CHECKS, SPAN_ATTRS, SPAN_LIST_ATTRS, spans_outside
 # Claim types and verdicts are named where annotations are, for the code that shows and edits them.
-from tui.model.claims import CLAIM_TYPES, VERDICTS  # noqa: F401
+from tui.model.claims import CLAIM_CHECKS, CLAIM_TYPES, SPAN_ATTRS, SPAN_LIST_ATTRS, VERDICTS, spans_outside  # noqa: F401
 from tui.model.fields import Problem, checked, kind_of, offset_problem, one_of, optional, text_problem, texts_problem
 
 ENTITY = "entity"
@@ -60,7 +59,7 @@ class Quote:
     suffix: str
 
     @classmethod
-    def from_text(cls, text: str, start: int, end: int) -> "Quote":
+    def from_text(cls, text: str, start: int, end: int) -> Quote:
         """The quote of ``text[start:end]`` with up to 32 characters of context each side."""
         return cls(
             exact=text[start:end],
@@ -89,7 +88,7 @@ class Annotation:
     anchor: str = "anchored"
 
     @classmethod
-    def on_text(cls, doc_id: str, text: str, kind: str, label: str, start: int, end: int, **fields) -> "Annotation":
+    def on_text(cls, doc_id: str, text: str, kind: str, label: str, start: int, end: int, **fields) -> Annotation:
         """An annotation of ``text[start:end]`` with its quote taken from ``text``."""
         if not 0 <= start < end <= len(text):
             raise ValueError(f"span {start}-{end} is outside a text of {len(text)} characters")
@@ -119,7 +118,7 @@ class Annotation:
         return record
 
     @classmethod
-    def from_record(cls, record: dict) -> "Annotation":
+    def from_record(cls, record: dict) -> Annotation:
         """Rebuild an annotation from a stored dict (unknown keys are ignored, missing optional
         ones take their defaults). Filled in directly: a book's 100,000 spans load in a blink."""
         if not _REQUIRED <= record.keys():
@@ -237,7 +236,7 @@ class Entity:
         return asdict(self)
 
     @classmethod
-    def from_record(cls, record: dict) -> "Entity":
+    def from_record(cls, record: dict) -> Entity:
         """Rebuild an entity from a stored dict."""
         known = {name: record[name] for name in cls.__dataclass_fields__ if name in record}
         return cls(**known)
