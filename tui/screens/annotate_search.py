@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.session.search import SearchState
+from tui.session.search import SearchState, annotation_hits, text_hits
 
 if TYPE_CHECKING:
     from tui.model.document import Document
@@ -32,8 +32,6 @@ class SearchActions:
         """Find the hits of a search and go to the first one at or after the cursor."""
         if not request or not request[0].strip():
             return
-        from tui.session.search import annotation_hits, text_hits
-
         query, scope = request
         if scope == "text":
             hits = text_hits((self.session.document if self.session is not None else self.document).text, query)
