@@ -52,6 +52,15 @@ async def test_switching_to_the_light_theme_makes_the_article_and_the_lists_ligh
         assert all(Color.from_rich_color(bg).brightness > 0.5 for bg in claim_grounds if bg is not None)
         # The legend shows a claim as the article now draws one.
         assert article.marks.claim.bgcolor in {style.bgcolor for style in cell_styles(app.query_one("#legend"))}
+        # The detail pane names a claim's speaker in the theme's colour too.
+        quote = next(claim for claim in session.claims() if session.speaker_name(claim))
+        tokens = [article.text_index.token_at(at) for at in range(quote.start, quote.end)]
+        article.move_to(next(token.start for token in tokens if token and session.at(token.start)[0].id == quote.id))
+        await pilot.pause()
+        detail = app.query_one("#detail-pane")
+        speaker = next(segment.style.color for strip in detail.render_lines(Region(0, 0, *detail.size))
+                       for segment in strip if "(entity)" in segment.text or "(as typed)" in segment.text)
+        assert speaker.triplet.hex == app.theme_variables["list-speaker"].lower() != "#5fafff"
         # The label colours are the label scheme's in any theme.
         organisation = session.find_entity("Amazon")
         assert any(style.bgcolor is not None and style.bgcolor.triplet.hex == color_for(organisation.label).lower() for style in cell_styles(article))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
@@ -32,8 +33,9 @@ def _field(line: Text, name: str, value: str, style: str = "") -> None:
     line.append(display_text(value), style=style)
 
 
-def describe_claim(session: AnnotationSession, claim: Annotation) -> Text:
-    """A claim: its text, type, speaker, cue, content fragments, verdict, score, note, evidence."""
+def describe_claim(session: AnnotationSession, claim: Annotation, speaker_style: Style | str = "") -> Text:
+    """A claim: its text, type, speaker (in ``speaker_style``), cue, content fragments, verdict,
+    score, note, evidence."""
     attrs = claim.attrs
     text = session.text
     out = Text()
@@ -41,7 +43,7 @@ def describe_claim(session: AnnotationSession, claim: Annotation) -> Text:
     _field(out, "type", f"{attrs.get('claim_type') or claim.label} · {claim.status}", f"bold {CLAIM_COLOR}")
     speaker = session.speaker_name(claim)
     entity = session.entities.get(attrs.get("speaker") or "")
-    _field(out, "speaker", speaker + (" (entity)" if entity else " (as typed)" if speaker else "—"), "#5fafff")
+    _field(out, "speaker", speaker + (" (entity)" if entity else " (as typed)" if speaker else "—"), speaker_style)
     cue = attrs.get("cue")
     if cue:
         _field(out, "cue", _clip(text[cue[0] : cue[1]], 40))
@@ -78,10 +80,10 @@ def describe_entity(session: AnnotationSession, entity: Entity, mention: Annotat
     return out
 
 
-def describe(session: AnnotationSession, annotation: Annotation | None = None, entity: Entity | None = None) -> Text:
+def describe(session: AnnotationSession, annotation: Annotation | None = None, entity: Entity | None = None, speaker_style: Style | str = "") -> Text:
     """What the pane shows for an annotation (or an entity chosen in the list)."""
     if annotation is not None and annotation.is_claim:
-        return describe_claim(session, annotation)
+        return describe_claim(session, annotation, speaker_style)
     if annotation is not None:
         found = session.entities.get(annotation.attrs.get("entity_id") or "")
         if found is not None:
@@ -105,8 +107,15 @@ class DetailPane(Widget):
     """
 
     DEFAULT_CSS = """
-    DetailPane { height: 10; border-top: tall $primary-background; padding: 0 1; }
+    DetailPane {
+        height: 10;
+        border-top: tall $primary-background;
+        padding: 0 1;
+        & > .detail-pane--speaker { color: $list-speaker; }
+    }
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail-pane--speaker"}
 
     def __init__(self, session: AnnotationSession) -> None:
         super().__init__(id="detail-pane")
@@ -157,12 +166,18 @@ class DetailPane(Widget):
         if only_if_changed and not self.entity_id and annotation_id == self.annotation_id:
             return
         self.annotation_id, self.entity_id = annotation_id, ""
-        self._show(describe(self.session, annotation))
+        self._show(describe(self.session, annotation, speaker_style=self.get_component_rich_style("detail-pane--speaker", partial=True)))
 
     def show_entity(self, entity: Entity | None) -> None:
         """Describe an entity chosen in the Entities list."""
         self.annotation_id, self.entity_id = "", (entity.entity_id if entity else "")
         self._show(describe(self.session, None, entity))
+
+    def notify_style_update(self) -> None:
+        """The theme changed: describe again, in its colours."""
+        super().notify_style_update()
+        if self.is_mounted:
+            self.call_after_refresh(self.refresh_details)
 
     def refresh_details(self) -> None:
         """Describe again what is shown, after annotations changed."""
