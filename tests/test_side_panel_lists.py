@@ -11,8 +11,8 @@ from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.model.annotation import CLAIM, Annotation
 from tui.store.records import ANNOTATIONS, Change
-from tui.widgets.detail_pane import DetailPane
 from tui.widgets.claim_list import ClaimList
+from tui.widgets.detail_pane import DetailPane
 from tui.widgets.entity_list import EntityList
 from tui.widgets.panel_tabs import PanelTabs
 
