@@ -205,15 +205,11 @@ def parse_database(path: Path, data: bytes) -> dict:
     """The TinyDB content of ``data`` read from ``path``; a one-line :class:`StoreError` otherwise."""
     if not data.strip():
         raise StoreError(f"{path}: the database file is empty (a new database is never started over an existing file); {doctor_hint(path)}")
-    collecting = gc.isenabled()
-    gc.disable()  # parsing makes millions of objects; cycle checks during it only cost time
     try:
-        parsed = orjson.loads(data)
+        with collection_paused():  # parsing makes millions of objects and no garbage
+            parsed = orjson.loads(data)
     except orjson.JSONDecodeError as error:
         raise StoreError(f"{path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}); {doctor_hint(path)}") from None
-    finally:
-        if collecting:
-            gc.enable()
     if not isinstance(parsed, dict):
         raise StoreError(f"{path}: not a TinyDB database (the top level is not an object); {doctor_hint(path)}")
     for name, table in parsed.items():
