@@ -4,5 +4,7 @@
 store: the index of annotations and entities (:mod:`.index`), the undo history and save queue
 (:mod:`.history`), the entity planners (:mod:`.entities`), corrections (:mod:`.corrections`)
 and model suggestions (:mod:`.suggestions`). :mod:`.reanchor` opens a document whose text
-changed. Nothing is imported here, so importing one part stays cheap.
+changed. What the screen shows of a session without needing a screen lives here too: the
+Claims tab's filter, orders and speaker groups (:mod:`.claim_list`) and search's hits and
+steps (:mod:`.search`). Nothing is imported here, so importing one part stays cheap.
 """

@@ -216,8 +216,8 @@ class AnnotationSession:
         return self.annotations.speaker_name(claim)
 
     def find_entity(self, name: str, other_than: str | None = None) -> Entity | None:
-        """The entity whose name or an alias is ``name`` (ignoring case and spacing), if any;
-        ``other_than`` leaves out one entity (the one being renamed)."""
+        """The entity whose name or an alias is ``name`` by the one naming rule (see
+        :meth:`AnnotationIndex.find_entity`), if any; ``other_than`` leaves out one entity."""
         return self.annotations.find_entity(name, other_than)
 
     # Corrections (see Corrections)
