@@ -1,6 +1,7 @@
-"""The records of a Postil database: its tables, a change to one record, and the checks that
-say which stored records are outside the data model (so that no malformed one is shown,
-exported or written back) and how a message names them.
+"""The records of a Postil database: its tables, a change to one record, how a document and
+a journal entry are kept as records, and the checks that say which stored records are outside
+the data model (so that no malformed one is shown, exported or written back) and how a message
+names them.
 """
 
 from __future__ import annotations
