@@ -118,3 +118,14 @@ async def test_command_palette_sets_the_verdict_of_the_claim_under_the_cursor(tm
         await pilot.press("q")
     (claim,) = [r for r in file_annotations(db) if r["kind"] == "claim"]
     assert claim["attrs"]["verdict"] == "misleading"
+
+
+async def test_the_claim_editor_shows_a_quote_in_one_pair_of_quotation_marks(tmp_path):
+    app, _ = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")  # the sentence, which opens and closes with the article's own marks
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimEditor)
+        shown = str(app.screen.query_one("#claim-text").render())
+        assert shown == "“We are pausing this,” said Isedua Oribhabor of Access Now, “for one year.”"
+        await pilot.press("escape", "q")

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from tui.model.annotation import Annotation
 from tui.model.claims import CLAIM_TYPES, UNVERIFIED, VERDICTS, ClaimAttrs, claim_problems
-from tui.model.display import display_text
+from tui.model.display import QUOTE_MARKS, display_text
 from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
 from tui.widgets.forms import Choice, field_row
@@ -114,7 +114,7 @@ class ClaimEditor(ModalScreen[bool]):
         worth = attrs.get("checkworthiness")
         with Vertical():
             yield Static(Text("Claim", style="bold"))
-            yield Static(Text(f"“{display_text(self.claim.quote.exact)}”", style="italic"), id="claim-text")
+            yield Static(Text(f"“{display_text(self.claim.quote.exact.strip().strip(QUOTE_MARKS))}”", style="italic"), id="claim-text")  # one pair of marks, not two
             with VerticalScroll():
                 yield field_row("Type", Choice(CLAIM_TYPES, attrs.get("claim_type") or self.claim.label, id="claim-type"))
                 speaker_box = Vertical(
