@@ -397,6 +397,8 @@ def cached_suggestions(store, document: Document, pipeline: Pipeline, gazetteer:
             yield raw
 
     yield from assemble(document, recording(), gazetteer or [], pipeline.origin)
+    if store.read_only:  # nothing will be cached: no copy of the analysis to hand over
+        return
     total = len(collected)
     carrier = SuggestionBatch(total, total, final=True, analysis=(key, json.loads(json.dumps(collected))))
     yield carrier
