@@ -65,3 +65,30 @@ async def test_switching_to_the_light_theme_makes_the_article_and_the_lists_ligh
         organisation = session.find_entity("Amazon")
         assert any(style.bgcolor is not None and style.bgcolor.triplet.hex == color_for(organisation.label).lower() for style in cell_styles(article))
         await pilot.press("q")
+
+
+async def test_moving_focus_to_a_list_and_back_redraws_its_highlight_without_making_its_entries_again(tmp_path, monkeypatch):
+    from tui.widgets.entity_list import EntityList
+
+    made: list[str] = []
+    entry_lines = EntityList.entry_lines
+    monkeypatch.setattr(EntityList, "entry_lines", lambda self, key: made.append(key) or entry_lines(self, key))
+    session = open_session(tmp_path / "annotations.json", sample_document(), annotator="tester")
+    app = PostilApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        entities = app.query_one("#entity-list")
+        shown = len(made)
+        assert shown > 0
+        await pilot.press("tab")  # to the list: its highlight takes the focused colours
+        await pilot.pause()
+        focused = entities.get_component_rich_style("item-list--highlighted")
+        assert any(style.bgcolor == focused.bgcolor for style in cell_styles(entities))
+        await pilot.press("tab")  # back to the article
+        await pilot.pause()
+        assert len(made) == shown  # the entries' rows do not depend on focus
+        app.theme = "textual-light"
+        await pilot.pause()
+        entities.render_lines(Region(0, 0, *entities.size))
+        assert len(made) > shown  # they do depend on the theme's colours
+        await pilot.press("q")

@@ -265,13 +265,15 @@ class ItemList(ScrollView, can_focus=True):
     # Drawing
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._base_style = self.rich_style  # looked up once per repaint: it is not cheap
-        # After a change of theme, rows and entries drawn in the old colours are made again.
-        drawn_with = (self._base_style, self.get_component_rich_style("item-list--highlighted"))
-        if drawn_with != self._drawn_with:
-            self._drawn_with = drawn_with
-            self._strips.clear()
+        base = self.rich_style  # looked up once per repaint: it is not cheap
+        # After a change of theme, entries made in its colours are made again; the highlight
+        # also follows focus, and only the rows drawn with it change then.
+        if base != self._base_style:
             self._lines.clear()
+        drawn_with = (base, self.get_component_rich_style("item-list--highlighted"))
+        if drawn_with != self._drawn_with:
+            self._strips.clear()
+        self._base_style, self._drawn_with = base, drawn_with
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
