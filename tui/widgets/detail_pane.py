@@ -11,6 +11,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.model.annotation import Annotation, Entity
+from tui.model.claims import UNVERIFIED
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.labels import CLAIM_COLOR, color_for
 from tui.widgets.lines import text_signature, text_strip
@@ -50,7 +51,7 @@ def describe_claim(session: AnnotationSession, claim: Annotation, speaker_style:
     fragments = attrs.get("content") or []
     if len(fragments) > 1:
         _field(out, "content", " … ".join(_clip(text[s:e], 60) for s, e in fragments))
-    _field(out, "verdict", attrs.get("verdict") or "unverified", "bold")
+    _field(out, "verdict", attrs.get("verdict") or UNVERIFIED, "bold")
     worth = attrs.get("checkworthiness")
     _field(out, "check-worthiness", "—" if worth is None else f"{worth:.2f}")
     note = attrs.get("note") or ""
