@@ -174,10 +174,16 @@ class AnnotateScreen(SearchActions, Screen[None]):
         if self.side_panel is not None:
             self.side_panel.rebuild()
 
-    def perform(self, description: str, action: Callable[[], object]) -> object:
-        """Run an annotation action; a failed save is shown, and what is on disk is untouched."""
+    def loaded(self) -> bool:
+        """Whether the annotations are loaded; if not, say so (an action has nothing to act on yet)."""
         if self.session is None:
             self.say(LOADING)
+            return False
+        return True
+
+    def perform(self, description: str, action: Callable[[], object]) -> object:
+        """Run an annotation action; a failed save is shown, and what is on disk is untouched."""
+        if not self.loaded():
             return None
         if self.session.store.read_only:
             self.say("read-only: this database is open in another Postil", error=True)
@@ -345,8 +351,7 @@ class AnnotateScreen(SearchActions, Screen[None]):
 
     def action_edit_here(self) -> None:
         """Open the claim editor on the claim, or the entity editor on the entity, under the cursor."""
-        if self.session is None:
-            self.say(LOADING)
+        if not self.loaded():
             return
         target = self.edit_target()
         if target.claim is not None:
@@ -358,8 +363,7 @@ class AnnotateScreen(SearchActions, Screen[None]):
 
     def action_set_verdict(self, verdict: str) -> None:
         """Give the claim under the cursor a verdict (one undoable action)."""
-        if self.session is None:
-            self.say(LOADING)
+        if not self.loaded():
             return
         claim = self.edit_target().claim
         if claim is None:
@@ -417,8 +421,7 @@ class AnnotateScreen(SearchActions, Screen[None]):
 
     def action_merge_here(self) -> None:
         """Merge the entity mention under the cursor into another entity, picked by name."""
-        if self.session is None:
-            self.say(LOADING)
+        if not self.loaded():
             return
         mention = next((a for a in self.article.annotations_here() if a.is_entity), None)
         if mention is None:
