@@ -238,18 +238,17 @@ async def key_costs(sizes: list[int], runs: int, rounds: int) -> None:
     async def label_samples(words: int) -> tuple[list[float], list[float]]:
         samples, save_times = [], []
         app = open_app(words)
-        store = app.session.store
-        save = store.apply
+        save = app.session.saves.write
 
         def timed_save(batch):
-            # The store's write of one action (log record and fsync), timed where the app calls it.
+            # The store's write of one action (log record and fsync), timed where the session saves.
             started = time.perf_counter()
             try:
                 return save(batch)
             finally:
                 save_times.append(time.perf_counter() - started)
 
-        store.apply = timed_save
+        app.session.saves.write = timed_save
         async with app.run_test(size=(COLUMNS, LINES)) as pilot:
             await pilot.pause()
             for i in range(runs * 4):

@@ -48,7 +48,7 @@ class AnnotationSession:
         self.corrections = Corrections(document.text, self.annotations)
         self.history = History()
         self.history.replay(store.journal(document.doc_id, len(document.text)))
-        self.saves = SaveQueue(lambda batch, store=store: store.apply(batch))  # the store's apply as it is at each save
+        self.saves = SaveQueue(store.apply)
         store.gazetteer()  # checked now: a malformed correction would become malformed suggestions
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
 

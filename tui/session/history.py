@@ -96,15 +96,15 @@ class History:
 
 
 class SaveQueue:
-    """Saves batches in order through ``save``; a batch the disk refuses waits, with every later
+    """Saves batches in order through ``write``; a batch the disk refuses waits, with every later
     one behind it, until :meth:`retry` gets them through.
 
-    ``save`` raises :class:`StoreSaveError` when the disk refuses (full, permission denied);
+    ``write`` raises :class:`StoreSaveError` when the disk refuses (full, permission denied);
     :attr:`error` holds that refusal's one-line message until the queue is empty again.
     """
 
-    def __init__(self, save: Callable[[list[Change]], None]) -> None:
-        self._save = save
+    def __init__(self, write: Callable[[list[Change]], None]) -> None:
+        self.write = write
         self._waiting: list[list[Change]] = []
         self.error: str | None = None
 
@@ -118,7 +118,7 @@ class SaveQueue:
             self.retry()
             return
         try:
-            self._save(batch)
+            self.write(batch)
         except StoreSaveError as error:
             self._waiting.append(batch)
             self.error = str(error)
@@ -127,7 +127,7 @@ class SaveQueue:
         """Try the waiting batches again, oldest first; returns how many are still unsaved."""
         while self._waiting:
             try:
-                self._save(self._waiting[0])
+                self.write(self._waiting[0])
             except StoreSaveError as error:
                 self.error = str(error)
                 break
