@@ -170,8 +170,7 @@ class SidePanel(Vertical):
     def action_sort_claims(self) -> None:
         """Sort the claims by the next key: text order, speaker, verdict, check-worthiness, type."""
         claims = self.show_claims()
-        claims.change_view(sort=CLAIM_SORTS[(CLAIM_SORTS.index(claims.sort) + 1) % len(CLAIM_SORTS)])
-        self.rebuild()
+        self.sort_claims_by(CLAIM_SORTS[(CLAIM_SORTS.index(claims.sort) + 1) % len(CLAIM_SORTS)])
         claims.focus()
 
     def sort_claims_by(self, sort: str) -> None:
