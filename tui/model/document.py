@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple, overload
 
-from tui.model.fields import Problem, checked, object_problem, optional, text_problem
+from tui.model.fields import Problem, checked, object_problem, one_of, optional, text_problem
 from tui.model.sentences import split_sentences
 
 _PARAGRAPH_BREAK = re.compile(r"\n")
@@ -193,10 +193,15 @@ class Document:
         return self.paragraphs.line_of(self.paragraphs.index_at(offset))
 
 
+# What a document record's ``status`` may hold: set when the user marks the document done
+# (with ``done_by`` and ``done_at``); a document never marked has none.
+DONE = "done"
+
 # The stored fields of a document, each with its check (``text`` is absent when a side file holds it).
 DOCUMENT_CHECKS = {
     "doc_id": text_problem, "sha256": text_problem, "title": text_problem, "source": text_problem,
     "added": text_problem, "previous": optional(text_problem), "meta": optional(object_problem), "text": text_problem,
+    "status": optional(one_of((DONE,))), "done_by": optional(text_problem), "done_at": optional(text_problem),
 }
 
 
