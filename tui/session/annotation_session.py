@@ -22,6 +22,7 @@ from tui.session.corrections import Corrections, gazetteer_change
 from tui.session.entities import Plan, drop_if_unused, entity_for, plan_entity_edit, plan_mention_move
 from tui.session.history import Action, History, SaveQueue
 from tui.session.index import AnnotationIndex
+from tui.session.review import plan_accept_entity, plan_claim_review
 from tui.session.suggestions import new_suggestions, suggestion_problems
 from tui.store.records import ANNOTATIONS, NOT_UNDOABLE_OPS, Change
 from tui.store.repository import Store
@@ -321,6 +322,21 @@ class AnnotationSession:
         changes = [Change(ANNOTATIONS, a.id, replace(a, status=ACCEPTED, updated=stamp).to_record()) for a in suggestions]
         self._commit("accept-all", changes, [(a.start, a.end) for a in suggestions])
         return len(suggestions)
+
+    def review_claim(self, claim_id: str, verdict: str | None = None) -> Annotation | None:
+        """Accept a claim as the model gave it, with ``verdict`` if given, and a suggested claim's
+        speaker mention with it, as one undoable action (see :mod:`tui.session.review`)."""
+        claim = self.by_id.get(claim_id)
+        if claim is None or not claim.is_claim:
+            return None
+        self._commit_plan(plan_claim_review(self.annotations, claim, verdict, self.annotator, len(self.text)))
+        return self.by_id[claim_id]
+
+    def accept_entity(self, entity_id: str) -> int:
+        """Accept every suggested mention of an entity in one undoable action; returns how many."""
+        plan = plan_accept_entity(self.annotations, entity_id, self.annotator)
+        self._commit_plan(plan)
+        return len(plan.changes)
 
     # Fact-checking edits: claims, notes and canonical entities.
 
