@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("tui.cli.interchange", "write annotations as spaCy, Prodigy, brat, doccano, CoNLL, W3C, ClaimReview, Citron or CSV"),
     "import": ("tui.cli.interchange", "read annotations from spaCy, Prodigy, brat, doccano, CoNLL or W3C files"),
     "extract": ("tui.cli.extract", "print suggested entities and claims as JSON (offsets, labels, speakers, cues, scores)"),
+    "add": ("tui.cli.add", "add articles: .txt, .md and .html files, folders, JSONL files and http(s) addresses"),
+    "list": ("tui.cli.list_documents", "list the documents of a database with their metadata and review progress"),
     "doctor": ("tui.cli.doctor", "check a database and restore it from its last good backup into a new file"),
 }
 OPEN_MODULE = "tui.cli.open_article"

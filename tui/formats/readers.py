@@ -49,10 +49,11 @@ def read_article(path: str | Path, encoding: str = "utf-8", max_mb: float = MAX_
     return Document(text=text, title=title_of(text, path), source=str(path.resolve()))
 
 
-def article_bytes(path: Path, max_mb: float) -> bytes:
-    """The bytes of an article file, refusing anything but a regular ``.txt``/``.md`` file of at
-    most ``max_mb`` MB (read by :func:`~tui.store.storage.read_regular_file`, which checks the
-    kind again on the open file, so one swapped for a pipe in between is refused too)."""
+def article_bytes(path: Path, max_mb: float, suffixes: frozenset[str] | set[str] = TEXT_SUFFIXES | MARKDOWN_SUFFIXES) -> bytes:
+    """The bytes of an article file, refusing anything but a regular file with one of
+    ``suffixes`` (``.txt``/``.md`` by default) of at most ``max_mb`` MB (read by
+    :func:`~tui.store.storage.read_regular_file`, which checks the kind again on the open
+    file, so one swapped for a pipe in between is refused too)."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -62,7 +63,7 @@ def article_bytes(path: Path, max_mb: float) -> bytes:
     if not stat.S_ISREG(mode):
         raise ArticleError(_not_an_article(path, file_kind(mode)))
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
+    if suffix not in suffixes:
         raise ArticleError(f"{path}: unsupported file type {suffix!r} (Postil opens .txt and .md files)")
     try:
         return read_regular_file(path, int(max_mb * MEGABYTE))
