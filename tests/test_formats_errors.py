@@ -136,7 +136,7 @@ def test_export_needs_a_database_and_a_document(tmp_path, capsys):
     store, document = build_store(tmp_path / "db.json")
     store.close()
     assert main(["export", "--format", "prodigy", "--db", str(tmp_path / "db.json"), "--doc", "ffff"]) == 2
-    assert last_error(capsys).startswith(f"{tmp_path / 'db.json'}: no document with id ffff (stored: {document.doc_id})")
+    assert last_error(capsys) == f"{tmp_path / 'db.json'}: no document matches 'ffff'; the documents are: Fixture ({document.doc_id})"
     assert main(["export", "--format", "spacy", "--db", str(tmp_path / "db.json")]) == 2
     assert last_error(capsys) == "--format spacy writes a binary file: pass --out PATH"
 

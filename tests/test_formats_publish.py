@@ -33,14 +33,19 @@ def test_claimreview_for_claims_with_a_verdict(db, capsys):
     first = reviews[0]
     assert first["@context"] == "https://schema.org" and first["@type"] == "ClaimReview"
     assert first["author"] == {"@type": "Organization", "name": "Example Fact Check", "url": "https://factcheck.example"}
+    # Jane Doe's knowledge-base id (Q000000) names no Wikidata item, so no sameAs.
     assert first["itemReviewed"]["author"] == {"@type": "Person", "name": "Jane Doe"}
     assert first["itemReviewed"]["appearance"]["url"] == "https://news.example/article-123"
+    # The fixture article has no date: the claim's datePublished is left out, never the day it was added.
+    assert "datePublished" not in first["itemReviewed"]
     assert first["reviewRating"] == {
-        "@type": "Rating", "ratingValue": 2, "bestRating": 5, "worstRating": 1,
+        "@type": "Rating", "ratingValue": 3, "bestRating": 6, "worstRating": 1,
         "alternateName": "misleading", "ratingExplanation": "Police figures show 12%, not 20%.",
     }
-    assert reviews[1]["reviewRating"]["ratingValue"] == 5 and reviews[2]["reviewRating"]["ratingValue"] == 1
+    assert reviews[1]["reviewRating"]["ratingValue"] == 6 and reviews[2]["reviewRating"]["ratingValue"] == 1
     assert "not exported: 1 claims without a verdict (ClaimReview needs one)" in captured.err
+    assert "3 of 3 ClaimReviews lack what Google requires: missing url (the fact-check's page: pass --review-url URL)" in captured.err
+    assert "3 of 3 ClaimReviews have no article date (itemReviewed.datePublished left out)" in captured.err
 
 
 def test_citron_quotes_with_cue_sources_and_split_contents(db, capsys):
@@ -69,6 +74,10 @@ def test_csv_has_one_row_per_claim(db, capsys):
     first = rows[0]
     assert (first["speaker"], first["cue"], first["text"], first["verdict"], first["note"]) == (
         "Jane Doe", "said", "the city cut crime by 20% last year", "misleading", "Police figures show 12%, not 20%.",
+    )
+    # Each row names its document: title, source, URL (the source, a web address here), date (none) and annotator.
+    assert (first["title"], first["source"], first["url"], first["date"], first["annotator"]) == (
+        "Fixture", "https://news.example/article-123", "https://news.example/article-123", "", "ann1",
     )
     assert first["evidence"].split() == ["https://police.example/stats", "https://news.example/fact"]
     assert rows[1]["text"] == "We are not done, … and we will 🚀 keep going."

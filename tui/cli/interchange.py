@@ -15,6 +15,7 @@ from tui.cli.common import CommandError, CommandParser, add_db_option
 from tui.formats.commands import InterchangeError, export_annotations, import_annotations, write_export
 from tui.formats.registry import FORMATS
 from tui.model.display import display_text
+from tui.session.corpus import find_document
 
 
 def export_parser() -> CommandParser:
@@ -28,7 +29,8 @@ def export_parser() -> CommandParser:
     )
     parser.add_argument("--format", required=True, choices=list(FORMATS), metavar="FORMAT", help="one of: " + ", ".join(FORMATS))
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--doc", action="append", metavar="ID", help="the document to export (repeatable; default: the only document)")
+    which.add_argument("--doc", action="append", metavar="REF",
+                       help="the document to export: its id, the start of its id or a unique part of its title (repeatable; default: the only document)")
     which.add_argument("--all", action="store_true", help="export every document")
     parser.add_argument("--out", metavar="PATH", help="the file (or, for brat, the folder) to write; default: standard output")
     add_db_option(parser)
@@ -36,6 +38,7 @@ def export_parser() -> CommandParser:
     parser.add_argument("--scheme", choices=["iob1", "iob2"], help="CoNLL tag scheme (default: iob2 for conll2002, iob1 for conll2003)")
     parser.add_argument("--publisher", default="", help="ClaimReview: the fact-checking organisation's name")
     parser.add_argument("--publisher-url", default="", help="ClaimReview: the organisation's URL")
+    parser.add_argument("--review-url", default="", metavar="URL", help="ClaimReview: the page that publishes the fact checks (Google requires it)")
     return parser
 
 
@@ -43,8 +46,9 @@ def run_export(args: argparse.Namespace) -> int:
     """Export, write to ``--out`` or standard output, and say on stderr what was and was not exported."""
     out = Path(args.out) if args.out else None
     try:
-        export = export_annotations(Path(args.db), args.format, args.doc, args.all, out, args.include_suggested,
-                                    scheme=args.scheme, publisher=args.publisher, publisher_url=args.publisher_url)
+        export = export_annotations(Path(args.db), args.format, args.doc, args.all, find_document, out, args.include_suggested,
+                                    scheme=args.scheme, publisher=args.publisher, publisher_url=args.publisher_url,
+                                    review_url=args.review_url)
         if out is not None:
             write_export(export, out)
     except InterchangeError as error:
@@ -65,6 +69,8 @@ def run_export(args: argparse.Namespace) -> int:
           + (f" to {out}" if out else ""), file=sys.stderr)
     for line in export.losses.lines():
         print(f"not exported: {line}", file=sys.stderr)
+    for line in export.losses.notes:
+        print(line, file=sys.stderr)
     return 0
 
 

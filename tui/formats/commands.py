@@ -7,12 +7,14 @@ is counted in the result's losses, never dropped silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.formats.importing import ImportPlan, apply_import, plan_import
 from tui.formats.interchange import ExportItem, FormatError, Losses, select_for_export
 from tui.formats.registry import FORMATS, FormatSpec
+from tui.store.repository import Store
 
 
 class InterchangeError(Exception):
@@ -33,12 +35,14 @@ class Export:
         return sum(len(item.annotations) for item in self.items)
 
 
-def export_annotations(db: Path, format_name: str, doc_ids: list[str] | None = None, all_documents: bool = False,
-                       out: Path | None = None, include_suggested: bool = False, **options) -> Export:
-    """Export ``doc_ids`` (every document with ``all_documents``, else the only one) of the database
-    ``db`` as ``format_name``; ``out`` is where it will be written (``None``: standard output).
-    ``options`` are the format's own (``scheme``, ``publisher``, ``publisher_url``)."""
-    from tui.store.repository import Store
+def export_annotations(db: Path, format_name: str, doc_refs: list[str] | None, all_documents: bool,
+                       find_document: Callable[[Store, str], str], out: Path | None = None,
+                       include_suggested: bool = False, **options) -> Export:
+    """Export the documents ``doc_refs`` name (every document with ``all_documents``, else the
+    only one) of the database ``db`` as ``format_name``; ``out`` is where it will be written
+    (``None``: standard output). ``find_document`` turns a reference (an id, an id prefix, part
+    of a title) into a document id, or raises ValueError saying why it names none or several.
+    ``options`` are the format's own (``scheme``, ``publisher``, ``publisher_url``, ``review_url``)."""
     from tui.store.storage import StoreError
 
     spec = FORMATS[format_name]
@@ -52,10 +56,17 @@ def export_annotations(db: Path, format_name: str, doc_ids: list[str] | None = N
     try:
         if all_documents:
             doc_ids = stored_ids
-        elif doc_ids:
-            missing = [doc_id for doc_id in doc_ids if doc_id not in stored_ids]
-            if missing:
-                raise InterchangeError(f"{db}: no document with id {missing[0]} (stored: {', '.join(stored_ids) or 'none'})")
+        elif doc_refs:
+            doc_ids = []
+            for ref in doc_refs:
+                try:
+                    doc_id = find_document(store, ref)
+                except ValueError as error:  # names none or several: the message lists titles
+                    raise InterchangeError(" ".join(f"{db}: {error}".split())) from None
+                except StoreError as error:
+                    raise InterchangeError(str(error)) from None
+                if doc_id not in doc_ids:
+                    doc_ids.append(doc_id)
         elif len(stored_ids) == 1:
             doc_ids = stored_ids
         else:

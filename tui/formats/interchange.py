@@ -54,14 +54,20 @@ class FormatError(Exception):
 
 @dataclass
 class Losses:
-    """What an export or import could not carry, counted by reason (reported on stderr)."""
+    """What an export or import could not carry, counted by reason, and notes on single items
+    it carried short of what its readers need (both reported on stderr)."""
 
     counts: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, reason: str, count: int = 1) -> None:
         """Count ``count`` items lost for ``reason``."""
         if count:
             self.counts[reason] += count
+
+    def note(self, line: str) -> None:
+        """Keep one line about one item (a ClaimReview that lacks what Google requires)."""
+        self.notes.append(line)
 
     def lines(self) -> list[str]:
         """One human-readable line per reason, most frequent first."""
