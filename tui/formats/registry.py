@@ -58,8 +58,8 @@ FORMATS: dict[str, FormatSpec] = {
         FormatSpec("conll2002", "CoNLL-2002: FORM NER, IOB2 (overlaps and claims are reported lost)", "tui.formats.conll:export_conll2002", "tui.formats.conll:parse_conll", lossless=False),
         FormatSpec("conll2003", "CoNLL-2003: FORM POS CHUNK NER, IOB1 (overlaps and claims are reported lost)", "tui.formats.conll:export_conll2003", "tui.formats.conll:parse_conll", lossless=False),
         FormatSpec("w3c", "W3C Web Annotation JSON-LD (an AnnotationPage of annotations)", "tui.formats.w3c:export_w3c", "tui.formats.w3c:parse_w3c"),
-        FormatSpec("claimreview", "schema.org ClaimReview JSON-LD for claims with a verdict (export only)", "tui.formats.publish:export_claimreview", None, lossless=False),
+        FormatSpec("claimreview", "schema.org ClaimReview JSON-LD for claims with a verdict, checked against what Google requires (export only)", "tui.formats.publish:export_claimreview", None, lossless=False),
         FormatSpec("citron", "Citron-style quote JSON: cue, sources, contents (export only)", "tui.formats.publish:export_citron", None, lossless=False),
-        FormatSpec("csv", "CSV table of claims: speaker, cue, text, verdict, note, evidence (export only)", "tui.formats.publish:export_csv", None, lossless=False),
+        FormatSpec("csv", "CSV table of claims: article title, source, URL, date; annotator, speaker, cue, text, verdict, note, evidence (export only)", "tui.formats.publish:export_csv", None, lossless=False),
     )
 }
