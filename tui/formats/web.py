@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from tui import __version__
 from tui.formats.readers import MEGABYTE, ArticleError, article_bytes, title_of
@@ -94,10 +94,14 @@ def is_address(argument: str) -> bool:
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     """Redirects followed only to another http(s) address (never ftp, file or data)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 - urllib's signature
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise urllib.error.URLError(f"redirected to a {urlsplit(newurl).scheme or 'relative'} address, which is not fetched")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    def http_error_302(self, req, fp, code, msg, headers):  # noqa: ANN001, ANN201 - urllib's signature
+        target = urljoin(req.full_url, headers.get("Location") or headers.get("URI") or "")
+        scheme = urlsplit(target).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise urllib.error.URLError(f"redirected to a{'n' if scheme[:1] in 'aeiou' else ''} {scheme or 'unknown'} address, which is not fetched")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def _opener() -> urllib.request.OpenerDirector:
