@@ -24,28 +24,36 @@ def span(text: str, phrase: str, nth: int = 0) -> tuple[int, int]:
     return start, start + len(phrase)
 
 
+def suggest(session: AnnotationSession, names: dict[str, str], claims: list[tuple[str, str, str]]) -> None:
+    """Store what a model would suggest: every occurrence of each of ``names`` (name: label) as
+    a mention of its entity, and each ``(sentence, speaker as named there, speaker entity's
+    name)`` of ``claims`` as a claim spoken by that entity, as the model gives it."""
+    text, doc = session.text, session.document.doc_id
+    entities = {name: Entity(doc, name, label, entity_id=f"e-{name}") for name, label in names.items()}
+    mentions = [
+        Annotation.on_text(doc, text, ENTITY, entity.label, start, start + len(name), status=SUGGESTED, origin="model:test", attrs={"entity_id": entity.entity_id})
+        for name, entity in entities.items()
+        for start in (span(text, name, nth)[0] for nth in range(text.count(name)))
+    ]
+    suggested_claims = []
+    for sentence, named, speaker in claims:
+        start, end = span(text, sentence)
+        named_at = text.index(named, start)
+        cue = text.index("said", start)
+        claim_type = "quote" if sentence.startswith("“") else "reported"
+        attrs = claim_attrs(start, end, claim_type, speaker=f"e-{speaker}", speaker_span=[named_at, named_at + len(named)], cue=[cue, cue + 4])
+        suggested_claims.append(Annotation.on_text(doc, text, CLAIM, claim_type, start, end, status=SUGGESTED, origin="model:test", attrs=attrs))
+    session.add_suggestions(mentions + suggested_claims, list(entities.values()))
+
+
 def suggested_session(db_path, text: str = TEXT) -> AnnotationSession:
     """A session whose model suggested every name, a claim spoken by Jane Doe at its start, and
     one spoken by "She" (the model resolved the pronoun to Jane Doe)."""
     store = Store(db_path)
     document = store.open_document(Document(text, "t", "test:review"))
     session = AnnotationSession(store, document, "tester")
-    doc = document.doc_id
-    people = {name: Entity(doc, name, label, entity_id=f"e-{name}") for name, label in [("Jane Doe", "PERSON"), ("Acme Corp", "ORG"), ("Paris", "GPE")]}
-    mentions = []
-    for name, entity in people.items():
-        for nth in range(text.count(name)):
-            start, end = span(text, name, nth)
-            mentions.append(Annotation.on_text(doc, text, ENTITY, entity.label, start, end, status=SUGGESTED, origin="model:test", attrs={"entity_id": entity.entity_id}))
-    claims = []
-    for sentence, speaker in [("Jane Doe said the plan failed.", "Jane Doe"), ("She said sales rose.", "She")]:
-        if sentence not in text:
-            continue
-        start, end = span(text, sentence)
-        cue = text.index("said", start)
-        attrs = claim_attrs(start, end, "reported", speaker="e-Jane Doe", speaker_span=[start, start + len(speaker)], cue=[cue, cue + 4])
-        claims.append(Annotation.on_text(doc, text, CLAIM, "reported", start, end, status=SUGGESTED, origin="model:test", attrs=attrs))
-    session.add_suggestions(mentions + claims, list(people.values()))
+    claims = [("Jane Doe said the plan failed.", "Jane Doe", "Jane Doe"), ("She said sales rose.", "She", "Jane Doe")]
+    suggest(session, {"Jane Doe": "PERSON", "Acme Corp": "ORG", "Paris": "GPE"}, [claim for claim in claims if claim[0] in text])
     return session
 
 

@@ -59,10 +59,11 @@ def binding_sections(sources: list[tuple[str, list[DOMNode]]], keymap: dict[str,
 
 
 def dialog_sections(keymap: dict[str, str]) -> list[tuple[str, list[Binding]]]:
-    """The keys of the dialogs (editors, merge picker, search), shown by help while they are closed."""
+    """The keys of the dialogs (editors, merge picker, search, verdict picker), shown by help while they are closed."""
     from tui.screens.claim_editor import ClaimEditor
     from tui.screens.entity_editor import EntityEditor, EntityPicker
     from tui.screens.search import SearchScreen
+    from tui.screens.verdict_picker import VerdictPicker
     from tui.widgets.forms import Choice
 
     dialogs = [
@@ -70,6 +71,7 @@ def dialog_sections(keymap: dict[str, str]) -> list[tuple[str, list[Binding]]]:
         ("Entity editor", EntityEditor),
         ("Merge picker", EntityPicker),
         ("Search", SearchScreen),
+        ("Verdict picker (V)", VerdictPicker),
         ("Choice fields in a dialog", Choice),
     ]
     return [
