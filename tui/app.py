@@ -1,12 +1,12 @@
-"""The Postil app: opens the annotate screen, loads the annotations and runs the model's
-suggestions in the background, retries saves, and closes the database on the way out."""
+"""The Postil app: opens a document (or the database's document list) and moves between its
+documents, loads the annotations, runs the model's suggestions in the background, retries saves,
+and closes the database on the way out."""
 
 from __future__ import annotations
 
 import gc
 import json
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,18 +14,23 @@ from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
+from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.worker import get_current_worker
 
-from tui.messages import AnalysisReady, SessionFailed, SessionLoaded, SuggesterStatus, SuggestionsReady
+from tui.launch import open_session
+from tui.messages import OpenDocument, SessionFailed, SessionLoaded, ShowDocuments
 from tui.model.document import Document
 from tui.screens.annotate import AnnotateScreen
+from tui.screens.documents import DocumentsScreen
+from tui.session.corpus import next_document
 from tui.store.storage import StoreError
+from tui.suggesting import SuggestionFlow
 from tui.widgets.fields import make_paste_safe
 
 if TYPE_CHECKING:
-    from tui.nlp.suggest import BatchHandoff
     from tui.session.annotation_session import AnnotationSession
+    from tui.store.repository import Store
 
 SAVE_RETRY_SECONDS = 2.0
 # On quitting, how long the database waits for the model's worker to stop (it stops within one
@@ -55,8 +60,8 @@ def keymap_path() -> Path:
     return Path(config) / "postil" / "keymap.json"
 
 
-class PostilApp(App[None]):
-    """Read and annotate one document; every change is on disk before the next key."""
+class PostilApp(SuggestionFlow, App[None]):
+    """Read and annotate the documents of one database; every change is on disk before the next key."""
 
     TITLE = "Postil"
     CSS_PATH = "app.tcss"
@@ -71,15 +76,20 @@ class PostilApp(App[None]):
         cached_suggester: Suggester | None = None,
         document: Document | None = None,
         open_session: Callable[[], AnnotationSession] | None = None,
+        store: Store | None = None,
+        annotator: str = "",
     ) -> None:
         """Show ``session``, or ``document`` at once while ``open_session`` opens it in a thread
-        (a big database would delay the first screen). ``suggester`` gives the suggestions,
-        loading a model if it must (in a worker thread); ``cached_suggester`` gives them only
-        when no model is needed, on the app's thread, so they are on the first screen."""
+        (a big database would delay the first screen), or with ``store`` alone the list of its
+        documents. ``suggester`` gives the suggestions, loading a model if it must (in a worker
+        thread); ``cached_suggester`` gives them only when no model is needed, on the app's
+        thread, so they are on the first screen."""
         super().__init__()
-        if session is None and (document is None or open_session is None):
-            raise ValueError("PostilApp needs a session, or a document and a way to open its session")
+        if session is None and store is None and (document is None or open_session is None):
+            raise ValueError("PostilApp needs a session, a store, or a document and a way to open its session")
         self.session = session
+        self.store = session.store if session else store
+        self.annotator = session.annotator if session else annotator
         self.document = session.document if session else document
         self.open_session = open_session
         self.suggester = suggester
@@ -87,11 +97,9 @@ class PostilApp(App[None]):
         self.load_error: str | None = None
         self.last_key_time = time.monotonic()
         self.quit_warned = False
-        self.suggest_state = ""
-        self.suggesting = threading.Lock()  # held by the model's worker while it runs
-        self.suggestion_handoff: BatchHandoff | None = None  # made by the worker (its import is not paid at start)
-        self.storing_suggestions = False  # the model's batch being stored: the panel refills later
-        self.annotate = AnnotateScreen(self.document, session)
+        self.init_suggestions()
+        self.annotate = AnnotateScreen(self.document, session) if self.document is not None else None
+        self.documents: DocumentsScreen | None = None  # made when first shown
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Textual's defaults and Postil's mark colours for the current theme (see tui/widgets/palette.py)."""
@@ -106,12 +114,19 @@ class PostilApp(App[None]):
             make_paste_safe(event)
         await super().on_event(event)
 
-    def get_default_screen(self) -> AnnotateScreen:
-        return self.annotate
+    def get_default_screen(self) -> Screen:
+        return self.annotate if self.annotate is not None else self.document_list()
 
     async def on_mount(self) -> None:
         """Once the text is on screen, attach the session, or open it in the background."""
         self.load_keymap()
+        # The first screen gets the result callback a pushed one has, so that another document's
+        # screen (or the list) can replace it like any other (Textual's switch_screen pops one).
+        self.screen._push_result_callback(self, None)
+        self.set_interval(SAVE_RETRY_SECONDS, self.retry_saves)
+        self.set_interval(IDLE_COMPACT_SECONDS / 3, self.compact_when_idle)
+        if self.annotate is None:
+            return
         await AwaitMount(self.annotate, [self.annotate])  # the screen's widgets, composed in its own task
         if self.session is not None:
             self.session_ready(self.session)
@@ -138,115 +153,80 @@ class PostilApp(App[None]):
         self.exit(return_code=2)
 
     def session_ready(self, session: AnnotationSession) -> None:
-        """Put a loaded session on screen, then start the suggestions, the search for names
-        ahead, and the save retries."""
-        self.session = session
-        session.on_change = lambda ranges: self.annotate.annotations_changed(ranges, streaming=self.storing_suggestions)
-        # The loaded annotations live as long as the app: kept out of the collector's reach, a
-        # book's million objects are not walked again in collections triggered by later keys.
+        """Put a loaded session on screen, then start the suggestions and the search for names ahead."""
+        self.session, self.store, self.annotator = session, session.store, session.annotator
+        screen = self.annotate
+        session.on_change = lambda ranges: screen.annotations_changed(ranges, streaming=self.storing_suggestions)
+        # The loaded annotations live as long as the document is open: kept out of the
+        # collector's reach, a book's million objects are not walked again in collections
+        # triggered by later keys (a document left behind is handed back to it).
+        gc.unfreeze()
         gc.freeze()
-        self.annotate.attach(session)
-        if self.suggester is not None and not self.show_cached_suggestions():
-            self.suggest_state = "loading model…"
-            self.run_suggester()
-        self.find_mentions_ahead(session.mention_texts())
-        self.annotate.report_opening()
-        self.set_interval(SAVE_RETRY_SECONDS, self.retry_saves)
-        self.set_interval(IDLE_COMPACT_SECONDS / 3, self.compact_when_idle)
+        screen.attach(session)
+        self.start_suggestions(session)
+        self.find_mentions_ahead(session, session.mention_texts())
+        screen.report_opening()
 
     @work(thread=True, exclusive=True, group="mentions")
-    def find_mentions_ahead(self, texts: list[str]) -> None:
+    def find_mentions_ahead(self, session: AnnotationSession, texts: list[str]) -> None:
         """Find where each name already annotated occurs, so that correcting one in a long text
         does not first search the whole text. The search runs here (the text never changes); what
         depends on the annotations is prepared on the app's thread, one name at a time."""
+        worker = get_current_worker()
         for text in texts:
-            self.session.occurrences(text)
+            if worker.is_cancelled:
+                return
+            session.occurrences(text)
             try:
-                self.call_from_thread(self.session.prepare_correction, text)
+                self.call_from_thread(session.prepare_correction, text)
             except RuntimeError:  # the app has closed meanwhile
                 return
 
-    def show_cached_suggestions(self) -> bool:
-        """Store and show the suggestions at once if they need no model; ``False`` if they do."""
-        if self.cached_suggester is None:
-            return False
-        batches, message = self.cached_suggester(self.session)
-        if batches is None:
-            return False
-        from tui.nlp.suggest import SuggestionBatch
+    def document_list(self) -> DocumentsScreen:
+        """The database's document list, made once and kept (its sort and filter with it)."""
+        if self.documents is None:
+            self.documents = DocumentsScreen(self.store)
+            self.install_screen(self.documents, name="documents")
+        return self.documents
 
-        self.on_suggester_status(SuggesterStatus(message, True))
-        # One write for all of them: a cached analysis arrives in milliseconds, not paragraph by paragraph.
-        self.on_suggestions_ready(SuggestionsReady(SuggestionBatch.merged(list(batches))))
-        return True
+    def on_show_documents(self, message: ShowDocuments) -> None:
+        """Show the document list over the open document (``Esc`` goes back to it)."""
+        if self.store is None:
+            return
+        screen = self.document_list()
+        screen.refresh_rows(self.session)
+        if screen is not self.screen:
+            self.push_screen(screen)
 
-    @work(thread=True, exclusive=True, group="suggest")
-    def run_suggester(self) -> None:
-        """Load the model and post suggestion batches paragraph by paragraph, then its analysis to
-        cache: the app stores what is posted (this never touches widgets or the store). Quitting
-        cancels it before the next batch; an unfinished analysis is not cached."""
-        worker = get_current_worker()
-        with self.suggesting:
-            if worker.is_cancelled:
-                return
-            batches, message = self.suggester(self.session)
-            try:
-                if worker.is_cancelled:
-                    return
-                self.post_message(SuggesterStatus(message, batches is not None))
-                from tui.nlp.suggest import BatchHandoff
-
-                self.suggestion_handoff = handoff = BatchHandoff()
-                cancelled = lambda: worker.is_cancelled  # noqa: E731
-                for batch in batches or ():
-                    if worker.is_cancelled:
-                        return
-                    analysis = batch.take_analysis()
-                    if analysis is not None:  # the model is done: the app caches its analysis
-                        self.post_message(AnalysisReady(*analysis))
-                        continue
-                    ready = handoff.offer(batch, cancelled)
-                    if ready is not None:
-                        self.post_message(SuggestionsReady(ready))
-                ready = handoff.rest(cancelled)
-                if ready is not None:
-                    self.post_message(SuggestionsReady(ready))
-            finally:
-                getattr(batches, "close", lambda: None)()
-
-    def on_suggester_status(self, message: SuggesterStatus) -> None:
-        """Say which model suggests, or how to install one."""
-        self.suggest_state = "suggesting…" if message.available else ""
-        self.annotate.say(message.text, error=not message.available)
-
-    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
-        """Store a batch of suggestions (new ones only) and show progress."""
-        batch = message.batch
-        done = batch.final or batch.done >= batch.total
-        if not self.session.store.read_only:
-            self.storing_suggestions = not done
-            try:
-                self.session.add_suggestions(batch.annotations, batch.entities)
-            except StoreError as error:
-                self.annotate.say(str(error), error=True)
-            finally:
-                self.storing_suggestions = False
-        self.suggest_state = "" if done else f"suggesting {batch.done}/{batch.total}"
-        self.annotate.update_status()
-        if self.suggestion_handoff is not None:
-            self.suggestion_handoff.stored()
-
-    def on_analysis_ready(self, message: AnalysisReady) -> None:
-        """Cache the model's analysis, so that opening this text again needs no model."""
-        if not self.session.store.read_only:
-            try:
-                self.session.store.cache(message.key, message.analysis)
-            except StoreError as error:
-                self.annotate.say(str(error), error=True)
+    async def on_open_document(self, message: OpenDocument) -> None:
+        """Open a document of the database in a new annotate screen, in place of the open one."""
+        current = self.session.document.doc_id if self.session is not None else ""
+        doc_id = message.doc_id or next_document(self.document_list().in_list_order(self.session), current, message.step, message.unfinished)
+        notice = self.say
+        if not doc_id:
+            notice("no unfinished document left" if message.unfinished else "no other document")
+            return
+        if self.session is not None and self.session.pending:
+            notice(f"{self.session.pending} change(s) of this document are not saved yet; retrying before moving on", error=True)
+            return
+        if self.screen is self.documents and len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if doc_id == current:
+            return
+        document = self.store.document(doc_id)
+        self.stop_suggestions()
+        try:
+            session = open_session(self.store.path, document, annotator=self.annotator, store=self.store)
+        except StoreError as error:
+            notice(str(error), error=True)
+            return
+        self.annotate, self.document = AnnotateScreen(document, session), document
+        await self.switch_screen(self.annotate)
+        self.session_ready(session)
 
     def retry_saves(self) -> None:
         """Try again to save changes the disk refused; the status line says how many wait."""
-        if self.session.pending:
+        if self.session is not None and self.session.pending:
             self.session.retry_pending()
             self.annotate.update_save_state()
 
@@ -256,19 +236,24 @@ class PostilApp(App[None]):
 
     def compact_when_idle(self) -> None:
         """Fold the log into the TinyDB file during a pause, so scripts reading it see the latest."""
-        store = self.session.store
-        if time.monotonic() - self.last_key_time >= IDLE_COMPACT_SECONDS and store.needs_compaction:
+        store = self.store
+        if store is not None and time.monotonic() - self.last_key_time >= IDLE_COMPACT_SECONDS and store.needs_compaction:
             try:
                 store.compact()
             except StoreError as error:
-                self.annotate.say(str(error), error=True)
+                self.say(str(error), error=True)
+
+    def say(self, text: str, error: bool = False) -> None:
+        """Show a notice on the current screen's status line."""
+        screen = self.documents if self.screen is self.documents or self.annotate is None else self.annotate
+        screen.say(text, error=error)
 
     def action_quit(self) -> None:
         """Quit; if some changes could not be saved, warn once and quit on a second ``q``."""
         pending = self.session.pending if self.session is not None else 0
         if pending and not self.quit_warned:
             self.quit_warned = True
-            self.annotate.say(f"{pending} change(s) are NOT saved ({self.session.save_error}); press q again to quit and lose them", error=True)
+            self.say(f"{pending} change(s) are NOT saved ({self.session.save_error}); press q again to quit and lose them", error=True)
             return
         self.exit()
 
@@ -281,8 +266,8 @@ class PostilApp(App[None]):
         self.workers.cancel_group(self, "suggest")
         stopped = self.suggesting.acquire(timeout=STOP_SUGGESTER_SECONDS)
         try:
-            if self.session is not None:
-                self.session.store.close()
+            if self.store is not None:
+                self.store.close()
         finally:
             if stopped:
                 self.suggesting.release()
@@ -297,6 +282,6 @@ class PostilApp(App[None]):
             if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
                 raise ValueError("expected an object of binding id → keys")
         except (OSError, ValueError) as error:
-            self.annotate.say(f"{path}: keymap ignored ({error})", error=True)
+            self.say(f"{path}: keymap ignored ({error})", error=True)
             return
         self.set_keymap(mapping)

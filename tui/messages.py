@@ -29,9 +29,10 @@ class EntityChosen(Message):
 
 @dataclass
 class SuggestionsReady(Message):
-    """A batch of model suggestions, posted by the suggestion worker."""
+    """A batch of model suggestions for document ``doc_id``, posted by the suggestion worker."""
 
     batch: SuggestionBatch
+    doc_id: str = ""
 
 
 @dataclass
@@ -49,6 +50,7 @@ class SuggesterStatus(Message):
 
     text: str
     available: bool
+    doc_id: str = ""
 
 
 @dataclass
@@ -63,3 +65,18 @@ class SessionFailed(Message):
     """The database could not be opened; ``error`` is the one-line reason."""
 
     error: str
+
+
+@dataclass
+class OpenDocument(Message):
+    """Open another document of the database: ``doc_id``, or the one ``step`` places from the
+    open one in the document list (only unfinished ones when ``unfinished``)."""
+
+    doc_id: str = ""
+    step: int = 1
+    unfinished: bool = False
+
+
+@dataclass
+class ShowDocuments(Message):
+    """Show the database's document list."""

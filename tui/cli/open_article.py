@@ -6,9 +6,14 @@ import argparse
 import gc
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.cli.common import CommandError, CommandParser, add_article_options, add_db_option
-from tui.launch import sample_path
+from tui.launch import SAMPLE_SOURCE, default_annotator, open_session, sample_path
+from tui.store.wal import wal_path
+
+if TYPE_CHECKING:
+    from tui.app import PostilApp
 
 
 def open_parser() -> CommandParser:
@@ -38,6 +43,28 @@ def _version() -> str:
     return __version__
 
 
+def open_corpus(args: argparse.Namespace, suggesters: dict) -> PostilApp | None:
+    """``postil`` without a path on a database of its own documents: the app on its document
+    list (on the document itself when it holds one); ``None`` when the database is new or
+    holds only the sample, which then opens. The sample is never added beside other documents."""
+    from tui.app import PostilApp
+    from tui.session.corpus import document_summaries
+    from tui.store.repository import open_store
+
+    db = Path(args.db)
+    if not db.exists() and not wal_path(db).exists():
+        return None
+    store = open_store(db, read_only=args.read_only)
+    summaries = document_summaries(store)
+    if all(summary.source == SAMPLE_SOURCE for summary in summaries):
+        store.close()
+        return None
+    annotator = args.annotator or default_annotator()
+    if len(summaries) > 1:
+        return PostilApp(store=store, annotator=annotator, **suggesters)
+    return PostilApp(open_session(db, store.document(summaries[0].doc_id), annotator=annotator, store=store), **suggesters)
+
+
 def run_open(args: argparse.Namespace) -> int:
     """Check the article and the database, then run the app; errors are one line, exit 2.
 
@@ -45,35 +72,38 @@ def run_open(args: argparse.Namespace) -> int:
     article is already shown; if it then turns out to be unusable, the app quits and the
     error is reported here just the same.
     """
+    from tui.app import PostilApp
     from tui.formats.readers import ArticleError, read_article
+    from tui.launch import cached_model_suggestions, model_suggestions, opens_in_background
     from tui.store.storage import StoreError
 
-    path = Path(args.path) if args.path else sample_path()
-    try:
-        document = read_article(path, encoding=args.encoding, max_mb=args.max_size)
-    except ArticleError as error:
-        raise CommandError(str(error)) from None
-
-    from tui.app import PostilApp
-    from tui.launch import SAMPLE_SOURCE, cached_model_suggestions, model_suggestions, open_session, opens_in_background
-
-    if not args.path:
-        document.source = SAMPLE_SOURCE
     suggesters = {} if args.no_suggest else {"suggester": model_suggestions, "cached_suggester": cached_model_suggestions}
-    opener = partial(open_session, Path(args.db), document, annotator=args.annotator, read_only=args.read_only)
-    if opens_in_background(Path(args.db)):
-        app = PostilApp(document=document, open_session=opener, **suggesters)
-    else:
+    try:
+        app = None if args.path else open_corpus(args, suggesters)
+    except StoreError as error:
+        raise CommandError(str(error)) from None
+    if app is None:
+        path = Path(args.path) if args.path else sample_path()
         try:
-            session = opener()
-        except StoreError as error:
+            document = read_article(path, encoding=args.encoding, max_mb=args.max_size)
+        except ArticleError as error:
             raise CommandError(str(error)) from None
-        app = PostilApp(session, **suggesters)
+        if not args.path:
+            document.source = SAMPLE_SOURCE
+        opener = partial(open_session, Path(args.db), document, annotator=args.annotator, read_only=args.read_only)
+        if opens_in_background(Path(args.db)):
+            app = PostilApp(document=document, open_session=opener, **suggesters)
+        else:
+            try:
+                session = opener()
+            except StoreError as error:
+                raise CommandError(str(error)) from None
+            app = PostilApp(session, **suggesters)
     try:
         app.run()
     finally:
-        if app.session is not None:
-            app.session.store.close()
+        if app.store is not None:
+            app.store.close()
     # All is saved and closed: spare the collector's last pass over the session's objects as the
     # process exits (0.6 s after 30 s of suggestions on a 2.4 MB article).
     gc.freeze()

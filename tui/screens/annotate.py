@@ -24,6 +24,7 @@ from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED, Annotation,
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.document import Document
 from tui.model.labels import label_for_key
+from tui.screens.annotate_corpus import CORPUS_BINDINGS, CorpusActions
 from tui.screens.annotate_review import REVIEW_BINDINGS, ReviewActions
 from tui.screens.annotate_search import SearchActions
 from tui.session.search import SearchState
@@ -54,7 +55,7 @@ class EditTarget:
     mention: Annotation | None = None
 
 
-class AnnotateScreen(SearchActions, ReviewActions, Screen[None]):
+class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
     """Read and annotate one document; the annotation keys act on the article's cursor."""
 
     BINDINGS = [
@@ -68,6 +69,7 @@ class AnnotateScreen(SearchActions, ReviewActions, Screen[None]):
         Binding("slash", "search", "Search", id="search.open"),
         Binding("n", "search_step(1)", "Next hit", show=False, id="search.next"),
         Binding("N", "search_step(-1)", "Previous hit", show=False, id="search.previous"),
+        *CORPUS_BINDINGS,
         *REVIEW_BINDINGS,
     ]
 

@@ -1,0 +1,158 @@
+"""A database of several documents in the real app (Pilot): the document list, moving from one
+document to the next without restarting, marking one done, and what ``postil`` opens without a
+path. Checked on the screen and in the TinyDB file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from tests.conftest import write_article
+from tui.app import PostilApp
+from tui.cli.open_article import open_corpus
+from tui.formats.readers import read_article
+from tui.launch import SAMPLE_SOURCE, open_session, sample_path
+from tui.messages import SuggestionsReady
+from tui.model.annotation import Annotation
+from tui.model.document import Document
+from tui.nlp.suggest import SuggestionBatch
+from tui.screens.annotate import AnnotateScreen
+from tui.screens.documents import DocumentsScreen
+from tui.store.repository import open_store
+
+SIZE = (140, 40)
+TEXTS = {
+    "Senate passes the budget": "The Senate passed the budget on Monday.\n\nSenator Ann Lee said it was fair.",
+    "Floods in Valencia": "Floods hit Valencia on Tuesday.\n\nThe mayor asked for help.",
+    "A new bridge for Lyon": "Lyon opens a new bridge.\n\nEngineers praised the design.",
+}
+
+
+def corpus_db(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A database holding the three articles (in that order), and their ids."""
+    db = tmp_path / "corpus.json"
+    store = open_store(db)
+    ids = []
+    for number, (title, text) in enumerate(TEXTS.items()):
+        document = Document(text=text, title=title, source=f"/news/{number}.txt", added=f"2026-12-01T10:00:0{number}", meta={"date": f"2026-11-2{number}"})
+        store.add_document(document)
+        ids.append(document.doc_id)
+    store.close()
+    return db, ids
+
+
+def stored_documents(db: Path) -> dict[str, dict]:
+    return {record["doc_id"]: record for record in json.loads(db.read_text())["documents"].values()}
+
+
+def shown_title(app: PostilApp) -> str:
+    return app.annotate.document.title if isinstance(app.screen, AnnotateScreen) else ""
+
+
+def list_titles(screen: DocumentsScreen) -> list[str]:
+    return [summary.title for summary in screen.shown]
+
+
+async def test_the_list_opens_documents_and_the_keys_move_between_them(tmp_path):
+    db, ids = corpus_db(tmp_path)
+    app = PostilApp(store=open_store(db), annotator="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, DocumentsScreen)
+        assert list_titles(app.screen) == list(TEXTS)
+        assert "3 documents · 0 done" in str(app.screen.status_line.render())
+        await pilot.press("down", "enter")  # the second document
+        assert shown_title(app) == "Floods in Valencia"
+        assert app.session.document.doc_id == ids[1]
+        await pilot.press("J")
+        assert shown_title(app) == "A new bridge for Lyon"
+        await pilot.press("J")  # past the last: stays, and says so
+        assert shown_title(app) == "A new bridge for Lyon"
+        assert "no other document" in str(app.annotate.status_line.render())
+        await pilot.press("K", "K")
+        assert shown_title(app) == "Senate passes the budget"
+        await pilot.press("l", "v", "l", "1")  # label "Senate passed"... a PERSON, in the first document
+        await pilot.press("D")  # this one is done
+        assert "marked done" in str(app.annotate.status_line.render())
+        await pilot.press("U")  # the next unfinished one
+        assert shown_title(app) == "Floods in Valencia"
+        await pilot.press("o")
+        assert isinstance(app.screen, DocumentsScreen)
+        statuses = {summary.title: summary.status for summary in app.screen.shown}
+        assert statuses == {"Senate passes the budget": "done", "Floods in Valencia": "new", "A new bridge for Lyon": "new"}
+        assert app.screen.table.cursor_row == 1  # the open document is highlighted
+        await pilot.press("escape")  # back to it
+        assert shown_title(app) == "Floods in Valencia"
+        await pilot.press("q")
+    documents = stored_documents(db)
+    assert documents[ids[0]]["status"] == "done" and documents[ids[0]]["done_by"] == "ana"
+    assert "status" not in documents[ids[1]]
+    labelled = [r for r in json.loads(db.read_text()).get("annotations", {}).values() if r["status"] == "accepted"]
+    assert [(r["doc_id"], r["label"]) for r in labelled] == [(ids[0], "PERSON")]
+
+
+async def test_the_list_sorts_filters_and_marks_done(tmp_path):
+    db, ids = corpus_db(tmp_path)
+    app = PostilApp(store=open_store(db), annotator="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("s")  # by title
+        assert list_titles(screen) == ["A new bridge for Lyon", "Floods in Valencia", "Senate passes the budget"]
+        assert screen.table.cursor_row == 2  # the highlighted document stays highlighted
+        await pilot.press("home", "D")  # "A new bridge for Lyon" is done
+        await pilot.press("f", *"status:unfinished", "enter")
+        assert list_titles(screen) == ["Floods in Valencia", "Senate passes the budget"]
+        await pilot.press("f", "ctrl+u", *"senate", "enter")
+        assert list_titles(screen) == ["Senate passes the budget"]
+        await pilot.press("escape")  # the filter is cleared
+        assert len(list_titles(screen)) == 3
+        await pilot.press("f", *"status:maybe", "enter")
+        assert "status:maybe is not one of" in str(screen.status_line.render())
+        await pilot.press("q")
+    done = [record["title"] for record in stored_documents(db).values() if record.get("status") == "done"]
+    assert done == ["A new bridge for Lyon"]
+
+
+async def test_suggestions_for_a_document_left_behind_are_not_stored(tmp_path):
+    db, ids = corpus_db(tmp_path)
+    app = PostilApp(store=open_store(db), annotator="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        first = app.session
+        await pilot.press("J")
+        assert app.session is not first
+        late = Annotation.on_text(ids[0], first.document.text, "entity", "ORG", 4, 10, status="suggested", origin="model")
+        app.post_message(SuggestionsReady(SuggestionBatch(1, 1, [late], [], final=True), ids[0]))
+        await pilot.pause()
+        await pilot.press("q")
+    assert not [r for r in json.loads(db.read_text()).get("annotations", {}).values() if r["status"] == "suggested"]
+
+
+def open_args(db: Path) -> argparse.Namespace:
+    return argparse.Namespace(path=None, db=str(db), annotator="ana", read_only=False, no_suggest=True, encoding=None, max_size=None)
+
+
+def test_postil_without_a_path_opens_the_list_of_a_corpus_and_never_adds_the_sample(tmp_path):
+    db, ids = corpus_db(tmp_path)
+    app = open_corpus(open_args(db), {})
+    assert app is not None and app.session is None and app.annotate is None  # it starts on the list
+    app.store.close()
+    assert set(stored_documents(db)) == set(ids)  # no sample beside them
+
+
+def test_postil_without_a_path_opens_a_single_document_and_a_sample_database_as_before(tmp_path):
+    db = tmp_path / "one.json"
+    store = open_store(db)
+    store.add_document(read_article(write_article(tmp_path, "Only one article here.")))
+    store.close()
+    app = open_corpus(open_args(db), {})
+    assert app.session.document.text == "Only one article here."
+    app.store.close()
+    assert len(stored_documents(db)) == 1
+
+    sample_db = tmp_path / "sample.json"
+    sample = read_article(sample_path())
+    sample.source = SAMPLE_SOURCE
+    open_session(sample_db, sample, annotator="ana").store.close()
+    assert open_corpus(open_args(sample_db), {}) is None  # the sample opens as it always did
+    assert open_corpus(open_args(tmp_path / "new.json"), {}) is None

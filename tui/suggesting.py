@@ -1,0 +1,140 @@
+"""The model's suggestions in the app: a worker computes them and posts them, the app's thread
+stores them in the open document's session and shows progress.
+
+The worker is given the session it works for and tags what it posts with that document's id:
+after the user has moved to another document, what is still posted for the old one is dropped
+(its worker is cancelled within a batch; a finished analysis is cached all the same).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.worker import get_current_worker
+
+from tui.messages import AnalysisReady, SuggesterStatus, SuggestionsReady
+from tui.store.storage import StoreError
+
+if TYPE_CHECKING:
+    from tui.nlp.suggest import BatchHandoff
+    from tui.session.annotation_session import AnnotationSession
+
+
+class SuggestionFlow:
+    """The app's half of the model's suggestions (mixed into ``PostilApp``)."""
+
+    session: AnnotationSession | None
+    annotate: Any  # the annotate screen of the open document
+    suggester: object
+    cached_suggester: object
+
+    def init_suggestions(self) -> None:
+        self.suggest_state = ""
+        self.suggesting = threading.Lock()  # held by the model's worker while it runs
+        self.suggestion_handoff: BatchHandoff | None = None  # made by the worker (its import is not paid at start)
+        self.storing_suggestions = False  # the model's batch being stored: the panel refills later
+
+    def start_suggestions(self, session: AnnotationSession) -> None:
+        """Show the cached suggestions at once, or start the model on ``session``'s document."""
+        self.suggest_state = ""
+        if self.suggester is not None and not self.show_cached_suggestions(session):
+            self.suggest_state = "loading model…"
+            self.run_suggester(session)
+
+    def is_current(self, doc_id: str) -> bool:
+        """Whether ``doc_id`` is the open document's (what a worker posted is still wanted)."""
+        return self.session is not None and self.session.document.doc_id == doc_id
+
+    def show_cached_suggestions(self, session: AnnotationSession) -> bool:
+        """Store and show the suggestions at once if they need no model; ``False`` if they do."""
+        if self.cached_suggester is None:
+            return False
+        batches, message = self.cached_suggester(session)
+        if batches is None:
+            return False
+        from tui.nlp.suggest import SuggestionBatch
+
+        doc_id = session.document.doc_id
+        self.on_suggester_status(SuggesterStatus(message, True, doc_id))
+        # One write for all of them: a cached analysis arrives in milliseconds, not paragraph by paragraph.
+        self.on_suggestions_ready(SuggestionsReady(SuggestionBatch.merged(list(batches)), doc_id))
+        return True
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def run_suggester(self, session: AnnotationSession) -> None:
+        """Load the model and post suggestion batches paragraph by paragraph, then its analysis to
+        cache: the app stores what is posted (this never touches widgets or the store). Quitting
+        or opening another document cancels it before the next batch; an unfinished analysis is
+        not cached."""
+        worker = get_current_worker()
+        doc_id = session.document.doc_id
+        with self.suggesting:
+            if worker.is_cancelled:
+                return
+            batches, message = self.suggester(session)
+            try:
+                if worker.is_cancelled:
+                    return
+                self.post_message(SuggesterStatus(message, batches is not None, doc_id))
+                from tui.nlp.suggest import BatchHandoff
+
+                self.suggestion_handoff = handoff = BatchHandoff()
+                cancelled = lambda: worker.is_cancelled  # noqa: E731
+                for batch in batches or ():
+                    if worker.is_cancelled:
+                        return
+                    analysis = batch.take_analysis()
+                    if analysis is not None:  # the model is done: the app caches its analysis
+                        self.post_message(AnalysisReady(*analysis))
+                        continue
+                    ready = handoff.offer(batch, cancelled)
+                    if ready is not None:
+                        self.post_message(SuggestionsReady(ready, doc_id))
+                ready = handoff.rest(cancelled)
+                if ready is not None:
+                    self.post_message(SuggestionsReady(ready, doc_id))
+            finally:
+                getattr(batches, "close", lambda: None)()
+
+    def on_suggester_status(self, message: SuggesterStatus) -> None:
+        """Say which model suggests, or how to install one."""
+        if not self.is_current(message.doc_id):
+            return
+        self.suggest_state = "suggesting…" if message.available else ""
+        self.annotate.say(message.text, error=not message.available)
+
+    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
+        """Store a batch of suggestions (new ones only) and show progress."""
+        batch = message.batch
+        if not self.is_current(message.doc_id):
+            return  # its worker was cancelled: it waits for nothing more
+        done = batch.final or batch.done >= batch.total
+        if not self.session.store.read_only:
+            self.storing_suggestions = not done
+            try:
+                self.session.add_suggestions(batch.annotations, batch.entities)
+            except StoreError as error:
+                self.annotate.say(str(error), error=True)
+            finally:
+                self.storing_suggestions = False
+        self.suggest_state = "" if done else f"suggesting {batch.done}/{batch.total}"
+        self.annotate.update_status()
+        if self.suggestion_handoff is not None:
+            self.suggestion_handoff.stored()
+
+    def on_analysis_ready(self, message: AnalysisReady) -> None:
+        """Cache the model's analysis, so that opening this text again needs no model."""
+        store = self.session.store if self.session is not None else None
+        if store is not None and not store.read_only:
+            try:
+                store.cache(message.key, message.analysis)
+            except StoreError as error:
+                self.annotate.say(str(error), error=True)
+
+    def stop_suggestions(self) -> None:
+        """Cancel the model's work on the open document (it stops within a batch)."""
+        self.workers.cancel_group(self, "suggest")
+        self.workers.cancel_group(self, "mentions")
+        self.suggest_state = ""
