@@ -23,15 +23,17 @@ if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
     from tui.widgets.article_view import ArticleView
 
+# In the footer: the verdict first, the bar of a quick review, then the next unreviewed suggestion
+# (the status line then says that y, r and V act on it); the footer has no room for more.
 REVIEW_BINDINGS = [
-    Binding("full_stop", "review_step(1)", "Next suggestion", id="review.next"),
-    Binding("comma", "review_step(-1)", "Previous suggestion", show=False, id="review.previous"),
-    Binding("semicolon", f"review_step(1, '{CLAIM}')", "Next suggested claim", show=False, id="review.next_claim"),
-    Binding("colon", f"review_step(-1, '{CLAIM}')", "Previous suggested claim", show=False, id="review.previous_claim"),
-    Binding("y", f"review_and_next('{ACCEPTED}')", "Accept+next", id="review.accept_next"),
-    Binding("r", f"review_and_next('{REJECTED}')", "Reject+next", show=False, id="review.reject_next"),
-    Binding("Y", "accept_entity_here", "Accept every mention of the entity", show=False, id="review.accept_entity"),
     Binding("V", "verdict_here", "Verdict", id="review.verdict"),
+    Binding("full_stop", "review_step(1)", "Review next", id="review.next"),
+    Binding("comma", "review_step(-1)", "Review previous", show=False, id="review.previous"),
+    Binding("semicolon", f"review_step(1, '{CLAIM}')", "Review next claim", show=False, id="review.next_claim"),
+    Binding("colon", f"review_step(-1, '{CLAIM}')", "Review previous claim", show=False, id="review.previous_claim"),
+    Binding("y", f"review_and_next('{ACCEPTED}')", "Accept, review next", show=False, id="review.accept_next"),
+    Binding("r", f"review_and_next('{REJECTED}')", "Reject, review next", show=False, id="review.reject_next"),
+    Binding("Y", "accept_entity_here", "Accept all of entity", show=False, id="review.accept_entity"),
 ]
 # How much of a suggestion's text the status line quotes.
 QUOTED = 40
