@@ -8,6 +8,8 @@ import argparse
 import json
 from pathlib import Path
 
+from textual.widgets import OptionList
+
 from tests.conftest import write_article
 from tui.app import PostilApp
 from tui.cli.open_article import open_corpus
@@ -18,6 +20,7 @@ from tui.model.annotation import Annotation
 from tui.model.document import Document
 from tui.nlp.suggest import SuggestionBatch
 from tui.screens.annotate import AnnotateScreen
+from tui.screens.corpus_hits import CorpusHitsScreen
 from tui.screens.documents import DocumentsScreen
 from tui.store.repository import open_store
 
@@ -156,3 +159,30 @@ def test_postil_without_a_path_opens_a_single_document_and_a_sample_database_as_
     open_session(sample_db, sample, annotator="ana").store.close()
     assert open_corpus(open_args(sample_db), {}) is None  # the sample opens as it always did
     assert open_corpus(open_args(tmp_path / "new.json"), {}) is None
+
+
+async def test_search_across_documents_lists_hits_with_titles_and_opens_the_one_chosen(tmp_path):
+    db, ids = corpus_db(tmp_path)
+    app = PostilApp(store=open_store(db), annotator="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # the first document
+        await pilot.press("slash", *"the", "ctrl+g", "enter")  # "the" in every document's text
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hits = app.screen
+        assert isinstance(hits, CorpusHitsScreen)
+        prompts = [str(option.prompt) for option in hits.query_one(OptionList).options]
+        assert prompts[0].startswith("Senate passes the budget  The Senate passed the budget")
+        assert any(prompt.startswith("Floods in Valencia  ") and "The mayor asked" in prompt for prompt in prompts)
+        assert any(prompt.startswith("A new bridge for Lyon") for prompt in prompts)
+        floods = next(n for n, prompt in enumerate(prompts) if prompt.startswith("Floods in Valencia"))
+        await pilot.press(*["down"] * floods, "enter")
+        assert shown_title(app) == "Floods in Valencia"
+        text = app.session.document.text
+        assert text[app.annotate.article.cursor :].lower().startswith("the")
+        assert "hit 1/1 for “the” in the text" in str(app.annotate.status_line.render())
+        await pilot.press("slash", "ctrl+u", *"nowhere-to-be-found", "enter")  # every document still chosen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "no hits for “nowhere-to-be-found” in the text of any document" in str(app.annotate.status_line.render())
+        await pilot.press("q")

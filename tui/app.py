@@ -19,7 +19,7 @@ from textual.widget import AwaitMount
 from textual.worker import get_current_worker
 
 from tui.launch import open_session
-from tui.messages import OpenDocument, SessionFailed, SessionLoaded, ShowDocuments
+from tui.messages import OpenDocument, SessionFailed, SessionLoaded, ShowDocuments, ShowHelp
 from tui.model.document import Document
 from tui.screens.annotate import AnnotateScreen
 from tui.screens.documents import DocumentsScreen
@@ -198,6 +198,12 @@ class PostilApp(SuggestionFlow, App[None]):
         if screen is not self.screen:
             self.push_screen(screen)
 
+    def on_show_help(self, message: ShowHelp) -> None:
+        """Show every binding of the parts of the screen that asked, as currently mapped."""
+        from tui.screens.help import HelpScreen, binding_sections
+
+        self.push_screen(HelpScreen(binding_sections(message.sources, getattr(self, "_keymap", None) or {})))
+
     async def on_open_document(self, message: OpenDocument) -> None:
         """Open a document of the database in a new annotate screen, in place of the open one."""
         current = self.session.document.doc_id if self.session is not None else ""
@@ -223,6 +229,8 @@ class PostilApp(SuggestionFlow, App[None]):
         self.annotate, self.document = AnnotateScreen(document, session), document
         await self.switch_screen(self.annotate)
         self.session_ready(session)
+        if message.search is not None:  # once the side panel is laid out (it follows the cursor)
+            self.call_after_refresh(self.annotate.show_corpus_hit, *message.search)
 
     def retry_saves(self) -> None:
         """Try again to save changes the disk refused; the status line says how many wait."""

@@ -10,6 +10,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from tui.nlp.suggest import SuggestionBatch
     from tui.session.annotation_session import AnnotationSession
+    from tui.session.corpus_search import CorpusHit
 
 
 @dataclass
@@ -75,8 +76,27 @@ class OpenDocument(Message):
     doc_id: str = ""
     step: int = 1
     unfinished: bool = False
+    search: tuple[str, str, int] | None = None  # then search it: (query, scope, from offset)
 
 
 @dataclass
 class ShowDocuments(Message):
     """Show the database's document list."""
+
+
+@dataclass
+class CorpusHitsFound(Message):
+    """The hits of a search across every document (from the search worker); ``more`` when
+    there were more than are listed."""
+
+    query: str
+    scope: str
+    hits: list[CorpusHit]
+    more: bool
+
+
+@dataclass
+class ShowHelp(Message):
+    """Show the keys of ``sources`` (``(title, nodes)``: the parts of the screen asking) and of every dialog."""
+
+    sources: list[tuple[str, list[Any]]]

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
-from tui.messages import OpenDocument
+from tui.messages import OpenDocument, ShowHelp
 from tui.model.display import display_text
 from tui.session.corpus import DONE, DocumentSummary, document_summaries, mark_done
 from tui.session.document_list import FilterError, filter_documents, next_sort, sort_documents
@@ -234,7 +234,4 @@ class DocumentsScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show the document list's keys (and every other)."""
-        from tui.screens.help import HelpScreen, binding_sections
-
-        sources = [("Document list", [self.app, self]), ("Table", [self.table])]
-        self.app.push_screen(HelpScreen(binding_sections(sources, getattr(self.app, "_keymap", None) or {})))
+        self.post_message(ShowHelp([("Document list", [self.app, self]), ("Table", [self.table])]))

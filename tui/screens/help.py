@@ -61,6 +61,8 @@ def binding_sections(sources: list[tuple[str, list[DOMNode]]], keymap: dict[str,
 def dialog_sections(keymap: dict[str, str]) -> list[tuple[str, list[Binding]]]:
     """The keys of the dialogs (editors, merge picker, search, verdict picker), shown by help while they are closed."""
     from tui.screens.claim_editor import ClaimEditor
+    from tui.screens.corpus_hits import CorpusHitsScreen
+    from tui.screens.documents import DocumentsScreen, DocumentTable
     from tui.screens.entity_editor import EntityEditor, EntityPicker
     from tui.screens.search import SearchScreen
     from tui.screens.verdict_picker import VerdictPicker
@@ -71,6 +73,9 @@ def dialog_sections(keymap: dict[str, str]) -> list[tuple[str, list[Binding]]]:
         ("Entity editor", EntityEditor),
         ("Merge picker", EntityPicker),
         ("Search", SearchScreen),
+        ("Search hits across documents", CorpusHitsScreen),
+        ("Document list (o)", DocumentsScreen),
+        ("Document table", DocumentTable),
         ("Verdict picker (V)", VerdictPicker),
         ("Choice fields in a dialog", Choice),
     ]

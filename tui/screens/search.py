@@ -9,13 +9,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from tui.session.search import SCOPES
+from tui.session.search import SCOPES, WHERE
 from tui.widgets.fields import SafeInput
 from tui.widgets.forms import Choice
 
 
-class SearchScreen(ModalScreen["tuple[str, str] | None"]):
-    """Ask what to search for and where (the text or the annotations); Enter searches."""
+class SearchScreen(ModalScreen["tuple[str, str, str] | None"]):
+    """Ask what to search for and where (the text or the annotations, of this document or of
+    every document); Enter searches."""
 
     DEFAULT_CSS = """
     SearchScreen { align: center top; }
@@ -27,12 +28,14 @@ class SearchScreen(ModalScreen["tuple[str, str] | None"]):
     BINDINGS = [
         Binding("escape", "cancel", "Close search", id="search.cancel"),
         Binding("ctrl+t", "toggle_scope", "Search the text / the annotations", id="search.toggle_scope"),
+        Binding("ctrl+g", "toggle_where", "Search this document / every document", id="search.toggle_documents"),
     ]
 
-    def __init__(self, query: str = "", scope: str = "text") -> None:
+    def __init__(self, query: str = "", scope: str = "text", where: str = WHERE[0]) -> None:
         super().__init__()
         self.initial_query = query
         self.initial_scope = scope
+        self.initial_where = where
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -42,7 +45,10 @@ class SearchScreen(ModalScreen["tuple[str, str] | None"]):
             with Horizontal():
                 yield Static(Text("In"), classes="field-label")
                 yield Choice(SCOPES, self.initial_scope, id="search-scope")
-            yield Static(Text("Enter search · ctrl+t text/annotations · n/N next/previous hit · Esc close", style="dim"))
+            with Horizontal():
+                yield Static(Text("Of"), classes="field-label")
+                yield Choice(WHERE, self.initial_where, id="search-where")
+            yield Static(Text("Enter search · ctrl+t text/annotations · ctrl+g this/every document · n/N next/previous hit · Esc close", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#search-query", Input).focus()
@@ -51,10 +57,14 @@ class SearchScreen(ModalScreen["tuple[str, str] | None"]):
         """Switch between searching the article text and the annotations."""
         self.query_one("#search-scope", Choice).action_step(1)
 
+    def action_toggle_where(self) -> None:
+        """Switch between searching this document and every document of the database."""
+        self.query_one("#search-where", Choice).action_step(1)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Search for what was typed."""
         event.stop()
-        self.dismiss((event.value, self.query_one("#search-scope", Choice).value))
+        self.dismiss((event.value, self.query_one("#search-scope", Choice).value, self.query_one("#search-where", Choice).value))
 
     def action_cancel(self) -> None:
         """Close without searching."""

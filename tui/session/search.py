@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
 
 SCOPES = ("text", "annotations")
+WHERE = ("this document", "every document")
 Hit = tuple[int, int]
 
 
@@ -23,6 +24,30 @@ def text_hits(text: str, query: str) -> list[Hit]:
     return [(m.start(), m.end()) for m in re.finditer(re.escape(query), text, re.IGNORECASE)]
 
 
+def entity_search_text(name: object, aliases: object, kb_id: object) -> str:
+    """What a search for an entity looks in: its name, aliases and knowledge-base id, folded."""
+    parts = [name, *(aliases if isinstance(aliases, list) else []), kb_id]
+    return "\n".join(part for part in parts if isinstance(part, str)).casefold()
+
+
+def annotation_matches(needle: str, label: object, attrs: object, is_claim: bool, entity_text: dict[str, str]) -> bool:
+    """Whether an annotation's label, note, verdict or type, speaker, or entity (by
+    ``entity_text``: id -> :func:`entity_search_text`) holds ``needle`` (folded). Fields that are
+    not text are passed over (stored records are checked elsewhere, not here)."""
+    attrs = attrs if isinstance(attrs, dict) else {}
+
+    def text(value: object) -> str:
+        return value.casefold() if isinstance(value, str) else ""
+
+    if is_claim:
+        speaker = attrs.get("speaker")
+        fields = (entity_text.get(speaker) or text(speaker) if isinstance(speaker, str) else "", text(attrs.get("verdict")), text(attrs.get("claim_type")))
+    else:
+        entity_id = attrs.get("entity_id")
+        fields = (entity_text.get(entity_id, "") if isinstance(entity_id, str) else "",)
+    return needle in text(label) or needle in text(attrs.get("note")) or any(needle in field for field in fields)
+
+
 def annotation_hits(session: AnnotationSession, query: str) -> list[Hit]:
     """The spans of visible annotations whose label, note, verdict or type, speaker, or entity
     (name, aliases, knowledge-base id) contains ``query``, ignoring case, in text order."""
@@ -30,18 +55,11 @@ def annotation_hits(session: AnnotationSession, query: str) -> list[Hit]:
     if not needle:
         return []
     # Each entity's searchable text, folded once per search rather than once per mention.
-    entity_text = {key: "\n".join([e.name, *e.aliases, e.kb_id]).casefold() for key, e in session.entities.items()}
-    hits = []
-    for annotation in session.visible():
-        attrs = annotation.attrs
-        if annotation.is_claim:
-            speaker = attrs.get("speaker") or ""
-            fields = (entity_text.get(speaker) or speaker.casefold(), (attrs.get("verdict") or "").casefold(), (attrs.get("claim_type") or "").casefold())
-        else:
-            fields = (entity_text.get(attrs.get("entity_id") or "", ""),)
-        if needle in annotation.label.casefold() or needle in (attrs.get("note") or "").casefold() or any(needle in field for field in fields):
-            hits.append((annotation.start, annotation.end))
-    return hits
+    entity_text = {key: entity_search_text(e.name, e.aliases, e.kb_id) for key, e in session.entities.items()}
+    return [
+        (annotation.start, annotation.end) for annotation in session.visible()
+        if annotation_matches(needle, annotation.label, annotation.attrs, annotation.is_claim, entity_text)
+    ]
 
 
 @dataclass
@@ -50,6 +68,7 @@ class SearchState:
 
     query: str = ""
     scope: str = "text"
+    where: str = WHERE[0]
     hits: tuple[Hit, ...] = ()
     position: int = -1  # the hit shown last; -1 before any
 
