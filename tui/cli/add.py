@@ -77,7 +77,7 @@ def gather(args: argparse.Namespace) -> Gathered:
         text_codec(Path("--encoding"), args.encoding)
     except ArticleError as error:
         raise CommandError(str(error)) from None
-    if not args.timeout > 0:
+    if not 0 < args.timeout < float("inf"):
         raise CommandError(f"--timeout must be a number of seconds above 0, not {args.timeout:g}")
     gathered = Gathered()
     for source in args.sources:
