@@ -10,6 +10,7 @@ from tests.test_review import span, suggest
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
+from tui.screens.annotate import AnnotateScreen
 from tui.screens.help import HelpScreen
 from tui.screens.verdict_picker import VERDICT_KEYS, VerdictPicker
 
@@ -42,12 +43,17 @@ def status_of(db, kind: str, phrase: str, nth: int = 0) -> str:
     return saved(db)[(kind, phrase, span(TEXT, phrase, nth)[0])]["status"]
 
 
+def annotate_screen(app) -> AnnotateScreen:
+    """The annotate screen, also while a dialog is open over it."""
+    return next(screen for screen in app.screen_stack if isinstance(screen, AnnotateScreen))
+
+
 def status_line(app) -> str:
-    return str(app.screen.query_one("#status").render())
+    return str(annotate_screen(app).query_one("#status").render())
 
 
 def cursor(app) -> int:
-    return app.screen.article.cursor
+    return annotate_screen(app).article.cursor
 
 
 async def test_a_suggested_quote_is_accepted_with_its_speaker_and_a_verdict_in_two_keys_from_an_opened_article(tmp_path):
@@ -57,8 +63,9 @@ async def test_a_suggested_quote_is_accepted_with_its_speaker_and_a_verdict_in_t
         await pilot.press(keys[0])
         assert isinstance(app.screen, VerdictPicker)
         line = str(app.screen.query_one("#verdict-line").render())
-        assert "Accept ““Prices fell by half" in line and "by Jane Doe with verdict:" in line
-        assert all(f"{key} {verdict}" in line for key, verdict in VERDICT_KEYS.items()) and "Esc cancel" in line
+        assert line == "Accept, verdict:  t true  m mostly-true  x mixed  l misleading  f false  s unsupported  u unverified  Esc cancel"
+        assert all(f"{key} {verdict}" in line for key, verdict in VERDICT_KEYS.items())
+        assert "verdict of quote “Prices fell by half" in status_line(app) and "by Jane Doe (suggested: a verdict accepts it with this speaker)" in status_line(app)
         await pilot.press(keys[1])
         assert len(keys) <= 5
         assert not isinstance(app.screen, VerdictPicker)
@@ -147,7 +154,7 @@ async def test_V_on_a_name_inside_an_accepted_claim_asks_for_that_claims_verdict
         assert cursor(app) == span(TEXT, "Jane Doe", 1)[0]
         await pilot.press("V")
         line = str(app.screen.query_one("#verdict-line").render())
-        assert "Verdict of ““Prices fell" in line and "(now mostly-true)" in line
+        assert line.startswith("Verdict:  t true") and "verdict of quote “Prices fell" in status_line(app)
         await pilot.press("escape")
         assert not isinstance(app.screen, VerdictPicker)
         assert saved(db)[("claim", QUOTE, TEXT.index(QUOTE))]["attrs"]["verdict"] == "mostly-true"

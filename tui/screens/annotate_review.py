@@ -16,6 +16,7 @@ from textual.binding import Binding
 
 from tui.model.annotation import ACCEPTED, CLAIM, REJECTED, SUGGESTED, Annotation
 from tui.model.claims import UNVERIFIED
+from tui.model.display import QUOTE_MARKS
 from tui.session.review import Place, next_unreviewed_around, place_at, place_of
 from tui.widgets.session_list import excerpt
 
@@ -81,7 +82,7 @@ class ReviewActions:
 
     def describe(self, annotation: Annotation) -> str:
         """A suggestion as the status line names it: its label, text and, for a claim, speaker."""
-        text = f"{annotation.label} “{excerpt(annotation.quote.exact, QUOTED)}”"
+        text = f"{annotation.label} “{excerpt(annotation.quote.exact.strip().strip(QUOTE_MARKS), QUOTED)}”"  # one pair of marks, not two
         if annotation.is_claim:
             text += f" by {excerpt(self.session.speaker_name(annotation), QUOTED) or 'no one'}"
         return text
@@ -142,7 +143,10 @@ class ReviewActions:
                 return
         from tui.screens.verdict_picker import VerdictPicker
 
-        picker = VerdictPicker(claim.quote.exact, self.session.speaker_name(claim), claim.attrs.get("verdict") or UNVERIFIED, claim.status == SUGGESTED)
+        suggested = claim.status == SUGGESTED
+        self.show_details(claim)
+        self.say(f"verdict of {self.describe(claim)}{' (suggested: a verdict accepts it with this speaker)' if suggested else ''}")
+        picker = VerdictPicker(claim.attrs.get("verdict") or UNVERIFIED, suggested)
         self.app.push_screen(picker, callback=lambda verdict: self.give_verdict(claim.id, verdict))
 
     def give_verdict(self, claim_id: str, verdict: str | None) -> None:

@@ -8,17 +8,13 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.model.display import display_text
-from tui.widgets.session_list import excerpt
-
 # The letter of each verdict (tui.model.claims.VERDICTS), in the order the picker shows them.
 VERDICT_KEYS = {"t": "true", "m": "mostly-true", "x": "mixed", "l": "misleading", "f": "false", "s": "unsupported", "u": "unverified"}
-# How much of the claim's text the line shows before the letters.
-CLAIM_SHOWN = 32
 
 
 class VerdictPicker(ModalScreen["str | None"]):
-    """Ask for a claim's verdict on one line: a letter picks it, Esc leaves the claim as it was."""
+    """Ask for a claim's verdict on one line: a letter picks it, Esc leaves the claim as it was.
+    (The screen names the claim and its speaker on the status line and in the detail pane.)"""
 
     DEFAULT_CSS = """
     VerdictPicker { align: left bottom; background: $background 20%; }
@@ -30,23 +26,20 @@ class VerdictPicker(ModalScreen["str | None"]):
         Binding("escape", "pick('')", "Leave the claim as it was", id="review.verdict_cancel"),
     ]
 
-    def __init__(self, claim_text: str, speaker: str, verdict: str, suggested: bool) -> None:
-        """Ask about the claim ``claim_text`` by ``speaker`` (now ``verdict``); a ``suggested``
-        one is accepted with its speaker when a verdict is picked."""
+    def __init__(self, verdict: str, suggested: bool) -> None:
+        """Ask about a claim whose verdict is now ``verdict`` (highlighted); a ``suggested`` one is
+        accepted with its speaker when a verdict is picked."""
         super().__init__()
-        self.claim_text = claim_text
-        self.speaker = speaker
         self.verdict = verdict
         self.suggested = suggested
 
     def compose(self) -> ComposeResult:
-        claim = f"“{excerpt(self.claim_text, CLAIM_SHOWN)}” by {excerpt(self.speaker, CLAIM_SHOWN) or 'no one'}"
-        line = Text.assemble(("Accept ", "bold"), claim, (" with verdict: ", "bold")) if self.suggested else Text.assemble(
-            ("Verdict of ", "bold"), claim, f" (now {display_text(self.verdict)}): "
-        )
+        line = Text.assemble(("Accept, verdict:" if self.suggested else "Verdict:", "bold"))
         for key, verdict in VERDICT_KEYS.items():
+            line.append("  ")
             line.append(key, style="bold reverse" if verdict == self.verdict and not self.suggested else "bold")
-            line.append(f" {verdict} · ")
+            line.append(f" {verdict}")
+        line.append("  ")
         line.append("Esc", style="bold")
         line.append(" cancel")
         yield Static(line, id="verdict-line")
