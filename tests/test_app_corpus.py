@@ -12,7 +12,8 @@ from textual.widgets import OptionList
 
 from tests.conftest import write_article
 from tui.app import PostilApp
-from tui.cli.open_article import open_corpus
+from tui.cli import main
+from tui.cli.open_article import add_to_corpus, open_corpus, read_single
 from tui.formats.readers import read_article
 from tui.launch import SAMPLE_SOURCE, open_session, sample_path
 from tui.messages import SuggestionsReady
@@ -132,7 +133,7 @@ async def test_suggestions_for_a_document_left_behind_are_not_stored(tmp_path):
 
 
 def open_args(db: Path) -> argparse.Namespace:
-    return argparse.Namespace(path=None, db=str(db), annotator="ana", read_only=False, no_suggest=True, encoding=None, max_size=None)
+    return argparse.Namespace(paths=[], db=str(db), annotator="ana", read_only=False, no_suggest=True, encoding="utf-8", max_size=50.0)
 
 
 def test_postil_without_a_path_opens_the_list_of_a_corpus_and_never_adds_the_sample(tmp_path):
@@ -186,3 +187,35 @@ async def test_search_across_documents_lists_hits_with_titles_and_opens_the_one_
         await pilot.pause()
         assert "no hits for “nowhere-to-be-found” in the text of any document" in str(app.annotate.status_line.render())
         await pilot.press("q")
+
+
+def test_postil_with_several_paths_or_a_folder_adds_them_and_opens_their_list(tmp_path):
+    folder = tmp_path / "today"
+    folder.mkdir()
+    for number, (title, text) in enumerate(TEXTS.items()):
+        write_article(folder, f"{title}\n\n{text}", f"{number}.txt")
+    db = tmp_path / "day.json"
+    args = open_args(db)
+    args.paths = [str(folder)]
+    add_to_corpus(args)
+    app = open_corpus(args, {})
+    assert app.annotate is None and sorted(r["title"] for r in stored_documents(db).values()) == sorted(TEXTS)
+    app.store.close()
+
+
+def test_postil_with_a_path_that_cannot_be_read_among_several_adds_nothing(tmp_path, capsys):
+    good = write_article(tmp_path, "A good article.", "good.txt")
+    db = tmp_path / "day.json"
+    assert main([str(good), str(tmp_path / "missing.txt"), "--db", str(db)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("postil: ") and "missing.txt" in error and error.rstrip().endswith("nothing was added")
+    assert len(error.strip().splitlines()) == 1
+    assert not db.exists()
+
+
+def test_postil_on_a_web_page_opens_its_article_not_its_markup(tmp_path):
+    page = Path(__file__).parent / "fixtures" / "web" / "harbour_article.html"
+    args = open_args(tmp_path / "db.json")
+    document = read_single(page, args)
+    assert "<" not in document.text and document.meta.get("date") and document.meta.get("url")
+    assert document.title and document.title in page.read_text(encoding="utf-8")

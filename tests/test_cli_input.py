@@ -48,7 +48,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
     blank.write_bytes(b"  \n\n\t\n")
     return {
         "missing": (tmp_path / "nope.txt", ["nope.txt", "no such file"]),
-        "directory": (folder, ["a-folder", "is a directory"]),
+        "empty folder": (folder, ["a-folder", "no .htm, .html, .markdown, .md, .text, .txt files in this folder"]),
         "binary": (binary, ["image.txt", "binary"]),
         "invalid utf-8": (latin, ["latin.txt", "byte offset 3", "--encoding"]),
         "empty": (empty, ["empty.txt", "empty"]),
@@ -56,7 +56,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
     }
 
 
-@pytest.mark.parametrize("case", ["missing", "directory", "binary", "invalid utf-8", "empty", "blank markdown"])
+@pytest.mark.parametrize("case", ["missing", "empty folder", "binary", "invalid utf-8", "empty", "blank markdown"])
 def test_bad_article_is_refused_and_the_db_is_untouched(tmp_path, existing_db, case):
     path, fragments = bad_inputs(tmp_path)[case]
     before = existing_db.read_bytes()

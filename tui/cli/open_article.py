@@ -27,7 +27,9 @@ def open_parser() -> CommandParser:
         epilog=f"other commands (each has --help):{commands}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("path", nargs="?", help="a UTF-8 .txt or .md article (default: the bundled sample)")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="a UTF-8 .txt or .md article or an .html page (default: the database's documents, else the bundled sample); "
+                        "several, or a folder, are added to the database (as by postil add) and their list opens")
     add_db_option(parser)
     add_article_options(parser)
     parser.add_argument("--annotator", default=None, help="the name recorded on your annotations (default: your user name)")
@@ -41,6 +43,33 @@ def _version() -> str:
     from tui import __version__
 
     return __version__
+
+
+def read_single(path: Path, args: argparse.Namespace):
+    """The one article ``postil PATH`` opens: a web page's article for ``.html``/``.htm``, else the file's text."""
+    from tui.formats.readers import read_article
+    from tui.formats.web import HTML_SUFFIXES, read_web_page
+
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return read_web_page(path, args.max_size)
+    return read_article(path, encoding=args.encoding, max_mb=args.max_size)
+
+
+def add_to_corpus(args: argparse.Namespace) -> None:
+    """Store the articles of several paths (or a folder) as ``postil add`` does, before their list
+    opens; a source that cannot be read stops it in one line with nothing stored."""
+    from tui.cli.add import gather, store_new
+    from tui.formats.web import FETCH_TIMEOUT
+
+    if args.read_only:
+        raise CommandError("--read-only cannot add articles; open one PATH, or none to see the documents already there")
+    gathered = gather(argparse.Namespace(sources=args.paths, encoding=args.encoding, max_size=args.max_size, timeout=FETCH_TIMEOUT))
+    if gathered.failures:
+        more = f" (and {len(gathered.failures) - 1} more; postil add lists them)" if len(gathered.failures) > 1 else ""
+        raise CommandError(f"{gathered.failures[0]}{more}; nothing was added")
+    if not gathered.documents:
+        raise CommandError("; ".join(gathered.notes) or "no articles in what was given")
+    store_new(Path(args.db), gathered.documents)
 
 
 def open_corpus(args: argparse.Namespace, suggesters: dict) -> PostilApp | None:
@@ -73,19 +102,22 @@ def run_open(args: argparse.Namespace) -> int:
     error is reported here just the same.
     """
     from tui.app import PostilApp
-    from tui.formats.readers import ArticleError, read_article
+    from tui.formats.readers import ArticleError
     from tui.launch import cached_model_suggestions, model_suggestions, opens_in_background
     from tui.store.storage import StoreError
 
     suggesters = {} if args.no_suggest else {"suggester": model_suggestions, "cached_suggester": cached_model_suggestions}
+    args.path = args.paths[0] if len(args.paths) == 1 and not Path(args.paths[0]).is_dir() else None
     try:
+        if len(args.paths) > 1 or (args.paths and args.path is None):
+            add_to_corpus(args)
         app = None if args.path else open_corpus(args, suggesters)
     except StoreError as error:
         raise CommandError(str(error)) from None
     if app is None:
         path = Path(args.path) if args.path else sample_path()
         try:
-            document = read_article(path, encoding=args.encoding, max_mb=args.max_size)
+            document = read_single(path, args)
         except ArticleError as error:
             raise CommandError(str(error)) from None
         if not args.path:
