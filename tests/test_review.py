@@ -27,7 +27,7 @@ def span(text: str, phrase: str, nth: int = 0) -> tuple[int, int]:
 def suggest(session: AnnotationSession, names: dict[str, str], claims: list[tuple[str, str, str]]) -> None:
     """Store what a model would suggest: every occurrence of each of ``names`` (name: label) as
     a mention of its entity, and each ``(sentence, speaker as named there, speaker entity's
-    name)`` of ``claims`` as a claim spoken by that entity, as the model gives it."""
+    name)`` of ``claims`` as a claim spoken by that entity, as the model gives it (``""``: no speaker)."""
     text, doc = session.text, session.document.doc_id
     entities = {name: Entity(doc, name, label, entity_id=f"e-{name}") for name, label in names.items()}
     mentions = [
@@ -38,10 +38,13 @@ def suggest(session: AnnotationSession, names: dict[str, str], claims: list[tupl
     suggested_claims = []
     for sentence, named, speaker in claims:
         start, end = span(text, sentence)
-        named_at = text.index(named, start)
         cue = text.index("said", start)
         claim_type = "quote" if sentence.startswith("“") else "reported"
-        attrs = claim_attrs(start, end, claim_type, speaker=f"e-{speaker}", speaker_span=[named_at, named_at + len(named)], cue=[cue, cue + 4])
+        if speaker:
+            named_at = text.index(named, start)
+            attrs = claim_attrs(start, end, claim_type, speaker=f"e-{speaker}", speaker_span=[named_at, named_at + len(named)], cue=[cue, cue + 4])
+        else:
+            attrs = claim_attrs(start, end, claim_type, cue=[cue, cue + 4])
         suggested_claims.append(Annotation.on_text(doc, text, CLAIM, claim_type, start, end, status=SUGGESTED, origin="model:test", attrs=attrs))
     session.add_suggestions(mentions + suggested_claims, list(entities.values()))
 

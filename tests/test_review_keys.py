@@ -164,6 +164,22 @@ async def test_V_on_a_name_inside_an_accepted_claim_asks_for_that_claims_verdict
     assert status_of(db, "claim", REPORTED) == "suggested"
 
 
+async def test_a_suggested_claim_without_a_speaker_is_accepted_with_its_verdict_and_no_name_with_it(tmp_path):
+    db = tmp_path / "annotations.json"
+    session = open_session(db, read_article(write_article(tmp_path, TEXT)), annotator="tester")
+    suggest(session, NAMES, [(REPORTED, "", "")])
+    app = PostilApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("V")
+        assert "by no one (suggested: a verdict accepts it)" in status_line(app)
+        await pilot.press("x")
+        assert "verdict mixed" in status_line(app) and "· accepted ·" in status_line(app)
+        await pilot.press("q")
+    claim = saved(db)[("claim", REPORTED, TEXT.index(REPORTED))]
+    assert (claim["status"], claim["attrs"]["verdict"], claim["attrs"]["speaker"]) == ("accepted", "mixed", "")
+    assert {r["status"] for r in saved(db).values() if r["kind"] == "entity"} == {"suggested"}
+
+
 async def test_the_review_keys_are_in_the_footer_and_in_help_with_their_ids(tmp_path):
     app, _ = open_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -145,7 +145,8 @@ class ReviewActions:
 
         suggested = claim.status == SUGGESTED
         self.show_details(claim)
-        self.say(f"verdict of {self.describe(claim)}{' (suggested: a verdict accepts it with this speaker)' if suggested else ''}")
+        accepts = f" (suggested: a verdict accepts it{' with this speaker' if claim.attrs.get('speaker') else ''})" if suggested else ""
+        self.say(f"verdict of {self.describe(claim)}{accepts}")
         picker = VerdictPicker(claim.attrs.get("verdict") or UNVERIFIED, suggested)
         self.app.push_screen(picker, callback=lambda verdict: self.give_verdict(claim.id, verdict))
 
@@ -160,6 +161,6 @@ class ReviewActions:
             self.say(str(error), error=True)
             return
         if saved is not None:
-            accepted = " · accepted with its speaker" if claim.status == SUGGESTED else ""
+            accepted = f" · accepted{' with its speaker' if claim.attrs.get('speaker') else ''}" if claim.status == SUGGESTED else ""
             self.show_details(saved)
             self.say(f"verdict {verdict}: {self.describe(saved)}{accepted} · u undo · e edit · ; next claim")
