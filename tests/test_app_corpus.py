@@ -84,6 +84,7 @@ async def test_the_list_opens_documents_and_the_keys_move_between_them(tmp_path)
         assert isinstance(app.screen, DocumentsScreen)
         statuses = {summary.title: summary.status for summary in app.screen.shown}
         assert statuses == {"Senate passes the budget": "done", "Floods in Valencia": "new", "A new bridge for Lyon": "new"}
+        assert [summary.entities for summary in app.screen.shown] == [1, 0, 0]  # the label given after the list was first read
         assert app.screen.table.cursor_row == 1  # the open document is highlighted
         await pilot.press("escape")  # back to it
         assert shown_title(app) == "Floods in Valencia"

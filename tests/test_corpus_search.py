@@ -73,3 +73,15 @@ def test_the_document_list_filters_by_status_and_title_words_and_sorts():
     assert [s.title for s in sort_documents(rows, "status")] == ["Floods", "Senate vote", "Senate budget"]
     assert [s.title for s in sort_documents(rows, "suggestions left")] == ["Senate vote", "Floods", "Senate budget"]
     assert next_sort("added") == "title" and next_sort("suggestions left") == "added"
+
+
+def test_the_open_documents_summary_from_its_session_matches_the_one_read_from_the_store(tmp_path):
+    from tui.launch import open_session
+    from tui.session.corpus import document_summary, session_summary
+
+    store, first, second = stored_corpus(tmp_path)
+    session = open_session(store.path, store.document(second.doc_id), annotator="ana", store=store)
+    assert session_summary(session) == document_summary(store, second.doc_id)
+    assert session_summary(session).verdicts == 1 and session_summary(session).status == "started"
+    other = open_session(store.path, store.document(first.doc_id), annotator="ana", store=store)
+    assert session_summary(other) == document_summary(store, first.doc_id)
