@@ -26,6 +26,9 @@ DEFAULT_SCHEME: tuple[Label, ...] = (
     Label("NORP", "8", "#afaf5f", "Nationalities, religious or political groups"),
     Label("LAW", "9", "#87afd7", "Named laws, bills and regulations"),
 )
+# Dates, times, numbers and products never speak ("Three said ..." has no source): neither the
+# model nor the claim editor's speaker picker offers them as a claim's speaker.
+NEVER_SPEAKER_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "PRODUCT"})
 CLAIM_COLOR = "#ffd75f"
 OTHER_COLOR = "#a8a8a8"
 

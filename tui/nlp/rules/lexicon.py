@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tui.model.labels import NEVER_SPEAKER_LABELS  # noqa: F401 (the rules read every word list from here)
+
 # Named things worth suggesting; counts and amounts only feed check-worthiness.
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "PRODUCT", "EVENT", "NORP", "LAW", "FAC", "WORK_OF_ART", "LANGUAGE"}
 NUMERIC_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
@@ -10,8 +12,6 @@ SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 COUNTRY_ACRONYMS = {"DPRK", "ROK", "PRC", "ROC", "USA", "U.S.A.", "US", "U.S.", "UK", "U.K.", "UAE", "USSR", "DRC", "KSA"}
 # The last word of a place the small model may call an organisation ("NTU Hospital Station").
 FACILITY_WORDS = {"Station", "Airport", "Bridge", "Square", "Street", "Avenue", "Road", "Stadium", "Tower", "Towers", "Port", "Harbour", "Harbor"}
-# Dates, times, numbers and products never speak: "Three said ..." has no source to offer.
-NEVER_SPEAKER_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "PRODUCT"}
 
 SPEECH_VERBS = {
     "say", "tell", "add", "ask", "explain", "state", "note", "write", "claim", "argue", "warn", "insist",
