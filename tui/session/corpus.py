@@ -121,15 +121,21 @@ def _summary(document: Document, record: dict, count: _Counts) -> DocumentSummar
     )
 
 
+def current_documents(store) -> list[Document]:
+    """Every document of ``store`` that no newer version replaced, in the order added."""
+    documents = store.documents()
+    replaced = {document.previous for document in documents if document.previous}
+    current = [document for document in documents if document.doc_id not in replaced]
+    current.sort(key=lambda document: document.added or "")  # stable: one run's documents keep their order
+    return current
+
+
 def document_summaries(store) -> list[DocumentSummary]:
     """Every current document of ``store`` in the order added (raises the store's
     :class:`~tui.store.storage.StoreError` when a document record is malformed)."""
-    documents = store.documents()
-    replaced = {document.previous for document in documents if document.previous}
+    current = current_documents(store)
     counts = _annotation_counts(store)
-    records = {doc_id: store.record(DOCUMENTS, doc_id) or {} for doc_id in (d.doc_id for d in documents)}
-    current = [document for document in documents if document.doc_id not in replaced]
-    current.sort(key=lambda document: document.added or "")  # stable: one run's documents keep their order
+    records = {document.doc_id: store.record(DOCUMENTS, document.doc_id) or {} for document in current}
     return [_summary(document, records[document.doc_id], counts.get(document.doc_id, _Counts())) for document in current]
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from tui.model.annotation import CLAIM, ORPHAN, REJECTED
-from tui.session.corpus import document_summaries
+from tui.session.corpus import current_documents
 from tui.session.search import annotation_matches, entity_search_text
 from tui.store.records import ANNOTATIONS, ENTITIES
 
@@ -45,12 +45,7 @@ class CorpusSnapshot:
 def corpus_snapshot(store) -> CorpusSnapshot:
     """The current documents (not the versions a newer text replaced), in list order, with the
     records to search; taken on the app's thread, so the worker never reads the store."""
-    summaries = document_summaries(store)
-    documents = []
-    for summary in summaries:
-        document = store.document(summary.doc_id)
-        if document is not None:
-            documents.append((document.doc_id, document.title, document.text))
+    documents = [(document.doc_id, document.title, document.text) for document in current_documents(store)]
     tables = store.tables()
     return CorpusSnapshot(documents, list(tables.get(ANNOTATIONS, {}).values()), list(tables.get(ENTITIES, {}).values()))
 
