@@ -265,7 +265,7 @@ async def test_another_documents_malformed_records_neither_stop_this_one_nor_are
     app = PostilApp(open_session(db, read_article(article), annotator="tester"))
     async with app.run_test(size=SIZE) as pilot:
         status = str(app.query_one("#status").render())
-        assert "2 entities · 1 claims" in status, status
+        assert "2 entities accepted · 1 suggested · 1 claims accepted  ·  saved" in status, status
         await pilot.press("l", "l", "1")  # "hired" becomes a PERSON
         await pilot.press("q")
     kept = load(db)

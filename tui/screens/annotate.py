@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.messages import EntityChosen, JumpTo
-from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED, Annotation, Entity
+from tui.model.annotation import ACCEPTED, SUGGESTED, Annotation, Entity
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.document import Document
 from tui.model.labels import label_for_key
@@ -32,7 +32,7 @@ from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
 from tui.widgets.item_list import ItemList
 from tui.widgets.side_panel import SidePanel
-from tui.widgets.status_line import KeyHints, Legend, StatusLine
+from tui.widgets.status_line import KeyHints, Legend, StatusLine, count_summary
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -145,21 +145,20 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
         self.update_status()
 
     def update_status(self) -> None:
-        """Redraw the status line from the session (and the model's progress, which the app keeps)."""
+        """Redraw the status line from the session (and the model's progress, which the app keeps),
+        naming the database file in use."""
         session = self.session
+        store = session.store if session is not None else getattr(self.app, "store", None)
         if session is None:
-            self.status_line.show(self.document.title, "annotations not loaded yet", self.save_state, self.notice, self.notice_is_error)
-            return
-        counts = session.counts
-        entities, claims = counts[(ENTITY, ACCEPTED)], counts[(CLAIM, ACCEPTED)]
-        suggested = counts[(ENTITY, SUGGESTED)] + counts[(CLAIM, SUGGESTED)]
-        shown = f"{entities} entities · {claims} claims"
-        if suggested:
-            shown += f" · {suggested} suggested"
-        suggest_state = getattr(self.app, "suggest_state", "")
-        if suggest_state:
-            shown += f" · {suggest_state}"
-        self.status_line.show(session.document.title, shown, self.save_state, self.notice, self.notice_is_error)
+            shown = "annotations not loaded yet"
+        else:
+            shown = count_summary(session.counts)
+            suggest_state = getattr(self.app, "suggest_state", "")
+            if suggest_state:
+                shown += f" · {suggest_state}"
+        database = store.path if store is not None else None
+        title = (session.document if session is not None else self.document).title
+        self.status_line.show(title, shown, self.save_state, self.notice, self.notice_is_error, database)
 
     def annotations_changed(self, ranges: list[tuple[int, int]], streaming: bool = False) -> None:
         """Redraw what a change touched: the rows of the text, the lists, the counts. While the

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED
 from tui.model.display import display_text
 from tui.model.labels import CLAIM_COLOR, DEFAULT_SCHEME
 from tui.widgets.lines import OneLine
 
 
+def count_summary(counts: Mapping[tuple[str, str], int]) -> str:
+    """What the document holds, each number saying what it counts: e.g. "24 entities accepted ·
+    3 suggested · 13 claims accepted · 1 suggested" (a kind with no suggestion left says none)."""
+    parts = []
+    for kind, plural in ((ENTITY, "entities"), (CLAIM, "claims")):
+        parts.append(f"{counts.get((kind, ACCEPTED), 0)} {plural} accepted")
+        if counts.get((kind, SUGGESTED), 0):
+            parts.append(f"{counts[(kind, SUGGESTED)]} suggested")
+    return " · ".join(parts)
+
+
 class StatusLine(OneLine):
-    """Title, counts, and whether every change is on disk."""
+    """Title, the database file in use, counts, and whether every change is on disk."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $primary-background; color: $text; padding: 0 1; }
@@ -22,19 +36,28 @@ class StatusLine(OneLine):
     StatusLine.-read-only { background: $warning-darken-2; }
     """
 
-    def show(self, title: str, counts: str, state: str, notice: str = "", error: bool = False) -> None:
-        """Set what the line says (drawn at the current width by :meth:`render`)."""
-        self._parts = (title, counts, state, notice, error)
+    def show(self, title: str, counts: str, state: str, notice: str = "", error: bool = False, database: Path | None = None) -> None:
+        """Set what the line says (drawn at the current width by :meth:`render`); ``database`` is
+        the file in use: its name is shown, its full path is the line's tooltip."""
+        name = display_text(database.name) if database is not None else ""
+        self._parts = (title, counts, state, notice, error, name)
+        if database != getattr(self, "_database", None):
+            self._database = database
+            self.tooltip = None if database is None else Text(f"database: {display_text(str(database))}")
         self.set_class(error, "-error")
         self.refresh()
 
     def render(self) -> Text:
-        """The line, with the title shortened first; article text is shown literally, never as markup."""
-        title, counts, state, notice, error = getattr(self, "_parts", ("", "", "", "", False))
+        """The line, with the title shortened first; article text and file names are shown
+        literally, never as markup."""
+        title, counts, state, notice, error, database = getattr(self, "_parts", ("", "", "", "", False, ""))
         line = Text(no_wrap=True, overflow="ellipsis")
-        room = max(20, self.size.width - len(counts) - len(state) - (len(notice) + 5 if notice else 0) - 12)
+        database = database if len(database) <= 40 else database[:39] + "…"
+        room = max(20, self.size.width - len(counts) - len(state) - len(database) - (len(notice) + 5 if notice else 0) - 17)
         title = display_text(title)
         line.append(title if len(title) <= room else title[: room - 1] + "…", style="bold")
+        if database:
+            line.append(f"  ·  {database}", style="dim")
         line.append(f"  ·  {counts}  ·  ")
         line.append(state, style="bold")
         if notice:
