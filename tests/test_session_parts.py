@@ -169,7 +169,7 @@ def test_moving_a_last_mention_retires_its_entity_and_names_the_target_by_it(peo
     doe = Entity(DOC, "Doe", "PERSON")
     short = mention("Doe", "PERSON", doe, 1)
     index = AnnotationIndex([mention("Jane Doe", "PERSON", jane), short], [jane, acme, doe])
-    plan = plan_mention_move(index, short, jane)
+    plan = plan_mention_move(index, [short], jane)
     assert [(c.table, c.key) for c in plan.changes] == [(ANNOTATIONS, short.id), (ENTITIES, jane.entity_id), (ENTITIES, doe.entity_id)]
     assert plan.changes[1].record["aliases"] == ["Doe"] and plan.changes[2].record is None
 

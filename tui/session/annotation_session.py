@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 
 from tui.model.anchoring import ReanchorReport
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, Quote, now_iso
@@ -19,7 +18,7 @@ from tui.model.document import Document
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
 from tui.session.corrections import Corrections, gazetteer_change
-from tui.session.entities import Plan, drop_if_unused, entity_for, plan_entity_edit, plan_mention_move
+from tui.session.entities import Plan, drop_if_unused, entity_for, plan_entity_edit, plan_mention_move, stamped
 from tui.session.history import Action, History, SaveQueue
 from tui.session.index import AnnotationIndex
 from tui.session.review import plan_accept_entity, plan_claim_review
@@ -247,7 +246,7 @@ class AnnotationSession:
         entity, entity_change = entity_for(self.annotations, canonical_name(text), label, self.document.doc_id)
         changes = [] if entity_change is None else [entity_change]
         if existing is not None:
-            annotation = replace(existing, label=label, status=ACCEPTED, updated=now_iso(), attrs={**existing.attrs, "entity_id": entity.entity_id})
+            annotation = stamped(existing, self.annotator, label=label, status=ACCEPTED, attrs={**existing.attrs, "entity_id": entity.entity_id})
             changes.append(Change(ANNOTATIONS, annotation.id, annotation.to_record()))
             changes += drop_if_unused(self.annotations, existing, annotation)
             op = "relabel"
@@ -309,7 +308,7 @@ class AnnotationSession:
         annotation = self.by_id.get(annotation_id)
         if annotation is None or annotation.status == status:
             return annotation
-        updated = replace(annotation, status=status, updated=now_iso(), annotator=self.annotator or annotation.annotator)
+        updated = stamped(annotation, self.annotator, status=status)
         self._commit(status, [Change(ANNOTATIONS, updated.id, updated.to_record())], [(annotation.start, annotation.end)])
         return self.by_id[annotation_id]
 
@@ -319,7 +318,7 @@ class AnnotationSession:
         if not suggestions:
             return 0
         stamp = now_iso()
-        changes = [Change(ANNOTATIONS, a.id, replace(a, status=ACCEPTED, updated=stamp).to_record()) for a in suggestions]
+        changes = [Change(ANNOTATIONS, a.id, stamped(a, self.annotator, stamp, status=ACCEPTED).to_record()) for a in suggestions]
         self._commit("accept-all", changes, [(a.start, a.end) for a in suggestions])
         return len(suggestions)
 
@@ -359,9 +358,9 @@ class AnnotationSession:
             spans.append(tuple(merged["cue"]))
         start = min([claim.start, *(s for s, _ in spans)])
         end = max([claim.end, *(e for _, e in spans)])
-        updated = replace(
-            claim, label=merged.get("claim_type") or claim.label, start=start, end=end, quote=Quote.from_text(self.text, start, end),
-            status=ACCEPTED, updated=now_iso(), annotator=self.annotator or claim.annotator, attrs=merged,
+        updated = stamped(
+            claim, self.annotator, label=merged.get("claim_type") or claim.label, start=start, end=end,
+            quote=Quote.from_text(self.text, start, end), status=ACCEPTED, attrs=merged,
         )
         if (updated.label, updated.start, updated.end, updated.status, updated.attrs) == (claim.label, claim.start, claim.end, claim.status, claim.attrs):
             return claim
@@ -373,7 +372,7 @@ class AnnotationSession:
         annotation = self.by_id.get(annotation_id)
         if annotation is None or annotation.attrs.get("note", "") == note:
             return annotation
-        updated = replace(annotation, updated=now_iso(), attrs={**annotation.attrs, "note": note})
+        updated = stamped(annotation, self.annotator, attrs={**annotation.attrs, "note": note})
         self._commit("note", [Change(ANNOTATIONS, annotation.id, updated.to_record())], [(annotation.start, annotation.end)])
         return self.by_id[annotation.id]
 
@@ -388,16 +387,26 @@ class AnnotationSession:
         entity = self.entities.get(entity_id)
         if entity is None:
             return None
-        plan = plan_entity_edit(self.annotations, entity, name, label, aliases, kb_id)
+        plan = plan_entity_edit(self.annotations, entity, name, label, aliases, kb_id, self.annotator)
         self._commit_plan(plan)
         return self.entities[plan.entity_id]
 
-    def merge_mention(self, annotation_id: str, entity_id: str) -> Annotation | None:
-        """Make a mention refer to another entity (taking its label). Its text becomes an alias
-        of that entity; an entity left without mentions is removed and its claims' speaker follows."""
+    def mentions_like(self, mention: Annotation) -> list[Annotation]:
+        """The visible entity mentions whose text is ``mention``'s, itself included, in text order."""
+        found = {self.annotations.on_span(ENTITY, start, end) for start, end in self.occurrences(mention.quote.exact)}
+        return sorted((a for a in found | {mention} if a is not None), key=lambda a: (a.start, a.end))
+
+    def merge_mention(self, annotation_id: str, entity_id: str, same_text: bool = False) -> Annotation | None:
+        """Make a mention refer to another entity (taking its label) and, with ``same_text``,
+        every mention with the same text too, as one undoable action. Their text becomes an
+        alias of that entity; an entity left without mentions is removed and its claims' speaker
+        follows."""
         mention = self.by_id.get(annotation_id)
         target = self.entities.get(entity_id)
-        if mention is None or not mention.is_entity or target is None or mention.attrs.get("entity_id") == entity_id:
+        if mention is None or not mention.is_entity or target is None:
             return mention
-        self._commit_plan(plan_mention_move(self.annotations, mention, target))
+        chosen = self.mentions_like(mention) if same_text else [mention]
+        moving = [a for a in chosen if a.attrs.get("entity_id") != entity_id]
+        if moving:
+            self._commit_plan(plan_mention_move(self.annotations, moving, target, self.annotator))
         return self.by_id[mention.id]

@@ -19,12 +19,15 @@ NO_SPEAKER = "(no speaker)"
 
 def claim_matches(session: AnnotationSession, claim: Annotation, query: str) -> bool:
     """Whether a claim passes a filter: every word must match. ``speaker:``, ``verdict:`` and
-    ``type:`` words compare one field (the speaker by substring), ``cw:>=0.5`` (or ``<``,
-    ``>``, ``<=``, a bare number meaning at least) compares the check-worthiness, and a plain
-    word may appear in the speaker, verdict, type or the claim's text."""
+    ``type:`` words compare one field (the speaker by substring of its name or of an alias of
+    the speaker entity), ``cw:>=0.5`` (or ``<``, ``>``, ``<=``, a bare number meaning at least)
+    compares the check-worthiness, and a plain word may appear in the speaker, verdict, type or
+    the claim's text."""
     attrs = claim.attrs
+    entity = session.entities.get(attrs.get("speaker") or "")
+    speaker_names = [session.speaker_name(claim).casefold(), *(alias.casefold() for alias in (entity.aliases if entity else ()))]
     fields = {
-        "speaker": session.speaker_name(claim).casefold(),
+        "speaker": "\n".join(speaker_names),  # one field; a line break matches no filter word
         "verdict": (attrs.get("verdict") or "unverified").casefold(),
         "type": (attrs.get("claim_type") or claim.label).casefold(),
     }

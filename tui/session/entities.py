@@ -13,6 +13,12 @@ from tui.session.index import AnnotationIndex
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 
 
+def stamped(annotation: Annotation, annotator: str, stamp: str = "", **fields) -> Annotation:
+    """``annotation`` with ``fields`` changed by ``annotator`` just now (at ``stamp`` when given):
+    the change is dated and signed, keeping the old annotator only when there is no new one."""
+    return replace(annotation, updated=stamp or now_iso(), annotator=annotator or annotation.annotator, **fields)
+
+
 def aliases_with(entity: Entity, names: list[str]) -> list[str]:
     """``entity``'s aliases followed by those of ``names`` it does not already go by (ignoring case)."""
     known = {entity.name.lower(), *(alias.lower() for alias in entity.aliases)}
@@ -77,22 +83,29 @@ def plan_retire(index: AnnotationIndex, old_id: str, new_id: str) -> Plan:
     return plan
 
 
-def plan_mention_move(index: AnnotationIndex, mention: Annotation, target: Entity) -> Plan:
-    """Make ``mention`` refer to ``target`` (taking its label, accepted). Its text becomes an
-    alias of ``target``; an entity left without mentions is retired into ``target``."""
-    old_id = mention.attrs.get("entity_id", "")
-    moved = replace(mention, label=target.label, status=ACCEPTED, updated=now_iso(), attrs={**mention.attrs, "entity_id": target.entity_id})
-    plan = Plan("merge", [Change(ANNOTATIONS, mention.id, moved.to_record())], [(mention.start, mention.end)], target.entity_id)
-    aliases = aliases_with(target, [canonical_name(mention.quote.exact)])
+def plan_mention_move(index: AnnotationIndex, mentions: list[Annotation], target: Entity, annotator: str = "") -> Plan:
+    """Make each of ``mentions`` refer to ``target`` (taking its label, accepted by
+    ``annotator``). Their texts become aliases of ``target``; an entity left without mentions is
+    retired into ``target``."""
+    stamp = now_iso()
+    plan = Plan("merge", entity_id=target.entity_id)
+    for mention in mentions:
+        moved = stamped(mention, annotator, stamp, label=target.label, status=ACCEPTED, attrs={**mention.attrs, "entity_id": target.entity_id})
+        plan.changes.append(Change(ANNOTATIONS, mention.id, moved.to_record()))
+        plan.ranges.append((mention.start, mention.end))
+    aliases = aliases_with(target, [canonical_name(mention.quote.exact) for mention in mentions])
     if aliases != target.aliases:
         plan.changes.append(Change(ENTITIES, target.entity_id, replace(target, aliases=aliases).to_record()))
-    still_mentioned = any(a.id != mention.id and a.is_entity and a.attrs.get("entity_id") == old_id for a in index.references(old_id))
-    if old_id in index.entities and not still_mentioned:
-        plan.extend(plan_retire(index, old_id, target.entity_id))
+    moving = {mention.id for mention in mentions}
+    for old_id in dict.fromkeys(mention.attrs.get("entity_id", "") for mention in mentions):
+        if old_id == target.entity_id or old_id not in index.entities:
+            continue
+        if not any(a.id not in moving and a.is_entity and a.attrs.get("entity_id") == old_id for a in index.references(old_id)):
+            plan.extend(plan_retire(index, old_id, target.entity_id))
     return plan
 
 
-def plan_merge(index: AnnotationIndex, source: Entity, target: Entity, label: str | None, aliases: list[str], kb_id: str) -> Plan:
+def plan_merge(index: AnnotationIndex, source: Entity, target: Entity, label: str | None, aliases: list[str], kb_id: str, annotator: str = "") -> Plan:
     """Merge ``source`` into ``target``: its mentions and the claims it speaks move over, its name
     and ``aliases`` become the target's aliases, and it is removed. ``label``, when given,
     relabels the merged entity and every mention; a knowledge-base id the target lacks is taken
@@ -107,16 +120,16 @@ def plan_merge(index: AnnotationIndex, source: Entity, target: Entity, label: st
         entity_id = mention.attrs.get("entity_id") if mention.is_entity else None
         if entity_id not in (source.entity_id, target.entity_id) or (entity_id == target.entity_id and mention.label == merged.label):
             continue
-        moved = replace(mention, label=merged.label, updated=stamp, attrs={**mention.attrs, "entity_id": target.entity_id})
+        moved = stamped(mention, annotator, stamp, label=merged.label, attrs={**mention.attrs, "entity_id": target.entity_id})
         plan.changes.append(Change(ANNOTATIONS, mention.id, moved.to_record()))
         plan.ranges.append((mention.start, mention.end))
     plan.extend(plan_retire(index, source.entity_id, target.entity_id))
     return plan
 
 
-def plan_entity_edit(index: AnnotationIndex, entity: Entity, name: str | None, label: str | None, aliases: list[str] | None, kb_id: str | None) -> Plan:
-    """Rename ``entity``, relabel it (and so every mention of it), set its aliases or its
-    knowledge-base id. Renamed to the name or an alias of another entity, it is merged into
+def plan_entity_edit(index: AnnotationIndex, entity: Entity, name: str | None, label: str | None, aliases: list[str] | None, kb_id: str | None, annotator: str = "") -> Plan:
+    """Rename ``entity``, relabel it (and so every mention of it, signed by ``annotator``), set
+    its aliases or its knowledge-base id. Renamed to the name or an alias of another entity, it is merged into
     that one (:func:`plan_merge`). A value outside the data model raises ValueError; a plan
     without changes means nothing changes."""
     name = " ".join(name.split()) if name is not None else entity.name
@@ -129,7 +142,7 @@ def plan_entity_edit(index: AnnotationIndex, entity: Entity, name: str | None, l
         raise ValueError(": ".join(problems[0]))
     same_name = index.find_entity(name, other_than=entity.entity_id)
     if same_name is not None and name.lower() != entity.name.lower():
-        return plan_merge(index, entity, same_name, label if label != entity.label else None, aliases, kb_id)
+        return plan_merge(index, entity, same_name, label if label != entity.label else None, aliases, kb_id, annotator)
     updated = replace(entity, name=name, label=label or entity.label, aliases=aliases, kb_id=kb_id)
     plan = Plan("edit-entity", entity_id=entity.entity_id)
     if updated == entity:
@@ -138,6 +151,6 @@ def plan_entity_edit(index: AnnotationIndex, entity: Entity, name: str | None, l
     mentions = [a for a in index.references(entity.entity_id) if a.is_entity and a.attrs.get("entity_id") == entity.entity_id]
     if updated.label != entity.label:
         stamp = now_iso()
-        plan.changes += [Change(ANNOTATIONS, a.id, replace(a, label=updated.label, updated=stamp).to_record()) for a in mentions]
+        plan.changes += [Change(ANNOTATIONS, a.id, stamped(a, annotator, stamp, label=updated.label).to_record()) for a in mentions]
     plan.ranges = [(a.start, a.end) for a in mentions]
     return plan
