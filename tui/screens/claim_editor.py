@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from tui.model.annotation import Annotation
 from tui.model.claims import CLAIM_TYPES, UNVERIFIED, VERDICTS, ClaimAttrs, claim_problems
 from tui.model.display import QUOTE_MARKS, display_text
+from tui.model.labels import NEVER_SPEAKER_LABELS
 from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
 from tui.widgets.forms import Choice, field_row
@@ -71,8 +72,12 @@ def parse_urls(block: str) -> tuple[list[str], str | None]:
     return list(dict.fromkeys(urls)), None
 
 
+DISCARD_WARNING = "unsaved changes: Esc again discards them, ctrl+s saves them"
+
+
 class ClaimEditor(ModalScreen[bool]):
-    """Edit one claim; ctrl+s saves (one undoable action), Esc leaves the claim as it was."""
+    """Edit one claim; ctrl+s saves (one undoable action), Esc leaves the claim as it was
+    (asking first when the form holds changes)."""
 
     DEFAULT_CSS = """
     ClaimEditor { align: center middle; }
@@ -91,7 +96,8 @@ class ClaimEditor(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save the claim", id="claim_editor.save"),
-        Binding("escape", "cancel", "Close, keeping the claim as it was", id="claim_editor.cancel"),
+        Binding("escape", "cancel", "Close, keeping the claim as it was (a second Esc when there are unsaved changes)", id="claim_editor.cancel"),
+        Binding("tab", "next_field", "Next field (from a typed speaker: take the highlighted entity)", show=False, id="claim_editor.next_field"),
         Binding("ctrl+o", "add_fragment", "Add a content fragment", id="claim_editor.add_fragment"),
         Binding("down", "pick(1)", "Next speaker match", show=False, id="claim_editor.speaker_next"),
         Binding("up", "pick(-1)", "Previous speaker match", show=False, id="claim_editor.speaker_previous"),
@@ -107,6 +113,7 @@ class ClaimEditor(ModalScreen[bool]):
         self.speaker_id = self.initial_speaker_id = speaker_entity.entity_id if speaker_entity else ""
         # Each content field's span in the text: what an untouched field stands for.
         self.fragment_spans = [(s, e) for s, e in attrs.get("content") or []] or [(claim.start, claim.end)]
+        self.discard_asked = False  # the first Esc on unsaved changes asks; the second discards
 
     def compose(self) -> ComposeResult:
         attrs = self.claim.attrs
@@ -132,7 +139,7 @@ class ClaimEditor(ModalScreen[bool]):
                 yield field_row("Note", SafeTextArea(attrs.get("note") or "", id="note", compact=True))
                 yield field_row("Evidence URLs", SafeTextArea("\n".join(attrs.get("evidence") or []), id="evidence", compact=True))
             yield Static("", id="editor-error")
-            yield Static(Text("ctrl+s save · Esc keep as is · Tab next field · ←/→ change a choice · ctrl+o add a content fragment"), id="editor-hint")
+            yield Static(Text("ctrl+s save · Esc keep as is · Tab next field · ↑/↓ Enter pick a speaker · ←/→ change a choice · ctrl+o add a content fragment"), id="editor-hint")
 
     def on_mount(self) -> None:
         # The matches follow the speaker field (↑/↓ there); Tab skips them.
@@ -143,12 +150,15 @@ class ClaimEditor(ModalScreen[bool]):
     # Speaker picker: entities filtered fuzzily by what is typed.
 
     def speaker_candidates(self):
-        """Document entities, likely speakers first, then by name."""
+        """Document entities that can speak (no dates, numbers or products), likely speakers
+        first, then by name."""
         order = {label: n for n, label in enumerate(SPEAKER_LABELS)}
-        return sorted(self.session.entities.values(), key=lambda e: (order.get(e.label, len(order)), e.name.lower()))
+        candidates = (e for e in self.session.entities.values() if e.label not in NEVER_SPEAKER_LABELS)
+        return sorted(candidates, key=lambda e: (order.get(e.label, len(order)), e.name.lower()))
 
     def fill_matches(self, query: str) -> None:
-        """List the entities that match ``query`` (every entity when it is empty), best first."""
+        """List the entities that match ``query`` (every entity when it is empty), best first;
+        the best match of a query is highlighted: Enter or Tab takes it."""
         matcher = Matcher(query) if query.strip() else None
         scored = []
         for entity in self.speaker_candidates():
@@ -162,10 +172,11 @@ class ClaimEditor(ModalScreen[bool]):
             Option(Text.assemble((display_text(entity.name), "bold"), f"  {display_text(entity.label)}"), id=entity.entity_id)
             for _, entity in scored[:MATCHES_SHOWN]
         )
-        matches.highlighted = None
+        matches.highlighted = 0 if matcher is not None and scored else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Refilter the speaker matches as the speaker is typed."""
+        self.discard_asked = False
         if event.input.id == "speaker":
             # The field's value now, not the event's: a late event must not bring back an old list.
             value = event.input.value
@@ -186,15 +197,34 @@ class ClaimEditor(ModalScreen[bool]):
         current = -1 if matches.highlighted is None else matches.highlighted
         matches.highlighted = max(0, min(matches.option_count - 1, current + step))
 
+    def highlighted_speaker(self) -> str:
+        """The id of the highlighted speaker match, ``""`` when none is."""
+        matches = self.query_one("#speaker-matches", OptionList)
+        return "" if matches.highlighted is None else matches.get_option_at_index(matches.highlighted).id or ""
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter on the speaker takes the highlighted match; on another field it saves."""
+        """Enter on the speaker takes the highlighted match (the typed text when nothing matches)
+        and moves on; on another field it saves."""
         event.stop()
         if event.input.id == "speaker":
-            matches = self.query_one("#speaker-matches", OptionList)
-            if matches.highlighted is not None:
-                self.choose_speaker(matches.get_option_at_index(matches.highlighted).id or "")
-                return
+            if self.highlighted_speaker():
+                self.choose_speaker(self.highlighted_speaker())
+            else:
+                self.query_one("#cue", Input).focus()
+            return
         self.action_save()
+
+    def action_next_field(self) -> None:
+        """Tab: from a speaker being typed, take the highlighted match; then the next field."""
+        speaker = self.query_one("#speaker", SafeInput)
+        if self.focused is speaker and speaker.edited and self.highlighted_speaker():
+            self.choose_speaker(self.highlighted_speaker())
+        else:
+            self.focus_next()
+
+    def on_text_area_changed(self) -> None:
+        """A note or evidence typed after the discard warning: Esc asks again."""
+        self.discard_asked = False
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """A match chosen in the list becomes the speaker."""
@@ -245,7 +275,10 @@ class ClaimEditor(ModalScreen[bool]):
         speaker_field = self.query_one("#speaker", SafeInput)
         if speaker_field.edited or self.speaker_id != self.initial_speaker_id:
             speaker = " ".join(speaker_field.value.split())
-            chosen = self.session.entities.get(self.speaker_id)
+            # A name typed and not yet picked is the highlighted match's; the text only if none.
+            chosen = self.session.entities.get(self.speaker_id or self.highlighted_speaker())
+            if chosen is not None and not self.speaker_id:
+                speaker = " ".join(display_text(chosen.name).split())
             if chosen is not None and " ".join(display_text(chosen.name).split()) == speaker:
                 attrs["speaker"] = chosen.entity_id
             else:
@@ -314,6 +347,18 @@ class ClaimEditor(ModalScreen[bool]):
             return
         self.dismiss(True)
 
+    def unsaved(self) -> bool:
+        """Whether the form holds changes that closing would lose."""
+        attrs, error = self.collect()
+        if attrs:
+            return True
+        fields = [*self.query(SafeInput).results(SafeInput), *self.query(SafeTextArea).results(SafeTextArea)]
+        return error is not None and any(field.edited for field in fields)
+
     def action_cancel(self) -> None:
-        """Close without changing the claim."""
+        """Close without changing the claim; with unsaved changes, only once asked (Esc twice)."""
+        if not self.discard_asked and self.unsaved():
+            self.discard_asked = True
+            self.show_error(DISCARD_WARNING)
+            return
         self.dismiss(False)
