@@ -223,12 +223,15 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
         article.clear_selection()
 
     def action_claim_target(self) -> None:
-        """Mark the selection, or the sentence under the cursor, as a claim."""
+        """Mark the selection, or the sentence under the cursor, as a claim (a sentence holding one already opens that one)."""
         article = self.article
         target = article.selection or article.text_index.sentence_at(article.cursor)
-        if target is None:
+        if target is None or not self.loaded():
             return
         start, end = target
+        existing = None if article.selection else self.session.claim_over(start, end, article.cursor)
+        if existing is not None:
+            return self.open_claim_editor(existing)
         claim_type = "quote" if self.document.text[start] in QUOTE_MARKS else "assertion"
         claim = self.perform(f"marked a claim ({claim_type})", lambda: self.session.mark_claim(start, end, claim_type))
         article.clear_selection()
@@ -334,9 +337,11 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
 
     # Fact-checking: the claim and entity editors and merging, each a dialog (search: SearchActions).
 
-    def edit_target(self) -> EditTarget:
-        """The highlighted entry of a focused side-panel list, else the innermost claim or
-        entity mention under the cursor."""
+    edit_spot = (-1, 0)  # (cursor, level) of the last `e` in the article: `e` again there goes a level out
+
+    def edit_target(self, level: int = 0) -> EditTarget:
+        """The highlighted entry of a focused side-panel list, else the claim or entity mention
+        under the cursor, innermost first (``level`` steps out from it, wrapping round)."""
         session = self.session
         focused = self.focused
         if isinstance(focused, ItemList) and focused.id in ("claim-list", "entity-list"):
@@ -344,22 +349,24 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
             if key in session.by_id:
                 return EditTarget(claim=session.by_id[key])
             return EditTarget(entity=session.entities.get(key or ""))
-        for annotation in self.article.annotations_here():
-            if annotation.is_claim:
-                return EditTarget(claim=annotation)
-            entity = session.entities.get(annotation.attrs.get("entity_id") or "")
-            if annotation.is_entity and entity is not None:
-                return EditTarget(entity=entity, mention=annotation)
-        return EditTarget()
+        here = session.editable_at(self.article.cursor)
+        found = here[level % len(here)] if here else None
+        if found is None or found.is_claim:
+            return EditTarget(claim=found)
+        return EditTarget(entity=session.entities[found.attrs["entity_id"]], mention=found)
 
     def action_edit_here(self) -> None:
-        """Open the claim editor on the claim, or the entity editor on the entity, under the cursor."""
+        """Open the editor of the claim or entity under the cursor; `e` again on the same spot opens the one around it."""
         if not self.loaded():
             return
-        target = self.edit_target()
+        cursor = -1 if isinstance(self.focused, ItemList) else self.article.cursor
+        level = self.edit_spot[1] + 1 if cursor >= 0 and self.edit_spot[0] == cursor else 0
+        self.edit_spot, target = (cursor, level), self.edit_target(level)
         if target.claim is not None:
             self.open_claim_editor(target.claim)
         elif target.entity is not None:
+            if cursor >= 0 and len(self.session.editable_at(cursor)) > 1:
+                self.say(f"editing {target.entity.name}; e again here edits the claim around it")
             self.open_entity_editor(target.entity, target.mention)
         else:
             self.say("nothing to edit here: put the cursor on a claim or an entity")
@@ -423,7 +430,7 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
         self.app.push_screen(EntityEditor(session, entity, mention, save))
 
     def action_merge_here(self) -> None:
-        """Merge the entity mention under the cursor into another entity, picked by name."""
+        """Merge the entity mention under the cursor, or every mention with its text, into another entity picked by name."""
         if not self.loaded():
             return
         mention = next((a for a in self.article.annotations_here() if a.is_entity), None)
@@ -431,10 +438,12 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
             self.say("no entity mention here to merge")
             return
 
-        def merge(entity_id: str | None) -> None:
-            target = self.session.entities.get(entity_id or "")
+        def merge(choice: tuple[str, bool] | None) -> None:
+            entity_id, every = choice or ("", False)
+            target = self.session.entities.get(entity_id)
             if target is not None:
-                self.perform(f"merged into {target.name}", lambda: self.session.merge_mention(mention.id, target.entity_id))
+                merged = f"merged {len(self.session.mentions_like(mention))} mentions into" if every else "merged into"
+                self.perform(f"{merged} {target.name}", lambda: self.session.merge_mention(mention.id, target.entity_id, same_text=every))
 
         from tui.screens.entity_editor import EntityPicker
 

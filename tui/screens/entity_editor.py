@@ -119,19 +119,23 @@ class EntityEditor(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class EntityPicker(ModalScreen["str | None"]):
-    """Choose an entity with a fuzzy filter: what the mention is merged into."""
+class EntityPicker(ModalScreen["tuple[str, bool] | None"]):
+    """Choose an entity with a fuzzy filter: what the mention is merged into. ctrl+t switches
+    between merging this mention and every mention with the same text; the picker gives the
+    chosen entity's id and whether every mention goes."""
 
     DEFAULT_CSS = """
     EntityPicker { align: center middle; }
     EntityPicker > Vertical { width: 70; height: auto; max-height: 80%; border: thick $primary; background: $surface; padding: 0 1; }
     EntityPicker OptionList { height: auto; max-height: 16; border: none; }
+    EntityPicker #picker-scope { color: $text-muted; }
     """
 
     BINDINGS = [
         Binding("escape", "cancel", "Close without merging", id="entity_picker.cancel"),
         Binding("down", "step(1)", "Next entity", show=False, id="entity_picker.next"),
         Binding("up", "step(-1)", "Previous entity", show=False, id="entity_picker.previous"),
+        Binding("ctrl+t", "toggle_all", "Merge this mention, or every mention with its text", id="entity_picker.toggle_all"),
     ]
 
     def __init__(self, session: AnnotationSession, mention: Annotation) -> None:
@@ -139,12 +143,29 @@ class EntityPicker(ModalScreen["str | None"]):
         self.session = session
         self.mention = mention
         self.candidates = [e for e in session.entities.values() if e.entity_id != mention.attrs.get("entity_id")]
+        self.same_text = len(session.mentions_like(mention))  # mentions with the text, this one included
+        self.every_mention = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text.assemble("Merge ", (f"“{display_text(self.mention.quote.exact)}”", "bold"), " into:"))
+            yield Static(self.scope_line(), id="picker-scope")
             yield SafeInput(placeholder="type to filter; Enter merges into the highlighted entity", id="picker-query", compact=True)
             yield OptionList(id="picker-matches", compact=True)
+
+    def scope_line(self) -> Text:
+        """What is merged: this mention, or all of them with its text (and the key that switches)."""
+        quoted = (f"“{display_text(self.mention.quote.exact)}”", "bold")
+        if self.same_text < 2:
+            return Text.assemble("Merge ", quoted, " into:")
+        if self.every_mention:
+            return Text.assemble(f"Merge all {self.same_text} mentions of ", quoted, " into:  (ctrl+t: only this one)")
+        return Text.assemble("Merge this mention of ", quoted, f" into:  (ctrl+t: all {self.same_text} mentions of it)")
+
+    def action_toggle_all(self) -> None:
+        """Switch between merging this mention and every mention with the same text."""
+        if self.same_text > 1:
+            self.every_mention = not self.every_mention
+            self.query_one("#picker-scope", Static).update(self.scope_line())
 
     def on_mount(self) -> None:
         self.fill("")
@@ -181,12 +202,12 @@ class EntityPicker(ModalScreen["str | None"]):
         event.stop()
         matches = self.query_one("#picker-matches", OptionList)
         if matches.highlighted is not None:
-            self.dismiss(matches.get_option_at_index(matches.highlighted).id)
+            self.dismiss((matches.get_option_at_index(matches.highlighted).id or "", self.every_mention))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Merge into the chosen entity."""
         event.stop()
-        self.dismiss(event.option.id)
+        self.dismiss((event.option.id or "", self.every_mention))
 
     def action_cancel(self) -> None:
         """Close without merging."""

@@ -215,6 +215,18 @@ class AnnotationSession:
         """The display name of a claim's speaker (an entity's name, or the text as typed)."""
         return self.annotations.speaker_name(claim)
 
+    def editable_at(self, offset: int) -> list[Annotation]:
+        """What an editor can open at ``offset``, innermost first: the claims and the mentions of
+        known entities there (a name, then the claim quoting it)."""
+        return [a for a in self.at(offset) if a.is_claim or (a.is_entity and (a.attrs.get("entity_id") or "") in self.entities)]
+
+    def claim_over(self, start: int, end: int, offset: int) -> Annotation | None:
+        """The claim a new claim on ``[start, end)`` would duplicate: the innermost one under
+        ``offset``, else the first one overlapping the range; ``None`` when there is none."""
+        claims = sorted((a for a in self.index.overlapping(start, end) if a.is_claim), key=lambda a: (a.start, a.end))
+        under = [a for a in claims if a.start <= offset < a.end]
+        return min(under, key=lambda a: a.end - a.start) if under else next(iter(claims), None)
+
     def find_entity(self, name: str, other_than: str | None = None) -> Entity | None:
         """The entity whose name or an alias is ``name`` by the one naming rule (see
         :meth:`AnnotationIndex.find_entity`), if any; ``other_than`` leaves out one entity."""
@@ -393,8 +405,12 @@ class AnnotationSession:
 
     def mentions_like(self, mention: Annotation) -> list[Annotation]:
         """The visible entity mentions whose text is ``mention``'s, itself included, in text order."""
-        found = {self.annotations.on_span(ENTITY, start, end) for start, end in self.occurrences(mention.quote.exact)}
-        return sorted((a for a in found | {mention} if a is not None), key=lambda a: (a.start, a.end))
+        found = {mention.id: mention}
+        for start, end in self.occurrences(mention.quote.exact):
+            other = self.annotations.on_span(ENTITY, start, end)
+            if other is not None:
+                found[other.id] = other
+        return sorted(found.values(), key=lambda a: (a.start, a.end))
 
     def merge_mention(self, annotation_id: str, entity_id: str, same_text: bool = False) -> Annotation | None:
         """Make a mention refer to another entity (taking its label) and, with ``same_text``,
