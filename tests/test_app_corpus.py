@@ -8,8 +8,6 @@ import argparse
 import json
 from pathlib import Path
 
-from textual.widgets import OptionList
-
 from tests.conftest import write_article
 from tui.app import PostilApp
 from tui.cli import main
@@ -24,6 +22,7 @@ from tui.screens.annotate import AnnotateScreen
 from tui.screens.corpus_hits import CorpusHitsScreen
 from tui.screens.documents import DocumentsScreen
 from tui.store.repository import open_store
+from tui.widgets.hit_list import HitList
 
 SIZE = (140, 40)
 TEXTS = {
@@ -173,7 +172,8 @@ async def test_search_across_documents_lists_hits_with_titles_and_opens_the_one_
         await pilot.pause()
         hits = app.screen
         assert isinstance(hits, CorpusHitsScreen)
-        prompts = [str(option.prompt) for option in hits.query_one(OptionList).options]
+        listed = hits.query_one(HitList)
+        prompts = [listed.item_text(n) for n in range(listed.item_count)]
         assert prompts[0].startswith("Senate passes the budget  The Senate passed the budget")
         assert any(prompt.startswith("Floods in Valencia  ") and "The mayor asked" in prompt for prompt in prompts)
         assert any(prompt.startswith("A new bridge for Lyon") for prompt in prompts)

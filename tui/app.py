@@ -167,7 +167,7 @@ class PostilApp(SuggestionFlow, App[None]):
         self.find_mentions_ahead(session, session.mention_texts())
         screen.report_opening()
 
-    @work(thread=True, exclusive=True, group="mentions")
+    @work(thread=True, exclusive=True, group="mentions", description="finding the mentions of annotated names")
     def find_mentions_ahead(self, session: AnnotationSession, texts: list[str]) -> None:
         """Find where each name already annotated occurs, so that correcting one in a long text
         does not first search the whole text. The search runs here (the text never changes); what

@@ -62,7 +62,7 @@ class SuggestionFlow:
         self.on_suggestions_ready(SuggestionsReady(SuggestionBatch.merged(list(batches)), doc_id))
         return True
 
-    @work(thread=True, exclusive=True, group="suggest")
+    @work(thread=True, exclusive=True, group="suggest", description="the model's suggestions")
     def run_suggester(self, session: AnnotationSession) -> None:
         """Load the model and post suggestion batches paragraph by paragraph, then its analysis to
         cache: the app stores what is posted (this never touches widgets or the store). Quitting

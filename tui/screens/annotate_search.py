@@ -66,7 +66,7 @@ class SearchActions:
         self.search_state.where = WHERE[1]
         self.search_here(query, scope, start)
 
-    @work(thread=True, exclusive=True, group="corpus-search")
+    @work(thread=True, exclusive=True, group="corpus-search", description="searching every document")
     def search_every_document(self, snapshot: CorpusSnapshot, query: str, scope: str) -> None:
         """Search the snapshot of every document (never the store or a widget) and post the hits."""
         hits, more = corpus_hits(snapshot, query, scope)

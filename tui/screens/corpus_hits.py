@@ -8,18 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from tui.messages import CorpusHitsFound
 from tui.model.display import display_text
-from tui.session.corpus_search import CorpusHit
-
-
-def hit_prompt(hit: CorpusHit) -> Text:
-    """A hit's row: the document's title, then the text around the hit (both display-safe)."""
-    title = display_text(hit.title) or "(untitled)"
-    return Text.assemble((title[:40], "bold"), "  ", display_text(hit.context))
+from tui.widgets.hit_list import HitList
 
 
 class CorpusHitsScreen(ModalScreen["CorpusHit | None"]):
@@ -28,7 +21,7 @@ class CorpusHitsScreen(ModalScreen["CorpusHit | None"]):
     DEFAULT_CSS = """
     CorpusHitsScreen { align: center middle; }
     CorpusHitsScreen > Vertical { width: 90%; height: 80%; border: thick $primary; background: $surface; padding: 0 1; }
-    CorpusHitsScreen OptionList { height: 1fr; }
+    CorpusHitsScreen HitList { height: 1fr; }
     """
 
     BINDINGS = [Binding("escape", "cancel", "Close the hits", id="hits.cancel")]
@@ -44,15 +37,15 @@ class CorpusHitsScreen(ModalScreen["CorpusHit | None"]):
         heading = f"{len(found.hits)} hits for “{display_text(found.query)}” in the {found.scope} of {documents} document(s){more}"
         with Vertical():
             yield Static(Text(heading, style="bold"))
-            yield OptionList(*(Option(hit_prompt(hit)) for hit in found.hits), id="corpus-hits")
+            yield HitList(found.hits, id="corpus-hits")
             yield Static(Text("↑↓ choose · Enter open the document there · Esc close", style="dim"))
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        self.query_one(HitList).focus()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_item_list_chosen(self, event: HitList.Chosen) -> None:
         event.stop()
-        self.dismiss(self.found.hits[event.option_index])
+        self.dismiss(self.found.hits[int(event.key)])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

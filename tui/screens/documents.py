@@ -107,7 +107,7 @@ class DocumentsScreen(Screen[None]):
         yield KeyHints(id="documents-keys")
 
     def on_mount(self) -> None:
-        self.table.add_columns(*COLUMNS)
+        self.column_keys = self.table.add_columns(*COLUMNS)
         self.refresh_rows(None)
         self.table.focus()
 
@@ -151,10 +151,17 @@ class DocumentsScreen(Screen[None]):
         except FilterError as error:
             self.say(str(error), error=True)
             rows = self.all_rows
-        self.shown = sort_documents(rows, self.sort)
-        self.table.clear()
-        for summary in self.shown:
-            self.table.add_row(*row_cells(summary), key=summary.doc_id)
+        shown, self.shown = self.shown, sort_documents(rows, self.sort)
+        if [s.doc_id for s in shown] == [s.doc_id for s in self.shown] and self.table.row_count == len(shown):
+            # The same rows in the same order (coming back from a document): only changed rows are redrawn.
+            for before, now in zip(shown, self.shown):
+                if before != now:
+                    for column, cell in zip(self.column_keys, row_cells(now)):
+                        self.table.update_cell(now.doc_id, column, cell)
+        else:
+            self.table.clear()
+            for summary in self.shown:
+                self.table.add_row(*row_cells(summary), key=summary.doc_id)
         ids = [summary.doc_id for summary in self.shown]
         if highlighted in ids:
             self.table.move_cursor(row=ids.index(highlighted))

@@ -32,10 +32,11 @@ class CorpusHit:
     context: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CorpusSnapshot:
     """What a search across documents reads: each document's id, title and text, and the raw
-    annotation and entity records (the store's own, never modified)."""
+    annotation and entity records (the store's own, never modified). Not spelled out by repr:
+    it holds the whole corpus."""
 
     documents: list[tuple[str, str, str]]
     annotations: list[dict]
