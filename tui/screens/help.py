@@ -69,6 +69,7 @@ def dialog_sections(keymap: dict[str, str]) -> list[tuple[str, list[Binding]]]:
     from tui.widgets.forms import Choice
 
     dialogs = [
+        ("Verdict picker (V)", VerdictPicker),
         ("Claim editor", ClaimEditor),
         ("Entity editor", EntityEditor),
         ("Merge picker", EntityPicker),
@@ -76,7 +77,6 @@ def dialog_sections(keymap: dict[str, str]) -> list[tuple[str, list[Binding]]]:
         ("Search hits across documents", CorpusHitsScreen),
         ("Document list (o)", DocumentsScreen),
         ("Document table", DocumentTable),
-        ("Verdict picker (V)", VerdictPicker),
         ("Choice fields in a dialog", Choice),
     ]
     return [
