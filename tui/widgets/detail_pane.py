@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.model.annotation import Annotation, Entity
 from tui.model.claims import UNVERIFIED
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.labels import CLAIM_COLOR, color_for
-from tui.widgets.lines import text_signature, text_strip
+from tui.widgets.lines import set_virtual_size, text_signature, text_strip
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
@@ -28,10 +28,11 @@ def _clip(text: str, length: int = QUOTE_SHOWN) -> str:
     return flat if len(flat) <= length else flat[: length - 1] + "…"
 
 
-def _field(line: Text, name: str, value: str, style: str = "") -> None:
-    """Append ``name: value`` on a new line (the value is data: display-safe, never markup)."""
+def _field(line: Text, name: str, value: str, style: str = "", keep_newlines: bool = False) -> None:
+    """Append ``name: value`` on a new line (the value is data: display-safe, never markup;
+    with ``keep_newlines`` its line breaks stay, as in a note)."""
     line.append(f"\n{name}: ", style="dim")
-    line.append(display_text(value), style=style)
+    line.append(display_text(value, keep_newlines=keep_newlines), style=style)
 
 
 def describe_claim(session: AnnotationSession, claim: Annotation, speaker_style: Style | str = "") -> Text:
@@ -56,7 +57,7 @@ def describe_claim(session: AnnotationSession, claim: Annotation, speaker_style:
     _field(out, "check-worthiness", "—" if worth is None else f"{worth:.2f}")
     note = attrs.get("note") or ""
     if note:
-        _field(out, "note", note)
+        _field(out, "note", note, keep_newlines=True)
     for url in attrs.get("evidence") or []:
         _field(out, "evidence", url, "underline")
     return out
@@ -99,8 +100,10 @@ def describe(session: AnnotationSession, annotation: Annotation | None = None, e
     return Text("Nothing under the cursor. e edits the claim or entity under it.", style="dim")
 
 
-class DetailPane(Widget):
-    """Shows the annotation under the cursor, or the entry highlighted in a list.
+class DetailPane(ScrollView):
+    """Shows the annotation under the cursor, or the entry highlighted in a list; a long one (a
+    claim's note and evidence) scrolls: the mouse wheel, ctrl+↑/↓ from the side panel, or the
+    arrows once the pane is clicked.
 
     Its height is fixed and it repaints only the rows whose text changed: it follows the
     cursor and every action, so it must not cost a layout pass, nor a redraw of rows that
@@ -112,6 +115,9 @@ class DetailPane(Widget):
         height: 10;
         border-top: tall $primary-background;
         padding: 0 1;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;  /* the text wraps to one width, with or without a scrollbar */
         & > .detail-pane--speaker { color: $list-speaker; }
     }
     """
@@ -131,34 +137,43 @@ class DetailPane(Widget):
         """The description last built."""
         return self._description
 
-    def _show(self, description: Text) -> None:
+    def _show(self, description: Text, from_top: bool = False) -> None:
+        """Show ``description``; ``from_top`` when it describes something else than before."""
         self._description = description
         old_rows = self._rows
         self._wrap()
         if self._wrapped_width == 0:
             return  # not laid out yet: the first paint draws it
-        for y in range(max(len(old_rows), len(self._rows))):
+        if from_top and self.scroll_offset.y:
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self.refresh()
+            return
+        top = self.scroll_offset.y
+        for y in range(top, top + self.scrollable_content_region.height):
             old = text_signature(old_rows[y]) if y < len(old_rows) else None
             new = text_signature(self._rows[y]) if y < len(self._rows) else None
             if old != new:
-                self.refresh(Region(0, y, self._wrapped_width, 1))  # in content coordinates
+                self.refresh_lines(y)
 
     def _wrap(self) -> None:
-        self._wrapped_width = width = self.content_region.width
+        self._wrapped_width = width = self.scrollable_content_region.width
         self._rows = list(self._description.wrap(self.app.console, width)) if width > 0 else []
+        if self.is_mounted:
+            set_virtual_size(self, Size(width, len(self._rows)), repaint=False)
 
     def on_resize(self) -> None:
         self._wrap()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        width = self.content_region.width
+        width = self.scrollable_content_region.width
         if width != self._wrapped_width:
             self._wrap()
         style = self.rich_style
-        if y >= len(self._rows):
+        row = self.scroll_offset.y + y
+        if row >= len(self._rows):
             return Strip.blank(width, style)
-        return text_strip(self, self._rows[y], width, style)
+        return text_strip(self, self._rows[row], width, style)
 
     def show_annotation(self, annotation: Annotation | None, only_if_changed: bool = False) -> None:
         """Describe ``annotation`` (or say there is none); with ``only_if_changed``, nothing is
@@ -166,13 +181,16 @@ class DetailPane(Widget):
         annotation_id = annotation.id if annotation else ""
         if only_if_changed and not self.entity_id and annotation_id == self.annotation_id:
             return
+        other = self.entity_id != "" or annotation_id != self.annotation_id
         self.annotation_id, self.entity_id = annotation_id, ""
-        self._show(describe(self.session, annotation, speaker_style=self.get_component_rich_style("detail-pane--speaker", partial=True)))
+        self._show(describe(self.session, annotation, speaker_style=self.get_component_rich_style("detail-pane--speaker", partial=True)), from_top=other)
 
     def show_entity(self, entity: Entity | None) -> None:
         """Describe an entity chosen in the Entities list."""
-        self.annotation_id, self.entity_id = "", (entity.entity_id if entity else "")
-        self._show(describe(self.session, None, entity))
+        entity_id = entity.entity_id if entity else ""
+        other = entity_id != self.entity_id or self.annotation_id != ""
+        self.annotation_id, self.entity_id = "", entity_id
+        self._show(describe(self.session, None, entity), from_top=other)
 
     def notify_style_update(self) -> None:
         """The theme changed: describe again, in its colours."""

@@ -44,6 +44,8 @@ class SidePanel(Vertical):
         Binding("f", "filter_claims", "Filter claims (speaker: verdict: type: cw:>=0.5 or words)", id="panel.claims_filter"),
         Binding("w", "claims_by_speaker", "Who said what: claims grouped by speaker", id="panel.claims_by_speaker"),
         Binding("escape", "clear_filter", "Clear the claim filter and the highlighted entity", show=False, id="panel.claims_clear_filter"),
+        Binding("ctrl+down", "scroll_details(1)", "Scroll the detail pane down (a claim's note and evidence)", show=False, id="panel.details_down"),
+        Binding("ctrl+up", "scroll_details(-1)", "Scroll the detail pane up", show=False, id="panel.details_up"),
     ]
 
     def __init__(self, session: AnnotationSession, cursor: int = 0) -> None:
@@ -135,6 +137,10 @@ class SidePanel(Vertical):
             self.detail.refresh_details()
         else:
             self.cursor_moved(self.cursor, changed=True)
+
+    def action_scroll_details(self, step: int) -> None:
+        """Scroll the detail pane by a row (what it describes may not fit in it)."""
+        self.detail.scroll_relative(y=step, animate=False, immediate=True)
 
     @property
     def active_tab(self) -> str:

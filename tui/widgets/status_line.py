@@ -48,20 +48,29 @@ class StatusLine(OneLine):
         self.refresh()
 
     def render(self) -> Text:
-        """The line, with the title shortened first; article text and file names are shown
-        literally, never as markup."""
+        """The line: title, database file, counts, save state and notice. When they do not fit,
+        the title is shortened first; then the counts move to the end, where they are cut, so the
+        save state and the notice stay in view. Titles and file names are shown literally."""
         title, counts, state, notice, error, database = getattr(self, "_parts", ("", "", "", "", False, ""))
-        line = Text(no_wrap=True, overflow="ellipsis")
+        title, notice = display_text(title), display_text(notice)
         database = database if len(database) <= 40 else database[:39] + "…"
-        room = max(20, self.size.width - len(counts) - len(state) - len(database) - (len(notice) + 5 if notice else 0) - 17)
-        title = display_text(title)
-        line.append(title if len(title) <= room else title[: room - 1] + "…", style="bold")
+        others = len(database) + len(counts) + len(state) + len(notice) + len("  ·  ") * (2 + bool(database) + bool(notice))
+        counts_last = self.size.width - 2 - others < 20
+        room = max(12, min(20, self.size.width - 2 - others + len(counts))) if counts_last else self.size.width - 2 - others
+        parts: list[tuple[str, str]] = [(title if len(title) <= room else title[: room - 1] + "…", "bold")]
         if database:
-            line.append(f"  ·  {database}", style="dim")
-        line.append(f"  ·  {counts}  ·  ")
-        line.append(state, style="bold")
+            parts.append((database, "dim"))
+        if not counts_last:
+            parts.append((counts, ""))
+        parts.append((state, "bold"))
         if notice:
-            line.append(f"  ·  {display_text(notice)}", style="bold #ff5f5f" if error else "italic")
+            parts.append((notice, "bold #ff5f5f" if error else "italic"))
+        if counts_last:
+            parts.append((counts, ""))
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for n, (part, style) in enumerate(parts):
+            line.append("  ·  " if n else "")
+            line.append(part, style=style)
         return line
 
 
