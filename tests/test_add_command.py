@@ -325,3 +325,23 @@ def test_list_of_a_missing_database_is_one_line_and_add_runs_as_a_console_comman
     story.write_text("Mayor resigns\n\nThe mayor resigned on Friday.\n")
     result = subprocess.run([sys.executable, "-m", "tui", "add", str(story), "--db", str(missing)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("added ") and "Mayor resigns" in result.stdout
+
+
+def test_adding_a_changed_file_again_makes_a_new_version_with_its_annotations_moved_onto_it(tmp_path, capsys):
+    article = tmp_path / "story.txt"
+    article.write_text("Harbour vote\n\nThe mayor Helen Marsh backed the plan on Monday.\n")
+    db = tmp_path / "db.json"
+    assert run(capsys, "add", str(article), "--db", str(db))[0] == 0
+    store = open_store(db)
+    (document,) = store.documents()
+    start = document.text.index("Helen Marsh")
+    mention = Annotation.on_text(document.doc_id, document.text, ENTITY, "PERSON", start, start + len("Helen Marsh"), annotator="ana")
+    store.apply([Change(ANNOTATIONS, mention.id, mention.to_record())])
+    store.close()
+    article.write_text("Harbour vote\n\nLate on Monday, the mayor Helen Marsh backed the plan.\n")
+    status, out, err = run(capsys, "add", str(article), "--db", str(db))
+    assert status == 0, err
+    assert f"new version of {document.doc_id}: 1 annotation re-anchored: 1 in place, 0 moved, 0 orphaned" in out
+    status, out, _ = run(capsys, "list", "--db", str(db), "--format", "json")
+    (row,) = json.loads(out)["documents"]  # the old version is not listed beside the new one
+    assert row["entities"] == 1 and row["title"] == "Harbour vote"

@@ -105,9 +105,12 @@ def gather(args: argparse.Namespace) -> Gathered:
     return gathered
 
 
-def store_new(db: Path, documents: list[Document]) -> set[str]:
-    """Store the documents not yet in ``db`` in one write; the ids of those stored."""
+def store_new(db: Path, documents: list[Document]) -> tuple[set[str], dict[str, str]]:
+    """Store the documents not yet in ``db`` (the new ones in one write) and return their ids,
+    and for each that is a changed text of a source already stored, the line saying how its
+    annotations were moved onto the new version (as ``postil PATH`` does on opening it)."""
     from tui.model.annotation import now_iso
+    from tui.session.reanchor import new_version
     from tui.store.records import DOCUMENTS, Change, document_record
     from tui.store.repository import open_store
     from tui.store.storage import StoreError
@@ -116,19 +119,25 @@ def store_new(db: Path, documents: list[Document]) -> set[str]:
         store = open_store(db, writer=True)
     except StoreError as error:
         raise CommandError(str(error)) from None
+    versions: dict[str, str] = {}
     try:
         added = now_iso()
         new: dict[str, Document] = {}
         for document in documents:
-            if document.doc_id not in new and store.record(DOCUMENTS, document.doc_id) is None:
-                document.added = added
+            if document.doc_id in new or document.doc_id in versions or store.record(DOCUMENTS, document.doc_id) is not None:
+                continue
+            document.added = added
+            older = store.latest_version(document.source) if document.source else None
+            if older is None:
                 new[document.doc_id] = document
+            else:
+                versions[document.doc_id] = f"new version of {older.doc_id}: {new_version(store, older, document).summary}"
         store.apply([Change(DOCUMENTS, doc_id, document_record(document)) for doc_id, document in new.items()])
     except StoreError as error:
-        raise CommandError(f"{error}; nothing was added") from None
+        raise CommandError(f"{error}; nothing more was added") from None
     finally:
         store.close()
-    return set(new)
+    return set(new) | set(versions), versions
 
 
 def shown_title(title: str) -> str:
@@ -146,12 +155,14 @@ def run_add(args: argparse.Namespace) -> int:
         print(f"{PROG}: {note}", file=sys.stderr)
     for failure in gathered.failures:
         print(f"{PROG}: {failure}", file=sys.stderr)
-    stored = store_new(Path(args.db), gathered.documents) if gathered.documents else set()
+    stored, versions = store_new(Path(args.db), gathered.documents) if gathered.documents else (set(), {})
     printed: set[str] = set()
     for document in gathered.documents:
         where = "added" if document.doc_id in stored and document.doc_id not in printed else "already in DB"
         printed.add(document.doc_id)
         print(f"{where:<13}  {document.doc_id}  {word_count(document):>7} word{'' if word_count(document) == 1 else 's'}  {shown_title(document.title)}")
+        if document.doc_id in versions:
+            print(f"{'':<13}  {display_text(versions.pop(document.doc_id))}")
     failed = f", {len(gathered.failures)} problem{'s' if len(gathered.failures) > 1 else ''} (above)" if gathered.failures else ""
     print(f"{display_text(args.db)}: {len(stored)} added, {len(gathered.documents) - len(stored)} already there{failed}")
     return EXIT_SOME_FAILED if gathered.failures else 0

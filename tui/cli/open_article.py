@@ -69,7 +69,7 @@ def add_to_corpus(args: argparse.Namespace) -> None:
         raise CommandError(f"{gathered.failures[0]}{more}; nothing was added")
     if not gathered.documents:
         raise CommandError("; ".join(gathered.notes) or "no articles in what was given")
-    store_new(Path(args.db), gathered.documents)
+    store_new(Path(args.db), gathered.documents)  # new versions of known sources are re-anchored there
 
 
 def open_corpus(args: argparse.Namespace, suggesters: dict) -> PostilApp | None:

@@ -61,12 +61,6 @@ def _date(timestamp: str) -> str:
     return timestamp[:10]
 
 
-def meta_text(document: Document, key: str) -> str:
-    """A metadata value of the document as text ("" when absent or not a string, as a hand edit may leave it)."""
-    value = document.meta.get(key)
-    return value.strip() if isinstance(value, str) else ""
-
-
 def is_web_url(value: str) -> bool:
     """True for an ``http`` or ``https`` URL with a host (what a reader can open)."""
     return bool(_WEB_URL.fullmatch(value))
@@ -75,7 +69,7 @@ def is_web_url(value: str) -> bool:
 def article_url(document: Document) -> str:
     """Where the article can be read: its canonical URL (``meta["url"]``), else the URL it was
     added from; "" when it has neither (a local file). Only http(s) URLs count."""
-    for candidate in (meta_text(document, "url"), document.source.strip()):
+    for candidate in (document.meta_text("url"), document.source.strip()):
         if is_web_url(candidate):
             return candidate
     return ""
@@ -84,7 +78,7 @@ def article_url(document: Document) -> str:
 def article_date(document: Document) -> str:
     """The article's publication date (``meta["date"]``) if it is an ISO 8601 date or date and
     time, else "" (never the day it was added or exported: that is not when it was said)."""
-    value = meta_text(document, "date")
+    value = document.meta_text("date")
     for parse in (date.fromisoformat, datetime.fromisoformat):
         try:
             parse(value)
@@ -210,7 +204,7 @@ def export_claimreview(items: list[ExportItem], losses: Losses, publisher: str =
         lacking = claimreview_problems(review)
         shortfalls.update(lacking)
         if not published:
-            given = meta_text(document, "date")
+            given = document.meta_text("date")
             shortfalls[NO_ARTICLE_DATE] += 1
             lacking.append(NO_ARTICLE_DATE + (f" ({_shown(given, 30)!r} is not an ISO 8601 date)" if given else ""))
         if lacking:
@@ -288,7 +282,7 @@ def export_csv(items: list[ExportItem], losses: Losses, **_: object) -> bytes:
         attrs = claim.attrs
         document = item.document
         writer.writerow(csv_cell(value) for value in [
-            document.doc_id, document.title, document.source, article_url(document), meta_text(document, "date"),
+            document.doc_id, document.title, document.source, article_url(document), document.meta_text("date"),
             claim.id, claim.status, claim.annotator, attrs.get("claim_type", claim.label), speaker_name(item, claim),
             _text(item, attrs.get("cue")), claim_text(item, claim), attrs.get("verdict", ""),
             attrs.get("checkworthiness"), attrs.get("note", ""), " ".join(str(url) for url in attrs.get("evidence") or []),

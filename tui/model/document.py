@@ -183,6 +183,12 @@ class Document:
         rows map back to offsets."""
         return Paragraphs(self.text)
 
+    def meta_text(self, key: str) -> str:
+        """``meta[key]`` as text, stripped; "" when absent or not a string (metadata comes from web
+        pages, import files and hand edits)."""
+        value = self.meta.get(key) if isinstance(self.meta, dict) else None
+        return value.strip() if isinstance(value, str) else ""
+
     def paragraph_at(self, offset: int) -> Paragraph:
         """The paragraph holding ``offset`` (the last one for the end of the text)."""
         return self.paragraphs[self.paragraphs.index_at(offset)]

@@ -68,12 +68,6 @@ def word_count(document: Document) -> int:
     return words
 
 
-def meta_text(meta: object, key: str) -> str:
-    """``meta[key]`` when it is a string, else "" (metadata comes from web pages and import files)."""
-    value = meta.get(key) if isinstance(meta, dict) else None
-    return value if isinstance(value, str) else ""
-
-
 def _annotation_counts(store) -> dict[str, _Counts]:
     """Each document's counts, from one pass over every stored annotation.
 
@@ -108,14 +102,13 @@ def _annotation_counts(store) -> dict[str, _Counts]:
 
 
 def _summary(document: Document, record: dict, count: _Counts) -> DocumentSummary:
-    meta = document.meta
     if record.get("status") == DONE:
         status = DONE
     else:
         status = STARTED if count.reviewed else NEW
     return DocumentSummary(
         doc_id=document.doc_id, title=document.title, source=document.source,
-        url=meta_text(meta, "url"), date=meta_text(meta, "date"), author=meta_text(meta, "author"), site=meta_text(meta, "site"),
+        url=document.meta_text("url"), date=document.meta_text("date"), author=document.meta_text("author"), site=document.meta_text("site"),
         words=word_count(document), status=status, suggestions_left=count.suggestions_left,
         entities=count.entities, claims=count.claims, verdicts=count.verdicts,
     )
