@@ -64,6 +64,8 @@ async def test_the_list_opens_documents_and_the_keys_move_between_them(tmp_path)
         assert isinstance(app.screen, DocumentsScreen)
         assert list_titles(app.screen) == list(TEXTS)
         assert "3 documents · 0 done" in str(app.screen.status_line.render())
+        await pilot.pause()
+        assert str(app.screen.detail.render()) == f"Senate passes the budget  ·  2026-11-20  ·  from /news/0.txt  ·  id {ids[0]}"
         await pilot.press("down", "enter")  # the second document
         assert shown_title(app) == "Floods in Valencia"
         assert app.session.document.doc_id == ids[1]

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from tui.messages import OpenDocument, ShowHelp
 from tui.model.display import display_text
@@ -49,6 +49,16 @@ def row_cells(summary: DocumentSummary) -> list[Text]:
     ]
 
 
+def document_detail(summary: DocumentSummary) -> Text:
+    """The highlighted document in full: title, author, date, site, URL and source (display-safe)."""
+    line = Text(display_text(summary.title) or "(untitled)", style="bold")
+    for label, value in (("by", summary.author), ("", summary.date), ("", summary.site), ("", summary.url), ("from", summary.source), ("id", summary.doc_id)):
+        if value:
+            line.append(f"  ·  {label} " if label else "  ·  ", style="dim")
+            line.append(display_text(value))
+    return line
+
+
 class DocumentTable(DataTable):
     """The rows of documents, with the article's keys for moving: Home and End go to the first
     and last row (not only scroll there), ``j`` ``k`` move as the arrows do."""
@@ -72,6 +82,7 @@ class DocumentsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     DocumentsScreen > DocumentTable { height: 1fr; }
+    DocumentsScreen > #documents-detail { height: auto; max-height: 3; background: $panel; padding: 0 1; }
     DocumentsScreen > #documents-filter { display: none; dock: bottom; margin-bottom: 1; }
     DocumentsScreen.-filtering > #documents-filter { display: block; }
     """
@@ -98,11 +109,13 @@ class DocumentsScreen(Screen[None]):
         self.current_doc_id = ""
         self.status_line = StatusLine(id="documents-status")
         self.table = DocumentTable(cursor_type="row", zebra_stripes=True, id="documents-table")
+        self.detail = Static(id="documents-detail")
         self.filter_input = Input(placeholder="words of the title, status:new|started|done|unfinished (Enter applies, Esc clears)", id="documents-filter")
 
     def compose(self) -> ComposeResult:
         yield self.status_line
         yield self.table
+        yield self.detail
         yield self.filter_input
         yield KeyHints(id="documents-keys")
 
@@ -183,6 +196,11 @@ class DocumentsScreen(Screen[None]):
             counts += f" · {len(self.shown)} shown"
         counts += f" · sorted by {self.sort}"
         self.status_line.show(f"Documents in {self.store.path.name}", counts, "saved" if not self.store.read_only else "read-only", self.notice, self.notice_is_error)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Describe the highlighted document: its whole title and where it comes from."""
+        row = event.cursor_row
+        self.detail.update(document_detail(self.shown[row]) if 0 <= row < len(self.shown) else "")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
