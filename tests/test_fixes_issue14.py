@@ -242,11 +242,11 @@ async def test_c_on_a_sentence_holding_a_suggested_claim_opens_it_instead_of_add
     session, db = open_db(tmp_path)
     speaker = Entity(session.document.doc_id, "Amazon", "ORG")
     suggest(session, ENTITY, "ORG", "Amazon", speaker)
-    quote = "Amazon said three teams agree."
-    suggested = suggest(session, CLAIM, "reported", quote, speaker=speaker.entity_id)
+    # The model's claim is the reported content, part of the sentence.
+    suggested = suggest(session, CLAIM, "reported", "three teams agree", speaker=speaker.entity_id)
     app = PostilApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, "teams")
+        await go_to(pilot, "said three")  # in the sentence, outside the suggested claim
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ClaimEditor) and app.screen.claim.id == suggested.id
