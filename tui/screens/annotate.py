@@ -149,16 +149,11 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
         naming the database file in use."""
         session = self.session
         store = session.store if session is not None else getattr(self.app, "store", None)
-        if session is None:
-            shown = "annotations not loaded yet"
-        else:
-            shown = count_summary(session.counts)
-            suggest_state = getattr(self.app, "suggest_state", "")
-            if suggest_state:
-                shown += f" · {suggest_state}"
+        shown = count_summary(session.counts) if session is not None else "annotations not loaded yet"
         database = store.path if store is not None else None
         title = (session.document if session is not None else self.document).title
-        self.status_line.show(title, shown, self.save_state, self.notice, self.notice_is_error, database)
+        progress = getattr(self.app, "suggest_state", "") if session is not None else ""
+        self.status_line.show(title, shown, self.save_state, self.notice, self.notice_is_error, database, progress)
 
     def annotations_changed(self, ranges: list[tuple[int, int]], streaming: bool = False) -> None:
         """Redraw what a change touched: the rows of the text, the lists, the counts. While the

@@ -96,8 +96,8 @@ class ClaimEditor(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save the claim", id="claim_editor.save"),
-        Binding("escape", "cancel", "Close, keeping the claim as it was (a second Esc when there are unsaved changes)", id="claim_editor.cancel"),
-        Binding("tab", "next_field", "Next field (from a typed speaker: take the highlighted entity)", show=False, id="claim_editor.next_field"),
+        Binding("escape", "cancel", "Close, keeping the claim as it was (twice when it has unsaved changes)", id="claim_editor.cancel"),
+        Binding("tab", "next_field", "Next field (a typed speaker takes the highlighted entity)", show=False, id="claim_editor.next_field"),
         Binding("ctrl+o", "add_fragment", "Add a content fragment", id="claim_editor.add_fragment"),
         Binding("down", "pick(1)", "Next speaker match", show=False, id="claim_editor.speaker_next"),
         Binding("up", "pick(-1)", "Previous speaker match", show=False, id="claim_editor.speaker_previous"),

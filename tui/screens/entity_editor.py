@@ -158,8 +158,8 @@ class EntityPicker(ModalScreen["tuple[str, bool] | None"]):
         if self.same_text < 2:
             return Text.assemble("Merge ", quoted, " into:")
         if self.every_mention:
-            return Text.assemble(f"Merge all {self.same_text} mentions of ", quoted, " into:  (ctrl+t: only this one)")
-        return Text.assemble("Merge this mention of ", quoted, f" into:  (ctrl+t: all {self.same_text} mentions of it)")
+            return Text.assemble(f"Merge all {self.same_text} mentions of ", quoted, " (ctrl+t: this one) into:")
+        return Text.assemble("Merge this ", quoted, f" (ctrl+t: all {self.same_text}) into:")
 
     def action_toggle_all(self) -> None:
         """Switch between merging this mention and every mention with the same text."""

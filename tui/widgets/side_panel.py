@@ -44,7 +44,7 @@ class SidePanel(Vertical):
         Binding("f", "filter_claims", "Filter claims (speaker: verdict: type: cw:>=0.5 or words)", id="panel.claims_filter"),
         Binding("w", "claims_by_speaker", "Who said what: claims grouped by speaker", id="panel.claims_by_speaker"),
         Binding("escape", "clear_filter", "Clear the claim filter and the highlighted entity", show=False, id="panel.claims_clear_filter"),
-        Binding("ctrl+down", "scroll_details(1)", "Scroll the detail pane down (a claim's note and evidence)", show=False, id="panel.details_down"),
+        Binding("ctrl+down", "scroll_details(1)", "Scroll the detail pane down", show=False, id="panel.details_down"),
         Binding("ctrl+up", "scroll_details(-1)", "Scroll the detail pane up", show=False, id="panel.details_up"),
     ]
 

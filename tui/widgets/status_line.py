@@ -36,11 +36,12 @@ class StatusLine(OneLine):
     StatusLine.-read-only { background: $warning-darken-2; }
     """
 
-    def show(self, title: str, counts: str, state: str, notice: str = "", error: bool = False, database: Path | None = None) -> None:
+    def show(self, title: str, counts: str, state: str, notice: str = "", error: bool = False, database: Path | None = None, progress: str = "") -> None:
         """Set what the line says (drawn at the current width by :meth:`render`); ``database`` is
-        the file in use: its name is shown, its full path is the line's tooltip."""
+        the file in use: its name is shown, its full path is the line's tooltip. ``progress``
+        (the model's) comes last and is the first cut."""
         name = display_text(database.name) if database is not None else ""
-        self._parts = (title, counts, state, notice, error, name)
+        self._parts = (title, counts, state, notice, error, name, progress)
         if database != getattr(self, "_database", None):
             self._database = database
             self.tooltip = None if database is None else Text(f"database: {display_text(str(database))}")
@@ -48,15 +49,20 @@ class StatusLine(OneLine):
         self.refresh()
 
     def render(self) -> Text:
-        """The line: title, database file, counts, save state and notice. When they do not fit,
-        the title is shortened first; then the counts move to the end, where they are cut, so the
-        save state and the notice stay in view. Titles and file names are shown literally."""
-        title, counts, state, notice, error, database = getattr(self, "_parts", ("", "", "", "", False, ""))
+        """The line: title, database file, counts, save state, notice and progress. When they do
+        not fit, the progress is cut first, then the title shortened; then the counts move to
+        the end, where they are cut, so the save state and the notice stay in view. Titles and
+        file names are shown literally."""
+        title, counts, state, notice, error, database, progress = getattr(self, "_parts", ("", "", "", "", False, "", ""))
         title, notice = display_text(title), display_text(notice)
         database = database if len(database) <= 40 else database[:39] + "…"
+        width = self.size.width - 2  # the padding
         others = len(database) + len(counts) + len(state) + len(notice) + len("  ·  ") * (2 + bool(database) + bool(notice))
-        counts_last = self.size.width - 2 - others < 20
-        room = max(12, min(20, self.size.width - 2 - others + len(counts))) if counts_last else self.size.width - 2 - others
+        counts_last = width - others < 20
+        if counts_last:
+            room = max(12, min(20, width - others + len(counts)))
+        else:
+            room = max(20, width - others - (len(progress) + 5 if progress else 0))
         parts: list[tuple[str, str]] = [(title if len(title) <= room else title[: room - 1] + "…", "bold")]
         if database:
             parts.append((database, "dim"))
@@ -67,6 +73,8 @@ class StatusLine(OneLine):
             parts.append((notice, "bold #ff5f5f" if error else "italic"))
         if counts_last:
             parts.append((counts, ""))
+        if progress:
+            parts.append((progress, ""))
         line = Text(no_wrap=True, overflow="ellipsis")
         for n, (part, style) in enumerate(parts):
             line.append("  ·  " if n else "")
