@@ -65,11 +65,11 @@ async def test_a_suggested_quote_is_accepted_with_its_speaker_and_a_verdict_in_t
         line = str(app.screen.query_one("#verdict-line").render())
         assert line == "Accept, verdict:  t true  m mostly-true  x mixed  l misleading  f false  s unsupported  u unverified  Esc cancel"
         assert all(f"{key} {verdict}" in line for key, verdict in VERDICT_KEYS.items())
-        assert "verdict of quote “Prices fell by half" in status_line(app) and "by Jane Doe (suggested: a verdict accepts it with this speaker)" in status_line(app)
+        assert "suggested quote by Jane Doe: “Prices fell by half" in status_line(app)
         await pilot.press(keys[1])
         assert len(keys) <= 5
         assert not isinstance(app.screen, VerdictPicker)
-        assert "verdict false" in status_line(app) and "accepted with its speaker" in status_line(app)
+        assert "accepted, verdict false — quote by Jane Doe: “Prices fell" in status_line(app)
         assert cursor(app) == TEXT.index(QUOTE)  # the cursor stays on the claim just reviewed
         await pilot.press("q")
     claim = saved(db)[("claim", QUOTE, TEXT.index(QUOTE))]
@@ -86,7 +86,7 @@ async def test_the_next_claim_gets_its_verdict_with_semicolon_V_and_a_letter_and
         await pilot.press("V", "t")
         await pilot.press("semicolon")
         assert cursor(app) == TEXT.index(REPORTED)
-        assert "by Paris" in status_line(app) and "V verdict" in status_line(app)
+        assert "reported by Paris: “Paris officials said" in status_line(app) and "V verdict" in status_line(app)
         await pilot.press("V", "s")
         assert status_of(db, "claim", REPORTED) == "accepted" and status_of(db, "entity", "Paris", 1) == "accepted"
         await pilot.press("u")  # one action: the claim, its verdict and its speaker's mention
@@ -103,7 +103,7 @@ async def test_dot_and_comma_go_through_unreviewed_suggestions_and_y_r_review_an
         assert cursor(app) == 0 and "ORG “Acme Corp”" in status_line(app)
         await pilot.press("y")  # accepted, and on to "Jane Doe"
         assert status_of(db, "entity", "Acme Corp") == "accepted"
-        assert cursor(app) == TEXT.index("Jane Doe") and "accepted ORG “Acme Corp”" in status_line(app)
+        assert cursor(app) == TEXT.index("Jane Doe") and "accepted ORG · next: PERSON “Jane Doe” · y accept · r reject" in status_line(app)
         await pilot.press("r")  # rejected, and on to "Paris"
         assert status_of(db, "entity", "Jane Doe") == "rejected"
         assert cursor(app) == TEXT.index("Paris")
@@ -154,7 +154,7 @@ async def test_V_on_a_name_inside_an_accepted_claim_asks_for_that_claims_verdict
         assert cursor(app) == span(TEXT, "Jane Doe", 1)[0]
         await pilot.press("V")
         line = str(app.screen.query_one("#verdict-line").render())
-        assert line.startswith("Verdict:  t true") and "verdict of quote “Prices fell" in status_line(app)
+        assert line.startswith("Verdict:  t true") and "verdict of quote by Jane Doe: “Prices fell" in status_line(app)
         await pilot.press("escape")
         assert not isinstance(app.screen, VerdictPicker)
         assert saved(db)[("claim", QUOTE, TEXT.index(QUOTE))]["attrs"]["verdict"] == "mostly-true"
@@ -171,9 +171,9 @@ async def test_a_suggested_claim_without_a_speaker_is_accepted_with_its_verdict_
     app = PostilApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("V")
-        assert "by no one (suggested: a verdict accepts it)" in status_line(app)
+        assert "suggested reported by no one: “Paris officials" in status_line(app)
         await pilot.press("x")
-        assert "verdict mixed" in status_line(app) and "· accepted ·" in status_line(app)
+        assert "accepted, verdict mixed — reported by no one" in status_line(app)
         await pilot.press("q")
     claim = saved(db)[("claim", REPORTED, TEXT.index(REPORTED))]
     assert (claim["status"], claim["attrs"]["verdict"], claim["attrs"]["speaker"]) == ("accepted", "mixed", "")

@@ -37,7 +37,7 @@ REVIEW_BINDINGS = [
     Binding("Y", "accept_entity_here", "Accept all of entity", show=False, id="review.accept_entity"),
 ]
 # How much of a suggestion's text the status line quotes.
-QUOTED = 40
+QUOTED = 32
 
 
 class ReviewActions:
@@ -81,11 +81,12 @@ class ReviewActions:
         return found
 
     def describe(self, annotation: Annotation) -> str:
-        """A suggestion as the status line names it: its label, text and, for a claim, speaker."""
-        text = f"{annotation.label} “{excerpt(annotation.quote.exact.strip().strip(QUOTE_MARKS), QUOTED)}”"  # one pair of marks, not two
+        """An annotation as the status line names it: its label, a claim's speaker, its text
+        (the speaker before the text: a long notice is cut at its end)."""
+        quoted = f"“{excerpt(annotation.quote.exact.strip().strip(QUOTE_MARKS), QUOTED)}”"  # one pair of marks, not two
         if annotation.is_claim:
-            text += f" by {excerpt(self.session.speaker_name(annotation), QUOTED) or 'no one'}"
-        return text
+            return f"{annotation.label} by {excerpt(self.session.speaker_name(annotation), QUOTED) or 'no one'}: {quoted}"
+        return f"{annotation.label} {quoted}"
 
     def review_target(self) -> Annotation | None:
         """The suggestion the review keys went to while the cursor is on it, else the innermost
@@ -109,7 +110,7 @@ class ReviewActions:
         if target is None:
             self.say("no suggestion here: . goes to the next one")
             return
-        described = f"{'accepted' if status == ACCEPTED else 'rejected'} {self.describe(target)}"
+        described = f"{'accepted' if status == ACCEPTED else 'rejected'} {target.label}"
         if status == ACCEPTED and target.is_claim:
             done = self.perform(described, lambda: self.session.review_claim(target.id))
         else:
@@ -145,8 +146,7 @@ class ReviewActions:
 
         suggested = claim.status == SUGGESTED
         self.show_details(claim)
-        accepts = f" (suggested: a verdict accepts it{' with this speaker' if claim.attrs.get('speaker') else ''})" if suggested else ""
-        self.say(f"verdict of {self.describe(claim)}{accepts}")
+        self.say(f"{'suggested ' if suggested else 'verdict of '}{self.describe(claim)}")
         picker = VerdictPicker(claim.attrs.get("verdict") or UNVERIFIED, suggested)
         self.app.push_screen(picker, callback=lambda verdict: self.give_verdict(claim.id, verdict))
 
@@ -161,6 +161,6 @@ class ReviewActions:
             self.say(str(error), error=True)
             return
         if saved is not None:
-            accepted = f" · accepted{' with its speaker' if claim.attrs.get('speaker') else ''}" if claim.status == SUGGESTED else ""
             self.show_details(saved)
-            self.say(f"verdict {verdict}: {self.describe(saved)}{accepted} · u undo · e edit · ; next claim")
+            accepted = "accepted, " if claim.status == SUGGESTED else ""
+            self.say(f"{accepted}verdict {verdict} — {self.describe(saved)} · e edit · u undo · ; next claim")
