@@ -180,6 +180,24 @@ async def test_a_suggested_claim_without_a_speaker_is_accepted_with_its_verdict_
     assert {r["status"] for r in saved(db).values() if r["kind"] == "entity"} == {"suggested"}
 
 
+async def test_with_no_suggested_claim_left_semicolon_and_V_say_so_and_move_nothing(tmp_path):
+    db = tmp_path / "annotations.json"
+    session = open_session(db, read_article(write_article(tmp_path, TEXT)), annotator="tester")
+    suggest(session, {"Jane Doe": "PERSON"}, [])
+    app = PostilApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("semicolon")
+        assert "no suggested claim left to review" in status_line(app) and cursor(app) == 0
+        await pilot.press("V")
+        assert not isinstance(app.screen, VerdictPicker) and "no suggested claim left to review" in status_line(app)
+        await pilot.press("full_stop", "y")
+        assert cursor(app) == span(TEXT, "Jane Doe", 1)[0] and "accepted PERSON · next: PERSON “Jane Doe”" in status_line(app)
+        await pilot.press("y", "full_stop")
+        assert "no suggestion left to review" in status_line(app)
+        await pilot.press("q")
+    assert {r["status"] for r in saved(db).values()} == {"accepted"}
+
+
 async def test_the_review_keys_are_in_the_footer_and_in_help_with_their_ids(tmp_path):
     app, _ = open_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
