@@ -49,20 +49,20 @@ class StatusLine(OneLine):
         self.refresh()
 
     def render(self) -> Text:
-        """The line: title, database file, counts, save state, notice and progress. When they do
-        not fit, the progress is cut first, then the title shortened; then the counts move to
-        the end, where they are cut, so the save state and the notice stay in view. Titles and
-        file names are shown literally."""
+        """The line: title, database file, counts, save state, notice and progress, cut at the
+        end when they do not fit, the title shortened first. When even the counts leave the save
+        state no room (or an error no room), the counts move after the save state and the notice.
+        Titles and file names are shown literally."""
         title, counts, state, notice, error, database, progress = getattr(self, "_parts", ("", "", "", "", False, "", ""))
         title, notice = display_text(title), display_text(notice)
         database = database if len(database) <= 40 else database[:39] + "…"
+        sep = "  ·  "
         width = self.size.width - 2  # the padding
-        others = len(database) + len(counts) + len(state) + len(notice) + len("  ·  ") * (2 + bool(database) + bool(notice))
-        counts_last = width - others < 20
-        if counts_last:
-            room = max(12, min(20, width - others + len(counts)))
-        else:
-            room = max(20, width - others - (len(progress) + 5 if progress else 0))
+        fixed = len(database) + len(counts) + len(state) + len(sep) * (2 + bool(database))
+        counts_last = width - fixed < 12 or (error and width - fixed - len(notice) - len(sep) < 12)
+        tail = [part for part in (notice, counts if counts_last else "", progress) if part]
+        fixed -= len(counts) if counts_last else 0
+        room = max(12, min(20, width - fixed), width - fixed - sum(len(part) + len(sep) for part in tail))
         parts: list[tuple[str, str]] = [(title if len(title) <= room else title[: room - 1] + "…", "bold")]
         if database:
             parts.append((database, "dim"))
@@ -77,7 +77,7 @@ class StatusLine(OneLine):
             parts.append((progress, ""))
         line = Text(no_wrap=True, overflow="ellipsis")
         for n, (part, style) in enumerate(parts):
-            line.append("  ·  " if n else "")
+            line.append(sep if n else "")
             line.append(part, style=style)
         return line
 
