@@ -198,6 +198,23 @@ async def test_with_no_suggested_claim_left_semicolon_and_V_say_so_and_move_noth
     assert {r["status"] for r in saved(db).values()} == {"accepted"}
 
 
+async def test_V_in_the_claims_list_gives_the_highlighted_claim_its_verdict(tmp_path):
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "right")  # the side panel's Claims tab
+        await pilot.pause()
+        claims = app.screen.query_one("#claim-list")
+        assert app.screen.focused is claims
+        await pilot.press("down")
+        await pilot.pause()
+        highlighted = app.screen.session.by_id[claims.highlighted_key]
+        await pilot.press("V", "t")
+        await pilot.press("q")
+    claim = saved(db)[("claim", highlighted.quote.exact, highlighted.start)]
+    assert (claim["status"], claim["attrs"]["verdict"]) == ("accepted", "true")
+    assert [r["attrs"]["verdict"] for r in saved(db).values() if r["kind"] == "claim" and r["start"] != highlighted.start] == ["unverified"]
+
+
 async def test_the_review_keys_are_in_the_footer_and_in_help_with_their_ids(tmp_path):
     app, _ = open_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

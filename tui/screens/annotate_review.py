@@ -10,7 +10,7 @@ in the detail pane, so a wrong speaker is one ``e`` (or ``u``) away; ``;`` goes 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
@@ -55,6 +55,7 @@ class ReviewActions:
     loaded: Callable[[], bool]
     perform: Callable[[str, Callable[[], object]], object]
     show_details: Callable[[Annotation | None], None]
+    edit_target: Callable[[], Any]  # the screen's EditTarget (not imported: the screen imports this module)
 
     def review_place(self) -> Place:
         """Where the review keys go on from: the suggestion they last went to while the cursor
@@ -136,11 +137,13 @@ class ReviewActions:
             self.say(f"accepted {count} suggested mention(s) of {excerpt(entity.name, QUOTED)}" if count else f"no suggested mention of {excerpt(entity.name, QUOTED)} left")
 
     def action_verdict_here(self) -> None:
-        """Ask for the verdict of the innermost claim under the cursor; off a claim, go to the next
-        suggested one first. A suggested claim is accepted with its speaker."""
+        """Ask for the verdict of the claim highlighted in the claims list (when it has focus) or
+        of the innermost claim under the cursor; off a claim, go to the next suggested one
+        first. A suggested claim is accepted with its speaker."""
         if not self.loaded():
             return
-        claim = next((a for a in self.article.annotations_here() if a.is_claim), None)
+        claim = None if self.article.has_focus else self.edit_target().claim
+        claim = claim or next((a for a in self.article.annotations_here() if a.is_claim), None)
         if claim is None:
             claim = self.go_to_suggestion(1, CLAIM)
             if claim is None:
