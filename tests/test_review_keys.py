@@ -215,6 +215,22 @@ async def test_V_in_the_claims_list_gives_the_highlighted_claim_its_verdict(tmp_
     assert [r["attrs"]["verdict"] for r in saved(db).values() if r["kind"] == "claim" and r["start"] != highlighted.start] == ["unverified"]
 
 
+async def test_the_command_palette_offers_the_review_actions(tmp_path):
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "l", "ctrl+p", *"every mention")  # on "Jane Doe"
+        await pilot.pause(0.5)  # the palette searches in the background
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"suggested claim")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert cursor(app) == TEXT.index(QUOTE)
+        await pilot.press("q")
+    assert [status_of(db, "entity", "Jane Doe", n) for n in (0, 1)] == ["accepted", "accepted"]
+
+
 async def test_the_review_keys_are_in_the_footer_and_in_help_with_their_ids(tmp_path):
     app, _ = open_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

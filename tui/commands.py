@@ -43,6 +43,10 @@ class PostilCommands(Provider):
             PaletteCommand("search: text or annotations", "Search the article text or the annotations", run("search")),
             PaletteCommand("claims: who said what", "Group the claims by speaker, or list them again", run("claims_by_speaker")),
             PaletteCommand("claims: filter", "Filter the claims by speaker, verdict, type, check-worthiness or words", run("filter_claims")),
+            PaletteCommand("review: next suggestion", "Go to the next suggestion not accepted or rejected yet (key .)", run("review_step(1)")),
+            PaletteCommand("review: next suggested claim", "Go to the next suggested claim (key ;)", run("review_step(1, 'claim')")),
+            PaletteCommand("review: accept every mention of the entity", "Accept every suggested mention of the entity under the cursor (key Y)", run("accept_entity_here")),
+            PaletteCommand("review: verdict", "Pick the verdict of the claim under the cursor with one letter (key V)", run("verdict_here")),
         ]
         for verdict in VERDICTS:
             found.append(PaletteCommand(f"claim: verdict {verdict}", f"Give the claim under the cursor the verdict “{verdict}”", run(f"set_verdict({verdict!r})")))
