@@ -37,7 +37,7 @@ def test_review_a_claim_speaker_verdict_and_note_in_a_real_terminal(tmp_path, te
     wait_until_the_model_is_done(terminal)
     terminal.keys("l", "v", "l", "1")  # "Ada Obi" as PERSON
     terminal.wait_for("labelled PERSON")
-    terminal.keys("g", "c")  # the first sentence as a claim: the editor opens on it
+    terminal.keys("g", "c")  # the first sentence holds the model's claim: the editor opens on it
     terminal.wait_for("Check-worthiness")
     terminal.keys("Tab", "obi", "Down", "Enter")  # the speaker, picked from the entities
     terminal.keys("said", "Tab", "Tab", "0.6", "Tab")
@@ -54,6 +54,6 @@ def test_review_a_claim_speaker_verdict_and_note_in_a_real_terminal(tmp_path, te
     finally:
         database.close()
     attrs = claim["attrs"]
-    assert claim["quote"]["exact"] == "Mayor Ada Obi said the bridge reopens on Monday."
+    assert claim["quote"]["exact"] == "Mayor Ada Obi said the bridge reopens on Monday"  # the model's span, now reviewed
     assert names[attrs["speaker"]] == "Ada Obi" and attrs["verdict"] == "false" and attrs["checkworthiness"] == 0.6
     assert attrs["note"] == "No [b]works[/b] are scheduled." and claim["status"] == "accepted"

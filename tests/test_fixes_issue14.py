@@ -355,4 +355,8 @@ async def test_the_status_line_counts_accepted_and_suggested_of_each_kind_and_na
         assert "news␛[31m.json" in status and "\x1b" not in status  # the file's name, display-safe
         line = app.screen.query_one("#status")
         assert str(db) not in status and str(line.tooltip) == f"database: {str(db).replace(chr(27), '␛')}"
+        await pilot.resize_terminal(80, 24)  # narrow: the counts said short, after the save state
+        await pilot.pause()
+        status = status_text(app)
+        assert "news␛[31m.json  ·  saved  ·  accepted: 2 entities, 1 claims · 4 suggested" in status, status
         await pilot.press("q")

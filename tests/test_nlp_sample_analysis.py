@@ -8,7 +8,6 @@ of the seeded hand-checked annotations.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 
@@ -116,11 +115,7 @@ async def test_the_app_shows_the_samples_suggestions_on_top_of_the_seeded_annota
             if app.suggest_state == "" and any(a.status == SUGGESTED for a in session.by_id.values()):
                 break
         suggested = sum(1 for a in session.by_id.values() if a.status == SUGGESTED)
-        entities = sum(1 for a in session.index if a.status == SUGGESTED and a.is_entity)
-        claims = sum(1 for a in session.index if a.status == SUGGESTED and a.is_claim)
         status = str(app.query_one("#status").render())
         await pilot.press("q")
     assert suggested > 0 and len(session.by_id) == seeded + suggested
-    # Each kind says how many of it are suggested (none: nothing said).
-    entity_part = f"entities accepted · {entities} suggested · " if entities else "entities accepted · "
-    assert re.search(rf"\d+ {entity_part}\d+ claims accepted · {claims} suggested", status) and "(cached)" in status, status
+    assert f"{suggested} suggested" in status and "(cached)" in status

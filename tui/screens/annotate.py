@@ -150,10 +150,11 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
         session = self.session
         store = session.store if session is not None else getattr(self.app, "store", None)
         shown = count_summary(session.counts) if session is not None else "annotations not loaded yet"
+        short = count_summary(session.counts, short=True) if session is not None else ""
         database = store.path if store is not None else None
         title = (session.document if session is not None else self.document).title
         progress = getattr(self.app, "suggest_state", "") if session is not None else ""
-        self.status_line.show(title, shown, self.save_state, self.notice, self.notice_is_error, database, progress)
+        self.status_line.show(title, shown, self.save_state, self.notice, self.notice_is_error, database, progress, short)
 
     def annotations_changed(self, ranges: list[tuple[int, int]], streaming: bool = False) -> None:
         """Redraw what a change touched: the rows of the text, the lists, the counts. While the

@@ -16,14 +16,20 @@ from tui.model.labels import CLAIM_COLOR, DEFAULT_SCHEME
 from tui.widgets.lines import OneLine
 
 
-def count_summary(counts: Mapping[tuple[str, str], int]) -> str:
-    """What the document holds, each number saying what it counts: e.g. "24 entities accepted ·
-    3 suggested · 13 claims accepted · 1 suggested" (a kind with no suggestion left says none)."""
+def count_summary(counts: Mapping[tuple[str, str], int], short: bool = False) -> str:
+    """What the document holds, each number saying what it counts: "24 entities accepted ·
+    3 suggested · 13 claims accepted · 1 suggested" (a kind with no suggestion left says none);
+    ``short``, for a narrow line: "accepted: 24 entities, 13 claims · 4 suggested"."""
+    accepted = {kind: counts.get((kind, ACCEPTED), 0) for kind in (ENTITY, CLAIM)}
+    suggested = {kind: counts.get((kind, SUGGESTED), 0) for kind in (ENTITY, CLAIM)}
+    if short:
+        line = f"accepted: {accepted[ENTITY]} entities, {accepted[CLAIM]} claims"
+        return line + (f" · {sum(suggested.values())} suggested" if any(suggested.values()) else "")
     parts = []
     for kind, plural in ((ENTITY, "entities"), (CLAIM, "claims")):
-        parts.append(f"{counts.get((kind, ACCEPTED), 0)} {plural} accepted")
-        if counts.get((kind, SUGGESTED), 0):
-            parts.append(f"{counts[(kind, SUGGESTED)]} suggested")
+        parts.append(f"{accepted[kind]} {plural} accepted")
+        if suggested[kind]:
+            parts.append(f"{suggested[kind]} suggested")
     return " · ".join(parts)
 
 
@@ -36,12 +42,14 @@ class StatusLine(OneLine):
     StatusLine.-read-only { background: $warning-darken-2; }
     """
 
-    def show(self, title: str, counts: str, state: str, notice: str = "", error: bool = False, database: Path | None = None, progress: str = "") -> None:
+    def show(self, title: str, counts: str, state: str, notice: str = "", error: bool = False, database: Path | None = None,
+             progress: str = "", short_counts: str = "") -> None:
         """Set what the line says (drawn at the current width by :meth:`render`); ``database`` is
-        the file in use: its name is shown, its full path is the line's tooltip. ``progress``
-        (the model's) comes last and is the first cut."""
+        the file in use: its name is shown, its full path is the line's tooltip. ``short_counts``
+        stands for ``counts`` when the line is narrow; ``progress`` (the model's) comes last and
+        is the first cut."""
         name = display_text(database.name) if database is not None else ""
-        self._parts = (title, counts, state, notice, error, name, progress)
+        self._parts = (title, counts, state, notice, error, name, progress, short_counts or counts)
         if database != getattr(self, "_database", None):
             self._database = database
             self.tooltip = None if database is None else Text(f"database: {display_text(str(database))}")
@@ -50,35 +58,35 @@ class StatusLine(OneLine):
 
     def render(self) -> Text:
         """The line: title, database file, counts, save state, notice and progress, cut at the
-        end when they do not fit, the title shortened first. When even the counts leave the save
-        state no room (or an error no room), the counts move after the save state and the notice.
-        Titles and file names are shown literally."""
-        title, counts, state, notice, error, database, progress = getattr(self, "_parts", ("", "", "", "", False, "", ""))
+        end when they do not fit; the title is shortened (to 12 characters at least) to leave
+        the others room. Where the title would be cut below 20 characters to leave the notice
+        room, the counts are said short; where the save state (or an error) would still be cut, it comes before the
+        counts. Titles and file names are shown literally."""
+        title, counts, state, notice, error, database, progress, short_counts = getattr(self, "_parts", ("", "", "", "", False, "", "", ""))
         title, notice = display_text(title), display_text(notice)
         database = database if len(database) <= 40 else database[:39] + "…"
         sep = "  ·  "
+
+        def room_for(*parts: str) -> int:
+            return sum(len(part) + len(sep) for part in parts if part)
+
         width = self.size.width - 2  # the padding
-        fixed = len(database) + len(counts) + len(state) + len(sep) * (2 + bool(database))
-        counts_last = width - fixed < 12 or (error and width - fixed - len(notice) - len(sep) < 12)
-        tail = [part for part in (notice, counts if counts_last else "", progress) if part]
-        fixed -= len(counts) if counts_last else 0
-        room = max(12, min(20, width - fixed), width - fixed - sum(len(part) + len(sep) for part in tail))
-        parts: list[tuple[str, str]] = [(title if len(title) <= room else title[: room - 1] + "…", "bold")]
-        if database:
-            parts.append((database, "dim"))
-        if not counts_last:
-            parts.append((counts, ""))
-        parts.append((state, "bold"))
-        if notice:
-            parts.append((notice, "bold #ff5f5f" if error else "italic"))
-        if counts_last:
-            parts.append((counts, ""))
-        if progress:
-            parts.append((progress, ""))
+        core = room_for(database, state)
+        if width - core - room_for(counts, notice) < min(20, len(title)):
+            counts = short_counts
+        if error and width - core - room_for(counts, notice) < 12:
+            after_title = [(database, "dim"), (state, "bold"), (notice, "bold #ff5f5f"), (counts, "")]
+        elif width - core - room_for(counts) < 12:
+            after_title = [(database, "dim"), (state, "bold"), (counts, ""), (notice, "italic")]
+        else:
+            after_title = [(database, "dim"), (counts, ""), (state, "bold"), (notice, "bold #ff5f5f" if error else "italic")]
+        room = max(12, width - core - room_for(counts, notice, progress) if progress else width - core - room_for(counts, notice))
         line = Text(no_wrap=True, overflow="ellipsis")
-        for n, (part, style) in enumerate(parts):
-            line.append(sep if n else "")
-            line.append(part, style=style)
+        line.append(title if len(title) <= room else title[: room - 1] + "…", style="bold")
+        for part, style in [*after_title, (progress, "")]:
+            if part:
+                line.append(sep)
+                line.append(part, style=style)
         return line
 
 
