@@ -146,6 +146,7 @@ class ClaimEditor(ModalScreen[bool]):
         self.query_one("#speaker-matches", OptionList).can_focus = False
         self.fill_matches(self.query_one("#speaker", Input).value)
         self.query_one("#claim-type", Choice).focus()
+        self.shown_choices = self.choices()  # a stored type outside the data model shows as another: not a change
 
     # Speaker picker: entities filtered fuzzily by what is typed.
 
@@ -347,13 +348,14 @@ class ClaimEditor(ModalScreen[bool]):
             return
         self.dismiss(True)
 
+    def choices(self) -> dict[str | None, str]:
+        """The type and verdict chosen in the form."""
+        return {choice.id: choice.value for choice in self.query(Choice).results(Choice)}
+
     def unsaved(self) -> bool:
-        """Whether the form holds changes that closing would lose."""
-        attrs, error = self.collect()
-        if attrs:
-            return True
+        """Whether the user changed the form since it opened (what closing would lose)."""
         fields = [*self.query(SafeInput).results(SafeInput), *self.query(SafeTextArea).results(SafeTextArea)]
-        return error is not None and any(field.edited for field in fields)
+        return any(field.edited for field in fields) or self.choices() != self.shown_choices or self.speaker_id != self.initial_speaker_id
 
     def action_cancel(self) -> None:
         """Close without changing the claim; with unsaved changes, only once asked (Esc twice)."""
