@@ -263,3 +263,15 @@ async def test_a_wrong_speaker_is_put_right_in_the_claim_editor_after_the_verdic
         await pilot.press("q")
     claim = saved(db)[("claim", QUOTE, TEXT.index(QUOTE))]
     assert (claim["status"], claim["attrs"]["verdict"], claim["attrs"]["speaker"]) == ("accepted", "false", "e-Jane Doe")
+
+
+async def test_the_palettes_verdict_accepts_a_suggested_claim_with_its_speaker_as_the_picker_does(tmp_path):
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("semicolon")  # the first suggested claim: the quote
+        assert cursor(app) == TEXT.index(QUOTE)
+        annotate_screen(app).action_set_verdict("mixed")  # what the palette's "claim: verdict mixed" runs
+        await pilot.press("q")
+    claim = saved(db)[("claim", QUOTE, TEXT.index(QUOTE))]
+    assert (claim["status"], claim["attrs"]["verdict"]) == ("accepted", "mixed")
+    assert status_of(db, "entity", "Jane Doe", 1) == "accepted"

@@ -375,7 +375,7 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
         if claim is None:
             self.say("no claim here to give a verdict")
             return
-        self.perform(f"verdict: {verdict}", lambda: self.session.update_claim(claim.id, verdict=verdict))
+        self.give_verdict(claim.id, verdict)  # as the verdict picker does: a suggested claim is accepted with its speaker
 
     def show_details(self, annotation: Annotation | None) -> None:
         """Show an annotation in the detail pane (until the cursor moves)."""
