@@ -235,13 +235,21 @@ async def test_the_review_keys_are_in_the_footer_and_in_help_with_their_ids(tmp_
     app, _ = open_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         hints = str(app.screen.query_one("#keys").render())
-        assert "V Verdict  . Review next" in hints
+        assert "V Verdict  . Review" in hints
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         ids = {binding.id for _, bindings in app.screen.sections for binding in bindings}
         expected = {"review.next", "review.previous", "review.next_claim", "review.previous_claim", "review.accept_next", "review.reject_next", "review.accept_entity", "review.verdict"}
         assert expected | {f"review.verdict_{verdict.replace('-', '_')}" for verdict in VERDICT_KEYS.values()} <= ids
         await pilot.press("escape", "q")
+
+
+async def test_every_footer_hint_fits_a_120_column_terminal(tmp_path):
+    app, _ = open_app(tmp_path)
+    async with app.run_test(size=(120, 36)):
+        footer = app.screen.query_one("#keys")
+        drawn = "".join(segment.text for segment in footer.render_line(0))
+        assert drawn.rstrip().endswith("o Docs  V Verdict  . Review"), drawn
 
 
 def test_every_verdict_has_one_letter():

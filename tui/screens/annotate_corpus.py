@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
 
 CORPUS_BINDINGS = [
-    Binding("o", "documents", "Documents", id="corpus.list"),
+    Binding("o", "documents", "Docs", id="corpus.list"),
     Binding("J", "open_document(1)", "Next document", show=False, id="corpus.next"),
     Binding("K", "open_document(-1)", "Previous document", show=False, id="corpus.previous"),
     Binding("U", "open_unfinished", "Next unfinished document", show=False, id="corpus.next_unfinished"),

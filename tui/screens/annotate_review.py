@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # (the status line then says that y, r and V act on it); the footer has no room for more.
 REVIEW_BINDINGS = [
     Binding("V", "verdict_here", "Verdict", id="review.verdict"),
-    Binding("full_stop", "review_step(1)", "Review next", id="review.next"),
+    Binding("full_stop", "review_step(1)", "Review", id="review.next"),
     Binding("comma", "review_step(-1)", "Review previous", show=False, id="review.previous"),
     Binding("semicolon", f"review_step(1, '{CLAIM}')", "Review next claim", show=False, id="review.next_claim"),
     Binding("colon", f"review_step(-1, '{CLAIM}')", "Review previous claim", show=False, id="review.previous_claim"),

@@ -145,6 +145,7 @@ class KeyHints(OneLine):
             style = "" if active.enabled else "dim"
             line.append(display_text(binding.key_display or self.app.get_key_display(binding)), style=f"bold {style}".strip())
             line.append(f" {binding.description}  ", style=style)
+        line.rstrip()  # the last hint's spacing would cost the row its last characters
         self._line = line
         self.refresh()
 
