@@ -19,6 +19,7 @@ It prints a Markdown table of p50 / p95 / max in milliseconds, and the process's
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -76,11 +77,30 @@ class Terminal:
         subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
         return time.perf_counter()
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the pane's process and its children so far."""
+        pane = int(subprocess.run(["tmux", "list-panes", "-t", self.name, "-F", "#{pane_pid}"], capture_output=True, text=True).stdout.split()[0])
+        stats = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime
+        family, total = {pane}, 0
+        for pid, (parent, ticks) in sorted(stats.items()):
+            if pid in family or parent in family:
+                family.add(pid)
+                total += ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
-def measure(db: Path, documents: int, presses: int) -> dict[str, list[float]]:
+def measure(db: Path, documents: int, presses: int) -> tuple[dict[str, list[float]], float]:
+    """Key-to-screen times of each key, and the app's CPU seconds per J."""
     postil = shutil.which("postil") or f"{sys.executable} -m tui"
     terminal = Terminal([postil, "--db", str(db), "--no-suggest", "--annotator", "bench"], db.parent)
     times: dict[str, list[float]] = {"J (next document)": [], "o, Esc (list and back)": [], "search every document": []}
@@ -88,6 +108,7 @@ def measure(db: Path, documents: int, presses: int) -> dict[str, list[float]]:
         terminal.wait_for(f"Documents in {db.name}")
         terminal.key("Enter")
         terminal.wait_for("Article 0 ", first_line=True)
+        cpu_before, timed = terminal.cpu_seconds(), 0
         for press in range(presses):
             number = (press + 1) % documents
             if number == 0:  # past the last: back to the first through the list
@@ -99,6 +120,8 @@ def measure(db: Path, documents: int, presses: int) -> dict[str, list[float]]:
             sent = terminal.key("J")
             terminal.wait_for(f"Article {number} ", first_line=True)
             times["J (next document)"].append(time.perf_counter() - sent)
+            timed += 1
+        cpu_per_j = (terminal.cpu_seconds() - cpu_before) / max(1, timed)  # the few list round trips included
         for _ in range(max(3, presses // 4)):
             sent = terminal.key("o")
             terminal.wait_for(f"Documents in {db.name}", first_line=True)
@@ -122,7 +145,7 @@ def measure(db: Path, documents: int, presses: int) -> dict[str, list[float]]:
         time.sleep(1)
     finally:
         terminal.close()
-    return times
+    return times, cpu_per_j
 
 
 def row(name: str, label: str, values: list[float]) -> str:
@@ -143,9 +166,14 @@ def main() -> None:
     make_corpus(large, args.documents, args.annotations)
     print("| key | corpus | n | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|---|---|")
+    cpu = []
     for db, label, documents in ((small, f"3 documents × {args.annotations} annotations", 3), (large, f"{args.documents} documents × {args.annotations} annotations", args.documents)):
-        for name, values in measure(db, documents, args.presses).items():
+        times, cpu_per_j = measure(db, documents, args.presses)
+        cpu.append((label, cpu_per_j))
+        for name, values in times.items():
             print(row(name, label, values))
+    for label, seconds in cpu:
+        print(f"\nCPU of the app per J, {label}: {seconds * 1000:.0f} ms (polling the pane costs it nothing; tmux's own work is not counted)")
     shutil.rmtree(folder, ignore_errors=True)
 
 
