@@ -5,6 +5,7 @@ path. Checked on the screen and in the TinyDB file."""
 from __future__ import annotations
 
 import argparse
+import weakref
 import json
 from pathlib import Path
 
@@ -222,3 +223,16 @@ def test_postil_on_a_web_page_opens_its_article_not_its_markup(tmp_path):
     document = read_single(page, args)
     assert "<" not in document.text and document.meta.get("date") and document.meta.get("url")
     assert document.title and document.title in page.read_text(encoding="utf-8")
+
+
+async def test_a_document_left_behind_is_freed(tmp_path):
+    db, ids = corpus_db(tmp_path)
+    app = PostilApp(store=open_store(db), annotator="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        left = weakref.ref(app.session)
+        left_screen = weakref.ref(app.annotate)
+        await pilot.press("J", "J")
+        await pilot.pause()
+        assert left() is None and left_screen() is None
+        await pilot.press("q")
