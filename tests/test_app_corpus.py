@@ -5,8 +5,8 @@ path. Checked on the screen and in the TinyDB file."""
 from __future__ import annotations
 
 import argparse
-import weakref
 import json
+import weakref
 from pathlib import Path
 
 from tests.conftest import write_article
