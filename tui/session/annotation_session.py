@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from tui.model.anchoring import ReanchorReport
-from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, Quote, now_iso
+from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, Quote
 from tui.model.claims import check_claim, claim_attrs
 from tui.model.document import Document
 from tui.model.mentions import canonical_name
@@ -21,7 +21,7 @@ from tui.session.corrections import Corrections, gazetteer_change
 from tui.session.entities import Plan, drop_if_unused, entity_for, plan_entity_edit, plan_mention_move, stamped
 from tui.session.history import Action, History, SaveQueue
 from tui.session.index import AnnotationIndex
-from tui.session.review import plan_accept_entity, plan_claim_review
+from tui.session.review import plan_accept, plan_accept_entity, plan_claim_review
 from tui.session.suggestions import new_suggestions, suggestion_problems
 from tui.store.records import ANNOTATIONS, NOT_UNDOABLE_OPS, Change
 from tui.store.repository import Store
@@ -326,13 +326,9 @@ class AnnotationSession:
 
     def accept_all(self, label: str) -> int:
         """Accept every suggestion with ``label`` in one undoable action; returns how many."""
-        suggestions = [a for a in self.index if a.status == SUGGESTED and a.label == label]
-        if not suggestions:
-            return 0
-        stamp = now_iso()
-        changes = [Change(ANNOTATIONS, a.id, stamped(a, self.annotator, stamp, status=ACCEPTED).to_record()) for a in suggestions]
-        self._commit("accept-all", changes, [(a.start, a.end) for a in suggestions])
-        return len(suggestions)
+        plan = plan_accept("accept-all", (a for a in self.index if a.status == SUGGESTED and a.label == label), self.annotator)
+        self._commit_plan(plan)
+        return len(plan.changes)
 
     def review_claim(self, claim_id: str, verdict: str | None = None) -> Annotation | None:
         """Accept a claim as the model gave it, with ``verdict`` if given, and a suggested claim's

@@ -10,12 +10,12 @@ speaker's name that opens it start at the same offset, and each gets its turn. P
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
+from collections.abc import Iterable
 
 from tui.model.annotation import ACCEPTED, SUGGESTED, Annotation, now_iso
 from tui.model.claims import check_claim
 from tui.model.span_index import SpanIndex
-from tui.session.entities import Plan
+from tui.session.entities import Plan, stamped
 from tui.session.index import AnnotationIndex
 from tui.store.records import ANNOTATIONS, Change
 
@@ -105,8 +105,18 @@ def speaker_mention(index: AnnotationIndex, claim: Annotation) -> Annotation | N
 
 def accepted(annotation: Annotation, annotator: str, stamp: str, **attrs: object) -> Change:
     """The change accepting ``annotation`` (by ``annotator``), with ``attrs`` set in its attributes."""
-    done = replace(annotation, status=ACCEPTED, updated=stamp, annotator=annotator or annotation.annotator, attrs={**annotation.attrs, **attrs})
+    done = stamped(annotation, annotator, stamp, status=ACCEPTED, attrs={**annotation.attrs, **attrs})
     return Change(ANNOTATIONS, annotation.id, done.to_record())
+
+
+def plan_accept(op: str, suggestions: Iterable[Annotation], annotator: str) -> Plan:
+    """Accept each of ``suggestions`` (by ``annotator``, all at one time) as the action ``op``."""
+    plan = Plan(op)
+    stamp = now_iso()
+    for suggestion in suggestions:
+        plan.changes.append(accepted(suggestion, annotator, stamp))
+        plan.ranges.append((suggestion.start, suggestion.end))
+    return plan
 
 
 def plan_claim_review(index: AnnotationIndex, claim: Annotation, verdict: str | None, annotator: str, text_length: int) -> Plan:
@@ -130,10 +140,6 @@ def plan_claim_review(index: AnnotationIndex, claim: Annotation, verdict: str | 
 
 def plan_accept_entity(index: AnnotationIndex, entity_id: str, annotator: str) -> Plan:
     """Accept every suggested mention of the entity ``entity_id``."""
-    plan = Plan("accept-entity", entity_id=entity_id)
-    stamp = now_iso()
-    for mention in index.mentions_of(entity_id):
-        if mention.status == SUGGESTED:
-            plan.changes.append(accepted(mention, annotator, stamp))
-            plan.ranges.append((mention.start, mention.end))
+    plan = plan_accept("accept-entity", (a for a in index.mentions_of(entity_id) if a.status == SUGGESTED), annotator)
+    plan.entity_id = entity_id
     return plan
