@@ -57,14 +57,16 @@ class ReviewActions:
     show_details: Callable[[Annotation | None], None]
     edit_target: Callable[[], Any]  # the screen's EditTarget (not imported: the screen imports this module)
 
+    def reviewed_here(self) -> Annotation | None:
+        """The annotation the review keys last went to, while the cursor is still where they put it."""
+        annotation_id, cursor = self.review_current
+        return self.session.by_id.get(annotation_id) if cursor == self.article.cursor else None
+
     def review_place(self) -> Place:
         """Where the review keys go on from: the suggestion they last went to while the cursor
         is still on it, else just before what starts at the cursor."""
-        annotation_id, cursor = self.review_current
-        current = self.session.by_id.get(annotation_id)
-        if current is not None and cursor == self.article.cursor:
-            return place_of(current)
-        return place_at(self.article.cursor)
+        current = self.reviewed_here()
+        return place_of(current) if current is not None else place_at(self.article.cursor)
 
     def go_to_suggestion(self, direction: int, kind: str | None = None, after: Place | None = None) -> Annotation | None:
         """Put the cursor on the next (or previous) unreviewed suggestion, of ``kind`` if given,
@@ -95,9 +97,8 @@ class ReviewActions:
     def review_target(self) -> Annotation | None:
         """The suggestion the review keys went to while the cursor is on it, else the innermost
         suggestion under the cursor."""
-        annotation_id, cursor = self.review_current
-        current = self.session.by_id.get(annotation_id)
-        if current is not None and current.status == SUGGESTED and cursor == self.article.cursor:
+        current = self.reviewed_here()
+        if current is not None and current.status == SUGGESTED:
             return current
         return next((a for a in self.article.annotations_here() if a.status == SUGGESTED), None)
 
