@@ -98,6 +98,25 @@ async def test_the_list_opens_documents_and_the_keys_move_between_them(tmp_path)
     assert [(r["doc_id"], r["label"]) for r in labelled] == [(ids[0], "PERSON")]
 
 
+async def test_D_on_a_document_reads_its_record_not_its_annotations(tmp_path):
+    db, ids = corpus_db(tmp_path)
+    app = PostilApp(store=open_store(db), annotator="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        store, reads = app.store, []
+        annotations = store.annotations
+        store.annotations = lambda *args, **kwargs: reads.append(args) or annotations(*args, **kwargs)
+        await pilot.press("D")
+        assert "marked done" in str(app.annotate.status_line.render())
+        await pilot.press("D")
+        assert "marked not done" in str(app.annotate.status_line.render())
+        await pilot.press("q")
+    assert reads == []  # a key whose work would grow with the document's annotations
+    journal = json.loads(db.read_text())["journal"].values()
+    assert [entry["op"] for entry in journal if entry["doc_id"] == ids[0]] == ["mark-done", "mark-not-done"]
+    assert "status" not in stored_documents(db)[ids[0]]
+
+
 async def test_the_list_sorts_filters_and_marks_done(tmp_path):
     db, ids = corpus_db(tmp_path)
     app = PostilApp(store=open_store(db), annotator="ana")

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 
 from tui.messages import OpenDocument, ShowDocuments
-from tui.model.document import DONE
-from tui.session.corpus import CorpusError, document_summary, mark_done
+from tui.session.corpus import CorpusError, is_done, mark_done
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
@@ -54,7 +53,7 @@ class CorpusActions:
             return
         session = self.session
         try:
-            done = document_summary(session.store, session.document.doc_id).status == DONE
+            done = is_done(session.store, session.document.doc_id)
         except CorpusError as error:
             self.say(str(error), error=True)
             return

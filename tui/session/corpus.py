@@ -201,12 +201,24 @@ def find_document(store, ref: str) -> str:
     raise CorpusError(f"no document matches {display_text(ref)!r}; the documents are: {_titles(summaries)}")
 
 
-def mark_done(store, doc_id: str, done: bool, annotator: str) -> None:
-    """Mark a document done (who and when kept on its record) or not done, in one write with a
-    journal entry that undo does not replay (raises :class:`CorpusError` when it is not stored)."""
+def _document_record(store, doc_id: str) -> dict:
+    """The stored record of a document (raises :class:`CorpusError` when it is not stored)."""
     record = store.record(DOCUMENTS, doc_id)
     if record is None:
         raise CorpusError(f"no document {display_text(doc_id)!r} in {store.path}")
+    return record
+
+
+def is_done(store, doc_id: str) -> bool:
+    """Whether a document is marked done, from its record alone (its annotations are not read;
+    raises :class:`CorpusError` when it is not stored)."""
+    return _document_record(store, doc_id).get("status") == DONE
+
+
+def mark_done(store, doc_id: str, done: bool, annotator: str) -> None:
+    """Mark a document done (who and when kept on its record) or not done, in one write with a
+    journal entry that undo does not replay (raises :class:`CorpusError` when it is not stored)."""
+    record = _document_record(store, doc_id)
     changed = {key: value for key, value in record.items() if key not in ("status", "done_by", "done_at")}
     if done:
         changed.update(status=DONE, done_by=annotator, done_at=now_iso())
