@@ -21,8 +21,6 @@ from tui.store.records import ANNOTATIONS, DOCUMENTS, Change
 NEW = "new"
 STARTED = "started"
 STATUSES = (NEW, STARTED, DONE)
-# The keys of Document.meta a summary shows (each an optional string).
-META_KEYS = ("url", "author", "date", "site", "description")
 
 
 class CorpusError(ValueError):
@@ -82,23 +80,27 @@ def _annotation_counts(store) -> dict[str, _Counts]:
         count = counts.get(doc_id)
         if count is None:
             count = counts[doc_id] = _Counts()
-        status = record.get("status", ACCEPTED)
-        if status == SUGGESTED:
-            count.suggestions_left += 1
-            continue
-        count.reviewed = True
-        if status != ACCEPTED:
-            continue
-        kind = record.get("kind")
-        if kind == ENTITY:
-            count.entities += 1
-        elif kind == CLAIM:
-            count.claims += 1
-            attrs = record.get("attrs")
-            verdict = attrs.get("verdict") if isinstance(attrs, dict) else None
-            if isinstance(verdict, str) and verdict not in ("", UNVERIFIED):
-                count.verdicts += 1
+        _count(count, record.get("status", ACCEPTED), record.get("kind"), record.get("attrs"))
     return counts
+
+
+def _has_verdict(attrs: object) -> bool:
+    """Whether a claim's attributes give it a verdict other than "unverified"."""
+    verdict = attrs.get("verdict") if isinstance(attrs, dict) else None
+    return isinstance(verdict, str) and verdict not in ("", UNVERIFIED)
+
+
+def _count(count: _Counts, status: object, kind: object, attrs: object) -> None:
+    """Add one annotation placed on the text to its document's counts."""
+    if status == SUGGESTED:
+        count.suggestions_left += 1
+        return
+    count.reviewed = True
+    if status == ACCEPTED and kind == ENTITY:
+        count.entities += 1
+    elif status == ACCEPTED and kind == CLAIM:
+        count.claims += 1
+        count.verdicts += _has_verdict(attrs)
 
 
 def _summary(document: Document, record: dict, count: _Counts) -> DocumentSummary:
@@ -143,9 +145,7 @@ def session_summary(session) -> DocumentSummary:
         entities=counts[(ENTITY, ACCEPTED)],
         claims=counts[(CLAIM, ACCEPTED)],
     )
-    for claim in session.claims():
-        verdict = claim.attrs.get("verdict")
-        count.verdicts += claim.status == ACCEPTED and isinstance(verdict, str) and verdict not in ("", UNVERIFIED)
+    count.verdicts = sum(claim.status == ACCEPTED and _has_verdict(claim.attrs) for claim in session.claims())
     return _summary(document, session.store.record(DOCUMENTS, document.doc_id) or {}, count)
 
 
@@ -156,18 +156,8 @@ def document_summary(store, doc_id: str) -> DocumentSummary:
         raise CorpusError(f"no document {display_text(doc_id)!r} in {store.path}")
     count = _Counts()
     for annotation in store.annotations(doc_id):
-        if annotation.anchor == ORPHAN:
-            continue
-        if annotation.status == SUGGESTED:
-            count.suggestions_left += 1
-            continue
-        count.reviewed = True
-        if annotation.status == ACCEPTED and annotation.kind == ENTITY:
-            count.entities += 1
-        elif annotation.status == ACCEPTED and annotation.kind == CLAIM:
-            count.claims += 1
-            verdict = annotation.attrs.get("verdict")
-            count.verdicts += isinstance(verdict, str) and verdict not in ("", UNVERIFIED)
+        if annotation.anchor != ORPHAN:
+            _count(count, annotation.status, annotation.kind, annotation.attrs)
     return _summary(document, store.record(DOCUMENTS, doc_id) or {}, count)
 
 
