@@ -143,9 +143,16 @@ class DocumentsScreen(Screen[None]):
         """The documents as the list shows them (sorted and filtered), read from the store now:
         the order the next and previous document keys follow."""
         self.summaries(session)
+        return self.ordered()
+
+    def ordered(self, report: bool = False) -> list[DocumentSummary]:
+        """The summaries sorted and filtered; a filter that cannot be read keeps every document
+        (and with ``report`` says why on the status line)."""
         try:
             rows = filter_documents(self.all_rows, self.filter_text)
-        except FilterError:
+        except FilterError as error:
+            if report:
+                self.say(str(error), error=True)
             rows = self.all_rows
         return sort_documents(rows, self.sort)
 
@@ -159,12 +166,7 @@ class DocumentsScreen(Screen[None]):
         if not self.table.columns:  # not mounted yet: on_mount fills it
             return
         highlighted = keep or self.highlighted_id()
-        try:
-            rows = filter_documents(self.all_rows, self.filter_text)
-        except FilterError as error:
-            self.say(str(error), error=True)
-            rows = self.all_rows
-        shown, self.shown = self.shown, sort_documents(rows, self.sort)
+        shown, self.shown = self.shown, self.ordered(report=True)
         if [s.doc_id for s in shown] == [s.doc_id for s in self.shown] and self.table.row_count == len(shown):
             # The same rows in the same order (coming back from a document): only changed rows are redrawn.
             for before, now in zip(shown, self.shown):
