@@ -10,6 +10,7 @@ from tests.conftest import saved_annotations
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity
 from tui.model.claims import claim_attrs
 from tui.model.document import Document
+from tui.model.span_index import SpanIndex
 from tui.session.annotation_session import AnnotationSession
 from tui.session.review import START, next_unreviewed, next_unreviewed_around, place_at, place_of
 from tui.store.repository import Store
@@ -103,11 +104,11 @@ def test_next_unreviewed_around_goes_on_from_the_other_end(db_path):
     session = suggested_session(db_path)
     end = place_at(len(TEXT))
     assert next_unreviewed(session.index, end) is None
-    found, wrapped = next_unreviewed_around(session.index, end)
+    found, wrapped = next_unreviewed_around(session.annotations, end)
     assert (found.quote.exact, wrapped) == ("Jane Doe", True)
-    found, wrapped = next_unreviewed_around(session.index, START, -1)
+    found, wrapped = next_unreviewed_around(session.annotations, START, -1)
     assert (found.quote.exact, wrapped) == ("She said sales rose.", True)
-    found, wrapped = next_unreviewed_around(session.index, START)
+    found, wrapped = next_unreviewed_around(session.annotations, START)
     assert (found.quote.exact, wrapped) == ("Jane Doe", False)
 
 
@@ -121,6 +122,24 @@ def test_a_suggestion_far_from_the_cursor_is_found_both_ways(db_path):
     assert (found.kind, found.start) == (ENTITY, span(text, "Jane Doe")[0])
     found = next_unreviewed(session.index, place_at(len(text) - 5), -1)
     assert (found.kind, found.start) == (CLAIM, span(text, "Jane Doe")[0])
+
+
+def test_the_next_suggestion_is_found_without_looking_through_the_accepted_annotations_between(db_path, monkeypatch):
+    # Every "Acme Corp" but the last accepted: 3,000 annotations lie between the cursor and the
+    # one suggestion left, and the review keys must not walk them (a book has 100,000).
+    text = "Acme Corp grew. " * 3000 + "Jane Doe said the plan failed."
+    session = suggested_session(db_path, text)
+    session.accept_all("ORG")
+    looked_at = []
+    overlapping = SpanIndex.overlapping
+    monkeypatch.setattr(SpanIndex, "overlapping", lambda spans, start, end: looked_at.extend(found := overlapping(spans, start, end)) or found)
+    found, wrapped = next_unreviewed_around(session.annotations, place_at(0))
+    assert (found.kind, found.quote.exact, wrapped) == (ENTITY, "Jane Doe", False)
+    found, wrapped = next_unreviewed_around(session.annotations, place_at(len(text)), -1, CLAIM)
+    assert (found.quote.exact, wrapped) == ("Jane Doe said the plan failed.", False)
+    assert len(looked_at) < 10
+    session.undo()  # the accepted mentions are suggestions again, and the first is next
+    assert next_unreviewed_around(session.annotations, place_at(0))[0].start == 0
 
 
 def test_reviewing_a_suggested_claim_accepts_it_with_its_speaker_mention_and_verdict_in_one_undoable_action(db_path):

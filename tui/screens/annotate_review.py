@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation
+from tui.model.annotation import ACCEPTED, CLAIM, REJECTED, SUGGESTED, Annotation
 from tui.model.claims import UNVERIFIED
 from tui.model.display import QUOTE_MARKS
 from tui.session.review import Place, next_unreviewed_around, place_at, place_of
@@ -71,10 +71,7 @@ class ReviewActions:
     def go_to_suggestion(self, direction: int, kind: str | None = None, after: Place | None = None) -> Annotation | None:
         """Put the cursor on the next (or previous) unreviewed suggestion, of ``kind`` if given,
         and say what it is; ``None`` (said too) when none is left."""
-        counts = self.session.counts
-        left = sum(counts[(k, SUGGESTED)] for k in ((kind,) if kind else (ENTITY, CLAIM)))
-        # With none left, the whole text need not be looked through (a book's 100,000 annotations).
-        found, wrapped = next_unreviewed_around(self.session.index, after or self.review_place(), direction, kind) if left else (None, False)
+        found, wrapped = next_unreviewed_around(self.session.annotations, after or self.review_place(), direction, kind)
         if found is None:
             self.say(f"no {'suggested claim' if kind == CLAIM else 'suggestion'} left to review")
             return None

@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from tui.model.annotation import ACCEPTED, REJECTED, Annotation, Entity
+from tui.model.annotation import ACCEPTED, KINDS, REJECTED, SUGGESTED, Annotation, Entity
 from tui.model.labels import DEFAULT_SCHEME
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
@@ -24,6 +24,13 @@ class AnnotationIndex:
     def __init__(self, annotations: Iterable[Annotation], entities: Iterable[Entity]) -> None:
         self.by_id: dict[str, Annotation] = {a.id: a for a in annotations}
         self.index: SpanIndex[Annotation] = SpanIndex([a for a in self.by_id.values() if a.visible])
+        # The visible suggestions of each kind by place, so the next one to review is found
+        # without walking the accepted annotations between (see tui/session/review.py).
+        suggested: dict[str, list[Annotation]] = {kind: [] for kind in KINDS}
+        for annotation in self.by_id.values():
+            if annotation.status == SUGGESTED and annotation.visible:
+                suggested[annotation.kind].append(annotation)
+        self.suggested: dict[str, SpanIndex[Annotation]] = {kind: SpanIndex(found) for kind, found in suggested.items()}
         self.entities: dict[str, Entity] = {e.entity_id: e for e in entities}
         self.counts: Counter[tuple[str, str]] = Counter()  # visible annotations by (kind, status)
         self.refs: dict[str, set[str]] = defaultdict(set)  # entity id -> annotations naming it
@@ -105,6 +112,7 @@ class AnnotationIndex:
                 old = self.by_id.pop(change.key, None)
                 if old is not None:
                     self._track(old, -1)
+                    self.suggested[old.kind].remove(change.key)
                 self.index.remove(change.key)
             else:
                 self._put(Annotation.from_record(change.record))
@@ -121,11 +129,14 @@ class AnnotationIndex:
         old = self.by_id.get(annotation.id)
         if old is not None:
             self._track(old, -1)
+            self.suggested[old.kind].remove(old.id)
         self.by_id[annotation.id] = annotation
         self._track(annotation, 1)
         self.index.remove(annotation.id)
         if annotation.visible:
             self.index.add(annotation)
+            if annotation.status == SUGGESTED:
+                self.suggested[annotation.kind].add(annotation)
 
     def holds(self, table: str) -> bool:
         """Whether records of ``table`` are held here (and :meth:`record` answers for them)."""

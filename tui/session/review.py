@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from tui.model.annotation import ACCEPTED, SUGGESTED, Annotation, now_iso
+from tui.model.annotation import ACCEPTED, KINDS, SUGGESTED, Annotation, now_iso
 from tui.model.claims import check_claim
 from tui.model.span_index import SpanIndex
 from tui.session.entities import Plan, stamped
@@ -69,14 +69,16 @@ def next_unreviewed(spans: SpanIndex[Annotation], after: Place, direction: int =
     return None
 
 
-def next_unreviewed_around(spans: SpanIndex[Annotation], after: Place, direction: int = 1, kind: str | None = None) -> tuple[Annotation | None, bool]:
+def next_unreviewed_around(index: AnnotationIndex, after: Place, direction: int = 1, kind: str | None = None) -> tuple[Annotation | None, bool]:
     """As :func:`next_unreviewed`, going on from the other end of the text when there is none
-    that way; also says whether it went round."""
-    found = next_unreviewed(spans, after, direction, kind)
-    if found is not None:
-        return found, False
-    found = next_unreviewed(spans, START if direction > 0 else END, direction, kind)
-    return found, found is not None
+    that way; also says whether it went round. Only the suggestions are looked through
+    (``index.suggested``): the accepted and rejected annotations between cost nothing."""
+    nearest = min if direction > 0 else max
+    for start, wrapped in ((after, False), (START if direction > 0 else END, True)):
+        found = [a for k in ((kind,) if kind else KINDS) if (a := next_unreviewed(index.suggested[k], start, direction)) is not None]
+        if found:
+            return nearest(found, key=place_of), wrapped
+    return None, False
 
 
 def speaker_mention(index: AnnotationIndex, claim: Annotation) -> Annotation | None:
