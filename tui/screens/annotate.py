@@ -147,14 +147,13 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
     def update_status(self) -> None:
         """Redraw the status line from the session (and the model's progress, which the app keeps),
         naming the database file in use."""
-        session = self.session
-        store = session.store if session is not None else getattr(self.app, "store", None)
-        shown = count_summary(session.counts) if session is not None else "annotations not loaded yet"
-        short = count_summary(session.counts, short=True) if session is not None else ""
-        database = store.path if store is not None else None
-        title = (session.document if session is not None else self.document).title
-        progress = getattr(self.app, "suggest_state", "") if session is not None else ""
-        self.status_line.show(title, shown, self.save_state, self.notice, self.notice_is_error, database, progress, short)
+        session, line = self.session, self.status_line
+        if session is None:
+            store = getattr(self.app, "store", None)
+            line.show(self.document.title, "annotations not loaded yet", self.save_state, self.notice, self.notice_is_error, store.path if store is not None else None)
+            return
+        line.show(session.document.title, count_summary(session.counts), self.save_state, self.notice, self.notice_is_error,
+                  session.store.path, getattr(self.app, "suggest_state", ""), count_summary(session.counts, short=True))
 
     def annotations_changed(self, ranges: list[tuple[int, int]], streaming: bool = False) -> None:
         """Redraw what a change touched: the rows of the text, the lists, the counts. While the
