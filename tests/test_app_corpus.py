@@ -117,6 +117,24 @@ async def test_D_on_a_document_reads_its_record_not_its_annotations(tmp_path):
     assert "status" not in stored_documents(db)[ids[0]]
 
 
+async def test_D_in_the_list_reads_that_documents_row_again_not_every_document(tmp_path):
+    db, ids = corpus_db(tmp_path)
+    app = PostilApp(store=open_store(db), annotator="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, store, reads = app.screen, app.store, []
+        documents = store.documents
+        store.documents = lambda: reads.append(1) or documents()
+        await pilot.press("down", "D")
+        assert [summary.status for summary in screen.shown] == ["new", "done", "new"]
+        assert "Floods in Valencia: done" in str(screen.status_line.render())
+        assert "3 documents · 1 done" in str(screen.status_line.render())
+        await pilot.press("D")
+        assert [summary.status for summary in screen.shown] == ["new", "new", "new"]
+        await pilot.press("q")
+    assert reads == []  # a key whose work would grow with the corpus
+    assert "status" not in stored_documents(db)[ids[1]]
+
+
 async def test_the_list_sorts_filters_and_marks_done(tmp_path):
     db, ids = corpus_db(tmp_path)
     app = PostilApp(store=open_store(db), annotator="ana")

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tui.messages import OpenDocument, ShowHelp
 from tui.model.display import display_text
-from tui.session.corpus import DONE, DocumentSummary, document_summaries, mark_done, session_summary
+from tui.session.corpus import DONE, CorpusError, DocumentSummary, document_summaries, document_summary, mark_done, session_summary
 from tui.session.document_list import FilterError, filter_documents, next_sort, sort_documents
 from tui.store.storage import StoreError
 from tui.widgets.status_line import KeyHints, StatusLine
@@ -124,13 +124,13 @@ class DocumentsScreen(Screen[None]):
         self.refresh_rows(None)
         self.table.focus()
 
-    def summaries(self, session: AnnotationSession | None, everything: bool = False) -> list[DocumentSummary]:
-        """Every document's summary. All are read from the store the first time (and with
-        ``everything``); after that only the open document changes (one process holds the
-        database), so its row is made again from its session's counts and the rest are kept."""
+    def summaries(self, session: AnnotationSession | None) -> list[DocumentSummary]:
+        """Every document's summary. All are read from the store the first time; after that
+        only the open document changes (one process holds the database), so its row is made
+        again from its session's counts and the rest are kept."""
         self.current_doc_id = session.document.doc_id if session is not None else self.current_doc_id
         try:
-            if everything or not self.all_rows:
+            if not self.all_rows:
                 self.all_rows = document_summaries(self.store)
             elif session is not None:
                 fresh = session_summary(session)
@@ -263,7 +263,12 @@ class DocumentsScreen(Screen[None]):
             self.say(str(error), error=True)
             return
         self.say(f"{display_text(summary.title)}: {'done' if summary.status != DONE else 'not done'}")
-        self.summaries(None, everything=True)
+        try:  # only this document changed: its row is read again, not every document's
+            fresh = document_summary(self.store, doc_id)
+        except (CorpusError, StoreError) as error:
+            self.say(str(error), error=True)
+            return
+        self.all_rows = [fresh if row.doc_id == doc_id else row for row in self.all_rows]
         self.show_rows()
 
     def action_help(self) -> None:

@@ -66,8 +66,8 @@ def word_count(document: Document) -> int:
     return words
 
 
-def _annotation_counts(store) -> dict[str, _Counts]:
-    """Each document's counts, from one pass over every stored annotation.
+def _annotation_counts(store, only: str | None = None) -> dict[str, _Counts]:
+    """Each document's counts (or the one ``only`` names), from one pass over every stored annotation.
 
     Only fields compared with known values are read, so a malformed record cannot count as
     anything but what it claims to be; orphans (placed nowhere on the text) are not counted.
@@ -75,7 +75,7 @@ def _annotation_counts(store) -> dict[str, _Counts]:
     counts: dict[str, _Counts] = {}
     for record in store.tables().get(ANNOTATIONS, {}).values():
         doc_id = record.get("doc_id")
-        if not isinstance(doc_id, str) or record.get("anchor") == ORPHAN:
+        if (only is not None and doc_id != only) or not isinstance(doc_id, str) or record.get("anchor") == ORPHAN:
             continue
         count = counts.get(doc_id)
         if count is None:
@@ -150,14 +150,12 @@ def session_summary(session) -> DocumentSummary:
 
 
 def document_summary(store, doc_id: str) -> DocumentSummary:
-    """The summary of one document (raises :class:`CorpusError` when it is not stored)."""
+    """The summary of one document, counted as :func:`document_summaries` counts it (raises
+    :class:`CorpusError` when it is not stored)."""
     document = store.document(doc_id)
     if document is None:
         raise CorpusError(f"no document {display_text(doc_id)!r} in {store.path}")
-    count = _Counts()
-    for annotation in store.annotations(doc_id):
-        if annotation.anchor != ORPHAN:
-            _count(count, annotation.status, annotation.kind, annotation.attrs)
+    count = _annotation_counts(store, only=doc_id).get(doc_id, _Counts())
     return _summary(document, store.record(DOCUMENTS, doc_id) or {}, count)
 
 
