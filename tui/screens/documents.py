@@ -182,10 +182,15 @@ class DocumentsScreen(Screen[None]):
             self.table.move_cursor(row=ids.index(highlighted))
         self.update_status()
 
+    def highlighted(self) -> DocumentSummary | None:
+        """The highlighted row's document (None when the list is empty)."""
+        row = self.table.cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
     def highlighted_id(self) -> str:
         """The doc_id of the highlighted row ("" when the list is empty)."""
-        row = self.table.cursor_row
-        return self.shown[row].doc_id if 0 <= row < len(self.shown) else ""
+        summary = self.highlighted()
+        return summary.doc_id if summary is not None else ""
 
     def say(self, text: str, error: bool = False) -> None:
         self.notice, self.notice_is_error = text, error
@@ -250,10 +255,10 @@ class DocumentsScreen(Screen[None]):
 
     def action_toggle_done(self) -> None:
         """Mark the highlighted document done, or not done again."""
-        doc_id = self.highlighted_id()
-        summary = next((s for s in self.shown if s.doc_id == doc_id), None)
+        summary = self.highlighted()
         if summary is None:
             return
+        doc_id = summary.doc_id
         if self.store.read_only:
             self.say("read-only: this database is open in another Postil", error=True)
             return
