@@ -9,12 +9,12 @@ from textual.geometry import Region
 from tinydb import TinyDB
 
 from tests.conftest import file_annotations, saved_annotations, write_article
+from tests.test_review_keys import status_line
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, Annotation, Entity
 from tui.model.claims import claim_attrs
-from tui.screens.annotate import AnnotateScreen
 from tui.screens.claim_editor import ClaimEditor
 from tui.screens.entity_editor import EntityEditor, EntityPicker
 from tui.widgets.claim_list import ClaimList
@@ -58,11 +58,6 @@ def pane_text(app: PostilApp) -> str:
     """What the detail pane shows on screen now (the rows it gives the screen, scrolled as it is)."""
     pane = app.query_one(DetailPane)
     return "\n".join(strip.text for strip in pane.render_lines(Region(0, 0, *pane.outer_size)))
-
-
-def status_text(app: PostilApp) -> str:
-    """The annotate screen's status line, also while a dialog is open over it."""
-    return str(next(screen for screen in reversed(app.screen_stack) if isinstance(screen, AnnotateScreen)).query_one("#status").render())
 
 
 async def go_to(pilot, phrase: str) -> None:
@@ -228,7 +223,7 @@ async def test_e_again_on_a_name_inside_a_claim_opens_the_claim(tmp_path):
         await pilot.press("e")  # on "Oribhabor", inside the claim: the entity first
         await pilot.pause()
         assert isinstance(app.screen, EntityEditor)
-        assert "e again here edits the claim around it" in status_text(app)
+        assert "e again here edits the claim around it" in status_line(app)
         await pilot.press("escape", "e")
         await pilot.pause()
         assert isinstance(app.screen, ClaimEditor) and app.screen.claim.id == claim.id
@@ -305,7 +300,7 @@ async def test_m_can_merge_every_mention_with_the_same_text(tmp_path):
         assert str(scope.render()) == "Merge all 2 mentions of “Oribhabor” (ctrl+t: this one) into:"
         await pilot.press(*"isedua", "enter")
         await pilot.pause()
-        assert "merged 2 mentions into Isedua Oribhabor" in status_text(app)
+        assert "merged 2 mentions into Isedua Oribhabor" in status_line(app)
         await pilot.press("q")
     entities = file_entities(db)
     named = {r["start"]: entities[r["attrs"]["entity_id"]]["name"] for r in file_annotations(db) if r["quote"]["exact"] == "Oribhabor"}
@@ -349,7 +344,7 @@ async def test_the_status_line_counts_accepted_and_suggested_of_each_kind_and_na
     app = PostilApp(session)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
-        status = status_text(app)
+        status = status_line(app)
         # Oribhabor and Amazon accepted, suggested again where they recur, and Monday suggested.
         assert "2 entities accepted · 3 suggested · 1 claims accepted · 1 suggested" in status, status
         assert "news␛[31m.json" in status and "\x1b" not in status  # the file's name, display-safe
@@ -357,6 +352,6 @@ async def test_the_status_line_counts_accepted_and_suggested_of_each_kind_and_na
         assert str(db) not in status and str(line.tooltip) == f"database: {str(db).replace(chr(27), '␛')}"
         await pilot.resize_terminal(80, 24)  # narrow: the counts said short, after the save state
         await pilot.pause()
-        status = status_text(app)
+        status = status_line(app)
         assert "news␛[31m.json  ·  saved  ·  accepted: 2 entities, 1 claims · 4 suggested" in status, status
         await pilot.press("q")
