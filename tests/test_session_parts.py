@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_review import span as span_in
 from tui.model.annotation import CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity
 from tui.session.corrections import Corrections
 from tui.session.entities import entity_for, plan_entity_edit, plan_mention_move, plan_merge, plan_retire
@@ -19,10 +20,7 @@ DOC = "doc"
 
 
 def span(phrase: str, nth: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(phrase, start + 1)
-    return start, start + len(phrase)
+    return span_in(TEXT, phrase, nth)
 
 
 def mention(phrase: str, label: str, entity: Entity, nth: int = 0, **fields) -> Annotation:
