@@ -12,8 +12,9 @@ from pathlib import Path
 from tests.conftest import write_article
 from tui.app import PostilApp
 from tui.cli import main
-from tui.cli.open_article import add_to_corpus, open_corpus, read_single
+from tui.cli.open_article import add_to_corpus, open_corpus
 from tui.formats.readers import read_article
+from tui.formats.web import read_article_file
 from tui.launch import SAMPLE_SOURCE, open_session, sample_path
 from tui.messages import SuggestionsReady
 from tui.model.annotation import Annotation
@@ -257,7 +258,7 @@ def test_postil_with_a_path_that_cannot_be_read_among_several_adds_nothing(tmp_p
 def test_postil_on_a_web_page_opens_its_article_not_its_markup(tmp_path):
     page = Path(__file__).parent / "fixtures" / "web" / "harbour_article.html"
     args = open_args(tmp_path / "db.json")
-    document = read_single(page, args)
+    document = read_article_file(page, args.encoding, args.max_size)
     assert "<" not in document.text and document.meta.get("date") and document.meta.get("url")
     assert document.title and document.title in page.read_text(encoding="utf-8")
 

@@ -49,14 +49,10 @@ class Gathered:
 
 def read_file(path: Path, args: argparse.Namespace, gathered: Gathered) -> None:
     """Read one file by its suffix into ``gathered``."""
-    from tui.formats.readers import read_article
     from tui.formats.sources import JSONL_SUFFIXES, read_jsonl_articles
-    from tui.formats.web import HTML_SUFFIXES, read_web_page
+    from tui.formats.web import read_article_file
 
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        gathered.documents.append(read_web_page(path, args.max_size))
-    elif suffix in JSONL_SUFFIXES:
+    if path.suffix.lower() in JSONL_SUFFIXES:
         documents, errors = read_jsonl_articles(path, args.max_size)
         if errors:
             gathered.failures.extend(str(error) for error in errors)
@@ -64,7 +60,7 @@ def read_file(path: Path, args: argparse.Namespace, gathered: Gathered) -> None:
         else:
             gathered.documents.extend(documents)
     else:
-        gathered.documents.append(read_article(path, args.encoding, args.max_size))
+        gathered.documents.append(read_article_file(path, args.encoding, args.max_size))
 
 
 def gather(args: argparse.Namespace) -> Gathered:

@@ -45,16 +45,6 @@ def _version() -> str:
     return __version__
 
 
-def read_single(path: Path, args: argparse.Namespace):
-    """The one article ``postil PATH`` opens: a web page's article for ``.html``/``.htm``, else the file's text."""
-    from tui.formats.readers import read_article
-    from tui.formats.web import HTML_SUFFIXES, read_web_page
-
-    if path.suffix.lower() in HTML_SUFFIXES:
-        return read_web_page(path, args.max_size)
-    return read_article(path, encoding=args.encoding, max_mb=args.max_size)
-
-
 def add_to_corpus(args: argparse.Namespace) -> None:
     """Store the articles of several paths (or a folder) as ``postil add`` does, before their list
     opens; a source that cannot be read stops it in one line with nothing stored."""
@@ -103,6 +93,7 @@ def run_open(args: argparse.Namespace) -> int:
     """
     from tui.app import PostilApp
     from tui.formats.readers import ArticleError
+    from tui.formats.web import read_article_file
     from tui.launch import cached_model_suggestions, model_suggestions, opens_in_background
     from tui.store.storage import StoreError
 
@@ -117,7 +108,7 @@ def run_open(args: argparse.Namespace) -> int:
     if app is None:
         path = Path(args.path) if args.path else sample_path()
         try:
-            document = read_single(path, args)
+            document = read_article_file(path, args.encoding, args.max_size)
         except ArticleError as error:
             raise CommandError(str(error)) from None
         if not args.path:

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from tui import __version__
-from tui.formats.readers import MEGABYTE, ArticleError, article_bytes, title_of
+from tui.formats.readers import MEGABYTE, ArticleError, article_bytes, read_article, title_of
 from tui.model.document import Document, normalize_newlines
 from tui.model.fields import NAME_LIMIT
 
@@ -78,6 +78,13 @@ def read_web_page(path: Path, max_mb: float) -> Document:
     """The article of an ``.html``/``.htm`` file (a regular file of at most ``max_mb`` MB)."""
     data = article_bytes(path, max_mb, HTML_SUFFIXES)
     return page_document(data, str(path.resolve()))
+
+
+def read_article_file(path: Path, encoding: str, max_mb: float) -> Document:
+    """The article of one file: a web page's article for ``.html``/``.htm``, else the file's text."""
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return read_web_page(path, max_mb)
+    return read_article(path, encoding=encoding, max_mb=max_mb)
 
 
 def parts_path(url: str) -> str:
