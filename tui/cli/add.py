@@ -156,7 +156,8 @@ def run_add(args: argparse.Namespace) -> int:
     for document in gathered.documents:
         where = "added" if document.doc_id in stored and document.doc_id not in printed else "already in DB"
         printed.add(document.doc_id)
-        print(f"{where:<13}  {document.doc_id}  {word_count(document):>7} word{'' if word_count(document) == 1 else 's'}  {shown_title(document.title)}")
+        words = word_count(document)
+        print(f"{where:<13}  {document.doc_id}  {words:>7} word{'' if words == 1 else 's'}  {shown_title(document.title)}")
         if document.doc_id in versions:
             print(f"{'':<13}  {display_text(versions.pop(document.doc_id))}")
     failed = f", {len(gathered.failures)} problem{'s' if len(gathered.failures) > 1 else ''} (above)" if gathered.failures else ""

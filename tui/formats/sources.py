@@ -73,8 +73,8 @@ def _line_document(path: Path, number: int, task: dict) -> Document:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
             raise FormatError(path, number, f"meta.{key}: must be a string")
-        if one_line(value):
-            kept[key] = one_line(value)
+        if line := one_line(value):
+            kept[key] = line
     if "date" in kept:
         kept["date"] = iso_date(kept["date"])
     text = normalize_newlines(text)
