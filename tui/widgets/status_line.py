@@ -80,7 +80,7 @@ class StatusLine(OneLine):
             after_title = [(database, "dim"), (state, "bold"), (counts, ""), (notice, "italic")]
         else:
             after_title = [(database, "dim"), (counts, ""), (state, "bold"), (notice, "bold #ff5f5f" if error else "italic")]
-        room = max(12, width - core - room_for(counts, notice, progress) if progress else width - core - room_for(counts, notice))
+        room = max(12, width - core - room_for(counts, notice, progress))  # room_for passes over an empty part
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(title if len(title) <= room else title[: room - 1] + "…", style="bold")
         for part, style in [*after_title, (progress, "")]:
