@@ -23,7 +23,7 @@ from tui.nlp.suggest import SuggestionBatch
 from tui.screens.annotate import AnnotateScreen
 from tui.screens.corpus_hits import CorpusHitsScreen
 from tui.screens.documents import DocumentsScreen
-from tui.store.repository import open_store
+from tui.store.repository import Store, open_store
 from tui.widgets.hit_list import HitList
 
 SIZE = (140, 40)
@@ -183,6 +183,18 @@ def test_postil_without_a_path_opens_the_list_of_a_corpus_and_never_adds_the_sam
     assert app is not None and app.session is None and app.annotate is None  # it starts on the list
     app.store.close()
     assert set(stored_documents(db)) == set(ids)  # no sample beside them
+
+
+async def test_postil_without_a_path_counts_the_corpus_annotations_once_at_start(tmp_path, monkeypatch):
+    db, ids = corpus_db(tmp_path)
+    passes = []
+    tables = Store.tables
+    monkeypatch.setattr(Store, "tables", lambda store: passes.append(1) or tables(store))
+    app = open_corpus(open_args(db), {})
+    async with app.run_test(size=SIZE) as pilot:
+        assert list_titles(app.screen) == list(TEXTS)
+        await pilot.press("q")
+    assert len(passes) == 1  # the list's, not a second one before it to see what the database holds
 
 
 def test_postil_without_a_path_opens_a_single_document_and_a_sample_database_as_before(tmp_path):

@@ -67,21 +67,21 @@ def open_corpus(args: argparse.Namespace, suggesters: dict) -> PostilApp | None:
     list (on the document itself when it holds one); ``None`` when the database is new or
     holds only the sample, which then opens. The sample is never added beside other documents."""
     from tui.app import PostilApp
-    from tui.session.corpus import document_summaries
+    from tui.session.corpus import current_documents
     from tui.store.repository import open_store
 
     db = Path(args.db)
     if not db.exists() and not wal_path(db).exists():
         return None
     store = open_store(db, read_only=args.read_only)
-    summaries = document_summaries(store)
-    if all(summary.source == SAMPLE_SOURCE for summary in summaries):
+    documents = current_documents(store)  # the list counts their annotations when it is shown
+    if all(document.source == SAMPLE_SOURCE for document in documents):
         store.close()
         return None
     annotator = args.annotator or default_annotator()
-    if len(summaries) > 1:
+    if len(documents) > 1:
         return PostilApp(store=store, annotator=annotator, **suggesters)
-    return PostilApp(open_session(db, store.document(summaries[0].doc_id), annotator=annotator, store=store), **suggesters)
+    return PostilApp(open_session(db, documents[0], annotator=annotator, store=store), **suggesters)
 
 
 def run_open(args: argparse.Namespace) -> int:
