@@ -148,6 +148,16 @@ def test_find_document_by_id_prefix_or_part_of_a_title(corpus):
     store.close()
 
 
+def test_find_document_reads_no_annotations(corpus, monkeypatch):
+    path, amazon, *_ = corpus
+    store = open_store(path, read_only=True)
+    monkeypatch.setattr(store, "tables", lambda: pytest.fail("read every annotation to find a title"))
+    assert find_document(store, "rekognition") == amazon.doc_id
+    with pytest.raises(CorpusError, match="the documents are: Amazon halts"):
+        find_document(store, "election")
+    store.close()
+
+
 def test_find_document_makes_titles_safe_for_the_terminal(tmp_path):
     path = tmp_path / "annotations.json"
     store = open_store(path, writer=True)

@@ -159,34 +159,34 @@ def document_summary(store, doc_id: str) -> DocumentSummary:
     return _summary(document, store.record(DOCUMENTS, doc_id) or {}, count)
 
 
-def _titles(summaries: Sequence[DocumentSummary], limit: int = 10) -> str:
-    shown = [f"{display_text(s.title) or '(untitled)'} ({s.doc_id})" for s in summaries[:limit]]
-    more = f"; and {len(summaries) - limit} more" if len(summaries) > limit else ""
+def _titles(documents: Sequence[Document], limit: int = 10) -> str:
+    shown = [f"{display_text(d.title) or '(untitled)'} ({d.doc_id})" for d in documents[:limit]]
+    more = f"; and {len(documents) - limit} more" if len(documents) > limit else ""
     return "; ".join(shown) + more
 
 
 def find_document(store, ref: str) -> str:
-    """The doc_id ``ref`` names: a document id, a unique id prefix, a title (case-insensitive),
-    or a unique part of one. Raises :class:`CorpusError` listing the titles it matches, or every
-    title when it matches none."""
-    summaries = document_summaries(store)
-    if not summaries:
+    """The doc_id ``ref`` names among the current documents: a document id, a unique id prefix,
+    a title (case-insensitive), or a unique part of one (their annotations are not read).
+    Raises :class:`CorpusError` listing the titles it matches, or every title when it matches none."""
+    documents = current_documents(store)
+    if not documents:
         raise CorpusError(f"{store.path} holds no documents")
     wanted = ref.strip()
     folded = wanted.casefold()
     if not folded:
-        raise CorpusError(f"an empty document reference; the documents are: {_titles(summaries)}")
+        raise CorpusError(f"an empty document reference; the documents are: {_titles(documents)}")
     for matches in (
-        [s for s in summaries if s.doc_id == wanted],
-        [s for s in summaries if s.doc_id.startswith(folded)],
-        [s for s in summaries if s.title.casefold() == folded],
-        [s for s in summaries if folded in s.title.casefold()],
+        [d for d in documents if d.doc_id == wanted],
+        [d for d in documents if d.doc_id.startswith(folded)],
+        [d for d in documents if d.title.casefold() == folded],
+        [d for d in documents if folded in d.title.casefold()],
     ):
         if len(matches) == 1:
             return matches[0].doc_id
         if matches:
             raise CorpusError(f"{display_text(ref)!r} matches {len(matches)} documents: {_titles(matches)}; give more of the title or the id")
-    raise CorpusError(f"no document matches {display_text(ref)!r}; the documents are: {_titles(summaries)}")
+    raise CorpusError(f"no document matches {display_text(ref)!r}; the documents are: {_titles(documents)}")
 
 
 def _document_record(store, doc_id: str) -> dict:
