@@ -278,9 +278,7 @@ class ClaimEditor(ModalScreen[bool]):
             speaker = " ".join(speaker_field.value.split())
             # A name typed and not yet picked is the highlighted match's; the text only if none.
             chosen = self.session.entities.get(self.speaker_id or self.highlighted_speaker())
-            if chosen is not None and not self.speaker_id:
-                speaker = " ".join(display_text(chosen.name).split())
-            if chosen is not None and " ".join(display_text(chosen.name).split()) == speaker:
+            if chosen is not None and (not self.speaker_id or " ".join(display_text(chosen.name).split()) == speaker):
                 attrs["speaker"] = chosen.entity_id
             else:
                 named = self.session.find_entity(speaker) if speaker else None
