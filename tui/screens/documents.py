@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tui.messages import OpenDocument, ShowHelp
 from tui.model.display import display_text
-from tui.session.corpus import DONE, CorpusError, DocumentSummary, document_summaries, document_summary, mark_done, session_summary
+from tui.session.corpus import DONE, NEW, STARTED, CorpusError, DocumentSummary, document_summaries, document_summary, mark_done, session_summary
 from tui.session.document_list import FilterError, filter_documents, next_sort, sort_documents
 from tui.store.storage import StoreError
 from tui.widgets.status_line import KeyHints, StatusLine
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 # (column title, what it shows); every cell is made display-safe, as titles come from web pages.
 COLUMNS = ("", "Title", "Source", "Date", "Words", "Status", "Left", "Entities", "Claims", "Verdicts")
-STATUS_MARKS = {"new": " ", "started": "◐", DONE: "✓"}
+STATUS_MARKS = {NEW: " ", STARTED: "◐", DONE: "✓"}
 
 
 def row_cells(summary: DocumentSummary) -> list[Text]:

@@ -20,7 +20,6 @@ from tui.store.records import ANNOTATIONS, DOCUMENTS, Change
 
 NEW = "new"
 STARTED = "started"
-STATUSES = (NEW, STARTED, DONE)
 
 
 class CorpusError(ValueError):
