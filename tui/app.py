@@ -130,6 +130,7 @@ class PostilApp(SuggestionFlow, App[None]):
         await AwaitMount(self.annotate, [self.annotate])  # the screen's widgets, composed in its own task
         if self.session is not None:
             self.session_ready(self.session)
+            self.freeze_memory()
         else:
             self.load_session()
 
@@ -146,6 +147,7 @@ class PostilApp(SuggestionFlow, App[None]):
     def on_session_loaded(self, message: SessionLoaded) -> None:
         """The annotations are loaded: draw them and fill the side panel."""
         self.session_ready(message.session)
+        self.freeze_memory()
 
     def on_session_failed(self, message: SessionFailed) -> None:
         """The database cannot be used: quit and let the command line report it."""
@@ -157,14 +159,21 @@ class PostilApp(SuggestionFlow, App[None]):
         self.session, self.store, self.annotator = session, session.store, session.annotator
         screen = self.annotate
         session.on_change = lambda ranges: screen.annotations_changed(ranges, streaming=self.storing_suggestions)
-        # The loaded annotations live as long as the document is open: kept out of the
-        # collector's reach, a book's million objects are not walked again in collections
-        # triggered by later keys (see on_open_document for a document left behind).
-        gc.freeze()
         screen.attach(session)
         self.start_suggestions(session)
         self.find_mentions_ahead(session, session.mention_texts())
         screen.report_opening()
+
+    def freeze_memory(self, collect: bool = False) -> None:
+        """Keep what is loaded out of the collector's reach, so that a book's million objects are
+        not walked again in collections triggered by later keys. With ``collect``, after another
+        document was opened and drawn: the one left behind (its screen, session and their
+        cycles) was frozen with the rest, so it is handed back and collected first (a full
+        collection, about 60 ms with the model loaded), or every document visited would stay."""
+        if collect:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
 
     @work(thread=True, exclusive=True, group="mentions", description="finding the mentions of annotated names")
     def find_mentions_ahead(self, session: AnnotationSession, texts: list[str]) -> None:
@@ -227,12 +236,8 @@ class PostilApp(SuggestionFlow, App[None]):
             return
         self.annotate, self.document = AnnotateScreen(document, session), document
         await self.switch_screen(self.annotate)
-        # The document left behind (its screen, session and their cycles) was frozen with the
-        # rest: handed back to the collector and collected now, or every document visited
-        # would stay in memory (a full collection: about 60 ms with the model loaded).
-        gc.unfreeze()
-        gc.collect()
         self.session_ready(session)
+        self.call_after_refresh(self.freeze_memory, collect=True)
         if message.search is not None:  # once the side panel is laid out (it follows the cursor)
             self.call_after_refresh(self.annotate.show_corpus_hit, *message.search)
 
