@@ -164,15 +164,11 @@ class PostilApp(SuggestionFlow, App[None]):
         self.find_mentions_ahead(session, session.mention_texts())
         screen.report_opening()
 
-    def freeze_memory(self, collect: bool = False) -> None:
-        """Keep what is loaded out of the collector's reach, so that a book's million objects are
-        not walked again in collections triggered by later keys. With ``collect``, after another
-        document was opened and drawn: the one left behind (its screen, session and their
-        cycles) was frozen with the rest, so it is handed back and collected first (a full
-        collection, about 60 ms with the model loaded), or every document visited would stay."""
-        if collect:
-            gc.unfreeze()
-            gc.collect()
+    def freeze_memory(self) -> None:
+        """Keep the first document's loaded memory out of the collector's reach, so that a book's
+        million objects are not walked again in collections triggered by later keys. Only the
+        first: Textual keeps the app's first screen for good anyway, and a document opened later
+        must stay collectable once it is left."""
         gc.freeze()
 
     @work(thread=True, exclusive=True, group="mentions", description="finding the mentions of annotated names")
@@ -236,8 +232,7 @@ class PostilApp(SuggestionFlow, App[None]):
             return
         self.annotate, self.document = AnnotateScreen(document, session), document
         await self.switch_screen(self.annotate)
-        self.session_ready(session)
-        self.call_after_refresh(self.freeze_memory, collect=True)
+        self.session_ready(session)  # not frozen: when left, it is the collector's to free
         if message.search is not None:  # once the side panel is laid out (it follows the cursor)
             self.call_after_refresh(self.annotate.show_corpus_hit, *message.search)
 
