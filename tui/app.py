@@ -97,6 +97,7 @@ class PostilApp(SuggestionFlow, App[None]):
         self.load_error: str | None = None
         self.last_key_time = time.monotonic()
         self.quit_warned = False
+        self.documents_left = False  # another document was opened since the last pause
         self.init_suggestions()
         self.annotate = AnnotateScreen(self.document, session) if self.document is not None else None
         self.documents: DocumentsScreen | None = None  # made when first shown
@@ -164,11 +165,13 @@ class PostilApp(SuggestionFlow, App[None]):
         self.find_mentions_ahead(session, session.mention_texts())
         screen.report_opening()
 
-    def freeze_memory(self) -> None:
-        """Keep the first document's loaded memory out of the collector's reach, so that a book's
-        million objects are not walked again in collections triggered by later keys. Only the
-        first: Textual keeps the app's first screen for good anyway, and a document opened later
-        must stay collectable once it is left."""
+    def freeze_memory(self, collect: bool = False) -> None:
+        """Keep the loaded memory out of the reach of collections triggered by later keys (a
+        book's million objects; about 100 ms a key once a few documents were opened). With
+        ``collect``, in a pause, the documents left behind are handed back and collected first."""
+        if collect:
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
 
     @work(thread=True, exclusive=True, group="mentions", description="finding the mentions of annotated names")
@@ -232,7 +235,9 @@ class PostilApp(SuggestionFlow, App[None]):
             return
         self.annotate, self.document = AnnotateScreen(document, session), document
         await self.switch_screen(self.annotate)
-        self.session_ready(session)  # not frozen: when left, it is the collector's to free
+        self.session_ready(session)
+        self.documents_left = True  # freed at the next pause (compact_when_idle)
+        self.call_after_refresh(self.freeze_memory)
         if message.search is not None:  # once the side panel is laid out (it follows the cursor)
             self.call_after_refresh(self.annotate.show_corpus_hit, *message.search)
 
@@ -247,9 +252,15 @@ class PostilApp(SuggestionFlow, App[None]):
         self.last_key_time = time.monotonic()
 
     def compact_when_idle(self) -> None:
-        """Fold the log into the TinyDB file during a pause, so scripts reading it see the latest."""
+        """Fold the log into the TinyDB file during a pause, so scripts reading it see the latest,
+        and free the documents left behind since the last pause."""
+        if time.monotonic() - self.last_key_time < IDLE_COMPACT_SECONDS:
+            return
+        if self.documents_left:
+            self.documents_left = False
+            self.freeze_memory(collect=True)
         store = self.store
-        if store is not None and time.monotonic() - self.last_key_time >= IDLE_COMPACT_SECONDS and store.needs_compaction:
+        if store is not None and store.needs_compaction:
             try:
                 store.compact()
             except StoreError as error:
