@@ -215,12 +215,11 @@ class PostilApp(SuggestionFlow, App[None]):
         """Open a document of the database in a new annotate screen, in place of the open one."""
         current = self.session.document.doc_id if self.session is not None else ""
         doc_id = message.doc_id or next_document(self.document_list().in_list_order(self.session), current, message.step, message.unfinished)
-        notice = self.say
         if not doc_id:
-            notice("no unfinished document left" if message.unfinished else "no other document")
+            self.say("no unfinished document left" if message.unfinished else "no other document")
             return
         if self.session is not None and self.session.pending:
-            notice(f"{self.session.pending} change(s) of this document are not saved yet; retrying before moving on", error=True)
+            self.say(f"{self.session.pending} change(s) of this document are not saved yet; retrying before moving on", error=True)
             return
         if self.screen is self.documents and len(self.screen_stack) > 1:
             await self.pop_screen()
@@ -231,7 +230,7 @@ class PostilApp(SuggestionFlow, App[None]):
         try:
             session = open_session(self.store.path, document, annotator=self.annotator, store=self.store)
         except StoreError as error:
-            notice(str(error), error=True)
+            self.say(str(error), error=True)
             return
         self.annotate, self.document = AnnotateScreen(document, session), document
         await self.switch_screen(self.annotate)

@@ -140,8 +140,8 @@ class DocumentsScreen(Screen[None]):
         return self.all_rows
 
     def in_list_order(self, session: AnnotationSession | None) -> list[DocumentSummary]:
-        """The documents as the list shows them (sorted and filtered), read from the store now:
-        the order the next and previous document keys follow."""
+        """The documents as the list shows them (sorted and filtered), the open one's row made
+        again: the order the next and previous document keys follow."""
         self.summaries(session)
         return self.ordered()
 
@@ -206,8 +206,8 @@ class DocumentsScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Describe the highlighted document: its whole title and where it comes from."""
-        row = event.cursor_row
-        self.detail.update(document_detail(self.shown[row]) if 0 <= row < len(self.shown) else "")
+        summary = self.highlighted()
+        self.detail.update(document_detail(summary) if summary is not None else "")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -220,7 +220,7 @@ class DocumentsScreen(Screen[None]):
             self.post_message(OpenDocument(doc_id))
 
     def action_open_unfinished(self) -> None:
-        """Open the first unfinished document after the highlighted one."""
+        """Open the next document not done after the open one (the first, when none is open yet)."""
         self.post_message(OpenDocument("", 1, unfinished=True))
 
     def action_sort(self) -> None:
