@@ -55,7 +55,7 @@ class EntityEditor(ModalScreen[bool]):
         self.on_save = on_save
 
     def compose(self) -> ComposeResult:
-        labels = tuple(label.name for label in DEFAULT_SCHEME)
+        labels = tuple(label.name for label in DEFAULT_SCHEME.labels)
         if self.entity.label not in labels:
             labels = (self.entity.label, *labels)
         mentions = self.session.mentions_of(self.entity.entity_id)

@@ -199,7 +199,7 @@ class AnnotationIndex:
             entity = self.entities.get(entity_id)
             if entity is not None and count > 0:
                 groups.setdefault(entity.label, []).append((entity, count))
-        order = {label.name: position for position, label in enumerate(DEFAULT_SCHEME)}
+        order = {label.name: position for position, label in enumerate(DEFAULT_SCHEME.labels)}
         return [
             (label, sorted(items, key=lambda item: (-item[1], item[0].name.lower())))
             for label, items in sorted(groups.items(), key=lambda group: (order.get(group[0], len(order)), group[0]))

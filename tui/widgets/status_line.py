@@ -108,7 +108,7 @@ class Legend(Widget):
 
     def render(self) -> Text:
         line = Text()
-        for label in DEFAULT_SCHEME:
+        for label in DEFAULT_SCHEME.labels:
             line.append(f" {label.key} ", style="bold")
             line.append(f" {label.name} ", style=f"#000000 on {label.color}")
         line.append("  ")
