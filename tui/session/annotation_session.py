@@ -44,6 +44,7 @@ class AnnotationSession:
         self.document = document
         self.annotator = annotator
         self.reanchor_report = reanchor_report
+        self.scheme = store.scheme()
         self.annotations = AnnotationIndex(store.annotations(document.doc_id, len(document.text)), store.entities(document.doc_id))
         self.corrections = Corrections(document.text, self.annotations)
         self.history = History()

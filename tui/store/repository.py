@@ -15,6 +15,7 @@ from typing import Any
 
 from tui.model.annotation import Annotation, Entity, now_iso
 from tui.model.document import Document, content_hash
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.store.database import Database
 from tui.store.records import (
     ANNOTATIONS,
@@ -290,6 +291,10 @@ class Store(Database):
         items = self._items(GAZETTEER)
         self._check(GAZETTEER, items, " in the database")
         return [record for _, record in items]
+
+    def scheme(self) -> Scheme:
+        """The database's label scheme."""
+        return DEFAULT_SCHEME
 
     def cached(self, key: str) -> Any:
         """The cached value stored under ``key`` (e.g. NLP results for a text and model), if any."""
