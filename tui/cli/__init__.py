@@ -22,7 +22,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("tui.cli.extract", "print suggested entities and claims as JSON (offsets, labels, speakers, cues, scores)"),
     "add": ("tui.cli.add", "add articles: .txt, .md and .html files, folders, JSONL files and http(s) addresses"),
     "list": ("tui.cli.list_documents", "list the documents of a database with their metadata and review progress"),
+    "stats": ("tui.cli.stats", "statistics as bar charts or JSON: entities by label and status, claims by type and verdict, progress per day"),
     "doctor": ("tui.cli.doctor", "check a database and restore it from its last good backup into a new file"),
+    "scheme": ("tui.cli.scheme", "show or set the database's label scheme: entity labels, claim types, verdicts (presets, TOML or JSON)"),
 }
 OPEN_MODULE = "tui.cli.open_article"
 

@@ -10,7 +10,10 @@ fact-checking scale.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+from tui.model.fields import kind_of, name_problem, quoted
 
 UNVERIFIED = "unverified"
 CLAIM_COLOR = "#ffd75f"
@@ -107,6 +110,18 @@ class Scheme:
         """The scheme's label for a model label, or None when the scheme hides it."""
         return self.model_labels.get(model_label) or None
 
+    def to_dict(self) -> dict:
+        """The scheme as plain data (what the meta table, ``postil scheme show`` and a scheme
+        file hold); :func:`scheme_from_dict` reads it back."""
+        return {
+            "name": self.name,
+            "labels": [{"name": l.name, "key": l.key, "color": l.color, "description": l.description} for l in self.labels],
+            "claim_types": list(self.claim_types),
+            "verdicts": [{"name": v.name, "key": v.key, "rating": v.rating, "description": v.description} for v in self.verdicts],
+            "speaker_labels": sorted(self.speaker_labels),
+            "model_labels": dict(sorted(self.model_labels.items())),
+        }
+
 
 ONTONOTES_LABELS = (
     Label("PERSON", "1", "#5fafff", "People, real or fictional"),
@@ -180,3 +195,147 @@ def label_for_key(key: str) -> Label | None:
 def color_for(name: str) -> str:
     """The colour of a label of the default scheme; labels outside it share one."""
     return DEFAULT_SCHEME.color_for(name)
+
+
+class SchemeError(ValueError):
+    """A scheme that cannot be used; the message names the field and says why."""
+
+
+# The single keys the annotation screen already binds, which a label cannot take
+# (tests/test_scheme.py checks this against the screen's bindings).
+RESERVED_LABEL_KEYS = frozenset("acdefghjklmnoqrsuvwxyADGJKLNPSUVY")
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_SCHEME_FIELDS = ("preset", "name", "labels", "claim_types", "verdicts", "speaker_labels", "model_labels")
+_LABEL_FIELDS = ("name", "key", "color", "description")
+_VERDICT_FIELDS = ("name", "key", "rating", "description")
+
+
+def _name(value: object, field_name: str) -> str:
+    problem = name_problem(value)
+    if problem:
+        raise SchemeError(f"{field_name}: {problem}")
+    if len(value) > 64 or any(c.isspace() for c in value):  # type: ignore[arg-type]
+        raise SchemeError(f"{field_name}: {quoted(value)} must be one word of at most 64 characters")
+    return value  # type: ignore[return-value]
+
+
+def _text(value: object, field_name: str) -> str:
+    problem = name_problem(value, may_be_empty=True)
+    if problem:
+        raise SchemeError(f"{field_name}: {problem}")
+    return value  # type: ignore[return-value]
+
+
+def _key(value: object, field_name: str, may_be_empty: bool) -> str:
+    if not isinstance(value, str):
+        raise SchemeError(f"{field_name}: must be a string, not {kind_of(value)}")
+    if value == "" and may_be_empty:
+        return value
+    if len(value) != 1 or not (value.isascii() and value.isalnum()):
+        raise SchemeError(f"{field_name}: {quoted(value)} is not one digit or letter")
+    return value
+
+
+def _list(value: object, field_name: str) -> list:
+    if not isinstance(value, list):
+        raise SchemeError(f"{field_name}: must be a list, not {kind_of(value)}")
+    return value
+
+
+def _record(value: object, field_name: str, fields: tuple[str, ...]) -> dict:
+    if not isinstance(value, dict):
+        raise SchemeError(f"{field_name}: must be a table/object, not {kind_of(value)}")
+    unknown = sorted(set(value) - set(fields))
+    if unknown:
+        raise SchemeError(f"{field_name}.{unknown[0]}: unknown field (known: {', '.join(fields)})")
+    return value
+
+
+def _unique(names: list[str], field_name: str, what: str) -> None:
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name in seen:
+            raise SchemeError(f"{field_name}.{index}: {what} {quoted(name)} is also {field_name}.{seen[name]}'s")
+        seen[name] = index
+
+
+def _label_from(value: object, field_name: str) -> Label:
+    record = _record(value, field_name, _LABEL_FIELDS)
+    if "name" not in record:
+        raise SchemeError(f"{field_name}.name: is missing")
+    key = _key(record.get("key", ""), f"{field_name}.key", may_be_empty=True)
+    if key in RESERVED_LABEL_KEYS:
+        raise SchemeError(f"{field_name}.key: {key!r} is already a key of the annotation screen (free letters: {_free_letters()})")
+    color = record.get("color", OTHER_COLOR)
+    if not isinstance(color, str) or not _COLOR.fullmatch(color):
+        raise SchemeError(f"{field_name}.color: {quoted(color)} is not a colour #rrggbb")
+    return Label(_name(record["name"], f"{field_name}.name"), key, color.lower(), _text(record.get("description", ""), f"{field_name}.description"))
+
+
+def _verdict_from(value: object, field_name: str) -> Verdict:
+    record = _record(value, field_name, _VERDICT_FIELDS)
+    for required in ("name", "key", "rating"):
+        if required not in record:
+            raise SchemeError(f"{field_name}.{required}: is missing")
+    name = _name(record["name"], f"{field_name}.name")
+    if name == UNVERIFIED:
+        raise SchemeError(f"{field_name}.name: {UNVERIFIED!r} belongs to every scheme (no verdict yet); leave it out")
+    rating = record["rating"]
+    if isinstance(rating, bool) or not isinstance(rating, int):
+        raise SchemeError(f"{field_name}.rating: must be a whole number, not {kind_of(rating)}")
+    return Verdict(name, _key(record["key"], f"{field_name}.key", may_be_empty=False), rating, _text(record.get("description", ""), f"{field_name}.description"))
+
+
+def _free_letters() -> str:
+    return " ".join(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in RESERVED_LABEL_KEYS)
+
+
+def scheme_from_dict(data: object) -> Scheme:
+    """A scheme from plain data (a parsed scheme file, the meta table's record); raises
+    :class:`SchemeError` naming the first bad field.
+
+    ``preset = "NAME"`` starts from that preset and the other fields given replace its own;
+    without it every field but ``name`` is required (``claim_types`` defaults to the four
+    Postil knows, ``model_labels`` to none, so the model suggests nothing).
+    """
+    if not isinstance(data, dict):
+        raise SchemeError(f"scheme: must be a table/object, not {kind_of(data)}")
+    unknown = sorted(set(data) - set(_SCHEME_FIELDS))
+    if unknown:
+        raise SchemeError(f"{unknown[0]}: unknown field (known: {', '.join(_SCHEME_FIELDS)})")
+    base: dict = {}
+    if "preset" in data:
+        preset = data["preset"]
+        if preset not in PRESETS:
+            raise SchemeError(f"preset: {quoted(preset)} is not a preset (presets: {', '.join(PRESETS)})")
+        base = PRESETS[preset].to_dict()
+    elif "labels" not in data:
+        raise SchemeError("labels: is missing (or name a preset to start from)")
+    merged = {**base, **{k: v for k, v in data.items() if k != "preset"}}
+    name = _name(merged.get("name", "custom"), "name")
+    labels = tuple(_label_from(value, f"labels.{n}") for n, value in enumerate(_list(merged["labels"], "labels")))
+    if not labels:
+        raise SchemeError("labels: a scheme needs at least one label")
+    _unique([label.name for label in labels], "labels", "name")
+    _unique([label.key for label in labels if label.key], "labels", "key")
+    claim_types = tuple(_name(value, f"claim_types.{n}") for n, value in enumerate(_list(merged.get("claim_types", list(Scheme.claim_types)), "claim_types")))
+    if not claim_types:
+        raise SchemeError("claim_types: a scheme needs at least one claim type")
+    _unique(list(claim_types), "claim_types", "type")
+    verdicts = tuple(_verdict_from(value, f"verdicts.{n}") for n, value in enumerate(_list(merged.get("verdicts", []), "verdicts")))
+    _unique([verdict.name for verdict in verdicts], "verdicts", "name")
+    _unique([verdict.key for verdict in verdicts], "verdicts", "key")
+    known = {label.name for label in labels} | set(MODEL_LABELS)
+    speakers = _list(merged.get("speaker_labels", []), "speaker_labels")
+    for n, value in enumerate(speakers):
+        if _name(value, f"speaker_labels.{n}") not in known:
+            raise SchemeError(f"speaker_labels.{n}: {quoted(value)} is not a label of the scheme")
+    mapping = merged.get("model_labels", {})
+    if not isinstance(mapping, dict):
+        raise SchemeError(f"model_labels: must be a table/object, not {kind_of(mapping)}")
+    for model_label, target in mapping.items():
+        if model_label not in MODEL_LABELS:
+            raise SchemeError(f"model_labels.{model_label}: not a label of the model (it gives {', '.join(MODEL_LABELS)})")
+        if target != "" and _name(target, f"model_labels.{model_label}") not in known:
+            raise SchemeError(f"model_labels.{model_label}: {quoted(target)} is not a label of the scheme")
+    return Scheme(name, labels, claim_types, verdicts, frozenset(speakers), {k: v for k, v in mapping.items() if v})

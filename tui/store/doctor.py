@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.model.labels import SchemeError, scheme_from_dict
 from tui.store.database import backup_path, texts_path
-from tui.store.migrations import SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
-from tui.store.records import ANNOTATIONS, DOCUMENTS, ENTITIES, GAZETTEER, JOURNAL, KEY_FIELDS, malformed_records, table_index, text_file_name
+from tui.store.migrations import META, SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
+from tui.store.records import ANNOTATIONS, DOCUMENTS, ENTITIES, GAZETTEER, JOURNAL, KEY_FIELDS, SCHEME_KEY, malformed_records, table_index, text_file_name
 from tui.store.storage import StoreError, atomic_write_bytes, dump_json, read_database, read_regular_file
 from tui.store.wal import LostRecord, is_checkpoint, read_log, wal_path
 
@@ -151,7 +152,19 @@ def check(path: Path) -> Checkup:
     checkup.data = data
     checkup.usable = True
     checkup.problems += _content_problems(path, data)
+    checkup.problems += _scheme_problems(path, data)
     return checkup
+
+
+def _scheme_problems(path: Path, data: dict) -> list[str]:
+    """The label scheme kept in the meta table, when it does not read."""
+    for record in data.get(META, {}).values():
+        if isinstance(record, dict) and record.get("key") == SCHEME_KEY:
+            try:
+                scheme_from_dict(record.get("scheme"))
+            except SchemeError as error:
+                return [f"{path}: the label scheme in the meta table: {error} (set one with `postil scheme set`)"]
+    return []
 
 
 def _content_problems(path: Path, data: dict) -> list[str]:

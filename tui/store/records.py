@@ -21,6 +21,8 @@ ENTITIES = "entities"
 JOURNAL = "journal"
 GAZETTEER = "gazetteer"
 NLP_CACHE = "nlp_cache"
+# The meta table's record holding the label scheme (beside the schema row): {key, scheme}.
+SCHEME_KEY = "label_scheme"
 
 # The field that identifies a record in each table.
 KEY_FIELDS = {DOCUMENTS: "doc_id", ANNOTATIONS: "id", ENTITIES: "entity_id", JOURNAL: "seq", META: "key", GAZETTEER: "key", NLP_CACHE: "key"}

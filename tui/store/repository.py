@@ -15,8 +15,9 @@ from typing import Any
 
 from tui.model.annotation import Annotation, Entity, now_iso
 from tui.model.document import Document, content_hash
-from tui.model.labels import DEFAULT_SCHEME, Scheme
+from tui.model.labels import DEFAULT_SCHEME, Scheme, SchemeError, scheme_from_dict
 from tui.store.database import Database
+from tui.store.migrations import META
 from tui.store.records import (
     ANNOTATIONS,
     DOCUMENTS,
@@ -24,6 +25,7 @@ from tui.store.records import (
     GAZETTEER,
     JOURNAL,
     NLP_CACHE,
+    SCHEME_KEY,
     RECORD_NOUNS,
     TEXT_FILE_NAME,
     Change,
@@ -46,8 +48,11 @@ CLI_LOCK_WAIT = 10.0
 
 class Store(Database):
     """A Postil database: documents and their texts, annotations, entities, the journal, the
-    user's corrections and the NLP cache (see :class:`~tui.store.database.Database` for the
-    lock, the log and read-only opening)."""
+    user's corrections, the NLP cache and the label scheme (see
+    :class:`~tui.store.database.Database` for the lock, the log and read-only opening)."""
+
+    # The stored scheme last read and what it became (reading it again costs nothing).
+    _scheme_cache: tuple[object, Scheme] | None = None
 
     # Long texts
 
@@ -293,8 +298,29 @@ class Store(Database):
         return [record for _, record in items]
 
     def scheme(self) -> Scheme:
-        """The database's label scheme."""
-        return DEFAULT_SCHEME
+        """The database's label scheme: the one its meta table keeps, else the default.
+
+        A stored scheme that does not read (a hand edit) raises :class:`StoreError` naming the
+        field, so nothing is labelled or exported under a scheme the user did not set.
+        """
+        record = self.record(META, SCHEME_KEY)
+        if record is None:
+            return DEFAULT_SCHEME
+        value = record.get("scheme")
+        cached = self._scheme_cache
+        if cached is not None and cached[0] == value:
+            return cached[1]
+        try:
+            scheme = scheme_from_dict(value)
+        except SchemeError as error:
+            raise StoreError(f"{self.path}: the label scheme in the meta table: {error}; set one with `postil scheme set`") from None
+        self._scheme_cache = (value, scheme)
+        return scheme
+
+    def scheme_change(self, scheme: Scheme) -> Change:
+        """The change that makes ``scheme`` the database's (to be applied with the changes that
+        relabel what it drops: see :func:`tui.session.schemes.set_scheme`)."""
+        return Change(META, SCHEME_KEY, {"key": SCHEME_KEY, "scheme": scheme.to_dict()})
 
     def cached(self, key: str) -> Any:
         """The cached value stored under ``key`` (e.g. NLP results for a text and model), if any."""
