@@ -13,6 +13,7 @@ from textual.widget import Widget
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED
 from tui.model.display import display_text
 from tui.model.labels import CLAIM_COLOR, DEFAULT_SCHEME
+from tui.widgets.key_names import key_name
 from tui.widgets.lines import OneLine
 
 
@@ -143,7 +144,7 @@ class KeyHints(OneLine):
                 continue
             seen.add(binding.action)
             style = "" if active.enabled else "dim"
-            line.append(display_text(binding.key_display or self.app.get_key_display(binding)), style=f"bold {style}".strip())
+            line.append(display_text(binding.key_display or key_name(binding.key)), style=f"bold {style}".strip())
             line.append(f" {binding.description}  ", style=style)
         line.rstrip()  # the last hint's spacing would cost the row its last characters
         self._line = line
