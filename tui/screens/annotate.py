@@ -23,10 +23,11 @@ from tui.messages import EntityChosen, JumpTo
 from tui.model.annotation import ACCEPTED, SUGGESTED, Annotation, Entity
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.document import Document
-from tui.model.labels import label_for_key
 from tui.screens.annotate_corpus import CORPUS_BINDINGS, CorpusActions
+from tui.screens.annotate_labels import LabelActions
 from tui.screens.annotate_review import REVIEW_BINDINGS, ReviewActions
 from tui.screens.annotate_search import SearchActions
+from tui.screens.panel_layout import PANEL_BINDINGS, PanelLayout
 from tui.session.search import SearchState
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
@@ -55,7 +56,7 @@ class EditTarget:
     mention: Annotation | None = None
 
 
-class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
+class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, LabelActions, PanelLayout, Screen[None]):
     """Read and annotate one document; the annotation keys act on the article's cursor."""
 
     BINDINGS = [
@@ -71,6 +72,7 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
         Binding("N", "search_step(-1)", "Previous hit", show=False, id="search.previous"),
         *CORPUS_BINDINGS,
         *REVIEW_BINDINGS,
+        *PANEL_BINDINGS,
     ]
 
     def __init__(self, document: Document, session: AnnotationSession | None = None) -> None:
@@ -109,6 +111,7 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
         self.article.attach(session)
         self.side_panel = SidePanel(session, self.article.cursor)
         self.query_one("#main").mount(self.side_panel)
+        self.query_one(Legend).show_scheme(session.scheme)
         store = session.store
         if store.read_only:
             # The reason may name the lock's holder, read from a file anyone could have written.
@@ -205,18 +208,6 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
             return True if self.article.annotations_here() else None
         return True
 
-    def action_label_target(self, key: str) -> None:
-        """Label the selection; without one, relabel the entity under the cursor, or label its token."""
-        label = label_for_key(key)
-        article = self.article
-        entity_here = next((a for a in article.annotations_here() if a.is_entity), None)
-        target = (entity_here.start, entity_here.end) if entity_here and article.selection is None else article.target()
-        if label is None or target is None:
-            return
-        start, end = target
-        self.perform(f"labelled {label.name}", lambda: self.session.label_span(start, end, label.name))
-        article.clear_selection()
-
     def action_claim_target(self) -> None:
         """Mark the selection, or the sentence under the cursor, as a claim (a sentence holding one already opens that one)."""
         article = self.article
@@ -286,10 +277,7 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, Screen[None]):
         """Move focus between the article and the side panel's current list."""
         panel = self.side_panel
         if self.article.has_focus and panel is not None:
-            lists = [w for w in panel.query(ItemList) if w.display and w.parent.display]
-            visible = next((w for w in lists if w.region.area), lists[0] if lists else None)
-            if visible is not None:
-                visible.focus()
+            panel.focus_list()  # which shows a collapsed or hidden panel
         else:
             self.article.focus()
 

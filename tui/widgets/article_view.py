@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import OrderedDict
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -20,7 +21,7 @@ from textual.strip import Strip
 
 from tui.model.annotation import ACCEPTED, REJECTED, SUGGESTED, Annotation
 from tui.model.document import Document
-from tui.model.labels import label_for_key
+from tui.model.labels import Scheme
 from tui.model.layout import WrappedLayout
 from tui.model.span_index import SpanIndex
 from tui.model.tokens import TextIndex, Token
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
 
 STRIP_CACHE_SIZE = 1024
+# The keys that apply a label directly; a label whose key is a letter is applied from the picker (L).
+LABEL_KEYS = "1234567890"
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -78,10 +81,9 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("escape", "cancel_selection", "Cancel the selection, else the search highlight", show=False, id="select.cancel"),
         Binding("less_than_sign", "nudge(-1)", "Selection end one character left", show=False, id="select.nudge_left"),
         Binding("greater_than_sign", "nudge(1)", "Selection end one character right", show=False, id="select.nudge_right"),
-        *(
-            Binding(str(n), f"screen.label_target('{n}')", f"Label {label_for_key(str(n)).name}", show=False, id=f"label.{n}")
-            for n in range(1, 10)
-        ),
+        # A digit applies the label the session's scheme gives that key (named per session: label_keys_named).
+        *(Binding(key, f"screen.label_target('{key}')", f"Label with key {key}", show=False, id=f"label.{key}") for key in LABEL_KEYS),
+        Binding("L", "screen.pick_label", "Pick a label from the scheme's list", show=False, id="label.pick"),
         # The annotation keys act on the cursor and selection here; the screen performs them.
         Binding("c", "screen.claim_target", "Claim", id="annotate.claim"),
         Binding("d", "screen.delete_here", "Delete", id="annotate.delete"),
@@ -103,6 +105,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.document = document
         self.session = session
         self.spans: SpanIndex[Annotation] = session.index if session else SpanIndex()
+        if session is not None:
+            self.label_keys_named(session.scheme)
         self.text_index = TextIndex(document)
         self.anchor: Token | None = None
         self.nudge_end = 0
@@ -160,9 +164,19 @@ class ArticleView(ScrollView, can_focus=True):
         """Show a session's annotations (when they finish loading after the text was shown)."""
         self.session = session
         self.spans = session.index
+        self.label_keys_named(session.scheme)
         self._paragraph_versions.clear()
         self._strip_cache.clear()
         self.refresh()
+
+    def label_keys_named(self, scheme: Scheme) -> None:
+        """Describe each digit key by the label ``scheme`` gives it (what help lists)."""
+        bindings = self._bindings.key_to_bindings
+        for key in LABEL_KEYS:
+            label = scheme.label_for_key(key)
+            description = f"Label {label.name}" if label else f"Label with key {key} (no label in this scheme)"
+            if key in bindings:
+                bindings[key] = [replace(b, description=description) if b.id == f"label.{key}" else b for b in bindings[key]]
 
     # State
 

@@ -1,0 +1,212 @@
+"""The label scheme in the app (Pilot, real TinyDB files): the digit keys apply the labels the
+database's scheme gives them, ``L`` opens a fuzzy picker of every label (letters and labels
+without a key included), and what is saved is the scheme's label.
+
+The database's scheme is put on the store for each test (``Store.scheme``), as a database that
+keeps its own scheme gives it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.containers import Vertical
+from textual.widgets import OptionList
+
+from tests.conftest import file_annotations, write_article
+from tui.app import PostilApp
+from tui.formats.readers import read_article
+from tui.launch import open_session
+from tui.model.labels import CONLL2003, Label, Scheme, Verdict
+from tui.screens.annotate import AnnotateScreen
+from tui.screens.help import HelpScreen
+from tui.screens.label_picker import LabelPicker
+from tui.store.repository import Store
+
+TEXT = (
+    "Farmers marched on Brussels on Monday against the tariff.\n\n"
+    "The ministry blamed importers for the losses."
+)
+# A framing project's scheme: twelve labels with keys (ten digits, two letters) and one without.
+FRAMES = Scheme(
+    name="frames",
+    labels=(
+        Label("ACTOR", "1", "#5fafff", "Who acts: people, groups, institutions"),
+        Label("VICTIM", "2", "#ff87af", "Who is harmed"),
+        Label("PLACE", "3", "#87d75f", "Where it happens"),
+        Label("TIME", "4", "#d7af87", "When it happens"),
+        Label("POLICY", "5", "#ffaf5f", "A rule, tariff or law at issue"),
+        Label("HARM", "6", "#ff5f5f", "What damage is described"),
+        Label("CAUSE", "7", "#d787ff", "What is said to bring it about"),
+        Label("REMEDY", "8", "#5fd7af", "What is proposed to fix it"),
+        Label("MORAL", "9", "#afaf5f", "Values appealed to"),
+        Label("ECONOMY", "0", "#87afd7", "Prices, jobs, trade"),
+        Label("PROTEST", "p", "#ffd787", "Demonstrations, strikes, marches"),
+        Label("BLAME", "b", "#d75f5f", "Who is held responsible"),
+        Label("OTHER", "", "#a8a8a8", "Anything else worth marking"),
+    ),
+    claim_types=("frame", "quote"),
+    verdicts=(Verdict("correct", "c", 3), Verdict("partly", "p", 2), Verdict("wrong", "w", 1)),
+    speaker_labels=frozenset({"ACTOR", "VICTIM"}),
+)
+
+
+@pytest.fixture
+def with_scheme(monkeypatch):
+    """Give every database opened in the test ``scheme`` (as one that keeps its own does)."""
+
+    def use(scheme: Scheme) -> None:
+        monkeypatch.setattr(Store, "scheme", lambda self: scheme)
+
+    return use
+
+
+def open_app(tmp_path) -> tuple[PostilApp, object]:
+    db = tmp_path / "annotations.json"
+    session = open_session(db, read_article(write_article(tmp_path, TEXT)), annotator="tester")
+    return PostilApp(session), db
+
+
+def entities_in_file(db) -> dict[str, str]:
+    """The TinyDB file's entity annotations: their text and label."""
+    return {r["quote"]["exact"]: r["label"] for r in file_annotations(db) if r["kind"] == "entity"}
+
+
+def annotate_screen(app) -> AnnotateScreen:
+    return next(screen for screen in app.screen_stack if isinstance(screen, AnnotateScreen))
+
+
+def status_line(app) -> str:
+    return str(annotate_screen(app).query_one("#status").render())
+
+
+async def move_to(pilot, app, phrase: str) -> None:
+    """Put the cursor on the first token of ``phrase``."""
+    annotate_screen(app).article.move_to(TEXT.index(phrase))
+    await pilot.pause()
+
+
+def picker_rows(app) -> list[str]:
+    matches = app.screen.query_one("#label-picker-matches", OptionList)
+    return [str(matches.get_option_at_index(n).prompt) for n in range(matches.option_count)]
+
+
+# 1. The digit keys follow the scheme.
+
+
+async def test_digit_keys_apply_the_labels_the_databases_scheme_gives_them(tmp_path, with_scheme):
+    with_scheme(FRAMES)
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1")  # the cursor starts on "Farmers"
+        assert "labelled ACTOR" in status_line(app)
+        await move_to(pilot, app, "Brussels")
+        await pilot.press("3")
+        await move_to(pilot, app, "tariff")
+        await pilot.press("0")
+        assert "labelled ECONOMY" in status_line(app)
+        await pilot.press("q")
+    assert entities_in_file(db) == {"Farmers": "ACTOR", "Brussels": "PLACE", "tariff": "ECONOMY"}
+
+
+async def test_a_digit_the_scheme_gives_no_label_says_so_and_saves_nothing(tmp_path, with_scheme):
+    with_scheme(CONLL2003)
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("7")
+        assert "no label has the key 7 in the conll2003 scheme; L picks one from the list" in status_line(app)
+        await pilot.press("1")
+        assert "labelled PER" in status_line(app)
+        await pilot.press("q")
+    assert entities_in_file(db) == {"Farmers": "PER"}
+
+
+async def test_help_names_each_digit_keys_label_in_the_databases_scheme(tmp_path, with_scheme):
+    with_scheme(CONLL2003)
+    app, _ = open_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        described = {binding.id: binding.description for _, bindings in app.screen.sections for binding in bindings}
+        assert described["label.1"] == "Label PER" and described["label.4"] == "Label MISC"
+        assert described["label.5"] == "Label with key 5 (no label in this scheme)"
+        assert described["label.pick"] == "Pick a label from the scheme's list"
+        await pilot.press("escape", "q")
+
+
+# 2. The label picker.
+
+
+async def test_L_then_a_letter_key_and_enter_applies_the_label_with_that_key(tmp_path, with_scheme):
+    with_scheme(FRAMES)
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await move_to(pilot, app, "marched")
+        await pilot.press("L")
+        assert isinstance(app.screen, LabelPicker)
+        await pilot.press("p")
+        assert picker_rows(app)[0].startswith("p  PROTEST  Demonstrations, strikes, marches")
+        await pilot.press("enter")
+        assert isinstance(app.screen, AnnotateScreen)
+        assert "labelled PROTEST" in status_line(app)
+        await pilot.press("q")
+    assert entities_in_file(db) == {"marched": "PROTEST"}
+
+
+async def test_the_picker_lists_every_label_with_its_key_name_and_description_and_filters_fuzzily(tmp_path, with_scheme):
+    with_scheme(FRAMES)
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await move_to(pilot, app, "ministry")
+        await pilot.press("L")
+        rows = picker_rows(app)
+        assert len(rows) == 13
+        assert rows[0] == "1  ACTOR  Who acts: people, groups, institutions"
+        assert rows[-1] == "   OTHER  Anything else worth marking"  # no key: only the picker applies it
+        assert "Label “ministry” as (13 labels in frames):" in str(app.screen.query_one("#label-picker-title").render())
+        await pilot.press(*"respons")  # a word of BLAME's description
+        assert [row.split()[1] for row in picker_rows(app)] == ["BLAME"]
+        await pilot.press(*["backspace"] * len("respons"))
+        await pilot.press(*"oth")
+        assert picker_rows(app)[0].split()[0] == "OTHER"
+        await pilot.press("enter")
+        await pilot.press("q")
+    assert entities_in_file(db) == {"ministry": "OTHER"}
+
+
+async def test_up_and_down_move_in_the_picker_and_esc_labels_nothing(tmp_path, with_scheme):
+    with_scheme(FRAMES)
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("L", "escape")
+        assert isinstance(app.screen, AnnotateScreen)
+        await pilot.press("L", "down", "down", "down", "up", "enter")  # the third label: PLACE
+        assert "labelled PLACE" in status_line(app)
+        await pilot.press("q")
+    assert entities_in_file(db) == {"Farmers": "PLACE"}
+
+
+async def test_the_picker_labels_the_selection_and_relabels_an_entity_under_the_cursor(tmp_path, with_scheme):
+    with_scheme(FRAMES)
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await move_to(pilot, app, "the tariff")
+        await pilot.press("v", "right", "L", *"polic", "enter")  # "the tariff" selected
+        assert "labelled POLICY" in status_line(app)
+        await move_to(pilot, app, "tariff")  # inside the entity: the whole of it is relabelled
+        await pilot.press("L", *"econ", "enter")
+        await pilot.press("q")
+    assert entities_in_file(db) == {"the tariff": "ECONOMY"}
+
+
+async def test_the_picker_of_twelve_labels_fits_80_by_24(tmp_path, with_scheme):
+    with_scheme(FRAMES)
+    app, _ = open_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("L")
+        box = app.screen.query_one(Vertical).region
+        assert box.x >= 0 and box.y >= 0 and box.right <= 80 and box.bottom <= 24
+        matches = app.screen.query_one("#label-picker-matches", OptionList)
+        assert matches.region.height >= 10  # most of the thirteen at once, the rest a scroll away
+        await pilot.press(*"oth")
+        assert picker_rows(app)[0].split()[0] == "OTHER"
+        await pilot.press("escape", "q")
