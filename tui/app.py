@@ -5,11 +5,8 @@ and closes the database on the way out."""
 from __future__ import annotations
 
 import gc
-import json
-import os
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -24,11 +21,14 @@ from tui.model.document import Document
 from tui.screens.annotate import AnnotateScreen
 from tui.screens.documents import DocumentsScreen
 from tui.session.corpus import next_document
+from tui.settings import Settings, load_settings
 from tui.store.storage import StoreError
 from tui.suggesting import SuggestionFlow
 from tui.widgets.fields import make_paste_safe
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
+
     from tui.session.annotation_session import AnnotationSession
     from tui.store.repository import Store
 
@@ -54,12 +54,6 @@ def postil_commands():
     return PostilCommands
 
 
-def keymap_path() -> Path:
-    """Where a user's key remapping lives: ``{binding id: "keys"}`` as JSON."""
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "postil" / "keymap.json"
-
-
 class PostilApp(SuggestionFlow, App[None]):
     """Read and annotate the documents of one database; every change is on disk before the next key."""
 
@@ -78,13 +72,16 @@ class PostilApp(SuggestionFlow, App[None]):
         open_session: Callable[[], AnnotationSession] | None = None,
         store: Store | None = None,
         annotator: str = "",
+        settings: Settings | None = None,
     ) -> None:
         """Show ``session``, or ``document`` at once while ``open_session`` opens it in a thread
         (a big database would delay the first screen), or with ``store`` alone the list of its
         documents. ``suggester`` gives the suggestions, loading a model if it must (in a worker
         thread); ``cached_suggester`` gives them only when no model is needed, on the app's
-        thread, so they are on the first screen."""
+        thread, so they are on the first screen. ``settings`` default to the user's files."""
         super().__init__()
+        self.settings = settings or load_settings()
+        self.theme = self.settings.usable_theme(self.available_themes) or self.theme
         if session is None and store is None and (document is None or open_session is None):
             raise ValueError("PostilApp needs a session, a store, or a document and a way to open its session")
         self.session = session
@@ -120,7 +117,10 @@ class PostilApp(SuggestionFlow, App[None]):
 
     async def on_mount(self) -> None:
         """Once the text is on screen, attach the session, or open it in the background."""
-        self.load_keymap()
+        self.set_keymap(self.settings.keymap)  # binding id -> keys, from keymap.json and config.toml
+        self.theme_changed_signal.subscribe(self, self.keep_theme)
+        if self.settings.warning:
+            self.say(self.settings.warning, error=True)
         # The first screen gets the result callback a pushed one has, so that another document's
         # screen (or the list) can replace it like any other (Textual's switch_screen pops one).
         self.screen._push_result_callback(self, None)
@@ -294,16 +294,8 @@ class PostilApp(SuggestionFlow, App[None]):
             if stopped:
                 self.suggesting.release()
 
-    def load_keymap(self) -> None:
-        """Apply the user's remapped keys, if they have any (a bad file is reported, not fatal)."""
-        path = keymap_path()
-        if not path.exists():
-            return
-        try:
-            mapping = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-                raise ValueError("expected an object of binding id → keys")
-        except (OSError, ValueError) as error:
-            self.say(f"{path}: keymap ignored ({error})", error=True)
-            return
-        self.set_keymap(mapping)
+    def keep_theme(self, theme: Theme) -> None:
+        """Save a theme chosen in the app (ctrl+p, Theme) to the settings, for the next start."""
+        problem = self.settings.keep_theme(theme.name)
+        if problem:
+            self.say(problem, error=True)
