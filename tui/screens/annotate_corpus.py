@@ -21,6 +21,7 @@ CORPUS_BINDINGS = [
     Binding("K", "open_document(-1)", "Previous document", show=False, id="corpus.previous"),
     Binding("U", "open_unfinished", "Next unfinished document", show=False, id="corpus.next_unfinished"),
     Binding("D", "toggle_done", "Mark document done", show=False, id="corpus.done"),
+    Binding("S", "stats", "Statistics of this document and the database", show=False, id="corpus.stats"),
 ]
 
 
@@ -59,3 +60,10 @@ class CorpusActions:
             return
         what = "marked not done" if done else "marked done; U opens the next unfinished document"
         self.perform(what, lambda: mark_done(session.store, session.document.doc_id, not done, session.annotator))
+
+    def action_stats(self) -> None:
+        """Show the statistics of this document and of the whole database."""
+        from tui.screens.stats import StatsScreen
+
+        if self.loaded():
+            self.app.push_screen(StatsScreen(self.session.store, self.session.document.doc_id))

@@ -95,6 +95,7 @@ class DocumentsScreen(Screen[None]):
         Binding("f,slash", "filter", "Filter", id="documents.filter"),
         Binding("D", "toggle_done", "Done/undone", id="documents.done"),
         Binding("U", "open_unfinished", "Next unfinished", id="documents.next_unfinished"),
+        Binding("S", "stats", "Statistics", show=False, id="documents.stats"),
         Binding("escape", "back", "Back to the document", id="documents.back"),
     ]
 
@@ -275,6 +276,12 @@ class DocumentsScreen(Screen[None]):
             return
         self.all_rows = [fresh if row.doc_id == doc_id else row for row in self.all_rows]
         self.show_rows()
+
+    def action_stats(self) -> None:
+        """Show the statistics of the highlighted document and of the whole database."""
+        from tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.store, self.highlighted_id()))
 
     def action_help(self) -> None:
         """Show the document list's keys (and every other)."""
