@@ -2,13 +2,11 @@
 database's scheme gives them, ``L`` opens a fuzzy picker of every label (letters and labels
 without a key included), and what is saved is the scheme's label.
 
-The database's scheme is put on the store for each test (``Store.scheme``), as a database that
-keeps its own scheme gives it.
+Each test's database is given its scheme first, as ``postil scheme set`` gives it.
 """
 
 from __future__ import annotations
 
-import pytest
 from textual.containers import Vertical
 from textual.widgets import OptionList
 
@@ -20,7 +18,8 @@ from tui.model.labels import CONLL2003, Label, Scheme, Verdict
 from tui.screens.annotate import AnnotateScreen
 from tui.screens.help import HelpScreen
 from tui.screens.label_picker import LabelPicker
-from tui.store.repository import Store
+from tui.session.schemes import set_scheme
+from tui.store.repository import open_store
 
 TEXT = (
     "Farmers marched on Brussels on Monday against the tariff.\n\n"
@@ -50,18 +49,12 @@ FRAMES = Scheme(
 )
 
 
-@pytest.fixture
-def with_scheme(monkeypatch):
-    """Give every database opened in the test ``scheme`` (as one that keeps its own does)."""
-
-    def use(scheme: Scheme) -> None:
-        monkeypatch.setattr(Store, "scheme", lambda self: scheme)
-
-    return use
-
-
-def open_app(tmp_path) -> tuple[PostilApp, object]:
+def open_app(tmp_path, scheme: Scheme) -> tuple[PostilApp, object]:
+    """The app on TEXT in a new database whose scheme is ``scheme`` (set as `postil scheme set` sets it)."""
     db = tmp_path / "annotations.json"
+    store = open_store(db)
+    set_scheme(store, scheme, {})
+    store.close()
     session = open_session(db, read_article(write_article(tmp_path, TEXT)), annotator="tester")
     return PostilApp(session), db
 
@@ -93,9 +86,8 @@ def picker_rows(app) -> list[str]:
 # 1. The digit keys follow the scheme.
 
 
-async def test_digit_keys_apply_the_labels_the_databases_scheme_gives_them(tmp_path, with_scheme):
-    with_scheme(FRAMES)
-    app, db = open_app(tmp_path)
+async def test_digit_keys_apply_the_labels_the_databases_scheme_gives_them(tmp_path):
+    app, db = open_app(tmp_path, FRAMES)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("1")  # the cursor starts on "Farmers"
         assert "labelled ACTOR" in status_line(app)
@@ -108,9 +100,8 @@ async def test_digit_keys_apply_the_labels_the_databases_scheme_gives_them(tmp_p
     assert entities_in_file(db) == {"Farmers": "ACTOR", "Brussels": "PLACE", "tariff": "ECONOMY"}
 
 
-async def test_a_digit_the_scheme_gives_no_label_says_so_and_saves_nothing(tmp_path, with_scheme):
-    with_scheme(CONLL2003)
-    app, db = open_app(tmp_path)
+async def test_a_digit_the_scheme_gives_no_label_says_so_and_saves_nothing(tmp_path):
+    app, db = open_app(tmp_path, CONLL2003)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("7")
         assert "no label has the key 7 in the conll2003 scheme; L picks one from the list" in status_line(app)
@@ -120,9 +111,8 @@ async def test_a_digit_the_scheme_gives_no_label_says_so_and_saves_nothing(tmp_p
     assert entities_in_file(db) == {"Farmers": "PER"}
 
 
-async def test_help_names_each_digit_keys_label_in_the_databases_scheme(tmp_path, with_scheme):
-    with_scheme(CONLL2003)
-    app, _ = open_app(tmp_path)
+async def test_help_names_each_digit_keys_label_in_the_databases_scheme(tmp_path):
+    app, _ = open_app(tmp_path, CONLL2003)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -136,9 +126,8 @@ async def test_help_names_each_digit_keys_label_in_the_databases_scheme(tmp_path
 # 2. The label picker.
 
 
-async def test_L_then_a_letter_key_and_enter_applies_the_label_with_that_key(tmp_path, with_scheme):
-    with_scheme(FRAMES)
-    app, db = open_app(tmp_path)
+async def test_L_then_a_letter_key_and_enter_applies_the_label_with_that_key(tmp_path):
+    app, db = open_app(tmp_path, FRAMES)
     async with app.run_test(size=(120, 36)) as pilot:
         await move_to(pilot, app, "marched")
         await pilot.press("L")
@@ -152,9 +141,8 @@ async def test_L_then_a_letter_key_and_enter_applies_the_label_with_that_key(tmp
     assert entities_in_file(db) == {"marched": "PROTEST"}
 
 
-async def test_the_picker_lists_every_label_with_its_key_name_and_description_and_filters_fuzzily(tmp_path, with_scheme):
-    with_scheme(FRAMES)
-    app, db = open_app(tmp_path)
+async def test_the_picker_lists_every_label_with_its_key_name_and_description_and_filters_fuzzily(tmp_path):
+    app, db = open_app(tmp_path, FRAMES)
     async with app.run_test(size=(120, 36)) as pilot:
         await move_to(pilot, app, "ministry")
         await pilot.press("L")
@@ -173,9 +161,8 @@ async def test_the_picker_lists_every_label_with_its_key_name_and_description_an
     assert entities_in_file(db) == {"ministry": "OTHER"}
 
 
-async def test_up_and_down_move_in_the_picker_and_esc_labels_nothing(tmp_path, with_scheme):
-    with_scheme(FRAMES)
-    app, db = open_app(tmp_path)
+async def test_up_and_down_move_in_the_picker_and_esc_labels_nothing(tmp_path):
+    app, db = open_app(tmp_path, FRAMES)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("L", "escape")
         assert isinstance(app.screen, AnnotateScreen)
@@ -185,9 +172,8 @@ async def test_up_and_down_move_in_the_picker_and_esc_labels_nothing(tmp_path, w
     assert entities_in_file(db) == {"Farmers": "PLACE"}
 
 
-async def test_the_picker_labels_the_selection_and_relabels_an_entity_under_the_cursor(tmp_path, with_scheme):
-    with_scheme(FRAMES)
-    app, db = open_app(tmp_path)
+async def test_the_picker_labels_the_selection_and_relabels_an_entity_under_the_cursor(tmp_path):
+    app, db = open_app(tmp_path, FRAMES)
     async with app.run_test(size=(120, 36)) as pilot:
         await move_to(pilot, app, "the tariff")
         await pilot.press("v", "right", "L", *"polic", "enter")  # "the tariff" selected
@@ -198,9 +184,8 @@ async def test_the_picker_labels_the_selection_and_relabels_an_entity_under_the_
     assert entities_in_file(db) == {"the tariff": "ECONOMY"}
 
 
-async def test_the_picker_of_twelve_labels_fits_80_by_24(tmp_path, with_scheme):
-    with_scheme(FRAMES)
-    app, _ = open_app(tmp_path)
+async def test_the_picker_of_twelve_labels_fits_80_by_24(tmp_path):
+    app, _ = open_app(tmp_path, FRAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("L")
         box = app.screen.query_one(Vertical).region
