@@ -43,7 +43,7 @@ class SidePanel(Vertical):
         Binding("s", "sort_claims", "Sort claims (text, speaker, verdict, check-worthiness, type)", id="panel.claims_sort"),
         Binding("f", "filter_claims", "Filter claims (speaker: verdict: type: cw:>=0.5 or words)", id="panel.claims_filter"),
         Binding("w", "claims_by_speaker", "Who said what: claims grouped by speaker", id="panel.claims_by_speaker"),
-        Binding("escape", "clear_filter", "Clear the claim filter and the highlighted entity", show=False, id="panel.claims_clear_filter"),
+        Binding("escape", "clear_filter", "Clear the claim filter and the highlighted entity; with no filter, close the panel opened over the article", show=False, id="panel.claims_clear_filter"),
         Binding("ctrl+down", "scroll_details(1)", "Scroll the detail pane down", show=False, id="panel.details_down"),
         Binding("ctrl+up", "scroll_details(-1)", "Scroll the detail pane up", show=False, id="panel.details_up"),
     ]
@@ -169,9 +169,22 @@ class SidePanel(Vertical):
         self.lists[tab].focus()
 
     def show_claims(self) -> ClaimList:
-        """Bring the Claims tab forward and return its list."""
+        """Bring the Claims tab forward, showing the panel if it is collapsed or hidden, and
+        return its list."""
         self.show_tab("claims")
+        if not self.in_view:
+            self.focus_list()  # the screen shows the panel that holds focus
         return self.claim_list
+
+    @property
+    def in_view(self) -> bool:
+        """Whether the panel is on screen: not hidden by `P`, and on a narrow screen opened
+        (see tui/screens/panel_layout.py)."""
+        return not self.has_class("-hidden") and (self.has_class("-open") or not self.screen.has_class("-narrow"))
+
+    def focus_list(self) -> None:
+        """Focus the list of the tab on show."""
+        self.lists[self.active_tab].focus()
 
     def action_sort_claims(self) -> None:
         """Sort the claims by the next key: text order, speaker, verdict, check-worthiness, type."""
@@ -219,10 +232,14 @@ class SidePanel(Vertical):
                 event.input.remove_class("-shown")
             self.claim_list.focus()
 
-    def action_clear_filter(self) -> None:
-        """Drop the claim filter and hide its field; no entity's mentions stay highlighted."""
+    async def action_clear_filter(self) -> None:
+        """Drop the claim filter and hide its field; no entity's mentions stay highlighted.
+        Without a filter to drop, a panel opened over the article closes."""
         self.post_message(EntityChosen(""))
         field = self.claim_filter
+        if not self.claim_list.filter and (field is None or not field.has_class("-shown")) and self.screen.has_class("-narrow"):
+            await self.run_action("screen.hide_panel")
+            return
         if field is not None:
             field.value = ""
             field.remove_class("-shown")

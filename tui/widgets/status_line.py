@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED
 from tui.model.display import display_text
-from tui.model.labels import CLAIM_COLOR, DEFAULT_SCHEME
+from tui.model.labels import CLAIM_COLOR, Label, Scheme
 from tui.widgets.key_names import key_name
 from tui.widgets.lines import OneLine
 
@@ -93,11 +93,12 @@ class StatusLine(OneLine):
 
 class Legend(Widget):
     """The label scheme with its keys and colours, and how claims and suggestions look (in the
-    article's mark colours for the current theme)."""
+    article's mark colours for the current theme), on one row: where the labels do not all fit,
+    their names are shortened, then the row ends with how many are left out."""
 
     DEFAULT_CSS = """
     Legend {
-        height: auto;
+        height: 1;
         padding: 0 1;
         background: $panel;
         & > .legend--claim { background: $mark-claim-background; text-style: underline; }
@@ -107,12 +108,58 @@ class Legend(Widget):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"legend--claim", "legend--suggested"}
 
+    # How many characters of a label's name the shortest form keeps ("PRODUCT" -> "PROD").
+    SHORT_NAME = 4
+
+    def __init__(self, scheme: Scheme | None = None, *, id: str | None = None) -> None:
+        """A legend of ``scheme`` (none until :meth:`show_scheme` names one)."""
+        super().__init__(id=id)
+        self.scheme = scheme
+
+    def show_scheme(self, scheme: Scheme) -> None:
+        """Show the labels of ``scheme`` (the database's)."""
+        self.scheme = scheme
+        self.refresh()
+
     def render(self) -> Text:
-        line = Text()
-        for label in DEFAULT_SCHEME.labels:
-            line.append(f" {label.key} ", style="bold")
-            line.append(f" {label.name} ", style=f"#000000 on {label.color}")
-        line.append("  ")
+        """The widest form of the row that fits: spaced chips, tight ones, short names; then
+        the labels without the samples of how claims and suggestions look (the keys matter
+        more); then as many labels as fit and "+N more (L)"."""
+        width = self.content_region.width
+        labels = self.scheme.labels if self.scheme is not None else ()
+        for spaced, short, samples in ((True, False, True), (False, False, True), (False, True, True), (False, True, False)):
+            line = self.label_chips(labels, spaced, short)
+            if samples:
+                line.append_text(self.samples(spaced))
+            if line.cell_len <= width:
+                return line
+        for shown in range(len(labels) - 1, -1, -1):
+            line = self.label_chips(labels[:shown], spaced=False, short=True)
+            line.append(f"+{len(labels) - shown} more (L)", style="dim")
+            if line.cell_len <= width:
+                break
+        line.truncate(max(width, 0), overflow="ellipsis")
+        return line
+
+    def label_chips(self, labels: Sequence[Label], spaced: bool, short: bool) -> Text:
+        """Each label's key and its name on its colour; ``spaced`` pads the key as a chip too,
+        ``short`` keeps the first SHORT_NAME characters of each name. Names come from the
+        database, so they are shown display-safe."""
+        line = Text(no_wrap=True)
+        for label in labels:
+            name = display_text(label.name)
+            name = name[: self.SHORT_NAME] if short else name
+            key = display_text(label.key)
+            if key:
+                line.append(f" {key} " if spaced else key, style="bold")
+            line.append(f" {name} ", style=f"#000000 on {label.color}")
+            line.append("" if spaced else " ")
+        return line
+
+    def samples(self, spaced: bool) -> Text:
+        """How a claim and a suggestion look in the article."""
+        line = Text(no_wrap=True)
+        line.append("  " if spaced else "")
         line.append(" claim ", style=Style(color=CLAIM_COLOR) + self.get_component_rich_style("legend--claim", partial=True))
         line.append(" ")
         line.append(" suggested ", style=Style(color="#a8a8a8") + self.get_component_rich_style("legend--suggested", partial=True))
