@@ -62,7 +62,7 @@ def render_text(stats, where: str) -> str:
     from rich.console import Console
 
     from tui.session.stats import charts
-    from tui.widgets.bar_chart import chart_table, glyphs_for
+    from tui.widgets.bar_chart import Charts, glyphs_for
 
     stream = sys.stdout
     console = Console(file=stream, highlight=False, soft_wrap=False, emoji=False, markup=False)
@@ -73,7 +73,6 @@ def render_text(stats, where: str) -> str:
         heading = f"{display_text(where)}: {stats.documents} document{'' if stats.documents == 1 else 's'}"
     with console.capture() as capture:
         console.print(heading, style="bold", soft_wrap=True)
-        for chart in charts(stats):
-            console.print()
-            console.print(chart_table(chart, console.width, SERIES_STYLES, glyphs))
+        console.print()
+        console.print(Charts(charts(stats), SERIES_STYLES, glyphs))
     return "".join(line.rstrip() + "\n" for line in capture.get().splitlines())

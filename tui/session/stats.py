@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, ORPHAN, REJECTED, STATUSES, SUGGESTED
 from tui.model.labels import UNVERIFIED, Scheme
-from tui.session.corpus import current_documents
-from tui.store.records import ANNOTATIONS, JOURNAL, NOT_UNDOABLE_OPS, journal_doc_id
+from tui.store.records import ANNOTATIONS, DOCUMENTS, JOURNAL, NOT_UNDOABLE_OPS, journal_doc_id
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 REMOVED = "removed"  # an accepted annotation that stopped being accepted (deleted, rejected, undone)
@@ -30,21 +29,28 @@ REMOVED = "removed"  # an accepted annotation that stopped being accepted (delet
 
 @dataclass(frozen=True, repr=False)
 class StatsSnapshot:
-    """What the figures are made from: the scheme, the current documents' ids and titles, and the
-    raw annotation and journal records (the store's own, never modified). Not spelled out by repr:
-    it holds the whole database."""
+    """What the figures are made from: the scheme and the raw document, annotation and journal
+    records (the store's own, never modified). Not spelled out by repr: it holds the whole database."""
 
     scheme: Scheme
-    documents: dict[str, str]
+    documents: list[dict]
     annotations: list[dict]
     journal: list[dict]
 
+    def titles(self) -> dict[str, str]:
+        """The current documents' ids and titles (not the versions a newer text replaced), from
+        their records alone: a long document's text is never read for its title."""
+        replaced = {record.get("previous") for record in self.documents}
+        return {
+            record["doc_id"]: record.get("title") if isinstance(record.get("title"), str) else ""
+            for record in self.documents if isinstance(record.get("doc_id"), str) and record["doc_id"] not in replaced
+        }
+
 
 def stats_snapshot(store) -> StatsSnapshot:
-    """The records statistics read, taken on the thread that owns ``store``."""
+    """The records statistics read, taken on the thread that owns ``store`` (references only)."""
     tables = store.tables()
-    documents = {document.doc_id: document.title for document in current_documents(store)}
-    return StatsSnapshot(store.scheme(), documents, list(tables.get(ANNOTATIONS, {}).values()), list(tables.get(JOURNAL, {}).values()))
+    return StatsSnapshot(store.scheme(), *(list(tables.get(table, {}).values()) for table in (DOCUMENTS, ANNOTATIONS, JOURNAL)))
 
 
 @dataclass(frozen=True)
@@ -189,8 +195,9 @@ def collect_stats(snapshot: StatsSnapshot, doc_id: str = "") -> tuple[Stats, Sta
             whole.add_change(ts[:10], before, after)
             if mine:
                 one.add_change(ts[:10], before, after)
-    database = whole.stats(snapshot.scheme, "database", "", len(snapshot.documents))
-    document = one.stats(snapshot.scheme, snapshot.documents.get(doc_id, doc_id), doc_id, 1) if one is not None else None
+    titles = snapshot.titles()
+    database = whole.stats(snapshot.scheme, "database", "", len(titles))
+    document = one.stats(snapshot.scheme, titles.get(doc_id, ""), doc_id, 1) if one is not None else None
     return database, document
 
 

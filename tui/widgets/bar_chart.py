@@ -8,6 +8,7 @@ variables in the app. Only Rich is imported, so the command line pays for nothin
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -55,3 +56,17 @@ def chart_table(chart: Chart, width: int, styles: dict[str, Style | str], glyphs
             drawn.append(glyphs.get(series, "#") * cells, style=styles.get(series, ""))
         table.add_row(Text(name), drawn, *(str(count) for count in bar.counts))
     return table
+
+
+class Charts:
+    """Several charts one under the other, a blank line between them, as wide as they are given
+    (a terminal's width, a widget's): a Rich renderable."""
+
+    def __init__(self, charts: list[Chart], styles: dict[str, Style | str], glyphs: dict[str, str] = GLYPHS) -> None:
+        self.charts, self.styles, self.glyphs = charts, styles, glyphs
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for number, chart in enumerate(self.charts):
+            if number:
+                yield Text("")
+            yield chart_table(chart, options.max_width, self.styles, self.glyphs)

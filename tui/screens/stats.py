@@ -1,0 +1,141 @@
+"""The stats screen: bar charts of one document's annotations and of the whole database's (a key
+switches), with what was reviewed each day.
+
+The records are taken from the store when the screen opens (references only, on the app's
+thread) and counted in a worker, which posts the figures back: a large database never holds a
+key. The bars take their colours from the theme's variables, so they read on a dark or a light one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tui.model.display import display_text
+from tui.session.stats import REMOVED, Stats, StatsSnapshot, charts, collect_stats, stats_snapshot
+from tui.widgets.bar_chart import Charts
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from tui.store.repository import Store
+
+SERIES = ("accepted", "suggested", "rejected", REMOVED)
+
+
+class ChartView(Widget):
+    """The charts of one scope's figures, as wide as the screen, coloured by the theme."""
+
+    COMPONENT_CLASSES = {f"stats--{series}" for series in SERIES}
+    DEFAULT_CSS = """
+    ChartView { height: auto; }
+    ChartView > .stats--accepted { color: $text-success; }
+    ChartView > .stats--suggested { color: $text-warning; }
+    ChartView > .stats--rejected { color: $text-error; }
+    ChartView > .stats--removed { color: $text-secondary; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.stats: Stats | None = None
+
+    def show(self, stats: Stats) -> None:
+        self.stats = stats
+        self.refresh(layout=True)
+
+    def render(self) -> RenderableType:
+        if self.stats is None:
+            return Text("counting…", style="dim")
+        styles = {series: self.get_component_rich_style(f"stats--{series}", partial=True) for series in SERIES}
+        return Charts(charts(self.stats), styles)
+
+
+class StatsScreen(ModalScreen[None]):
+    """Statistics of a document (when one is given) and of the whole database."""
+
+    DEFAULT_CSS = """
+    StatsScreen { align: center middle; }
+    StatsScreen > VerticalScroll { width: 100%; max-width: 120; height: 100%; border: round $primary; background: $surface; padding: 0 1; }
+    StatsScreen #stats-title { text-style: bold; }
+    StatsScreen #stats-keys { color: $text-muted; margin-bottom: 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape,q,S", "dismiss", "Close the statistics", id="stats.close"),
+        Binding("tab,d", "switch_scope", "This document / the whole database", id="stats.scope"),
+    ]
+
+    class Counted(Message):
+        """The figures the worker counted: the whole database's and the document's (if any)."""
+
+        def __init__(self, database: Stats, document: Stats | None) -> None:
+            super().__init__()
+            self.database, self.document = database, document
+
+    def __init__(self, store: Store, doc_id: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.doc_id = doc_id
+        self.figures: dict[str, Stats] = {}
+        self.scope = "document" if doc_id else "database"
+        self.title_line = Static(id="stats-title")
+        self.keys_line = Static(id="stats-keys")
+        self.chart_view = ChartView(id="stats-charts")
+        self.scroller = VerticalScroll(id="stats-scroll")
+
+    def compose(self) -> ComposeResult:
+        with self.scroller:
+            yield self.title_line
+            yield self.keys_line
+            yield self.chart_view
+
+    def on_mount(self) -> None:
+        self.scroller.focus()
+        self.show_heading()
+        self.count(stats_snapshot(self.store), self.doc_id)
+
+    @work(thread=True, exclusive=True, group="stats", description="counting the statistics")
+    def count(self, snapshot: StatsSnapshot, doc_id: str) -> None:
+        """Count the snapshot's figures (never the store or a widget) and post them."""
+        self.post_message(self.Counted(*collect_stats(snapshot, doc_id)))
+
+    def on_stats_screen_counted(self, message: Counted) -> None:
+        self.figures = {"database": message.database}
+        if message.document is not None:
+            self.figures["document"] = message.document
+        self.show_scope()
+
+    def show_heading(self) -> None:
+        stats = self.figures.get(self.scope)
+        if self.scope == "document":
+            title = display_text(stats.scope) if stats is not None else ""
+            heading = f"Statistics of this document: {title or '(untitled)'}" if stats is not None else "Statistics of this document"
+        else:
+            documents = f": {stats.documents} document{'' if stats.documents == 1 else 's'}" if stats is not None else ""
+            heading = f"Statistics of the whole database{documents}"
+        switch = "Tab: the whole database" if self.scope == "document" else "Tab: this document" if self.doc_id else ""
+        self.title_line.update(Text(heading))
+        self.keys_line.update(" · ".join(part for part in (switch, "↑ ↓ PgUp PgDn scroll", "Esc closes") if part))
+
+    def show_scope(self) -> None:
+        self.show_heading()
+        stats = self.figures.get(self.scope)
+        if stats is not None:
+            self.chart_view.show(stats)
+        self.scroller.scroll_home(animate=False)
+
+    def action_switch_scope(self) -> None:
+        """Show the other scope: this document or the whole database."""
+        if not self.doc_id:
+            return
+        self.scope = "database" if self.scope == "document" else "document"
+        self.show_scope()
