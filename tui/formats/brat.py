@@ -33,7 +33,8 @@ from tui.formats.interchange import (
     quoted,
 )
 from tui.formats.validate import field_problem
-from tui.model.annotation import CLAIM_TYPES, SUGGESTED, VERDICTS
+from tui.model.annotation import SUGGESTED
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 
 ROLE_TYPES = {ROLE_CLAIM: "Claim", ROLE_CUE: "Cue", ROLE_CONTENT: "Content", ROLE_SPEAKER: "Speaker"}
 TYPE_ROLES = {brat_type: role for role, brat_type in ROLE_TYPES.items()}
@@ -135,9 +136,15 @@ def kb_reference(kb_id: str) -> str:
     return f"Wikidata:{kb_id}" if re.fullmatch(r"Q\d+", kb_id) else kb_id if ":" in kb_id else f"KB:{kb_id}"
 
 
-def annotation_conf(graphs: list[SpanGraph]) -> str:
-    """An ``annotation.conf`` declaring every type, relation and attribute the files use."""
-    labels = sorted({brat_type(span.label) for graph in graphs for span in graph.spans if span.role == ROLE_ENTITY})
+def annotation_conf(graphs: list[SpanGraph], label_scheme: Scheme = DEFAULT_SCHEME) -> str:
+    """An ``annotation.conf`` declaring the scheme's labels, claim types and verdicts, and
+    every other type, relation and attribute the files use (a value an earlier scheme left)."""
+    used = {brat_type(span.label) for graph in graphs for span in graph.spans if span.role == ROLE_ENTITY}
+    labels = [brat_type(name) for name in label_scheme.label_names]
+    labels += sorted(used - set(labels))
+    infos = [span.info for graph in graphs for span in graph.spans if span.role == ROLE_CLAIM and isinstance(span.info, dict)]
+    claim_types = [*label_scheme.claim_types, *sorted({str(i["claim_type"]) for i in infos if "claim_type" in i} - set(label_scheme.claim_types))]
+    verdicts = [*label_scheme.verdict_names, *sorted({str(i["verdict"]) for i in infos if "verdict" in i} - set(label_scheme.verdict_names))]
     speakers = "|".join([*labels, "Speaker"])
     return "\n".join([
         "[entities]", *labels, "Claim", "Cue", "Content", "Speaker",
@@ -148,8 +155,8 @@ def annotation_conf(graphs: list[SpanGraph]) -> str:
         "Equiv\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive",
         "[events]",
         "[attributes]",
-        f"ClaimType\tArg:Claim, Value:{'|'.join(CLAIM_TYPES)}",
-        f"Verdict\tArg:Claim, Value:{'|'.join(VERDICTS)}",
+        f"ClaimType\tArg:Claim, Value:{'|'.join(claim_types)}",
+        f"Verdict\tArg:Claim, Value:{'|'.join(verdicts)}",
         "CheckWorthy\tArg:Claim",
         "Suggested\tArg:<ENTITY>",
         "",
@@ -171,8 +178,9 @@ def file_stem(title: str, doc_id: str) -> str:
     return "-".join(part for part in (slug(title, 40), slug(doc_id, 16)) if part) or "document"
 
 
-def export_brat(items: list[ExportItem], losses: Losses, **_: object) -> dict[str, bytes]:
-    """The files of a brat folder: ``<title>-<doc id>.txt``/``.ann`` per document and ``annotation.conf``."""
+def export_brat(items: list[ExportItem], losses: Losses, label_scheme: Scheme = DEFAULT_SCHEME, **_: object) -> dict[str, bytes]:
+    """The files of a brat folder: ``<title>-<doc id>.txt``/``.ann`` per document and
+    ``annotation.conf`` (declaring ``label_scheme``'s labels, claim types and verdicts)."""
     files: dict[str, bytes] = {}
     graphs = []
     for item in items:
@@ -185,17 +193,18 @@ def export_brat(items: list[ExportItem], losses: Losses, **_: object) -> dict[st
             stem = f"{file_stem(item.document.title, item.document.doc_id)}-{number}"
         files[f"{stem}.txt"] = item.document.text.encode("utf-8")
         files[f"{stem}.ann"] = ann_of(graph, losses).encode("utf-8")
-    files["annotation.conf"] = annotation_conf(graphs).encode("utf-8")
+    files["annotation.conf"] = annotation_conf(graphs, label_scheme).encode("utf-8")
     return files
 
 
-def parse_brat(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
+def parse_brat(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
     """The graphs of a ``.ann`` file (with its ``.txt``) or of every ``.ann`` in a folder.
 
     Only regular files in that folder are read: a ``.txt`` or ``.ann`` that is a link to a
     file elsewhere is refused, so an import never names a file outside what it was given.
     """
     folder = path if path.is_dir() else path.parent
+    scheme = (store.own_scheme() if store is not None else None) or DEFAULT_SCHEME
     ann_files = sorted(path.glob("*.ann")) if path.is_dir() else [path]
     if not ann_files:
         raise FormatError(path, 1, "no .ann files in this folder")
@@ -209,7 +218,7 @@ def parse_brat(path: Path, **_: object) -> tuple[list[SpanGraph], list[FormatErr
         _check_inside(txt, folder)
         text = _read_utf8(txt)
         lines = _read_utf8(ann).split("\n")
-        graphs.append(_graph_of_ann(ann, text, lines, errors))
+        graphs.append(_graph_of_ann(ann, text, lines, errors, scheme))
     return graphs, errors
 
 
@@ -230,15 +239,15 @@ def _read_utf8(path: Path) -> str:
         raise FormatError(path, 1, f"not UTF-8 (bad byte at offset {error.start})") from None
 
 
-def _checked(ann: Path, number: int, name: str, value: object) -> object:
+def _checked(ann: Path, number: int, name: str, value: object, scheme: Scheme = DEFAULT_SCHEME) -> object:
     """``value`` if the detail ``name`` may hold it, else a FormatError naming this line."""
-    problem = field_problem(name, value)
+    problem = field_problem(name, value, scheme)
     if problem:
         raise FormatError(ann, number, f"{name}: {problem}")
     return value
 
 
-def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatError]) -> SpanGraph:
+def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatError], scheme: Scheme) -> SpanGraph:
     graph = SpanGraph(text=text, title=ann.stem, source=str(ann.with_suffix(".txt").resolve()), doc_id=ann.stem, file=str(ann))
     spans: dict[str, Span] = {}
     entity_info: dict[str, dict] = {}
@@ -279,7 +288,7 @@ def _graph_of_ann(ann: Path, text: str, lines: list[str], errors: list[FormatErr
             errors.append(error)
     for number, line, fields in later:
         try:
-            _apply_line(ann, number, line, fields, graph, spans, entity_info)
+            _apply_line(ann, number, line, fields, graph, spans, entity_info, scheme)
         except FormatError as error:
             errors.append(error)
     for t_id, info in entity_info.items():
@@ -297,7 +306,8 @@ def _target(ann: Path, number: int, spans: dict[str, Span], t_id: str) -> Span:
     return spans[t_id]
 
 
-def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: SpanGraph, spans: dict[str, Span], entity_info: dict[str, dict]) -> None:
+def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: SpanGraph, spans: dict[str, Span], entity_info: dict[str, dict],
+                scheme: Scheme) -> None:
     prefix = line[0]
     body = fields[1].split() if len(fields) > 1 else []
     if prefix == "*":
@@ -316,9 +326,9 @@ def _apply_line(ann: Path, number: int, line: str, fields: list[str], graph: Spa
         if body[0] == "Suggested":
             span.info["status"] = SUGGESTED
         elif body[0] == "ClaimType" and value:
-            span.info["claim_type"] = _checked(ann, number, "claim_type", value)
+            span.info["claim_type"] = _checked(ann, number, "claim_type", value, scheme)
         elif body[0] == "Verdict" and value:
-            span.info["verdict"] = _checked(ann, number, "verdict", value.lower())
+            span.info["verdict"] = _checked(ann, number, "verdict", value.lower(), scheme)
         elif body[0] != "CheckWorthy":  # CheckWorthy is the Checkworthiness note, rounded
             graph.unsupported[f"brat attributes other than ClaimType, Verdict and Suggested ({body[0]})"] += 1
     elif prefix == "N":

@@ -42,7 +42,8 @@ def export_annotations(db: Path, format_name: str, doc_refs: list[str] | None, a
     only one) of the database ``db`` as ``format_name``; ``out`` is where it will be written
     (``None``: standard output). ``find_document`` turns a reference (an id, an id prefix, part
     of a title) into a document id, or raises ValueError saying why it names none or several.
-    ``options`` are the format's own (``scheme``, ``publisher``, ``publisher_url``, ``review_url``)."""
+    ``options`` are the format's own (``scheme``, ``publisher``, ``publisher_url``, ``review_url``);
+    every exporter is also given the database's ``label_scheme``."""
     from tui.store.storage import StoreError
 
     spec = FORMATS[format_name]
@@ -76,6 +77,7 @@ def export_annotations(db: Path, format_name: str, doc_refs: list[str] | None, a
         losses = Losses()
         try:
             items = select_for_export(store, doc_ids, include_suggested=include_suggested, losses=losses)
+            options["label_scheme"] = store.scheme()
         except StoreError as error:
             raise InterchangeError(str(error)) from None
     finally:

@@ -29,6 +29,7 @@ from tui.formats.interchange import (
     split_tokens,
 )
 from tui.formats.validate import kind_of
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 
 GROUPS = {ROLE_ENTITY: "entities", ROLE_CLAIM: "claims", ROLE_CUE: "cues", ROLE_CONTENT: "contents", ROLE_SPEAKER: "speakers"}
 USER_DATA_KEY = "postil"
@@ -79,8 +80,9 @@ def non_overlapping(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def doc_of(graph: SpanGraph, vocab):
-    """The spaCy Doc of a graph."""
+def doc_of(graph: SpanGraph, vocab, label_scheme: Scheme = DEFAULT_SCHEME):
+    """The spaCy Doc of a graph; its user data carries the database's label scheme (its
+    labels are the ``doc.ents`` labels a model trained on the file learns)."""
     from spacy.tokens import Doc
 
     boundaries = span_boundaries(graph)
@@ -98,11 +100,12 @@ def doc_of(graph: SpanGraph, vocab):
         "doc_id": graph.doc_id, "title": graph.title, "source": graph.source, "keys": keys,
         "info": {span.key: span.info for span in graph.spans},
         "relations": [[r.head, r.child, r.type] for r in graph.relations],
+        "scheme": label_scheme.to_dict(),
     }
     return doc
 
 
-def export_docbin(items: list[ExportItem], losses: Losses, **_: object) -> bytes:
+def export_docbin(items: list[ExportItem], losses: Losses, label_scheme: Scheme = DEFAULT_SCHEME, **_: object) -> bytes:
     """The bytes of a ``.spacy`` file holding every export item."""
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
@@ -111,7 +114,7 @@ def export_docbin(items: list[ExportItem], losses: Losses, **_: object) -> bytes
     docbin = DocBin(store_user_data=True)
     for item in items:
         graph = graph_of(item)
-        docbin.add(doc_of(graph, vocab))
+        docbin.add(doc_of(graph, vocab, label_scheme))
         mentions = [span for span in graph.spans if span.role == ROLE_ENTITY]
         losses.add("overlapping entity mentions left out of doc.ents (all are in doc.spans['entities'])", len(mentions) - len(non_overlapping(mentions)))
     return docbin.to_bytes()

@@ -18,13 +18,14 @@ from tui.formats.interchange import ExportItem, Losses
 from tui.model.annotation import Annotation
 from tui.model.claims import UNVERIFIED
 from tui.model.document import Document
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.store.storage import dump_json
 
-# The verdict scale ClaimReview ratings are stated on, worst (1) to best: each verdict but
-# unverified (no verdict yet) has its own ratingValue; the verdict itself is the alternateName.
-VERDICT_SCALE = ("false", "unsupported", "misleading", "mixed", "mostly-true", "true")
-RATINGS = {verdict: value for value, verdict in enumerate(VERDICT_SCALE, start=1)}
-WORST_RATING, BEST_RATING = 1, len(VERDICT_SCALE)
+# ClaimReview ratings are stated on the database scheme's verdict scale: each verdict but
+# unverified (no verdict yet) has its ratingValue; the verdict itself is the alternateName.
+# These are the default scheme's.
+RATINGS = {verdict.name: verdict.rating for verdict in DEFAULT_SCHEME.verdicts}
+WORST_RATING, BEST_RATING = DEFAULT_SCHEME.worst_rating, DEFAULT_SCHEME.best_rating
 
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
 # A Wikidata item as an entity editor may hold it: Q42, wikidata:Q42, wd:Q42 or its page or entity URL.
@@ -154,8 +155,9 @@ def _shown(text: str, length: int = CLAIM_SHOWN) -> str:
 
 
 def export_claimreview(items: list[ExportItem], losses: Losses, publisher: str = "", publisher_url: str = "",
-                       review_url: str = "", **_: object) -> bytes:
-    """schema.org ClaimReview JSON-LD (a list) for every claim with a verdict other than unverified.
+                       review_url: str = "", label_scheme: Scheme = DEFAULT_SCHEME, **_: object) -> bytes:
+    """schema.org ClaimReview JSON-LD (a list) for every claim with a verdict other than
+    unverified, rated on ``label_scheme``'s verdict scale.
 
     The claim's date and appearance are the article's (its ``date`` and URL metadata); a
     review lacking what Google requires, or its article's date, is noted one line per claim
@@ -168,8 +170,9 @@ def export_claimreview(items: list[ExportItem], losses: Losses, publisher: str =
         if verdict == UNVERIFIED:
             losses.add("claims without a verdict (ClaimReview needs one)")
             continue
-        if verdict not in RATINGS:
-            losses.add("claims whose verdict is not on ClaimReview's scale")
+        scale = label_scheme.verdict(verdict)
+        if scale is None:
+            losses.add("claims whose verdict is not on the scheme's scale")
             continue
         document = item.document
         item_reviewed: dict = {"@type": "Claim"}
@@ -183,7 +186,7 @@ def export_claimreview(items: list[ExportItem], losses: Losses, publisher: str =
         if url:
             item_reviewed["appearance"] = {"@type": "CreativeWork", "url": url, "headline": document.title,
                                            **({"datePublished": published} if published else {})}
-        rating = {"@type": "Rating", "ratingValue": RATINGS[verdict], "bestRating": BEST_RATING, "worstRating": WORST_RATING,
+        rating = {"@type": "Rating", "ratingValue": scale.rating, "bestRating": label_scheme.best_rating, "worstRating": label_scheme.worst_rating,
                   "alternateName": verdict}
         if claim.attrs.get("note"):
             rating["ratingExplanation"] = claim.attrs["note"]

@@ -32,13 +32,14 @@ class FormatSpec:
     def read(self, path, store=None) -> tuple[list, list]:
         """The graphs of an import file, every value checked, and the errors of both steps.
 
-        Only graphs that passed :func:`tui.formats.validate.check_graphs` are returned; the
-        errors are in file and line order.
+        Only graphs that passed :func:`tui.formats.validate.check_graphs` (against the scheme
+        ``store``'s database keeps, if it keeps one) are returned; the errors are in file and
+        line order.
         """
         from tui.formats.validate import check_graphs
 
         graphs, errors = self.import_function()(path, store=store)
-        graphs, problems = check_graphs(path, graphs)
+        graphs, problems = check_graphs(path, graphs, store.own_scheme() if store is not None else None)
         return graphs, sorted([*errors, *problems], key=lambda error: (error.path, error.line))
 
 

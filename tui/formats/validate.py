@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from tui.formats.interchange import PART_ROLES, ROLE_CLAIM, ROLE_ENTITY, FormatError, SpanGraph, normalize_graph
 from tui.model.annotation import STATUSES, entity_problems
-from tui.model.claims import NEW_VALUE_CHECKS, links_check
+from tui.model.claims import links_check, new_value_checks, offered_checks
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.model.fields import Check, checked, id_problem, is_integer, kind_of, name_problem, one_of, optional, quoted, text_problem
 
 __all__ = ["FIELD_CHECKS", "check_graphs", "field_problem", "is_integer", "kind_of", "name_problem", "text_problem"]
@@ -45,23 +46,37 @@ FIELD_CHECKS: dict[str, Check] = {
     "status": one_of(STATUSES),
     "annotator": optional(text_problem),
     "entity": _entity,
-    **{name: NEW_VALUE_CHECKS[name] for name in ("claim_type", "verdict", "checkworthiness", "note")},
+    **{name: new_value_checks()[name] for name in ("claim_type", "verdict", "checkworthiness", "note")},
     "evidence": links_check(name_problem),
     "speaker_text": text_problem,
     "speaker_entity": lambda value: _entity(value, named=True),
     # A claim's parts as Postil stores them; files carry them as spans with relations, so
     # these are checked but not imported (counted as not imported when they are there).
-    **{name: NEW_VALUE_CHECKS[name] for name in ("speaker", "speaker_span", "cue", "content")},
+    **{name: new_value_checks()[name] for name in ("speaker", "speaker_span", "cue", "content")},
 }
 
 
-def field_problem(name: str, value: object) -> str | None:
-    """Why a span detail ``name`` cannot hold ``value`` (``None`` when it can, or is not a detail Postil keeps)."""
-    check = FIELD_CHECKS.get(name)
+def field_problem(name: str, value: object, scheme: Scheme = DEFAULT_SCHEME) -> str | None:
+    """Why a span detail ``name`` cannot hold ``value`` (``None`` when it can, or is not a
+    detail Postil keeps); a claim type or verdict must be one of ``scheme``'s."""
+    check = offered_checks(scheme).get(name) if scheme is not DEFAULT_SCHEME and name in ("claim_type", "verdict") else FIELD_CHECKS.get(name)
     return None if check is None else check(value)
 
 
-def _span_problems(graph: SpanGraph, span, seen: dict[str, int]) -> list[str]:
+def label_problem(span, scheme: Scheme | None) -> str | None:
+    """Why an entity span's label is not one of ``scheme``'s (its labels, or what it makes of
+    the model's); a claim's label is its type, checked as ``claim_type``. A database that keeps
+    no scheme of its own (``None``) takes any label."""
+    if scheme is None:
+        return None
+    if span.role == ROLE_ENTITY and span.label not in set(scheme.label_names) | set(scheme.model_labels.values()):
+        return f"{quoted(span.label)} is not a label of the database's scheme {scheme.name} ({', '.join(scheme.label_names)}; `postil scheme show`)"
+    if span.role == ROLE_CLAIM and span.label not in scheme.claim_types and "claim_type" not in (span.info if isinstance(span.info, dict) else {}):
+        return f"{quoted(span.label)} is not a claim type of the database's scheme {scheme.name} ({', '.join(scheme.claim_types)})"
+    return None
+
+
+def _span_problems(graph: SpanGraph, span, seen: dict[str, int], scheme: Scheme | None) -> list[str]:
     """``"field: reason"`` for each bad value of one span (its offsets are known to be integers)."""
     problems = []
     key_problem = name_problem(span.key)
@@ -74,9 +89,9 @@ def _span_problems(graph: SpanGraph, span, seen: dict[str, int]) -> list[str]:
     role_problem = _role_problem(span.role)
     if role_problem:
         problems.append(f"role: {role_problem}")
-    label_problem = name_problem(span.label)
-    if label_problem:
-        problems.append(f"label: {label_problem}")
+    problem = name_problem(span.label) or label_problem(span, scheme)
+    if problem:
+        problems.append(f"label: {problem}")
     if not 0 <= span.start < span.end <= len(graph.text):
         problems.append(f"offsets: {span.start}-{span.end} is empty or outside the text ({len(graph.text)} characters)")
     elif graph.text[span.start : span.end].isspace():
@@ -85,7 +100,7 @@ def _span_problems(graph: SpanGraph, span, seen: dict[str, int]) -> list[str]:
         problems.append(f"details: must be an object, not {kind_of(span.info)}")
         return problems
     for name, value in span.info.items():
-        problem = field_problem(name, value) if isinstance(name, str) else None
+        problem = field_problem(name, value, scheme or DEFAULT_SCHEME) if isinstance(name, str) else None
         if problem:
             problems.append(f"{name}: {problem}")
     return problems
@@ -106,8 +121,10 @@ def _graph_problems(graph: SpanGraph) -> list[str]:
     return problems
 
 
-def check_graphs(path: object, graphs: list[SpanGraph]) -> tuple[list[SpanGraph], list[FormatError]]:
-    """The graphs with every record that holds a bad value left out, and one error per bad value.
+def check_graphs(path: object, graphs: list[SpanGraph], scheme: Scheme | None = None) -> tuple[list[SpanGraph], list[FormatError]]:
+    """The graphs with every record that holds a bad value left out, and one error per bad value
+    (an entity label, claim type or verdict must be one of ``scheme``'s: the scheme the database
+    keeps; without one, claim types and verdicts are the default scheme's and any label goes).
 
     Texts are normalised first (``\\r\\n`` → ``\\n``, offsets moved) so spans are checked
     where they will be stored. A record is a whole graph when the file holds one per line
@@ -135,7 +152,7 @@ def check_graphs(path: object, graphs: list[SpanGraph]) -> tuple[list[SpanGraph]
         graph = normalize_graph(graph)
         seen: dict[str, int] = {}
         for span in graph.spans:
-            problems = _span_problems(graph, span, seen)
+            problems = _span_problems(graph, span, seen, scheme)
             found += [(span, problem) for problem in problems]
             annotation_id = span.info.get("id") if isinstance(span.info, dict) else None
             if isinstance(annotation_id, str) and not problems:

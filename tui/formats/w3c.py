@@ -34,7 +34,8 @@ from tui.formats.interchange import (
     quoted,
 )
 from tui.formats.validate import is_integer, kind_of
-from tui.model.annotation import CLAIM_TYPES, Annotation, Quote
+from tui.model.annotation import Annotation, Quote
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.model.claims import UNVERIFIED
 from tui.store.storage import dump_json
 
@@ -113,8 +114,9 @@ def annotation_of(item: ExportItem, graph: SpanGraph, span: Span, annotation: An
     return result
 
 
-def export_w3c(items: list[ExportItem], losses: Losses, **_: object) -> bytes:
-    """An AnnotationPage of every export item's annotations."""
+def export_w3c(items: list[ExportItem], losses: Losses, label_scheme: Scheme = DEFAULT_SCHEME, **_: object) -> bytes:
+    """An AnnotationPage of every export item's annotations, with the database's label scheme
+    (``postil.scheme``: the labels, claim types and verdicts its tags and assessments take)."""
     annotations = []
     for item in items:
         graph = graph_of(item)
@@ -122,7 +124,8 @@ def export_w3c(items: list[ExportItem], losses: Losses, **_: object) -> bytes:
         for span in graph.spans:
             if span.role in (ROLE_ENTITY, ROLE_CLAIM):
                 annotations.append(annotation_of(item, graph, span, by_id[span.info["id"]]))
-    page = {"@context": CONTEXT, "id": "urn:postil:export:" + "+".join(item.document.doc_id for item in items), "type": "AnnotationPage", "items": annotations}
+    page = {"@context": CONTEXT, "id": "urn:postil:export:" + "+".join(item.document.doc_id for item in items), "type": "AnnotationPage", "items": annotations,
+            "postil": {"scheme": label_scheme.to_dict()}}
     return dump_json(page)
 
 
@@ -201,6 +204,7 @@ def parse_w3c(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], lis
     except orjson.JSONDecodeError as error:
         raise FormatError(path, error.lineno, f"not valid JSON ({error.msg})") from None
     documents = store.documents() if store is not None else []
+    claim_types = ((store.own_scheme() if store is not None else None) or DEFAULT_SCHEME).claim_types
     by_uri = {}
     for document in documents:
         by_uri.setdefault(document_uri(document.source, document.sha256), document)
@@ -222,7 +226,7 @@ def parse_w3c(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], lis
         try:
             if isinstance(identifier, str) and identifier in first_line:
                 raise FormatError(path, line, f"id: {quoted(identifier)} is used twice (first on line {first_line[identifier]})")
-            pending.append(_add(path, line, annotation, by_uri, by_id, graphs))
+            pending.append(_add(path, line, annotation, by_uri, by_id, graphs, claim_types))
         except FormatError as error:
             errors.append(error)
         if isinstance(identifier, str):
@@ -247,8 +251,10 @@ def _link_parts(graph: SpanGraph, claim: Span, parts: list[dict], mentions: dict
         graph.relations.append(Relation(claim.key, part_key, role))
 
 
-def _add(path: Path, line: int, annotation: object, by_uri: dict, by_id: dict, graphs: dict[str, SpanGraph]) -> tuple[SpanGraph, Span, list[dict]]:
-    """Add one annotation's span to its document's graph; returns its parts, linked once all spans are in."""
+def _add(path: Path, line: int, annotation: object, by_uri: dict, by_id: dict, graphs: dict[str, SpanGraph],
+         claim_types: tuple[str, ...]) -> tuple[SpanGraph, Span, list[dict]]:
+    """Add one annotation's span to its document's graph (a tag of a claim is its type when it is
+    one of ``claim_types``, the database scheme's); returns its parts, linked once all spans are in."""
     if not isinstance(annotation, dict) or annotation.get("type") != "Annotation":
         raise FormatError(path, line, 'an item is not an object with "type": "Annotation"')
     target = annotation.get("target")
@@ -276,10 +282,10 @@ def _add(path: Path, line: int, annotation: object, by_uri: dict, by_id: dict, g
         label = CLAIM_LABEL if role == ROLE_CLAIM else (others[0] if others else "ENTITY")
         info = {}
         if role == ROLE_CLAIM:
-            types = [t for t in others if t in CLAIM_TYPES]
+            types = [t for t in others if t in claim_types]
             if types:
                 info["claim_type"] = types[0]
-            unsupported += [f"W3C tags on claims that are not a Postil claim type ({t})" for t in others if t not in CLAIM_TYPES]
+            unsupported += [f"W3C tags on claims that are not a Postil claim type ({t})" for t in others if t not in claim_types]
         for body in bodies:
             purpose, value, source = body.get("purpose"), body.get("value", ""), body.get("source")
             if purpose == "assessing" and role == ROLE_CLAIM:

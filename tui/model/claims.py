@@ -6,9 +6,10 @@ by :func:`claim_attrs`, so a claim never lacks an attribute the others have.
 
 Every claim read from a database is held to :data:`CLAIM_CHECKS`: each attribute is of the
 type Postil reads it as, in range. Any string is kept and shown as it is (made safe for the
-terminal where it is shown), so a type or verdict a hand edit or another tool wrote still
-opens; what the claim editor or an import sets now must also be one Postil offers
-(:data:`OFFERED_CHECKS`). :func:`claim_problems` applies them, :func:`check_claim` refuses.
+terminal where it is shown), so a type or verdict a hand edit, another tool or an earlier
+label scheme wrote still opens; what the claim editor or an import sets now must also be one
+the database's scheme offers (:func:`offered_checks`). :func:`claim_problems` applies them,
+:func:`check_claim` refuses.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import TypedDict
 
 from tui.model.fields import Check, Problem, checked, kind_of, list_of, one_of, optional, span_problem, spans_problem, text_problem
 
-CLAIM_TYPES = ("quote", "reported", "assertion", "evidence")
-VERDICTS = ("unverified", "true", "mostly-true", "mixed", "misleading", "false", "unsupported")
-UNVERIFIED = "unverified"
+from tui.model.labels import DEFAULT_SCHEME, UNVERIFIED, Scheme
+
+# The default scheme's claim types and verdicts (a database's own are in its scheme).
+CLAIM_TYPES = DEFAULT_SCHEME.claim_types
+VERDICTS = DEFAULT_SCHEME.verdict_names
 
 # The attributes that hold one span ([start, end] or null), and those that hold a list of spans.
 SPAN_ATTRS = ("cue", "speaker_span")
@@ -93,26 +96,39 @@ CLAIM_CHECKS: dict[str, Check] = {
     "note": text_problem,
     "evidence": links_check(text_problem),
 }
-# What a value set now (in the editor, by an import) must be besides.
-OFFERED_CHECKS: dict[str, Check] = {"claim_type": one_of(CLAIM_TYPES), "verdict": one_of(VERDICTS)}
-# The check of each attribute set now.
-NEW_VALUE_CHECKS: dict[str, Check] = {**CLAIM_CHECKS, **OFFERED_CHECKS}
 
 
-def claim_problems(attrs: dict, text_length: int | None = None, offered: bool = False) -> list[Problem]:
+def offered_checks(scheme: Scheme = DEFAULT_SCHEME) -> dict[str, Check]:
+    """What a type or verdict set now (in the editor, by an import) must be besides: one of
+    ``scheme``'s claim types and verdicts."""
+    return {"claim_type": one_of(scheme.claim_types), "verdict": one_of(scheme.verdict_names)}
+
+
+def new_value_checks(scheme: Scheme = DEFAULT_SCHEME) -> dict[str, Check]:
+    """The check of each attribute set now under ``scheme``."""
+    return {**CLAIM_CHECKS, **offered_checks(scheme)}
+
+
+def claim_problems(attrs: dict, text_length: int | None = None, offered: bool = False, scheme: Scheme = DEFAULT_SCHEME,
+                   changed: set[str] | None = None) -> list[Problem]:
     """``(attribute, reason)`` for each attribute of ``attrs`` outside the data model; with
     ``text_length``, spans must also end inside a text of that many characters; with
-    ``offered`` (values set now), the type and verdict must be ones Postil offers."""
-    problems = checked(attrs, NEW_VALUE_CHECKS if offered else CLAIM_CHECKS)
+    ``offered`` (values set now), the type and verdict must be ones ``scheme`` offers (only
+    those named in ``changed``, when given: a stored value outside the scheme may stay)."""
+    checks = CLAIM_CHECKS
+    if offered:
+        checks = {**CLAIM_CHECKS, **{name: check for name, check in offered_checks(scheme).items() if changed is None or name in changed}}
+    problems = checked(attrs, checks)
     if text_length is not None:
         problems += spans_outside(attrs, text_length, {name for name, _ in problems})
     return problems
 
 
-def check_claim(attrs: dict, text_length: int) -> None:
+def check_claim(attrs: dict, text_length: int, scheme: Scheme = DEFAULT_SCHEME, changed: set[str] | None = None) -> None:
     """Raise ``ValueError`` (``"name: reason"``, the first problem) when attributes set now on a
-    claim of a text of ``text_length`` characters are outside the data model."""
-    problems = claim_problems(attrs, text_length, offered=True)
+    claim of a text of ``text_length`` characters are outside the data model or ``scheme``
+    (see :func:`claim_problems` for ``changed``)."""
+    problems = claim_problems(attrs, text_length, offered=True, scheme=scheme, changed=changed)
     if problems:
         raise ValueError(": ".join(problems[0]))
 

@@ -300,7 +300,7 @@ class AnnotationSession:
         if existing is not None:
             return existing
         marked = claim_attrs(start, end, claim_type, **attrs)
-        check_claim(marked, len(self.text))
+        check_claim(marked, len(self.text), self.scheme)
         annotation = Annotation.on_text(self.document.doc_id, self.text, CLAIM, claim_type, start, end, annotator=self.annotator, attrs=marked)
         self._commit("add", [Change(ANNOTATIONS, annotation.id, annotation.to_record())], [(start, end)])
         return self.by_id[annotation.id]
@@ -337,7 +337,7 @@ class AnnotationSession:
         claim = self.by_id.get(claim_id)
         if claim is None or not claim.is_claim:
             return None
-        self._commit_plan(plan_claim_review(self.annotations, claim, verdict, self.annotator, len(self.text)))
+        self._commit_plan(plan_claim_review(self.annotations, claim, verdict, self.annotator, len(self.text), self.scheme))
         return self.by_id[claim_id]
 
     def accept_entity(self, entity_id: str) -> int:
@@ -361,7 +361,7 @@ class AnnotationSession:
         if claim is None or not claim.is_claim:
             return None
         merged = {**claim.attrs, **attrs}
-        check_claim(merged, len(self.text))
+        check_claim(merged, len(self.text), self.scheme, changed={k for k, v in attrs.items() if claim.attrs.get(k) != v})
         spans = [tuple(span) for span in merged.get("content") or []]
         if merged.get("cue"):
             spans.append(tuple(merged["cue"]))
