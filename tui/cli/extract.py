@@ -15,7 +15,7 @@ def extract_parser() -> CommandParser:
     parser = CommandParser(
         prog="postil extract",
         description="Print the entities and claims the model suggests for each article, as JSON. "
-                    "The database's corrections (gazetteer) are applied and its cached analyses reused; "
+                    "The database's corrections (gazetteer) are applied, its cached analyses reused and its label scheme followed; "
                     "it is only read, and the default one only when it exists.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="UTF-8 .txt or .md articles")
@@ -40,6 +40,7 @@ def run_extract(args: argparse.Namespace) -> int:
             raise CommandError(str(error)) from None
     store = None
     gazetteer: list[dict] = []
+    scheme = None
     if Path(args.db).is_file() or args.db != DEFAULT_DB:
         from tui.store.repository import Store
         from tui.store.storage import StoreError
@@ -49,6 +50,7 @@ def run_extract(args: argparse.Namespace) -> int:
         try:
             store = Store(args.db, read_only=True)
             gazetteer = store.gazetteer()
+            scheme = store.scheme()
         except StoreError as error:
             raise CommandError(str(error)) from None
     from tui.nlp import load_pipeline
@@ -58,7 +60,8 @@ def run_extract(args: argparse.Namespace) -> int:
         raise CommandError(message)
     show_progress = len(documents) > 1 and not args.quiet
     try:
-        write_suggestions(documents, pipeline, sys.stdout.buffer, args.format, gazetteer, store, show_progress)
+        write_suggestions(documents, pipeline, sys.stdout.buffer, args.format, gazetteer, store, show_progress,
+                          **({"scheme": scheme} if scheme else {}))
     except BrokenPipeError:
         # The reader went away (``postil extract ... | head``): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

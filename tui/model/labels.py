@@ -11,7 +11,7 @@ fact-checking scale.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tui.model.fields import kind_of, name_problem, quoted
 
@@ -195,6 +195,41 @@ def label_for_key(key: str) -> Label | None:
 def color_for(name: str) -> str:
     """The colour of a label of the default scheme; labels outside it share one."""
     return DEFAULT_SCHEME.color_for(name)
+
+
+def scheme_label(scheme: Scheme, label: str) -> str | None:
+    """What an entity label from the model or the user's corrections is in ``scheme``: a label
+    of the scheme stays, another model label becomes the scheme's counterpart (None when the
+    scheme hides it), any other is hidden."""
+    if label in scheme.label_names:
+        return label
+    return scheme.from_model(label) if label in MODEL_LABELS else None
+
+
+def suggestions_in_scheme(annotations: list, entities: list, scheme: Scheme) -> tuple[list, list]:
+    """The model's suggestions (annotations and entities, made with OntoNotes labels) as
+    ``scheme`` has them: each mention and entity takes the scheme's label or is left out, and
+    a claim whose speaker entity is left out keeps the speaker's name as text."""
+    if scheme.model_labels == {label: label for label in MODEL_LABELS} and set(scheme.label_names) <= set(MODEL_LABELS):
+        return annotations, entities  # the model's own labels (OntoNotes): nothing to map
+    kept_entities, hidden = [], {}
+    for entity in entities:
+        label = scheme_label(scheme, entity.label)
+        if label is None:
+            hidden[entity.entity_id] = entity.name
+        else:
+            kept_entities.append(entity if label == entity.label else replace(entity, label=label))
+    kept = []
+    for annotation in annotations:
+        if annotation.is_entity:
+            label = scheme_label(scheme, annotation.label)
+            if label is not None and annotation.attrs.get("entity_id") not in hidden:
+                kept.append(annotation if label == annotation.label else replace(annotation, label=label))
+        elif annotation.is_claim and annotation.attrs.get("speaker") in hidden:
+            kept.append(replace(annotation, attrs={**annotation.attrs, "speaker": hidden[annotation.attrs["speaker"]]}))
+        else:
+            kept.append(annotation)
+    return kept, kept_entities
 
 
 class SchemeError(ValueError):

@@ -9,6 +9,7 @@ import orjson
 
 from tui.model.annotation import Annotation, Entity
 from tui.model.document import Document
+from tui.model.labels import DEFAULT_SCHEME, Scheme, suggestions_in_scheme
 
 
 def entity_record(mention: Annotation) -> dict:
@@ -34,14 +35,15 @@ def claim_record(claim: Annotation, text: str, entities: dict[str, Entity]) -> d
     }
 
 
-def document_result(path: str, document: Document, batches, origin: str) -> dict:
-    """Everything suggested for one document, in text order."""
+def document_result(path: str, document: Document, batches, origin: str, scheme: Scheme = DEFAULT_SCHEME) -> dict:
+    """Everything suggested for one document, in text order, labelled as ``scheme`` labels the model's."""
     mentions: list[Annotation] = []
     claims: list[Annotation] = []
     entities: dict[str, Entity] = {}
     for batch in batches:
-        entities.update((entity.entity_id, entity) for entity in batch.entities)
-        for annotation in batch.annotations:
+        annotations, batch_entities = suggestions_in_scheme(batch.annotations, batch.entities, scheme)
+        entities.update((entity.entity_id, entity) for entity in batch_entities)
+        for annotation in annotations:
             (mentions if annotation.is_entity else claims).append(annotation)
     mentions.sort(key=lambda a: (a.start, a.end))
     claims.sort(key=lambda a: (a.start, a.end))
@@ -56,8 +58,10 @@ def document_result(path: str, document: Document, batches, origin: str) -> dict
 
 
 def write_suggestions(documents: list[tuple[str, Document]], pipeline, out: BinaryIO, output_format: str = "json",
-                      gazetteer: list[dict] | None = None, store=None, show_progress: bool = False) -> None:
-    """Suggest for each document and write the results to ``out`` (jsonl: each line as it is done)."""
+                      gazetteer: list[dict] | None = None, store=None, show_progress: bool = False,
+                      scheme: Scheme = DEFAULT_SCHEME) -> None:
+    """Suggest for each document and write the results to ``out`` (jsonl: each line as it is
+    done), with the labels ``scheme`` gives the model's."""
     from tui.nlp import cached_suggestions, iter_suggestions
 
     results = []
@@ -68,7 +72,7 @@ def write_suggestions(documents: list[tuple[str, Document]], pipeline, out: Bina
             batches = cached_suggestions(store, document, pipeline, gazetteer)
         else:
             batches = iter_suggestions(document, pipeline, gazetteer)
-        result = document_result(path, document, batches, pipeline.origin)
+        result = document_result(path, document, batches, pipeline.origin, scheme)
         if output_format == "jsonl":
             out.write(orjson.dumps(result) + b"\n")
             out.flush()

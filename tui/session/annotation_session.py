@@ -15,6 +15,7 @@ from tui.model.anchoring import ReanchorReport
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, Quote
 from tui.model.claims import check_claim, claim_attrs
 from tui.model.document import Document
+from tui.model.labels import suggestions_in_scheme
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
 from tui.session.corrections import Corrections, gazetteer_change
@@ -278,11 +279,13 @@ class AnnotationSession:
 
     def add_suggestions(self, annotations: list[Annotation], entities: list[Entity]) -> list[Annotation]:
         """Store model suggestions that are new: none where the same span and kind is already
-        annotated, accepted or rejected. Not an undoable action (suggestions are not the user's).
+        annotated, accepted or rejected, each with the label the database's scheme gives the
+        model's (none when it hides it). Not an undoable action (suggestions are not the user's).
 
         Suggestions made from a cached analysis that a hand edit spoiled are refused
         (StoreError), none stored: the database never holds a record it would refuse to open.
         """
+        annotations, entities = suggestions_in_scheme(annotations, entities, self.scheme)
         problems = suggestion_problems(annotations, entities, len(self.text))
         if problems:
             field, reason = problems[0]

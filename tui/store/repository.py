@@ -298,14 +298,18 @@ class Store(Database):
         return [record for _, record in items]
 
     def scheme(self) -> Scheme:
-        """The database's label scheme: the one its meta table keeps, else the default.
+        """The database's label scheme: the one its meta table keeps, else the default."""
+        return self.own_scheme() or DEFAULT_SCHEME
+
+    def own_scheme(self) -> Scheme | None:
+        """The scheme set on this database (``postil scheme set``), if one was.
 
         A stored scheme that does not read (a hand edit) raises :class:`StoreError` naming the
         field, so nothing is labelled or exported under a scheme the user did not set.
         """
         record = self.record(META, SCHEME_KEY)
         if record is None:
-            return DEFAULT_SCHEME
+            return None
         value = record.get("scheme")
         cached = self._scheme_cache
         if cached is not None and cached[0] == value:
