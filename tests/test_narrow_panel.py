@@ -141,10 +141,12 @@ async def test_resizing_across_100_columns_collapses_and_docks_the_panel(tmp_pat
         assert PANEL_TABS not in screen_text(app)
 
         # Resized while another screen is in front: this one fits the new width once shown.
-        await pilot.press("o")
+        annotate = app.screen
+        await pilot.press("slash")
         await pilot.pause()
+        assert app.screen is not annotate
         await pilot.resize_terminal(130, 30)
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        assert PANEL_TABS in screen_text(app)
+        assert app.screen is annotate and PANEL_TABS in screen_text(app)

@@ -38,11 +38,6 @@ class PanelLayout:
     def on_resize(self, event: events.Resize) -> None:
         self.fit_panel(event.size.width)
 
-    def on_screen_resume(self) -> None:
-        """The terminal may have been resized while a dialog was in front (only the screen on
-        top hears of it)."""
-        self.fit_panel(self.app.size.width)
-
     @property
     def narrow(self) -> bool:
         return self.has_class("-narrow")
