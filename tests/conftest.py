@@ -26,6 +26,13 @@ def sample_document():
     return document
 
 
+@pytest.fixture(autouse=True)
+def own_settings_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test (and every postil it starts) reads settings from an empty folder of its own,
+    never the developer's ~/.config/postil; a test that needs settings writes them there."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A database path in a fresh folder (the file does not exist yet)."""

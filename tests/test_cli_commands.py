@@ -99,7 +99,7 @@ def db_help(command: str, capsys, monkeypatch) -> str:
 
 def test_every_command_documents_the_same_db_option(capsys, monkeypatch):
     helps = {command: db_help(command, capsys, monkeypatch) for command in COMMANDS}
-    assert "(default: ./annotations.json)" in helps["postil"]
+    assert "(default: the database of your settings, else ./annotations.json)" in helps["postil"]
     assert all(text == helps["postil"] for text in helps.values()), helps
 
 

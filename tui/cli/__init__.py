@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-from tui.cli.common import EXIT_INTERRUPTED, CommandError, guard_terminal_output
+from tui.cli.common import EXIT_INTERRUPTED, CommandError, apply_settings, guard_terminal_output
 from tui.launch import sample_path
 
 __all__ = ["COMMANDS", "main", "sample_path"]
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         module = importlib.import_module(module_name)
         args = getattr(module, f"{name}_parser")().parse_args(argv)
+        warning = apply_settings(args)
+        if warning and name != "open":  # the app shows it on its status line
+            print(f"{prog(name)}: {warning}", file=sys.stderr)
         return getattr(module, f"run_{name}")(args)
     except CommandError as error:
         print(f"{prog(name)}: {error}", file=sys.stderr)

@@ -35,9 +35,23 @@ class CommandParser(argparse.ArgumentParser):
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    """The ``--db`` option, defined once for every command."""
-    parser.add_argument("--db", default=DEFAULT_DB, metavar="DB",
-                        help=f"the TinyDB file annotations are kept in (default: ./{DEFAULT_DB})")
+    """The ``--db`` option, defined once for every command (left ``None`` until :func:`apply_settings`)."""
+    parser.add_argument("--db", default=None, metavar="DB",
+                        help=f"the TinyDB file annotations are kept in (default: the database of your settings, else ./{DEFAULT_DB})")
+
+
+def apply_settings(args: argparse.Namespace) -> str:
+    """Fill in what the command line leaves to the user's settings (config.toml): the database
+    when ``--db`` is not given (``args.db_named`` says whether it was); the settings themselves
+    go to ``args.settings`` for the app. Returns their one-line warning, or ""."""
+    from tui.settings import load_settings
+
+    args.settings = load_settings()
+    if hasattr(args, "db"):
+        args.db_named = args.db is not None
+        if args.db is None:
+            args.db = str(args.settings.database or DEFAULT_DB)
+    return args.settings.warning
 
 
 def add_article_options(parser: argparse.ArgumentParser) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui.cli.common import DEFAULT_DB, CommandError, CommandParser, add_db_option
+from tui.cli.common import CommandError, CommandParser, add_db_option
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -29,7 +29,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     from tui.store.storage import real_path
     from tui.store.wal import wal_path
 
-    if args.path is not None and args.db != DEFAULT_DB:
+    if args.path is not None and args.db_named:
         raise CommandError("name the database once, as PATH or with --db")
     path = real_path(args.path or args.db)  # a link's backups and log are beside the file it points to
     output = Path(args.output) if args.output else None

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from tui.cli.common import DEFAULT_DB, CommandError, CommandParser, add_article_options, add_db_option
+from tui.cli.common import CommandError, CommandParser, add_article_options, add_db_option
 
 
 def extract_parser() -> CommandParser:
@@ -41,7 +41,7 @@ def run_extract(args: argparse.Namespace) -> int:
     store = None
     gazetteer: list[dict] = []
     scheme = None
-    if Path(args.db).is_file() or args.db != DEFAULT_DB:
+    if Path(args.db).is_file() or args.db_named:
         from tui.store.repository import Store
         from tui.store.storage import StoreError
 

@@ -32,7 +32,7 @@ def open_parser() -> CommandParser:
                         "several, or a folder, are added to the database (as by postil add) and their list opens")
     add_db_option(parser)
     add_article_options(parser)
-    parser.add_argument("--annotator", default=None, help="the name recorded on your annotations (default: your user name)")
+    parser.add_argument("--annotator", default=None, help="the name recorded on your annotations (default: the annotator of your settings, else your user name)")
     parser.add_argument("--no-suggest", action="store_true", help="do not run the entity and claim model on the article")
     parser.add_argument("--read-only", action="store_true", help="open the database without writing anything to it or beside it (e.g. in a folder you cannot write)")
     parser.add_argument("--version", action="version", version=f"postil {_version()}")
@@ -78,10 +78,9 @@ def open_corpus(args: argparse.Namespace, suggesters: dict) -> PostilApp | None:
     if all(document.source == SAMPLE_SOURCE for document in documents):
         store.close()
         return None
-    annotator = args.annotator or default_annotator()
     if len(documents) > 1:
-        return PostilApp(store=store, annotator=annotator, **suggesters)
-    return PostilApp(open_session(db, documents[0], annotator=annotator, store=store), **suggesters)
+        return PostilApp(store=store, annotator=args.annotator, settings=args.settings, **suggesters)
+    return PostilApp(open_session(db, documents[0], annotator=args.annotator, store=store), settings=args.settings, **suggesters)
 
 
 def run_open(args: argparse.Namespace) -> int:
@@ -98,6 +97,7 @@ def run_open(args: argparse.Namespace) -> int:
     from tui.store.storage import StoreError
 
     suggesters = {} if args.no_suggest else {"suggester": model_suggestions, "cached_suggester": cached_model_suggestions}
+    args.annotator = args.annotator or args.settings.annotator or default_annotator()  # the command line wins over the settings
     args.path = args.paths[0] if len(args.paths) == 1 and not Path(args.paths[0]).is_dir() else None
     try:
         if len(args.paths) > 1 or (args.paths and args.path is None):
@@ -115,13 +115,13 @@ def run_open(args: argparse.Namespace) -> int:
             document.source = SAMPLE_SOURCE
         opener = partial(open_session, Path(args.db), document, annotator=args.annotator, read_only=args.read_only)
         if opens_in_background(Path(args.db)):
-            app = PostilApp(document=document, open_session=opener, **suggesters)
+            app = PostilApp(document=document, open_session=opener, settings=args.settings, **suggesters)
         else:
             try:
                 session = opener()
             except StoreError as error:
                 raise CommandError(str(error)) from None
-            app = PostilApp(session, **suggesters)
+            app = PostilApp(session, settings=args.settings, **suggesters)
     try:
         app.run()
     finally:
