@@ -231,3 +231,67 @@ def test_postil_stats_makes_titles_safe_for_the_terminal(tmp_path, capsys):
     assert status == 0, err
     assert "\x1b" not in out and "\x07" not in out
     assert out.startswith("Evil ␛]0;owned␇ title")
+
+
+def test_the_figures_follow_the_databases_own_scheme(tmp_path, capsys):
+    """Labels, claim types and verdicts in the order of the scheme set on the database (a
+    fact-checking scale here), then those the scheme lacks (a hand edit's), alphabetically."""
+    from tui.model.labels import FACTCHECK
+
+    db = tmp_path / "factcheck.json"
+    store = open_store(db)
+    document = Document(text="Ann Lee said the sky is green.", title="Sky", source="/sky.txt")
+    store.add_document(document)
+
+    def annotation(number, kind, label, status="accepted", **attrs):
+        return Change(ANNOTATIONS, f"a-{number}", {"id": f"a-{number}", "doc_id": document.doc_id, "kind": kind, "label": label, "start": 0, "end": 7,
+                                                  "status": status, "quote": {"exact": "Ann Lee", "prefix": "", "suffix": ""}, "attrs": attrs})
+
+    store.apply([
+        store.scheme_change(FACTCHECK),
+        annotation(1, "entity", "PERSON"), annotation(2, "entity", "ZEBRA"), annotation(3, "entity", "AARDVARK", "suggested"),
+        annotation(4, "claim", "quote", claim_type="quote", verdict="half-true"),
+        annotation(5, "claim", "quote", claim_type="quote", verdict="pants-on-fire"),
+        annotation(6, "claim", "rumour", claim_type="rumour", verdict="bogus"),
+        annotation(7, "claim", "quote", "suggested", claim_type="quote", verdict="true"),  # not accepted: no verdict counted
+        annotation(8, "note", "NOTE"),  # a note is neither an entity nor a claim
+    ])
+    store.close()
+    status, out, err = run(capsys, "stats", "--db", str(db), "--format", "json")
+    assert status == 0, err
+    figures = json.loads(out)
+    assert figures["scheme"] == "factcheck"
+    assert [row["label"] for row in figures["entities"]] == [*FACTCHECK.label_names, "AARDVARK", "ZEBRA"]
+    assert figures["entities"][-2:] == [{"label": "AARDVARK", **counts(suggested=1)}, {"label": "ZEBRA", **counts(1)}]
+    assert figures["claims"][0] == {"type": "quote", **counts(2, 1)} and figures["claims"][-1] == {"type": "rumour", **counts(1)}
+    assert [(row["verdict"], row["claims"]) for row in figures["verdicts"]] == [
+        ("unverified", 0), ("true", 0), ("mostly-true", 0), ("half-true", 1), ("mostly-false", 0), ("false", 0), ("pants-on-fire", 1), ("bogus", 1),
+    ]
+
+
+def test_postil_stats_writes_ascii_bars_where_the_output_has_no_block_characters(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    db, _, _ = fixture_db(tmp_path, monkeypatch)
+    result = subprocess.run([sys.executable, "-m", "tui", "stats", "--db", str(db)], capture_output=True, text=True, encoding="ascii",
+                            env={**os.environ, "PYTHONIOENCODING": "ascii"}, cwd=Path(__file__).resolve().parents[1], timeout=60)
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()}
+    assert set(rows["DATE"][1]) == {"#"} and set(rows["EVENT"][1]) == {"+"} and set(rows["NORP"][1]) == {"-"}
+
+
+def test_the_statistics_never_read_a_documents_text(tmp_path, capsys):
+    """A long text lives in a side file; the database's figures come from the records alone, so
+    they are given even when that file is gone (a book's text is never read to count)."""
+    db = tmp_path / "book.json"
+    store = open_store(db)
+    document = Document(text="word " * 20_000, title="A long book", source="/book.txt")
+    store.add_document(document)
+    store.close()
+    for side_file in (tmp_path / "postil-texts").iterdir():
+        side_file.unlink()
+    status, out, err = run(capsys, "stats", "--db", str(db), "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["documents"] == 1

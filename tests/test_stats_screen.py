@@ -104,3 +104,18 @@ async def test_the_bars_take_their_colours_from_the_theme(tmp_path, monkeypatch)
             expected = app.current_theme.to_color_system().generate()["text-success"].lower()
             bar = next(segment for strip in view.render_lines(Region(0, 0, *view.size)) for segment in strip if "█" in segment.text)
             assert bar.style.color.triplet.hex == expected, theme
+
+
+def every_line(app: PostilApp) -> str:
+    """The text of every widget of the screen, scrolled out of view or not."""
+    return "\n".join(strip.text for widget in app.screen.query("*") for strip in widget.render_lines(Region(0, 0, *widget.virtual_size)))
+
+
+async def test_help_lists_the_stats_key(tmp_path, monkeypatch):
+    db, senate, _ = fixture_db(tmp_path, monkeypatch)
+    store = open_store(db)
+    app = PostilApp(session=open_session(db, store.document(senate), annotator="ana", store=store))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert re.search(r"\bS +Statistics of this document and the database", every_line(app))
