@@ -120,7 +120,8 @@ def scheme_change(store: Store, new: Scheme, mapping: dict[str, str]) -> SchemeC
     if blocking:
         listed = ", ".join(f"{kind} {value} ({uses[(kind, value)]} annotations)" for kind, value in blocking)
         hint = " ".join(f"--map {value}=NEW" for _, value in blocking)
-        raise SchemeChangeError(f"the new scheme {new.name} drops {listed}; say what each becomes with {hint} (a label may map to nothing: --map {blocking[0][1]}=)")
+        nothing = next((f" (a label may become nothing, its mentions removed: --map {value}=)" for kind, value in blocking if kind == LABEL), "")
+        raise SchemeChangeError(f"the new scheme {new.name} drops {listed}; say what each becomes with {hint}{nothing}")
     removals = {key: "" for key in dropped if key not in targets}  # labels only suggestions use
     result = SchemeChange()
     for doc_id, annotations, entities in documents:
