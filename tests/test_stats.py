@@ -295,3 +295,23 @@ def test_the_statistics_never_read_a_documents_text(tmp_path, capsys):
     status, out, err = run(capsys, "stats", "--db", str(db), "--format", "json")
     assert status == 0, err
     assert json.loads(out)["documents"] == 1
+
+
+def test_postil_stats_on_a_terminal_writes_its_colours_as_colours(tmp_path, monkeypatch):
+    """On a terminal stdout makes text safe (an escape from the database would show as ␛); the
+    charts' own colour codes still reach it, while a title's escape stays a placeholder."""
+    import io
+
+    from tui.cli.common import TerminalSafeStream
+
+    db, senate, _ = fixture_db(tmp_path, monkeypatch)
+    store = open_store(db)
+    store.apply([Change("documents", senate, {**store.record("documents", senate), "title": "Senate \x1b[2J budget"})])
+    store.close()
+    raw = io.BytesIO()
+    monkeypatch.setattr("sys.stdout", TerminalSafeStream(io.TextIOWrapper(raw, encoding="utf-8")))
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert main(["stats", "--db", str(db), "--doc", "senate"]) == 0
+    shown = raw.getvalue().decode("utf-8")
+    assert "\x1b[32m█" in shown and "Senate ␛[2J budget" in shown and "\x1b[2J" not in shown
