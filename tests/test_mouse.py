@@ -230,3 +230,68 @@ async def test_clicking_an_entity_or_a_claim_in_the_side_panel_moves_the_article
 
 def screen_text(widget) -> list[str]:
     return [strip.text for strip in widget.render_lines(Region(0, 0, *widget.outer_size))]
+
+
+async def send(app, pilot, kind, point: tuple[int, int], button: int = 1) -> None:
+    """A mouse event as the terminal driver gives it to the app (which works out clicks and their chains)."""
+    x, y = point
+    app.post_message(kind(None, x, y, 0, 0, button, False, False, False, screen_x=x, screen_y=y))
+    await pilot.pause()
+
+
+async def test_mouse_events_as_a_terminal_sends_them_drag_and_double_click_from_the_side_panel(tmp_path):
+    app, db = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")
+        assert not article(app).has_focus  # the side panel's list has the keys
+        jane, doe = point_in(app, "Jane"), point_in(app, "Doe")
+        await send(app, pilot, events.MouseDown, jane)
+        await send(app, pilot, events.MouseMove, doe)
+        await send(app, pilot, events.MouseUp, doe)  # the app makes a click of it too: the selection stays
+        assert article(app).has_focus and selection_shown(app) == "Jane Doe"
+        await pilot.press("1")
+        paris = point_in(app, "Paris", nth=1)
+        for kind in (events.MouseDown, events.MouseUp, events.MouseDown, events.MouseUp):
+            await send(app, pilot, kind, paris)
+        assert selection_shown(app) == "Paris"
+        await pilot.press("3", "q")
+    person = TEXT.index("Jane Doe")
+    paris_at = TEXT.index("Paris officials")
+    assert accepted(db) == sorted([("PERSON", "Jane Doe", person, person + 8), ("GPE", "Paris", paris_at, paris_at + 5)])
+
+
+async def test_a_drag_past_the_bottom_edge_scrolls_and_keeps_selecting(tmp_path):
+    paragraphs = [f"Paragraph {n} says something about item{n} here." for n in range(200)]
+    text = "\n\n".join(paragraphs)
+    app, _ = open_app(tmp_path, text)
+    async with app.run_test(size=SIZE) as pilot:
+        view = article(app)
+        await pilot.mouse_down(offset=point_of(app, text.index("item1")))
+        below = (view.content_region.x + 5, view.region.bottom)  # the line under the article
+        last_shown = view.scroll_offset.y + view.scrollable_content_region.height - 1
+        for _ in range(4):
+            await pilot.hover(offset=below)
+        await pilot.mouse_up(offset=below)
+        assert view.scroll_offset.y > 0 and app.mouse_captured is None
+        start, end = view.selection
+        assert start == text.index("item1") and view.row_of(end - 1) > last_shown
+        assert view.row_of(view.cursor) - view.scroll_offset.y < view.scrollable_content_region.height  # in view
+
+
+async def test_a_drag_onto_the_blank_row_between_paragraphs_stops_at_the_paragraph_it_came_from(tmp_path):
+    app, _ = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        x, y = point_in(app, "Paris")
+        await pilot.mouse_down(offset=(x, y))
+        await pilot.hover(offset=(x, y + 1))  # the blank row under the first paragraph
+        assert selection_shown(app) == "Paris on Monday."
+        await pilot.hover(offset=(x, y + 2))  # into the next paragraph, at the pointer's column
+        selected = article(app).selection
+        assert TEXT[selected[0]:selected[1]].startswith("Paris on Monday.\n\nThe board")
+        await pilot.mouse_up(offset=(x, y + 2))
+        x, y = point_in(app, "Paris", nth=1)
+        await pilot.mouse_down(offset=(x, y))
+        await pilot.hover(offset=point_in(app, "search"))  # up into the paragraph above
+        assert selection_shown(app) == "search.|Paris"
+        await pilot.hover(offset=(x, y - 1))  # back down onto the blank row between them
+        assert selection_shown(app) == "Paris"  # stops at the paragraph pressed in

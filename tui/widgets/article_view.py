@@ -389,12 +389,20 @@ class ArticleView(ScrollView, can_focus=True):
         if point is None:
             return None
         x, y = point
-        if nearest:
-            y = max(-1, min(y, self.scrollable_content_region.height))
-        number = self.scroll_offset.y + y
+        height = self.scrollable_content_region.height
+        number = self.scroll_offset.y + (max(-1, min(y, height)) if nearest else y)
         if nearest:
             number = max(0, min(number, layout.total_rows - 1))
         row = layout.row(number) if number >= 0 else None
+        if nearest and row is not None and row.start == row.end:
+            # A blank row between paragraphs: past an edge the drag goes on that way (the view
+            # follows the cursor); inside the pane it stops at the text on the pressed side.
+            pressed_row = self.row_of(self.drag_from.start) if self.drag_from else number
+            step = 1 if y >= height else -1 if y < 0 or number > pressed_row else 1
+            while row is not None and row.start == row.end:
+                number += step
+                row = layout.row(number) if number >= 0 else None
+            x = 0 if step > 0 else layout.width  # the start of the text after, the end of the text before
         if row is None or row.start == row.end:
             return None
         text = self.document.text
