@@ -100,3 +100,19 @@ async def test_search_verdict_picker_and_help_fit(tmp_path):
             await pilot.press("pagedown")
             await pilot.pause()
         assert "panel.toggle" in screen_text(app)
+
+
+async def test_the_document_list_shows_its_last_columns_in_two_keys(tmp_path):
+    app = open_sample(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        header = screen_rows(app)[1]
+        assert "Title" in header and "Verdicts" not in header
+        await pilot.press("right", "right")
+        await pilot.pause()
+        header = screen_rows(app)[1]
+        assert "Claims" in header and "Verdicts" in header
+        await pilot.press("left", "left")
+        await pilot.pause()
+        assert "Title" in screen_rows(app)[1]

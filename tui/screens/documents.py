@@ -68,7 +68,13 @@ class DocumentTable(DataTable):
         Binding("end,G", "last_row", "Last document", show=False, id="documents.last"),
         Binding("j", "cursor_down", "Next row", show=False, id="documents.down"),
         Binding("k", "cursor_up", "Previous row", show=False, id="documents.up"),
+        Binding("right", "scroll_columns(1)", "Show the columns to the right (narrow terminal)", show=False, id="documents.scroll_right"),
+        Binding("left", "scroll_columns(-1)", "Show the columns to the left", show=False, id="documents.scroll_left"),
     ]
+
+    def action_scroll_columns(self, step: int) -> None:
+        """Scroll sideways by half the table's width (a column at a time would take dozens of keys)."""
+        self.scroll_relative(x=step * max(1, self.size.width // 2), animate=False)
 
     def action_first_row(self) -> None:
         self.move_cursor(row=0)
