@@ -19,11 +19,6 @@ from pathlib import Path
 
 from tui.store.storage import atomic_write_bytes
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - the same parser, published separately before 3.11
-    import tomli as tomllib
-
 CONFIG_NAME = "config.toml"
 KEYMAP_NAME = "keymap.json"
 TEXT_SETTINGS = ("theme", "annotator", "database")
@@ -33,6 +28,15 @@ TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]*?)\s*\]")
 KEY_PART = re.compile(r"""^\s*((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\- ]+?)+?)\s*=""")
 # A top-level ``theme = value  # comment`` line: its value (a string, or any bare word) is replaced.
 THEME_LINE = re.compile(r"""^(\s*(?:theme|"theme"|'theme')\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s#]+)(.*)$""")
+
+
+def toml_parser():  # noqa: ANN201 - the tomllib module
+    """tomllib (tomli before Python 3.11, the same parser), imported only when a file is read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
 
 
 def config_folder() -> Path:
@@ -112,6 +116,7 @@ def load_settings() -> Settings:
     except OSError as error:
         settings.note(0, f"cannot be read ({error.strerror or error}); the default settings are used")
         return settings
+    tomllib = toml_parser()
     try:
         text = raw.decode("utf-8")
         values = tomllib.loads(text)
@@ -244,11 +249,12 @@ def save_theme(name: str, path: Path | None = None) -> str:
     """
     path = path or config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # its line endings kept as they are
     except FileNotFoundError:
         text = ""
     except (OSError, UnicodeDecodeError) as error:
         return f"{shown_path(path)}: cannot be read ({getattr(error, 'strerror', None) or error}); the theme was not saved"
+    tomllib = toml_parser()
     try:
         before = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
