@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from textual.color import Color
 from textual.geometry import Region
 
@@ -14,6 +15,12 @@ from tui.launch import open_session
 from tui.model.labels import color_for
 
 SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def no_user_settings(tmp_path, monkeypatch):
+    """The app starts in its default theme, whatever the user running the tests chose."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
 def ground(widget) -> Color:

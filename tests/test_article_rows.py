@@ -15,6 +15,7 @@ from tui.formats.readers import read_article
 from tui.launch import SAMPLE_SOURCE, open_session
 from tui.model.display import TAB_CELLS, placeholder
 from tui.widgets.article_view import ArticleView
+from tui.widgets.palette import legible_style
 
 
 def expected_characters(view: ArticleView, start: int, end: int, cursor: int | None, selection: tuple[int, int] | None) -> list[tuple[str, Style]]:
@@ -27,7 +28,7 @@ def expected_characters(view: ArticleView, start: int, end: int, cursor: int | N
         style = base
         for annotation in spans:
             if annotation.start <= offset < annotation.end:
-                style += marks.span_style(annotation)
+                style += marks.span_style(annotation, view.session.scheme)
                 if view.marked_entity and annotation.attrs.get("entity_id") == view.marked_entity:
                     style += marks.marked
         if any(hit_start <= offset < hit_end for hit_start, hit_end in view.search_hits):
@@ -38,11 +39,11 @@ def expected_characters(view: ArticleView, start: int, end: int, cursor: int | N
             style += marks.cursor
         char = text[offset]
         if char == "\t":
-            shown += [(" ", style)] * TAB_CELLS
+            shown += [(" ", legible_style(style, view.app.ansi_theme))] * TAB_CELLS
         elif placeholder(char) is not None:
-            shown.append((placeholder(char), style + marks.placeholder))
+            shown.append((placeholder(char), legible_style(style + marks.placeholder, view.app.ansi_theme)))
         else:
-            shown.append((char, style))
+            shown.append((char, legible_style(style, view.app.ansi_theme)))
     return shown
 
 

@@ -1,19 +1,24 @@
 """How the article's rows are painted: the marks' styles (from the theme, through the article's
-component classes) and the painting of a row's characters from layers of styled ranges."""
+component classes, and the label colours from the session's scheme, made readable on the
+theme's grounds) and the painting of a row's characters from layers of styled ranges."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.color import Color
 from rich.style import Style
+from rich.terminal_theme import TerminalTheme
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.model.annotation import ACCEPTED, SUGGESTED, Annotation
+from tui.model.contrast import readable
 from tui.model.display import shown_pieces
-from tui.model.labels import color_for
+from tui.model.labels import Scheme
 from tui.model.wrap import Row
+from tui.widgets.palette import legible_strip
 
 # A range of the text and the style laid over it.
 Layer = tuple[int, int, Style]
@@ -50,20 +55,37 @@ class Marks:
         """The marks as ``widget``'s ``article-view--*`` component classes style them."""
         return cls(*(widget.get_component_rich_style(f"article-view--{name.replace('_', '-')}", partial=True) for name in cls.__dataclass_fields__))
 
-    def span_style(self, annotation: Annotation) -> Style:
-        """How a span is drawn: accepted entities filled with their label's colour, suggestions
-        in that colour on a ground of their own, claims underlined (tinted once accepted)."""
+    def span_style(self, annotation: Annotation, scheme: Scheme) -> Style:
+        """How a span is drawn: accepted entities filled with their label's colour (in
+        ``scheme``), suggestions in that colour on a ground of their own, claims underlined
+        (tinted once accepted)."""
         if annotation.is_claim:
             return self.claim if annotation.status == ACCEPTED else self.claim_suggested
-        color = color_for(annotation.label)
-        if annotation.status == SUGGESTED:
-            return Style(color=color) + self.suggested
-        return Style(bgcolor=color) + self.on_label
+        return self.label_style(scheme.color_for(annotation.label), annotation.status == SUGGESTED)
+
+    def label_style(self, color: str, suggested: bool) -> Style:
+        """A label colour as an accepted entity's fill under the on-label text, or as a
+        suggestion's text on the suggestions' ground: lighter or darker where the theme needs
+        it for a contrast of 4.5:1 (the hue stays)."""
+        if suggested:
+            return Style(color=_readable_with(color, self.suggested.bgcolor)) + self.suggested
+        return Style(bgcolor=_readable_with(color, self.on_label.color)) + self.on_label
 
 
-def paint_row(text: str, row: Row, width: int, base: Style, layers: list[Layer], placeholder: Style, blank_cursor: int | None, cursor: Style) -> Strip:
+def _readable_with(color: str, other: Color | None) -> str:
+    """``color`` made readable with ``other`` (when the theme gives it as a true colour)."""
+    if other is None or other.triplet is None:
+        return color
+    try:
+        return readable(color, other.triplet.hex)
+    except ValueError:  # a scheme colour that is not #rrggbb is drawn as given
+        return color
+
+
+def paint_row(text: str, row: Row, width: int, base: Style, layers: list[Layer], placeholder: Style, blank_cursor: int | None, cursor: Style, ansi: TerminalTheme) -> Strip:
     """Row ``row`` of ``text`` at ``width`` cells: each character in ``base`` plus every layer
-    over it, in order; an empty row holding the cursor (``blank_cursor``) shows it as a space."""
+    over it, in order; an empty row holding the cursor (``blank_cursor``) shows it as a space.
+    Every text colour is made readable on its ground (ANSI colours as ``ansi`` draws them)."""
     start, end = row.start, row.end
     # Between two consecutive layer edges every character looks the same: one run each.
     edges = sorted({start, end, *(low for low, _, _ in layers), *(high for _, high, _ in layers)})
@@ -78,4 +100,4 @@ def paint_row(text: str, row: Row, width: int, base: Style, layers: list[Layer],
         _append_shown(segments, text[low:high], style, placeholder)
     if blank_cursor is not None:
         segments.append(Segment(" ", base + cursor))
-    return Strip(segments).adjust_cell_length(width, base)
+    return legible_strip(Strip(segments).adjust_cell_length(width, base), ansi)

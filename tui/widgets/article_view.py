@@ -519,7 +519,7 @@ class ArticleView(ScrollView, can_focus=True):
         layers: list[Layer] = []
         spans = sorted(self.spans.overlapping(start, end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
         for annotation in spans:
-            style = marks.span_style(annotation)
+            style = marks.span_style(annotation, self.session.scheme)
             if self.marked_entity and annotation.attrs.get("entity_id") == self.marked_entity:
                 style += marks.marked
             layers.append((max(start, annotation.start), min(end, annotation.end), style))
@@ -531,4 +531,4 @@ class ArticleView(ScrollView, can_focus=True):
             token = self.text_index.token_at(cursor)
             if token is not None:
                 layers.append((max(start, token.start), min(end, token.end), marks.cursor))
-        return paint_row(self.document.text, row, width, base, layers, marks.placeholder, cursor if start == end else None, marks.cursor)
+        return paint_row(self.document.text, row, width, base, layers, marks.placeholder, cursor if start == end else None, marks.cursor, self.app.ansi_theme)

@@ -13,7 +13,6 @@ from textual.strip import Strip
 from tui.model.annotation import Annotation, Entity
 from tui.model.claims import UNVERIFIED
 from tui.model.display import QUOTE_MARKS, display_text
-from tui.model.labels import CLAIM_COLOR, color_for
 from tui.widgets.lines import set_virtual_size, text_signature, text_strip
 
 if TYPE_CHECKING:
@@ -35,14 +34,14 @@ def _field(line: Text, name: str, value: str, style: str = "", keep_newlines: bo
     line.append(display_text(value, keep_newlines=keep_newlines), style=style)
 
 
-def describe_claim(session: AnnotationSession, claim: Annotation, speaker_style: Style | str = "") -> Text:
-    """A claim: its text, type, speaker (in ``speaker_style``), cue, content fragments, verdict,
-    score, note, evidence."""
+def describe_claim(session: AnnotationSession, claim: Annotation, speaker_style: Style | str = "", type_style: Style | str = "bold") -> Text:
+    """A claim: its text, type (in ``type_style``), speaker (in ``speaker_style``), cue, content
+    fragments, verdict, score, note, evidence."""
     attrs = claim.attrs
     text = session.text
     out = Text()
     out.append(f"“{_clip(claim.quote.exact.strip().strip(QUOTE_MARKS))}”", style="italic")  # one pair of marks, not two
-    _field(out, "type", f"{attrs.get('claim_type') or claim.label} · {claim.status}", f"bold {CLAIM_COLOR}")
+    _field(out, "type", f"{attrs.get('claim_type') or claim.label} · {claim.status}", type_style)
     speaker = session.speaker_name(claim)
     entity = session.entities.get(attrs.get("speaker") or "")
     _field(out, "speaker", speaker + (" (entity)" if entity else " (as typed)" if speaker else "—"), speaker_style)
@@ -66,7 +65,7 @@ def describe_claim(session: AnnotationSession, claim: Annotation, speaker_style:
 def describe_entity(session: AnnotationSession, entity: Entity, mention: Annotation | None) -> Text:
     """An entity: name, label, aliases, knowledge-base id, mention count, and the mention's note."""
     out = Text()
-    out.append(display_text(entity.name), style=f"bold {color_for(entity.label)}")
+    out.append(display_text(entity.name), style=f"bold {session.scheme.color_for(entity.label)}")
     out.append(f"  {display_text(entity.label)}", style="dim")
     count = session.mention_count(entity.entity_id)
     forms = [_clip(form, 30) for form in session.mention_forms(entity.entity_id)]
@@ -82,10 +81,10 @@ def describe_entity(session: AnnotationSession, entity: Entity, mention: Annotat
     return out
 
 
-def describe(session: AnnotationSession, annotation: Annotation | None = None, entity: Entity | None = None, speaker_style: Style | str = "") -> Text:
+def describe(session: AnnotationSession, annotation: Annotation | None = None, entity: Entity | None = None, speaker_style: Style | str = "", type_style: Style | str = "bold") -> Text:
     """What the pane shows for an annotation (or an entity chosen in the list)."""
     if annotation is not None and annotation.is_claim:
-        return describe_claim(session, annotation, speaker_style)
+        return describe_claim(session, annotation, speaker_style, type_style)
     if annotation is not None:
         found = session.entities.get(annotation.attrs.get("entity_id") or "")
         if found is not None:
@@ -119,10 +118,11 @@ class DetailPane(ScrollView):
         scrollbar-size-vertical: 1;
         scrollbar-gutter: stable;  /* the text wraps to one width, with or without a scrollbar */
         & > .detail-pane--speaker { color: $list-speaker; }
+        & > .detail-pane--claim-type { color: $list-claim-type; text-style: bold; }
     }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail-pane--speaker"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail-pane--speaker", "detail-pane--claim-type"}
 
     def __init__(self, session: AnnotationSession) -> None:
         super().__init__(id="detail-pane")
@@ -183,7 +183,8 @@ class DetailPane(ScrollView):
             return
         other = self.entity_id != "" or annotation_id != self.annotation_id
         self.annotation_id, self.entity_id = annotation_id, ""
-        self._show(describe(self.session, annotation, speaker_style=self.get_component_rich_style("detail-pane--speaker", partial=True)), from_top=other)
+        styles = {"speaker_style": self.get_component_rich_style("detail-pane--speaker", partial=True), "type_style": self.get_component_rich_style("detail-pane--claim-type", partial=True)}
+        self._show(describe(self.session, annotation, **styles), from_top=other)
 
     def show_entity(self, entity: Entity | None) -> None:
         """Describe an entity chosen in the Entities list."""

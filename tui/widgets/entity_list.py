@@ -9,7 +9,6 @@ from rich.text import Text
 from tui.messages import EntityChosen, JumpTo
 from tui.model.annotation import Entity
 from tui.model.display import display_text
-from tui.model.labels import color_for
 from tui.widgets.item_list import ItemList
 from tui.widgets.session_list import EXCERPT_LENGTH, HEADING, SessionList, excerpt
 
@@ -45,9 +44,9 @@ class EntityList(SessionList):
     def entry_lines(self, key: str) -> list[Text]:
         if key.startswith(HEADING):
             label = key[len(HEADING) :]
-            return [Text(display_text(label), style=f"bold {color_for(label)}")]
+            return [Text(display_text(label), style=f"bold {self.session.scheme.color_for(label)}")]
         entity = self.session.entities[key]
-        color = color_for(entity.label)
+        color = self.session.scheme.color_for(entity.label)
         lines = [Text.assemble("  ", (excerpt(entity.name, EXCERPT_LENGTH - 14), color), f" ×{self.session.mention_count(entity.entity_id)}")]
         second = self._second_line(entity)
         if second:

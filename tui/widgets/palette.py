@@ -1,14 +1,28 @@
-"""Postil's theme variables: how the marks in the article and the lists are coloured.
+"""Postil's theme variables: how the marks in the article and the lists are coloured; and the
+last step of drawing a row, which keeps every coloured text legible on its ground.
 
-They are defaults a theme may override (a Textual theme's ``variables``). On a dark theme they
-are the colours the marks were drawn in from the start; on a light theme they are made from the
-theme's own colours, so switching theme restyles the whole screen. The label colours themselves
-come from the label scheme (tui/model/labels.py).
+The variables are defaults a theme may override (a Textual theme's ``variables``). On a dark
+theme they are the colours the marks were drawn in from the start; on a light theme they are
+made from the theme's own colours, so switching theme restyles the whole screen. The label
+colours come from the database's label scheme (any colour a user chose): :func:`legible_strip`
+makes each text colour just lighter or darker than the theme's ground needs for a WCAG
+contrast of 4.5:1 (tui/model/contrast.py), whatever the theme and the scheme.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from rich.color import Color as RichColor
+from rich.segment import Segment
+from rich.style import Style
+from rich.terminal_theme import TerminalTheme
 from textual.color import Color
+from textual.constants import DIM_FACTOR
+from textual.filter import dim_color
+from textual.strip import Strip
+
+from tui.model.contrast import readable
 
 # Used with a dark theme: made for a dark ground.
 DARK_MARKS = {
@@ -50,3 +64,38 @@ def mark_variables(colors: dict[str, str], dark: bool) -> dict[str, str]:
         "list-speaker": primary.hex,
         "list-claim-type": warning.darken(0.3).hex,
     }
+
+
+def rich_hex(color: RichColor, ansi: TerminalTheme, foreground: bool = True) -> str:
+    """``color`` as ``#rrggbb``; an ANSI colour as the theme's ANSI palette draws it."""
+    return color.get_truecolor(ansi, foreground=foreground).hex
+
+
+def readable_on(color: RichColor, ground: RichColor, ansi: TerminalTheme) -> RichColor:
+    """``color`` (a text's, or a fill's under text of colour ``ground``) made readable with
+    ``ground``: the same colour when it already is, else the nearest of its hue that is."""
+    wanted = readable(rich_hex(color, ansi), rich_hex(ground, ansi, foreground=False))
+    return color if wanted == rich_hex(color, ansi) else RichColor.parse(wanted)
+
+
+@lru_cache(maxsize=4096)
+def legible_style(style: Style, ansi: TerminalTheme) -> Style:
+    """``style`` with its text colour made readable on its background (when it gives both).
+
+    Dim text is drawn by Textual in a colour blended towards the ground; where that blend does
+    not read, the text gets the nearest colour to it that does (and is no longer dim)."""
+    if style.color is None or style.bgcolor is None:
+        return style
+    if style.dim:
+        ground = RichColor.parse(rich_hex(style.bgcolor, ansi, foreground=False))
+        dimmed = dim_color(ground, RichColor.parse(rich_hex(style.color, ansi)), DIM_FACTOR)
+        color = readable_on(dimmed, ground, ansi)
+        return style if color is dimmed else style + Style(color=color, dim=False)
+    color = readable_on(style.color, style.bgcolor, ansi)
+    return style if color is style.color else style + Style(color=color)
+
+
+def legible_strip(strip: Strip, ansi: TerminalTheme) -> Strip:
+    """``strip`` with each segment's text colour made readable on its background."""
+    segments = [Segment(text, legible_style(style, ansi), control) if style is not None and not control else Segment(text, style, control) for text, style, control in strip]
+    return Strip(segments, strip.cell_length)

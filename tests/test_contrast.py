@@ -1,0 +1,168 @@
+"""Every text Postil draws keeps a WCAG contrast of at least 4.5:1 with its background, in every
+built-in Textual theme and with every label of every preset scheme: accepted entities (text on
+the label colour), suggestions (label-coloured text on the suggestions' ground), the lists' and
+the detail pane's label and speaker colours, claims, search hits, the marked entity, the
+selection. The contrast maths (tui/model/contrast.py) is checked on its own first."""
+
+from __future__ import annotations
+
+import colorsys
+
+import pytest
+from rich.color import Color
+from textual.app import App
+from textual.constants import DIM_FACTOR
+from textual.filter import dim_color
+from textual.geometry import Region
+
+from tests.conftest import write_article
+from tui.app import PostilApp
+from tui.formats.readers import read_article
+from tui.launch import open_session
+from tui.model.contrast import MINIMUM_CONTRAST, contrast_ratio, parse_hex, readable, relative_luminance
+from tui.model.labels import DEFAULT_SCHEME, PRESETS, Label, Scheme
+
+THEMES = sorted(App().available_themes)
+BORDERS = ("\u2500", "\u259f")  # box drawing and block elements
+
+
+@pytest.fixture(autouse=True)
+def no_user_settings(tmp_path, monkeypatch):
+    """The app starts in its default theme, whatever the user running the tests chose."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+def hue(color: str) -> float:
+    return colorsys.rgb_to_hls(*(channel / 255 for channel in parse_hex(color)))[0]
+
+
+def test_luminance_and_ratio_are_the_wcag_ones():
+    assert relative_luminance("#000000") == 0 and relative_luminance("#ffffff") == pytest.approx(1)
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast_ratio("#ffffff", "#000000") == pytest.approx(21)
+    assert contrast_ratio("#5fafff", "#5fafff") == 1
+    # Known values: mid grey #777 on white just misses AA, #767676 just reaches it.
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+
+
+@pytest.mark.parametrize("color", ["#5fafff", "#ffaf5f", "#87d75f", "#ffff00", "#00ffff", "#ff87af", "#000080", "#333333", "#a8a8a8", "#7f7f7f"])
+@pytest.mark.parametrize("ground", ["#ffffff", "#e0e0e0", "#d8d8d8", "#777777", "#262626", "#000000", "#004578", "#fdf6e3"])
+def test_readable_keeps_the_hue_and_changes_no_more_than_needed(color, ground):
+    made = readable(color, ground)
+    assert contrast_ratio(made, ground) >= MINIMUM_CONTRAST
+    if contrast_ratio(color, ground) >= MINIMUM_CONTRAST:
+        assert made == color
+        return
+    hls = colorsys.rgb_to_hls(*(channel / 255 for channel in parse_hex(color)))
+    if hls[2] > 0.05 and made not in ("#000000", "#ffffff"):
+        assert abs(hue(made) - hls[0]) < 0.02  # the same hue, lighter or darker
+    # The nearest: a colour a step back towards the original does not reach the contrast.
+    made_lightness = colorsys.rgb_to_hls(*(channel / 255 for channel in parse_hex(made)))[1]
+    back = made_lightness + (0.02 if made_lightness < hls[1] else -0.02)
+    if 0 <= back <= 1 and (made_lightness - hls[1]) * (back - hls[1]) > 0:
+        stepped = "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in colorsys.hls_to_rgb(hls[0], back, hls[2])))
+        assert contrast_ratio(stepped, ground) < MINIMUM_CONTRAST
+
+
+def test_readable_refuses_what_is_not_a_colour():
+    with pytest.raises(ValueError):
+        readable("blue", "#ffffff")
+
+
+# A scheme a user might write: dark and pale colours a light or dark theme cannot read as given.
+AWKWARD = Scheme(
+    name="awkward",
+    labels=(
+        Label("NAVY", "1", "#000080"), Label("PALE", "2", "#ffffe0"), Label("GREY", "3", "#777777"),
+        Label("RED", "4", "#ff0000"), Label("LIME", "5", "#00ff00"),
+    ),
+    verdicts=PRESETS["ontonotes"].verdicts,
+    speaker_labels=frozenset({"NAVY"}),
+)
+# Every label of the default scheme, of the other presets and of the awkward scheme in one (the
+# others' named apart, as presets share names), so that one run of the app draws them all.
+EVERY_LABEL = Scheme(
+    name="every-label",
+    labels=DEFAULT_SCHEME.labels + tuple(
+        Label(f"{label.name}-{scheme.name}", "", label.color)
+        for scheme in (*PRESETS.values(), AWKWARD)
+        if scheme is not DEFAULT_SCHEME
+        for label in scheme.labels
+    ),
+    verdicts=AWKWARD.verdicts,
+    speaker_labels=DEFAULT_SCHEME.speaker_labels,
+)
+
+
+def article_with_every_label(folder, scheme: Scheme) -> str:
+    """An article with two mentions of one word per label, a quoted claim and a control
+    character (shown as a placeholder)."""
+    lines = [f"Word{number} was named; later Word{number} was named again." for number, _ in enumerate(scheme.labels)]
+    lines.append('"Prices will fall next year," said Word0 on Monday.\x01')
+    return "\n\n".join(lines) + "\n"
+
+
+def failing_segments(widget, where: str) -> list[str]:
+    """Each segment ``widget`` draws whose visible text has less than 4.5:1 with its ground."""
+    ansi = widget.app.ansi_theme
+    failures = []
+    for number, strip in enumerate(widget.render_lines(Region(0, 0, *widget.size))):
+        for segment in strip:
+            text, style, control = segment
+            if control or style is None or not text.strip() or style.color is None or style.bgcolor is None:
+                continue
+            if all(BORDERS[0] <= char <= BORDERS[1] for char in text.strip()):
+                continue  # a border's line, not text
+            fg, bg = style.color.get_truecolor(ansi).hex, style.bgcolor.get_truecolor(ansi, foreground=False).hex
+            if style.dim:  # drawn blended towards the ground, as Textual draws it
+                fg = dim_color(Color.parse(bg), Color.parse(fg), DIM_FACTOR).triplet.hex
+            ratio = contrast_ratio(fg, bg)
+            if ratio < MINIMUM_CONTRAST:
+                failures.append(f"{where} row {number} {text.strip()[:20]!r}: {fg} on {bg} = {ratio:.2f}")
+    return failures
+
+
+async def test_every_label_and_mark_reads_in_every_theme(tmp_path):
+    scheme = EVERY_LABEL
+    document = read_article(write_article(tmp_path, article_with_every_label(tmp_path, scheme)))
+    session = open_session(tmp_path / "annotations.json", document, annotator="tester")
+    session.scheme = scheme  # a database with this scheme
+    text = session.text
+    for number, label in enumerate(scheme.labels):
+        start = text.index(f"Word{number}")
+        session.label_span(start, start + len(f"Word{number}"), label.name)  # accepted; the second mention suggested
+    quote_start = text.index('"Prices')
+    speaker = next(entity for entity in session.entities.values() if entity.name == "Word0")
+    session.mark_claim(quote_start, text.index(" said"), "quote", speaker=speaker.entity_id)
+    claim = session.claims()[0]
+    session.review_claim(claim.id, "false")
+    app = PostilApp(session)
+    failures: list[str] = []
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        article, panel = app.query_one("#article"), app.query_one("#side-panel")
+        entities, claims, details = app.query_one("#entity-list"), app.query_one("#claim-list"), app.query_one("#detail-pane")
+        article.show_search_hits(((text.index("later"), text.index("later") + 5),))
+        article.marked_entity = speaker.entity_id
+        article.move_to(quote_start + 1)  # the detail pane describes the claim: its type and speaker
+        await pilot.press("v", "right", "right")  # a selection over the claim's first words
+        for theme in THEMES:
+            app.theme = theme
+            await pilot.pause()
+            # The article (every mark), the detail pane, and the claims list with its highlight blurred.
+            failures += failing_segments(article, f"{theme} article")
+            failures += failing_segments(details, f"{theme} detail pane")
+            failures += failing_segments(claims, f"{theme} claim list")
+            claims.focus()  # its highlight, focused
+            await pilot.pause()
+            failures += failing_segments(claims, f"{theme} claim list, focused")
+            panel.action_switch_tab(-1)  # the entities, focused
+            await pilot.pause()
+            failures += failing_segments(entities, f"{theme} entity list, focused")
+            article.focus()
+            await pilot.pause()
+            failures += failing_segments(entities, f"{theme} entity list")
+            panel.show_tab("claims")
+        await pilot.press("q")
+    assert not failures, "\n".join(failures[:40]) + f"\n({len(failures)} in all)"
