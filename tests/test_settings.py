@@ -285,3 +285,16 @@ def test_the_settings_folder_defaults_to_dot_config_in_the_home_folder(tmp_path,
     settings = load_settings()
     assert settings.annotator == "Ada"
     assert settings.warning.startswith(f"~{os.sep}.config{os.sep}postil{os.sep}config.toml:2: theme must be text")
+
+
+def test_the_readme_example_settings_are_read_without_a_warning(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### Settings", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    settings_file(tmp_path, monkeypatch, example)
+    settings = load_settings()
+    from textual.theme import BUILTIN_THEMES
+
+    settings.usable_theme(BUILTIN_THEMES)
+    assert settings.warning == ""
+    assert (settings.theme, settings.annotator) == ("nord", "Ada Obi")
+    assert settings.keymap == {"label.1": "p", "app.undo": "z,ctrl+z"}
