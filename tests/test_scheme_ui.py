@@ -8,18 +8,23 @@ Each test's database is given its scheme first, as ``postil scheme set`` gives i
 from __future__ import annotations
 
 from textual.containers import Vertical
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from tests.conftest import file_annotations, write_article
+from tests.test_review import suggest
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
-from tui.model.labels import CONLL2003, Label, Scheme, Verdict
+from tui.model.labels import CONLL2003, FACTCHECK, Label, Scheme, Verdict
 from tui.screens.annotate import AnnotateScreen
+from tui.screens.claim_editor import ClaimEditor
+from tui.screens.entity_editor import EntityEditor
 from tui.screens.help import HelpScreen
 from tui.screens.label_picker import LabelPicker
+from tui.screens.verdict_picker import VerdictPicker
 from tui.session.schemes import set_scheme
 from tui.store.repository import open_store
+from tui.widgets.forms import Choice
 
 TEXT = (
     "Farmers marched on Brussels on Monday against the tariff.\n\n"
@@ -195,3 +200,151 @@ async def test_the_picker_of_twelve_labels_fits_80_by_24(tmp_path):
         await pilot.press(*"oth")
         assert picker_rows(app)[0].split()[0] == "OTHER"
         await pilot.press("escape", "q")
+
+
+# 3 and 4. Verdicts, claim types and speakers follow the scheme.
+
+CLAIMS_TEXT = (
+    "Acme Corp hired Jane Doe in Paris on Monday.\n\n"
+    "“Prices fell by half this year,” said Jane Doe, who runs Acme Corp.\n\n"
+    "Paris officials said the figures were wrong."
+)
+QUOTE = "“Prices fell by half this year,” said Jane Doe, who runs Acme Corp."
+REPORTED = "Paris officials said the figures were wrong."
+
+
+def open_claims_app(tmp_path, scheme: Scheme) -> tuple[PostilApp, object]:
+    """The app on CLAIMS_TEXT under ``scheme``, with the model's suggestions stored: Acme Corp and
+    Jane Doe as ACTOR, Paris as PLACE (which may not speak in FRAMES), a quote by Jane Doe and a
+    reported claim by Paris."""
+    db = tmp_path / "annotations.json"
+    store = open_store(db)
+    set_scheme(store, scheme, {})
+    store.close()
+    session = open_session(db, read_article(write_article(tmp_path, CLAIMS_TEXT)), annotator="tester")
+    suggest(session, {"Acme Corp": "ACTOR", "Jane Doe": "ACTOR", "Paris": "PLACE"}, [(QUOTE, "Jane Doe", "Jane Doe"), (REPORTED, "Paris", "Paris")])
+    return PostilApp(session), db
+
+
+def claims_in_file(db) -> dict[str, dict]:
+    """The TinyDB file's claims by their text."""
+    return {r["quote"]["exact"]: r for r in file_annotations(db) if r["kind"] == "claim"}
+
+
+async def test_V_offers_the_letters_of_the_databases_verdict_scale_and_sets_its_verdict(tmp_path):
+    app, db = open_claims_app(tmp_path, FRAMES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("V")  # goes to the first suggested claim
+        assert isinstance(app.screen, VerdictPicker)
+        line = str(app.screen.query_one("#verdict-line").render())
+        assert line == "Accept, verdict:  c correct  p partly  w wrong  u unverified  Esc cancel"
+        await pilot.press("f")  # the default scale's "false": no verdict of this one
+        assert isinstance(app.screen, VerdictPicker)
+        await pilot.press("w")
+        assert isinstance(app.screen, AnnotateScreen)
+        assert "accepted, verdict wrong — quote by Jane Doe" in status_line(app)
+        await pilot.press("q")
+    claim = claims_in_file(db)[QUOTE]
+    assert (claim["status"], claim["attrs"]["verdict"]) == ("accepted", "wrong")
+
+
+async def test_the_factcheck_scale_sets_half_true_with_h_and_keeps_the_ids_for_a_keymap(tmp_path):
+    app, db = open_claims_app(tmp_path, FACTCHECK)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("V")
+        line = str(app.screen.query_one("#verdict-line").render())
+        assert line.startswith("Accept, verdict:  t true  m mostly-true  h half-true  o mostly-false  f false  p pants-on-fire  u unverified")
+        ids = {binding.id for _, binding in app.screen._bindings}
+        assert {"review.verdict_half_true", "review.verdict_pants_on_fire", "review.verdict_unverified", "review.verdict_cancel"} <= ids
+        assert "review.verdict_mixed" not in ids
+        await pilot.press("h")
+        await pilot.press("q")
+    assert claims_in_file(db)[QUOTE]["attrs"]["verdict"] == "half-true"
+
+
+async def test_the_palettes_verdict_commands_are_the_databases_scale(tmp_path):
+    app, db = open_claims_app(tmp_path, FRAMES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        annotate_screen(app).article.move_to(CLAIMS_TEXT.index("Prices"))
+        await pilot.press("ctrl+p", *"claim: verdict")
+        await pilot.pause(0.5)  # the palette searches in the background
+        offered = [str(option.prompt).split("\n")[0] for option in app.screen.query_one(OptionList).options]
+        assert {"claim: verdict correct", "claim: verdict partly", "claim: verdict wrong", "claim: verdict unverified"} <= set(offered)
+        assert not any("mixed" in name or "mostly-true" in name for name in offered)
+        await pilot.press(*" partly")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("q")
+    claim = claims_in_file(db)[QUOTE]
+    assert (claim["status"], claim["attrs"]["verdict"]) == ("accepted", "partly")
+
+
+async def test_the_claim_editor_offers_the_schemes_types_verdicts_and_speakers(tmp_path):
+    app, db = open_claims_app(tmp_path, FRAMES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("V", "c")  # the quote, accepted with a verdict
+        annotate_screen(app).article.move_to(CLAIMS_TEXT.index("Prices"))
+        await pilot.press("e")
+        editor = app.screen
+        assert isinstance(editor, ClaimEditor)
+        claim_type, verdict = editor.query_one("#claim-type", Choice), editor.query_one("#verdict", Choice)
+        assert (claim_type.options, claim_type.value) == (("frame", "quote"), "quote")
+        assert (verdict.options, verdict.value) == (("unverified", "correct", "partly", "wrong"), "correct")
+        editor.query_one("#speaker", Input).value = ""  # every candidate, not the matches of the speaker's name
+        await pilot.pause()
+        speakers = editor.query_one("#speaker-matches", OptionList)
+        assert [str(option.prompt) for option in speakers.options] == ["Acme Corp  ACTOR", "Jane Doe  ACTOR"]  # Paris is a PLACE: no speaker here
+        await pilot.press("left")  # the type: frame
+        verdict.focus()
+        await pilot.press("right", "right")  # correct -> partly -> wrong
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, AnnotateScreen)
+        await pilot.press("q")
+    attrs = claims_in_file(db)[QUOTE]["attrs"]
+    assert (attrs["claim_type"], attrs["verdict"]) == ("frame", "wrong")
+
+
+async def test_a_stored_claim_type_the_scheme_lacks_is_shown_as_it_is_and_kept(tmp_path):
+    app, db = open_claims_app(tmp_path, FRAMES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("V", "c", ";", "V", "p")  # the reported claim ("reported" is no FRAMES type)
+        annotate_screen(app).article.move_to(CLAIMS_TEXT.index("officials"))
+        await pilot.press("e")
+        claim_type = app.screen.query_one("#claim-type", Choice)
+        assert (claim_type.options, claim_type.value) == (("reported", "frame", "quote"), "reported")
+        note = app.screen.query_one("#note")
+        note.focus()
+        await pilot.press(*"checked")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, AnnotateScreen)
+        await pilot.press("q")
+    attrs = claims_in_file(db)[REPORTED]["attrs"]
+    assert (attrs["claim_type"], attrs["verdict"], attrs["note"]) == ("reported", "partly", "checked")
+
+
+async def test_the_entity_editor_offers_the_schemes_labels(tmp_path):
+    app, db = open_app(tmp_path, FRAMES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await move_to(pilot, app, "Brussels")
+        await pilot.press("3", "e")  # PLACE, then its editor
+        assert isinstance(app.screen, EntityEditor)
+        label = app.screen.query_one("#entity-label", Choice)
+        assert (label.options, label.value) == (FRAMES.label_names, "PLACE")
+        label.focus()
+        await pilot.press("right", "ctrl+s")  # PLACE -> TIME
+        await pilot.press("q")
+    assert entities_in_file(db) == {"Brussels": "TIME"}
+
+
+async def test_the_claims_list_sorts_by_the_schemes_verdict_scale(tmp_path):
+    app, _ = open_claims_app(tmp_path, FRAMES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("V", "w", ";", "V", "c")  # the quote wrong, the reported claim correct
+        screen = annotate_screen(app)
+        screen.action_sort_claims_by("verdict")
+        await pilot.pause()
+        claims = screen.side_panel.claim_list
+        order = [screen.session.by_id[key].quote.exact for key in claims._keys if key in screen.session.by_id]
+        assert order == [REPORTED, QUOTE]  # correct comes before wrong on this scale
+        await pilot.press("q")

@@ -1,7 +1,7 @@
 """The command palette's Postil commands (ctrl+p), namespaced like ``claim: verdict false``.
 
 Each command does what a key does, or what would otherwise take the editor: set the verdict
-of the claim under the cursor, sort or group the claims, open an editor or a search.
+of the claim under the cursor (one of the database's scheme), sort or group the claims, open an editor or a search.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.model.claims import VERDICTS
 from tui.session.claim_list import CLAIM_SORTS
 
 
@@ -48,7 +47,9 @@ class PostilCommands(Provider):
             PaletteCommand("review: accept every mention of the entity", "Accept every suggested mention of the entity under the cursor (key Y)", run("accept_entity_here")),
             PaletteCommand("review: verdict", "Pick the verdict of the claim under the cursor with one letter (key V)", run("verdict_here")),
         ]
-        for verdict in VERDICTS:
+        # The verdicts of the open document's database (none before its annotations are loaded).
+        session = getattr(screen, "session", None)
+        for verdict in session.scheme.verdict_names if session is not None else ():
             found.append(PaletteCommand(f"claim: verdict {verdict}", f"Give the claim under the cursor the verdict “{verdict}”", run(f"set_verdict({verdict!r})")))
         for sort in CLAIM_SORTS:
             found.append(PaletteCommand(f"claims: sort by {sort}", f"List the claims in {sort} order", run(f"sort_claims_by({sort!r})")))

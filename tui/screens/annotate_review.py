@@ -151,7 +151,7 @@ class ReviewActions:
         suggested = claim.status == SUGGESTED
         self.show_details(claim)
         self.say(f"{'suggested ' if suggested else 'verdict of '}{self.describe(claim)}")
-        picker = VerdictPicker(claim.attrs.get("verdict") or UNVERIFIED, suggested)
+        picker = VerdictPicker(claim.attrs.get("verdict") or UNVERIFIED, suggested, self.session.scheme)
         self.app.push_screen(picker, callback=lambda verdict: self.give_verdict(claim.id, verdict))
 
     def give_verdict(self, claim_id: str, verdict: str | None) -> None:

@@ -16,14 +16,14 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.model.annotation import Annotation
-from tui.model.claims import CLAIM_TYPES, UNVERIFIED, VERDICTS, ClaimAttrs, claim_problems
+from tui.model.claims import UNVERIFIED, ClaimAttrs, claim_problems
 from tui.model.display import QUOTE_MARKS, display_text
-from tui.model.labels import NEVER_SPEAKER_LABELS
 from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
-from tui.widgets.forms import Choice, field_row
+from tui.widgets.forms import Choice, field_row, with_stored
 
-# Speakers are mostly people and organisations: those come first in the picker.
+# Speakers are mostly people and organisations: those come first in the picker, then the
+# scheme's other speaking labels in its order.
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 MATCHES_SHOWN = 6
 
@@ -123,7 +123,8 @@ class ClaimEditor(ModalScreen[bool]):
             yield Static(Text("Claim", style="bold"))
             yield Static(Text(f"“{display_text(self.claim.quote.exact.strip().strip(QUOTE_MARKS))}”", style="italic"), id="claim-text")  # one pair of marks, not two
             with VerticalScroll():
-                yield field_row("Type", Choice(CLAIM_TYPES, attrs.get("claim_type") or self.claim.label, id="claim-type"))
+                claim_type = attrs.get("claim_type") or self.claim.label
+                yield field_row("Type", Choice(with_stored(self.session.scheme.claim_types, claim_type), claim_type, id="claim-type"))
                 speaker_box = Vertical(
                     SafeInput(self.session.speaker_name(self.claim), placeholder="type to filter the entities", id="speaker", compact=True),
                     OptionList(id="speaker-matches", compact=True),
@@ -135,7 +136,8 @@ class ClaimEditor(ModalScreen[bool]):
                 content = [SafeInput(text[s:e], id=f"content-{n}", compact=True) for n, (s, e) in enumerate(self.fragment_spans, 1)]
                 yield field_row("Content", Vertical(*content, id="content-box"))
                 yield field_row("Check-worthiness", SafeInput("" if worth is None else f"{worth:g}", placeholder="0 to 1", id="checkworthiness", compact=True))
-                yield field_row("Verdict", Choice(VERDICTS, attrs.get("verdict") or UNVERIFIED, id="verdict"))
+                verdict = attrs.get("verdict") or UNVERIFIED
+                yield field_row("Verdict", Choice(with_stored(self.session.scheme.verdict_names, verdict), verdict, id="verdict"))
                 yield field_row("Note", SafeTextArea(attrs.get("note") or "", id="note", compact=True))
                 yield field_row("Evidence URLs", SafeTextArea("\n".join(attrs.get("evidence") or []), id="evidence", compact=True))
             yield Static("", id="editor-error")
@@ -146,15 +148,16 @@ class ClaimEditor(ModalScreen[bool]):
         self.query_one("#speaker-matches", OptionList).can_focus = False
         self.fill_matches(self.query_one("#speaker", Input).value)
         self.query_one("#claim-type", Choice).focus()
-        self.shown_choices = self.choices()  # a stored type outside the data model shows as another: not a change
+        self.shown_choices = self.choices()  # what closing without a change keeps
 
     # Speaker picker: entities filtered fuzzily by what is typed.
 
     def speaker_candidates(self):
-        """Document entities that can speak (no dates, numbers or products), likely speakers
-        first, then by name."""
-        order = {label: n for n, label in enumerate(SPEAKER_LABELS)}
-        candidates = (e for e in self.session.entities.values() if e.label not in NEVER_SPEAKER_LABELS)
+        """Document entities whose label the scheme lets speak (never dates, numbers or
+        products in the default one), likely speakers first, then by name."""
+        scheme = self.session.scheme
+        order = {label: n for n, label in enumerate(dict.fromkeys((*SPEAKER_LABELS, *scheme.label_names)))}
+        candidates = (e for e in self.session.entities.values() if scheme.may_speak(e.label))
         return sorted(candidates, key=lambda e: (order.get(e.label, len(order)), e.name.lower()))
 
     def fill_matches(self, query: str) -> None:
@@ -329,7 +332,7 @@ class ClaimEditor(ModalScreen[bool]):
             if error:
                 return attrs, error
             attrs["evidence"] = urls
-        problems = claim_problems({**stored, **attrs}, len(text), offered=True)
+        problems = claim_problems({**stored, **attrs}, len(text), offered=True, scheme=self.session.scheme, changed=set(attrs))
         return attrs, ": ".join(problems[0]) if problems else None
 
     def show_error(self, error: str) -> None:

@@ -17,10 +17,9 @@ from textual.widgets.option_list import Option
 
 from tui.model.annotation import Annotation, Entity
 from tui.model.display import display_text
-from tui.model.labels import DEFAULT_SCHEME
 from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
-from tui.widgets.forms import Choice, field_row
+from tui.widgets.forms import Choice, field_row, with_stored
 
 # A Wikidata item id (Q42) or any other knowledge base's id written as prefix:id.
 KB_ID = re.compile(r"^(Q[1-9][0-9]*|[A-Za-z][\w.-]*:\S+)$")
@@ -55,9 +54,7 @@ class EntityEditor(ModalScreen[bool]):
         self.on_save = on_save
 
     def compose(self) -> ComposeResult:
-        labels = tuple(label.name for label in DEFAULT_SCHEME.labels)
-        if self.entity.label not in labels:
-            labels = (self.entity.label, *labels)
+        labels = with_stored(self.session.scheme.label_names, self.entity.label)
         mentions = self.session.mentions_of(self.entity.entity_id)
         with Vertical():
             yield Static(Text.assemble(("Entity", "bold"), f"  {len(mentions)} mention(s) in this article"))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tui.model.annotation import Annotation
-from tui.model.claims import CLAIM_TYPES, VERDICTS
+from tui.model.claims import UNVERIFIED
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
@@ -68,12 +68,14 @@ def claim_sort_key(session: AnnotationSession, sort: str) -> Callable[[Annotatio
     """The sort key function for one of :data:`CLAIM_SORTS` (ties keep text order)."""
     if sort == "speaker":
         return lambda c: (session.speaker_name(c).casefold() or "\uffff", c.start)
-    if sort == "verdict":
-        return lambda c: (VERDICTS.index(c.attrs.get("verdict") or "unverified") if (c.attrs.get("verdict") or "unverified") in VERDICTS else len(VERDICTS), c.start)
+    if sort == "verdict":  # in the order of the database's scale, unverified first
+        verdicts = session.scheme.verdict_names
+        return lambda c: (verdicts.index(c.attrs.get("verdict") or UNVERIFIED) if (c.attrs.get("verdict") or UNVERIFIED) in verdicts else len(verdicts), c.start)
     if sort == "check-worthiness":
         return lambda c: (-(c.attrs.get("checkworthiness") if c.attrs.get("checkworthiness") is not None else -1), c.start)
     if sort == "type":
-        return lambda c: (CLAIM_TYPES.index(c.label) if c.label in CLAIM_TYPES else len(CLAIM_TYPES), c.start)
+        types = session.scheme.claim_types
+        return lambda c: (types.index(c.label) if c.label in types else len(types), c.start)
     return lambda c: (c.start, c.end)
 
 

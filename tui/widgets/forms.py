@@ -19,6 +19,12 @@ def step_value(options: tuple[str, ...], value: str, step: int) -> str:
     return options[(position + step) % len(options)]
 
 
+def with_stored(options: tuple[str, ...], stored: str) -> tuple[str, ...]:
+    """The scheme's ``options`` for a choice, after the ``stored`` value when the scheme lacks it:
+    a value from an import or an earlier scheme shows as it is and stays until changed."""
+    return options if stored in options else (stored, *options)
+
+
 class Choice(Static, can_focus=True):
     """One value out of a few, changed with ←/→ (or h/l): a drop-down for the keyboard."""
 
