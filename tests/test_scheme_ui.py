@@ -15,6 +15,7 @@ from tests.test_review import suggest
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
+from tui.model.contrast import contrast_ratio
 from tui.model.labels import CONLL2003, FACTCHECK, Label, Scheme, Verdict
 from tui.screens.annotate import AnnotateScreen
 from tui.screens.claim_editor import ClaimEditor
@@ -348,3 +349,17 @@ async def test_the_claims_list_sorts_by_the_schemes_verdict_scale(tmp_path):
         order = [screen.session.by_id[key].quote.exact for key in claims._keys if key in screen.session.by_id]
         assert order == [REPORTED, QUOTE]  # correct comes before wrong on this scale
         await pilot.press("q")
+
+
+async def test_the_pickers_label_names_read_on_a_light_theme(tmp_path):
+    app, _ = open_app(tmp_path, FRAMES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.theme = "textual-light"
+        await pilot.press("L")
+        ground = app.get_css_variables()["surface"]
+        matches = app.screen.query_one("#label-picker-matches", OptionList)
+        for n, label in enumerate(FRAMES.labels):
+            prompt = matches.get_option_at_index(n).prompt
+            name = next(span for span in prompt.spans if prompt.plain[span.start : span.end] == label.name)
+            assert contrast_ratio(name.style.color.triplet.hex, ground) >= 4.5, label.name
+        await pilot.press("escape", "q")

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.model.contrast import readable
 from tui.model.display import display_text
 from tui.model.labels import Label, Scheme
 from tui.widgets.fields import SafeInput
@@ -46,11 +47,12 @@ def ranked_labels(labels: tuple[Label, ...], query: str) -> list[Label]:
     return [label for _, label in scored]
 
 
-def label_row(label: Label) -> Text:
-    """One row of the picker: the key, the name in the label's colour, the description."""
+def label_row(label: Label, ground: str) -> Text:
+    """One row of the picker: the key, the name in the label's colour (made readable on the
+    picker's ``ground``, a ``#rrggbb``), the description."""
     try:
-        name_style = Style(bold=True, color=Color.parse(label.color))
-    except ColorParseError:  # a colour from a database is checked when read; never let one stop the picker
+        name_style = Style(bold=True, color=Color.parse(readable(label.color, ground)))
+    except (ColorParseError, ValueError):  # a colour from a database is checked when read; never let one stop the picker
         name_style = Style(bold=True)
     row = Text.assemble((display_text(label.key) or " ", "bold reverse"), "  ", (display_text(label.name), name_style))
     if label.description:
@@ -102,7 +104,8 @@ class LabelPicker(ModalScreen["str | None"]):
         """List the labels matching ``query``, best first, the first highlighted."""
         self.shown = ranked_labels(self.scheme.labels, query)
         matches = self.query_one("#label-picker-matches", OptionList)
-        matches.set_options(Option(label_row(label), id=label.name) for label in self.shown)
+        ground = self.app.get_css_variables().get("surface", "#000000")
+        matches.set_options(Option(label_row(label, ground), id=label.name) for label in self.shown)
         matches.highlighted = 0 if self.shown else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
