@@ -60,18 +60,18 @@ async def choose_theme(pilot, name: str) -> None:
     await pilot.pause()
 
 
-def run_postil_under_pilot(monkeypatch: pytest.MonkeyPatch, *keys: str) -> list[PostilApp]:
+def run_postil_under_pilot(monkeypatch: pytest.MonkeyPatch, *keys: str) -> list[tuple[PostilApp, str]]:
     """Make the app ``postil`` starts run under Pilot: it presses ``keys`` then quits. The list
-    returned gets each app that ran."""
-    ran: list[PostilApp] = []
+    returned gets each app that ran, with its status line as it opened."""
+    ran: list[tuple[PostilApp, str]] = []
 
     def run(self: PostilApp) -> None:
         async def drive() -> None:
             async with self.run_test(size=SIZE) as pilot:
                 await pilot.pause()
+                ran.append((self, status(self)))
                 await pilot.press(*keys)
                 await pilot.pause()
-                ran.append(self)
                 await pilot.press("q")
 
         asyncio.run(drive())
@@ -259,7 +259,7 @@ def test_postil_and_the_other_commands_use_the_settings_database_unless_db_is_gi
     monkeypatch.chdir(tmp_path)
     ran = run_postil_under_pilot(monkeypatch, "1")
     assert main([str(article), "--no-suggest"]) == 0
-    assert ran[0].store.path == configured
+    assert ran[0][0].store.path == configured
     assert [record["label"] for record in saved_annotations(configured)] == ["PERSON"]
     assert not (tmp_path / "annotations.json").exists()
     capsys.readouterr()
@@ -268,6 +268,18 @@ def test_postil_and_the_other_commands_use_the_settings_database_unless_db_is_gi
     assert main(["doctor", str(configured)]) == 0  # a PATH alone is not "named twice" with the settings' database
     assert main(["add", str(write_article(tmp_path, "Bo spoke.", "second.txt")), "--db", str(tmp_path / "given.json")]) == 0
     assert (tmp_path / "given.json").exists()
+
+
+def test_postil_shows_the_settings_warning_on_the_status_line_and_uses_the_rest(tmp_path, monkeypatch, capsys):
+    path = settings_file(tmp_path, monkeypatch, 'annotator = "Ada Obi"\ntheme = "no-such-theme"\n')
+    db = tmp_path / "db.json"
+    ran = run_postil_under_pilot(monkeypatch, "1")
+    assert main([str(write_article(tmp_path, "Jane met Acme.")), "--db", str(db), "--no-suggest"]) == 0
+    app, line = ran[0]
+    assert f"{path}:2: no theme is named 'no-such-theme'" in line
+    assert app.theme == "textual-dark"
+    assert [record["annotator"] for record in saved_annotations(db)] == ["Ada Obi"]
+    assert capsys.readouterr().err == ""  # said once, on the status line
 
 
 def test_another_command_prints_the_settings_warning_on_stderr_in_one_line_and_goes_on(tmp_path, monkeypatch, capsys):
