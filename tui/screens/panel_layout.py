@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100
 
 PANEL_BINDINGS = [
-    Binding("P", "toggle_panel", "Show or hide the side panel (narrow terminal: over the article, focus in it)", id="panel.toggle", key_display="P"),
+    Binding("P", "toggle_panel", "Show or hide the side panel (below 100 columns it opens over the article, focus in it)", show=False, id="panel.toggle"),
 ]
 
 
