@@ -8,7 +8,7 @@ Each test's database is given its scheme first, as ``postil scheme set`` gives i
 from __future__ import annotations
 
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from tests.conftest import file_annotations, write_article
 from tests.test_review import suggest
@@ -363,3 +363,14 @@ async def test_the_pickers_label_names_read_on_a_light_theme(tmp_path):
             name = next(span for span in prompt.spans if prompt.plain[span.start : span.end] == label.name)
             assert contrast_ratio(name.style.color.triplet.hex, ground) >= 4.5, label.name
         await pilot.press("escape", "q")
+
+
+async def test_the_document_list_counts_a_verdict_of_the_databases_scale(tmp_path):
+    app, _ = open_claims_app(tmp_path, FRAMES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("V", "w", "o")  # a verdict of this scale, then the document list
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[-2:] == ["1", "1"]  # one claim accepted (the other is a suggestion), and it has a verdict
+        await pilot.press("q")
