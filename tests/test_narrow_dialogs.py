@@ -116,3 +116,17 @@ async def test_the_document_list_shows_its_last_columns_in_two_keys(tmp_path):
         await pilot.press("left", "left")
         await pilot.pause()
         assert "Title" in screen_rows(app)[1]
+
+
+async def test_the_stats_screen_fits_and_scrolls_to_its_last_chart(tmp_path):
+    app = open_sample(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        fits(app)
+        first = screen_text(app)
+        await pilot.press("end")
+        await pilot.pause()
+        fits(app)
+        last = screen_text(app)
+        assert last != first and "unsupported" in last  # the verdict chart's last bar, below the first screen
