@@ -24,6 +24,7 @@ from tui.nlp.suggest import SuggestionBatch
 from tui.screens.annotate import AnnotateScreen
 from tui.screens.corpus_hits import CorpusHitsScreen
 from tui.screens.documents import DocumentsScreen
+from tui.settings import Settings
 from tui.store.repository import Store, open_store
 from tui.widgets.hit_list import HitList
 
@@ -175,7 +176,7 @@ async def test_suggestions_for_a_document_left_behind_are_not_stored(tmp_path):
 
 
 def open_args(db: Path) -> argparse.Namespace:
-    return argparse.Namespace(paths=[], db=str(db), annotator="ana", read_only=False, no_suggest=True, encoding="utf-8", max_size=50.0)
+    return argparse.Namespace(paths=[], db=str(db), annotator="ana", read_only=False, no_suggest=True, encoding="utf-8", max_size=50.0, settings=Settings())
 
 
 def test_postil_without_a_path_opens_the_list_of_a_corpus_and_never_adds_the_sample(tmp_path):
