@@ -374,3 +374,18 @@ async def test_the_document_list_counts_a_verdict_of_the_databases_scale(tmp_pat
         row = [str(cell) for cell in table.get_row_at(0)]
         assert row[-2:] == ["1", "1"]  # one claim accepted (the other is a suggestion), and it has a verdict
         await pilot.press("q")
+
+
+async def test_a_labels_letter_key_applies_it_in_the_article_as_a_digit_does(tmp_path):
+    app, db = open_app(tmp_path, FRAMES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await move_to(pilot, app, "marched")
+        await pilot.press("p")
+        assert "labelled PROTEST" in status_line(app)
+        await move_to(pilot, app, "blamed")
+        await pilot.press("b")
+        await pilot.press("question_mark")
+        described = {binding.id: binding.description for _, bindings in app.screen.sections for binding in bindings}
+        assert (described["label.p"], described["label.b"]) == ("Label PROTEST", "Label BLAME")
+        await pilot.press("escape", "q")
+    assert entities_in_file(db) == {"marched": "PROTEST", "blamed": "BLAME"}

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
 
 STRIP_CACHE_SIZE = 1024
-# The keys that apply a label directly; a label whose key is a letter is applied from the picker (L).
+# The digits that apply a label (the scheme's letters are bound per session: label_keys_named).
 LABEL_KEYS = "1234567890"
 
 
@@ -175,13 +175,18 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def label_keys_named(self, scheme: Scheme) -> None:
-        """Describe each digit key by the label ``scheme`` gives it (what help lists)."""
+        """Bind the label keys as ``scheme`` gives them: each digit described by its label (what
+        help lists), and each letter the scheme gives a label bound to it (a scheme's letters are
+        ones the annotation keys leave free; one bound here already is left as it is)."""
         bindings = self._bindings.key_to_bindings
         for key in LABEL_KEYS:
             label = scheme.label_for_key(key)
             description = f"Label {label.name}" if label else f"Label with key {key} (no label in this scheme)"
             if key in bindings:
                 bindings[key] = [replace(b, description=description) if b.id == f"label.{key}" else b for b in bindings[key]]
+        for label in scheme.labels:
+            if label.key and label.key not in LABEL_KEYS and label.key not in bindings:
+                bindings[label.key] = [Binding(label.key, f"screen.label_target({label.key!r})", f"Label {label.name}", show=False, id=f"label.{label.key}")]
 
     # State
 
@@ -531,4 +536,4 @@ class ArticleView(ScrollView, can_focus=True):
             token = self.text_index.token_at(cursor)
             if token is not None:
                 layers.append((max(start, token.start), min(end, token.end), marks.cursor))
-        return paint_row(self.document.text, row, width, base, layers, marks.placeholder, cursor if start == end else None, marks.cursor, self.app.ansi_theme)
+        return paint_row(self.document.text, row, width, base, layers, marks.placeholder, cursor if start == end else None, marks.cursor)
