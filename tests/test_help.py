@@ -81,7 +81,7 @@ async def test_the_help_names_keys_as_users_type_them_and_scrolls_at_80_by_24(tm
         text = "\n".join(rows)
         for textual_name in ("question_mark", "slash", "right_parenthesis", "full_stop", "less_than_sign", "escape", "pageup", "ctrl+pageup"):
             assert textual_name not in text, textual_name
-        assert len(rows) > 3 * SMALL[1] and rows[-1].startswith("ctrl+p")  # read to its end (the palette's key) by scrolling
+        assert len(rows) > 3 * SMALL[1] and any(row.startswith("ctrl+p") for row in rows[-3:])  # read to its end (the palette's key) by scrolling
         await pilot.resize_terminal(*TALL)  # room for each description on one row
         rows = await read_help(app, pilot)
         assert keys_of(row_of(rows, "Search", "search.open")) == "/"
@@ -93,7 +93,7 @@ async def test_the_help_names_keys_as_users_type_them_and_scrolls_at_80_by_24(tm
         assert keys_of(row_of(rows, "Grow selection up")) == "shift+↑"
         assert keys_of(row_of(rows, "Undo", "app.undo")) == "u / ctrl+z"
         assert keys_of(row_of(rows, "Page up", "cursor.page_up")) == "PgUp"
-        assert keys_of(row_of(rows, "palette")) == "ctrl+p"
+        assert keys_of(row_of(rows, "Command palette")) == "ctrl+p"
         assert keys_of(row_of(rows, "select.cancel")) == "Esc"
         assert keys_of(row_of(rows, "Go to the entry in the article")) == "Enter"
         assert keys_of(row_of(rows, "Article/panel")) == "Tab"

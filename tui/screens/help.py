@@ -48,6 +48,9 @@ GROUP_OF_PREFIX = {
     "quit": APP, "help_quit": APP, "command_palette": APP,
 }
 
+# What Textual's own app keys do, which it describes tersely or not at all.
+TEXTUAL_DESCRIPTIONS = {"help_quit": "Say which key quits", "command_palette": "Command palette: every command by name"}
+
 # Where the parts of the screen that ask for help apply, when not everywhere.
 WHERE_OF_SOURCE = {"Side panel": "side panel", "Lists": "side panel"}
 
@@ -103,7 +106,8 @@ def help_entries(sources: list[tuple[str, list[DOMNode]]], keymap: dict[str, str
             if key not in known.keys.split(","):
                 entries[slot] = HelpEntry(f"{known.keys},{key}", known.description, known.id, known.where, known.action)
         else:
-            entries[slot] = HelpEntry(key, binding.description or binding.action.replace("_", " "), ident, where, binding.action)
+            description = binding.description if ident else TEXTUAL_DESCRIPTIONS.get(binding.action, binding.description)
+            entries[slot] = HelpEntry(key, description or binding.action.replace("_", " "), ident, where, binding.action)
 
     for title, nodes in sources:
         for node in nodes:
@@ -154,7 +158,7 @@ def dialogs() -> list[tuple[str, type[DOMNode]]]:
         ("document list", DocumentTable),
         ("statistics", StatsScreen),
         ("editors' choice fields", Choice),
-        ("help", HelpScreen),
+        ("this help", HelpScreen),
     ]
 
 
