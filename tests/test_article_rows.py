@@ -15,7 +15,6 @@ from tui.formats.readers import read_article
 from tui.launch import SAMPLE_SOURCE, open_session
 from tui.model.display import TAB_CELLS, placeholder
 from tui.widgets.article_view import ArticleView
-from tui.widgets.palette import legible_style
 
 
 def expected_characters(view: ArticleView, start: int, end: int, cursor: int | None, selection: tuple[int, int] | None) -> list[tuple[str, Style]]:
@@ -39,11 +38,11 @@ def expected_characters(view: ArticleView, start: int, end: int, cursor: int | N
             style += marks.cursor
         char = text[offset]
         if char == "\t":
-            shown += [(" ", legible_style(style, view.app.ansi_theme))] * TAB_CELLS
+            shown += [(" ", style)] * TAB_CELLS
         elif placeholder(char) is not None:
-            shown.append((placeholder(char), legible_style(style + marks.placeholder, view.app.ansi_theme)))
+            shown.append((placeholder(char), style + marks.placeholder))
         else:
-            shown.append((char, legible_style(style, view.app.ansi_theme)))
+            shown.append((char, style))
     return shown
 
 

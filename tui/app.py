@@ -25,6 +25,7 @@ from tui.settings import Settings, load_settings
 from tui.store.storage import StoreError
 from tui.suggesting import SuggestionFlow
 from tui.widgets.fields import make_paste_safe
+from tui.widgets.palette import ThemeColors
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -54,7 +55,7 @@ def postil_commands():
     return PostilCommands
 
 
-class PostilApp(SuggestionFlow, App[None]):
+class PostilApp(SuggestionFlow, ThemeColors, App[None]):
     """Read and annotate the documents of one database; every change is on disk before the next key."""
 
     TITLE = "Postil"
@@ -98,13 +99,6 @@ class PostilApp(SuggestionFlow, App[None]):
         self.init_suggestions()
         self.annotate = AnnotateScreen(self.document, session) if self.document is not None else None
         self.documents: DocumentsScreen | None = None  # made when first shown
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        """Textual's defaults and Postil's mark colours for the current theme (see tui/widgets/palette.py)."""
-        from tui.widgets.palette import mark_variables
-
-        theme = self.current_theme
-        return {**super().get_theme_variable_defaults(), **mark_variables(theme.to_color_system().generate(), theme.dark)}
 
     async def on_event(self, event: events.Event) -> None:
         """Every paste is made display-safe before any widget gets it, Textual's own included."""

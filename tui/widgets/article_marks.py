@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.segment import Segment
 from rich.color import Color
+from rich.segment import Segment
 from rich.style import Style
-from rich.terminal_theme import TerminalTheme
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -18,7 +17,6 @@ from tui.model.contrast import readable
 from tui.model.display import shown_pieces
 from tui.model.labels import Scheme
 from tui.model.wrap import Row
-from tui.widgets.palette import legible_strip
 
 # A range of the text and the style laid over it.
 Layer = tuple[int, int, Style]
@@ -82,10 +80,9 @@ def _readable_with(color: str, other: Color | None) -> str:
         return color
 
 
-def paint_row(text: str, row: Row, width: int, base: Style, layers: list[Layer], placeholder: Style, blank_cursor: int | None, cursor: Style, ansi: TerminalTheme) -> Strip:
+def paint_row(text: str, row: Row, width: int, base: Style, layers: list[Layer], placeholder: Style, blank_cursor: int | None, cursor: Style) -> Strip:
     """Row ``row`` of ``text`` at ``width`` cells: each character in ``base`` plus every layer
-    over it, in order; an empty row holding the cursor (``blank_cursor``) shows it as a space.
-    Every text colour is made readable on its ground (ANSI colours as ``ansi`` draws them)."""
+    over it, in order; an empty row holding the cursor (``blank_cursor``) shows it as a space."""
     start, end = row.start, row.end
     # Between two consecutive layer edges every character looks the same: one run each.
     edges = sorted({start, end, *(low for low, _, _ in layers), *(high for _, high, _ in layers)})
@@ -100,4 +97,4 @@ def paint_row(text: str, row: Row, width: int, base: Style, layers: list[Layer],
         _append_shown(segments, text[low:high], style, placeholder)
     if blank_cursor is not None:
         segments.append(Segment(" ", base + cursor))
-    return legible_strip(Strip(segments).adjust_cell_length(width, base), ansi)
+    return Strip(segments).adjust_cell_length(width, base)

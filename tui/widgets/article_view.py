@@ -536,4 +536,4 @@ class ArticleView(ScrollView, can_focus=True):
             token = self.text_index.token_at(cursor)
             if token is not None:
                 layers.append((max(start, token.start), min(end, token.end), marks.cursor))
-        return paint_row(self.document.text, row, width, base, layers, marks.placeholder, cursor if start == end else None, marks.cursor, self.app.ansi_theme)
+        return paint_row(self.document.text, row, width, base, layers, marks.placeholder, cursor if start == end else None, marks.cursor)

@@ -10,17 +10,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.widgets.palette import legible_strip
-
 
 def text_strip(widget: Widget, text: Text, width: int, style: Style) -> Strip:
-    """One row showing ``text``: cut to ``width`` with an ellipsis, padded, on ``style``, each
-    text colour readable on its ground (a label's colour on a light theme, say)."""
+    """One row showing ``text``: cut to ``width`` with an ellipsis, padded, on ``style``."""
     text = text.copy()
     text.truncate(width, overflow="ellipsis")
     if text.style:  # Text.render draws spans only: the base style becomes the lowest span
         text.stylize_before(text.style)
-    return legible_strip(Strip(text.render(widget.app.console, end="")).crop_extend(0, width, style).apply_style(style), widget.app.ansi_theme)
+    return Strip(text.render(widget.app.console, end="")).crop_extend(0, width, style).apply_style(style)
 
 
 def text_signature(text: Text) -> tuple:

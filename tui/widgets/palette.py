@@ -1,12 +1,13 @@
 """Postil's theme variables: how the marks in the article and the lists are coloured; and the
-last step of drawing a row, which keeps every coloured text legible on its ground.
+last step of drawing every line on screen, which keeps each text legible on its ground.
 
 The variables are defaults a theme may override (a Textual theme's ``variables``). On a dark
 theme they are the colours the marks were drawn in from the start; on a light theme they are
 made from the theme's own colours, so switching theme restyles the whole screen. The label
-colours come from the database's label scheme (any colour a user chose): :func:`legible_strip`
-makes each text colour just lighter or darker than the theme's ground needs for a WCAG
-contrast of 4.5:1 (tui/model/contrast.py), whatever the theme and the scheme.
+colours come from the database's label scheme (any colour a user chose), and a theme's own
+colours do not always contrast enough either: :class:`LegibleText`, a line filter the app
+applies to every widget, makes each text colour just lighter or darker than its ground needs
+for a WCAG contrast of 4.5:1 (tui/model/contrast.py), whatever the theme and the scheme.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from rich.style import Style
 from rich.terminal_theme import TerminalTheme
 from textual.color import Color
 from textual.constants import DIM_FACTOR
-from textual.filter import dim_color
-from textual.strip import Strip
+from textual.filter import LineFilter, dim_color
 
 from tui.model.contrast import readable
 
@@ -95,7 +95,39 @@ def legible_style(style: Style, ansi: TerminalTheme) -> Style:
     return style if color is style.color else style + Style(color=color)
 
 
-def legible_strip(strip: Strip, ansi: TerminalTheme) -> Strip:
-    """``strip`` with each segment's text colour made readable on its background."""
-    segments = [Segment(text, legible_style(style, ansi), control) if style is not None and not control else Segment(text, style, control) for text, style, control in strip]
-    return Strip(segments, strip.cell_length)
+def _is_drawing(text: str) -> bool:
+    """Whether ``text`` shows no letters: blanks, or box-drawing and block characters (borders,
+    scrollbars), which keep the theme's colours."""
+    return all(char.isspace() or "\u2500" <= char <= "\u259f" for char in text)
+
+
+class LegibleText(LineFilter):
+    """The last filter on every line Textual draws: each text colour made readable on its
+    background (ANSI colours as ``app``'s ANSI palette shows them)."""
+
+    def __init__(self, app) -> None:
+        super().__init__()
+        self.app = app
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        ansi = self.app.ansi_theme
+        return [
+            segment if segment.style is None or segment.control or _is_drawing(segment.text) else Segment(segment.text, legible_style(segment.style, ansi))
+            for segment in segments
+        ]
+
+
+class ThemeColors:
+    """The app's part in colouring: Postil's mark colours for the current theme, and every line
+    drawn through :class:`LegibleText`. Mixed into the App class, before Textual's App."""
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Textual's defaults and Postil's mark colours for the current theme."""
+        theme = self.current_theme
+        return {**super().get_theme_variable_defaults(), **mark_variables(theme.to_color_system().generate(), theme.dark)}
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters, then the one that keeps every text readable on its ground."""
+        if getattr(self, "_legible_text", None) is None:
+            self._legible_text = LegibleText(self)
+        return [*super().get_line_filters(), self._legible_text]
