@@ -15,8 +15,8 @@ from __future__ import annotations
 from tui.formats.interchange import PART_ROLES, ROLE_CLAIM, ROLE_ENTITY, FormatError, SpanGraph, normalize_graph
 from tui.model.annotation import STATUSES, entity_problems
 from tui.model.claims import links_check, new_value_checks, offered_checks
-from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.model.fields import Check, checked, id_problem, is_integer, kind_of, name_problem, one_of, optional, quoted, text_problem
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 
 __all__ = ["FIELD_CHECKS", "check_graphs", "field_problem", "is_integer", "kind_of", "name_problem", "text_problem"]
 

@@ -35,8 +35,8 @@ from tui.formats.interchange import (
 )
 from tui.formats.validate import is_integer, kind_of
 from tui.model.annotation import Annotation, Quote
-from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.model.claims import UNVERIFIED
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.store.storage import dump_json
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"

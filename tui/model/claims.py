@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import TypedDict
 
 from tui.model.fields import Check, Problem, checked, kind_of, list_of, one_of, optional, span_problem, spans_problem, text_problem
-
 from tui.model.labels import DEFAULT_SCHEME, UNVERIFIED, Scheme
 
 # The default scheme's claim types and verdicts (a database's own are in its scheme).

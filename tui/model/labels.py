@@ -115,7 +115,7 @@ class Scheme:
         file hold); :func:`scheme_from_dict` reads it back."""
         return {
             "name": self.name,
-            "labels": [{"name": l.name, "key": l.key, "color": l.color, "description": l.description} for l in self.labels],
+            "labels": [{"name": x.name, "key": x.key, "color": x.color, "description": x.description} for x in self.labels],
             "claim_types": list(self.claim_types),
             "verdicts": [{"name": v.name, "key": v.key, "rating": v.rating, "description": v.description} for v in self.verdicts],
             "speaker_labels": sorted(self.speaker_labels),

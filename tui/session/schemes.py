@@ -106,8 +106,8 @@ def scheme_change(store: Store, new: Scheme, mapping: dict[str, str]) -> SchemeC
     used: dict[str, set[str]] = {kind: set() for kind in KINDS}
     # Accepted mentions of each label, and claims of each type and verdict, whatever their status.
     uses: Counter[tuple[str, str]] = Counter()
-    for _, annotations, entities in documents:
-        for annotation in annotations:
+    for _, mentions, entities in documents:
+        for annotation in mentions:
             for kind, value in _values_of(annotation):
                 used[kind].add(value)
                 if annotation.status == ACCEPTED or kind != LABEL:
@@ -124,8 +124,8 @@ def scheme_change(store: Store, new: Scheme, mapping: dict[str, str]) -> SchemeC
         raise SchemeChangeError(f"the new scheme {new.name} drops {listed}; say what each becomes with {hint}{nothing}")
     removals = {key: "" for key in dropped if key not in targets}  # labels only suggestions use
     result = SchemeChange()
-    for doc_id, annotations, entities in documents:
-        changes = _relabel_document(annotations, entities, {**removals, **targets}, result)
+    for doc_id, mentions, entities in documents:
+        changes = _relabel_document(mentions, entities, {**removals, **targets}, result)
         if changes:
             before = [store.record(change.table, change.key) for change in changes]
             result.changes += [*changes, store.append_journal(SCHEME_OP, changes, before, doc_id=doc_id)]
