@@ -4,14 +4,18 @@ drawn on a light ground, with their marks in colours made for it; the label colo
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from textual.color import Color
 from textual.geometry import Region
 
-from tests.conftest import sample_document
+from tests.conftest import sample_document, write_article
 from tui.app import PostilApp
+from tui.formats.readers import read_article
 from tui.launch import open_session
+from tui.model.annotation import SUGGESTED
+from tui.model.contrast import contrast_ratio, relative_luminance
 from tui.model.labels import color_for
 
 SIZE = (120, 36)
@@ -98,4 +102,59 @@ async def test_moving_focus_to_a_list_and_back_redraws_its_highlight_without_mak
         await pilot.pause()
         entities.render_lines(Region(0, 0, *entities.size))
         assert len(made) > shown  # they do depend on the theme's colours
+        await pilot.press("q")
+
+
+def article_cells(article) -> list[tuple[str, object]]:
+    """Each drawn segment of the article with visible text: (text, style)."""
+    return [(segment.text, segment.style) for strip in article.render_lines(Region(0, 0, *article.size)) for segment in strip if segment.style and segment.text.strip()]
+
+
+async def test_a_light_theme_draws_the_suggestions_label_colours_darker_and_readable(tmp_path):
+    document = read_article(write_article(tmp_path, "Acme opened a shop.\n\nLater Acme closed it.\n"))
+    session = open_session(tmp_path / "annotations.json", document, annotator="tester")
+    session.label_span(0, 4, "ORG")  # the other "Acme" becomes a suggestion
+    suggestion = next(annotation for annotation in session.visible() if annotation.status == SUGGESTED)
+    scheme_color = session.scheme.color_for(suggestion.label)
+    app = PostilApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article = app.query_one("#article")
+        article.move_to(suggestion.end)  # on screen, the cursor next to it
+        await pilot.pause()
+        shown = suggestion.quote.exact.split()[0]
+
+        def suggestion_colors() -> set[str]:
+            return {style.color.triplet.hex for text, style in article_cells(article) if shown in text and style.italic and style.color}
+
+        assert scheme_color.lower() in suggestion_colors()  # on the dark ground, the scheme's own colour
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = suggestion_colors()
+        assert light and scheme_color.lower() not in light
+        ground = app.theme_variables["mark-suggested-background"]
+        for color in light:
+            assert contrast_ratio(color, ground) >= 4.5
+            assert relative_luminance(color) < relative_luminance(scheme_color)  # the same colour, darker
+        app.theme = "textual-dark"  # and back: the scheme's colour again, without reopening anything
+        await pilot.pause()
+        assert scheme_color.lower() in suggestion_colors()
+        await pilot.press("q")
+
+
+async def test_the_article_and_the_entity_list_draw_the_databases_scheme_colours(tmp_path):
+    session = open_session(tmp_path / "annotations.json", sample_document(), annotator="tester")
+    magenta = "#d75fd7"
+    session.scheme = replace(session.scheme, labels=tuple(replace(label, color=magenta) if label.name == "ORG" else label for label in session.scheme.labels))
+    app = PostilApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        amazon = session.find_entity("Amazon")
+        assert amazon.label == "ORG" and color_for("ORG") != magenta
+        article = app.query_one("#article")
+        article.move_to(session.mentions_of(amazon.entity_id)[0].start)
+        await pilot.pause()
+        assert any("Amazon" in text and style.bgcolor and style.bgcolor.triplet.hex == magenta for text, style in article_cells(article))
+        entities = app.query_one("#entity-list")
+        assert any(segment.text == "ORG" and segment.style.color.triplet.hex == magenta for strip in entities.render_lines(Region(0, 0, *entities.size)) for segment in strip)
         await pilot.press("q")
