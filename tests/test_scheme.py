@@ -241,3 +241,13 @@ def test_the_models_labels_become_the_schemes_or_are_hidden(db_path):
     assert {e.name: e.label for e in session.entities.values()} == {"Jane Doe": "PER", "Paris": "LOC"}
     [claim] = [a for a in session.by_id.values() if a.is_claim]
     assert claim.attrs["speaker"] == "Monday"  # the hidden entity's name, as text
+
+
+def test_the_entity_list_groups_labels_in_the_schemes_order(db_path, capsys):
+    store = Store(db_path)
+    set_scheme(store, scheme_from_dict({"labels": [{"name": "ZETA", "key": "1"}, {"name": "ALPHA", "key": "2"}]}), {})
+    store.close()
+    session = session_on(db_path)
+    session.label_span(*span(TEXT, "Paris"), "ALPHA")
+    session.label_span(*span(TEXT, "Jane Doe"), "ZETA")
+    assert [label for label, _ in session.entity_groups()] == ["ZETA", "ALPHA"]

@@ -190,8 +190,8 @@ class AnnotationSession:
         return self.annotations.references(entity_id)
 
     def entity_groups(self) -> list[tuple[str, list[tuple[Entity, int]]]]:
-        """Entities grouped by label, each with its mention count, most mentioned first."""
-        return self.annotations.entity_groups()
+        """Entities grouped by label in the scheme's order, each with its mention count, most mentioned first."""
+        return self.annotations.entity_groups(self.scheme)
 
     def entity_count(self) -> int:
         """How many entities have visible mentions."""

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from tui.model.annotation import ACCEPTED, KINDS, REJECTED, SUGGESTED, Annotation, Entity
-from tui.model.labels import DEFAULT_SCHEME
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
@@ -192,14 +192,15 @@ class AnnotationIndex:
         """Every annotation naming an entity, as its mention or as a claim's speaker, any status."""
         return [self.by_id[i] for i in self.refs.get(entity_id, ())]
 
-    def entity_groups(self) -> list[tuple[str, list[tuple[Entity, int]]]]:
-        """Entities grouped by label, each with its mention count, most mentioned first."""
+    def entity_groups(self, scheme: Scheme = DEFAULT_SCHEME) -> list[tuple[str, list[tuple[Entity, int]]]]:
+        """Entities grouped by label in ``scheme``'s order (then labels outside it, by name),
+        each with its mention count, most mentioned first."""
         groups: dict[str, list[tuple[Entity, int]]] = {}
         for entity_id, count in self.mention_counts.items():
             entity = self.entities.get(entity_id)
             if entity is not None and count > 0:
                 groups.setdefault(entity.label, []).append((entity, count))
-        order = {label.name: position for position, label in enumerate(DEFAULT_SCHEME.labels)}
+        order = {label.name: position for position, label in enumerate(scheme.labels)}
         return [
             (label, sorted(items, key=lambda item: (-item[1], item[0].name.lower())))
             for label, items in sorted(groups.items(), key=lambda group: (order.get(group[0], len(order)), group[0]))
