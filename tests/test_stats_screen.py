@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 
-from tests.test_stats import DAYS, fixture_db
+from textual.color import Color
 from textual.geometry import Region
 
+from tests.test_stats import DAYS, fixture_db
 from tui.app import PostilApp
 from tui.launch import open_session
+from tui.model.contrast import contrast_ratio
 from tui.screens.annotate import AnnotateScreen
 from tui.screens.documents import DocumentsScreen
 from tui.screens.stats import ChartView, StatsScreen
@@ -91,6 +93,8 @@ async def test_S_in_the_document_list_shows_the_highlighted_document(tmp_path, m
 
 
 async def test_the_bars_take_their_colours_from_the_theme(tmp_path, monkeypatch):
+    """In a dark and a light theme the accepted bars are the theme's success colour (as the
+    theme's CSS gives it) and read on the screen's ground (3:1, as graphics must)."""
     db, senate, _ = fixture_db(tmp_path, monkeypatch)
     store = open_store(db)
     app = PostilApp(session=open_session(db, store.document(senate), annotator="ana", store=store))
@@ -98,12 +102,16 @@ async def test_the_bars_take_their_colours_from_the_theme(tmp_path, monkeypatch)
         await pilot.press("S")
         await settled(pilot)
         view = app.screen.chart_view
+        drawn = {}
         for theme in ("textual-dark", "textual-light"):
             app.theme = theme
             await pilot.pause()
-            expected = app.current_theme.to_color_system().generate()["text-success"].lower()
+            assert view.get_component_rich_style("stats--accepted").color.triplet.hex == Color.parse(app.get_css_variables()["text-success"]).hex.lower()
             bar = next(segment for strip in view.render_lines(Region(0, 0, *view.size)) for segment in strip if "█" in segment.text)
-            assert bar.style.color.triplet.hex == expected, theme
+            drawn[theme] = bar.style.color.triplet.hex
+            ground = bar.style.bgcolor.triplet.hex if bar.style.bgcolor else Color.parse(app.get_css_variables()["surface"]).hex
+            assert contrast_ratio(drawn[theme], ground) >= 3, theme
+        assert drawn["textual-dark"] != drawn["textual-light"]
 
 
 def every_line(app: PostilApp) -> str:
