@@ -147,6 +147,7 @@ async def test_every_label_and_mark_reads_in_every_theme(tmp_path):
         article.marked_entity = speaker.entity_id
         article.move_to(quote_start + 1)  # the detail pane describes the claim: its type and speaker
         await pilot.press("v", "right", "right")  # a selection over the claim's first words
+        panel.show_tab("claims")
         for theme in THEMES:
             app.theme = theme
             await pilot.pause()
