@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-import pytest
 from textual.color import Color
 from textual.geometry import Region
 
@@ -19,12 +18,6 @@ from tui.model.contrast import contrast_ratio, relative_luminance
 from tui.model.labels import color_for
 
 SIZE = (120, 36)
-
-
-@pytest.fixture(autouse=True)
-def no_user_settings(tmp_path, monkeypatch):
-    """The app starts in its default theme, whatever the user running the tests chose."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
 def ground(widget) -> Color:

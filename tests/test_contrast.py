@@ -26,12 +26,6 @@ THEMES = sorted(App().available_themes)
 BORDERS = ("\u2500", "\u259f")  # box drawing and block elements
 
 
-@pytest.fixture(autouse=True)
-def no_user_settings(tmp_path, monkeypatch):
-    """The app starts in its default theme, whatever the user running the tests chose."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
 def hue(color: str) -> float:
     return colorsys.rgb_to_hls(*(channel / 255 for channel in parse_hex(color)))[0]
 
