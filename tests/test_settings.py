@@ -5,6 +5,7 @@ line naming its line, with defaults for what is wrong; a theme chosen in the app
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -310,3 +311,12 @@ def test_the_readme_example_settings_are_read_without_a_warning(tmp_path, monkey
     assert settings.warning == ""
     assert (settings.theme, settings.annotator) == ("nord", "Ada Obi")
     assert settings.keymap == {"label.1": "p", "app.undo": "z,ctrl+z"}
+
+
+def test_extract_reads_the_settings_database_only_when_it_exists_as_it_does_the_default_one(tmp_path, monkeypatch, capsys):
+    settings_file(tmp_path, monkeypatch, f'database = "{(tmp_path / "not-yet.json").as_posix()}"\n')
+    article = write_article(tmp_path, "Jane Doe met Acme Corp in Paris.")
+    assert main(["extract", str(article)]) == 0  # not "no such database file": --db was not given
+    assert json.loads(capsys.readouterr().out)["documents"][0]["title"] == "Jane Doe met Acme Corp in Paris."
+    assert main(["extract", str(article), "--db", str(tmp_path / "named.json")]) == 2
+    assert "named.json: no such database file" in capsys.readouterr().err
