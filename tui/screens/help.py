@@ -255,6 +255,7 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
         self.scheme = scheme
         self.show_ids = True
+        self.table = binding_table(sections, self.show_ids)  # as shown now
 
     def compose(self) -> ComposeResult:
         marks = ArticleView(Document(text="", title="", source=""), id="help-marks")  # the marks' styles, never shown
@@ -263,7 +264,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-scroll"):
             yield Static(self.title_text(), id="help-title")
             yield MarksLegend(self.scheme or self.app_scheme(), id="help-legend")
-            yield Static(binding_table(self.sections, self.show_ids), id="help-table")
+            yield Static(self.table, id="help-table")
 
     def app_scheme(self) -> Scheme:
         """The label scheme of the open session, else of the app's database."""
@@ -286,4 +287,5 @@ class HelpScreen(ModalScreen[None]):
         """Show or hide the binding-id column."""
         self.show_ids = not self.show_ids
         self.query_one("#help-title", Static).update(self.title_text())
-        self.query_one("#help-table", Static).update(binding_table(self.sections, self.show_ids))
+        self.table = binding_table(self.sections, self.show_ids)
+        self.query_one("#help-table", Static).update(self.table)
