@@ -13,6 +13,7 @@ from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.model.labels import Label, Scheme
 from tui.session.schemes import set_scheme
+from tui.settings import Settings
 from tui.store.repository import open_store
 
 TITLE = "A very long headline about tariffs, farmers and the ministries that blamed importers for it"
@@ -71,3 +72,15 @@ async def test_at_200_columns_every_label_shows_with_its_whole_name_and_the_samp
 async def test_the_default_scheme_at_80_columns_shows_all_nine_keys(tmp_path):
     rows = await rows_at(open_app(tmp_path, None), (80, 24))
     assert rows[-2].rstrip() == " 1 PERS  2 ORG  3 GPE  4 LOC  5 DATE  6 PROD  7 EVEN  8 NORP  9 LAW"
+
+
+async def test_the_legend_names_the_label_picker_key_of_the_users_keymap(tmp_path):
+    db = tmp_path / "annotations.json"
+    store = open_store(db)
+    set_scheme(store, WIDE_SCHEME, {})
+    store.close()
+    session = open_session(db, read_article(write_article(tmp_path, TEXT)), annotator="tester")
+    app = PostilApp(session, settings=Settings(keymap={"label.pick": "ctrl+l"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert screen_rows(app)[-2].rstrip().endswith("more (ctrl+l)")

@@ -135,11 +135,17 @@ class Legend(Widget):
                 return line
         for shown in range(len(labels) - 1, -1, -1):
             line = self.label_chips(labels[:shown], spaced=False, short=True)
-            line.append(f"+{len(labels) - shown} more (L)", style="dim")
+            line.append(f"+{len(labels) - shown} more ({self.picker_key()})", style="dim")
             if line.cell_len <= width:
                 break
         line.truncate(max(width, 0), overflow="ellipsis")
         return line
+
+    def picker_key(self) -> str:
+        """The key that opens the label picker (binding id ``label.pick``, ``L`` unless the
+        user's keymap moved it), which lists the labels the row leaves out."""
+        keymap = getattr(self.app, "_keymap", None) or {}
+        return key_name(keymap.get("label.pick", "L").split(",")[0])
 
     def label_chips(self, labels: Sequence[Label], spaced: bool, short: bool) -> Text:
         """Each label's key and its name on its colour; ``spaced`` pads the key as a chip too,
