@@ -95,6 +95,12 @@ async def test_tab_and_the_claims_commands_show_a_collapsed_panel(tmp_path):
         await pilot.press(*"speaker:amazon")
         await pilot.pause()
         assert "filter: speaker:amazon" in screen_text(app)
+        await pilot.press("enter", "escape")  # the first Esc clears the filter, the panel stays
+        await pilot.pause()
+        assert "filter:" not in screen_text(app) and "sort: speaker" in screen_text(app)
+        await pilot.press("escape")  # nothing left to clear: the panel closes
+        await pilot.pause()
+        assert "sort: speaker" not in screen_text(app) and app.query_one(ArticleView).has_focus
 
 
 async def test_at_120_columns_P_hides_and_shows_the_docked_panel(tmp_path):
