@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from dataclasses import replace
 
 from rich.style import Style
 from textual.binding import Binding
@@ -16,7 +17,9 @@ from textual.dom import DOMNode
 import tui
 from tests.test_app_corpus import corpus_db
 from tests.test_review_keys import open_app
+from tests.test_scheme_ui import open_app as open_app_with_scheme
 from tui.app import PostilApp
+from tui.model.labels import CONLL2003, FACTCHECK_VERDICTS
 from tui.screens.help import GROUPS, OTHER, HelpScreen, group_of
 from tui.store.repository import open_store
 
@@ -258,4 +261,17 @@ async def test_the_document_lists_help_is_grouped_too(tmp_path):
         assert keys_of(row_of(rows, "documents.filter")) == "f / /"
         assert keys_of(row_of(rows, "documents.open")) == "Enter"
         assert "PERSON" in "\n".join(rows)  # the legend names the database's first label
+        await pilot.press("escape", "q")
+
+
+async def test_the_help_lists_the_databases_verdict_letters_and_names_its_first_label(tmp_path):
+    scheme = replace(CONLL2003, name="conll-factcheck", verdicts=FACTCHECK_VERDICTS)
+    app, _ = open_app_with_scheme(tmp_path, scheme)
+    async with app.run_test(size=TALL) as pilot:
+        await pilot.press("question_mark")
+        rows = await read_help(app, pilot)
+        assert keys_of(row_of(rows, "pants-on-fire", "review.verdict_pants_on_fire")) == "p"
+        assert keys_of(row_of(rows, "half-true", "review.verdict_half_true")) == "h"
+        assert not any(row.endswith("review.verdict_mixed") for row in rows)  # the default scale's, not this database's
+        assert any(row.endswith("accepted entity (PER)") for row in rows)
         await pilot.press("escape", "q")

@@ -113,11 +113,11 @@ def help_entries(sources: list[tuple[str, list[DOMNode]]], keymap: dict[str, str
         for node in nodes:
             for key, binding in node_bindings(node):
                 add(key, binding, WHERE_OF_SOURCE.get(title, ""))
-    for where, dialog in dialogs():
-        for binding in dialog.BINDINGS:
-            if isinstance(binding, Binding):
-                for key in binding.key.split(","):
-                    add(key.strip(), binding, where)
+    app = next(node.app for _, nodes in sources for node in nodes)
+    for where, bindings in dialogs(scheme_of(app)):
+        for binding in bindings:
+            for key in binding.key.split(","):
+                add(key.strip(), binding, where)
     return list(entries.values())
 
 
@@ -133,9 +133,16 @@ def binding_sections(sources: list[tuple[str, list[DOMNode]]], keymap: dict[str,
     ]
 
 
-def dialogs() -> list[tuple[str, type[DOMNode]]]:
-    """The dialogs (editors, pickers, search, the document list, the help itself) whose keys
-    the help lists while they are closed, with where their keys apply."""
+def scheme_of(app: App) -> Scheme:
+    """The label scheme of the app's open session, else of its database."""
+    session = getattr(app, "session", None)
+    return session.scheme if session is not None else app.store.scheme()
+
+
+def dialogs(scheme: Scheme) -> list[tuple[str, list[Binding]]]:
+    """Where the keys of each dialog (editors, pickers, search, the document list, the help
+    itself) apply, and those keys, which the help lists while the dialogs are closed; the
+    verdict picker's letters are ``scheme``'s."""
     from tui.screens.claim_editor import ClaimEditor
     from tui.screens.corpus_hits import CorpusHitsScreen
     from tui.screens.documents import DocumentsScreen, DocumentTable
@@ -143,12 +150,12 @@ def dialogs() -> list[tuple[str, type[DOMNode]]]:
     from tui.screens.label_picker import LabelPicker
     from tui.screens.search import SearchScreen
     from tui.screens.stats import StatsScreen
-    from tui.screens.verdict_picker import VerdictPicker
+    from tui.screens.verdict_picker import DEFAULT_VERDICT_BINDINGS, VerdictPicker, verdict_bindings
     from tui.widgets.forms import Choice
 
-    return [
+    verdict_picker = [*verdict_bindings(scheme), *(binding for binding in VerdictPicker.BINDINGS if binding not in DEFAULT_VERDICT_BINDINGS)]
+    classes = [
         ("label picker", LabelPicker),
-        ("verdict picker", VerdictPicker),
         ("claim editor", ClaimEditor),
         ("entity editor", EntityEditor),
         ("merge picker", EntityPicker),
@@ -160,6 +167,7 @@ def dialogs() -> list[tuple[str, type[DOMNode]]]:
         ("editors' choice fields", Choice),
         ("this help", HelpScreen),
     ]
+    return [("verdict picker", verdict_picker)] + [(where, [b for b in dialog.BINDINGS if isinstance(b, Binding)]) for where, dialog in classes]
 
 
 def binding_table(sections: list[tuple[str, list[HelpEntry]]], show_ids: bool) -> Table:
@@ -263,15 +271,8 @@ class HelpScreen(ModalScreen[None]):
         yield marks
         with VerticalScroll(id="help-scroll"):
             yield Static(self.title_text(), id="help-title")
-            yield MarksLegend(self.scheme or self.app_scheme(), id="help-legend")
+            yield MarksLegend(self.scheme or scheme_of(self.app), id="help-legend")
             yield Static(self.table, id="help-table")
-
-    def app_scheme(self) -> Scheme:
-        """The label scheme of the open session, else of the app's database."""
-        session = getattr(self.app, "session", None)
-        if session is not None:
-            return session.scheme
-        return self.app.store.scheme()
 
     def title_text(self) -> Text:
         """The first line: what closes the help, scrolls it and shows the ids, as mapped now."""
