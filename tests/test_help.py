@@ -163,12 +163,12 @@ async def test_the_legend_draws_each_mark_as_the_article_does(tmp_path):
         rows, texts = screen_rows(app), row_texts(app)
         legend = {text.split("  ")[-1].strip(): n for n, text in enumerate(texts) if "PERSON" in text or "“a quote”" in text or "word" in text}
         assert list(legend) == [
-            "accepted entity (PERSON)", "suggested entity (a, x)", "suggested claim", "accepted claim",
-            "search hit (n, N)", "selection (v)", "the entity chosen in the side panel",
+            "accepted entity (PERSON)", "suggested entity", "suggested claim", "accepted claim",
+            "search hit", "selection", "the entity chosen in the side panel",
         ]
         assert looks(sample_style(rows[legend["accepted entity (PERSON)"]], "PERSON")) == looks(accepted)
-        assert looks(sample_style(rows[legend["suggested entity (a, x)"]], "PERSON")) == looks(suggested)
-        assert looks(sample_style(rows[legend["search hit (n, N)"]], "word")) != looks(sample_style(rows[legend["selection (v)"]], "word"))
+        assert looks(sample_style(rows[legend["suggested entity"]], "PERSON")) == looks(suggested)
+        assert looks(sample_style(rows[legend["search hit"]], "word")) != looks(sample_style(rows[legend["selection"]], "word"))
         await pilot.press("escape", "q")
 
 

@@ -22,6 +22,7 @@ from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED, Annotation
 from tui.model.display import display_text
 from tui.model.document import Document
 from tui.model.labels import Scheme
+from tui.widgets.article_marks import Marks
 from tui.widgets.article_view import ArticleView
 from tui.widgets.key_names import key_name
 
@@ -193,11 +194,9 @@ def binding_table(sections: list[tuple[str, list[HelpEntry]]], show_ids: bool) -
     return table
 
 
-# The legend's samples: the text drawn in each mark, and what it says.
-def legend_samples(marks, base: Style, scheme: Scheme) -> list[tuple[str, Style, str]]:
-    """``(sample, style, meaning)`` for each mark of the article, in ``marks`` (the article's
-    :class:`~tui.widgets.article_marks.Marks`) over the article's ``base`` style, an entity
-    shown in the scheme's first label."""
+def legend_samples(marks: Marks, base: Style, scheme: Scheme) -> list[tuple[str, Style, str]]:
+    """``(sample, style, meaning)`` for each mark of the article: its ``marks`` over its
+    ``base`` style, an entity shown in the scheme's first label."""
     label = scheme.labels[0].name if scheme.labels else "ENTITY"
     name = display_text(label)
 
@@ -206,11 +205,11 @@ def legend_samples(marks, base: Style, scheme: Scheme) -> list[tuple[str, Style,
 
     return [
         (name, base + span(ENTITY, ACCEPTED), f"accepted entity ({name})"),
-        (name, base + span(ENTITY, SUGGESTED), "suggested entity (a, x)"),
+        (name, base + span(ENTITY, SUGGESTED), "suggested entity"),
         ("“a quote”", base + span(CLAIM, SUGGESTED), "suggested claim"),
         ("“a quote”", base + span(CLAIM, ACCEPTED), "accepted claim"),
-        ("word", base + marks.search_hit, "search hit (n, N)"),
-        ("word", base + marks.selection, "selection (v)"),
+        ("word", base + marks.search_hit, "search hit"),
+        ("word", base + marks.selection, "selection"),
         (name, base + span(ENTITY, ACCEPTED) + marks.marked, "the entity chosen in the side panel"),
     ]
 
