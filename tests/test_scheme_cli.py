@@ -13,6 +13,7 @@ from tinydb import TinyDB
 
 from tests.conftest import REPO
 from tests.test_scheme import TEXT, annotated, session_on, span
+from tests.test_settings import settings_file
 from tui.cli import main
 from tui.model.labels import CONLL2003, FACTCHECK, scheme_from_dict
 from tui.store.records import SCHEME_KEY
@@ -39,6 +40,16 @@ def test_show_prints_the_default_scheme_of_a_new_database_as_text(capsys, tmp_pa
     assert out.splitlines()[:3] == ["scheme ontonotes", "labels (9):", "  1  PERSON   #5fafff  People, real or fictional"]
     assert "  f  false        1  Not accurate" in out and "claim types: quote, reported, assertion, evidence" in out
     assert not (tmp_path / "annotations.json").exists()  # show writes nothing
+
+
+def test_show_prints_the_default_scheme_of_the_settings_database_not_made_yet_and_refuses_a_named_one(capsys, tmp_path, monkeypatch):
+    settings_file(tmp_path, monkeypatch, f'database = "{(tmp_path / "not-yet.json").as_posix()}"\n')
+    status, out, err = run(capsys, "scheme", "show")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[0] == "scheme ontonotes"
+    assert not (tmp_path / "not-yet.json").exists()
+    status, _, err = run(capsys, "scheme", "show", "--db", str(tmp_path / "named.json"))
+    assert status == 2 and err == f"postil scheme: {tmp_path / 'named.json'}: no such database file\n"
 
 
 def test_presets_lists_each_with_its_labels_and_verdicts(capsys):

@@ -14,9 +14,9 @@ import re
 import sys
 from pathlib import Path
 
-from tui.cli.common import DEFAULT_DB, CommandError, CommandParser, add_db_option
+from tui.cli.common import CommandError, CommandParser, add_db_option
 from tui.model.display import display_text
-from tui.model.labels import MODEL_LABELS, PRESETS, Scheme, SchemeError, scheme_from_dict
+from tui.model.labels import DEFAULT_SCHEME, MODEL_LABELS, PRESETS, Scheme, SchemeError, scheme_from_dict
 
 # A scheme file is small; anything bigger is not one.
 MAX_SCHEME_BYTES = 1024 * 1024
@@ -52,21 +52,22 @@ def run_scheme(args: argparse.Namespace) -> int:
             print(f"{scheme.name}: labels {' '.join(scheme.label_names)}; verdicts {verdicts}")
         return 0
     if args.action == "show":
-        scheme = PRESETS[args.preset] if args.preset else _database_scheme(Path(args.db))
+        scheme = PRESETS[args.preset] if args.preset else _database_scheme(Path(args.db), args.db_named)
         sys.stdout.write(render(scheme, args.format))
         return 0
     return _set(args)
 
 
-def _database_scheme(db: Path) -> Scheme:
-    """The scheme of the database at ``db``, read without taking its lock (the default scheme
-    for the default database when there is none yet)."""
+def _database_scheme(db: Path, named: bool) -> Scheme:
+    """The scheme of the database at ``db``, read without taking its lock; the default scheme
+    when the database not ``named`` with ``--db`` (the settings' or ./annotations.json) does
+    not exist yet."""
     from tui.store.repository import open_store
     from tui.store.storage import StoreError
 
     if not db.is_file():
-        if str(db) == DEFAULT_DB:
-            return PRESETS["ontonotes"]
+        if not named:
+            return DEFAULT_SCHEME
         raise CommandError(f"{db}: no such database file")
     try:
         store = open_store(db, read_only=True)
