@@ -151,10 +151,10 @@ def dialogs(scheme: Scheme) -> list[tuple[str, list[Binding]]]:
     from tui.screens.label_picker import LabelPicker
     from tui.screens.search import SearchScreen
     from tui.screens.stats import StatsScreen
-    from tui.screens.verdict_picker import DEFAULT_VERDICT_BINDINGS, VerdictPicker, verdict_bindings
+    from tui.screens.verdict_picker import VerdictPicker, verdict_bindings
     from tui.widgets.forms import Choice
 
-    verdict_picker = [*verdict_bindings(scheme), *(binding for binding in VerdictPicker.BINDINGS if binding not in DEFAULT_VERDICT_BINDINGS)]
+    verdict_picker = [*verdict_bindings(scheme), *VerdictPicker.BINDINGS]
     classes = [
         ("label picker", LabelPicker),
         ("claim editor", ClaimEditor),

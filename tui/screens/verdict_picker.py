@@ -34,9 +34,8 @@ def verdict_bindings(scheme: Scheme) -> list[Binding]:
     ]
 
 
-# The default scheme's letters: what help lists for the picker while it is closed.
+# The default scheme's letters.
 VERDICT_KEYS = verdict_keys(DEFAULT_SCHEME)
-DEFAULT_VERDICT_BINDINGS = verdict_bindings(DEFAULT_SCHEME)
 
 
 class VerdictPicker(ModalScreen["str | None"]):
@@ -49,8 +48,8 @@ class VerdictPicker(ModalScreen["str | None"]):
     VerdictPicker > Static { height: auto; width: 100%; background: $panel; border-top: solid $primary; padding: 0 1; }
     """
 
+    # The letters are bound per picker, from its scheme (help lists them from the database's).
     BINDINGS = [
-        *DEFAULT_VERDICT_BINDINGS,
         Binding("escape", "pick('')", "Leave the claim as it was", id="review.verdict_cancel"),
     ]
 
@@ -61,11 +60,7 @@ class VerdictPicker(ModalScreen["str | None"]):
         self.verdict = verdict
         self.suggested = suggested
         self.keys = verdict_keys(scheme)
-        # The letters are this scheme's, not the default scheme's the class declares for help.
-        declared = {binding.id for binding in DEFAULT_VERDICT_BINDINGS}
-        kept = {key: [b for b in found if b.id not in declared] for key, found in self._bindings.key_to_bindings.items()}
-        own = BindingsMap.from_keys({key: found for key, found in kept.items() if found})
-        self._bindings = BindingsMap.merge([own, BindingsMap(verdict_bindings(scheme))])
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(verdict_bindings(scheme))])
 
     def compose(self) -> ComposeResult:
         line = Text.assemble(("Accept, verdict:" if self.suggested else "Verdict:", "bold"))
