@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -127,17 +126,14 @@ def read_scheme_file(path: Path) -> Scheme:
 
 
 def _parse_toml(path: Path, text: str) -> dict:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+    from tui.settings import TOML_ERROR_PLACE, toml_error_line, toml_parser
+
+    tomllib = toml_parser()
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        found = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = found.group(1) if found else max(text.count("\n") + (not text.endswith("\n")), 1)  # "(at end of document)"
-        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error)) or "not TOML"
-        raise CommandError(f"{path}:{line}: {reason}") from None
+        reason = TOML_ERROR_PLACE.sub("", str(error)) or "not TOML"
+        raise CommandError(f"{path}:{toml_error_line(error, text)}: {reason}") from None
 
 
 def _parse_json(path: Path, text: str) -> object:
