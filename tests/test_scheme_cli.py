@@ -48,8 +48,9 @@ def test_show_prints_the_default_scheme_of_the_settings_database_not_made_yet_an
     assert (status, err) == (0, "")
     assert out.splitlines()[0] == "scheme ontonotes"
     assert not (tmp_path / "not-yet.json").exists()
-    status, _, err = run(capsys, "scheme", "show", "--db", str(tmp_path / "named.json"))
-    assert status == 2 and err == f"postil scheme: {tmp_path / 'named.json'}: no such database file\n"
+    named = tmp_path / "named.json"
+    status, _, err = run(capsys, "scheme", "show", "--db", str(named))
+    assert status == 2 and err == f"postil scheme: {named}: no such database file (postil add PATH... --db {named} makes one)\n"
 
 
 def test_presets_lists_each_with_its_labels_and_verdicts(capsys):

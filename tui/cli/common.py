@@ -9,9 +9,15 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from typing import NoReturn, TextIO
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from tui.model.display import display_text
+
+if TYPE_CHECKING:
+    from tui.store.repository import Store
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -52,6 +58,26 @@ def apply_settings(args: argparse.Namespace) -> str:
         if args.db is None:
             args.db = str(args.settings.database or DEFAULT_DB)
     return args.settings.warning
+
+
+@contextmanager
+def reading_database(db: Path, *errors: type[Exception]) -> Iterator[Store]:
+    """The database file ``db`` opened without its lock (nothing is written) and closed after;
+    a missing file, a file that does not read, or one of ``errors`` raised while reading it is
+    a :class:`CommandError`."""
+    from tui.store.repository import open_store
+    from tui.store.storage import StoreError
+
+    if not db.is_file():
+        raise CommandError(f"{db}: no such database file (postil add PATH... --db {db} makes one)")
+    try:
+        store = open_store(db, read_only=True)
+        try:
+            yield store
+        finally:
+            store.close()
+    except (StoreError, *errors) as error:
+        raise CommandError(str(error)) from None
 
 
 def add_article_options(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from tui.cli.common import CommandError, CommandParser, add_db_option
+from tui.cli.common import CommandError, CommandParser, add_db_option, reading_database
 from tui.model.display import display_text
 
 # The table's columns: heading, summary field, width (the last two take what they need).
@@ -40,20 +40,10 @@ def cell(value: object, width: int, number: bool) -> str:
 def run_list(args: argparse.Namespace) -> int:
     """Print every document (the file is only read: no lock is taken and nothing is written)."""
     from tui.session.corpus import document_summaries
-    from tui.store.repository import open_store
-    from tui.store.storage import StoreError
 
     db = Path(args.db)
-    if not db.is_file():
-        raise CommandError(f"{db}: no such database file (postil add PATH... --db {db} makes one)")
-    try:
-        store = open_store(db, read_only=True)
-        try:
-            summaries = document_summaries(store)
-        finally:
-            store.close()
-    except StoreError as error:
-        raise CommandError(str(error)) from None
+    with reading_database(db) as store:
+        summaries = document_summaries(store)
     where = str(db.resolve())
     if args.format == "json":
         write_out(json.dumps({"database": where, "documents": [asdict(summary) for summary in summaries]}, ensure_ascii=False, indent=1) + "\n")

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from tui.cli.common import CommandError, CommandParser, add_db_option
+from tui.cli.common import CommandError, CommandParser, add_db_option, reading_database
 from tui.model.display import display_text
 from tui.model.labels import DEFAULT_SCHEME, MODEL_LABELS, PRESETS, Scheme, SchemeError, scheme_from_dict
 
@@ -61,21 +61,10 @@ def _database_scheme(db: Path, named: bool) -> Scheme:
     """The scheme of the database at ``db``, read without taking its lock; the default scheme
     when the database not ``named`` with ``--db`` (the settings' or ./annotations.json) does
     not exist yet."""
-    from tui.store.repository import open_store
-    from tui.store.storage import StoreError
-
-    if not db.is_file():
-        if not named:
-            return DEFAULT_SCHEME
-        raise CommandError(f"{db}: no such database file")
-    try:
-        store = open_store(db, read_only=True)
-        try:
-            return store.scheme()
-        finally:
-            store.close()
-    except StoreError as error:
-        raise CommandError(str(error)) from None
+    if not named and not db.is_file():
+        return DEFAULT_SCHEME
+    with reading_database(db) as store:
+        return store.scheme()
 
 
 def _set(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from tui.cli.common import CommandError, CommandParser, add_db_option
+from tui.cli.common import CommandError, CommandParser, add_db_option, reading_database
 from tui.cli.list_documents import write_out
 from tui.model.display import display_text
 
@@ -32,21 +32,11 @@ def run_stats(args: argparse.Namespace) -> int:
     """Print the statistics (the file is only read: no lock is taken and nothing is written)."""
     from tui.session.corpus import CorpusError, find_document
     from tui.session.stats import collect_stats, stats_snapshot
-    from tui.store.repository import open_store
-    from tui.store.storage import StoreError
 
     db = Path(args.db)
-    if not db.is_file():
-        raise CommandError(f"{db}: no such database file (postil add PATH... --db {db} makes one)")
-    try:
-        store = open_store(db, read_only=True)
-        try:
-            doc_id = find_document(store, args.doc) if args.doc is not None else ""
-            snapshot = stats_snapshot(store)
-        finally:
-            store.close()
-    except (StoreError, CorpusError) as error:
-        raise CommandError(str(error)) from None
+    with reading_database(db, CorpusError) as store:
+        doc_id = find_document(store, args.doc) if args.doc is not None else ""
+        snapshot = stats_snapshot(store)
     database, document = collect_stats(snapshot, doc_id)
     stats = document or database
     where = str(db.resolve())
