@@ -10,7 +10,10 @@ import colorsys
 
 import pytest
 from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import App
+from textual.color import Color as ScreenColor
 from textual.constants import DIM_FACTOR
 from textual.filter import dim_color
 from textual.geometry import Region
@@ -21,6 +24,7 @@ from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.model.contrast import MINIMUM_CONTRAST, contrast_ratio, parse_hex, readable, relative_luminance
 from tui.model.labels import DEFAULT_SCHEME, PRESETS, Label, Scheme
+from tui.widgets import palette
 
 THEMES = sorted(App().available_themes)
 BORDERS = ("\u2500", "\u259f")  # box drawing and block elements
@@ -62,6 +66,27 @@ def test_readable_keeps_the_hue_and_changes_no_more_than_needed(color, ground):
 def test_readable_refuses_what_is_not_a_colour():
     with pytest.raises(ValueError):
         readable("blue", "#ffffff")
+
+
+def test_the_line_filter_passes_on_what_reads_and_reckons_each_colour_pair_once(monkeypatch):
+    """The filter runs on every line drawn. A table's cells differ only by their row and column
+    (their styles' meta): one contrast reckoning serves them all, and each cell comes out
+    readable with its meta kept (a click still finds its cell); cells that read already are
+    passed on as they came, and a border keeps the theme's colour."""
+    reckoned: list[tuple[str, str]] = []
+    monkeypatch.setattr(palette, "readable", lambda color, ground: reckoned.append((color, ground)) or readable(color, ground))
+    line_filter = palette.LegibleText(App())
+    grey_on_white = Style(color="#777777", bgcolor="#ffffff")  # 4.48:1, just short
+    cells = [Segment(f"cell {row}", grey_on_white + Style.from_meta({"row": row, "column": 0})) for row in range(300)]
+    border = Segment("\u2502", grey_on_white)
+    drawn = line_filter.apply([*cells, border], ScreenColor.parse("#ffffff"))
+    assert len(reckoned) <= 1  # none when an earlier line of the same colours was reckoned
+    for cell, shown in zip(cells, drawn):
+        assert shown.text == cell.text and shown.style.meta == cell.style.meta
+        assert contrast_ratio(shown.style.color.triplet.hex, "#ffffff") >= MINIMUM_CONTRAST
+    assert drawn[-1] is border
+    reading = [Segment(f"cell {row}", Style(color="#000000", bgcolor="#ffffff") + Style.from_meta({"row": row})) for row in range(300)]
+    assert all(shown is cell for shown, cell in zip(line_filter.apply(reading, ScreenColor.parse("#ffffff")), reading))
 
 
 # A scheme a user might write: dark and pale colours a light or dark theme cannot read as given.

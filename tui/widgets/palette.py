@@ -71,28 +71,18 @@ def rich_hex(color: RichColor, ansi: TerminalTheme, foreground: bool = True) -> 
     return color.get_truecolor(ansi, foreground=foreground).hex
 
 
-def readable_on(color: RichColor, ground: RichColor, ansi: TerminalTheme) -> RichColor:
-    """``color`` (a text's, or a fill's under text of colour ``ground``) made readable with
-    ``ground``: the same colour when it already is, else the nearest of its hue that is."""
-    wanted = readable(rich_hex(color, ansi), rich_hex(ground, ansi, foreground=False))
-    return color if wanted == rich_hex(color, ansi) else RichColor.parse(wanted)
-
-
-@lru_cache(maxsize=4096)
-def legible_style(style: Style, ansi: TerminalTheme) -> Style:
-    """``style`` with its text colour made readable on its background (when it gives both).
-
-    Dim text is drawn by Textual in a colour blended towards the ground; where that blend does
-    not read, the text gets the nearest colour to it that does (and is no longer dim)."""
-    if style.color is None or style.bgcolor is None:
-        return style
-    if style.dim:
-        ground = RichColor.parse(rich_hex(style.bgcolor, ansi, foreground=False))
-        dimmed = dim_color(ground, RichColor.parse(rich_hex(style.color, ansi)), DIM_FACTOR)
-        color = readable_on(dimmed, ground, ansi)
-        return style if color is dimmed else style + Style(color=color, dim=False)
-    color = readable_on(style.color, style.bgcolor, ansi)
-    return style if color is style.color else style + Style(color=color)
+@lru_cache(maxsize=1024)
+def legible_color(color: RichColor, ground: RichColor, dim: bool, ansi: TerminalTheme) -> RichColor | None:
+    """The colour that text of ``color`` needs to read on ``ground``: the nearest of its hue
+    with 4.5:1, or None when it reads as it is. Dim text is drawn by Textual blended towards
+    the ground; where that blend does not read, the text gets the nearest colour to it that
+    does (and is no longer dim)."""
+    if dim:
+        ground = RichColor.parse(rich_hex(ground, ansi, foreground=False))
+        color = dim_color(ground, RichColor.parse(rich_hex(color, ansi)), DIM_FACTOR)
+    shown = rich_hex(color, ansi)
+    wanted = readable(shown, rich_hex(ground, ansi, foreground=False))
+    return None if wanted == shown else RichColor.parse(wanted)
 
 
 def _is_drawing(text: str) -> bool:
@@ -101,9 +91,23 @@ def _is_drawing(text: str) -> bool:
     return all(char.isspace() or "\u2500" <= char <= "\u259f" for char in text)
 
 
+def legible_segment(segment: Segment, ansi: TerminalTheme) -> Segment:
+    """``segment`` with its text colour made readable on its background; the segment itself
+    when it reads already, lacks a colour or a ground, is a control or shows no letters."""
+    text, style, control = segment
+    if style is None or control or style.color is None or style.bgcolor is None:
+        return segment
+    color = legible_color(style.color, style.bgcolor, bool(style.dim), ansi)
+    if color is None or _is_drawing(text):
+        return segment
+    return Segment(text, style + (Style(color=color, dim=False) if style.dim else Style(color=color)))
+
+
 class LegibleText(LineFilter):
     """The last filter on every line Textual draws: each text colour made readable on its
-    background (ANSI colours as ``app``'s ANSI palette shows them)."""
+    background (ANSI colours as ``app``'s ANSI palette shows them). Its work is one cached
+    look-up per segment, by colour pair (so a table's cells, whose styles differ by their
+    row and column, share it); a segment that reads is passed on as it is."""
 
     def __init__(self, app) -> None:
         super().__init__()
@@ -111,10 +115,7 @@ class LegibleText(LineFilter):
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
         ansi = self.app.ansi_theme
-        return [
-            segment if segment.style is None or segment.control or _is_drawing(segment.text) else Segment(segment.text, legible_style(segment.style, ansi))
-            for segment in segments
-        ]
+        return [legible_segment(segment, ansi) for segment in segments]
 
 
 class ThemeColors:
