@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,6 +79,24 @@ def reading_database(db: Path, *errors: type[Exception]) -> Iterator[Store]:
             store.close()
     except (StoreError, *errors) as error:
         raise CommandError(str(error)) from None
+
+
+def write_out(text: str, styled: bool = False) -> None:
+    """Write a command's output to standard output; ``styled`` text goes to its bytes, so that
+    its colour codes reach a terminal (the stream that makes text safe there would show them as
+    characters: whatever came from the data in it must be made safe before). A reader that went
+    away (``| head``) is one line on stderr."""
+    try:
+        if styled:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode(sys.stdout.encoding or "utf-8", errors="replace"))
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except OSError as error:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # leave nothing for the exit to flush
+        raise CommandError(f"standard output: cannot be written ({error.strerror})") from None
 
 
 def add_article_options(parser: argparse.ArgumentParser) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from tui.cli.common import CommandError, CommandParser, add_db_option, reading_database
+from tui.cli.common import CommandParser, add_db_option, reading_database, write_out
 from tui.model.display import display_text
 
 # The table's columns: heading, summary field, width (the last two take what they need).
@@ -55,13 +53,3 @@ def run_list(args: argparse.Namespace) -> int:
         lines.append("  ".join(cell(getattr(summary, field), width, field in NUMBERS) for _, field, width in COLUMNS).rstrip())
     write_out("\n".join(lines) + "\n")
     return 0
-
-
-def write_out(text: str) -> None:
-    """Write the listing to standard output; a reader that went away (``| head``) is one line on stderr."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except OSError as error:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # leave nothing for the exit to flush
-        raise CommandError(f"standard output: cannot be written ({error.strerror})") from None

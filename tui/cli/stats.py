@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-from tui.cli.common import CommandError, CommandParser, add_db_option, reading_database
-from tui.cli.list_documents import write_out
+from tui.cli.common import CommandParser, add_db_option, reading_database, write_out
 from tui.model.display import display_text
 
 # Each series' colour on the command line: the terminal's own named colours (its theme decides
@@ -43,21 +41,8 @@ def run_stats(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_out(json.dumps({"database": where, "scheme": snapshot.scheme.name, **stats.as_json()}, ensure_ascii=False, indent=1) + "\n")
         return 0
-    write_charts(render_text(stats, where))
+    write_out(render_text(stats, where), styled=True)  # every name from the database in it is made safe
     return 0
-
-
-def write_charts(text: str) -> None:
-    """Write the charts to standard output's bytes: on a terminal their colour codes must reach
-    it, and the stream that makes text safe there would show them as characters (every name
-    from the database in ``text`` is already made safe)."""
-    try:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode(sys.stdout.encoding or "utf-8", errors="replace"))
-        sys.stdout.buffer.flush()
-    except OSError as error:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # leave nothing for the exit to flush
-        raise CommandError(f"standard output: cannot be written ({error.strerror})") from None
 
 
 def render_text(stats, where: str) -> str:
