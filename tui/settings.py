@@ -9,6 +9,7 @@ used for what is wrong and the rest is kept. Choosing a theme in the app rewrite
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.model.fields import kind_of
 from tui.store.storage import atomic_write_bytes
 
 CONFIG_NAME = "config.toml"
@@ -193,18 +195,15 @@ def flatten(table: dict, prefix: str = "") -> dict[str, object]:
 
 
 def type_name(value: object) -> str:
-    """How a warning names a TOML value's type."""
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
+    """How a warning names a TOML value's type: in TOML's words for a table, text and dates,
+    else as any stored value's (:func:`~tui.model.fields.kind_of`)."""
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, str):
         return "empty text" if not value.strip() else "text"
-    return "a date or time"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return "a date or time"
+    return kind_of(value)
 
 
 def toml_error_line(error: Exception, text: str) -> int:
