@@ -20,7 +20,7 @@ from tui.model.claims import UNVERIFIED, ClaimAttrs, claim_problems
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
-from tui.widgets.forms import Choice, field_row, with_stored
+from tui.widgets.forms import Choice, field_row, highlighted_id, step_highlight, with_stored
 
 # Speakers are mostly people and organisations: those come first in the picker, then the
 # scheme's other speaking labels in its order.
@@ -195,16 +195,11 @@ class ClaimEditor(ModalScreen[bool]):
             # Elsewhere the arrows keep their usual meaning: move the focus.
             self.focus_next() if step > 0 else self.focus_previous()
             return
-        matches = self.query_one("#speaker-matches", OptionList)
-        if not matches.option_count:
-            return
-        current = -1 if matches.highlighted is None else matches.highlighted
-        matches.highlighted = max(0, min(matches.option_count - 1, current + step))
+        step_highlight(self.query_one("#speaker-matches", OptionList), step)
 
     def highlighted_speaker(self) -> str:
         """The id of the highlighted speaker match, ``""`` when none is."""
-        matches = self.query_one("#speaker-matches", OptionList)
-        return "" if matches.highlighted is None else matches.get_option_at_index(matches.highlighted).id or ""
+        return highlighted_id(self.query_one("#speaker-matches", OptionList))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter on the speaker takes the highlighted match (the typed text when nothing matches)

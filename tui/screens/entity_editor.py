@@ -19,7 +19,7 @@ from tui.model.annotation import Annotation, Entity
 from tui.model.display import display_text
 from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
-from tui.widgets.forms import Choice, field_row, with_stored
+from tui.widgets.forms import Choice, MatchPicker, field_row, with_stored
 
 # A Wikidata item id (Q42) or any other knowledge base's id written as prefix:id.
 KB_ID = re.compile(r"^(Q[1-9][0-9]*|[A-Za-z][\w.-]*:\S+)$")
@@ -116,7 +116,7 @@ class EntityEditor(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class EntityPicker(ModalScreen["tuple[str, bool] | None"]):
+class EntityPicker(MatchPicker, ModalScreen["tuple[str, bool] | None"]):
     """Choose an entity with a fuzzy filter: what the mention is merged into. ctrl+t switches
     between merging this mention and every mention with the same text; the picker gives the
     chosen entity's id and whether every mention goes."""
@@ -134,6 +134,7 @@ class EntityPicker(ModalScreen["tuple[str, bool] | None"]):
         Binding("up", "step(-1)", "Previous entity", show=False, id="entity_picker.previous"),
         Binding("ctrl+t", "toggle_all", "Merge this mention, or every mention with its text", id="entity_picker.toggle_all"),
     ]
+    MATCHES_ID = "picker-matches"
 
     def __init__(self, session: AnnotationSession, mention: Annotation) -> None:
         super().__init__()
@@ -147,7 +148,7 @@ class EntityPicker(ModalScreen["tuple[str, bool] | None"]):
         with Vertical():
             yield Static(self.scope_line(), id="picker-scope")
             yield SafeInput(placeholder="type to filter; Enter merges into the highlighted entity", id="picker-query", compact=True)
-            yield OptionList(id="picker-matches", compact=True)
+            yield OptionList(id=self.MATCHES_ID, compact=True)
 
     def scope_line(self) -> Text:
         """What is merged: this mention, or all of them with its text (and the key that switches)."""
@@ -177,34 +178,15 @@ class EntityPicker(ModalScreen["tuple[str, bool] | None"]):
             if score > 0:
                 scored.append((score, entity))
         scored.sort(key=lambda item: -item[0])
-        matches = self.query_one("#picker-matches", OptionList)
+        matches = self.matches
         matches.set_options(
             Option(Text.assemble((display_text(entity.name), "bold"), f"  {display_text(entity.label)}"), id=entity.entity_id) for _, entity in scored
         )
         matches.highlighted = 0 if scored else None
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        """Refilter as the user types."""
-        self.fill(event.input.value)
-
-    def action_step(self, step: int) -> None:
-        """Move the highlight through the matches."""
-        matches = self.query_one("#picker-matches", OptionList)
-        if matches.option_count:
-            current = matches.highlighted or 0
-            matches.highlighted = max(0, min(matches.option_count - 1, current + step))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Merge into the highlighted entity."""
-        event.stop()
-        matches = self.query_one("#picker-matches", OptionList)
-        if matches.highlighted is not None:
-            self.dismiss((matches.get_option_at_index(matches.highlighted).id or "", self.every_mention))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def picked(self, entity_id: str) -> None:
         """Merge into the chosen entity."""
-        event.stop()
-        self.dismiss((event.option.id or "", self.every_mention))
+        self.dismiss((entity_id, self.every_mention))
 
     def action_cancel(self) -> None:
         """Close without merging."""

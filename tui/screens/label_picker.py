@@ -23,6 +23,7 @@ from tui.model.contrast import readable
 from tui.model.display import display_text
 from tui.model.labels import Label, Scheme
 from tui.widgets.fields import SafeInput
+from tui.widgets.forms import MatchPicker
 
 
 def ranked_labels(labels: tuple[Label, ...], query: str) -> list[Label]:
@@ -60,7 +61,7 @@ def label_row(label: Label, ground: str) -> Text:
     return row
 
 
-class LabelPicker(ModalScreen["str | None"]):
+class LabelPicker(MatchPicker, ModalScreen["str | None"]):
     """Pick one of the scheme's labels: type to filter, ↑ ↓ to move, Enter to apply the
     highlighted label, Esc to leave the text as it was. Gives the label's name (None: cancelled)."""
 
@@ -76,13 +77,13 @@ class LabelPicker(ModalScreen["str | None"]):
         Binding("down", "step(1)", "Next label", show=False, id="label_picker.next"),
         Binding("up", "step(-1)", "Previous label", show=False, id="label_picker.previous"),
     ]
+    MATCHES_ID = "label-picker-matches"
 
     def __init__(self, scheme: Scheme, subject: str = "") -> None:
         """Offer ``scheme``'s labels for ``subject`` (the text being labelled, shown in the title)."""
         super().__init__()
         self.scheme = scheme
         self.subject = subject
-        self.shown: list[Label] = []
 
     def compose(self) -> ComposeResult:
         title = Text.assemble(("Label", "bold"))
@@ -92,45 +93,25 @@ class LabelPicker(ModalScreen["str | None"]):
         with Vertical():
             yield Static(title, id="label-picker-title")
             yield SafeInput(placeholder="type a name, a description or a key", id="label-picker-query", compact=True)
-            yield OptionList(id="label-picker-matches", compact=True)
+            yield OptionList(id=self.MATCHES_ID, compact=True)
             yield Static(Text("↑ ↓ move · Enter label · Esc cancel"), id="label-picker-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#label-picker-matches", OptionList).can_focus = False  # the query keeps the keys
+        self.matches.can_focus = False  # the query keeps the keys
         self.fill("")
         self.query_one("#label-picker-query", Input).focus()
 
     def fill(self, query: str) -> None:
         """List the labels matching ``query``, best first, the first highlighted."""
-        self.shown = ranked_labels(self.scheme.labels, query)
-        matches = self.query_one("#label-picker-matches", OptionList)
+        shown = ranked_labels(self.scheme.labels, query)
+        matches = self.matches
         ground = self.app.get_css_variables().get("surface", "#000000")
-        matches.set_options(Option(label_row(label, ground), id=label.name) for label in self.shown)
-        matches.highlighted = 0 if self.shown else None
+        matches.set_options(Option(label_row(label, ground), id=label.name) for label in shown)
+        matches.highlighted = 0 if shown else None
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        """Refilter as the user types."""
-        event.stop()
-        self.fill(event.input.value)
-
-    def action_step(self, step: int) -> None:
-        """Move the highlight through the matches."""
-        matches = self.query_one("#label-picker-matches", OptionList)
-        if matches.option_count:
-            current = matches.highlighted or 0
-            matches.highlighted = max(0, min(matches.option_count - 1, current + step))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Apply the highlighted label (nothing matched: the picker stays open)."""
-        event.stop()
-        matches = self.query_one("#label-picker-matches", OptionList)
-        if matches.highlighted is not None:
-            self.dismiss(self.shown[matches.highlighted].name)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Apply the label chosen in the list."""
-        event.stop()
-        self.dismiss(event.option.id)
+    def picked(self, name: str) -> None:
+        """Apply the label chosen."""
+        self.dismiss(name)
 
     def action_cancel(self) -> None:
         """Close without labelling anything."""
