@@ -30,6 +30,7 @@ def extract_parser() -> CommandParser:
 def run_extract(args: argparse.Namespace) -> int:
     """Read every article first (a bad one stops with exit 2), then suggest and print."""
     from tui.formats.readers import ArticleError, read_article
+    from tui.model.labels import DEFAULT_SCHEME
     from tui.nlp.extract import write_suggestions
 
     documents = []
@@ -40,7 +41,7 @@ def run_extract(args: argparse.Namespace) -> int:
             raise CommandError(str(error)) from None
     store = None
     gazetteer: list[dict] = []
-    scheme = None
+    scheme = DEFAULT_SCHEME
     if Path(args.db).is_file() or args.db_named:
         from tui.store.repository import Store
         from tui.store.storage import StoreError
@@ -60,8 +61,7 @@ def run_extract(args: argparse.Namespace) -> int:
         raise CommandError(message)
     show_progress = len(documents) > 1 and not args.quiet
     try:
-        write_suggestions(documents, pipeline, sys.stdout.buffer, args.format, gazetteer, store, show_progress,
-                          **({"scheme": scheme} if scheme else {}))
+        write_suggestions(documents, pipeline, sys.stdout.buffer, args.format, gazetteer, store, show_progress, scheme)
     except BrokenPipeError:
         # The reader went away (``postil extract ... | head``): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
