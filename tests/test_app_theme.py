@@ -125,6 +125,8 @@ async def test_a_light_theme_draws_the_suggestions_label_colours_darker_and_read
         await pilot.pause()
         light = suggestion_colors()
         assert light and scheme_color.lower() not in light
+        # The article paints the scheme's colour; the line filter alone makes it readable.
+        assert article.marks.span_style(suggestion, session.scheme).color.triplet.hex == scheme_color.lower()
         ground = app.theme_variables["mark-suggested-background"]
         for color in light:
             assert contrast_ratio(color, ground) >= 4.5

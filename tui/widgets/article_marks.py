@@ -1,6 +1,6 @@
 """How the article's rows are painted: the marks' styles (from the theme, through the article's
-component classes, and the label colours from the session's scheme, made readable on the
-theme's grounds) and the painting of a row's characters from layers of styled ranges."""
+component classes, and the label colours from the session's scheme, an accepted entity's fill
+made readable under its text) and the painting of a row's characters from layers of styled ranges."""
 
 from __future__ import annotations
 
@@ -55,18 +55,14 @@ class Marks:
 
     def span_style(self, annotation: Annotation, scheme: Scheme) -> Style:
         """How a span is drawn: accepted entities filled with their label's colour (in
-        ``scheme``), suggestions in that colour on a ground of their own, claims underlined
-        (tinted once accepted)."""
+        ``scheme``; lighter or darker, in its hue, where the on-label text needs it for 4.5:1),
+        suggestions in that colour on a ground of their own (the line filter, palette.LegibleText,
+        makes that text readable as it does every text), claims underlined (tinted once accepted)."""
         if annotation.is_claim:
             return self.claim if annotation.status == ACCEPTED else self.claim_suggested
-        return self.label_style(scheme.color_for(annotation.label), annotation.status == SUGGESTED)
-
-    def label_style(self, color: str, suggested: bool) -> Style:
-        """A label colour as an accepted entity's fill under the on-label text, or as a
-        suggestion's text on the suggestions' ground: lighter or darker where the theme needs
-        it for a contrast of 4.5:1 (the hue stays)."""
-        if suggested:
-            return Style(color=_readable_with(color, self.suggested.bgcolor)) + self.suggested
+        color = scheme.color_for(annotation.label)
+        if annotation.status == SUGGESTED:
+            return Style(color=color) + self.suggested
         return Style(bgcolor=_readable_with(color, self.on_label.color)) + self.on_label
 
 
