@@ -8,6 +8,7 @@ Each test's database is given its scheme first, as ``postil scheme set`` gives i
 from __future__ import annotations
 
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.widgets import DataTable, Input, OptionList
 
 from tests.conftest import file_annotations, write_article
@@ -356,12 +357,12 @@ async def test_the_pickers_label_names_read_on_a_light_theme(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         app.theme = "textual-light"
         await pilot.press("L")
-        ground = app.get_css_variables()["surface"]
+        await pilot.pause()
         matches = app.screen.query_one("#label-picker-matches", OptionList)
-        for n, label in enumerate(FRAMES.labels):
-            prompt = matches.get_option_at_index(n).prompt
-            name = next(span for span in prompt.spans if prompt.plain[span.start : span.end] == label.name)
-            assert contrast_ratio(name.style.color.triplet.hex, ground) >= 4.5, label.name
+        drawn = {segment.text: segment.style for strip in matches.render_lines(Region(0, 0, *matches.size)) for segment in strip}
+        for label in FRAMES.labels:
+            style = drawn[label.name]  # as the screen draws it
+            assert contrast_ratio(style.color.triplet.hex, style.bgcolor.triplet.hex) >= 4.5, label.name
         await pilot.press("escape", "q")
 
 

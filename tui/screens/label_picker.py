@@ -8,7 +8,6 @@ label's name and description; a label whose key is exactly what was typed comes 
 
 from __future__ import annotations
 
-from rich.color import Color, ColorParseError
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,7 +18,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.model.contrast import readable
 from tui.model.display import display_text
 from tui.model.labels import Label, Scheme
 from tui.widgets.fields import SafeInput
@@ -48,14 +46,10 @@ def ranked_labels(labels: tuple[Label, ...], query: str) -> list[Label]:
     return [label for _, label in scored]
 
 
-def label_row(label: Label, ground: str) -> Text:
-    """One row of the picker: the key, the name in the label's colour (made readable on the
-    picker's ``ground``, a ``#rrggbb``), the description."""
-    try:
-        name_style = Style(bold=True, color=Color.parse(readable(label.color, ground)))
-    except (ColorParseError, ValueError):  # a colour from a database is checked when read; never let one stop the picker
-        name_style = Style(bold=True)
-    row = Text.assemble((display_text(label.key) or " ", "bold reverse"), "  ", (display_text(label.name), name_style))
+def label_row(label: Label) -> Text:
+    """One row of the picker: the key, the name in the label's colour (the app's line filter,
+    palette.LegibleText, draws it readable on the row's ground in every theme), the description."""
+    row = Text.assemble((display_text(label.key) or " ", "bold reverse"), "  ", (display_text(label.name), Style(bold=True, color=label.color)))
     if label.description:
         row.append(f"  {display_text(label.description)}", style="dim")
     return row
@@ -105,8 +99,7 @@ class LabelPicker(MatchPicker, ModalScreen["str | None"]):
         """List the labels matching ``query``, best first, the first highlighted."""
         shown = ranked_labels(self.scheme.labels, query)
         matches = self.matches
-        ground = self.app.get_css_variables().get("surface", "#000000")
-        matches.set_options(Option(label_row(label, ground), id=label.name) for label in shown)
+        matches.set_options(Option(label_row(label), id=label.name) for label in shown)
         matches.highlighted = 0 if shown else None
 
     def picked(self, name: str) -> None:
