@@ -5,7 +5,7 @@ binding ids for a keymap in a column that ``i`` shows or hides."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.style import Style
 from rich.table import Table
@@ -100,12 +100,13 @@ def help_entries(sources: list[tuple[str, list[DOMNode]]], keymap: dict[str, str
     def add(key: str, binding: Binding, where: str) -> None:
         ident = binding.id or ""
         slot = (ident, "") if ident else (where, binding.action)
-        if ident in keymap:  # remapped: the keymap's keys replace the declared ones
+        if ident in keymap:  # remapped: the keymap's keys (comma-separated) replace the declared ones
             key = keymap[ident]
         if slot in entries:
             known = entries[slot]
-            if key not in known.keys.split(","):
-                entries[slot] = HelpEntry(f"{known.keys},{key}", known.description, known.id, known.where, known.action)
+            keys = known.keys.split(",")
+            keys += [one for one in key.split(",") if one not in keys]
+            entries[slot] = replace(known, keys=",".join(keys))
         else:
             description = binding.description if ident else TEXTUAL_DESCRIPTIONS.get(binding.action, binding.description)
             entries[slot] = HelpEntry(key, description or binding.action.replace("_", " "), ident, where, binding.action)
