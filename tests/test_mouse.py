@@ -24,6 +24,9 @@ TEXT = (
     "Paris officials welcomed the news."
 )
 
+# An article far longer than the pane.
+LONG_TEXT = "\n\n".join(f"Paragraph {n} says something about item{n} here." for n in range(200))
+
 
 def open_app(tmp_path, text: str = TEXT) -> tuple[PostilApp, object]:
     db = tmp_path / "annotations.json"
@@ -186,8 +189,7 @@ async def test_a_double_click_selects_the_token_and_a_key_labels_it(tmp_path):
 
 
 async def test_the_wheel_scrolls_a_long_article_and_a_click_then_lands_where_it_shows(tmp_path):
-    paragraphs = [f"Paragraph {n} says something about item{n} here." for n in range(200)]
-    text = "\n\n".join(paragraphs)
+    text = LONG_TEXT
     app, _ = open_app(tmp_path, text)
     async with app.run_test(size=SIZE) as pilot:
         view = article(app)
@@ -262,8 +264,7 @@ async def test_mouse_events_as_a_terminal_sends_them_drag_and_double_click_from_
 
 
 async def test_a_drag_past_the_bottom_edge_scrolls_and_keeps_selecting(tmp_path):
-    paragraphs = [f"Paragraph {n} says something about item{n} here." for n in range(200)]
-    text = "\n\n".join(paragraphs)
+    text = LONG_TEXT
     app, _ = open_app(tmp_path, text)
     async with app.run_test(size=SIZE) as pilot:
         view = article(app)

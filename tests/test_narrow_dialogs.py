@@ -16,6 +16,15 @@ def open_sample(tmp_path) -> PostilApp:
     return PostilApp(open_session(tmp_path / "annotations.json", sample_document(), annotator="tester"))
 
 
+async def press_until(pilot, key: str, done, limit: int) -> None:
+    """Press ``key`` until ``done()`` holds, ``limit`` times at most (the caller asserts it then)."""
+    for _ in range(limit):
+        if done():
+            return
+        await pilot.press(key)
+        await pilot.pause()
+
+
 def fits(app: PostilApp) -> None:
     """The dialog on top lies within the terminal, and its right border is drawn."""
     dialog = app.screen.children[0]
@@ -36,11 +45,7 @@ async def test_the_claim_editor_fits_and_scrolls_its_last_field_into_view(tmp_pa
         fits(app)
         assert "Evidence URLs" not in screen_text(app)
         assert any("police use of its facial recognition software, Rekognition.”" in row for row in rows)  # wrapped, not cut
-        for _ in range(12):
-            if app.focused.id == "evidence":
-                break
-            await pilot.press("tab")
-        await pilot.pause()
+        await press_until(pilot, "tab", lambda: app.focused.id == "evidence", 12)
         assert app.focused.id == "evidence"
         assert "Evidence URLs" in screen_text(app)
         assert app.screen.region.contains_region(app.focused.region)
@@ -57,11 +62,7 @@ async def test_the_entity_editor_and_merge_picker_fit(tmp_path):
         await pilot.pause()
         fits(app)
         assert "another entity's name merges this one into it" in screen_text(app)
-        for _ in range(8):
-            if app.focused.id == "mention-note":
-                break
-            await pilot.press("tab")
-        await pilot.pause()
+        await press_until(pilot, "tab", lambda: app.focused.id == "mention-note", 8)
         assert "Mention note" in screen_text(app) and app.screen.region.contains_region(app.focused.region)
         await pilot.press("escape")
         app.screen.article.move_to(mention.start, mention.end)
@@ -94,11 +95,7 @@ async def test_search_verdict_picker_and_help_fit(tmp_path):
         await pilot.press("question_mark")
         await pilot.pause()
         fits(app)
-        for _ in range(40):  # the panel key is in the help, reached by scrolling
-            if "panel.toggle" in screen_text(app):
-                break
-            await pilot.press("pagedown")
-            await pilot.pause()
+        await press_until(pilot, "pagedown", lambda: "panel.toggle" in screen_text(app), 40)  # the panel key is in the help, reached by scrolling
         assert "panel.toggle" in screen_text(app)
 
 
