@@ -1,6 +1,6 @@
 """Key names as users type them and read them in the manual: ``?`` rather than Textual's
-``question_mark``, ``ctrl+p``, ``shift+↑``, ``Enter``, ``PgUp``. The footer (through
-``PostilApp.get_key_display``) and the help screen both name keys with :func:`key_name`."""
+``question_mark``, ``ctrl+p``, ``shift+↑``, ``Enter``, ``PgUp``. The key hints and the legend
+(tui/widgets/status_line.py) and the help screen all name keys with :func:`key_name`."""
 
 from __future__ import annotations
 
