@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from tui.formats.interchange import PART_ROLES, ROLE_CLAIM, ROLE_ENTITY, FormatError, SpanGraph, normalize_graph
 from tui.model.annotation import STATUSES, entity_problems
-from tui.model.claims import links_check, new_value_checks, offered_checks
+from tui.model.claims import CLAIM_CHECKS, links_check, offered_checks
 from tui.model.fields import Check, checked, id_problem, is_integer, kind_of, name_problem, one_of, optional, quoted, text_problem
 from tui.model.labels import DEFAULT_SCHEME, Scheme
 
@@ -46,20 +46,21 @@ FIELD_CHECKS: dict[str, Check] = {
     "status": one_of(STATUSES),
     "annotator": optional(text_problem),
     "entity": _entity,
-    **{name: new_value_checks()[name] for name in ("claim_type", "verdict", "checkworthiness", "note")},
+    **offered_checks(),  # the default scheme's claim types and verdicts (field_problem takes a database's own)
+    **{name: CLAIM_CHECKS[name] for name in ("checkworthiness", "note")},
     "evidence": links_check(name_problem),
     "speaker_text": text_problem,
     "speaker_entity": lambda value: _entity(value, named=True),
     # A claim's parts as Postil stores them; files carry them as spans with relations, so
     # these are checked but not imported (counted as not imported when they are there).
-    **{name: new_value_checks()[name] for name in ("speaker", "speaker_span", "cue", "content")},
+    **{name: CLAIM_CHECKS[name] for name in ("speaker", "speaker_span", "cue", "content")},
 }
 
 
 def field_problem(name: str, value: object, scheme: Scheme = DEFAULT_SCHEME) -> str | None:
     """Why a span detail ``name`` cannot hold ``value`` (``None`` when it can, or is not a
     detail Postil keeps); a claim type or verdict must be one of ``scheme``'s."""
-    check = offered_checks(scheme).get(name) if scheme is not DEFAULT_SCHEME and name in ("claim_type", "verdict") else FIELD_CHECKS.get(name)
+    check = offered_checks(scheme)[name] if name in ("claim_type", "verdict") else FIELD_CHECKS.get(name)
     return None if check is None else check(value)
 
 

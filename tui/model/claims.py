@@ -103,11 +103,6 @@ def offered_checks(scheme: Scheme = DEFAULT_SCHEME) -> dict[str, Check]:
     return {"claim_type": one_of(scheme.claim_types), "verdict": one_of(scheme.verdict_names)}
 
 
-def new_value_checks(scheme: Scheme = DEFAULT_SCHEME) -> dict[str, Check]:
-    """The check of each attribute set now under ``scheme``."""
-    return {**CLAIM_CHECKS, **offered_checks(scheme)}
-
-
 def claim_problems(attrs: dict, text_length: int | None = None, offered: bool = False, scheme: Scheme = DEFAULT_SCHEME,
                    changed: set[str] | None = None) -> list[Problem]:
     """``(attribute, reason)`` for each attribute of ``attrs`` outside the data model; with
