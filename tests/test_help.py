@@ -120,18 +120,13 @@ async def test_the_help_groups_the_keys_by_task_in_order_and_says_where_a_dialog
             index = rows.index(row_of(rows, *words))
             return max((heading for heading in expected if at[heading] < index), key=lambda heading: at[heading])
 
-        assert group_holding("Next sentence") == "Move"
-        assert group_holding("select.toggle") == "Select"
-        assert group_holding("label.1") == "Label"
-        assert group_holding("review.accept_next") == "Review"
-        assert group_holding("review.verdict_false") == "Claims"
-        assert group_holding("Save the claim") == "Claims"
-        assert group_holding("factcheck.merge") == "Entities"
-        assert group_holding("search.toggle_documents") == "Search"
-        assert group_holding("corpus.next") == "Documents"
-        assert group_holding("app.redo") == "Edit and undo"
-        assert group_holding("panel.next_tab") == "Side panel"
-        assert group_holding("app.quit") == "App"
+        groups = {
+            "Next sentence": "Move", "select.toggle": "Select", "label.1": "Label", "review.accept_next": "Review",
+            "review.verdict_false": "Claims", "Save the claim": "Claims", "factcheck.merge": "Entities",
+            "search.toggle_documents": "Search", "corpus.next": "Documents", "app.redo": "Edit and undo",
+            "panel.next_tab": "Side panel", "app.quit": "App",
+        }  # a binding (by its description or id) and the group it is listed under
+        assert {words: group_holding(words) for words in groups} == groups
         assert "(claim editor)" in row_of(rows, "Save the claim")
         assert "(side panel)" in row_of(rows, "panel.next_tab")
         assert "(" not in row_of(rows, "Next sentence").split("cursor.")[0]  # the article's keys need no place
