@@ -56,13 +56,19 @@ FRAMES = Scheme(
 )
 
 
-def open_app(tmp_path, scheme: Scheme) -> tuple[PostilApp, object]:
-    """The app on TEXT in a new database whose scheme is ``scheme`` (set as `postil scheme set` sets it)."""
+def scheme_session(tmp_path, scheme: Scheme, text: str):
+    """A session on ``text`` in a new database whose scheme is ``scheme`` (set as `postil scheme
+    set` sets it), and the database's path."""
     db = tmp_path / "annotations.json"
     store = open_store(db)
     set_scheme(store, scheme, {})
     store.close()
-    session = open_session(db, read_article(write_article(tmp_path, TEXT)), annotator="tester")
+    return open_session(db, read_article(write_article(tmp_path, text)), annotator="tester"), db
+
+
+def open_app(tmp_path, scheme: Scheme) -> tuple[PostilApp, object]:
+    """The app on TEXT in a new database whose scheme is ``scheme``."""
+    session, db = scheme_session(tmp_path, scheme, TEXT)
     return PostilApp(session), db
 
 
@@ -219,11 +225,7 @@ def open_claims_app(tmp_path, scheme: Scheme) -> tuple[PostilApp, object]:
     """The app on CLAIMS_TEXT under ``scheme``, with the model's suggestions stored: Acme Corp and
     Jane Doe as ACTOR, Paris as PLACE (which may not speak in FRAMES), a quote by Jane Doe and a
     reported claim by Paris."""
-    db = tmp_path / "annotations.json"
-    store = open_store(db)
-    set_scheme(store, scheme, {})
-    store.close()
-    session = open_session(db, read_article(write_article(tmp_path, CLAIMS_TEXT)), annotator="tester")
+    session, db = scheme_session(tmp_path, scheme, CLAIMS_TEXT)
     suggest(session, {"Acme Corp": "ACTOR", "Jane Doe": "ACTOR", "Paris": "PLACE"}, [(QUOTE, "Jane Doe", "Jane Doe"), (REPORTED, "Paris", "Paris")])
     return PostilApp(session), db
 
