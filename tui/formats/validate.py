@@ -70,7 +70,7 @@ def label_problem(span, scheme: Scheme | None) -> str | None:
     no scheme of its own (``None``) takes any label."""
     if scheme is None:
         return None
-    if span.role == ROLE_ENTITY and span.label not in set(scheme.label_names) | set(scheme.model_labels.values()):
+    if span.role == ROLE_ENTITY and span.label not in scheme.entity_labels:
         return f"{quoted(span.label)} is not a label of the database's scheme {scheme.name} ({', '.join(scheme.label_names)}; `postil scheme show`)"
     if span.role == ROLE_CLAIM and span.label not in scheme.claim_types and "claim_type" not in (span.info if isinstance(span.info, dict) else {}):
         return f"{quoted(span.label)} is not a claim type of the database's scheme {scheme.name} ({', '.join(scheme.claim_types)})"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from tui.model.fields import kind_of, name_problem, quoted
 
@@ -71,6 +72,12 @@ class Scheme:
     @property
     def label_names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
+
+    @cached_property
+    def entity_labels(self) -> frozenset[str]:
+        """Every label an entity may have under this scheme: its own, and those it makes of the
+        model's (which may be model labels it does not list, such as CARDINAL)."""
+        return frozenset(self.label_names) | frozenset(self.model_labels.values())
 
     def label_for_key(self, key: str) -> Label | None:
         """The label bound to ``key``, if any."""

@@ -34,7 +34,7 @@ def scheme_values(scheme: Scheme, kind: str) -> set[str]:
     """The values of ``kind`` a scheme has: its labels (and what the model's labels become),
     claim types, or verdicts (``unverified`` included)."""
     if kind == LABEL:
-        return set(scheme.label_names) | set(scheme.model_labels.values())
+        return set(scheme.entity_labels)
     if kind == CLAIM_TYPE:
         return set(scheme.claim_types)
     return set(scheme.verdict_names)
