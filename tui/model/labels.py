@@ -194,11 +194,6 @@ PRESETS = {scheme.name: scheme for scheme in (ONTONOTES, CONLL2003, FACTCHECK)}
 DEFAULT_SCHEME = ONTONOTES
 
 
-def label_for_key(key: str) -> Label | None:
-    """The default scheme's label bound to ``key``, if any."""
-    return DEFAULT_SCHEME.label_for_key(key)
-
-
 def color_for(name: str) -> str:
     """The colour of a label of the default scheme; labels outside it share one."""
     return DEFAULT_SCHEME.color_for(name)
