@@ -14,10 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.model.labels import SchemeError, scheme_from_dict
 from tui.store.database import backup_path, texts_path
 from tui.store.migrations import META, SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
-from tui.store.records import ANNOTATIONS, DOCUMENTS, ENTITIES, GAZETTEER, JOURNAL, KEY_FIELDS, SCHEME_KEY, malformed_records, table_index, text_file_name
+from tui.store.records import (
+    ANNOTATIONS,
+    DOCUMENTS,
+    ENTITIES,
+    GAZETTEER,
+    JOURNAL,
+    KEY_FIELDS,
+    SCHEME_KEY,
+    malformed_records,
+    stored_scheme,
+    table_index,
+    text_file_name,
+)
 from tui.store.storage import StoreError, atomic_write_bytes, dump_json, read_database, read_regular_file
 from tui.store.wal import LostRecord, is_checkpoint, read_log, wal_path
 
@@ -161,9 +172,9 @@ def _scheme_problems(path: Path, data: dict) -> list[str]:
     for record in data.get(META, {}).values():
         if isinstance(record, dict) and record.get("key") == SCHEME_KEY:
             try:
-                scheme_from_dict(record.get("scheme"))
-            except SchemeError as error:
-                return [f"{path}: the label scheme in the meta table: {error} (set one with `postil scheme set`)"]
+                stored_scheme(path, record.get("scheme"))
+            except StoreError as error:
+                return [str(error)]
     return []
 
 

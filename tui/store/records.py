@@ -13,7 +13,9 @@ from typing import Any
 from tui.model.annotation import annotation_problems, entity_problems
 from tui.model.document import Document, document_problems
 from tui.model.fields import Problem, checked, is_integer, kind_of, name_problem, object_problem, one_of, optional, text_problem
+from tui.model.labels import Scheme, SchemeError, scheme_from_dict
 from tui.store.migrations import META
+from tui.store.storage import StoreError
 
 DOCUMENTS = "documents"
 ANNOTATIONS = "annotations"
@@ -88,6 +90,15 @@ def document_from_record(record: dict) -> Document:
         previous=record.get("previous"),
         meta=dict(record.get("meta") or {}),
     )
+
+
+def stored_scheme(path: object, value: object) -> Scheme:
+    """The label scheme the meta table keeps (``value``: its record's ``scheme``); one that does
+    not read (a hand edit) is a :class:`StoreError` naming the field."""
+    try:
+        return scheme_from_dict(value)
+    except SchemeError as error:
+        raise StoreError(f"{path}: the label scheme in the meta table: {error}; set one with `postil scheme set`") from None
 
 
 def journal_doc_id(entry: dict) -> object:

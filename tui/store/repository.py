@@ -15,7 +15,7 @@ from typing import Any
 
 from tui.model.annotation import Annotation, Entity, now_iso
 from tui.model.document import Document, content_hash
-from tui.model.labels import DEFAULT_SCHEME, Scheme, SchemeError, scheme_from_dict
+from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.store.database import Database
 from tui.store.migrations import META
 from tui.store.records import (
@@ -34,6 +34,7 @@ from tui.store.records import (
     journal_doc_id,
     journal_record,
     malformed_records,
+    stored_scheme,
     text_file_name,
 )
 from tui.store.storage import StoreError, StoreLockedError, StoreSaveError, atomic_write_bytes, collection_paused, doctor_hint, read_regular_file
@@ -314,10 +315,7 @@ class Store(Database):
         cached = self._scheme_cache
         if cached is not None and cached[0] == value:
             return cached[1]
-        try:
-            scheme = scheme_from_dict(value)
-        except SchemeError as error:
-            raise StoreError(f"{self.path}: the label scheme in the meta table: {error}; set one with `postil scheme set`") from None
+        scheme = stored_scheme(self.path, value)
         self._scheme_cache = (value, scheme)
         return scheme
 
