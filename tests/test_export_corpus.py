@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
-from tui.formats.publish import BEST_RATING, RATINGS, WORST_RATING, claimreview_problems, wikidata_url
+from tui.formats.publish import claimreview_problems, wikidata_url
 from tui.model.annotation import CLAIM, ENTITY, Annotation, Entity
 from tui.model.claims import UNVERIFIED, VERDICTS, claim_attrs
 from tui.model.document import Document
+from tui.model.labels import DEFAULT_SCHEME
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 from tui.store.repository import Store
 
@@ -197,8 +198,9 @@ def test_claimreview_problems_names_each_property_google_requires():
 
 
 def test_every_verdict_but_unverified_has_its_own_rating_on_the_scale():
-    assert set(RATINGS) == set(VERDICTS) - {UNVERIFIED}
-    assert sorted(RATINGS.values()) == list(range(WORST_RATING, BEST_RATING + 1))
+    ratings = {verdict.name: verdict.rating for verdict in DEFAULT_SCHEME.verdicts}
+    assert set(ratings) == set(VERDICTS) - {UNVERIFIED}
+    assert sorted(ratings.values()) == list(range(DEFAULT_SCHEME.worst_rating, DEFAULT_SCHEME.best_rating + 1))
 
 
 def test_wikidata_pages_only_for_wikidata_items():

@@ -21,12 +21,6 @@ from tui.model.document import Document
 from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.store.storage import dump_json
 
-# ClaimReview ratings are stated on the database scheme's verdict scale: each verdict but
-# unverified (no verdict yet) has its ratingValue; the verdict itself is the alternateName.
-# These are the default scheme's.
-RATINGS = {verdict.name: verdict.rating for verdict in DEFAULT_SCHEME.verdicts}
-WORST_RATING, BEST_RATING = DEFAULT_SCHEME.worst_rating, DEFAULT_SCHEME.best_rating
-
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
 # A Wikidata item as an entity editor may hold it: Q42, wikidata:Q42, wd:Q42 or its page or entity URL.
 _WIKIDATA_ID = re.compile(r"(?:(?:wikidata|wd):|https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?(Q[1-9][0-9]*)", re.IGNORECASE)
