@@ -127,3 +127,23 @@ async def test_help_lists_the_stats_key(tmp_path, monkeypatch):
         await pilot.press("question_mark")
         await pilot.pause()
         assert re.search(r"\bS +Statistics of this document and the database", every_line(app))
+
+
+async def test_the_stats_keys_line_names_the_keys_of_the_users_keymap(tmp_path, monkeypatch):
+    db, senate, _ = fixture_db(tmp_path, monkeypatch)
+    config = tmp_path / "config"
+    (config / "postil").mkdir(parents=True)
+    (config / "postil" / "keymap.json").write_text('{"stats.scope": "x", "stats.close": "f8,escape"}', encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    store = open_store(db)
+    app = PostilApp(session=open_session(db, store.document(senate), annotator="ana", store=store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("S")
+        await settled(pilot)
+        assert "x: the whole database · ↑ ↓ PgUp PgDn scroll · F8 closes" in screen_text(app)[2]
+        await pilot.press("x")  # the key it names switches
+        await settled(pilot)
+        assert "Statistics of the whole database" in screen_text(app)[1]
+        assert "x: this document" in screen_text(app)[2]
+        await pilot.press("f8")
+        assert not isinstance(app.screen, StatsScreen)

@@ -24,7 +24,7 @@ from tui.model.document import Document
 from tui.model.labels import Scheme
 from tui.widgets.article_marks import Marks
 from tui.widgets.article_view import ArticleView
-from tui.widgets.key_names import key_name
+from tui.widgets.key_names import key_name, mapped_keys
 
 # The task groups, in the order the help lists them.
 MOVE, SELECT, LABEL, REVIEW, CLAIMS, ENTITIES, SEARCH, DOCUMENTS = "Move", "Select", "Label", "Review", "Claims", "Entities", "Search", "Documents"
@@ -276,12 +276,11 @@ class HelpScreen(ModalScreen[None]):
 
     def title_text(self) -> Text:
         """The first line: what closes the help, scrolls it and shows the ids, as mapped now."""
-        keymap = getattr(self.app, "_keymap", None) or {}
-        keys = {binding.id: key_name(keymap.get(binding.id, binding.key)) for binding in self.BINDINGS}
+        keys = {binding.id: mapped_keys(self.app, binding.id, binding.key) for binding in self.BINDINGS}
         return Text.assemble(
             ("Postil keys", "bold"),
-            f"   {keys['help.close'].split(' / ')[0]} closes · ↑ ↓ PgUp PgDn scroll · ",
-            f"{keys['help.ids']} {'hides' if self.show_ids else 'shows'} the binding ids",
+            f"   {keys['help.close'][0]} closes · ↑ ↓ PgUp PgDn scroll · ",
+            f"{' / '.join(keys['help.ids'])} {'hides' if self.show_ids else 'shows'} the binding ids",
         )
 
     def action_toggle_ids(self) -> None:

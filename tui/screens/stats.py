@@ -23,6 +23,7 @@ from textual.widgets import Static
 from tui.model.display import display_text
 from tui.session.stats import REMOVED, Stats, StatsSnapshot, charts, collect_stats, stats_snapshot
 from tui.widgets.bar_chart import Charts
+from tui.widgets.key_names import mapped_keys
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -122,9 +123,11 @@ class StatsScreen(ModalScreen[None]):
         else:
             documents = f": {stats.documents} document{'' if stats.documents == 1 else 's'}" if stats is not None else ""
             heading = f"Statistics of the whole database{documents}"
-        switch = "Tab: the whole database" if self.scope == "document" else "Tab: this document" if self.doc_id else ""
+        keys = {binding.id: mapped_keys(self.app, binding.id, binding.key)[0] for binding in self.BINDINGS}
+        other = "the whole database" if self.scope == "document" else "this document" if self.doc_id else ""
+        switch = f"{keys['stats.scope']}: {other}" if other else ""
         self.title_line.update(Text(heading))
-        self.keys_line.update(" · ".join(part for part in (switch, "↑ ↓ PgUp PgDn scroll", "Esc closes") if part))
+        self.keys_line.update(Text(" · ".join(part for part in (switch, "↑ ↓ PgUp PgDn scroll", f"{keys['stats.close']} closes") if part)))
 
     def show_scope(self) -> None:
         self.show_heading()

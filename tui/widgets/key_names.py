@@ -1,11 +1,13 @@
 """Key names as users type them and read them in the manual: ``?`` rather than Textual's
 ``question_mark``, ``ctrl+p``, ``shift+↑``, ``Enter``, ``PgUp``. The key hints and the legend
-(tui/widgets/status_line.py) and the help screen all name keys with :func:`key_name`."""
+(tui/widgets/status_line.py), the help and the stats screen all name keys with :func:`key_name`,
+and a binding's keys as the user's keymap moved them with :func:`mapped_keys`."""
 
 from __future__ import annotations
 
 import re
 
+from textual.app import App
 from textual.keys import format_key, key_to_character
 
 from tui.model.display import display_text
@@ -52,3 +54,10 @@ def key_name(keys: str) -> str:
     ``"down,j"`` → ``"↓ / j"``, ``"question_mark"`` → ``"?"``. Shown display-safe: keys can
     come from the user's keymap file."""
     return display_text(" / ".join(_one_key(key.strip()) for key in keys.split(",") if key.strip()))
+
+
+def mapped_keys(app: App, binding_id: str, declared: str) -> list[str]:
+    """The keys of the binding ``binding_id`` as the user's keymap has them (else ``declared``,
+    comma-separated as a binding declares them), each named as typed: what a hint says to press."""
+    keymap = getattr(app, "_keymap", None) or {}
+    return [key_name(key) for key in keymap.get(binding_id, declared).split(",") if key.strip()]

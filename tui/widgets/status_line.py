@@ -13,7 +13,7 @@ from textual.widget import Widget
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED
 from tui.model.display import display_text
 from tui.model.labels import CLAIM_COLOR, Label, Scheme
-from tui.widgets.key_names import key_name
+from tui.widgets.key_names import key_name, mapped_keys
 from tui.widgets.lines import OneLine
 
 
@@ -144,8 +144,7 @@ class Legend(Widget):
     def picker_key(self) -> str:
         """The key that opens the label picker (binding id ``label.pick``, ``L`` unless the
         user's keymap moved it), which lists the labels the row leaves out."""
-        keymap = getattr(self.app, "_keymap", None) or {}
-        return key_name(keymap.get("label.pick", "L").split(",")[0])
+        return mapped_keys(self.app, "label.pick", "L")[0]
 
     def label_chips(self, labels: Sequence[Label], spaced: bool, short: bool) -> Text:
         """Each label's key and its name on its colour; ``spaced`` pads the key as a chip too,
