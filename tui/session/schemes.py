@@ -123,14 +123,15 @@ def scheme_change(store: Store, new: Scheme, mapping: dict[str, str]) -> SchemeC
         nothing = next((f" (a label may become nothing, its mentions removed: --map {value}=)" for kind, value in blocking if kind == LABEL), "")
         raise SchemeChangeError(f"the new scheme {new.name} drops {listed}; say what each becomes with {hint}{nothing}")
     removals = {key: "" for key in dropped if key not in targets}  # labels only suggestions use
+    relabelling = {**removals, **targets}
     result = SchemeChange()
     for doc_id, mentions, entities in documents:
-        changes = _relabel_document(mentions, entities, {**removals, **targets}, result)
+        changes = _relabel_document(mentions, entities, relabelling, result)
         if changes:
             before = [store.record(change.table, change.key) for change in changes]
             result.changes += [*changes, store.append_journal(SCHEME_OP, changes, before, doc_id=doc_id)]
     for entry in store.gazetteer():
-        target = {**removals, **targets}.get((LABEL, entry["label"]))
+        target = relabelling.get((LABEL, entry["label"]))
         if target is not None:
             result.changes.append(Change(GAZETTEER, entry["key"], {**entry, "label": target} if target else None))
     return result
