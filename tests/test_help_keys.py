@@ -4,11 +4,12 @@ and the footer of the document list, which names Esc as the help does."""
 from __future__ import annotations
 
 import pytest
+from textual.app import App
 
 from tests.test_app_corpus import corpus_db
 from tui.app import PostilApp
 from tui.store.repository import open_store
-from tui.widgets.key_names import key_name
+from tui.widgets.key_names import key_name, mapped_keys
 
 CASES = [
     ("question_mark", "?"),
@@ -59,6 +60,17 @@ CASES = [
 @pytest.mark.parametrize(("keys", "shown"), CASES)
 def test_a_key_is_named_as_users_type_it(keys, shown):
     assert key_name(keys) == shown
+
+
+@pytest.mark.parametrize(
+    ("keymap", "shown"),
+    [({}, ["Tab", "d"]), ({"stats.scope": "x,ctrl+y"}, ["x", "ctrl+y"]), ({"stats.scope": ""}, ["Tab", "d"]), ({"stats.scope": " , "}, ["Tab", "d"])],
+)
+def test_a_hint_names_a_bindings_keys_as_the_keymap_has_them(keymap, shown):
+    """A keymap entry naming no key leaves the declared keys bound (as Textual does), so hints name those."""
+    app = App()
+    app.set_keymap(keymap)
+    assert mapped_keys(app, "stats.scope", "tab,d") == shown
 
 
 async def test_the_footer_names_keys_as_the_help_does(tmp_path):

@@ -58,6 +58,8 @@ def key_name(keys: str) -> str:
 
 def mapped_keys(app: App, binding_id: str, declared: str) -> list[str]:
     """The keys of the binding ``binding_id`` as the user's keymap has them (else ``declared``,
-    comma-separated as a binding declares them), each named as typed: what a hint says to press."""
+    comma-separated as a binding declares them, as Textual keeps them for a keymap entry that
+    names no key), each named as typed: what a hint says to press."""
     keymap = getattr(app, "_keymap", None) or {}
-    return [key_name(key) for key in keymap.get(binding_id, declared).split(",") if key.strip()]
+    mapped = [key for key in (keymap.get(binding_id) or "").split(",") if key.strip()]
+    return [key_name(key) for key in mapped or declared.split(",")]
