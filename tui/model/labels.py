@@ -159,14 +159,15 @@ FACTCHECK_VERDICTS = (
     Verdict("false", "f", 2, "Not accurate"),
     Verdict("pants-on-fire", "p", 1, "Not accurate and makes a ridiculous claim"),
 )
-_SPEAKING_ONTONOTES = frozenset(MODEL_LABELS) - NEVER_SPEAKER_LABELS
+# The model's labels as they are (a scheme of OntoNotes labels).
+_MODEL_AS_IS = {label: label for label in MODEL_LABELS}
 
 ONTONOTES = Scheme(
     name="ontonotes",
     labels=ONTONOTES_LABELS,
     verdicts=POSTIL_VERDICTS,
-    speaker_labels=_SPEAKING_ONTONOTES,
-    model_labels={label: label for label in MODEL_LABELS},
+    speaker_labels=frozenset(MODEL_LABELS) - NEVER_SPEAKER_LABELS,
+    model_labels=_MODEL_AS_IS,
 )
 CONLL2003 = Scheme(
     name="conll2003",
@@ -183,13 +184,7 @@ CONLL2003 = Scheme(
         "NORP": "MISC", "EVENT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC", "PRODUCT": "MISC",
     },
 )
-FACTCHECK = Scheme(
-    name="factcheck",
-    labels=ONTONOTES_LABELS,
-    verdicts=FACTCHECK_VERDICTS,
-    speaker_labels=_SPEAKING_ONTONOTES,
-    model_labels={label: label for label in MODEL_LABELS},
-)
+FACTCHECK = replace(ONTONOTES, name="factcheck", verdicts=FACTCHECK_VERDICTS)
 PRESETS = {scheme.name: scheme for scheme in (ONTONOTES, CONLL2003, FACTCHECK)}
 DEFAULT_SCHEME = ONTONOTES
 
@@ -212,7 +207,7 @@ def suggestions_in_scheme(annotations: list, entities: list, scheme: Scheme) -> 
     """The model's suggestions (annotations and entities, made with OntoNotes labels) as
     ``scheme`` has them: each mention and entity takes the scheme's label or is left out, and
     a claim whose speaker entity is left out keeps the speaker's name as text."""
-    if scheme.model_labels == {label: label for label in MODEL_LABELS} and set(scheme.label_names) <= set(MODEL_LABELS):
+    if scheme.model_labels == _MODEL_AS_IS and set(scheme.label_names) <= set(MODEL_LABELS):
         return annotations, entities  # the model's own labels (OntoNotes): nothing to map
     kept_entities, hidden = [], {}
     for entity in entities:
