@@ -202,7 +202,7 @@ async def test_i_shows_and_hides_the_binding_id_column(tmp_path):
 async def test_the_help_follows_the_users_keymap(tmp_path, monkeypatch):
     config = tmp_path / "config"
     (config / "postil").mkdir(parents=True)
-    keymap = '{"search.open": "f2", "claim_editor.save": "ctrl+w", "help.ids": "I", "cursor.line_down": "f5,f6", "help.close": "escape,f7"}'
+    keymap = '{"search.open": "f2", "claim_editor.save": "ctrl+w", "help.ids": "I", "cursor.line_down": "f5,f6", "help.close": "escape,f7", "cursor.line_up": ""}'
     (config / "postil" / "keymap.json").write_text(keymap, encoding="utf-8")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     app, _ = open_app(tmp_path)
@@ -214,6 +214,7 @@ async def test_the_help_follows_the_users_keymap(tmp_path, monkeypatch):
         # Two keys for a binding that declares two (or three): each named once.
         assert keys_of(row_of(rows, "cursor.line_down")) == "F5 / F6"
         assert keys_of(row_of(rows, "help.close")) == "Esc / F7"
+        assert keys_of(row_of(rows, "cursor.line_up")) == "↑ / k"  # an entry naming no key leaves the declared ones
         assert "I hides the binding ids" in "\n".join(rows)
         await pilot.press("I")  # the remapped key toggles the ids
         assert not any("search.open" in row for row in await read_help(app, pilot))

@@ -24,7 +24,7 @@ from tui.model.document import Document
 from tui.model.labels import Scheme
 from tui.widgets.article_marks import Marks
 from tui.widgets.article_view import ArticleView
-from tui.widgets.key_names import key_name, mapped_keys
+from tui.widgets.key_names import key_name, mapped_keys, remapped
 
 # The task groups, in the order the help lists them.
 MOVE, SELECT, LABEL, REVIEW, CLAIMS, ENTITIES, SEARCH, DOCUMENTS = "Move", "Select", "Label", "Review", "Claims", "Entities", "Search", "Documents"
@@ -100,8 +100,8 @@ def help_entries(sources: list[tuple[str, list[DOMNode]]], keymap: dict[str, str
     def add(key: str, binding: Binding, where: str) -> None:
         ident = binding.id or ""
         slot = (ident, "") if ident else (where, binding.action)
-        if ident in keymap:  # remapped: the keymap's keys (comma-separated) replace the declared ones
-            key = keymap[ident]
+        if keys := remapped(keymap, ident):  # the keymap's keys replace the declared ones
+            key = ",".join(keys)
         if slot in entries:
             known = entries[slot]
             keys = known.keys.split(",")

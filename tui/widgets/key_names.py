@@ -56,10 +56,13 @@ def key_name(keys: str) -> str:
     return display_text(" / ".join(_one_key(key.strip()) for key in keys.split(",") if key.strip()))
 
 
+def remapped(keymap: dict[str, str], binding_id: str) -> list[str]:
+    """The keys ``keymap`` gives the binding ``binding_id``: none when it names none (an entry
+    of ``""`` or ``" , "``, which keymap.json accepts), and Textual then keeps the declared ones."""
+    return [key.strip() for key in (keymap.get(binding_id) or "").split(",") if key.strip()]
+
+
 def mapped_keys(app: App, binding_id: str, declared: str) -> list[str]:
     """The keys of the binding ``binding_id`` as the user's keymap has them (else ``declared``,
-    comma-separated as a binding declares them, as Textual keeps them for a keymap entry that
-    names no key), each named as typed: what a hint says to press."""
-    keymap = getattr(app, "_keymap", None) or {}
-    mapped = [key for key in (keymap.get(binding_id) or "").split(",") if key.strip()]
-    return [key_name(key) for key in mapped or declared.split(",")]
+    comma-separated as a binding declares them), each named as typed: what a hint says to press."""
+    return [key_name(key) for key in remapped(getattr(app, "_keymap", None) or {}, binding_id) or declared.split(",")]
