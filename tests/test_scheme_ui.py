@@ -25,6 +25,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.label_picker import LabelPicker
 from tui.screens.verdict_picker import VerdictPicker
 from tui.session.schemes import set_scheme
+from tui.settings import Settings
 from tui.store.repository import open_store
 from tui.widgets.forms import Choice
 
@@ -122,6 +123,17 @@ async def test_a_digit_the_scheme_gives_no_label_says_so_and_saves_nothing(tmp_p
         assert "labelled PER" in status_line(app)
         await pilot.press("q")
     assert entities_in_file(db) == {"Farmers": "PER"}
+
+
+async def test_a_digit_without_a_label_names_the_label_picker_key_of_the_users_keymap(tmp_path):
+    session, _ = scheme_session(tmp_path, CONLL2003, TEXT)
+    app = PostilApp(session, settings=Settings(keymap={"label.pick": "ctrl+l"}))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("7")
+        assert "no label has the key 7 in the conll2003 scheme; ctrl+l picks one from the list" in status_line(app)
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, LabelPicker)
+        await pilot.press("escape", "q")
 
 
 async def test_help_names_each_digit_keys_label_in_the_databases_scheme(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tui.widgets.key_names import mapped_keys
 from tui.widgets.session_list import excerpt
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ class LabelActions:
             return
         label = self.session.scheme.label_for_key(key)
         if label is None:
-            self.say(f"no label has the key {key} in the {self.session.scheme.name} scheme; L picks one from the list")
+            picker_key = mapped_keys(self.app, "label.pick", "L")[0]  # as the user's keymap has it
+            self.say(f"no label has the key {key} in the {self.session.scheme.name} scheme; {picker_key} picks one from the list")
             return
         self.apply_label(label.name, self.label_target())
 
