@@ -55,12 +55,14 @@ def make_corpus(path: Path, documents: int, annotations: int) -> None:
 
 
 class Terminal:
-    def __init__(self, command: list[str], cwd: Path) -> None:
+    TMUX = ["tmux"]  # the command, with the server's socket when a caller wants its own (-L NAME)
+
+    def __init__(self, command: list[str], cwd: Path, size: tuple[int, int] = (140, 40)) -> None:
         self.name = f"postil-bench-{uuid.uuid4().hex[:8]}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "140", "-y", "40", "-c", str(cwd), " ".join(command)], check=True)
+        subprocess.run([*self.TMUX, "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]), "-c", str(cwd), " ".join(command)], check=True)
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+        return subprocess.run([*self.TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
 
     def wait_for(self, text: str, timeout: float = 60.0, first_line: bool = False) -> float:
         """Seconds until ``text`` shows (on the first line only, with ``first_line``)."""
@@ -74,12 +76,12 @@ class Terminal:
 
     def key(self, *keys: str) -> float:
         """Send keys; the time they were sent."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.TMUX, "send-keys", "-t", self.name, *keys], check=True)
         return time.perf_counter()
 
     def cpu_seconds(self) -> float:
         """User and system CPU time of the pane's process and its children so far."""
-        pane = int(subprocess.run(["tmux", "list-panes", "-t", self.name, "-F", "#{pane_pid}"], capture_output=True, text=True).stdout.split()[0])
+        pane = int(subprocess.run([*self.TMUX, "list-panes", "-t", self.name, "-F", "#{pane_pid}"], capture_output=True, text=True).stdout.split()[0])
         stats = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -96,7 +98,7 @@ class Terminal:
         return total / os.sysconf("SC_CLK_TCK")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.TMUX, "kill-session", "-t", self.name], capture_output=True)
 
 
 def measure(db: Path, documents: int, presses: int) -> tuple[dict[str, list[float]], float]:
