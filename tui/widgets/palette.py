@@ -107,14 +107,19 @@ class LegibleText(LineFilter):
     """The last filter on every line Textual draws: each text colour made readable on its
     background (ANSI colours as ``app``'s ANSI palette shows them). Its work is one cached
     look-up per segment, by colour pair (so a table's cells, whose styles differ by their
-    row and column, share it); a segment that reads is passed on as it is."""
+    row and column, share it); a segment that reads is passed on as it is. The ANSI palette
+    is looked up again only when the theme's name changes, not for every line."""
 
     def __init__(self, app) -> None:
         super().__init__()
         self.app = app
+        self._theme: str | None = None
+        self._ansi: TerminalTheme | None = None
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        ansi = self.app.ansi_theme
+        if self.app.theme != self._theme:
+            self._theme, self._ansi = self.app.theme, self.app.ansi_theme
+        ansi = self._ansi
         return [legible_segment(segment, ansi) for segment in segments]
 
 
