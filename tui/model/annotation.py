@@ -28,6 +28,9 @@ MOVED = "moved"
 ORPHAN = "orphan"
 ANCHORS = (ANCHORED, MOVED, ORPHAN)
 
+# The annotator whose work in a team database is the lead's adjudicated version (`postil merge`).
+CURATION = "curation"
+
 QUOTE_CONTEXT = 32
 
 
@@ -230,10 +233,14 @@ class Entity:
     entity_id: str = field(default_factory=lambda: new_id("e"))
     aliases: list[str] = field(default_factory=list)
     kb_id: str = ""
+    annotator: str = ""  # whose entity it is in a team database ("" in one person's)
 
     def to_record(self) -> dict:
-        """The entity as a plain dict for the store."""
-        return asdict(self)
+        """The entity as a plain dict for the store (no ``annotator`` when it has none)."""
+        record = asdict(self)
+        if not self.annotator:
+            del record["annotator"]
+        return record
 
     @classmethod
     def from_record(cls, record: dict) -> Entity:
@@ -245,7 +252,7 @@ class Entity:
 # The fields of an entity, each with its check; a stored entity has the first four.
 ENTITY_CHECKS = {
     "entity_id": text_problem, "doc_id": text_problem, "name": text_problem, "label": text_problem,
-    "aliases": texts_problem, "kb_id": text_problem,
+    "aliases": texts_problem, "kb_id": text_problem, "annotator": text_problem,
 }
 STORED_ENTITY_FIELDS = ("entity_id", "doc_id", "name", "label")
 

@@ -35,21 +35,33 @@ class AnnotationSession:
     # Loading a book's annotations makes a million objects and no garbage: no collection walks
     # them on the way (the app freezes them once they are shown).
     @collection_paused()
-    def __init__(self, store: Store, document: Document, annotator: str = "", reanchor_report: ReanchorReport | None = None) -> None:
+    def __init__(self, store: Store, document: Document, annotator: str = "", reanchor_report: ReanchorReport | None = None,
+                 layer: str | None = None) -> None:
         """Load the document's annotations, entities and history from ``store``. A record of
         them outside the data model (a hand edit, another tool) raises StoreError naming it,
         before anything is shown or written; the user's corrections are checked here too, as
         the suggestions made from them become annotations. ``reanchor_report`` says how the
-        document's annotations were moved onto a changed text when it was opened, if they were."""
+        document's annotations were moved onto a changed text when it was opened, if they were.
+
+        With ``layer`` (an annotator of a team database, e.g. ``curation``) the session holds
+        only that annotator's annotations and entities, and signs what it makes with that name.
+        """
         self.store = store
         self.document = document
-        self.annotator = annotator
+        self.layer = layer
+        self.annotator = layer if layer is not None else annotator
         self.reanchor_report = reanchor_report
         self.scheme = store.scheme()
-        self.annotations = AnnotationIndex(store.annotations(document.doc_id, len(document.text)), store.entities(document.doc_id))
+        annotations = store.annotations(document.doc_id, len(document.text))
+        entities = store.entities(document.doc_id)
+        if layer is not None:
+            annotations = [a for a in annotations if a.annotator == layer]
+            entities = [e for e in entities if e.annotator == layer]
+        self.annotations = AnnotationIndex(annotations, entities)
         self.corrections = Corrections(document.text, self.annotations)
         self.history = History()
-        self.history.replay(store.journal(document.doc_id, len(document.text)))
+        journal = store.journal(document.doc_id, len(document.text))
+        self.history.replay(journal if layer is None else [entry for entry in journal if entry.get("annotator") == layer])
         self.saves = SaveQueue(store.apply)
         store.gazetteer()  # checked now: a malformed correction would become malformed suggestions
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
@@ -257,7 +269,7 @@ class AnnotationSession:
         one; the label is suggested at the other occurrences of the text and remembered."""
         existing = self.annotations.on_span(ENTITY, start, end)
         text = self.text[start:end]
-        entity, entity_change = entity_for(self.annotations, canonical_name(text), label, self.document.doc_id)
+        entity, entity_change = entity_for(self.annotations, canonical_name(text), label, self.document.doc_id, self.layer or "")
         changes = [] if entity_change is None else [entity_change]
         if existing is not None:
             annotation = stamped(existing, self.annotator, label=label, status=ACCEPTED, attrs={**existing.attrs, "entity_id": entity.entity_id})

@@ -46,9 +46,10 @@ class Plan:
         self.ranges += other.ranges
 
 
-def entity_for(index: AnnotationIndex, name: str, label: str, doc_id: str) -> tuple[Entity, Change | None]:
+def entity_for(index: AnnotationIndex, name: str, label: str, doc_id: str, annotator: str = "") -> tuple[Entity, Change | None]:
     """The entity a mention named ``name`` refers to, and the change creating it if new: one of
-    that label going by the name (or, for a person, by it as a surname), else a new one."""
+    that label going by the name (or, for a person, by it as a surname), else a new one (owned
+    by ``annotator`` in a team database)."""
     existing = index.entities_by_name().get((label, name.lower()))
     if existing is not None:
         return existing, None
@@ -57,7 +58,7 @@ def entity_for(index: AnnotationIndex, name: str, label: str, doc_id: str) -> tu
         for entity in index.entities.values():
             if entity.label == label and entity.name.lower().split()[-1:] == [wanted]:
                 return entity, None
-    entity = Entity(doc_id=doc_id, name=name, label=label)
+    entity = Entity(doc_id=doc_id, name=name, label=label, annotator=annotator)
     return entity, Change(ENTITIES, entity.entity_id, entity.to_record())
 
 

@@ -25,6 +25,9 @@ GAZETTEER = "gazetteer"
 NLP_CACHE = "nlp_cache"
 # The meta table's record holding the label scheme (beside the schema row): {key, scheme}.
 SCHEME_KEY = "label_scheme"
+# The meta table's record of a team database (`postil merge`): {key, annotators: {name: {...}}},
+# each annotator with where their work came from.
+TEAM_KEY = "team"
 
 # The field that identifies a record in each table.
 KEY_FIELDS = {DOCUMENTS: "doc_id", ANNOTATIONS: "id", ENTITIES: "entity_id", JOURNAL: "seq", META: "key", GAZETTEER: "key", NLP_CACHE: "key"}
@@ -34,7 +37,7 @@ RECORD_NOUNS = {
     JOURNAL: ("journal entry", "journal entries"), GAZETTEER: ("correction", "corrections"),
 }
 # Journal operations that are not the user's and so never undone: their records are not replayed.
-NOT_UNDOABLE_OPS = frozenset({"suggest", "reanchor"})
+NOT_UNDOABLE_OPS = frozenset({"suggest", "reanchor", "merge", "curation-seed"})
 
 
 @dataclass(frozen=True)

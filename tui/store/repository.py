@@ -27,6 +27,7 @@ from tui.store.records import (
     NLP_CACHE,
     RECORD_NOUNS,
     SCHEME_KEY,
+    TEAM_KEY,
     TEXT_FILE_NAME,
     Change,
     document_from_record,
@@ -318,6 +319,18 @@ class Store(Database):
         scheme = stored_scheme(self.path, value)
         self._scheme_cache = (value, scheme)
         return scheme
+
+    def team(self) -> dict[str, dict] | None:
+        """The annotators of a team database (made by `postil merge`), each with where their work
+        came from; None for one person's database. A team record that does not read (a hand
+        edit) raises :class:`StoreError`."""
+        record = self.record(META, TEAM_KEY)
+        if record is None:
+            return None
+        annotators = record.get("annotators")
+        if not isinstance(annotators, dict) or not all(isinstance(name, str) and isinstance(info, dict) for name, info in annotators.items()):
+            raise StoreError(f"{self.path}: the team record in the meta table must map annotator names to objects; merge the annotators' databases again with `postil merge`")
+        return annotators
 
     def scheme_change(self, scheme: Scheme) -> Change:
         """The change that makes ``scheme`` the database's (to be applied with the changes that
