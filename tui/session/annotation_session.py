@@ -119,7 +119,8 @@ class AnnotationSession:
         for change in changes:
             self.annotations.apply(change)
 
-    def _commit_plan(self, plan: Plan) -> None:
+    def commit_plan(self, plan: Plan) -> None:
+        """Save a plan made outside the session (e.g. a curation decision) as one undoable action."""
         if plan.changes:
             self._commit(plan.op, plan.changes, plan.ranges)
 
@@ -343,7 +344,7 @@ class AnnotationSession:
     def accept_all(self, label: str) -> int:
         """Accept every suggestion with ``label`` in one undoable action; returns how many."""
         plan = plan_accept("accept-all", (a for a in self.index if a.status == SUGGESTED and a.label == label), self.annotator)
-        self._commit_plan(plan)
+        self.commit_plan(plan)
         return len(plan.changes)
 
     def review_claim(self, claim_id: str, verdict: str | None = None) -> Annotation | None:
@@ -352,13 +353,13 @@ class AnnotationSession:
         claim = self.by_id.get(claim_id)
         if claim is None or not claim.is_claim:
             return None
-        self._commit_plan(plan_claim_review(self.annotations, claim, verdict, self.annotator, len(self.text), self.scheme))
+        self.commit_plan(plan_claim_review(self.annotations, claim, verdict, self.annotator, len(self.text), self.scheme))
         return self.by_id[claim_id]
 
     def accept_entity(self, entity_id: str) -> int:
         """Accept every suggested mention of an entity in one undoable action; returns how many."""
         plan = plan_accept_entity(self.annotations, entity_id, self.annotator)
-        self._commit_plan(plan)
+        self.commit_plan(plan)
         return len(plan.changes)
 
     # Fact-checking edits: claims, notes and canonical entities.
@@ -412,7 +413,7 @@ class AnnotationSession:
         if entity is None:
             return None
         plan = plan_entity_edit(self.annotations, entity, name, label, aliases, kb_id, self.annotator)
-        self._commit_plan(plan)
+        self.commit_plan(plan)
         return self.entities[plan.entity_id]
 
     def mentions_like(self, mention: Annotation) -> list[Annotation]:
@@ -436,5 +437,5 @@ class AnnotationSession:
         chosen = self.mentions_like(mention) if same_text else [mention]
         moving = [a for a in chosen if a.attrs.get("entity_id") != entity_id]
         if moving:
-            self._commit_plan(plan_mention_move(self.annotations, moving, target, self.annotator))
+            self.commit_plan(plan_mention_move(self.annotations, moving, target, self.annotator))
         return self.by_id[mention.id]

@@ -1,0 +1,337 @@
+"""Adjudicating a document of a team database: where the annotators agree, where they do not,
+and the lead's decisions, stored as the annotator ``curation``.
+
+Agreed annotations (every annotator of the document made the same one) are copied into the
+curation layer when the document is first opened for curation; the others are grouped into
+disagreements, and taking a version copies it in as accepted and the other versions as
+rejected, so the decision is stored and shown. No Textual here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, ORPHAN, REJECTED, Annotation, Entity, now_iso, plain_copy
+from tui.model.display import display_text
+from tui.model.document import Document
+from tui.model.labels import UNVERIFIED
+from tui.session.annotation_session import AnnotationSession
+from tui.session.entities import Plan
+from tui.store.records import ANNOTATIONS, ENTITIES, Change
+from tui.store.repository import Store
+
+SEED_OP = "curation-seed"
+TAKE_OP = "curate"
+BOTH = "both"
+NEITHER = "neither"
+EDITED = "edited"
+
+
+def curation_id(prefix: str, source_id: str) -> str:
+    """The id of the curation's copy of an annotator's annotation or entity (``prefix`` "a" or
+    "e"): derived from the source, so copying the same one again replaces instead of adding."""
+    return f"{prefix}-" + hashlib.sha1(f"{CURATION}\0{source_id}".encode()).hexdigest()[:12]
+
+
+def speaker_key(claim: Annotation, entities: dict[str, Entity]) -> tuple[str, str]:
+    """What a claim's speaker is compared by: the entity's knowledge-base id when it has one,
+    else its name (or the speaker as typed), ignoring case; ``("", "")`` for no speaker."""
+    speaker = claim.attrs.get("speaker") or ""
+    entity = entities.get(speaker)
+    if entity is not None:
+        return ("kb", entity.kb_id) if entity.kb_id else ("name", entity.name.casefold())
+    return ("name", speaker.casefold()) if speaker else ("", "")
+
+
+def same_speaker(a: tuple[str, str], b: tuple[str, str], names: tuple[str, str]) -> bool:
+    """Two speaker keys name the same speaker: the same kb id when both have one, else the same
+    name (``names`` are the two speakers' names, used when only one has a kb id)."""
+    if a[0] == "kb" and b[0] == "kb":
+        return a[1] == b[1]
+    return names[0] == names[1]
+
+
+def _signature(annotation: Annotation) -> tuple:
+    """What two annotators' annotations must share to agree, apart from a claim's speaker."""
+    if annotation.is_claim:
+        attrs = annotation.attrs
+        return (CLAIM, annotation.start, annotation.end, annotation.label, attrs.get("claim_type") or annotation.label,
+                attrs.get("verdict") or UNVERIFIED)
+    return (annotation.kind, annotation.start, annotation.end, annotation.label)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One annotator's say on a disagreement: their annotations in its range (``()``: none)."""
+
+    annotator: str
+    annotations: tuple[Annotation, ...]
+
+    def describe(self, entities: dict[str, Entity]) -> str:
+        """What they said, terminal-safe: 'PERSON “Jane Doe”', 'quote by Jane Doe · false', 'nothing'."""
+        if not self.annotations:
+            return "nothing"
+        return display_text(", ".join(describe_annotation(a, entities) for a in self.annotations))
+
+
+def describe_annotation(annotation: Annotation, entities: dict[str, Entity]) -> str:
+    """One annotation in a few words: a mention's label and name, a claim's type, speaker and verdict."""
+    if annotation.is_claim:
+        speaker = annotation.attrs.get("speaker") or ""
+        entity = entities.get(speaker)
+        name = entity.name if entity is not None else speaker
+        verdict = annotation.attrs.get("verdict") or UNVERIFIED
+        text = annotation.attrs.get("claim_type") or annotation.label
+        if name:
+            text += f" by {name}"
+        return text + ("" if verdict == UNVERIFIED else f" · {verdict}")
+    entity = entities.get(annotation.attrs.get("entity_id") or "")
+    return f"{annotation.label} “{entity.name if entity is not None else annotation.quote.exact}”"
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Overlapping annotations of one kind that the annotators did not all make alike."""
+
+    kind: str
+    start: int
+    end: int
+    versions: tuple[Version, ...]  # one per annotator of the document, in annotator order
+
+    @property
+    def key(self) -> str:
+        """A stable name for the disagreement (its kind and range)."""
+        return f"{self.kind}:{self.start}:{self.end}"
+
+    def version(self, annotator: str) -> Version | None:
+        """The version of ``annotator``, if they are an annotator of the document."""
+        return next((v for v in self.versions if v.annotator == annotator), None)
+
+
+class Curation:
+    """A document of a team database being adjudicated: the annotators' work and the curation layer."""
+
+    def __init__(self, store: Store, document: Document) -> None:
+        self.store = store
+        self.document = document
+        stored = store.annotations(document.doc_id, len(document.text))
+        self.entities: dict[str, Entity] = {e.entity_id: e for e in store.entities(document.doc_id)}
+        work = [a for a in stored if a.annotator not in ("", CURATION) and a.status == ACCEPTED]
+        self.annotators: list[str] = sorted({a.annotator for a in work})
+        placed = [a for a in work if a.kind in (ENTITY, CLAIM) and a.anchor != ORPHAN]
+        self.agreed: list[Annotation] = []  # one of each agreed annotation (the first annotator's)
+        self.disagreements: list[Disagreement] = []
+        self._sort(placed)
+
+    def _sort(self, placed: list[Annotation]) -> None:
+        """Split the annotators' annotations into agreed ones and disagreements."""
+        groups: dict[tuple, list[Annotation]] = {}
+        for annotation in placed:
+            groups.setdefault(_signature(annotation), []).append(annotation)
+        agreed_ids: set[str] = set()
+        for group in groups.values():
+            for match in self._agreeing(group):
+                self.agreed.append(match[0])
+                agreed_ids.update(a.id for a in match)
+        disputed = [a for a in placed if a.id not in agreed_ids]
+        for kind in (ENTITY, CLAIM):
+            self.disagreements += self._clusters([a for a in disputed if a.kind == kind], kind)
+        self.disagreements.sort(key=lambda d: (d.start, d.end, d.kind))
+        self.agreed.sort(key=lambda a: (a.start, -a.end, a.kind))
+
+    def _agreeing(self, group: list[Annotation]) -> list[list[Annotation]]:
+        """The annotations of one signature that every annotator made alike (one each, speakers
+        compared), as lists in annotator order."""
+        if not self.annotators or {a.annotator for a in group} != set(self.annotators):
+            return []
+        used: set[str] = set()
+        found = []
+        for candidate in (a for a in group if a.annotator == self.annotators[0]):
+            match = [candidate]
+            for annotator in self.annotators[1:]:
+                other = next((a for a in group if a.annotator == annotator and a.id not in used and self._same(candidate, a)), None)
+                if other is None:
+                    break
+                match.append(other)
+            else:
+                used.update(a.id for a in match)
+                found.append(match)
+        return found
+
+    def _same(self, a: Annotation, b: Annotation) -> bool:
+        if not a.is_claim:
+            return True
+        names = tuple(describe_speaker(x, self.entities) for x in (a, b))
+        return same_speaker(speaker_key(a, self.entities), speaker_key(b, self.entities), names)
+
+    def _clusters(self, annotations: list[Annotation], kind: str) -> list[Disagreement]:
+        """Annotations grouped by overlap (transitively), one disagreement per group."""
+        clusters: list[list[Annotation]] = []
+        end = -1
+        for annotation in sorted(annotations, key=lambda a: (a.start, a.end)):
+            if clusters and annotation.start < end:
+                clusters[-1].append(annotation)
+                end = max(end, annotation.end)
+            else:
+                clusters.append([annotation])
+                end = annotation.end
+        return [
+            Disagreement(kind, min(a.start for a in group), max(a.end for a in group),
+                         tuple(Version(name, tuple(a for a in group if a.annotator == name)) for name in self.annotators))
+            for group in clusters
+        ]
+
+    # Seeding
+
+    def seed_changes(self) -> list[Change]:
+        """The curation copies of agreed annotations not made yet (nor ever seeded before: a copy
+        the lead deleted stays deleted), with the curation entities they need."""
+        seeded = {item["key"] for entry in self.store.journal(self.document.doc_id) if entry.get("op") == SEED_OP
+                  for item in entry.get("after") or [] if item.get("table") == ANNOTATIONS}
+        layer = self._layer()
+        wanted = [a for a in self.agreed if curation_id("a", a.id) not in seeded and curation_id("a", a.id) not in layer]
+        copier = _Copier(self, {e.entity_id: e for e in self.store.entities(self.document.doc_id) if e.annotator == CURATION}, set())
+        return copier.copy_all(wanted, ACCEPTED)
+
+    def open_session(self, reanchor_report=None) -> AnnotationSession:
+        """Seed the curation layer with the agreed annotations (not undoable), then open it."""
+        changes = self.seed_changes()
+        if changes:
+            self.store.save_at_open(changes, SEED_OP, doc_id=self.document.doc_id)
+        return AnnotationSession(self.store, self.document, CURATION, reanchor_report, layer=CURATION)
+
+    def _layer(self) -> set[str]:
+        return {a.id for a in self.store.annotations(self.document.doc_id, len(self.document.text)) if a.annotator == CURATION}
+
+    # Decisions
+
+    def take(self, session: AnnotationSession, d: Disagreement, chosen: list[str]) -> None:
+        """Copy the ``chosen`` annotators' versions of ``d`` into the curation as accepted and the
+        others' as rejected, as one undoable action (``[]``: neither; every annotator: both)."""
+        unknown = [name for name in chosen if d.version(name) is None]
+        if unknown:
+            raise ValueError(f"not an annotator of this document: {', '.join(unknown)}")
+        copier = _Copier(self, dict(session.entities), set())
+        changes: list[Change] = []
+        for version in d.versions:
+            changes += copier.copy_all(list(version.annotations), ACCEPTED if version.annotator in chosen else REJECTED)
+        changes += copier.unused_entities(session, changes)
+        session.commit_plan(Plan(TAKE_OP, changes, [(d.start, d.end)]))
+
+    def resolution(self, d: Disagreement, session: AnnotationSession) -> str | None:
+        """How ``d`` was resolved: ``None`` while open; an annotator's name (or several joined by
+        " + "), ``both`` (every annotator's version), ``neither``, or ``edited`` (the lead made
+        their own annotation there)."""
+        copies = {a.id: a for a in session.by_id.values()}
+        sources = [(v, a) for v in d.versions for a in v.annotations]
+        if sources and all(curation_id("a", a.id) in copies for _, a in sources):
+            taken = {a.id for _, a in sources if copies[curation_id("a", a.id)].status == ACCEPTED}
+            chosen = [v.annotator for v in d.versions if v.annotations and {a.id for a in v.annotations} <= taken]
+            if not taken:
+                empty = [v.annotator for v in d.versions if not v.annotations]
+                return " + ".join(empty) if empty else NEITHER
+            if len(chosen) == len(d.versions) > 1:
+                return BOTH
+            return " + ".join(chosen) if chosen else EDITED
+        decided = {curation_id("a", a.id) for _, a in sources}
+        seeds = {curation_id("a", a.id) for a in self.agreed}
+        own = [a for a in session.index.overlapping(d.start, d.end)
+               if a.kind == d.kind and a.id not in seeds and a.id not in decided and a.status != REJECTED]
+        return EDITED if own else None
+
+    def next_open(self, session: AnnotationSession, offset: int, step: int) -> Disagreement | None:
+        """The open disagreement after ``offset`` (``step`` > 0) or before it (< 0), wrapping
+        around; with ``step`` 0 the one covering ``offset``, else the next after it."""
+        open_ones = [d for d in self.disagreements if self.resolution(d, session) is None]
+        if not open_ones:
+            return None
+        if step == 0:
+            covering = next((d for d in open_ones if d.start <= offset < d.end), None)
+            if covering is not None:
+                return covering
+            return next((d for d in open_ones if d.start >= offset), open_ones[0])
+        if step > 0:
+            return next((d for d in open_ones if d.start > offset), open_ones[0])
+        return next((d for d in reversed(open_ones) if d.start < offset), open_ones[-1])
+
+    def progress(self, session: AnnotationSession) -> tuple[int, int]:
+        """How many disagreements are resolved, of how many."""
+        resolved = sum(1 for d in self.disagreements if self.resolution(d, session) is not None)
+        return resolved, len(self.disagreements)
+
+
+def describe_speaker(claim: Annotation, entities: dict[str, Entity]) -> str:
+    """A claim's speaker's name (an entity's name or the text as typed), ignoring case."""
+    speaker = claim.attrs.get("speaker") or ""
+    entity = entities.get(speaker)
+    return (entity.name if entity is not None else speaker).casefold()
+
+
+class _Copier:
+    """Makes the curation's copies of annotators' annotations, and the curation entities that
+    accepted copies refer to (one of the same label and name, made when the curation has none)."""
+
+    def __init__(self, curation: Curation, layer_entities: dict[str, Entity], made: set[str]) -> None:
+        self.curation = curation
+        self.by_name = {(e.label, name.casefold()): e for e in layer_entities.values() for name in (e.name, *e.aliases)}
+        self.made = made
+        self.stamp = now_iso()
+
+    def copy_all(self, annotations: list[Annotation], status: str) -> list[Change]:
+        changes: list[Change] = []
+        for annotation in annotations:
+            changes += self.copy(annotation, status)
+        return changes
+
+    def copy(self, source: Annotation, status: str) -> list[Change]:
+        """The copy of ``source`` with ``status``: an accepted one names curation entities; a
+        rejected one names none (its speaker as text), so a rejection adds no entity."""
+        changes: list[Change] = []
+        attrs = plain_copy(source.attrs)
+        entities = self.curation.entities
+        if source.is_entity and "entity_id" in attrs:
+            entity = entities.get(attrs["entity_id"] or "")
+            if status == ACCEPTED and entity is not None:
+                attrs["entity_id"], changes = self.entity(entity)
+            else:
+                del attrs["entity_id"]
+        if source.is_claim and attrs.get("speaker") in entities:
+            speaker = entities[attrs["speaker"]]
+            if status == ACCEPTED:
+                attrs["speaker"], changes = self.entity(speaker)
+            else:
+                attrs["speaker"] = speaker.name
+        copy = replace(source, id=curation_id("a", source.id), annotator=CURATION, status=status, attrs=attrs,
+                       created=self.stamp, updated=self.stamp)
+        return [*changes, Change(ANNOTATIONS, copy.id, copy.to_record())]
+
+    def entity(self, source: Entity) -> tuple[str, list[Change]]:
+        """The curation entity for ``source`` and the change making it, if it is new."""
+        key = (source.label, source.name.casefold())
+        found = self.by_name.get(key)
+        if found is not None:
+            return found.entity_id, []
+        entity = Entity(source.doc_id, source.name, source.label, entity_id=curation_id("e", source.entity_id),
+                        aliases=list(source.aliases), kb_id=source.kb_id, annotator=CURATION)
+        for name in (entity.name, *entity.aliases):
+            self.by_name.setdefault((entity.label, name.casefold()), entity)
+        self.made.add(entity.entity_id)
+        return entity.entity_id, [Change(ENTITIES, entity.entity_id, entity.to_record())]
+
+    def unused_entities(self, session: AnnotationSession, changes: list[Change]) -> list[Change]:
+        """Deletions of curation entities that the changed copies named and nothing names any more
+        (a decision changed from one version to another)."""
+        records = {c.key: c.record for c in changes if c.table == ANNOTATIONS}
+        named_before = set()
+        for key in records:
+            old = session.by_id.get(key)
+            if old is not None:
+                named_before |= {old.attrs.get("entity_id") or "", old.attrs.get("speaker") or ""}
+        gone = []
+        for entity_id in sorted(named_before & set(session.entities)):
+            refs = set(session.annotations.refs.get(entity_id, ())) - set(records)
+            named_now = any(r and entity_id in ((r.get("attrs") or {}).get("entity_id"), (r.get("attrs") or {}).get("speaker")) for r in records.values())
+            if not refs and not named_now:
+                gone.append(Change(ENTITIES, entity_id, None))
+        return gone
