@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("tui.cli.stats", "statistics as bar charts or JSON: entities by label and status, claims by type and verdict, progress per day"),
     "doctor": ("tui.cli.doctor", "check a database and restore it from its last good backup into a new file"),
     "scheme": ("tui.cli.scheme", "show or set the database's label scheme: entity labels, claim types, verdicts (presets, TOML or JSON)"),
+    "merge": ("tui.cli.merge", "merge annotators' databases into a team database, each annotation keeping its annotator"),
 }
 OPEN_MODULE = "tui.cli.open_article"
 

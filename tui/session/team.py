@@ -1,0 +1,333 @@
+"""Merging annotators' databases into a team database (``postil merge``).
+
+Each source database is read without its lock and never written. Only the annotators'
+judgements are merged (accepted annotations, orphans kept as orphans); every annotation and
+entity keeps its owner (``annotator``) and gets an id derived from its owner and its id in the
+source, so merging again replaces instead of duplicating. Documents are matched by text hash;
+a source's document whose text differs from the team's document of the same ``source`` is
+re-anchored onto the team's text. The team record (meta table, ``team``) keeps where each
+annotator's work came from, so a newer copy of the same database updates their work and
+different work under a name the team already has is refused. Everything is one write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tui.model.anchoring import reanchor
+from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, Annotation, Entity, plain_copy
+from tui.model.display import display_text
+from tui.model.document import Document
+from tui.model.fields import name_problem
+from tui.model.labels import Scheme
+from tui.store.migrations import META
+from tui.store.records import ANNOTATIONS, DOCUMENTS, ENTITIES, TEAM_KEY, Change, document_record
+from tui.store.repository import Store, open_store
+from tui.store.storage import real_path
+
+MERGE_OP = "merge"
+
+
+class MergeError(Exception):
+    """A merge refused its sources; ``str(error)`` is one line, and nothing was written."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A source database and, when given as ``NAME=PATH``, the annotator all its work belongs to."""
+
+    path: Path
+    name: str = ""
+
+
+def source_spec(argument: str) -> SourceSpec:
+    """``PATH`` or ``NAME=PATH`` (an argument naming an existing file is always a path)."""
+    name, equals, path = argument.partition("=")
+    if not equals or Path(argument).exists():
+        return SourceSpec(Path(argument))
+    problem = name_problem(name)
+    if problem or not path:
+        reason = f"the annotator's name {problem}" if problem else "no database after '='"
+        raise MergeError(f"{display_text(argument)}: {reason} (write NAME=PATH)")
+    return SourceSpec(Path(path), name)
+
+
+def derived_id(prefix: str, owner: str, source_id: str) -> str:
+    """The id of an owner's record in the team database: the same on every merge of the same work."""
+    return f"{prefix}-" + hashlib.sha1(f"{owner}\0{source_id}".encode()).hexdigest()[:12]
+
+
+@dataclass
+class Work:
+    """One annotator's merged records on one team document, from one source."""
+
+    owner: str
+    doc_id: str
+    source: str  # the source database's resolved path
+    records: dict[tuple[str, str], dict] = field(default_factory=dict)  # (table, key) -> record
+
+    def count(self, table: str, kind: str | None = None) -> int:
+        return sum(1 for (name, _), record in self.records.items() if name == table and (kind is None or record.get("kind") == kind))
+
+
+@dataclass
+class AnnotatorResult:
+    """What one annotator's work in this merge came to."""
+
+    name: str
+    sources: list[str] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    mentions: int = 0
+    claims: int = 0
+    notes: int = 0
+    entities: int = 0
+
+    @property
+    def documents(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def to_dict(self) -> dict:
+        return {"annotator": self.name, "sources": self.sources, "documents": self.documents, "new": self.new, "updated": self.updated,
+                "unchanged": self.unchanged, "mentions": self.mentions, "claims": self.claims, "notes": self.notes, "entities": self.entities}
+
+
+@dataclass
+class SourceResult:
+    """What was re-anchored and left out of one source."""
+
+    path: str
+    anchored: int = 0
+    moved: int = 0
+    orphaned: int = 0
+    left_out: int = 0
+
+    @property
+    def reanchored(self) -> int:
+        return self.anchored + self.moved + self.orphaned
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "reanchored": self.reanchored, "in_place": self.anchored, "moved": self.moved,
+                "orphaned": self.orphaned, "left_out": self.left_out}
+
+
+@dataclass
+class MergeResult:
+    """The outcome of a merge: per annotator, per source, the team's annotators, whether anything was written."""
+
+    annotators: dict[str, AnnotatorResult]
+    sources: list[SourceResult]
+    team: list[str]
+    written: bool
+
+
+@dataclass
+class _Source:
+    """A source database as read: its scheme, documents with their merged annotations, journal marks."""
+
+    spec: SourceSpec
+    path: str
+    scheme: Scheme | None
+    last: dict  # {"seq", "ts"} of its journal's last entry ({} when it has none)
+    marks: set[tuple[int, str]]  # (seq, ts) of every journal entry
+    documents: list[tuple[Document, list[Annotation], list[Entity]]]
+    left_out: int
+
+
+def _read_source(spec: SourceSpec) -> _Source:
+    """Read a source database without its lock (StoreError for one that does not read)."""
+    if not spec.path.is_file():
+        raise MergeError(f"{spec.path}: no such database file")
+    store = open_store(spec.path, read_only=True)
+    try:
+        journal = store.journal()
+        documents = store.documents()
+        superseded = {document.previous for document in documents if document.previous}
+        read, left_out = [], 0
+        for document in documents:
+            if document.doc_id in superseded:
+                continue  # an older version: its annotations moved onto the newer one
+            annotations = store.annotations(document.doc_id, len(document.text))
+            accepted = [a for a in annotations if a.status == ACCEPTED]
+            left_out += len(annotations) - len(accepted)
+            if accepted:
+                read.append((document, accepted, store.entities(document.doc_id)))
+        last = {"seq": journal[-1]["seq"], "ts": journal[-1].get("ts", "")} if journal else {}
+        return _Source(spec, str(store.path), store.own_scheme(), last, {(e["seq"], e.get("ts", "")) for e in journal}, read, left_out)
+    finally:
+        store.close()
+
+
+class _Merge:
+    """One run of ``postil merge`` on an open (locked) team store."""
+
+    def __init__(self, team: Store) -> None:
+        self.team = team
+        self.known = team.team() or {}
+        self.record = plain_copy(self.known)
+        self.scheme = team.own_scheme()
+        self.new_scheme: Scheme | None = None
+        self.new_documents: dict[str, Document] = {}
+        self.by_source: dict[str, Document] = {}
+        self.run_work: dict[tuple[str, str], Work] = {}
+        self.changes: dict[str, list[tuple[str, list[Change]]]] = {}  # doc_id -> [(owner, changes)]
+        self.annotators: dict[str, AnnotatorResult] = {}
+        self.sources: list[SourceResult] = []
+
+    def add(self, source: _Source) -> None:
+        self._check_scheme(source)
+        result = SourceResult(source.path, left_out=source.left_out)
+        self.sources.append(result)
+        for document, annotations, entities in source.documents:
+            team_document = self._team_document(document)
+            if team_document.doc_id != document.doc_id:
+                annotations, report = reanchor(document.text, team_document.text, annotations, team_document.doc_id)
+                result.anchored += report.anchored
+                result.moved += report.moved
+                result.orphaned += report.orphaned
+            for work in _works(source, team_document.doc_id, annotations, entities):
+                self._take(source, work, document)
+
+    def _check_scheme(self, source: _Source) -> None:
+        if source.scheme is None:
+            return
+        if self.scheme is None:
+            self.scheme = self.new_scheme = source.scheme
+        elif source.scheme.to_dict() != self.scheme.to_dict():
+            raise MergeError(f"{source.spec.path}: its label scheme {display_text(source.scheme.name)} differs from the team's "
+                             f"({display_text(self.scheme.name)}); set one scheme on both with `postil scheme set`")
+
+    def _team_document(self, document: Document) -> Document:
+        """The team's document for a source document: the same text, else the team's version of
+        the same source (the source's annotations are re-anchored onto it), else the document
+        itself, stored new."""
+        found = self.new_documents.get(document.doc_id) or self.team.document(document.doc_id)
+        if found is None and document.source:
+            found = self.by_source.get(document.source) or self.team.latest_version(document.source)
+        if found is not None:
+            return found
+        stored = replace(document, previous=None, meta=plain_copy(document.meta))
+        self.new_documents[stored.doc_id] = stored
+        if stored.source:
+            self.by_source[stored.source] = stored
+        return stored
+
+    def _existing(self, owner: str, doc_id: str) -> dict[tuple[str, str], dict]:
+        """The owner's records on a team document as the team database holds them."""
+        if doc_id in self.new_documents:
+            return {}
+        found = {(ANNOTATIONS, a.id): a.to_record() for a in self.team.annotations(doc_id) if a.annotator == owner}
+        found.update({(ENTITIES, e.entity_id): e.to_record() for e in self.team.entities(doc_id) if e.annotator == owner})
+        return found
+
+    def _take(self, source: _Source, work: Work, document: Document) -> None:
+        key = (work.owner, work.doc_id)
+        owner = display_text(work.owner)
+        earlier = self.run_work.get(key)
+        if earlier is not None:
+            if earlier.records != work.records:
+                raise MergeError(f"{earlier.source} and {source.spec.path} both hold work by {owner} on document {work.doc_id} "
+                                 f"({display_text(document.title)}) and it differs; name one of them: {owner}2={source.spec.path}")
+            self._note_source(work, source)
+            return
+        self.run_work[key] = work
+        existing = self._existing(work.owner, work.doc_id)
+        if existing == work.records:
+            self._count(work, "unchanged")
+            self._note_source(work, source, origin_if_new=True)
+            return
+        if existing:
+            origin = self.known.get(work.owner, {}).get("documents", {}).get(work.doc_id)
+            last = self.known.get(work.owner, {}).get("sources", {}).get(origin, {}) if isinstance(origin, str) else {}
+            same_database = origin == source.path or (last.get("seq") is not None and (last.get("seq"), last.get("ts", "")) in source.marks)
+            if not same_database:
+                where = f"from {origin}" if isinstance(origin, str) else "from another database"
+                raise MergeError(f"{source.spec.path}: the team already has different work by {owner} on document {work.doc_id} "
+                                 f"({display_text(document.title)}) {where}; name this file's annotator: {owner}2={source.spec.path}")
+        changes = [Change(table, key, None) for table, key in existing if (table, key) not in work.records]
+        changes += [Change(table, key, record) for (table, key), record in work.records.items() if existing.get((table, key)) != record]
+        self.changes.setdefault(work.doc_id, []).append((work.owner, changes))
+        self._count(work, "updated" if existing else "new")
+        self._note_source(work, source, origin=True)
+
+    def _count(self, work: Work, outcome: str) -> None:
+        result = self.annotators.setdefault(work.owner, AnnotatorResult(work.owner))
+        setattr(result, outcome, getattr(result, outcome) + 1)
+        result.mentions += work.count(ANNOTATIONS, ENTITY)
+        result.claims += work.count(ANNOTATIONS, CLAIM)
+        result.notes += work.count(ANNOTATIONS) - work.count(ANNOTATIONS, ENTITY) - work.count(ANNOTATIONS, CLAIM)
+        result.entities += work.count(ENTITIES)
+
+    def _note_source(self, work: Work, source: _Source, origin: bool = False, origin_if_new: bool = False) -> None:
+        """Record in the team record that ``work`` came from ``source`` (its journal's last entry)."""
+        entry = self.record.setdefault(work.owner, {})
+        entry.setdefault("sources", {})[source.path] = dict(source.last)
+        documents = entry.setdefault("documents", {})
+        if origin or origin_if_new and work.doc_id not in documents:
+            documents[work.doc_id] = source.path
+        result = self.annotators.setdefault(work.owner, AnnotatorResult(work.owner))
+        if source.path not in result.sources:
+            result.sources.append(source.path)
+
+    def batch(self) -> list[Change]:
+        """Every change of the merge with its journal entries (one per document and annotator)."""
+        batch: list[Change] = []
+        for doc_id, per_owner in self.changes.items():
+            document = self.new_documents.get(doc_id)
+            for owner, changes in per_owner:
+                if document is not None:
+                    changes = [Change(DOCUMENTS, doc_id, document_record(document)), *changes]
+                    document = None
+                if not changes:
+                    continue
+                before = [self.team.record(c.table, c.key) for c in changes]
+                batch += changes
+                batch.append(self.team.append_journal(MERGE_OP, changes, before, annotator=owner, doc_id=doc_id, undoable=False))
+        if self.new_scheme is not None:
+            batch.append(self.team.scheme_change(self.new_scheme))
+        if self.record != self.known:
+            batch.append(Change(META, TEAM_KEY, {"key": TEAM_KEY, "annotators": self.record}))
+        return batch
+
+
+def _works(source: _Source, doc_id: str, annotations: list[Annotation], entities: list[Entity]) -> list[Work]:
+    """Each owner's work on the team document ``doc_id``: their annotations and the entities
+    these refer to, copied with derived ids and references rewritten."""
+    by_id = {entity.entity_id: entity for entity in entities}
+    works: dict[str, Work] = {}
+    fallback = source.spec.name or source.spec.path.stem
+    for annotation in annotations:
+        owner = source.spec.name or annotation.annotator or fallback
+        work = works.setdefault(owner, Work(owner, doc_id, source.path))
+        attrs = plain_copy(annotation.attrs)
+        for name in ("entity_id", "speaker"):
+            entity = by_id.get(attrs.get(name))
+            if entity is None:
+                if name == "entity_id":
+                    attrs.pop(name, None)  # names no entity of its database
+                continue
+            copy = replace(entity, entity_id=derived_id("e", owner, entity.entity_id), doc_id=doc_id, annotator=owner, aliases=list(entity.aliases))
+            work.records[(ENTITIES, copy.entity_id)] = copy.to_record()
+            attrs[name] = copy.entity_id
+        copy = replace(annotation, id=derived_id("a", owner, annotation.id), doc_id=doc_id, annotator=owner, attrs=attrs)
+        work.records[(ANNOTATIONS, copy.id)] = copy.to_record()
+    return list(works.values())
+
+
+def merge(team: Store, specs: list[SourceSpec]) -> MergeResult:
+    """Merge the source databases ``specs`` into the open team store in one write (none when
+    nothing changed). A refusal raises :class:`MergeError` (StoreError for a source that does
+    not read) before anything is written."""
+    run = _Merge(team)
+    team_path = str(team.path)
+    for spec in specs:
+        if spec.path.is_file() and str(real_path(spec.path)) == team_path:
+            raise MergeError(f"{spec.path}: is the team database itself; merge each annotator's own database into it")
+        run.add(_read_source(spec))
+    batch = run.batch()
+    if batch:
+        team.apply(batch)
+    return MergeResult(run.annotators, run.sources, sorted(run.record), bool(batch))
