@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("tui.cli.list_documents", "list the documents of a database with their metadata and review progress"),
     "stats": ("tui.cli.stats", "statistics as bar charts or JSON: entities by label and status, claims by type and verdict, progress per day"),
     "doctor": ("tui.cli.doctor", "check a database and restore it from its last good backup into a new file"),
+    "agree": ("tui.cli.agree", "how far the annotators of a team database agree: span F1, Cohen's kappa, Krippendorff's alpha, claims, kb ids"),
     "scheme": ("tui.cli.scheme", "show or set the database's label scheme: entity labels, claim types, verdicts (presets, TOML or JSON)"),
     "merge": ("tui.cli.merge", "merge annotators' databases into a team database, each annotation keeping its annotator"),
 }
