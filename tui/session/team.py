@@ -13,6 +13,8 @@ different work under a name the team already has is refused. Everything is one w
 from __future__ import annotations
 
 import hashlib
+
+import orjson
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -131,10 +133,22 @@ class _Source:
     spec: SourceSpec
     path: str
     scheme: Scheme | None
-    last: dict  # {"seq", "ts"} of its journal's last entry ({} when it has none)
-    marks: set[tuple[int, str]]  # (seq, ts) of every journal entry
+    last: dict  # its journal's last entry: {"seq", "ts", "digest"} ({} when it has none)
+    journal: dict[int, dict]  # seq -> journal entry
     documents: list[tuple[Document, list[Annotation], list[Entity]]]
     left_out: int
+
+    def continues(self, last: dict) -> bool:
+        """Whether this database's journal holds the entry ``last`` (recorded by an earlier
+        merge): it is that database, or a copy of it, maybe with more work since."""
+        entry = self.journal.get(last.get("seq"))  # type: ignore[arg-type]
+        return entry is not None and entry_digest(entry) == last.get("digest")
+
+
+def entry_digest(entry: dict) -> str:
+    """A fingerprint of a journal entry: the records it changed hold random ids, so two
+    databases never share one, while a copy of a database and its later versions do."""
+    return hashlib.sha1(orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _read_source(spec: SourceSpec) -> _Source:
@@ -155,8 +169,8 @@ def _read_source(spec: SourceSpec) -> _Source:
             left_out += len(annotations) - len(accepted)
             if accepted:
                 read.append((document, accepted, store.entities(document.doc_id)))
-        last = {"seq": journal[-1]["seq"], "ts": journal[-1].get("ts", "")} if journal else {}
-        return _Source(spec, str(store.path), store.own_scheme(), last, {(e["seq"], e.get("ts", "")) for e in journal}, read, left_out)
+        last = {"seq": journal[-1]["seq"], "ts": journal[-1].get("ts", ""), "digest": entry_digest(journal[-1])} if journal else {}
+        return _Source(spec, str(store.path), store.own_scheme(), last, {entry["seq"]: entry for entry in journal}, read, left_out)
     finally:
         store.close()
 
@@ -242,7 +256,7 @@ class _Merge:
         if existing:
             origin = self.known.get(work.owner, {}).get("documents", {}).get(work.doc_id)
             last = self.known.get(work.owner, {}).get("sources", {}).get(origin, {}) if isinstance(origin, str) else {}
-            same_database = origin == source.path or (last.get("seq") is not None and (last.get("seq"), last.get("ts", "")) in source.marks)
+            same_database = origin == source.path or source.continues(last)
             if not same_database:
                 where = f"from {origin}" if isinstance(origin, str) else "from another database"
                 raise MergeError(f"{source.spec.path}: the team already has different work by {owner} on document {work.doc_id} "
