@@ -4,6 +4,8 @@ switches), with what was reviewed each day.
 The records are taken from the store when the screen opens (references only, on the app's
 thread) and counted in a worker, which posts the figures back: a large database never holds a
 key. The bars take their colours from the theme's variables, so they read on a dark or a light one.
+In a database where two or more annotators worked, a heat map of their pairwise agreement comes
+first, counted in the same worker.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.model.display import display_text
+from tui.session.agreement import Agreement, DocumentWork, agreement_snapshot, compute_agreement, voters
 from tui.session.stats import REMOVED, Stats, StatsSnapshot, charts, collect_stats, stats_snapshot
+from tui.store.storage import StoreError
 from tui.widgets.bar_chart import Charts
+from tui.widgets.heat_map import HeatMap
 from tui.widgets.key_names import mapped_keys
 
 if TYPE_CHECKING:
@@ -78,41 +83,60 @@ class StatsScreen(ModalScreen[None]):
     class Counted(Message):
         """The figures the worker counted: the whole database's and the document's (if any)."""
 
-        def __init__(self, database: Stats, document: Stats | None) -> None:
+        def __init__(self, database: Stats, document: Stats | None, agreement: dict[str, Agreement]) -> None:
             super().__init__()
             self.database, self.document = database, document
+            self.agreement = agreement  # scope -> figures, when two or more annotators worked
 
     def __init__(self, store: Store, doc_id: str = "") -> None:
         super().__init__()
         self.store = store
         self.doc_id = doc_id
         self.figures: dict[str, Stats] = {}
+        self.agreement: dict[str, Agreement] = {}
+        self.agreement_note = ""  # why there is no heat map where one was expected
         self.scope = "document" if doc_id else "database"
         self.title_line = Static(id="stats-title")
         self.keys_line = Static(id="stats-keys")
         self.chart_view = ChartView(id="stats-charts")
+        self.heat_map = HeatMap(id="stats-agreement")
         self.scroller = VerticalScroll(id="stats-scroll")
 
     def compose(self) -> ComposeResult:
         with self.scroller:
             yield self.title_line
             yield self.keys_line
+            yield self.heat_map
             yield self.chart_view
 
     def on_mount(self) -> None:
         self.scroller.focus()
         self.show_heading()
-        self.count(stats_snapshot(self.store), self.doc_id)
+        snapshot = stats_snapshot(self.store)
+        works = None
+        if len(voters(snapshot.annotations)) >= 2:
+            try:
+                works = agreement_snapshot(self.store)
+            except StoreError as error:
+                self.agreement_note = f"Agreement cannot be counted: {error}"
+        self.count(snapshot, self.doc_id, works)
 
     @work(thread=True, exclusive=True, group="stats", description="counting the statistics")
-    def count(self, snapshot: StatsSnapshot, doc_id: str) -> None:
-        """Count the snapshot's figures (never the store or a widget) and post them."""
-        self.post_message(self.Counted(*collect_stats(snapshot, doc_id)))
+    def count(self, snapshot: StatsSnapshot, doc_id: str, works: list[DocumentWork] | None) -> None:
+        """Count the snapshot's figures and the annotators' agreement (never the store or a widget) and post them."""
+        agreement = {}
+        if works is not None:
+            labels = snapshot.scheme.label_names
+            agreement["database"] = compute_agreement(works, labels)
+            if doc_id:
+                agreement["document"] = compute_agreement([work for work in works if work.doc_id == doc_id], labels)
+        self.post_message(self.Counted(*collect_stats(snapshot, doc_id), agreement))
 
     def on_stats_screen_counted(self, message: Counted) -> None:
         self.figures = {"database": message.database}
         if message.document is not None:
             self.figures["document"] = message.document
+        self.agreement = message.agreement
         self.show_scope()
 
     def show_heading(self) -> None:
@@ -134,6 +158,11 @@ class StatsScreen(ModalScreen[None]):
         stats = self.figures.get(self.scope)
         if stats is not None:
             self.chart_view.show(stats)
+        agreement = self.agreement.get(self.scope)
+        if agreement is not None and len(agreement.annotators) < 2:
+            self.heat_map.show(None, "Fewer than two annotators worked on this document.")
+        else:
+            self.heat_map.show(agreement, self.agreement_note)
         self.scroller.scroll_home(animate=False)
 
     def action_switch_scope(self) -> None:

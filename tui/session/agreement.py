@@ -198,6 +198,13 @@ def _mean(values: list[float | None]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
+def voters(records: list[dict]) -> set[str]:
+    """The annotators agreement counts among raw annotation records (accepted work, a name, not
+    ``curation``): a cheap look before :func:`agreement_snapshot` reads and checks them all."""
+    return {name for record in records if record.get("status", ACCEPTED) == ACCEPTED
+            and isinstance(name := record.get("annotator"), str) and name and name != CURATION}
+
+
 def annotators_of(works: list[DocumentWork]) -> tuple[str, ...]:
     """Every annotator with accepted work on any of the documents, sorted."""
     return tuple(sorted(set().union(*(work.present for work in works))))

@@ -1,0 +1,96 @@
+"""A pairwise heat map of agreement: annotator × annotator, each cell the pair's Cohen's κ over
+tokens, coloured by how high it is with the theme's variables and printed as a number, so it
+reads without colour (a monochrome terminal, ``NO_COLOR``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.text import Text
+from textual.widget import Widget
+
+from tui.model.display import display_text
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from tui.session.agreement import Agreement
+
+# Bands of κ (Landis and Koch's "almost perfect" and "substantial" start at 0.8 and 0.6).
+BANDS = ((0.8, "high"), (0.6, "mid"), (float("-inf"), "low"))
+LONGEST_NAME = 14
+CELL = 9  # "██ -0.123" fits
+SWATCH = "██"
+
+
+def band(kappa: float | None) -> str:
+    """The band a κ falls in ("none" when it is undefined)."""
+    if kappa is None:
+        return "none"
+    return next(name for floor, name in BANDS if kappa >= floor)
+
+
+def cut(name: str, width: int) -> Text:
+    """A name made terminal-safe, cut with an ellipsis and padded to ``width`` cells."""
+    text = Text(display_text(name), no_wrap=True)
+    text.truncate(width, overflow="ellipsis", pad=True)
+    return text
+
+
+class HeatMap(Widget):
+    """The agreement of every pair of annotators; hidden until given figures with two or more."""
+
+    COMPONENT_CLASSES = {"heat-map--high", "heat-map--mid", "heat-map--low", "heat-map--none", "heat-map--title"}
+    DEFAULT_CSS = """
+    HeatMap { height: auto; margin-bottom: 1; display: none; }
+    HeatMap.-shown { display: block; }
+    HeatMap > .heat-map--title { text-style: bold; }
+    HeatMap > .heat-map--high { color: $text-success; }
+    HeatMap > .heat-map--mid { color: $text-warning; }
+    HeatMap > .heat-map--low { color: $text-error; }
+    HeatMap > .heat-map--none { color: $text-muted; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.agreement: Agreement | None = None
+        self.note = ""
+
+    def show(self, agreement: Agreement | None, note: str = "") -> None:
+        """Show ``agreement`` (or only ``note`` when it has fewer than two annotators); nothing
+        at all when both are empty."""
+        self.agreement = agreement if agreement is not None and len(agreement.annotators) >= 2 else None
+        self.note = note
+        self.set_class(self.agreement is not None or bool(note), "-shown")
+        self.refresh(layout=True)
+
+    def render(self) -> RenderableType:
+        title = Text("Agreement between annotators: Cohen's κ over tokens (entity label or O)", style=self.get_component_rich_style("heat-map--title", partial=True))
+        if self.agreement is None:
+            return Group(title, Text(display_text(self.note), style=self.get_component_rich_style("heat-map--none", partial=True)))
+        names = self.agreement.annotators
+        width = min(LONGEST_NAME, max(len(display_text(name)) for name in names))
+        header = Text(" " * (width + 1))
+        for name in names:
+            header.append_text(cut(name, CELL))
+            header.append(" ")
+        rows = [title, header]
+        for a in names:
+            row = cut(a, width)
+            row.append(" ")
+            for b in names:
+                pair = self.agreement.pair(a, b) if a != b else None
+                kappa = pair.kappa if pair is not None else None
+                if a == b:
+                    row.append("·".center(CELL))
+                else:
+                    shown = f"{kappa:.2f}" if kappa is not None else "—"
+                    row.append(SWATCH, style=self.get_component_rich_style(f"heat-map--{band(kappa)}", partial=True))
+                    row.append(f" {shown}".ljust(CELL - len(SWATCH)))
+                row.append(" ")
+            rows.append(row)
+        rows.append(Text(f"{self.agreement.documents} document{'' if self.agreement.documents == 1 else 's'}; "
+                         f"κ ≥ 0.8 high, ≥ 0.6 substantial; — where it is undefined. More: postil agree",
+                         style=self.get_component_rich_style("heat-map--none", partial=True)))
+        return Group(*rows)
