@@ -35,6 +35,8 @@ def export_parser() -> CommandParser:
     parser.add_argument("--out", metavar="PATH", help="the file (or, for brat, the folder) to write; default: standard output")
     add_db_option(parser)
     parser.add_argument("--include-suggested", action="store_true", help="also export model suggestions not yet reviewed (Prodigy: a second task answered 'ignore')")
+    parser.add_argument("--annotator", metavar="NAME",
+                        help="export only NAME's annotations and entities (required for a team database; 'curation' is the adjudicated version)")
     parser.add_argument("--scheme", choices=["iob1", "iob2"], help="CoNLL tag scheme (default: iob2 for conll2002, iob1 for conll2003)")
     parser.add_argument("--publisher", default="", help="ClaimReview: the fact-checking organisation's name")
     parser.add_argument("--publisher-url", default="", help="ClaimReview: the organisation's URL")
@@ -46,7 +48,7 @@ def run_export(args: argparse.Namespace) -> int:
     """Export, write to ``--out`` or standard output, and say on stderr what was and was not exported."""
     out = Path(args.out) if args.out else None
     try:
-        export = export_annotations(Path(args.db), args.format, args.doc, args.all, find_document, out, args.include_suggested,
+        export = export_annotations(Path(args.db), args.format, args.doc, args.all, find_document, out, args.include_suggested, args.annotator,
                                     scheme=args.scheme, publisher=args.publisher, publisher_url=args.publisher_url,
                                     review_url=args.review_url)
         if out is not None:

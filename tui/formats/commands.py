@@ -14,6 +14,8 @@ from pathlib import Path
 from tui.formats.importing import ImportPlan, apply_import, plan_import
 from tui.formats.interchange import ExportItem, FormatError, Losses, select_for_export
 from tui.formats.registry import FORMATS, FormatSpec
+from tui.model.annotation import CURATION
+from tui.model.display import display_text
 from tui.store.repository import Store
 
 
@@ -37,13 +39,14 @@ class Export:
 
 def export_annotations(db: Path, format_name: str, doc_refs: list[str] | None, all_documents: bool,
                        find_document: Callable[[Store, str], str], out: Path | None = None,
-                       include_suggested: bool = False, **options) -> Export:
+                       include_suggested: bool = False, annotator: str | None = None, **options) -> Export:
     """Export the documents ``doc_refs`` name (every document with ``all_documents``, else the
     only one) of the database ``db`` as ``format_name``; ``out`` is where it will be written
     (``None``: standard output). ``find_document`` turns a reference (an id, an id prefix, part
     of a title) into a document id, or raises ValueError saying why it names none or several.
     ``options`` are the format's own (``scheme``, ``publisher``, ``publisher_url``, ``review_url``);
-    every exporter is also given the database's ``label_scheme``."""
+    every exporter is also given the database's ``label_scheme``. With ``annotator`` only that
+    annotator's work is exported; a team database (``postil merge``) is refused without one."""
     from tui.store.storage import StoreError
 
     spec = FORMATS[format_name]
@@ -52,8 +55,13 @@ def export_annotations(db: Path, format_name: str, doc_refs: list[str] | None, a
     try:
         store = Store(db, read_only=True)
         stored_ids = [document.doc_id for document in store.documents()]
+        team = store.team()
     except StoreError as error:
         raise InterchangeError(str(error)) from None
+    if team is not None and annotator is None:
+        store.close()
+        names = ", ".join(display_text(name) for name in sorted({*team, CURATION}))
+        raise InterchangeError(f"{db}: is a team database: choose whose work with --annotator NAME ({names})")
     try:
         if all_documents:
             doc_ids = stored_ids
@@ -76,7 +84,9 @@ def export_annotations(db: Path, format_name: str, doc_refs: list[str] | None, a
             raise InterchangeError(f"--format {spec.name} writes {'a binary file' if spec.output == 'binary' else 'a folder'}: pass --out PATH")
         losses = Losses()
         try:
-            items = select_for_export(store, doc_ids, include_suggested=include_suggested, losses=losses)
+            items = select_for_export(store, doc_ids, include_suggested=include_suggested, losses=losses, annotator=annotator)
+            if annotator is not None and not any(item.annotations for item in items):
+                _check_annotator(store, db, doc_ids, annotator)
             options["label_scheme"] = store.scheme()
         except StoreError as error:
             raise InterchangeError(str(error)) from None
@@ -84,6 +94,16 @@ def export_annotations(db: Path, format_name: str, doc_refs: list[str] | None, a
         store.close()
     payload = spec.export_function()(items, losses, include_suggested=include_suggested, **options)
     return Export(spec, items, payload, losses)
+
+
+def _check_annotator(store: Store, db: Path, doc_ids: list[str], annotator: str) -> None:
+    """Refuse an ``--annotator`` with no annotation at all in the chosen documents (a misspelt
+    name), naming the annotators who have some."""
+    documents = [store.document(doc_id) for doc_id in doc_ids]
+    known = {a.annotator for d in documents if d is not None for a in store.annotations(d.doc_id, len(d.text))}
+    if annotator not in known:
+        names = ", ".join(display_text(name or '""') for name in sorted(known)) or "none"
+        raise InterchangeError(f"{db}: no annotations by {display_text(annotator)} in the chosen documents (annotators: {names})")
 
 
 def write_export(export: Export, out: Path) -> None:

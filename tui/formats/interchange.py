@@ -86,8 +86,10 @@ class ExportItem:
     entities: dict[str, Entity]
 
 
-def select_for_export(store: Store, doc_ids: list[str], include_suggested: bool = False, losses: Losses | None = None) -> list[ExportItem]:
-    """The documents ``doc_ids`` with their accepted annotations (and suggestions if asked).
+def select_for_export(store: Store, doc_ids: list[str], include_suggested: bool = False, losses: Losses | None = None,
+                      annotator: str | None = None) -> list[ExportItem]:
+    """The documents ``doc_ids`` with their accepted annotations (and suggestions if asked);
+    with ``annotator``, only that annotator's annotations and the entities they name or own.
 
     Rejected suggestions are never exported: they are kept only so that the model does
     not suggest them again. Notes and orphans (annotations that lost their place in a
@@ -100,13 +102,16 @@ def select_for_export(store: Store, doc_ids: list[str], include_suggested: bool 
         document = store.document(doc_id)
         if document is None:
             raise KeyError(doc_id)
-        chosen = [a for a in store.annotations(doc_id, len(document.text)) if a.status in wanted]
+        chosen = [a for a in store.annotations(doc_id, len(document.text)) if a.status in wanted and annotator in (None, a.annotator)]
         annotations = [a for a in chosen if a.anchor != "orphan" and a.kind in (ENTITY, CLAIM)]
         if losses is not None:
             losses.add("orphaned annotations (their quote is no longer in the text)", sum(1 for a in chosen if a.anchor == "orphan"))
             losses.add("notes (only entities and claims are exported)", sum(1 for a in chosen if a.anchor != "orphan" and a.kind not in (ENTITY, CLAIM)))
         annotations.sort(key=lambda a: (a.start, -a.end, a.kind, a.label, a.id))
         entities = {entity.entity_id: entity for entity in store.entities(doc_id)}
+        if annotator is not None:
+            named = {a.attrs.get(key) for a in chosen for key in ("entity_id", "speaker")}
+            entities = {key: e for key, e in entities.items() if e.annotator == annotator or (not e.annotator and key in named)}
         items.append(ExportItem(document, annotations, entities))
     return items
 
