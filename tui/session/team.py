@@ -187,6 +187,7 @@ class _Merge:
         self.new_documents: dict[str, Document] = {}
         self.by_source: dict[str, Document] = {}
         self.run_work: dict[tuple[str, str], Work] = {}
+        self.stored: dict[str, dict[str, dict[tuple[str, str], dict]]] = {}  # doc_id -> owner -> the team's records
         self.changes: dict[str, list[tuple[str, list[Change]]]] = {}  # doc_id -> [(owner, changes)]
         self.annotators: dict[str, AnnotatorResult] = {}
         self.sources: list[SourceResult] = []
@@ -233,9 +234,14 @@ class _Merge:
         """The owner's records on a team document as the team database holds them."""
         if doc_id in self.new_documents:
             return {}
-        found = {(ANNOTATIONS, a.id): a.to_record() for a in self.team.annotations(doc_id) if a.annotator == owner}
-        found.update({(ENTITIES, e.entity_id): e.to_record() for e in self.team.entities(doc_id) if e.annotator == owner})
-        return found
+        if doc_id not in self.stored:
+            by_owner: dict[str, dict[tuple[str, str], dict]] = {}
+            for annotation in self.team.annotations(doc_id):
+                by_owner.setdefault(annotation.annotator, {})[(ANNOTATIONS, annotation.id)] = annotation.to_record()
+            for entity in self.team.entities(doc_id):
+                by_owner.setdefault(entity.annotator, {})[(ENTITIES, entity.entity_id)] = entity.to_record()
+            self.stored[doc_id] = by_owner
+        return self.stored[doc_id].get(owner, {})
 
     def _take(self, source: _Source, work: Work, document: Document) -> None:
         key = (work.owner, work.doc_id)
@@ -323,11 +329,11 @@ def _works(source: _Source, doc_id: str, annotations: list[Annotation], entities
                 if name == "entity_id":
                     attrs.pop(name, None)  # names no entity of its database
                 continue
-            copy = replace(entity, entity_id=derived_id("e", owner, entity.entity_id), doc_id=doc_id, annotator=owner, aliases=list(entity.aliases))
-            work.records[(ENTITIES, copy.entity_id)] = copy.to_record()
-            attrs[name] = copy.entity_id
-        copy = replace(annotation, id=derived_id("a", owner, annotation.id), doc_id=doc_id, annotator=owner, attrs=attrs)
-        work.records[(ANNOTATIONS, copy.id)] = copy.to_record()
+            copy = {**entity.to_record(), "entity_id": derived_id("e", owner, entity.entity_id), "doc_id": doc_id, "annotator": owner}
+            work.records[(ENTITIES, copy["entity_id"])] = copy
+            attrs[name] = copy["entity_id"]
+        copy = {**annotation.to_record(), "id": derived_id("a", owner, annotation.id), "doc_id": doc_id, "annotator": owner, "attrs": attrs}
+        work.records[(ANNOTATIONS, copy["id"])] = copy
     return list(works.values())
 
 
