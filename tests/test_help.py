@@ -112,7 +112,7 @@ async def test_the_help_groups_the_keys_by_task_in_order_and_says_where_a_dialog
         await pilot.press("question_mark")
         rows = await read_help(app, pilot)
         headings = [row.split("  ")[0] for row in rows if row.split("  ")[0] in GROUPS]
-        expected = ["Move", "Select", "Label", "Review", "Claims", "Entities", "Search", "Documents", "Edit and undo", "Side panel", "App"]
+        expected = ["Move", "Select", "Label", "Review", "Claims", "Entities", "Search", "Documents", "Curation", "Edit and undo", "Side panel", "App"]
         assert headings == expected
         at = {heading: rows.index(next(row for row in rows if row.split("  ")[0] == heading)) for heading in expected}
 
@@ -123,7 +123,7 @@ async def test_the_help_groups_the_keys_by_task_in_order_and_says_where_a_dialog
         groups = {
             "Next sentence": "Move", "select.toggle": "Select", "label.1": "Label", "review.accept_next": "Review",
             "review.verdict_false": "Claims", "Save the claim": "Claims", "factcheck.merge": "Entities",
-            "search.toggle_documents": "Search", "corpus.next": "Documents", "app.redo": "Edit and undo",
+            "search.toggle_documents": "Search", "corpus.next": "Documents", "curation.take_both": "Curation", "app.redo": "Edit and undo",
             "panel.next_tab": "Side panel", "app.quit": "App",
         }  # a binding (by its description or id) and the group it is listed under
         assert {words: group_holding(words) for words in groups} == groups

@@ -61,7 +61,8 @@ def open_session(db_path: Path, document: Document, annotator: str | None = None
 
     The bundled sample gets its hand-checked annotations the first time it enters a database,
     so a new user's first screen is full before any model has run. With ``read_only`` nothing
-    is written to the database or beside it.
+    is written to the database or beside it. A team database's document opens in curation
+    mode: the session is its curation layer, seeded with what the annotators agree on.
     """
     from tui.session.annotation_session import AnnotationSession
     from tui.session.reanchor import open_document
@@ -72,6 +73,10 @@ def open_session(db_path: Path, document: Document, annotator: str | None = None
     document, reanchored = open_document(store, document)
     if is_new and document.source == SAMPLE_SOURCE and not store.read_only:
         seed_sample(store, document)
+    if store.team() is not None:
+        from tui.session.curation import Curation
+
+        return Curation(store, document).open_session(reanchored)
     return AnnotationSession(store, document, annotator or default_annotator(), reanchored)
 
 

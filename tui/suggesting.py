@@ -37,8 +37,11 @@ class SuggestionFlow:
         self.storing_suggestions = False  # the model's batch being stored: the panel refills later
 
     def start_suggestions(self, session: AnnotationSession) -> None:
-        """Show the cached suggestions at once, or start the model on ``session``'s document."""
+        """Show the cached suggestions at once, or start the model on ``session``'s document.
+        A layer of a team database (curation mode) gets none: it holds the annotators' work."""
         self.suggest_state = ""
+        if session.layer is not None:
+            return
         if self.suggester is not None and not self.show_cached_suggestions(session):
             self.suggest_state = "loading model…"
             self.run_suggester(session)

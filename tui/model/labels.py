@@ -235,7 +235,7 @@ class SchemeError(ValueError):
 
 # The single keys the annotation screen already binds, which a label cannot take
 # (tests/test_scheme.py checks this against the screen's bindings).
-RESERVED_LABEL_KEYS = frozenset("acdefghjklmnoqrsuvwxyADGJKLNPSUVY")
+RESERVED_LABEL_KEYS = frozenset("acdefghjklmnoqrstuvwxyADGJKLNPSUVY")
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _SCHEME_FIELDS = ("preset", "name", "labels", "claim_types", "verdicts", "speaker_labels", "model_labels")
 _LABEL_FIELDS = ("name", "key", "color", "description")

@@ -24,6 +24,7 @@ from tui.model.annotation import ACCEPTED, SUGGESTED, Annotation, Entity
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.model.document import Document
 from tui.screens.annotate_corpus import CORPUS_BINDINGS, CorpusActions
+from tui.screens.annotate_curation import CURATION_BINDINGS, CurationActions
 from tui.screens.annotate_labels import LabelActions
 from tui.screens.annotate_review import REVIEW_BINDINGS, ReviewActions
 from tui.screens.annotate_search import SearchActions
@@ -56,10 +57,11 @@ class EditTarget:
     mention: Annotation | None = None
 
 
-class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, LabelActions, PanelLayout, Screen[None]):
+class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewActions, LabelActions, PanelLayout, Screen[None]):
     """Read and annotate one document; the annotation keys act on the article's cursor."""
 
     BINDINGS = [
+        *CURATION_BINDINGS,  # first: in curation mode the key hints start with them
         Binding("q", "app.quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo"),
@@ -101,17 +103,24 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, LabelActions, 
     def on_mount(self) -> None:
         self.article.focus()
         # A one-argument callback: Textual passes (old, new) to a watcher that takes two.
-        self.watch(self.article, "cursor", lambda offset: self.side_panel and self.side_panel.cursor_moved(offset), init=False)
+        self.watch(self.article, "cursor", self.cursor_moved, init=False)
         self.watch(self.article, "keys_state", lambda _: self.key_hints.refresh_hints(), init=False)
         self.update_status()
+
+    def cursor_moved(self, offset: int) -> None:
+        """The detail pane describes what the cursor is on (in curation mode, a disagreement's versions)."""
+        if self.side_panel is not None:
+            self.side_panel.cursor_moved(offset)
+            self.describe_disagreement(offset)
 
     def attach(self, session: AnnotationSession) -> None:
         """Show a loaded session: its spans, the side panel, and a banner when read-only."""
         self.session = session
         self.article.attach(session)
-        self.side_panel = SidePanel(session, self.article.cursor)
+        self.side_panel = SidePanel(session, self.article.cursor, self.start_curation(session))
         self.query_one("#main").mount(self.side_panel)
         self.query_one(Legend).show_scheme(session.scheme)
+        self.key_hints.refresh_hints()  # the curation keys show only in curation mode
         store = session.store
         if store.read_only:
             # The reason may name the lock's holder, read from a file anyone could have written.
@@ -155,16 +164,19 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, LabelActions, 
             store = getattr(self.app, "store", None)
             line.show(self.document.title, "annotations not loaded yet", self.save_state, self.notice, self.notice_is_error, store.path if store is not None else None)
             return
-        line.show(session.document.title, count_summary(session.counts), self.save_state, self.notice, self.notice_is_error,
-                  session.store.path, getattr(self.app, "suggest_state", ""), count_summary(session.counts, short=True))
+        counts = (self.curation_summary(),) * 2 if self.curation is not None else (count_summary(session.counts), count_summary(session.counts, short=True))
+        line.show(session.document.title, counts[0], self.save_state, self.notice, self.notice_is_error,
+                  session.store.path, getattr(self.app, "suggest_state", ""), counts[1])
 
     def annotations_changed(self, ranges: list[tuple[int, int]], streaming: bool = False) -> None:
         """Redraw what a change touched: the rows of the text, the lists, the counts. While the
         model's suggestions are ``streaming`` in, the lists are refilled on a timer."""
         self.article.invalidate(ranges)
+        self.refresh_curation()
         if self.side_panel is not None:
             if not streaming:
                 self.side_panel.rebuild()
+                self.describe_disagreement(self.article.cursor)
             elif self.panel_refill is None:
                 self.panel_refill = self.set_timer(STREAMING_PANEL_SECONDS, self.refill_panel)
         self.update_status()
@@ -206,6 +218,8 @@ class AnnotateScreen(CorpusActions, SearchActions, ReviewActions, LabelActions, 
             return True if any(a.status == SUGGESTED for a in self.article.annotations_here()) else None
         if action == "delete_here":
             return True if self.article.annotations_here() else None
+        if action == "take":
+            return self.curation is not None  # hidden from the key hints outside curation mode
         return True
 
     def action_claim_target(self) -> None:

@@ -56,6 +56,8 @@ class ReviewActions:
     perform: Callable[[str, Callable[[], object]], object]
     show_details: Callable[[Annotation | None], None]
     edit_target: Callable[[], Any]  # the screen's EditTarget (not imported: the screen imports this module)
+    curation: Any  # the curation of a team database's document (annotate_curation.py), else None
+    curation_step: Callable[[int], None]
 
     def reviewed_here(self) -> Annotation | None:
         """The annotation the review keys last went to, while the cursor is still where they put it."""
@@ -100,9 +102,13 @@ class ReviewActions:
         return next((a for a in self.article.annotations_here() if a.status == SUGGESTED), None)
 
     def action_review_step(self, direction: int, kind: str = "") -> None:
-        """Go to the next (or previous) unreviewed suggestion, or suggested claim."""
+        """Go to the next (or previous) unreviewed suggestion, or suggested claim; in curation
+        mode, to the next (or previous) open disagreement."""
         if self.loaded():
-            self.go_to_suggestion(direction, kind or None)
+            if self.curation is not None and not kind:
+                self.curation_step(direction)
+            else:
+                self.go_to_suggestion(direction, kind or None)
 
     def action_review_and_next(self, status: str) -> None:
         """Accept (a claim with its speaker) or reject the suggestion here, then go to the next one."""

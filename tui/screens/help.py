@@ -28,8 +28,8 @@ from tui.widgets.key_names import key_name, mapped_keys, remapped
 
 # The task groups, in the order the help lists them.
 MOVE, SELECT, LABEL, REVIEW, CLAIMS, ENTITIES, SEARCH, DOCUMENTS = "Move", "Select", "Label", "Review", "Claims", "Entities", "Search", "Documents"
-EDIT, PANEL, APP, OTHER = "Edit and undo", "Side panel", "App", "Other"
-GROUPS = (MOVE, SELECT, LABEL, REVIEW, CLAIMS, ENTITIES, SEARCH, DOCUMENTS, EDIT, PANEL, APP, OTHER)
+CURATION, EDIT, PANEL, APP, OTHER = "Curation", "Edit and undo", "Side panel", "App", "Other"
+GROUPS = (MOVE, SELECT, LABEL, REVIEW, CLAIMS, ENTITIES, SEARCH, DOCUMENTS, CURATION, EDIT, PANEL, APP, OTHER)
 
 # A binding's group, by the longest of these that starts its id (a binding without an id, one
 # of Textual's own, by its action). A new binding whose id starts with a known prefix lands in
@@ -43,6 +43,7 @@ GROUP_OF_PREFIX = {
     "factcheck.merge": ENTITIES, "entity_editor.": ENTITIES, "entity_picker.": ENTITIES,
     "search.": SEARCH, "hits.": SEARCH,
     "corpus.": DOCUMENTS, "documents.": DOCUMENTS, "stats.": DOCUMENTS,
+    "curation.": CURATION,
     "annotate.delete": EDIT, "factcheck.edit": EDIT, "app.undo": EDIT, "app.redo": EDIT, "choice.": EDIT,
     "panel.": PANEL, "list.": PANEL, "app.switch_focus": PANEL,
     "app.": APP, "help.": APP, "documents.quit": APP, "documents.help": APP,
@@ -152,6 +153,7 @@ def dialogs(scheme: Scheme) -> list[tuple[str, list[Binding]]]:
     from tui.screens.label_picker import LabelPicker
     from tui.screens.search import SearchScreen
     from tui.screens.stats import StatsScreen
+    from tui.screens.take_picker import TakePicker, take_bindings
     from tui.screens.verdict_picker import VerdictPicker, verdict_bindings
     from tui.widgets.forms import Choice
 
@@ -169,7 +171,8 @@ def dialogs(scheme: Scheme) -> list[tuple[str, list[Binding]]]:
         ("editors' choice fields", Choice),
         ("this help", HelpScreen),
     ]
-    return [("verdict picker", verdict_picker)] + [(where, [b for b in dialog.BINDINGS if isinstance(b, Binding)]) for where, dialog in classes]
+    take_picker = [*take_bindings(["the first annotator", "the second annotator"]), *TakePicker.BINDINGS]
+    return [("verdict picker", verdict_picker), ("take picker", take_picker)] + [(where, [b for b in dialog.BINDINGS if isinstance(b, Binding)]) for where, dialog in classes]
 
 
 def binding_table(sections: list[tuple[str, list[HelpEntry]]], show_ids: bool) -> Table:

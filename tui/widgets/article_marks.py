@@ -4,6 +4,7 @@ made readable under its text) and the painting of a row's characters from layers
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from rich.color import Color
@@ -47,6 +48,7 @@ class Marks:
     on_label: Style
     marked: Style  # every mention of the entity chosen in the side panel
     search_hit: Style  # every hit of the last search
+    conflict: Style  # every disagreement still open, in curation mode
 
     @classmethod
     def of(cls, widget: Widget) -> Marks:
@@ -64,6 +66,26 @@ class Marks:
         if annotation.status == SUGGESTED:
             return Style(color=color) + self.suggested
         return Style(bgcolor=_readable_with(color, self.on_label.color)) + self.on_label
+
+
+class Highlights:
+    """Ranges of the text drawn in one style (a search's hits, the open disagreements), in text
+    order; those on a row are found by bisection (a search can hit a book thousands of times)."""
+
+    def __init__(self, ranges: tuple[tuple[int, int], ...] = ()) -> None:
+        self.ranges = ranges
+        self._starts = [start for start, _ in ranges]
+        self._longest = max((end - start for start, end in ranges), default=0)
+
+    def between(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The ranges that overlap ``[start, end)``."""
+        ranges, found = self.ranges, []
+        index = bisect_left(self._starts, start - self._longest)
+        while index < len(ranges) and ranges[index][0] < end:
+            if ranges[index][1] > start:
+                found.append(ranges[index])
+            index += 1
+        return found
 
 
 def _readable_with(color: str, other: Color | None) -> str:

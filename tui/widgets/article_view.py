@@ -7,7 +7,6 @@ changes how it looks, so moving the cursor redraws two rows, not the article.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
@@ -26,7 +25,7 @@ from tui.model.layout import WrappedLayout
 from tui.model.span_index import SpanIndex
 from tui.model.tokens import TextIndex, Token
 from tui.model.wrap import Row, cell_offset, offset_at_cell
-from tui.widgets.article_marks import Layer, Marks, paint_row
+from tui.widgets.article_marks import Highlights, Layer, Marks, paint_row
 from tui.widgets.article_mouse import ArticleMouse
 from tui.widgets.lines import set_virtual_size
 
@@ -56,6 +55,7 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
         & > .article-view--on-label { color: $mark-on-label; }
         & > .article-view--marked { background: $mark-entity-background; color: $mark-entity-foreground; text-style: bold; }
         & > .article-view--search-hit { background: $mark-search-background; color: $mark-search-foreground; }
+        & > .article-view--conflict { background: $mark-conflict-background; color: $mark-conflict-foreground; text-style: bold underline; }
     }
     """
 
@@ -114,11 +114,11 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
         self.text_layout: WrappedLayout | None = None
         self._strip_cache: OrderedDict[tuple, Strip] = OrderedDict()
         self._paragraph_versions: dict[int, int] = {}
-        # The hits of the last search, highlighted in text order (see show_search_hits).
+        # The hits of the last search (see show_search_hits) and, in curation mode, the open
+        # disagreements (show_conflicts), each highlighted in text order.
         self.search_hits: tuple[tuple[int, int], ...] = ()
-        self._search_starts: list[int] = []
-        self._search_longest = 0
-        self._search_version = 0
+        self.highlights = {"search_hit": Highlights(), "conflict": Highlights()}
+        self._search_version = 0  # bumped when either changes
         self._marks: Marks | None = None
         self._drawn_with: tuple[Style, Marks] | None = None  # the styles the cached rows were drawn in
         first = self.text_index.first_token()
@@ -339,21 +339,17 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
         if hits is self.search_hits:
             return
         self.search_hits = hits
-        self._search_starts = [start for start, _ in hits]
-        self._search_longest = max((end - start for start, end in hits), default=0)
+        self._highlight("search_hit", hits)
+
+    def show_conflicts(self, ranges: tuple[tuple[int, int], ...]) -> None:
+        """Mark the ranges of the disagreements still open (curation mode), in text order."""
+        if ranges != self.highlights["conflict"].ranges:
+            self._highlight("conflict", ranges)
+
+    def _highlight(self, mark: str, ranges: tuple[tuple[int, int], ...]) -> None:
+        self.highlights[mark] = Highlights(ranges)
         self._search_version += 1  # every cached row is drawn again, as it comes on screen
         self.refresh()
-
-    def _search_hits_between(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The search hits that overlap ``[start, end)`` (found by bisection: a search can hit
-        a book thousands of times)."""
-        hits, found = self.search_hits, []
-        index = bisect_left(self._search_starts, start - self._search_longest)
-        while index < len(hits) and hits[index][0] < end:
-            if hits[index][1] > start:
-                found.append(hits[index])
-            index += 1
-        return found
 
     def action_nudge(self, delta: int) -> None:
         """Move the selection's end by one character, for spans that tokens do not fit."""
@@ -430,16 +426,16 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
     def _draw_row(self, row: Row, width: int, cursor: int | None, selection: tuple[int, int] | None) -> Strip:
         base, marks = self.rich_style, self.marks
         start, end = row.start, row.end
-        # Layers in painting order: claims under entities, longer spans under shorter ones, then
-        # search hits, the selection and the cursor's token; each is cut to the row.
-        layers: list[Layer] = []
+        # Layers in painting order: open disagreements, claims under entities, longer spans under
+        # shorter ones, then search hits, the selection and the cursor's token; each cut to the row.
+        layers: list[Layer] = [(max(start, low), min(end, high), marks.conflict) for low, high in self.highlights["conflict"].between(start, end)]
         spans = sorted(self.spans.overlapping(start, end), key=lambda a: (not a.is_claim, -(a.end - a.start)))
         for annotation in spans:
             style = marks.span_style(annotation, self.session.scheme)
             if self.marked_entity and annotation.attrs.get("entity_id") == self.marked_entity:
                 style += marks.marked
             layers.append((max(start, annotation.start), min(end, annotation.end), style))
-        for hit_start, hit_end in self._search_hits_between(start, end):
+        for hit_start, hit_end in self.highlights["search_hit"].between(start, end):
             layers.append((max(start, hit_start), min(end, hit_end), marks.search_hit))
         if selection:
             layers.append((max(start, selection[0]), min(end, selection[1]), marks.selection))

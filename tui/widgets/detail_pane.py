@@ -186,6 +186,12 @@ class DetailPane(ScrollView):
         styles = {"speaker_style": self.get_component_rich_style("detail-pane--speaker", partial=True), "type_style": self.get_component_rich_style("detail-pane--claim-type", partial=True)}
         self._show(describe(self.session, annotation, **styles), from_top=other)
 
+    def show_text(self, description: Text) -> None:
+        """Show a description made elsewhere (curation mode: who said what at a disagreement)."""
+        other = description.plain != self._description.plain
+        self.annotation_id, self.entity_id = None, ""  # the next annotation shown is news
+        self._show(description, from_top=other)
+
     def show_entity(self, entity: Entity | None) -> None:
         """Describe an entity chosen in the Entities list."""
         entity_id = entity.entity_id if entity else ""

@@ -36,6 +36,8 @@ DARK_MARKS = {
     "mark-entity-foreground": "#000000",
     "mark-search-background": "#00afaf",  # every hit of the last search
     "mark-search-foreground": "#000000",
+    "mark-conflict-background": "#875f00",  # a disagreement still open (curation mode)
+    "mark-conflict-foreground": "#ffffff",
     "list-speaker": "#5fafff",  # a claim's speaker in the lists and the detail pane
     "list-claim-type": "#ffd75f",  # a claim's type in the claims list
 }
@@ -61,6 +63,8 @@ def mark_variables(colors: dict[str, str], dark: bool) -> dict[str, str]:
         "mark-entity-foreground": accent.get_contrast_text(1.0).hex,
         "mark-search-background": secondary.hex,
         "mark-search-foreground": secondary.get_contrast_text(1.0).hex,
+        "mark-conflict-background": surface.blend(warning, 0.6).hex,
+        "mark-conflict-foreground": surface.blend(warning, 0.6).get_contrast_text(1.0).hex,
         "list-speaker": primary.hex,
         "list-claim-type": warning.darken(0.3).hex,
     }

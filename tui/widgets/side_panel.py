@@ -48,24 +48,31 @@ class SidePanel(Vertical):
         Binding("ctrl+up", "scroll_details(-1)", "Scroll the detail pane up", show=False, id="panel.details_up"),
     ]
 
-    def __init__(self, session: AnnotationSession, cursor: int = 0) -> None:
+    def __init__(self, session: AnnotationSession, cursor: int = 0, disagreements: SessionList | None = None) -> None:
         """The panel of ``session``, its detail pane on the article's ``cursor`` (the screen
-        tells it where the cursor goes: :meth:`cursor_moved`)."""
+        tells it where the cursor goes: :meth:`cursor_moved`); in curation mode the list of
+        ``disagreements`` comes first."""
         super().__init__(id="side-panel")
         self.session = session
         self.cursor = cursor
         # The parts are kept rather than queried: the panel is rebuilt after every action.
-        self.tabs = PanelTabs({"entities": "Entities", "claims": "Claims", "orphans": "Orphans"}, "entities", id="panel-tabs")
+        titles = {"entities": "Entities", "claims": "Claims", "orphans": "Orphans"}
+        if disagreements is not None:
+            titles = {"disagreements": "Disagreements", **titles}
+        self.tabs = PanelTabs(titles, next(iter(titles)), id="panel-tabs")
         self.entity_list = EntityList(session)
         self.claim_list = ClaimList(session)
         self.orphan_list = OrphanList(session)
         self.lists: dict[str, SessionList] = {"entities": self.entity_list, "claims": self.claim_list, "orphans": self.orphan_list}
+        self.disagreements = disagreements
+        if disagreements is not None:
+            self.lists = {"disagreements": disagreements, **self.lists}
         self.claim_controls = Static("", id="claim-controls")
         self.claim_filter: Input | None = None  # made when the filter is first opened
         # What each tab shows: its list, and for claims the sort line and filter above it.
         # Only the pane on show is displayed (plain widgets, no switcher container: every
         # level of nesting costs a little on every action).
-        self.panes = {"entities": self.entity_list, "claims": Vertical(id="claims"), "orphans": self.orphan_list}
+        self.panes = {**self.lists, "claims": Vertical(id="claims")}
         for tab, pane in self.panes.items():
             pane.add_class("panel-pane")
             pane.display = tab == self.tabs.active
@@ -73,6 +80,8 @@ class SidePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self.tabs
+        if self.disagreements is not None:
+            yield self.disagreements
         yield self.entity_list
         with self.panes["claims"]:
             yield self.claim_controls
@@ -124,6 +133,8 @@ class SidePanel(Vertical):
         tabs.set_title("entities", f"Entities {session.entity_count()}")
         tabs.set_title("claims", f"Claims {total}" if shown == total else f"Claims {shown}/{total}")
         tabs.set_title("orphans", f"Orphans {session.orphan_count()}")
+        if self.disagreements is not None:
+            tabs.set_title("disagreements", self.disagreements.title())
         controls = Text(f"sort: {claims.sort}", style="dim")
         if claims.by_speaker:
             controls.append(" · by speaker")
@@ -159,12 +170,10 @@ class SidePanel(Vertical):
         self.show_tab(event.tab)
         self.lists[event.tab].focus()
 
-    TAB_ORDER = ("entities", "claims", "orphans")
-
     def action_switch_tab(self, step: int) -> None:
         """Switch to the next (or previous) tab and focus its list."""
-        position = self.TAB_ORDER.index(self.active_tab) if self.active_tab in self.TAB_ORDER else 0
-        tab = self.TAB_ORDER[(position + step) % len(self.TAB_ORDER)]
+        order = list(self.lists)
+        tab = order[(order.index(self.active_tab) + step) % len(order)]
         self.show_tab(tab)
         self.lists[tab].focus()
 

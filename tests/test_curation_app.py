@@ -1,0 +1,211 @@
+"""Curation mode in the real app (Pilot) on a real TinyDB team database: a document of alice's
+and bob's work opens as its curation layer with the disagreements marked and listed with who
+said what; ``t`` and a letter decides each one, the cursor goes on to the next open one, the
+status line counts them; ``u`` undoes a decision; one person's database has no curation mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import saved_annotations
+from tui.app import PostilApp
+from tui.launch import open_session
+from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, REJECTED, Annotation, Entity
+from tui.model.claims import claim_attrs
+from tui.model.document import Document
+from tui.screens.annotate import AnnotateScreen
+from tui.screens.take_picker import TakePicker
+from tui.store.migrations import META
+from tui.store.records import ANNOTATIONS, ENTITIES, TEAM_KEY, Change
+from tui.store.repository import Store
+
+SIZE = (140, 40)
+TEXT = (
+    "Jane Doe met Acme Corp in Paris on Monday.\n\n"
+    "“Prices will fall next year,” said Jane Doe.\n\n"
+    "Nobody else spoke."
+)
+QUOTE = "“Prices will fall next year,”"
+
+
+def span(phrase: str, nth: int = 0) -> tuple[int, int]:
+    """Where the ``nth`` occurrence of ``phrase`` is in TEXT."""
+    start = -1
+    for _ in range(nth + 1):
+        start = TEXT.index(phrase, start + 1)
+    return start, start + len(phrase)
+
+
+class Work:
+    """One annotator's accepted annotations and entities, as store changes."""
+
+    def __init__(self, doc_id: str, owner: str) -> None:
+        self.doc_id, self.owner, self.changes = doc_id, owner, []
+        self.entities: dict[tuple[str, str], str] = {}
+
+    def entity(self, name: str, label: str) -> str:
+        if (name, label) not in self.entities:
+            entity = Entity(self.doc_id, name, label, entity_id=f"e-{self.owner}-{label}-{name.replace(' ', '-')}", annotator=self.owner)
+            self.changes.append(Change(ENTITIES, entity.entity_id, entity.to_record()))
+            self.entities[(name, label)] = entity.entity_id
+        return self.entities[(name, label)]
+
+    def mention(self, where: tuple[int, int], label: str) -> None:
+        entity_id = self.entity(TEXT[where[0] : where[1]], label)
+        mention = Annotation.on_text(self.doc_id, TEXT, ENTITY, label, *where, annotator=self.owner, status=ACCEPTED,
+                                     id=f"a-{self.owner}-{label}-{where[0]}", attrs={"entity_id": entity_id})
+        self.changes.append(Change(ANNOTATIONS, mention.id, mention.to_record()))
+
+    def quote(self, where: tuple[int, int], speaker: str, verdict: str) -> None:
+        attrs = claim_attrs(*where, "quote", speaker=self.entity(speaker, "PERSON"), verdict=verdict)
+        claim = Annotation.on_text(self.doc_id, TEXT, CLAIM, "quote", *where, annotator=self.owner, status=ACCEPTED,
+                                   id=f"a-{self.owner}-claim-{where[0]}", attrs=attrs)
+        self.changes.append(Change(ANNOTATIONS, claim.id, claim.to_record()))
+
+
+def team_database(db: Path, team: bool = True) -> Document:
+    """alice and bob on one document. They agree on both "Jane Doe"s (PERSON); they disagree
+    on "Acme Corp" (alice ORG, bob nothing), "Paris" (GPE / LOC), "Monday" (alice "Monday",
+    bob "on Monday", both DATE) and the quote's verdict (alice false, bob unverified)."""
+    store = Store(db)
+    document = store.open_document(Document(TEXT, "Team", "test:team"))
+    alice, bob = Work(document.doc_id, "alice"), Work(document.doc_id, "bob")
+    for work in (alice, bob):
+        work.mention(span("Jane Doe"), "PERSON")
+        work.mention(span("Jane Doe", 1), "PERSON")
+    alice.mention(span("Acme Corp"), "ORG")
+    alice.mention(span("Paris"), "GPE")
+    bob.mention(span("Paris"), "LOC")
+    alice.mention(span("Monday"), "DATE")
+    bob.mention(span("on Monday"), "DATE")
+    alice.quote(span(QUOTE), "Jane Doe", "false")
+    bob.quote(span(QUOTE), "Jane Doe", "unverified")
+    changes = alice.changes + bob.changes
+    if team:
+        changes.append(Change(META, TEAM_KEY, {"key": TEAM_KEY, "annotators": {"alice": {}, "bob": {}}}))
+    store.apply(changes)
+    store.close()
+    return document
+
+
+def open_team_app(tmp_path, team: bool = True) -> tuple[PostilApp, Path]:
+    """The app on the team document, opened as `postil --db TEAM.json` opens it."""
+    db = tmp_path / "team.json"
+    document = team_database(db, team)
+    return PostilApp(open_session(db, document, annotator="lead")), db
+
+
+def screen(app) -> AnnotateScreen:
+    return next(s for s in app.screen_stack if isinstance(s, AnnotateScreen))
+
+
+def status_line(app) -> str:
+    return str(screen(app).query_one("#status").render())
+
+
+def curation_records(db: Path) -> set[tuple]:
+    """The curation layer in the TinyDB file: (status, kind, label, text, verdict of a claim)."""
+    return {
+        (r["status"], r["kind"], r["label"], r["quote"]["exact"], (r.get("attrs") or {}).get("verdict") if r["kind"] == CLAIM else None)
+        for r in saved_annotations(db) if r["annotator"] == CURATION
+    }
+
+
+AGREED = {(ACCEPTED, ENTITY, "PERSON", "Jane Doe", None)}
+# Every disagreement decided: Acme Corp alice's (a), Paris both (+), Monday neither (x), the quote bob's (b).
+DECIDED = AGREED | {
+    (ACCEPTED, ENTITY, "ORG", "Acme Corp", None),
+    (ACCEPTED, ENTITY, "GPE", "Paris", None), (ACCEPTED, ENTITY, "LOC", "Paris", None),
+    (REJECTED, ENTITY, "DATE", "Monday", None), (REJECTED, ENTITY, "DATE", "on Monday", None),
+    (ACCEPTED, CLAIM, "quote", QUOTE, "unverified"), (REJECTED, CLAIM, "quote", QUOTE, "false"),
+}
+
+
+async def test_a_lead_resolves_every_disagreement_with_the_keys_and_the_file_holds_the_decisions(tmp_path):
+    app, db = open_team_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        annotate = screen(app)
+        assert "Curation · 0 of 4 disagreements resolved · alice, bob" in status_line(app)
+        assert curation_records(db) == AGREED  # the agreed spans are accepted at once
+        # The list says who said what; the open ones are marked in the article.
+        disagreements = app.query_one("#disagreement-list")
+        assert annotate.side_panel.active_tab == "disagreements"
+        listed = "\n".join(disagreements.item_text(n) for n in range(disagreements.item_count))
+        for said in ("alice: ORG “Acme Corp”", "bob: nothing", "alice: GPE “Paris”", "bob: LOC “Paris”",
+                     "bob: DATE “on Monday”", "alice: quote by Jane Doe · false", "bob: quote by Jane Doe"):
+            assert said in listed, said
+        assert annotate.article.highlights["conflict"].ranges == (span("Acme Corp"), span("Paris"), span("on Monday"), span(QUOTE))
+        await pilot.press("t")  # the first open one after the cursor (at the text's start)
+        assert isinstance(app.screen, TakePicker)
+        assert annotate.article.cursor == span("Acme Corp")[0]
+        await pilot.press("a")  # alice's
+        await pilot.pause()
+        assert not isinstance(app.screen, TakePicker)
+        assert annotate.article.cursor == span("Paris")[0]  # on to the next open one
+        assert "took alice's version · 1 of 4 resolved" in status_line(app)
+        assert "Curation · 1 of 4" in status_line(app)
+        for key in ("t", "plus", "t", "x"):  # Paris: both; Monday: neither
+            await pilot.press(key)
+            await pilot.pause()
+        assert annotate.article.cursor == span(QUOTE)[0]
+        await pilot.press("t", "b")  # the quote: bob's
+        await pilot.pause()
+        assert "4 of 4 resolved: every disagreement is resolved" in status_line(app)
+        assert annotate.article.highlights["conflict"].ranges == ()
+        listed = "\n".join(disagreements.item_text(n) for n in range(disagreements.item_count))
+        assert all(resolution in listed for resolution in ("✓ alice", "✓ both", "✓ neither", "✓ bob"))
+        await pilot.press("q")
+    assert curation_records(db) == DECIDED
+    assert {r["annotator"] for r in saved_annotations(db)} == {"alice", "bob", CURATION}
+
+
+async def test_u_undoes_a_decision_and_the_disagreement_is_open_again(tmp_path):
+    app, db = open_team_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        annotate = screen(app)
+        await pilot.press("t", "a")
+        await pilot.pause()
+        assert (ACCEPTED, ENTITY, "ORG", "Acme Corp", None) in curation_records(db)
+        await pilot.press("u")
+        await pilot.pause()
+        assert curation_records(db) == AGREED
+        assert "Curation · 0 of 4 disagreements resolved" in status_line(app)
+        assert span("Acme Corp") in annotate.article.highlights["conflict"].ranges
+        await pilot.press("q")
+
+
+async def test_full_stop_and_comma_go_to_the_open_disagreements_and_the_detail_pane_says_who_said_what(tmp_path):
+    app, _ = open_team_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        annotate = screen(app)
+        await pilot.press("full_stop")
+        assert annotate.article.cursor == span("Acme Corp")[0]
+        await pilot.press("full_stop")
+        assert annotate.article.cursor == span("Paris")[0]
+        detail = annotate.side_panel.detail.render().plain
+        assert "alice: GPE “Paris”" in detail and "bob: LOC “Paris”" in detail
+        await pilot.press("comma")
+        assert annotate.article.cursor == span("Acme Corp")[0]
+        await pilot.press("t", "escape")  # Esc leaves it open
+        await pilot.pause()
+        assert "left open" in status_line(app) and "0 of 4" in status_line(app)
+        await pilot.press("q")
+
+
+async def test_one_persons_database_has_no_curation_mode(tmp_path):
+    app, db = open_team_app(tmp_path, team=False)
+    before = saved_annotations(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        annotate = screen(app)
+        assert annotate.curation is None and annotate.side_panel.active_tab == "entities"
+        assert "Curation" not in status_line(app)
+        shown = status_line(app)
+        assert "t Take" not in str(annotate.key_hints.render())
+        await pilot.press("t")  # not a key here
+        assert not isinstance(app.screen, TakePicker) and status_line(app) == shown
+        await pilot.press("q")
+    assert saved_annotations(db) == before  # nothing seeded, nothing decided

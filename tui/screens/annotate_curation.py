@@ -1,0 +1,151 @@
+"""Curation mode on the annotate screen: a document of a team database is shown as its curation
+layer (the agreed annotations, then the lead's decisions), every disagreement still open is
+marked in the article and listed in the side panel with who said what, ``t`` takes one
+annotator's version, every one's or none, and ``.`` ``,`` go to the next or previous open one.
+
+The decisions are the curation's (tui/session/curation.py); this part of the screen asks for
+them and shows where things stand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.binding import Binding
+
+from tui.model.annotation import CURATION
+from tui.model.display import display_text
+from tui.widgets.disagreement_list import DisagreementList, resolution_text, who_said_what
+from tui.widgets.session_list import excerpt
+
+if TYPE_CHECKING:
+    from tui.session.annotation_session import AnnotationSession
+    from tui.session.curation import Curation, Disagreement
+    from tui.widgets.article_view import ArticleView
+    from tui.widgets.side_panel import SidePanel
+
+CURATION_BINDINGS = [
+    Binding("t", "take", "Take", id="curation.take"),
+]
+# How much of a disagreement's text the status line quotes.
+QUOTED = 32
+
+
+class CurationActions:
+    """The annotate screen's curation keys (mixed into :class:`~tui.screens.annotate.AnnotateScreen`)."""
+
+    article: ArticleView
+    session: AnnotationSession | None
+    side_panel: SidePanel | None
+    notice: str
+    notice_is_error: bool
+    say: Callable[..., None]
+    loaded: Callable[[], bool]
+    perform: Callable[[str, Callable[[], object]], object]
+
+    curation: Curation | None = None
+    # How each disagreement stands (by key), as of the last change: None while open.
+    resolutions: dict[str, str | None] = {}
+
+    def start_curation(self, session: AnnotationSession) -> DisagreementList | None:
+        """When ``session`` is a team database's curation layer, read the annotators' work and
+        return the list of their disagreements for the side panel; ``None`` otherwise."""
+        if session.layer != CURATION:
+            return None
+        from tui.session.curation import Curation
+
+        self.curation = Curation(session.store, session.document)
+        self.refresh_curation()
+        return DisagreementList(session, self.curation)
+
+    def refresh_curation(self) -> None:
+        """After a change: how each disagreement stands, and the open ones marked in the article."""
+        curation = self.curation
+        if curation is None:
+            return
+        self.resolutions = {d.key: curation.resolution(d, self.session) for d in curation.disagreements}
+        self.article.show_conflicts(tuple(sorted((d.start, d.end) for d in curation.disagreements if self.resolutions[d.key] is None)))
+
+    def curation_summary(self) -> str:
+        """The status line's account: 'Curation · 3 of 7 disagreements resolved · alice, bob'."""
+        resolved = sum(1 for resolution in self.resolutions.values() if resolution is not None)
+        names = ", ".join(display_text(name) for name in self.curation.annotators)
+        return f"Curation · {resolved} of {len(self.resolutions)} disagreements resolved · {names}"
+
+    def disagreement_at(self, offset: int) -> Disagreement | None:
+        """The disagreement covering ``offset`` (an open one first), if any."""
+        covering = [d for d in self.curation.disagreements if d.start <= offset < d.end]
+        return next((d for d in covering if self.resolutions.get(d.key) is None), covering[0] if covering else None)
+
+    def describe_disagreement(self, offset: int) -> None:
+        """In the detail pane: who said what in the open disagreement at ``offset`` (the
+        curation's own annotations are described as usual elsewhere)."""
+        if self.curation is None or self.side_panel is None:
+            return
+        disagreement = self.disagreement_at(offset)
+        if disagreement is None or self.resolutions.get(disagreement.key) is not None:
+            return
+        text = Text.assemble(("Disagreement", "bold"), f" · {disagreement.kind} · {resolution_text(None)}")
+        text.append(f"\n“{excerpt(self.session.text[disagreement.start : disagreement.end], 60)}”", style="italic")
+        for name, said in who_said_what(self.curation, disagreement):
+            text.append(f"\n{name}", style="bold")
+            text.append(f": {said}")
+        text.append("\nt takes a version", style="dim")
+        self.side_panel.detail.show_text(text)
+
+    def go_to_disagreement(self, disagreement: Disagreement) -> None:
+        """Put the cursor on a disagreement and say who said what."""
+        self.article.move_to(disagreement.start)
+        self.article.focus()
+        self.describe_disagreement(self.article.cursor)
+
+    def curation_step(self, direction: int) -> None:
+        """Go to the next (or previous) open disagreement (``.`` and ``,`` in curation mode)."""
+        found = self.curation.next_open(self.session, self.article.cursor, direction)
+        if found is None:
+            self.say(f"every disagreement is resolved ({len(self.resolutions)})")
+            return
+        self.go_to_disagreement(found)
+        self.say(f"{self.disagreement_name(found)} · t take")
+
+    def disagreement_name(self, disagreement: Disagreement) -> str:
+        """A disagreement as the status line names it: its kind and text."""
+        return f"{disagreement.kind} “{excerpt(self.session.text[disagreement.start : disagreement.end], QUOTED)}”"
+
+    def action_take(self) -> None:
+        """Decide the disagreement at the cursor (else the next open one): whose version the
+        curation takes, every one's or none."""
+        if not self.loaded() or self.curation is None:  # outside curation mode the key is not bound (check_action)
+            return
+        cursor = self.article.cursor
+        disagreement = self.disagreement_at(cursor) or self.curation.next_open(self.session, cursor, 0)
+        if disagreement is None:
+            self.say(f"every disagreement is resolved ({len(self.resolutions)})" if self.resolutions else "the annotators agree on everything here")
+            return
+        self.go_to_disagreement(disagreement)
+        from tui.screens.take_picker import TakePicker
+
+        subject = self.session.text[disagreement.start : disagreement.end]
+        picker = TakePicker(subject, who_said_what(self.curation, disagreement))
+        self.app.push_screen(picker, callback=lambda chosen: self.take(disagreement, chosen))
+
+    def take(self, disagreement: Disagreement, chosen: list[str] | None) -> None:
+        """Store the decision (one undoable action) and go on to the next open disagreement."""
+        if chosen is None:
+            self.say(f"{self.disagreement_name(disagreement)} left open")
+            return
+        what = {0: "neither version"}.get(len(chosen), "every version" if len(chosen) == len(disagreement.versions) > 1 else f"{', '.join(chosen)}'s version")
+        done = self.perform(f"took {display_text(what)}", lambda: self.curation.take(self.session, disagreement, chosen) or True)
+        if done is None:
+            return
+        taken = self.notice
+        found = self.curation.next_open(self.session, disagreement.start, 1)
+        resolved = sum(1 for resolution in self.resolutions.values() if resolution is not None)
+        progress = f"{resolved} of {len(self.resolutions)} resolved"
+        if found is None:
+            self.say(f"{taken} · {progress}: every disagreement is resolved · u undoes")
+            return
+        self.go_to_disagreement(found)
+        self.say(f"{taken} · {progress} · next: {self.disagreement_name(found)} · u undoes")

@@ -1,0 +1,94 @@
+"""The Disagreements tab of curation mode: each place where the annotators of a team database
+did not agree, with who said what and how it was resolved; Enter goes to it in the article."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+
+from tui.messages import JumpTo
+from tui.model.display import display_text
+from tui.widgets.item_list import ItemList
+from tui.widgets.session_list import EXCERPT_LENGTH, NOTICE, SessionList, excerpt
+
+if TYPE_CHECKING:
+    from tui.session.annotation_session import AnnotationSession
+    from tui.session.curation import Curation, Disagreement
+
+# The resolution of a disagreement still open, as the list shows it.
+OPEN = "open"
+
+
+def who_said_what(curation: Curation, disagreement: Disagreement) -> list[tuple[str, str]]:
+    """Each annotator of the document and what they said in the disagreement's range (terminal-safe)."""
+    return [(display_text(version.annotator), version.describe(curation.entities)) for version in disagreement.versions]
+
+
+def resolution_text(resolution: str | None) -> str:
+    """How a disagreement is shown resolved: '✓ alice', '✓ both', '✓ neither', '✓ edited', or 'open'."""
+    return OPEN if resolution is None else f"✓ {display_text(resolution)}"
+
+
+class DisagreementList(SessionList):
+    """One entry per disagreement, in text order: its excerpt, kind and resolution, then one
+    line per annotator saying what they marked there."""
+
+    DEFAULT_CSS = """
+    DisagreementList {
+        & > .disagreement-list--open { color: $warning; text-style: bold; }
+        & > .disagreement-list--resolved { color: $success; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {*ItemList.COMPONENT_CLASSES, "disagreement-list--open", "disagreement-list--resolved"}
+
+    def __init__(self, session: AnnotationSession, curation: Curation) -> None:
+        super().__init__(session, id="disagreement-list")
+        self.curation = curation
+        self.by_key = {d.key: d for d in curation.disagreements}
+        self.resolutions: dict[str, str | None] = {}
+
+    def refill(self) -> bool:
+        """Refill with every disagreement's resolution as it is now (a decision changes them)."""
+        resolutions = {key: self.curation.resolution(d, self.session) for key, d in self.by_key.items()}
+        if resolutions == self.resolutions and self.built_version is not None:
+            return False
+        self.resolutions, self.built_version = resolutions, 0
+        self.set_entries(*self.entries())
+        return True
+
+    def invalidate(self) -> None:
+        super().invalidate()
+        self.resolutions = {}
+
+    def title(self) -> str:
+        """The tab's title: how many disagreements are still open, of how many."""
+        left = sum(1 for resolution in self.resolutions.values() if resolution is None)
+        return f"Disagreements {left}/{len(self.by_key)}"
+
+    def entries(self) -> tuple[list[str], int | list[int]]:
+        disagreements = self.curation.disagreements
+        if not disagreements:
+            return [NOTICE], 1
+        return [d.key for d in disagreements], [1 + len(d.versions) for d in disagreements]
+
+    def entry_lines(self, key: str) -> list[Text]:
+        if key == NOTICE:
+            return [Text("The annotators agree on everything here.", style="dim")]
+        disagreement = self.by_key[key]
+        resolution = self.resolutions.get(key)
+        state = "disagreement-list--open" if resolution is None else "disagreement-list--resolved"
+        head = Text.assemble((resolution_text(resolution), self.get_component_rich_style(state, partial=True)), f"  {disagreement.kind}  ")
+        head.append(f"“{excerpt(self.session.text[disagreement.start : disagreement.end], EXCERPT_LENGTH - len(head) - 2)}”")
+        lines = [head]
+        for name, said in who_said_what(self.curation, disagreement):
+            lines.append(Text.assemble("  ", (name, "bold"), f": {excerpt(said, EXCERPT_LENGTH - len(name) - 4)}"))
+        return lines
+
+    def on_item_list_chosen(self, event: ItemList.Chosen) -> None:
+        """Go to the disagreement in the article."""
+        event.stop()
+        disagreement = self.by_key.get(event.key)
+        if disagreement is not None:
+            self.post_message(JumpTo(disagreement.start, disagreement.end))
