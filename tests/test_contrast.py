@@ -2,7 +2,7 @@
 built-in Textual theme and with every label of every preset scheme: accepted entities (text on
 the label colour), suggestions (label-coloured text on the suggestions' ground), the lists' and
 the detail pane's label and speaker colours, claims, search hits, the marked entity, the
-selection. The contrast maths (tui/model/contrast.py) is checked on its own first."""
+selection, an open disagreement of curation mode. The contrast maths (tui/model/contrast.py) is checked on its own first."""
 
 from __future__ import annotations
 
@@ -163,6 +163,7 @@ async def test_every_label_and_mark_reads_in_every_theme(tmp_path):
         article, panel = app.query_one("#article"), app.query_one("#side-panel")
         entities, claims, details = app.query_one("#entity-list"), app.query_one("#claim-list"), app.query_one("#detail-pane")
         article.show_search_hits(((text.index("later"), text.index("later") + 5),))
+        article.show_conflicts(((text.index("was named"), text.index("was named") + 9),))  # an open disagreement (curation mode)
         article.marked_entity = speaker.entity_id
         article.move_to(quote_start + 1)  # the detail pane describes the claim: its type and speaker
         await pilot.press("v", "right", "right")  # a selection over the claim's first words
