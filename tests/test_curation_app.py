@@ -127,6 +127,7 @@ async def test_a_lead_resolves_every_disagreement_with_the_keys_and_the_file_hol
         await pilot.pause()
         annotate = screen(app)
         assert "Curation · 0 of 4 disagreements resolved · alice, bob" in status_line(app)
+        assert "t Take" in str(annotate.key_hints.render())
         assert curation_records(db) == AGREED  # the agreed spans are accepted at once
         # The list says who said what; the open ones are marked in the article.
         disagreements = app.query_one("#disagreement-list")
@@ -144,7 +145,7 @@ async def test_a_lead_resolves_every_disagreement_with_the_keys_and_the_file_hol
         assert not isinstance(app.screen, TakePicker)
         assert annotate.article.cursor == span("Paris")[0]  # on to the next open one
         assert "took alice's version · 1 of 4 resolved" in status_line(app)
-        assert "Curation · 1 of 4" in status_line(app)
+        assert "curation: 1/4 resolved" in status_line(app)  # the short account, beside a long notice
         for key in ("t", "plus", "t", "x"):  # Paris: both; Monday: neither
             await pilot.press(key)
             await pilot.pause()
@@ -187,6 +188,11 @@ async def test_full_stop_and_comma_go_to_the_open_disagreements_and_the_detail_p
         assert annotate.article.cursor == span("Paris")[0]
         detail = annotate.side_panel.detail.render().plain
         assert "alice: GPE “Paris”" in detail and "bob: LOC “Paris”" in detail
+        await pilot.resize_terminal(80, 24)  # narrow and wide again: the pane is styled anew and keeps it
+        await pilot.pause()
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert annotate.side_panel.detail.render().plain == detail
         await pilot.press("comma")
         assert annotate.article.cursor == span("Acme Corp")[0]
         await pilot.press("t", "escape")  # Esc leaves it open

@@ -164,7 +164,7 @@ class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewAction
             store = getattr(self.app, "store", None)
             line.show(self.document.title, "annotations not loaded yet", self.save_state, self.notice, self.notice_is_error, store.path if store is not None else None)
             return
-        counts = (self.curation_summary(),) * 2 if self.curation is not None else (count_summary(session.counts), count_summary(session.counts, short=True))
+        counts = (self.curation_summary(), self.curation_summary(short=True)) if self.curation is not None else (count_summary(session.counts), count_summary(session.counts, short=True))
         line.show(session.document.title, counts[0], self.save_state, self.notice, self.notice_is_error,
                   session.store.path, getattr(self.app, "suggest_state", ""), counts[1])
 

@@ -68,9 +68,12 @@ class CurationActions:
         self.resolutions = {d.key: curation.resolution(d, self.session) for d in curation.disagreements}
         self.article.show_conflicts(tuple(sorted((d.start, d.end) for d in curation.disagreements if self.resolutions[d.key] is None)))
 
-    def curation_summary(self) -> str:
-        """The status line's account: 'Curation · 3 of 7 disagreements resolved · alice, bob'."""
+    def curation_summary(self, short: bool = False) -> str:
+        """The status line's account: 'Curation · 3 of 7 disagreements resolved · alice, bob';
+        ``short``, for a narrow line: 'curation: 3/7 resolved'."""
         resolved = sum(1 for resolution in self.resolutions.values() if resolution is not None)
+        if short:
+            return f"curation: {resolved}/{len(self.resolutions)} resolved"
         names = ", ".join(display_text(name) for name in self.curation.annotators)
         return f"Curation · {resolved} of {len(self.resolutions)} disagreements resolved · {names}"
 

@@ -130,6 +130,7 @@ class DetailPane(ScrollView):
         self.annotation_id: str | None = None
         self.entity_id = ""
         self._description = Text()
+        self.shows_text = False  # a description made elsewhere (show_text) is shown
         self._rows: list[Text] = []  # the description wrapped to the pane's width
         self._wrapped_width = 0
 
@@ -182,7 +183,7 @@ class DetailPane(ScrollView):
         if only_if_changed and not self.entity_id and annotation_id == self.annotation_id:
             return
         other = self.entity_id != "" or annotation_id != self.annotation_id
-        self.annotation_id, self.entity_id = annotation_id, ""
+        self.annotation_id, self.entity_id, self.shows_text = annotation_id, "", False
         styles = {"speaker_style": self.get_component_rich_style("detail-pane--speaker", partial=True), "type_style": self.get_component_rich_style("detail-pane--claim-type", partial=True)}
         self._show(describe(self.session, annotation, **styles), from_top=other)
 
@@ -190,13 +191,14 @@ class DetailPane(ScrollView):
         """Show a description made elsewhere (curation mode: who said what at a disagreement)."""
         other = description.plain != self._description.plain
         self.annotation_id, self.entity_id = None, ""  # the next annotation shown is news
+        self.shows_text = True
         self._show(description, from_top=other)
 
     def show_entity(self, entity: Entity | None) -> None:
         """Describe an entity chosen in the Entities list."""
         entity_id = entity.entity_id if entity else ""
         other = entity_id != self.entity_id or self.annotation_id != ""
-        self.annotation_id, self.entity_id = "", entity_id
+        self.annotation_id, self.entity_id, self.shows_text = "", entity_id, False
         self._show(describe(self.session, None, entity), from_top=other)
 
     def notify_style_update(self) -> None:
@@ -206,7 +208,10 @@ class DetailPane(ScrollView):
             self.call_after_refresh(self.refresh_details)
 
     def refresh_details(self) -> None:
-        """Describe again what is shown, after annotations changed."""
+        """Describe again what is shown, after annotations changed (a description made
+        elsewhere stays: its maker shows it again when it changes)."""
+        if self.shows_text:
+            return
         if self.entity_id:
             self.show_entity(self.session.entities.get(self.entity_id))
         else:

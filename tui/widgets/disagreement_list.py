@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 
 from tui.messages import JumpTo
-from tui.model.display import display_text
+from tui.model.display import QUOTE_MARKS, display_text
 from tui.widgets.item_list import ItemList
 from tui.widgets.session_list import EXCERPT_LENGTH, NOTICE, SessionList, excerpt
 
@@ -80,7 +80,8 @@ class DisagreementList(SessionList):
         resolution = self.resolutions.get(key)
         state = "disagreement-list--open" if resolution is None else "disagreement-list--resolved"
         head = Text.assemble((resolution_text(resolution), self.get_component_rich_style(state, partial=True)), f"  {disagreement.kind}  ")
-        head.append(f"“{excerpt(self.session.text[disagreement.start : disagreement.end], EXCERPT_LENGTH - len(head) - 2)}”")
+        quoted = self.session.text[disagreement.start : disagreement.end].strip().strip(QUOTE_MARKS)  # one pair of marks, not two
+        head.append(f"“{excerpt(quoted, EXCERPT_LENGTH - len(head) - 2)}”")
         lines = [head]
         for name, said in who_said_what(self.curation, disagreement):
             lines.append(Text.assemble("  ", (name, "bold"), f": {excerpt(said, EXCERPT_LENGTH - len(name) - 4)}"))
