@@ -191,10 +191,12 @@ class _Merge:
         self.changes: dict[str, list[tuple[str, list[Change]]]] = {}  # doc_id -> [(owner, changes)]
         self.annotators: dict[str, AnnotatorResult] = {}
         self.sources: list[SourceResult] = []
+        self.given: dict[str, Path] = {}  # a source's resolved path -> as the user gave it
 
     def add(self, source: _Source) -> None:
         self._check_scheme(source)
         result = SourceResult(source.path, left_out=source.left_out)
+        self.given.setdefault(source.path, source.spec.path)
         self.sources.append(result)
         for document, annotations, entities in source.documents:
             team_document = self._team_document(document)
@@ -249,7 +251,7 @@ class _Merge:
         earlier = self.run_work.get(key)
         if earlier is not None:
             if earlier.records != work.records:
-                raise MergeError(f"{earlier.source} and {source.spec.path} both hold work by {owner} on document {work.doc_id} "
+                raise MergeError(f"{self.given[earlier.source]} and {source.spec.path} both hold work by {owner} on document {work.doc_id} "
                                  f"({display_text(document.title)}) and it differs; name one of them: {owner}2={source.spec.path}")
             self._note_source(work, source)
             return
