@@ -215,3 +215,26 @@ async def test_one_persons_database_has_no_curation_mode(tmp_path):
         assert not isinstance(app.screen, TakePicker) and status_line(app) == shown
         await pilot.press("q")
     assert saved_annotations(db) == before  # nothing seeded, nothing decided
+
+
+async def test_the_take_picker_fits_80_by_24_and_reads_in_the_light_themes(tmp_path):
+    from tests.test_contrast import DIALOG_THEMES, failing_segments
+
+    app, _ = open_team_app(tmp_path)
+    failures: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        box = app.screen.query_one("Vertical").region
+        assert box.right <= 80 and box.bottom <= 24
+        rows = [app.screen.query_one("#take-picker-options").get_option_at_index(n).prompt.plain for n in range(4)]
+        assert rows == ["a alice: ORG “Acme Corp”", "b bob: nothing", "+ both (every version)", "x neither"]
+        for theme in DIALOG_THEMES:
+            app.theme = theme
+            await pilot.pause()
+            for widget in app.screen.query("*"):
+                if widget.display and widget.size.area:
+                    failures += failing_segments(widget, f"{theme} {type(widget).__name__}")
+        await pilot.press("escape", "q")
+    assert not failures, "\n".join(failures[:20])
