@@ -13,10 +13,10 @@ different work under a name the team already has is refused. Everything is one w
 from __future__ import annotations
 
 import hashlib
-
-import orjson
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import orjson
 
 from tui.model.anchoring import reanchor
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, Annotation, Entity, plain_copy
@@ -198,14 +198,14 @@ class _Merge:
         result = SourceResult(source.path, left_out=source.left_out)
         self.given.setdefault(source.path, source.spec.path)
         self.sources.append(result)
-        for document, annotations, entities in source.documents:
+        for document, merged, entities in source.documents:
             team_document = self._team_document(document)
             if team_document.doc_id != document.doc_id:
-                annotations, report = reanchor(document.text, team_document.text, annotations, team_document.doc_id)
+                merged, report = reanchor(document.text, team_document.text, merged, team_document.doc_id)
                 result.anchored += report.anchored
                 result.moved += report.moved
                 result.orphaned += report.orphaned
-            for work in _works(source, team_document.doc_id, annotations, entities):
+            for work in _works(source, team_document.doc_id, merged, entities):
                 self._take(source, work, document)
 
     def _check_scheme(self, source: _Source) -> None:
