@@ -162,7 +162,7 @@ def test_taking_an_empty_version_rejects_the_others(db_path):
     acme = curation.disagreements[1]
     curation.take(session, acme, ["bob"])
     assert {k for k in curation_records(db_path) if k[1:3] == ACME} == {(ENTITY, *ACME, "ORG", REJECTED)}
-    assert curation.resolution(acme, session) == "bob"
+    assert curation.resolution(acme, session) == "neither"  # bob marked nothing: nothing is kept
 
 
 def test_taking_both_claims_copies_them_with_speaker_mapped_and_verdict_kept(db_path):

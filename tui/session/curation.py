@@ -221,16 +221,15 @@ class Curation:
 
     def resolution(self, d: Disagreement, session: AnnotationSession) -> str | None:
         """How ``d`` was resolved: ``None`` while open; an annotator's name (or several joined by
-        " + "), ``both`` (every annotator's version), ``neither``, or ``edited`` (the lead made
-        their own annotation there)."""
+        " + "), ``both`` (every annotator's version), ``neither`` (nothing kept, whoever's empty
+        version was taken), or ``edited`` (the lead made their own annotation there)."""
         copies = {a.id: a for a in session.by_id.values()}
         sources = [(v, a) for v in d.versions for a in v.annotations]
         if sources and all(curation_id("a", a.id) in copies for _, a in sources):
             taken = {a.id for _, a in sources if copies[curation_id("a", a.id)].status == ACCEPTED}
             chosen = [v.annotator for v in d.versions if v.annotations and {a.id for a in v.annotations} <= taken]
-            if not taken:
-                empty = [v.annotator for v in d.versions if not v.annotations]
-                return " + ".join(empty) if empty else NEITHER
+            if not taken:  # nothing kept: taking the version of someone who marked nothing is the same outcome
+                return NEITHER
             if len(chosen) == len(d.versions) > 1:
                 return BOTH
             return " + ".join(chosen) if chosen else EDITED
