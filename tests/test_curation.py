@@ -256,3 +256,22 @@ def test_next_open_goes_round_the_open_disagreements(db_path):
     curation.take(session, failed, ["alice"])
     assert curation.next_open(session, 0, 1) is None
     assert curation.progress(session) == (3, 3)
+
+
+def test_taking_every_version_keeps_one_copy_of_what_two_annotators_made_alike(db_path):
+    store, document = team_database(db_path)
+    carol = Work(document.doc_id, "carol")
+    carol.mention(JANE, "ORG")  # as bob: alice, bob and carol do not all agree, bob and carol do
+    store.apply(carol.changes)
+    curation = Curation(store, document)
+    session = curation.open_session()
+    jane = curation.disagreements[0]
+    assert [v.describe(curation.entities) for v in jane.versions] == ["PERSON “Jane Doe”", "ORG “Jane Doe”", "ORG “Jane Doe”"]
+    curation.take(session, jane, ["alice", "bob", "carol"])
+    records = [r for r in saved_annotations(db_path) if r["annotator"] == CURATION and (r["start"], r["end"]) == JANE]
+    assert sorted((r["label"], r["status"]) for r in records) == [("ORG", ACCEPTED), ("ORG", REJECTED), ("PERSON", ACCEPTED)]
+    assert curation.resolution(jane, session) == "both"
+    curation.take(session, jane, ["bob"])  # bob's version is carol's too
+    assert curation.resolution(jane, session) == "bob + carol"
+    records = [r for r in saved_annotations(db_path) if r["annotator"] == CURATION and (r["start"], r["end"]) == JANE]
+    assert sorted((r["label"], r["status"]) for r in records) == [("ORG", ACCEPTED), ("ORG", REJECTED), ("PERSON", REJECTED)]

@@ -159,6 +159,10 @@ class Curation:
                 found.append(match)
         return found
 
+    def _alike(self, a: Annotation, b: Annotation) -> bool:
+        """Two annotators' annotations are the same one (as agreement counts it)."""
+        return _signature(a) == _signature(b) and self._same(a, b)
+
     def _same(self, a: Annotation, b: Annotation) -> bool:
         if not a.is_claim:
             return True
@@ -214,22 +218,30 @@ class Curation:
             raise ValueError(f"not an annotator of this document: {', '.join(unknown)}")
         copier = _Copier(self, dict(session.entities), set())
         changes: list[Change] = []
+        kept: list[Annotation] = []
         for version in d.versions:
-            changes += copier.copy_all(list(version.annotations), ACCEPTED if version.annotator in chosen else REJECTED)
+            for annotation in version.annotations:
+                # what several chosen annotators made alike is kept once (the others' copies rejected)
+                keep = version.annotator in chosen and not any(self._alike(annotation, other) for other in kept)
+                if keep:
+                    kept.append(annotation)
+                changes += copier.copy(annotation, ACCEPTED if keep else REJECTED)
         changes += copier.unused_entities(session, changes)
         session.commit_plan(Plan(TAKE_OP, changes, [(d.start, d.end)]))
 
     def resolution(self, d: Disagreement, session: AnnotationSession) -> str | None:
-        """How ``d`` was resolved: ``None`` while open; an annotator's name (or several joined by
-        " + "), ``both`` (every annotator's version), ``neither`` (nothing kept, whoever's empty
-        version was taken), or ``edited`` (the lead made their own annotation there)."""
+        """How ``d`` was resolved: ``None`` while open; the annotators whose version was kept (one
+        made alike by another counts as kept), joined by " + ", ``both`` (every annotator's
+        version), ``neither`` (nothing kept, whoever's empty version was taken), or ``edited``
+        (the lead made their own annotation there)."""
         copies = {a.id: a for a in session.by_id.values()}
         sources = [(v, a) for v in d.versions for a in v.annotations]
         if sources and all(curation_id("a", a.id) in copies for _, a in sources):
-            taken = {a.id for _, a in sources if copies[curation_id("a", a.id)].status == ACCEPTED}
-            chosen = [v.annotator for v in d.versions if v.annotations and {a.id for a in v.annotations} <= taken]
-            if not taken:  # nothing kept: taking the version of someone who marked nothing is the same outcome
+            kept = [a for _, a in sources if copies[curation_id("a", a.id)].status == ACCEPTED]
+            if not kept:  # nothing kept: taking the version of someone who marked nothing is the same outcome
                 return NEITHER
+            taken = {a.id for _, a in sources if any(self._alike(a, other) for other in kept)}
+            chosen = [v.annotator for v in d.versions if v.annotations and {a.id for a in v.annotations} <= taken]
             if len(chosen) == len(d.versions) > 1:
                 return BOTH
             return " + ".join(chosen) if chosen else EDITED
