@@ -123,6 +123,7 @@ class Curation:
         self.agreed: list[Annotation] = []  # one of each agreed annotation (the first annotator's)
         self.disagreements: list[Disagreement] = []
         self._sort(placed)
+        self.seed_ids = {curation_id("a", a.id) for a in self.agreed}  # the curation's copies of them
 
     def _sort(self, placed: list[Annotation]) -> None:
         """Split the annotators' annotations into agreed ones and disagreements."""
@@ -234,7 +235,7 @@ class Curation:
         made alike by another counts as kept), joined by " + ", ``both`` (every annotator's
         version), ``neither`` (nothing kept, whoever's empty version was taken), or ``edited``
         (the lead made their own annotation there)."""
-        copies = {a.id: a for a in session.by_id.values()}
+        copies = session.by_id
         sources = [(v, a) for v in d.versions for a in v.annotations]
         if sources and all(curation_id("a", a.id) in copies for _, a in sources):
             kept = [a for _, a in sources if copies[curation_id("a", a.id)].status == ACCEPTED]
@@ -246,9 +247,8 @@ class Curation:
                 return BOTH
             return " + ".join(chosen) if chosen else EDITED
         decided = {curation_id("a", a.id) for _, a in sources}
-        seeds = {curation_id("a", a.id) for a in self.agreed}
         own = [a for a in session.index.overlapping(d.start, d.end)
-               if a.kind == d.kind and a.id not in seeds and a.id not in decided and a.status != REJECTED]
+               if a.kind == d.kind and a.id not in self.seed_ids and a.id not in decided and a.status != REJECTED]
         return EDITED if own else None
 
     def next_open(self, session: AnnotationSession, offset: int, step: int) -> Disagreement | None:
