@@ -8,8 +8,9 @@ no accepted annotation on a document is *missing* there (α allows it; κ and F1
 documents both worked on), not someone who saw nothing. A token's value is the label of the
 annotator's mention covering it (the shortest, when nested), or ``O``; a sentence's is whether a
 claim of theirs overlaps it. The records are read on the caller's thread (:func:`agreement_snapshot`);
-:func:`compute_agreement` works on the snapshot alone, so the app can run it in a worker. Token
-and sentence values are numpy arrays, filled span by span, never token by token.
+:func:`compute_agreement` works on the snapshot alone (the texts' tokens and sentences included),
+so the app can run it in a worker. Token and sentence values are numpy arrays, filled span by
+span, never token by token.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import krippendorff
 import numpy as np
 
 from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, ORPHAN, Annotation, Entity
+from tui.model.document import Document
 from tui.model.labels import UNVERIFIED
 from tui.model.tokens import TOKEN_PATTERN, TextIndex
 from tui.session.corpus import current_documents
@@ -30,14 +32,22 @@ NONE = "O"  # a token no mention of the annotator covers
 
 @dataclass(frozen=True)
 class DocumentWork:
-    """One document's text, units and every annotator's accepted work on it."""
+    """One document and every annotator's accepted work on it."""
 
-    doc_id: str
-    tokens: np.ndarray  # (n, 2): each token's start and end
-    sentences: np.ndarray  # (m, 2): each sentence's start and end
+    document: Document
     work: dict[str, list[Annotation]]  # annotator -> accepted, placed mentions and claims
     present: frozenset[str]  # the annotators with any accepted annotation on the document
     entities: dict[str, Entity]  # entity id -> entity, of every annotator
+
+    @property
+    def doc_id(self) -> str:
+        return self.document.doc_id
+
+    def units(self) -> tuple[np.ndarray, np.ndarray]:
+        """The document's tokens and sentences, each an (n, 2) array of start and end."""
+        index = TextIndex(self.document)
+        sentences = [span for paragraph in range(len(self.document.paragraphs)) for span in index.paragraph_sentences(paragraph)]
+        return _spans_array([match.span() for match in TOKEN_PATTERN.finditer(self.document.text)]), _spans_array(sentences)
 
 
 def agreement_snapshot(store, doc_ids: list[str] | None = None, with_curation: bool = False) -> list[DocumentWork]:
@@ -53,12 +63,8 @@ def agreement_snapshot(store, doc_ids: list[str] | None = None, with_curation: b
         for annotation in accepted:
             if annotation.kind in (ENTITY, CLAIM) and annotation.anchor != ORPHAN:
                 work.setdefault(annotation.annotator, []).append(annotation)
-        index = TextIndex(document)
-        sentences = [span for paragraph in range(len(document.paragraphs)) for span in index.paragraph_sentences(paragraph)]
         works.append(DocumentWork(
-            doc_id=document.doc_id,
-            tokens=_spans_array([match.span() for match in TOKEN_PATTERN.finditer(document.text)]),
-            sentences=_spans_array(sentences),
+            document=document,
             work=work,
             present=frozenset(annotation.annotator for annotation in accepted),
             entities={entity.entity_id: entity for entity in store.entities(document.doc_id)},
@@ -319,13 +325,14 @@ def compute_agreement(works: list[DocumentWork], label_order: tuple[str, ...] = 
 
     token_data, sentence_data = [], []
     for work in works:
-        tokens = np.full((len(annotators), len(work.tokens)), np.nan)
-        sentences = np.full((len(annotators), len(work.sentences)), np.nan)
+        token_spans, sentence_spans = work.units()
+        tokens = np.full((len(annotators), len(token_spans)), np.nan)
+        sentences = np.full((len(annotators), len(sentence_spans)), np.nan)
         for name in work.present:
             mine = work.work.get(name, [])
             mentions = sorted((m for m in mine if m.kind == ENTITY), key=lambda m: m.start - m.end)  # longest first: the shortest wins
-            tokens[row[name]] = unit_codes(work.tokens, [(m.start, m.end, codes[m.label]) for m in mentions])
-            sentences[row[name]] = unit_codes(work.sentences, [(c.start, c.end, 1) for c in mine if c.kind == CLAIM])
+            tokens[row[name]] = unit_codes(token_spans, [(m.start, m.end, codes[m.label]) for m in mentions])
+            sentences[row[name]] = unit_codes(sentence_spans, [(c.start, c.end, 1) for c in mine if c.kind == CLAIM])
         token_data.append(tokens)
         sentence_data.append(sentences)
     tokens = np.concatenate(token_data, axis=1) if works else np.zeros((len(annotators), 0))
