@@ -34,22 +34,12 @@ def curation_id(prefix: str, source_id: str) -> str:
     return f"{prefix}-" + hashlib.sha1(f"{CURATION}\0{source_id}".encode()).hexdigest()[:12]
 
 
-def speaker_key(claim: Annotation, entities: dict[str, Entity]) -> tuple[str, str]:
-    """What a claim's speaker is compared by: the entity's knowledge-base id when it has one,
-    else its name (or the speaker as typed), ignoring case; ``("", "")`` for no speaker."""
+def speaker_of(claim: Annotation, entities: dict[str, Entity]) -> tuple[str, str]:
+    """What a claim's speaker is compared by: its entity's knowledge-base id (``""`` for none) and
+    its name (or the speaker as typed), ignoring case; ``("", "")`` for no speaker."""
     speaker = claim.attrs.get("speaker") or ""
     entity = entities.get(speaker)
-    if entity is not None:
-        return ("kb", entity.kb_id) if entity.kb_id else ("name", entity.name.casefold())
-    return ("name", speaker.casefold()) if speaker else ("", "")
-
-
-def same_speaker(a: tuple[str, str], b: tuple[str, str], names: tuple[str, str]) -> bool:
-    """Two speaker keys name the same speaker: the same kb id when both have one, else the same
-    name (``names`` are the two speakers' names, used when only one has a kb id)."""
-    if a[0] == "kb" and b[0] == "kb":
-        return a[1] == b[1]
-    return names[0] == names[1]
+    return (entity.kb_id, entity.name.casefold()) if entity is not None else ("", speaker.casefold())
 
 
 def _signature(annotation: Annotation) -> tuple:
@@ -165,10 +155,12 @@ class Curation:
         return _signature(a) == _signature(b) and self._same(a, b)
 
     def _same(self, a: Annotation, b: Annotation) -> bool:
+        """Two annotations of one signature name the same speaker: the same kb id when both
+        speakers have one, else the same name."""
         if not a.is_claim:
             return True
-        names = tuple(describe_speaker(x, self.entities) for x in (a, b))
-        return same_speaker(speaker_key(a, self.entities), speaker_key(b, self.entities), names)
+        (kb_a, name_a), (kb_b, name_b) = speaker_of(a, self.entities), speaker_of(b, self.entities)
+        return kb_a == kb_b if kb_a and kb_b else name_a == name_b
 
     def _clusters(self, annotations: list[Annotation], kind: str) -> list[Disagreement]:
         """Annotations grouped by overlap (transitively), one disagreement per group."""
@@ -270,13 +262,6 @@ class Curation:
         """How many disagreements are resolved, of how many."""
         resolved = sum(1 for d in self.disagreements if self.resolution(d, session) is not None)
         return resolved, len(self.disagreements)
-
-
-def describe_speaker(claim: Annotation, entities: dict[str, Entity]) -> str:
-    """A claim's speaker's name (an entity's name or the text as typed), ignoring case."""
-    speaker = claim.attrs.get("speaker") or ""
-    entity = entities.get(speaker)
-    return (entity.name if entity is not None else speaker).casefold()
 
 
 class _Copier:
