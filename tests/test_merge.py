@@ -182,6 +182,25 @@ def test_a_newer_copy_of_an_annotators_database_updates_their_work(capsys, tmp_p
     assert {s for s in spans(team) if s[0] == "bob"} == {("bob", 0, 8, "ORG", "accepted"), ("bob", 26, 31, "LOC", "accepted")}
 
 
+def test_an_annotator_who_removed_all_their_work_on_a_document_has_it_removed_from_the_team(capsys, tmp_path):
+    annotated(tmp_path / "alice.json", "alice", [(0, 8, "PERSON")])
+    annotated(tmp_path / "bob.json", "bob", [(0, 8, "ORG")])
+    team = tmp_path / "team.json"
+    assert run(capsys, tmp_path / "alice.json", tmp_path / "bob.json", "--into", team)[0] == 0
+    for db in (tmp_path / "other.json", tmp_path / "alice.json"):  # alice takes back her one mark: elsewhere, then in her database
+        session = annotate(db, "alice", [(0, 8, "PERSON")] if db.name == "other.json" else [])
+        session.delete(next(a.id for a in session.by_id.values() if a.status == "accepted"))
+        session.store.close()
+    status, out, _ = run(capsys, tmp_path / "other.json", "--into", team)  # not the database her work came from
+    assert (status, out) == (0, f"{team}: nothing changed; annotators alice, bob\n")
+    status, out, err = run(capsys, tmp_path / "alice.json", tmp_path / "bob.json", "--into", team)
+    assert (status, err) == (0, "")
+    assert spans(team) == {("bob", 0, 8, "ORG", "accepted")}
+    assert {e["annotator"] for e in table(team, "entities")} == {"bob"}
+    assert out.splitlines()[0] == f"alice: 1 document (0 new, 1 updated, 0 unchanged): 0 entity mentions, 0 claims, 0 notes, 0 entities from {tmp_path / 'alice.json'}"
+    assert run(capsys, tmp_path / "alice.json", "--into", team)[1] == f"{team}: nothing changed; annotators alice, bob\n"
+
+
 def test_the_same_name_with_different_work_in_two_files_is_reported_and_nothing_is_written(capsys, tmp_path):
     annotated(tmp_path / "pat.json", "annotator", [(0, 8, "PERSON")])
     annotated(tmp_path / "quinn.json", "annotator", [(0, 8, "ORG")])

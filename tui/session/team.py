@@ -135,8 +135,13 @@ class _Source:
     scheme: Scheme | None
     last: dict  # its journal's last entry: {"seq", "ts", "digest"} ({} when it has none)
     journal: dict[int, dict]  # seq -> journal entry
-    documents: list[tuple[Document, list[Annotation], list[Entity]]]
+    documents: list[tuple[Document, list[Annotation], list[Entity]]]  # every current document, with or without work
     left_out: int
+
+    @property
+    def owners(self) -> set[str]:
+        """Whose work this database holds or held: the name it was given, else everyone its journal names."""
+        return {self.spec.name} if self.spec.name else {entry.get("annotator") or self.spec.path.stem for entry in self.journal.values()}
 
     def continues(self, last: dict) -> bool:
         """Whether this database's journal holds the entry ``last`` (recorded by an earlier
@@ -167,8 +172,7 @@ def _read_source(spec: SourceSpec) -> _Source:
             annotations = store.annotations(document.doc_id, len(document.text))
             accepted = [a for a in annotations if a.status == ACCEPTED]
             left_out += len(annotations) - len(accepted)
-            if accepted:
-                read.append((document, accepted, store.entities(document.doc_id)))
+            read.append((document, accepted, store.entities(document.doc_id) if accepted else []))
         last = {"seq": journal[-1]["seq"], "ts": journal[-1].get("ts", ""), "digest": entry_digest(journal[-1])} if journal else {}
         return _Source(spec, str(store.path), store.own_scheme(), last, {entry["seq"]: entry for entry in journal}, read, left_out)
     finally:
@@ -199,13 +203,17 @@ class _Merge:
         self.given.setdefault(source.path, source.spec.path)
         self.sources.append(result)
         for document, merged, entities in source.documents:
-            team_document = self._team_document(document)
+            team_document = self._team_document(document, store_new=bool(merged))
+            if team_document is None:
+                continue  # no work on a document the team has not got
             if team_document.doc_id != document.doc_id:
                 merged, report = reanchor(document.text, team_document.text, merged, team_document.doc_id)
                 result.anchored += report.anchored
                 result.moved += report.moved
                 result.orphaned += report.orphaned
-            for work in _works(source, team_document.doc_id, merged, entities):
+            works = _works(source, team_document.doc_id, merged, entities)
+            works += self._withdrawn(source, team_document.doc_id, {work.owner for work in works})
+            for work in works:
                 self._take(source, work, document)
 
     def _check_scheme(self, source: _Source) -> None:
@@ -217,20 +225,37 @@ class _Merge:
             raise MergeError(f"{source.spec.path}: its label scheme {display_text(source.scheme.name)} differs from the team's "
                              f"({display_text(self.scheme.name)}); set one scheme on both with `postil scheme set`")
 
-    def _team_document(self, document: Document) -> Document:
+    def _team_document(self, document: Document, store_new: bool) -> Document | None:
         """The team's document for a source document: the same text, else the team's version of
         the same source (the source's annotations are re-anchored onto it), else the document
-        itself, stored new."""
+        itself, stored new (None when not ``store_new``)."""
         found = self.new_documents.get(document.doc_id) or self.team.document(document.doc_id)
         if found is None and document.source:
             found = self.by_source.get(document.source) or self.team.latest_version(document.source)
-        if found is not None:
+        if found is not None or not store_new:
             return found
         stored = replace(document, previous=None, meta=plain_copy(document.meta))
         self.new_documents[stored.doc_id] = stored
         if stored.source:
             self.by_source[stored.source] = stored
         return stored
+
+    def _withdrawn(self, source: _Source, doc_id: str, owners: set[str]) -> list[Work]:
+        """Empty work for each annotator of ``source`` who has no work on ``doc_id`` there any more
+        but had some that the team took from this database: merging it removes theirs."""
+        return [Work(owner, doc_id, source.path) for owner in sorted(source.owners - owners)
+                if self._existing(owner, doc_id) and self._came_from(source, owner, doc_id)]
+
+    def _came_from(self, source: _Source, owner: str, doc_id: str) -> bool:
+        """Whether the team took ``owner``'s work on ``doc_id`` from ``source`` (the same path, or a
+        database whose journal continues the one recorded)."""
+        origin = self._origin(owner, doc_id)
+        return origin == source.path or source.continues(self.known[owner].get("sources", {}).get(origin, {}) if origin else {})
+
+    def _origin(self, owner: str, doc_id: str) -> str | None:
+        """The path of the database the team took ``owner``'s work on ``doc_id`` from, as recorded."""
+        origin = self.known.get(owner, {}).get("documents", {}).get(doc_id)
+        return origin if isinstance(origin, str) else None
 
     def _existing(self, owner: str, doc_id: str) -> dict[tuple[str, str], dict]:
         """The owner's records on a team document as the team database holds them."""
@@ -261,14 +286,11 @@ class _Merge:
             self._count(work, "unchanged")
             self._note_source(work, source, origin_if_new=True)
             return
-        if existing:
-            origin = self.known.get(work.owner, {}).get("documents", {}).get(work.doc_id)
-            last = self.known.get(work.owner, {}).get("sources", {}).get(origin, {}) if isinstance(origin, str) else {}
-            same_database = origin == source.path or source.continues(last)
-            if not same_database:
-                where = f"from {origin}" if isinstance(origin, str) else "from another database"
-                raise MergeError(f"{source.spec.path}: the team already has different work by {owner} on document {work.doc_id} "
-                                 f"({display_text(document.title)}) {where}; name this file's annotator: {owner}2={source.spec.path}")
+        if existing and not self._came_from(source, work.owner, work.doc_id):
+            origin = self._origin(work.owner, work.doc_id)
+            where = f"from {origin}" if origin else "from another database"
+            raise MergeError(f"{source.spec.path}: the team already has different work by {owner} on document {work.doc_id} "
+                             f"({display_text(document.title)}) {where}; name this file's annotator: {owner}2={source.spec.path}")
         changes = [Change(table, key, None) for table, key in existing if (table, key) not in work.records]
         changes += [Change(table, key, record) for (table, key), record in work.records.items() if existing.get((table, key)) != record]
         self.changes.setdefault(work.doc_id, []).append((work.owner, changes))
