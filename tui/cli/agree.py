@@ -84,12 +84,10 @@ def sections(agreement) -> list[tuple[str, list[str], list[list[str]]]]:
         spans.append(["group: pooled", label or "overall", counted(exact), counted(overlap)])
     claims = [[name, f"{figure(p.sentence_kappa)} ({p.sentences})", of(p.speakers_same, p.speakers_compared),
                f"{figure(p.verdict_kappa)} ({p.claims_matched} claims)"] for name, p in zip(names, pairs)]
-    verdicts = [p.verdict_kappa for p in pairs if p.verdict_kappa is not None]
-    claims.append(["group", f"α {figure(agreement.sentence_alpha)} ({agreement.sentences})",
-                   of(sum(p.speakers_same for p in pairs), sum(p.speakers_compared for p in pairs)),
-                   f"mean κ {figure(sum(verdicts) / len(verdicts) if verdicts else None)}"])
+    claims.append(["group", f"α {figure(agreement.sentence_alpha)} ({agreement.sentences})", of(*agreement.speakers),
+                   f"mean κ {figure(agreement.verdict_kappa)}"])
     kb = [[name, of(p.kb_same, p.kb_compared), str(p.entities_matched)] for name, p in zip(names, pairs)]
-    kb.append(["group", of(sum(p.kb_same for p in pairs), sum(p.kb_compared for p in pairs)), str(sum(p.entities_matched for p in pairs))])
+    kb.append(["group", of(*agreement.kb_ids), str(sum(p.entities_matched for p in pairs))])
     return [
         ("Tokens: Krippendorff's α (every annotator) and Cohen's κ (each pair); a token's value is its entity label or O",
          ["label", "α", *(f"κ {name}" for name in names)], tokens),

@@ -175,6 +175,22 @@ class Agreement:
         scores = [c.f1 for c in counts if c.f1 is not None]
         return (sum(scores) / len(scores) if scores else None), sum(counts, Counts())
 
+    @property
+    def speakers(self) -> tuple[int, int]:
+        """The pairs' matched claims with the same speaker, and those compared, summed."""
+        return sum(p.speakers_same for p in self.pairs), sum(p.speakers_compared for p in self.pairs)
+
+    @property
+    def kb_ids(self) -> tuple[int, int]:
+        """The pairs' matched entities with the same knowledge-base id, and those compared, summed."""
+        return sum(p.kb_same for p in self.pairs), sum(p.kb_compared for p in self.pairs)
+
+    @property
+    def verdict_kappa(self) -> float | None:
+        """The mean of the pairs' verdict κ (those defined)."""
+        known = [p.verdict_kappa for p in self.pairs if p.verdict_kappa is not None]
+        return sum(known) / len(known) if known else None
+
     def as_json(self) -> dict:
         def group(kind: str) -> dict:
             result = {}
@@ -183,8 +199,7 @@ class Agreement:
                 result[label or "overall"] = {"mean_f1": mean, "pooled": pooled.as_json()}
             return result
 
-        speakers = [sum(getattr(p, name) for p in self.pairs) for name in ("speakers_same", "speakers_compared")]
-        kb = [sum(getattr(p, name) for p in self.pairs) for name in ("kb_same", "kb_compared")]
+        speakers, kb = self.speakers, self.kb_ids
         return {
             "annotators": list(self.annotators), "documents": self.documents, "labels": list(self.labels),
             "group": {
@@ -192,16 +207,11 @@ class Agreement:
                 "spans": {"exact": group("exact"), "overlapping": group("overlap")},
                 "claims": {"sentences": {"units": self.sentences, "alpha": self.sentence_alpha},
                            "speaker": {"same": speakers[0], "compared": speakers[1], "share": share(*speakers)},
-                           "verdict": {"mean_kappa": _mean([p.verdict_kappa for p in self.pairs])}},
+                           "verdict": {"mean_kappa": self.verdict_kappa}},
                 "kb_ids": {"same": kb[0], "compared": kb[1], "share": share(*kb)},
             },
             "pairs": [p.as_json() for p in self.pairs],
         }
-
-
-def _mean(values: list[float | None]) -> float | None:
-    known = [value for value in values if value is not None]
-    return sum(known) / len(known) if known else None
 
 
 def voters(records: list[dict]) -> set[str]:
