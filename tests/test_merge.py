@@ -221,6 +221,13 @@ def test_the_same_name_with_different_work_in_two_files_is_reported_and_nothing_
     assert spans(team) == {("annotator", 0, 8, "PERSON", "accepted")}
 
 
+def test_a_document_without_a_title_is_named_untitled_in_a_refusal(capsys, tmp_path):
+    annotated(tmp_path / "pat.json", "annotator", [(0, 8, "PERSON")], title="")
+    annotated(tmp_path / "quinn.json", "annotator", [(0, 8, "ORG")], title="")
+    status, _, err = run(capsys, tmp_path / "pat.json", tmp_path / "quinn.json", "--into", tmp_path / "team.json")
+    assert status == 2 and f"by annotator on document {Document(TEXT, '', '').doc_id} (untitled) and it differs" in err
+
+
 def test_name_equals_path_names_the_annotator_of_a_files_work(capsys, tmp_path):
     annotated(tmp_path / "pat.json", "annotator", [(0, 8, "PERSON")])
     annotated(tmp_path / "quinn.json", "annotator", [(0, 8, "ORG")])

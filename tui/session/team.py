@@ -276,8 +276,8 @@ class _Merge:
         earlier = self.run_work.get(key)
         if earlier is not None:
             if earlier.records != work.records:
-                raise MergeError(f"{self.given[earlier.source]} and {source.spec.path} both hold work by {owner} on document {work.doc_id} "
-                                 f"({display_text(document.title)}) and it differs; name one of them: {owner}2={source.spec.path}")
+                raise MergeError(f"{self.given[earlier.source]} and {source.spec.path} both hold work by {owner} on {_named(document, work.doc_id)} "
+                                 f"and it differs; name one of them: {owner}2={source.spec.path}")
             self._note_source(work, source)
             return
         self.run_work[key] = work
@@ -289,8 +289,8 @@ class _Merge:
         if existing and not self._came_from(source, work.owner, work.doc_id):
             origin = self._origin(work.owner, work.doc_id)
             where = f"from {origin}" if origin else "from another database"
-            raise MergeError(f"{source.spec.path}: the team already has different work by {owner} on document {work.doc_id} "
-                             f"({display_text(document.title)}) {where}; name this file's annotator: {owner}2={source.spec.path}")
+            raise MergeError(f"{source.spec.path}: the team already has different work by {owner} on {_named(document, work.doc_id)} "
+                             f"{where}; name this file's annotator: {owner}2={source.spec.path}")
         changes = [Change(table, key, None) for table, key in existing if (table, key) not in work.records]
         changes += [Change(table, key, record) for (table, key), record in work.records.items() if existing.get((table, key)) != record]
         self.changes.setdefault(work.doc_id, []).append((work.owner, changes))
@@ -335,6 +335,11 @@ class _Merge:
         if self.record != self.known:
             batch.append(Change(META, TEAM_KEY, {"key": TEAM_KEY, "annotators": self.record}))
         return batch
+
+
+def _named(document: Document, doc_id: str) -> str:
+    """``document ID (its title)`` for a message, terminal-safe."""
+    return f"document {doc_id} ({display_text(document.title) or 'untitled'})"
 
 
 def _works(source: _Source, doc_id: str, annotations: list[Annotation], entities: list[Entity]) -> list[Work]:
