@@ -117,8 +117,20 @@ def test_disagreements_are_clustered_by_kind_with_one_version_per_annotator(db_p
     assert said == [
         (f"entity:{JANE[0]}:{JANE[1]}", [("alice", "PERSON “Jane Doe”"), ("bob", "ORG “Jane Doe”")]),
         (f"entity:{ACME[0]}:{ACME[1]}", [("alice", "ORG “Acme Corp”"), ("bob", "nothing")]),
-        (f"claim:{FAILED[0]}:{FAILED[1]}", [("alice", "quote by Bob Smith · false"), ("bob", "quote by Robert Smith · mixed")]),
+        (f"claim:{FAILED[0]}:{FAILED[1]}", [("alice", "quote by Bob Smith (Q42) · false"), ("bob", "quote by Robert Smith (Q42) · mixed")]),
     ]
+
+
+def test_speakers_of_one_name_and_different_kb_ids_are_told_apart(db_path):
+    store = Store(db_path)
+    document = store.open_document(Document(TEXT, "Team", "test:team"))
+    alice, bob = Work(document.doc_id, "alice"), Work(document.doc_id, "bob")
+    alice.claim(FAILED, "quote", alice.entity("Bob Smith", "PERSON", kb_id="Q42"), "false")
+    bob.claim(FAILED, "quote", bob.entity("Bob Smith", "PERSON", kb_id="Q43"), "false")
+    store.apply([*alice.changes, *bob.changes])
+    curation = Curation(store, document)
+    (failed,) = curation.disagreements
+    assert [v.describe(curation.entities) for v in failed.versions] == ["quote by Bob Smith (Q42) · false", "quote by Bob Smith (Q43) · false"]
 
 
 def test_overlapping_annotations_cluster_transitively_and_a_speakers_kb_id_decides_agreement(db_path):

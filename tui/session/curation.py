@@ -66,11 +66,12 @@ class Version:
 
 
 def describe_annotation(annotation: Annotation, entities: dict[str, Entity]) -> str:
-    """One annotation in a few words: a mention's label and name, a claim's type, speaker and verdict."""
+    """One annotation in a few words: a mention's label and name, a claim's type, speaker (with
+    its knowledge-base id, which decides whether two speakers are the same) and verdict."""
     if annotation.is_claim:
         speaker = annotation.attrs.get("speaker") or ""
         entity = entities.get(speaker)
-        name = entity.name if entity is not None else speaker
+        name = speaker if entity is None else f"{entity.name} ({entity.kb_id})" if entity.kb_id else entity.name
         verdict = annotation.attrs.get("verdict") or UNVERIFIED
         text = annotation.attrs.get("claim_type") or annotation.label
         if name:
