@@ -225,6 +225,19 @@ def figure_of(md: str, label: str) -> str:
     return next(line for line in md.splitlines() if line.startswith(f"| {label} |")).split("|")[2].strip()
 
 
+def test_the_documents_behind_the_figures_are_counted(tmp_path, capsys):
+    """Document "Two" is alice's alone: no figure counts it, and the output says so."""
+    team_db(tmp_path / "team.json").close()
+    figures = run_json(capsys, "--db", str(tmp_path / "team.json"))
+    assert (figures["documents"], figures["documents_compared"], figures["pairs"][0]["documents"]) == (2, 1, 1)
+    assert main(["agree", "--db", str(tmp_path / "team.json")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(": 2 documents, 1 of them annotated by two or more; annotators: alice, bob")
+    assert next(line for line in lines if line.startswith("documents")).split() == ["documents", "1", "1"]
+    assert main(["agree", "--db", str(tmp_path / "team.json"), "--doc", "One"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith(": 1 document; annotators: alice, bob")
+
+
 def test_doc_limits_the_figures_to_one_document(tmp_path, capsys):
     team_db(tmp_path / "team.json").close()
     whole = run_json(capsys, "--db", str(tmp_path / "team.json"))

@@ -43,7 +43,7 @@ async def test_the_stats_screen_shows_the_pairs_kappa_in_a_team_database(tmp_pat
         await pilot.pause()
         lines = lines_of(app.screen.heat_map)
         assert lines[3].split() == ["bob", "██", f"{KAPPA:.2f}", "·"]
-        assert lines[4].startswith("2 documents;")
+        assert lines[4].startswith("2 documents, 1 of them annotated by two or more;")
 
 
 async def test_a_document_with_one_annotator_says_so_and_a_one_annotator_database_shows_nothing(tmp_path):

@@ -48,7 +48,7 @@ def run_agree(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_out(json.dumps({"database": where, **agreement.as_json()}, ensure_ascii=False, indent=1) + "\n")
         return 0
-    heading = (f"Agreement in {display_text(where)}: {agreement.documents} document{'' if agreement.documents == 1 else 's'}; "
+    heading = (f"Agreement in {display_text(where)}: {agreement.documents_line()}; "
                f"annotators: {', '.join(display_text(name) for name in agreement.annotators)}")
     render = markdown if args.format == "md" else text_tables
     write_out(render(heading, sections(agreement)))
@@ -76,6 +76,7 @@ def sections(agreement) -> list[tuple[str, list[str], list[list[str]]]]:
     tokens = [[label or "overall", figure(agreement.alpha if not label else agreement.label_alpha[label]),
                *(figure(p.kappa if not label else p.label_kappa[label]) for p in pairs)] for label in labels]
     tokens.append(["tokens", str(agreement.tokens), *(str(p.tokens) for p in pairs)])
+    tokens.append(["documents", str(agreement.documents_compared), *(str(p.documents) for p in pairs)])
     spans = [[name, label or "overall", counted(p.exact_overall if not label else p.exact[label]),
               counted(p.overlap_overall if not label else p.overlap[label])] for name, p in zip(names, pairs) for label in labels]
     for label in labels:
@@ -89,7 +90,8 @@ def sections(agreement) -> list[tuple[str, list[str], list[list[str]]]]:
     kb = [[name, of(p.kb_same, p.kb_compared), str(p.entities_matched)] for name, p in zip(names, pairs)]
     kb.append(["group", of(*agreement.kb_ids), str(sum(p.entities_matched for p in pairs))])
     return [
-        ("Tokens: Krippendorff's α (every annotator) and Cohen's κ (each pair); a token's value is its entity label or O",
+        ("Tokens: Krippendorff's α (every annotator) and Cohen's κ (each pair); a token's value is its entity label or O; "
+         "the last rows count the tokens and documents behind each figure",
          ["label", "α", *(f"κ {name}" for name in names)], tokens),
         ("Entity spans: F1 (marked by both / only the first / only the second), exact and overlapping", ["pair", "label", "exact", "overlapping"], spans),
         ("Claims: κ of which sentences are claims (sentences), same speaker (claims either gave one), κ of verdicts (claims both marked)",

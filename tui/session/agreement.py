@@ -157,12 +157,18 @@ class Agreement:
     annotators: tuple[str, ...]
     documents: int
     labels: tuple[str, ...]  # the entity labels any annotator used, in the scheme's order
+    documents_compared: int = 0  # the documents two or more annotators worked on: the only ones any figure counts
     tokens: int = 0
     alpha: float | None = None  # Krippendorff's α, nominal, over tokens, every annotator
     label_alpha: dict[str, float | None] = field(default_factory=dict)
     sentences: int = 0
     sentence_alpha: float | None = None
     pairs: tuple[PairAgreement, ...] = ()
+
+    def documents_line(self) -> str:
+        """How many documents there are and, when not all, how many two or more annotators worked on."""
+        line = f"{self.documents} document{'' if self.documents == 1 else 's'}"
+        return line if self.documents_compared == self.documents else f"{line}, {self.documents_compared} of them annotated by two or more"
 
     def pair(self, a: str, b: str) -> PairAgreement | None:
         """The figures of annotators ``a`` and ``b`` (in either order)."""
@@ -201,7 +207,7 @@ class Agreement:
 
         speakers, kb = self.speakers, self.kb_ids
         return {
-            "annotators": list(self.annotators), "documents": self.documents, "labels": list(self.labels),
+            "annotators": list(self.annotators), "documents": self.documents, "documents_compared": self.documents_compared, "labels": list(self.labels),
             "group": {
                 "tokens": {"units": self.tokens, "alpha": self.alpha, "labels": self.label_alpha},
                 "spans": {"exact": group("exact"), "overlapping": group("overlap")},
@@ -353,7 +359,7 @@ def compute_agreement(works: list[DocumentWork], label_order: tuple[str, ...] = 
         for a, b in combinations(annotators, 2)
     )
     return Agreement(
-        annotators=annotators, documents=len(works), labels=labels,
+        annotators=annotators, documents=len(works), labels=labels, documents_compared=sum(len(work.present) >= 2 for work in works),
         tokens=int(np.count_nonzero(np.sum(~np.isnan(tokens), axis=0) >= 2)),
         alpha=alpha(tokens), label_alpha={label: alpha(binary(tokens, codes[label])) for label in labels},
         sentences=int(np.count_nonzero(np.sum(~np.isnan(sentences), axis=0) >= 2)),

@@ -90,7 +90,6 @@ class HeatMap(Widget):
                     row.append(f" {shown}".ljust(CELL - len(SWATCH)))
                 row.append(" ")
             rows.append(row)
-        rows.append(Text(f"{self.agreement.documents} document{'' if self.agreement.documents == 1 else 's'}; "
-                         f"κ ≥ 0.8 high, ≥ 0.6 substantial; — where it is undefined. More: postil agree",
+        rows.append(Text(f"{self.agreement.documents_line()}; κ ≥ 0.8 high, ≥ 0.6 substantial; — where it is undefined. More: postil agree",
                          style=self.get_component_rich_style("heat-map--none", partial=True)))
         return Group(*rows)
