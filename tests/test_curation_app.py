@@ -238,3 +238,18 @@ async def test_the_take_picker_fits_80_by_24_and_reads_in_the_light_themes(tmp_p
                     failures += failing_segments(widget, f"{theme} {type(widget).__name__}")
         await pilot.press("escape", "q")
     assert not failures, "\n".join(failures[:20])
+
+
+async def test_a_quote_in_dispute_is_named_in_one_pair_of_quotation_marks(tmp_path):
+    app, _ = open_team_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        annotate = screen(app)
+        await pilot.press(*["full_stop"] * 4)  # Acme Corp, Paris, on Monday, the quote
+        assert annotate.article.cursor == span(QUOTE)[0]
+        assert "claim “Prices will fall next year,” · t take" in status_line(app)
+        assert "\n“Prices will fall next year,”\n" in annotate.side_panel.detail.render().plain
+        await pilot.press("t")
+        await pilot.pause()
+        assert str(app.screen.query_one("#take-picker-title").render()) == "Take — “Prices will fall next year,”:"
+        await pilot.press("escape", "q")

@@ -17,8 +17,7 @@ from textual.binding import Binding
 
 from tui.model.annotation import CURATION
 from tui.model.display import display_text
-from tui.widgets.disagreement_list import DisagreementList, resolution_text, who_said_what
-from tui.widgets.session_list import excerpt
+from tui.widgets.disagreement_list import DisagreementList, quoted, resolution_text, who_said_what
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
@@ -91,7 +90,7 @@ class CurationActions:
         if disagreement is None or self.resolutions.get(disagreement.key) is not None:
             return
         text = Text.assemble(("Disagreement", "bold"), f" · {disagreement.kind} · {resolution_text(None)}")
-        text.append(f"\n“{excerpt(self.session.text[disagreement.start : disagreement.end], 60)}”", style="italic")
+        text.append(f"\n{quoted(self.session.text[disagreement.start : disagreement.end], 60)}", style="italic")
         for name, said in who_said_what(self.curation, disagreement):
             text.append(f"\n{name}", style="bold")
             text.append(f": {said}")
@@ -115,7 +114,7 @@ class CurationActions:
 
     def disagreement_name(self, disagreement: Disagreement) -> str:
         """A disagreement as the status line names it: its kind and text."""
-        return f"{disagreement.kind} “{excerpt(self.session.text[disagreement.start : disagreement.end], QUOTED)}”"
+        return f"{disagreement.kind} {quoted(self.session.text[disagreement.start : disagreement.end], QUOTED)}"
 
     def action_take(self) -> None:
         """Decide the disagreement at the cursor (else the next open one): whose version the

@@ -17,6 +17,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.model.display import display_text
+from tui.widgets.disagreement_list import quoted
 from tui.widgets.session_list import excerpt
 
 # The letters that take an annotator's version, in annotator order (``x`` is "neither").
@@ -67,7 +68,7 @@ class TakePicker(ModalScreen["list[str] | None"]):
         self._bindings = BindingsMap.merge([self._bindings, BindingsMap(take_bindings(self.annotators))])
 
     def compose(self) -> ComposeResult:
-        title = Text.assemble(("Take", "bold"), f" — “{excerpt(self.subject, 56)}”:")
+        title = Text.assemble(("Take", "bold"), f" — {quoted(self.subject, 56)}:")
         options = []
         for n, (name, said) in enumerate(self.versions):
             row = Text.assemble((take_letter(n), "bold reverse"), " ", (display_text(name), "bold"), f": {excerpt(said, DESCRIBED)}")

@@ -25,6 +25,12 @@ def who_said_what(curation: Curation, disagreement: Disagreement) -> list[tuple[
     return [(display_text(version.annotator), version.describe(curation.entities)) for version in disagreement.versions]
 
 
+def quoted(text: str, length: int) -> str:
+    """An excerpt of ``text`` (``length`` characters at most) in one pair of quotation marks:
+    a quote's own marks are not doubled."""
+    return f"“{excerpt(text.strip().strip(QUOTE_MARKS), length)}”"
+
+
 def resolution_text(resolution: str | None) -> str:
     """How a disagreement is shown resolved: '✓ alice', '✓ both', '✓ neither', '✓ edited', or 'open'."""
     return OPEN if resolution is None else f"✓ {display_text(resolution)}"
@@ -80,8 +86,7 @@ class DisagreementList(SessionList):
         resolution = self.resolutions.get(key)
         state = "disagreement-list--open" if resolution is None else "disagreement-list--resolved"
         head = Text.assemble((resolution_text(resolution), self.get_component_rich_style(state, partial=True)), f"  {disagreement.kind}  ")
-        quoted = self.session.text[disagreement.start : disagreement.end].strip().strip(QUOTE_MARKS)  # one pair of marks, not two
-        head.append(f"“{excerpt(quoted, EXCERPT_LENGTH - len(head) - 2)}”")
+        head.append(quoted(self.session.text[disagreement.start : disagreement.end], EXCERPT_LENGTH - len(head) - 2))
         lines = [head]
         for name, said in who_said_what(self.curation, disagreement):
             lines.append(Text.assemble("  ", (name, "bold"), f": {excerpt(said, EXCERPT_LENGTH - len(name) - 4)}"))
