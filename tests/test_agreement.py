@@ -225,6 +225,16 @@ def figure_of(md: str, label: str) -> str:
     return next(line for line in md.splitlines() if line.startswith(f"| {label} |")).split("|")[2].strip()
 
 
+def test_one_claim_behind_a_verdict_kappa_reads_as_one(tmp_path, capsys):
+    store = Store(tmp_path / "team.json")
+    doc = store.open_document(Document(TEXT2, "Two", "test:two"))
+    claims = [claim(doc, name, "Rain fell in Oslo.", "", verdict) for name, verdict in (("alice", "true"), ("bob", "false"))]
+    store.apply([Change(ANNOTATIONS, c.id, c.to_record()) for c in claims])
+    store.close()
+    assert main(["agree", "--db", str(tmp_path / "team.json")]) == 0
+    assert any(line.startswith("alice · bob") and line.endswith("(1 claim)") for line in capsys.readouterr().out.splitlines())
+
+
 def test_the_documents_behind_the_figures_are_counted(tmp_path, capsys):
     """Document "Two" is alice's alone: no figure counts it, and the output says so."""
     team_db(tmp_path / "team.json").close()
