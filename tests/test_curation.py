@@ -117,7 +117,7 @@ def test_disagreements_are_clustered_by_kind_with_one_version_per_annotator(db_p
     assert said == [
         (f"entity:{JANE[0]}:{JANE[1]}", [("alice", "PERSON “Jane Doe”"), ("bob", "ORG “Jane Doe”")]),
         (f"entity:{ACME[0]}:{ACME[1]}", [("alice", "ORG “Acme Corp”"), ("bob", "nothing")]),
-        (f"claim:{FAILED[0]}:{FAILED[1]}", [("alice", "quote by Bob Smith (Q42) · false"), ("bob", "quote by Robert Smith (Q42) · mixed")]),
+        (f"claim:{FAILED[0]}:{FAILED[1]}", [("alice", "quote by Bob Smith · false · Q42"), ("bob", "quote by Robert Smith · mixed · Q42")]),
     ]
 
 
@@ -130,7 +130,7 @@ def test_speakers_of_one_name_and_different_kb_ids_are_told_apart(db_path):
     store.apply([*alice.changes, *bob.changes])
     curation = Curation(store, document)
     (failed,) = curation.disagreements
-    assert [v.describe(curation.entities) for v in failed.versions] == ["quote by Bob Smith (Q42) · false", "quote by Bob Smith (Q43) · false"]
+    assert [v.describe(curation.entities) for v in failed.versions] == ["quote by Bob Smith · false · Q42", "quote by Bob Smith · false · Q43"]
 
 
 def test_overlapping_annotations_cluster_transitively_and_a_speakers_kb_id_decides_agreement(db_path):

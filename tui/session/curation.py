@@ -66,17 +66,18 @@ class Version:
 
 
 def describe_annotation(annotation: Annotation, entities: dict[str, Entity]) -> str:
-    """One annotation in a few words: a mention's label and name, a claim's type, speaker (with
-    its knowledge-base id, which decides whether two speakers are the same) and verdict."""
+    """One annotation in a few words: a mention's label and name; a claim's type, speaker and
+    verdict, then the speaker's knowledge-base id (which decides whether two speakers are the
+    same; last, so a narrow list cuts it before the verdict)."""
     if annotation.is_claim:
         speaker = annotation.attrs.get("speaker") or ""
         entity = entities.get(speaker)
-        name = speaker if entity is None else f"{entity.name} ({entity.kb_id})" if entity.kb_id else entity.name
         verdict = annotation.attrs.get("verdict") or UNVERIFIED
-        text = annotation.attrs.get("claim_type") or annotation.label
-        if name:
-            text += f" by {name}"
-        return text + ("" if verdict == UNVERIFIED else f" · {verdict}")
+        parts = [annotation.attrs.get("claim_type") or annotation.label]
+        if speaker:
+            parts.append(f"by {speaker if entity is None else entity.name}")
+        text = " ".join(parts) + ("" if verdict == UNVERIFIED else f" · {verdict}")
+        return text + (f" · {entity.kb_id}" if entity is not None and entity.kb_id else "")
     entity = entities.get(annotation.attrs.get("entity_id") or "")
     return f"{annotation.label} “{entity.name if entity is not None else annotation.quote.exact}”"
 
