@@ -243,6 +243,19 @@ def test_name_equals_path_names_the_annotator_of_a_files_work(capsys, tmp_path):
     assert status == 2 and "bad␛name=" in err and "control characters" in err
 
 
+def test_an_annotators_own_database_is_refused_as_the_team_database(capsys, tmp_path):
+    annotated(tmp_path / "alice.json", "alice", [(0, 8, "PERSON")])
+    annotated(tmp_path / "bob.json", "bob", [(0, 8, "ORG")])
+    files = files_of(tmp_path / "alice.json")
+    status, out, err = run(capsys, tmp_path / "bob.json", "--into", tmp_path / "alice.json")
+    assert (status, out) == (2, "")
+    assert err == (f"postil merge: {tmp_path / 'alice.json'}: holds annotations and is no team database; merge into a new file, "
+                   "with this one among the sources; nothing was written\n")
+    assert files_of(tmp_path / "alice.json") == files
+    with Store(tmp_path / "alice.json", read_only=True) as store:
+        assert store.team() is None
+
+
 def test_a_malformed_source_is_one_line_and_nothing_is_written(capsys, tmp_path):
     annotated(tmp_path / "alice.json", "alice", [(0, 8, "PERSON")])
     team = tmp_path / "team.json"

@@ -372,6 +372,8 @@ def merge(team: Store, specs: list[SourceSpec]) -> MergeResult:
     not read) before anything is written."""
     run = _Merge(team)
     team_path = str(team.path)
+    if not run.known and team.tables().get(ANNOTATIONS):
+        raise MergeError(f"{team.path}: holds annotations and is no team database; merge into a new file, with this one among the sources")
     for spec in specs:
         if spec.path.is_file() and str(real_path(spec.path)) == team_path:
             raise MergeError(f"{spec.path}: is the team database itself; merge each annotator's own database into it")
