@@ -144,15 +144,15 @@ async def test_a_lead_resolves_every_disagreement_with_the_keys_and_the_file_hol
         await pilot.pause()
         assert not isinstance(app.screen, TakePicker)
         assert annotate.article.cursor == span("Paris")[0]  # on to the next open one
-        assert "took alice's version · 1 of 4 resolved" in status_line(app)
-        assert "curation: 1/4 resolved" in status_line(app)  # the short account, beside a long notice
+        assert "took alice's version · next: entity “Paris”" in status_line(app)
+        assert "Curation · 1 of 4 disagreements resolved" in status_line(app)  # the notice leaves room for the whole account
         for key in ("t", "plus", "t", "x"):  # Paris: both; Monday: neither
             await pilot.press(key)
             await pilot.pause()
         assert annotate.article.cursor == span(QUOTE)[0]
         await pilot.press("t", "b")  # the quote: bob's
         await pilot.pause()
-        assert "4 of 4 resolved: every disagreement is resolved" in status_line(app)
+        assert "took bob's version · every disagreement is resolved (4)" in status_line(app)
         assert annotate.article.highlights["conflict"].ranges == ()
         listed = "\n".join(disagreements.item_text(n) for n in range(disagreements.item_count))
         assert all(resolution in listed for resolution in ("✓ alice", "✓ both", "✓ neither", "✓ bob"))
@@ -253,3 +253,16 @@ async def test_a_quote_in_dispute_is_named_in_one_pair_of_quotation_marks(tmp_pa
         await pilot.pause()
         assert str(app.screen.query_one("#take-picker-title").render()) == "Take — “Prices will fall next year,”:"
         await pilot.press("escape", "q")
+
+
+async def test_after_a_decision_the_status_line_names_the_next_disagreement_in_full_at_120_columns(tmp_path):
+    app, _ = open_team_app(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("t", "a")
+        await pilot.pause()
+        status = screen(app).query_one("#status")
+        line = str(status.render())
+        assert line.endswith("curation: 1/4 resolved  ·  saved  ·  took alice's version · next: entity “Paris”")
+        assert len(line) <= status.size.width - 2  # nothing cut off at the end
+        await pilot.press("q")

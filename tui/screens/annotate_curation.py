@@ -142,12 +142,11 @@ class CurationActions:
         done = self.perform(f"took {display_text(what)}", lambda: self.curation.take(self.session, disagreement, chosen) or True)
         if done is None:
             return
+        # The status line counts the resolved ones already: the notice says what was taken and what is next.
         taken = self.notice
         found = self.curation.next_open(self.session, disagreement.start, 1)
-        resolved = sum(1 for resolution in self.resolutions.values() if resolution is not None)
-        progress = f"{resolved} of {len(self.resolutions)} resolved"
         if found is None:
-            self.say(f"{taken} · {progress}: every disagreement is resolved · u undoes")
+            self.say(f"{taken} · every disagreement is resolved ({len(self.resolutions)})")
             return
         self.go_to_disagreement(found)
-        self.say(f"{taken} · {progress} · next: {self.disagreement_name(found)} · u undoes")
+        self.say(f"{taken} · next: {self.disagreement_name(found)}")
