@@ -287,3 +287,25 @@ def test_taking_every_version_keeps_one_copy_of_what_two_annotators_made_alike(d
     assert curation.resolution(jane, session) == "bob + carol"
     records = [r for r in saved_annotations(db_path) if r["annotator"] == CURATION and (r["start"], r["end"]) == JANE]
     assert sorted((r["label"], r["status"]) for r in records) == [("ORG", ACCEPTED), ("ORG", REJECTED), ("PERSON", REJECTED)]
+
+
+def test_taking_a_speaker_with_another_kb_id_keeps_that_kb_id(db_path):
+    store = Store(db_path)
+    document = store.open_document(Document(TEXT, "Team", "test:team"))
+    alice, bob = Work(document.doc_id, "alice"), Work(document.doc_id, "bob")
+    smith = (FAILED[0], FAILED[0] + len("Bob Smith"))
+    alice.mention(smith, "PERSON", kb_id="Q42")  # agreed (the mention's span and label), so seeded with alice's entity
+    bob.mention(smith, "PERSON", kb_id="Q43")
+    alice.claim(FAILED, "quote", alice.entity("Bob Smith", "PERSON", kb_id="Q42"), "false")
+    bob.claim(FAILED, "quote", bob.entity("Bob Smith", "PERSON", kb_id="Q43"), "false")
+    store.apply([*alice.changes, *bob.changes])
+    curation = Curation(store, document)
+    session = curation.open_session()
+    (failed,) = curation.disagreements
+    curation.take(session, failed, ["bob"])
+    (claim,) = [r for r in curation_records(db_path).values() if r["kind"] == CLAIM and r["status"] == ACCEPTED]
+    assert saved_entities(db_path)[claim["attrs"]["speaker"]]["kb_id"] == "Q43"
+    curation.take(session, failed, ["alice"])  # changed back: bob's speaker entity is no longer named
+    (claim,) = [r for r in curation_records(db_path).values() if r["kind"] == CLAIM and r["status"] == ACCEPTED]
+    assert saved_entities(db_path)[claim["attrs"]["speaker"]]["kb_id"] == "Q42"
+    assert sorted(e["kb_id"] for e in saved_entities(db_path).values() if e.get("annotator") == CURATION) == ["Q42"]

@@ -268,11 +268,14 @@ class Curation:
 
 class _Copier:
     """Makes the curation's copies of annotators' annotations, and the curation entities that
-    accepted copies refer to (one of the same label and name, made when the curation has none)."""
+    accepted copies refer to (one of the same label, name and kb id, made when the curation has
+    none: two people of one name stay two)."""
 
     def __init__(self, curation: Curation, layer_entities: dict[str, Entity], made: set[str]) -> None:
         self.curation = curation
-        self.by_name = {(e.label, name.casefold()): e for e in layer_entities.values() for name in (e.name, *e.aliases)}
+        self.by_name: dict[tuple[str, str], list[Entity]] = {}
+        for entity in layer_entities.values():
+            self.remember(entity)
         self.made = made
         self.stamp = now_iso()
 
@@ -306,16 +309,20 @@ class _Copier:
 
     def entity(self, source: Entity) -> tuple[str, list[Change]]:
         """The curation entity for ``source`` and the change making it, if it is new."""
-        key = (source.label, source.name.casefold())
-        found = self.by_name.get(key)
+        named = self.by_name.get((source.label, source.name.casefold()), [])
+        found = next((e for e in named if e.kb_id == source.kb_id), None if source.kb_id else next(iter(named), None))
         if found is not None:
             return found.entity_id, []
         entity = Entity(source.doc_id, source.name, source.label, entity_id=curation_id("e", source.entity_id),
                         aliases=list(source.aliases), kb_id=source.kb_id, annotator=CURATION)
-        for name in (entity.name, *entity.aliases):
-            self.by_name.setdefault((entity.label, name.casefold()), entity)
+        self.remember(entity)
         self.made.add(entity.entity_id)
         return entity.entity_id, [Change(ENTITIES, entity.entity_id, entity.to_record())]
+
+    def remember(self, entity: Entity) -> None:
+        """Let later copies find ``entity`` by its label and each of its names."""
+        for name in (entity.name, *entity.aliases):
+            self.by_name.setdefault((entity.label, name.casefold()), []).append(entity)
 
     def unused_entities(self, session: AnnotationSession, changes: list[Change]) -> list[Change]:
         """Deletions of curation entities that the changed copies named and nothing names any more
