@@ -138,10 +138,15 @@ class _Source:
     documents: list[tuple[Document, list[Annotation], list[Entity]]]  # every current document, with or without work
     left_out: int
 
+    def owner(self, annotator: str) -> str:
+        """Whose work an annotation (or journal entry) signed ``annotator`` is: the name the
+        database was given, else its own annotator, else the file's stem."""
+        return self.spec.name or annotator or self.spec.path.stem
+
     @property
     def owners(self) -> set[str]:
-        """Whose work this database holds or held: the name it was given, else everyone its journal names."""
-        return {self.spec.name} if self.spec.name else {entry.get("annotator") or self.spec.path.stem for entry in self.journal.values()}
+        """Whose work this database holds or held: everyone its journal names."""
+        return {self.owner(entry.get("annotator", "")) for entry in self.journal.values()}
 
     def continues(self, last: dict) -> bool:
         """Whether this database's journal holds the entry ``last`` (recorded by an earlier
@@ -347,9 +352,8 @@ def _works(source: _Source, doc_id: str, annotations: list[Annotation], entities
     these refer to, copied with derived ids and references rewritten."""
     by_id = {entity.entity_id: entity for entity in entities}
     works: dict[str, Work] = {}
-    fallback = source.spec.name or source.spec.path.stem
     for annotation in annotations:
-        owner = source.spec.name or annotation.annotator or fallback
+        owner = source.owner(annotation.annotator)
         work = works.setdefault(owner, Work(owner, doc_id, source.path))
         attrs = plain_copy(annotation.attrs)
         for name in ("entity_id", "speaker"):
