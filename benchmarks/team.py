@@ -33,7 +33,7 @@ import orjson
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tui.cli import COMMANDS, main  # noqa: E402
+from tui.cli import main  # noqa: E402
 from tui.model.annotation import ACCEPTED, CLAIM, SUGGESTED, Annotation, Entity, Quote, new_id  # noqa: E402
 from tui.model.document import Document  # noqa: E402
 from tui.store.records import ANNOTATIONS, DOCUMENTS, ENTITIES, Change, document_record  # noqa: E402
@@ -150,7 +150,6 @@ def main_benchmark() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    agree = "agree" in COMMANDS
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         corpus = documents()
@@ -173,25 +172,22 @@ def main_benchmark() -> None:
             record("merge, in-process wall", wall)
             cpu, wall = in_process(merge)
             record("merge again (nothing changes), in-process CPU", cpu)
-            if agree:
-                cpu, wall = in_process(["agree", "--db", str(team)])
-                record("agreement, in-process CPU", cpu)
-                record("agreement, in-process wall", wall)
-                record("merge + agreement, in-process CPU", rows["merge, in-process CPU"][-1] + cpu)
+            cpu, wall = in_process(["agree", "--db", str(team)])
+            record("agreement, in-process CPU", cpu)
+            record("agreement, in-process wall", wall)
+            record("merge + agreement, in-process CPU", rows["merge, in-process CPU"][-1] + cpu)
             record("`python -m tui merge --help` (start and imports only), wall", as_subprocess(["merge", "--help"]))
             subprocess_team = folder / f"team-sub-{number}.json"
             merge_wall = as_subprocess(["merge", *sources, "--into", str(subprocess_team)])
             record("`python -m tui merge`, wall", merge_wall)
-            if agree:
-                agree_wall = as_subprocess(["agree", "--db", str(subprocess_team)])
-                record("`python -m tui agree`, wall", agree_wall)
-                record("merge + agree as two commands, wall", merge_wall + agree_wall)
+            agree_wall = as_subprocess(["agree", "--db", str(subprocess_team)])
+            record("`python -m tui agree`, wall", agree_wall)
+            record("merge + agree as two commands, wall", merge_wall + agree_wall)
         with Store(folder / "team-0.json", read_only=True) as store:
             merged = sum(len(store.annotations(d.doc_id)) for d in store.documents())
             entities = sum(len(store.entities(d.doc_id)) for d in store.documents())
         print(f"{DOCUMENTS_COUNT} documents ({words} words) x {len(ANNOTATORS)} annotators -> {merged} annotations and {entities} entities "
-              f"in the team database; {args.rounds} rounds; {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
-              + ("" if agree else "; `postil agree` is not in this checkout: merge only"))
+              f"in the team database; {args.rounds} rounds; {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
         print()
         print("| step | median / max |")
         print("| --- | ---: |")
