@@ -266,3 +266,28 @@ async def test_after_a_decision_the_status_line_names_the_next_disagreement_in_f
         assert line.endswith("curation: 1/4 resolved  ·  saved  ·  took alice's version · next: entity “Paris”")
         assert len(line) <= status.size.width - 2  # nothing cut off at the end
         await pilot.press("q")
+
+
+async def test_with_three_annotators_the_picker_offers_each_and_all_of_them(tmp_path):
+    db = tmp_path / "team.json"
+    document = team_database(db)
+    store = Store(db)
+    carol = Work(document.doc_id, "carol")  # she agrees on both "Jane Doe"s, and says "Acme Corp" is a PERSON
+    for where in (span("Jane Doe"), span("Jane Doe", 1)):
+        carol.mention(where, "PERSON")
+    carol.mention(span("Acme Corp"), "PERSON")
+    store.apply([*carol.changes, Change(META, TEAM_KEY, {"key": TEAM_KEY, "annotators": {"alice": {}, "bob": {}, "carol": {}}})])
+    store.close()
+    app = PostilApp(open_session(db, document, annotator="lead"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "curation: 0/4 resolved" in status_line(app)
+        await pilot.press("t")
+        await pilot.pause()
+        options = app.screen.query_one("#take-picker-options")
+        rows = [options.get_option_at_index(n).prompt.plain for n in range(options.option_count)]
+        assert rows == ["a alice: ORG “Acme Corp”", "b bob: nothing", "c carol: PERSON “Acme Corp”", "+ all (every version)", "x neither"]
+        await pilot.press("c")
+        await pilot.pause()
+        assert "took carol's version · next: entity “Paris”" in status_line(app)
+        await pilot.press("q")

@@ -73,7 +73,8 @@ class TakePicker(ModalScreen["list[str] | None"]):
         for n, (name, said) in enumerate(self.versions):
             row = Text.assemble((take_letter(n), "bold reverse"), " ", (display_text(name), "bold"), f": {excerpt(said, DESCRIBED)}")
             options.append(Option(row, id=take_letter(n)))
-        options.append(Option(Text.assemble((BOTH, "bold reverse"), " both (every version)"), id=BOTH))
+        every = "both" if len(self.versions) == 2 else "all"
+        options.append(Option(Text.assemble((BOTH, "bold reverse"), f" {every} (every version)"), id=BOTH))
         options.append(Option(Text.assemble((NEITHER, "bold reverse"), " neither"), id=NEITHER))
         with Vertical():
             yield Static(title, id="take-picker-title")
