@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from textual.geometry import Region
 
 from tests.test_agreement import KAPPA, team_db
 from tui.app import PostilApp
+from tui.model.annotation import ENTITY, Annotation
+from tui.model.document import Document
 from tui.screens.stats import StatsScreen
 from tui.store.migrations import META
-from tui.store.records import TEAM_KEY, Change
-from tui.store.repository import open_store
+from tui.store.records import ANNOTATIONS, TEAM_KEY, Change
+from tui.store.repository import Store, open_store
 
 
 def lines_of(widget) -> list[str]:
@@ -68,3 +72,27 @@ async def test_a_document_with_one_annotator_says_so_and_a_one_annotator_databas
         assert app.screen.chart_view.stats is not None  # counted
         assert not app.screen.heat_map.display
         assert not any("Agreement" in strip.text or "κ" in strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_more_annotators_than_an_80_column_matrix_holds_are_listed_pair_by_pair(tmp_path):
+    """Eight annotators: the matrix would be wider than the screen (its header wrapped and its
+    last columns were cut), so every pair is a line of its own with its κ."""
+    db = tmp_path / "team.json"
+    store = Store(db)
+    text = "Rain fell in Oslo."
+    doc = store.open_document(Document(text, "Rain", "test:rain"))
+    names = [f"ann{n}" for n in range(1, 9)]
+    labels = {name: "GPE" if n % 2 else "LOC" for n, name in enumerate(names)}
+    marks = [Annotation.on_text(doc.doc_id, text, ENTITY, labels[name], 13, 17, annotator=name) for name in names]
+    store.apply([Change(ANNOTATIONS, mark.id, mark.to_record()) for mark in marks])
+    store.close()
+    app = PostilApp(store=open_store(db), annotator="lead")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("S")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        lines = lines_of(app.screen.heat_map)
+    # The same label: κ 1; GPE against LOC: p_o = 4/5, p_e = 16/25, κ = 4/9.
+    expected = [[a, "·", b, "██", "1.00" if labels[a] == labels[b] else f"{4 / 9:.2f}"] for a, b in combinations(names, 2)]
+    assert [line.split() for line in lines[1:29]] == expected
+    assert lines[29].startswith("1 document;")

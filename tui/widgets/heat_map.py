@@ -22,6 +22,7 @@ BANDS = ((0.8, "high"), (0.6, "mid"), (float("-inf"), "low"))
 LONGEST_NAME = 14
 CELL = 9  # "██ -0.123" fits
 SWATCH = "██"
+FITS = 74  # the cells the stats screen gives text in an 80-column terminal: a wider matrix is listed pair by pair
 
 
 def band(kappa: float | None) -> str:
@@ -65,31 +66,40 @@ class HeatMap(Widget):
         self.set_class(self.agreement is not None or bool(note), "-shown")
         self.refresh(layout=True)
 
+    def cell(self, kappa: float | None) -> Text:
+        """A pair's κ: a swatch coloured by its band and the value, ``CELL`` cells wide."""
+        cell = Text()
+        cell.append(SWATCH, style=self.get_component_rich_style(f"heat-map--{band(kappa)}", partial=True))
+        cell.append(f" {kappa:.2f}" if kappa is not None else " —")
+        cell.align("left", CELL)
+        return cell
+
     def render(self) -> RenderableType:
         title = Text("Agreement between annotators: Cohen's κ over tokens (entity label or O)", style=self.get_component_rich_style("heat-map--title", partial=True))
         if self.agreement is None:
             return Group(title, Text(display_text(self.note), style=self.get_component_rich_style("heat-map--none", partial=True)))
         names = self.agreement.annotators
         width = min(LONGEST_NAME, max(len(display_text(name)) for name in names))
-        header = Text(" " * (width + 1))
-        for name in names:
-            header.append_text(cut(name, CELL))
-            header.append(" ")
-        rows = [title, header]
-        for a in names:
-            row = cut(a, width)
-            row.append(" ")
-            for b in names:
-                pair = self.agreement.pair(a, b) if a != b else None
-                kappa = pair.kappa if pair is not None else None
-                if a == b:
-                    row.append("·".center(CELL))
-                else:
-                    shown = f"{kappa:.2f}" if kappa is not None else "—"
-                    row.append(SWATCH, style=self.get_component_rich_style(f"heat-map--{band(kappa)}", partial=True))
-                    row.append(f" {shown}".ljust(CELL - len(SWATCH)))
+        rows = [title]
+        if width + 1 + len(names) * (CELL + 1) <= FITS:
+            header = Text(" " * (width + 1), no_wrap=True)
+            for name in names:
+                header.append_text(cut(name, CELL))
+                header.append(" ")
+            rows.append(header)
+            for a in names:
+                row = cut(a, width)
                 row.append(" ")
-            rows.append(row)
+                for b in names:
+                    row.append_text(Text("·".center(CELL)) if a == b else self.cell(self.agreement.pair(a, b).kappa))
+                    row.append(" ")
+                rows.append(row)
+        else:
+            for pair in self.agreement.pairs:
+                row = cut(f"{pair.a} · {pair.b}", 2 * width + 3)
+                row.append(" ")
+                row.append_text(self.cell(pair.kappa))
+                rows.append(row)
         rows.append(Text(f"{self.agreement.documents_line()}; κ ≥ 0.8 high, ≥ 0.6 substantial; — where it is undefined. More: postil agree",
                          style=self.get_component_rich_style("heat-map--none", partial=True)))
         return Group(*rows)
