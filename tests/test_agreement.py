@@ -244,6 +244,7 @@ def test_the_documents_behind_the_figures_are_counted(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith(": 2 documents, 1 of them annotated by two or more; annotators: alice, bob")
     assert next(line for line in lines if line.startswith("documents")).split() == ["documents", "1", "1"]
+    assert "(in a label's row: that label or not)" in next(line for line in lines if line.startswith("Tokens:"))
     assert main(["agree", "--db", str(tmp_path / "team.json"), "--doc", "One"]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith(": 1 document; annotators: alice, bob")
 

@@ -90,8 +90,8 @@ def sections(agreement) -> list[tuple[str, list[str], list[list[str]]]]:
     kb = [[name, of(p.kb_same, p.kb_compared), str(p.entities_matched)] for name, p in zip(names, pairs)]
     kb.append(["group", of(*agreement.kb_ids), str(sum(p.entities_matched for p in pairs))])
     return [
-        ("Tokens: Krippendorff's α (every annotator) and Cohen's κ (each pair); a token's value is its entity label or O; "
-         "the last rows count the tokens and documents behind each figure",
+        ("Tokens: Krippendorff's α (every annotator) and Cohen's κ (each pair); a token's value is its entity label or O "
+         "(in a label's row: that label or not); the last rows count the tokens and documents behind each figure",
          ["label", "α", *(f"κ {name}" for name in names)], tokens),
         ("Entity spans: F1 (marked by both / only the first / only the second), exact and overlapping", ["pair", "label", "exact", "overlapping"], spans),
         ("Claims: κ of which sentences are claims (sentences), same speaker (claims either gave one), κ of verdicts (claims both marked)",
