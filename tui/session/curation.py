@@ -190,7 +190,7 @@ class Curation:
                   for item in entry.get("after") or [] if item.get("table") == ANNOTATIONS}
         layer = self._layer()
         wanted = [a for a in self.agreed if curation_id("a", a.id) not in seeded and curation_id("a", a.id) not in layer]
-        copier = _Copier(self, {e.entity_id: e for e in self.store.entities(self.document.doc_id) if e.annotator == CURATION}, set())
+        copier = _Copier(self, {e.entity_id: e for e in self.store.entities(self.document.doc_id) if e.annotator == CURATION})
         return copier.copy_all(wanted, ACCEPTED)
 
     def open_session(self, reanchor_report=None) -> AnnotationSession:
@@ -211,7 +211,7 @@ class Curation:
         unknown = [name for name in chosen if d.version(name) is None]
         if unknown:
             raise ValueError(f"not an annotator of this document: {', '.join(unknown)}")
-        copier = _Copier(self, dict(session.entities), set())
+        copier = _Copier(self, session.entities)
         changes: list[Change] = []
         kept: list[Annotation] = []
         for version in d.versions:
@@ -271,12 +271,11 @@ class _Copier:
     accepted copies refer to (one of the same label, name and kb id, made when the curation has
     none: two people of one name stay two)."""
 
-    def __init__(self, curation: Curation, layer_entities: dict[str, Entity], made: set[str]) -> None:
+    def __init__(self, curation: Curation, layer_entities: dict[str, Entity]) -> None:
         self.curation = curation
         self.by_name: dict[tuple[str, str], list[Entity]] = {}
         for entity in layer_entities.values():
             self.remember(entity)
-        self.made = made
         self.stamp = now_iso()
 
     def copy_all(self, annotations: list[Annotation], status: str) -> list[Change]:
@@ -316,7 +315,6 @@ class _Copier:
         entity = Entity(source.doc_id, source.name, source.label, entity_id=curation_id("e", source.entity_id),
                         aliases=list(source.aliases), kb_id=source.kb_id, annotator=CURATION)
         self.remember(entity)
-        self.made.add(entity.entity_id)
         return entity.entity_id, [Change(ENTITIES, entity.entity_id, entity.to_record())]
 
     def remember(self, entity: Entity) -> None:
