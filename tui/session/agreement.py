@@ -276,20 +276,22 @@ def binary(data: np.ndarray, code: int) -> np.ndarray:
 # Matching spans one to one
 
 
-def match(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)`` of overlapping spans of ``a`` and ``b``, each used once, the largest
-    overlaps first (so identical spans always pair)."""
-    candidates = sorted(
-        ((min(ea, eb) - max(sa, sb), i, j) for i, (sa, ea) in enumerate(a) for j, (sb, eb) in enumerate(b) if sa < eb and sb < ea),
-        key=lambda c: (-c[0], c[1], c[2]),
-    )
+def one_to_one(scores: dict[tuple, int]) -> list[tuple]:
+    """The pairs of ``scores`` taken best score first (ties in the pairs' order), each side of
+    a pair used once."""
     used_a, used_b, pairs = set(), set(), []
-    for _, i, j in candidates:
+    for (i, j), _ in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
             pairs.append((i, j))
     return pairs
+
+
+def match(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)`` of overlapping spans of ``a`` and ``b``, each used once, the largest
+    overlaps first (so identical spans always pair)."""
+    return one_to_one({(i, j): min(ea, eb) - max(sa, sb) for i, (sa, ea) in enumerate(a) for j, (sb, eb) in enumerate(b) if sa < eb and sb < ea})
 
 
 def span_counts(a: list[Annotation], b: list[Annotation], labels: tuple[str, ...]) -> tuple[dict[str, Counts], dict[str, Counts]]:
@@ -416,16 +418,7 @@ def _kb_agreement(mentions_a: list[Annotation], mentions_b: list[Annotation], en
             ea, eb = m.attrs.get("entity_id"), n.attrs.get("entity_id")
             if m.start < n.end and n.start < m.end and ea in entities and eb in entities:
                 overlaps[ea, eb] = overlaps.get((ea, eb), 0) + 1
-    used_a, used_b = set(), set()
-    matched = compared = same = 0
-    for (ea, eb), _ in sorted(overlaps.items(), key=lambda item: (-item[1], item[0])):
-        if ea in used_a or eb in used_b:
-            continue
-        used_a.add(ea)
-        used_b.add(eb)
-        matched += 1
-        kb_a, kb_b = entities[ea].kb_id, entities[eb].kb_id
-        if kb_a and kb_b:
-            compared += 1
-            same += kb_a == kb_b
-    return matched, compared, same
+    matched = one_to_one(overlaps)
+    kb_ids = [(entities[ea].kb_id, entities[eb].kb_id) for ea, eb in matched]
+    both = [(kb_a, kb_b) for kb_a, kb_b in kb_ids if kb_a and kb_b]
+    return len(matched), len(both), sum(kb_a == kb_b for kb_a, kb_b in both)
