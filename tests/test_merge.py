@@ -243,6 +243,22 @@ def test_name_equals_path_names_the_annotator_of_a_files_work(capsys, tmp_path):
     assert status == 2 and "bad␛name=" in err and "control characters" in err
 
 
+def test_curation_is_no_annotators_name(capsys, tmp_path):
+    annotated(tmp_path / "bob.json", "bob", [(0, 8, "ORG")])
+    annotated(tmp_path / "lead.json", "curation", [(0, 8, "PERSON")])
+    team = tmp_path / "team.json"
+    status, out, err = run(capsys, f"curation={tmp_path / 'bob.json'}", "--into", team)
+    assert (status, out) == (2, "")
+    assert err == f"postil merge: curation={tmp_path / 'bob.json'}: the annotator's name is kept for the lead's adjudicated version (write NAME=PATH)\n"
+    status, out, err = run(capsys, tmp_path / "bob.json", tmp_path / "lead.json", "--into", team)
+    assert (status, out) == (2, "")
+    assert err == (f"postil merge: {tmp_path / 'lead.json'}: holds work signed curation, a team's adjudicated version; merge the annotators' own "
+                   f"databases, or name this file's annotator: NAME={tmp_path / 'lead.json'}; nothing was written\n")
+    assert not team.exists() or table(team, "annotations") == []
+    assert run(capsys, tmp_path / "bob.json", f"lee={tmp_path / 'lead.json'}", "--into", team)[0] == 0
+    assert {s[0] for s in spans(team)} == {"bob", "lee"}
+
+
 def test_an_annotators_own_database_is_refused_as_the_team_database(capsys, tmp_path):
     annotated(tmp_path / "alice.json", "alice", [(0, 8, "PERSON")])
     annotated(tmp_path / "bob.json", "bob", [(0, 8, "ORG")])

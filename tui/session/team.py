@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 
 from tui.model.anchoring import reanchor
-from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, Annotation, Entity, plain_copy
+from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, Annotation, Entity, plain_copy
 from tui.model.display import display_text
 from tui.model.document import Document
 from tui.model.fields import name_problem
@@ -49,7 +49,7 @@ def source_spec(argument: str) -> SourceSpec:
     name, equals, path = argument.partition("=")
     if not equals or Path(argument).exists():
         return SourceSpec(Path(argument))
-    problem = name_problem(name)
+    problem = name_problem(name) or ("is kept for the lead's adjudicated version" if name == CURATION else None)
     if problem or not path:
         reason = f"the annotator's name {problem}" if problem else "no database after '='"
         raise MergeError(f"{display_text(argument)}: {reason} (write NAME=PATH)")
@@ -354,6 +354,9 @@ def _works(source: _Source, doc_id: str, annotations: list[Annotation], entities
     works: dict[str, Work] = {}
     for annotation in annotations:
         owner = source.owner(annotation.annotator)
+        if owner == CURATION:
+            raise MergeError(f"{source.spec.path}: holds work signed {CURATION}, a team's adjudicated version; merge the annotators' own "
+                             f"databases, or name this file's annotator: NAME={source.spec.path}")
         work = works.setdefault(owner, Work(owner, doc_id, source.path))
         attrs = plain_copy(annotation.attrs)
         for name in ("entity_id", "speaker"):
