@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import orjson
@@ -143,7 +144,7 @@ class _Source:
         database was given, else its own annotator, else the file's stem."""
         return self.spec.name or annotator or self.spec.path.stem
 
-    @property
+    @cached_property
     def owners(self) -> set[str]:
         """Whose work this database holds or held: everyone its journal names."""
         return {self.owner(entry.get("annotator", "")) for entry in self.journal.values()}
