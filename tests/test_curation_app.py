@@ -291,3 +291,25 @@ async def test_with_three_annotators_the_picker_offers_each_and_all_of_them(tmp_
         await pilot.pause()
         assert "took carol's version · next: entity “Paris”" in status_line(app)
         await pilot.press("q")
+
+
+async def test_an_open_disagreement_is_not_drawn_like_an_entity_in_any_theme(tmp_path):
+    from tests.test_contrast import THEMES
+    from tui.model.contrast import contrast_ratio
+
+    app, _ = open_team_app(tmp_path)
+    alike: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article, scheme = screen(app).article, screen(app).session.scheme
+        for theme in (name for name in THEMES if not name.startswith("ansi")):  # ANSI themes name no colours to compare
+            app.theme = theme
+            await pilot.pause()
+            conflict = article.marks.conflict.bgcolor.triplet.hex
+            for label in scheme.labels:
+                accepted = Annotation(doc_id="", kind=ENTITY, label=label.name, start=0, end=1, quote=None, status=ACCEPTED)
+                ground = article.marks.span_style(accepted, scheme).bgcolor.triplet.hex
+                if contrast_ratio(conflict, ground) < 1.5:  # about the same lightness: told apart by hue alone, if at all
+                    alike.append(f"{theme}: an open disagreement ({conflict}) looks like an accepted {label.name} ({ground})")
+        await pilot.press("q")
+    assert not alike, "\n".join(alike)

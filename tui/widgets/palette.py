@@ -52,6 +52,9 @@ def mark_variables(colors: dict[str, str], dark: bool) -> dict[str, str]:
     warning = Color.parse(colors["warning"])
     accent = Color.parse(colors["accent"])
     secondary = Color.parse(colors["secondary"])
+    # An open disagreement: the warning colour made dark enough for white text, so it is not
+    # taken for an entity in a label's light colour (an ANSI theme's is the terminal's own).
+    conflict = warning if warning.ansi is not None else Color.parse(readable(warning.hex, "#ffffff"))
     return {
         "mark-suggested-background": surface.darken(0.1).hex,
         "mark-on-label": "#000000",  # the label scheme's colours are light: dark text reads on them
@@ -63,8 +66,8 @@ def mark_variables(colors: dict[str, str], dark: bool) -> dict[str, str]:
         "mark-entity-foreground": accent.get_contrast_text(1.0).hex,
         "mark-search-background": secondary.hex,
         "mark-search-foreground": secondary.get_contrast_text(1.0).hex,
-        "mark-conflict-background": surface.blend(warning, 0.6).hex,
-        "mark-conflict-foreground": surface.blend(warning, 0.6).get_contrast_text(1.0).hex,
+        "mark-conflict-background": conflict.hex,
+        "mark-conflict-foreground": conflict.get_contrast_text(1.0).hex,
         "list-speaker": primary.hex,
         "list-claim-type": warning.darken(0.3).hex,
     }
