@@ -3,10 +3,12 @@ annotator, and the lead's decisions stored as the annotator ``curation`` (undoab
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import saved_annotations
-from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, REJECTED, SUGGESTED, Annotation, Entity
+from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, now_iso
 from tui.model.claims import claim_attrs
 from tui.model.document import Document
 from tui.session.curation import Curation
@@ -309,3 +311,56 @@ def test_taking_a_speaker_with_another_kb_id_keeps_that_kb_id(db_path):
     (claim,) = [r for r in curation_records(db_path).values() if r["kind"] == CLAIM and r["status"] == ACCEPTED]
     assert saved_entities(db_path)[claim["attrs"]["speaker"]]["kb_id"] == "Q42"
     assert sorted(e["kb_id"] for e in saved_entities(db_path).values() if e.get("annotator") == CURATION) == ["Q42"]
+
+
+def newer_work(store: Store, document: Document, annotator: str, start: int, **changed) -> None:
+    """The curation's decisions made an hour ago, and ``annotator``'s annotation at ``start``
+    changed since, as a new merge brings it."""
+    stored = store.annotations(document.doc_id, len(TEXT))
+    hour_ago = (datetime.fromisoformat(now_iso()) - timedelta(hours=1)).isoformat()
+    aged = [replace(a, created=hour_ago, updated=hour_ago) for a in stored if a.annotator == CURATION]
+    source = next(a for a in stored if a.annotator == annotator and a.start == start)
+    attrs = {**source.attrs, **changed.pop("attrs", {})}
+    newer = replace(source, updated=now_iso(), attrs=attrs, **changed)
+    store.apply([Change(ANNOTATIONS, a.id, a.to_record()) for a in (*aged, newer)])
+
+
+def test_a_decision_whose_source_changed_since_is_open_again(db_path):
+    store, document = team_database(db_path)
+    curation = Curation(store, document)
+    session = curation.open_session()
+    acme = curation.disagreements[1]
+    curation.take(session, acme, ["alice"])
+    newer_work(store, document, "alice", ACME[0], label="PRODUCT")
+    again = Curation(store, document)
+    session = again.open_session()
+    acme = again.disagreements[1]
+    assert [v.describe(again.entities) for v in acme.versions] == ["PRODUCT “Acme Corp”", "nothing"]
+    assert again.resolution(acme, session) is None and again.progress(session) == (0, 3)
+    again.take(session, acme, ["alice"])
+    assert again.resolution(acme, session) == "alice"
+    assert (ENTITY, *ACME, "PRODUCT", ACCEPTED) in curation_records(db_path)
+
+
+def test_annotators_who_agree_after_a_decision_replace_it(db_path):
+    store, document = team_database(db_path)
+    curation = Curation(store, document)
+    session = curation.open_session()
+    failed = curation.disagreements[2]
+    curation.take(session, failed, ["bob"])  # bob's verdict, mixed
+    newer_work(store, document, "bob", FAILED[0], attrs={"verdict": "false"})  # now as alice's
+    again = Curation(store, document)
+    again.open_session()
+    assert [d.key for d in again.disagreements] == [f"entity:{JANE[0]}:{JANE[1]}", f"entity:{ACME[0]}:{ACME[1]}"]
+    claims = [r for r in saved_annotations(db_path) if r["annotator"] == CURATION and r["start"] == FAILED[0]]
+    assert sorted((r["status"], r["attrs"]["verdict"]) for r in claims) == [(ACCEPTED, "false"), (REJECTED, "false")]
+
+
+def test_the_leads_edit_of_an_agreed_annotation_stands_when_the_annotators_work_changes(db_path):
+    store, document = team_database(db_path)
+    session = Curation(store, document).open_session()
+    grew = next(a for a in session.by_id.values() if a.is_claim)
+    session.update_claim(grew.id, verdict="false")
+    newer_work(store, document, "alice", GREW[0], attrs={"note": "checked again"})
+    Curation(store, document).open_session()
+    assert curation_records(db_path)[(CLAIM, *GREW, "reported", ACCEPTED)]["attrs"]["verdict"] == "false"

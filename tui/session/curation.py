@@ -112,10 +112,12 @@ class Curation:
         work = [a for a in stored if a.annotator not in ("", CURATION) and a.status == ACCEPTED]
         self.annotators: list[str] = sorted({a.annotator for a in work})
         placed = [a for a in work if a.kind in (ENTITY, CLAIM) and a.anchor != ORPHAN]
-        self.agreed: list[Annotation] = []  # one of each agreed annotation (the first annotator's)
+        self.agreed_groups: list[list[Annotation]] = []  # each agreed annotation, one per annotator
         self.disagreements: list[Disagreement] = []
         self._sort(placed)
+        self.agreed = [group[0] for group in self.agreed_groups]  # one of each (the first annotator's)
         self.seed_ids = {curation_id("a", a.id) for a in self.agreed}  # the curation's copies of them
+        self.seeded, self.lead_edited = self._history()
 
     def _sort(self, placed: list[Annotation]) -> None:
         """Split the annotators' annotations into agreed ones and disagreements."""
@@ -125,13 +127,13 @@ class Curation:
         agreed_ids: set[str] = set()
         for group in groups.values():
             for match in self._agreeing(group):
-                self.agreed.append(match[0])
+                self.agreed_groups.append(match)
                 agreed_ids.update(a.id for a in match)
         disputed = [a for a in placed if a.id not in agreed_ids]
         for kind in (ENTITY, CLAIM):
             self.disagreements += self._clusters([a for a in disputed if a.kind == kind], kind)
         self.disagreements.sort(key=lambda d: (d.start, d.end, d.kind))
-        self.agreed.sort(key=lambda a: (a.start, -a.end, a.kind))
+        self.agreed_groups.sort(key=lambda group: (group[0].start, -group[0].end, group[0].kind))
 
     def _agreeing(self, group: list[Annotation]) -> list[list[Annotation]]:
         """The annotations of one signature that every annotator made alike (one each, speakers
@@ -181,17 +183,45 @@ class Curation:
             for group in clusters
         ]
 
+    def _history(self) -> tuple[set[str], set[str]]:
+        """The curation's annotations ever seeded, and those the lead changed since they were
+        last seeded or taken (their edit stands whatever the annotators do later)."""
+        seeded: set[str] = set()
+        edited: set[str] = set()
+        for entry in self.store.journal(self.document.doc_id):
+            decision = entry.get("op", "").rpartition(":")[2] in (SEED_OP, TAKE_OP)
+            for item in entry.get("after") or []:
+                if item.get("table") != ANNOTATIONS:
+                    continue
+                if entry.get("op") == SEED_OP:
+                    seeded.add(item["key"])
+                if decision:
+                    edited.discard(item["key"])
+                elif entry.get("annotator") == CURATION:
+                    edited.add(item["key"])
+        return seeded, edited
+
+    def outdated(self, copy: Annotation, source: Annotation) -> bool:
+        """``source`` changed after the curation's ``copy`` of it was made (newer work merged since
+        the decision) and the lead has not edited the copy since, so the decision no longer stands."""
+        return (source.updated or source.created) > copy.created and copy.id not in self.lead_edited
+
     # Seeding
 
     def seed_changes(self) -> list[Change]:
         """The curation copies of agreed annotations not made yet (nor ever seeded before: a copy
-        the lead deleted stays deleted), with the curation entities they need."""
-        seeded = {item["key"] for entry in self.store.journal(self.document.doc_id) if entry.get("op") == SEED_OP
-                  for item in entry.get("after") or [] if item.get("table") == ANNOTATIONS}
+        the lead deleted stays deleted), with the curation entities they need; where a decision
+        taken on them is outdated (the annotators have agreed since), the agreed copy replaces it."""
         layer = self._layer()
-        wanted = [a for a in self.agreed if curation_id("a", a.id) not in seeded and curation_id("a", a.id) not in layer]
         copier = _Copier(self, {e.entity_id: e for e in self.store.entities(self.document.doc_id) if e.annotator == CURATION})
-        return copier.copy_all(wanted, ACCEPTED)
+        changes: list[Change] = []
+        for first, *others in self.agreed_groups:
+            copied = [(layer[curation_id("a", a.id)], a) for a in (first, *others) if curation_id("a", a.id) in layer]
+            if any(self.outdated(copy, source) for copy, source in copied):
+                changes += copier.copy(first, ACCEPTED) + copier.copy_all([source for _, source in copied if source is not first], REJECTED)
+            elif curation_id("a", first.id) not in self.seeded and curation_id("a", first.id) not in layer:
+                changes += copier.copy(first, ACCEPTED)
+        return changes
 
     def open_session(self, reanchor_report=None) -> AnnotationSession:
         """Seed the curation layer with the agreed annotations (not undoable), then open it."""
@@ -200,8 +230,8 @@ class Curation:
             self.store.save_at_open(changes, SEED_OP, doc_id=self.document.doc_id)
         return AnnotationSession(self.store, self.document, CURATION, reanchor_report, layer=CURATION)
 
-    def _layer(self) -> set[str]:
-        return {a.id for a in self.store.annotations(self.document.doc_id, len(self.document.text)) if a.annotator == CURATION}
+    def _layer(self) -> dict[str, Annotation]:
+        return {a.id: a for a in self.store.annotations(self.document.doc_id, len(self.document.text)) if a.annotator == CURATION}
 
     # Decisions
 
@@ -231,7 +261,7 @@ class Curation:
         (the lead made their own annotation there)."""
         copies = session.by_id
         sources = [(v, a) for v in d.versions for a in v.annotations]
-        if sources and all(curation_id("a", a.id) in copies for _, a in sources):
+        if sources and all(curation_id("a", a.id) in copies and not self.outdated(copies[curation_id("a", a.id)], a) for _, a in sources):
             kept = [a for _, a in sources if copies[curation_id("a", a.id)].status == ACCEPTED]
             if not kept:  # nothing kept: taking the version of someone who marked nothing is the same outcome
                 return NEITHER
