@@ -110,3 +110,12 @@ def test_an_annotator_with_no_work_is_refused_naming_those_who_have_some(tmp_pat
     assert status != 0 and not (tmp_path / "brat").exists()
     assert err.strip().splitlines() == [
         f"postil export: {db}: no annotations by carol in the chosen documents (annotators: alice, bob, curation)"]
+
+
+def test_an_empty_annotator_name_is_quoted_in_the_refusal(tmp_path, capsys):
+    db = tmp_path / "team.json"
+    curated_database(db)
+    status, _, err = _export(capsys, db, "--format", "csv", "--annotator", "")
+    assert status != 0
+    assert err.strip().splitlines() == [
+        f'postil export: {db}: no annotations by "" in the chosen documents (annotators: alice, bob, curation)']

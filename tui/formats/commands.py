@@ -103,7 +103,8 @@ def _check_annotator(store: Store, db: Path, doc_ids: list[str], annotator: str)
     known = {a.annotator for d in documents if d is not None for a in store.annotations(d.doc_id, len(d.text))}
     if annotator not in known:
         names = ", ".join(display_text(name or '""') for name in sorted(known)) or "none"
-        raise InterchangeError(f"{db}: no annotations by {display_text(annotator)} in the chosen documents (annotators: {names})")
+        name = display_text(annotator or '""')
+        raise InterchangeError(f"{db}: no annotations by {name} in the chosen documents (annotators: {names})")
 
 
 def write_export(export: Export, out: Path) -> None:
