@@ -4,6 +4,8 @@ a team database is not exported as a mixture of everyone's."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from tests.test_curation import FAILED, GREW, JANE, PARIS, TEXT, Work, team_database
@@ -119,3 +121,18 @@ def test_an_empty_annotator_name_is_quoted_in_the_refusal(tmp_path, capsys):
     assert status != 0
     assert err.strip().splitlines() == [
         f'postil export: {db}: no annotations by "" in the chosen documents (annotators: alice, bob, curation)']
+
+
+def test_export_out_a_pipe_writes_through_it_and_leaves_it_a_pipe(tmp_path, capsys):
+    db = tmp_path / "team.json"
+    curated_database(db)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        status, _, err = _export(capsys, db, "--format", "csv", "--annotator", "curation", "--out", str(pipe))
+        assert status == 0, err
+        assert stat.S_ISFIFO(pipe.stat().st_mode)
+        assert os.read(reader, 65536).decode().splitlines()[0].startswith("doc_id,title,")
+    finally:
+        os.close(reader)

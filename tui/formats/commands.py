@@ -108,7 +108,8 @@ def _check_annotator(store: Store, db: Path, doc_ids: list[str], annotator: str)
 
 
 def write_export(export: Export, out: Path) -> None:
-    """Write ``export`` to the file ``out`` (a folder of files for brat), atomically, each file directly in it."""
+    """Write ``export`` to the file ``out`` (a folder of files for brat), atomically, each file
+    directly in it; a pipe or a device such as ``/dev/stdout`` is written to as it is."""
     from tui.store.storage import atomic_write_bytes
 
     try:
@@ -123,9 +124,12 @@ def write_export(export: Export, out: Path) -> None:
                 raise InterchangeError(f"{out / outside[0]}: would be written outside {out}; nothing written")
             for name, data in export.payload.items():
                 atomic_write_bytes(out / name, data)
+        elif out.is_dir():
+            raise InterchangeError(f"{out}: is a folder; pass a file path to --out")
+        elif out.exists() and not out.is_file():  # a pipe or a device (/dev/stdout): written through, never replaced
+            with out.open("wb") as stream:
+                stream.write(export.payload)
         else:
-            if out.is_dir():
-                raise InterchangeError(f"{out}: is a folder; pass a file path to --out")
             atomic_write_bytes(out, export.payload)
     except OSError as error:
         raise InterchangeError(f"{out}: cannot be written ({error.strerror})") from None
