@@ -5,7 +5,10 @@ status line counts them; ``u`` undoes a decision; one person's database has no c
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+from rich.console import Console
 
 from tests.conftest import saved_annotations
 from tui.app import PostilApp
@@ -313,3 +316,20 @@ async def test_an_open_disagreement_is_not_drawn_like_an_entity_in_any_theme(tmp
                     alike.append(f"{theme}: an open disagreement ({conflict}) looks like an accepted {label.name} ({ground})")
         await pilot.press("q")
     assert not alike, "\n".join(alike)
+
+
+async def test_the_help_says_what_the_mark_of_an_open_disagreement_means_in_curation_mode(tmp_path):
+    legends = {}
+    for team in (True, False):
+        (tmp_path / str(team)).mkdir()
+        app, _ = open_team_app(tmp_path / str(team), team)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("question_mark")
+            await pilot.pause()
+            console = Console(width=100, file=io.StringIO(), record=True)
+            console.print(app.screen.query_one("#help-legend").render())
+            legends[team] = console.export_text()
+            await pilot.press("escape", "q")
+    assert " word          disagreement still open (t takes a version)" in legends[True]
+    assert "disagreement" not in legends[False]  # one person's database has none

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, SUGGESTED, Annotation
+from tui.model.annotation import CURATION as CURATION_LAYER  # CURATION names the help's group
 from tui.model.display import display_text
 from tui.model.document import Document
 from tui.model.labels import Scheme
@@ -198,9 +199,10 @@ def binding_table(sections: list[tuple[str, list[HelpEntry]]], show_ids: bool) -
     return table
 
 
-def legend_samples(marks: Marks, base: Style, scheme: Scheme) -> list[tuple[str, Style, str]]:
+def legend_samples(marks: Marks, base: Style, scheme: Scheme, curating: bool = False) -> list[tuple[str, Style, str]]:
     """``(sample, style, meaning)`` for each mark of the article: its ``marks`` over its
-    ``base`` style, an entity shown in the scheme's first label."""
+    ``base`` style, an entity shown in the scheme's first label; ``curating`` (a team
+    database's document), the open disagreements' mark too."""
     label = scheme.labels[0].name if scheme.labels else "ENTITY"
     name = display_text(label)
 
@@ -213,6 +215,7 @@ def legend_samples(marks: Marks, base: Style, scheme: Scheme) -> list[tuple[str,
         ("“a quote”", base + span(CLAIM, SUGGESTED), "suggested claim"),
         ("“a quote”", base + span(CLAIM, ACCEPTED), "accepted claim"),
         ("word", base + marks.search_hit, "search hit"),
+        *([("word", base + marks.conflict, "disagreement still open (t takes a version)")] if curating else []),
         ("word", base + marks.selection, "selection"),
         (name, base + span(ENTITY, ACCEPTED) + marks.marked, "the entity chosen in the side panel"),
     ]
@@ -237,7 +240,8 @@ class MarksLegend(Widget):
         table.add_column(no_wrap=True)
         table.add_column()
         table.add_row(Text("In the article", style="bold underline"), "")
-        for sample, style, meaning in legend_samples(article.marks, article.rich_style, self.scheme):
+        curating = getattr(getattr(self.app, "session", None), "layer", None) == CURATION_LAYER
+        for sample, style, meaning in legend_samples(article.marks, article.rich_style, self.scheme, curating):
             table.add_row(Text(f" {sample} ", style=style), Text(meaning))
         return table
 
