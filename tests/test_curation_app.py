@@ -333,3 +333,15 @@ async def test_the_help_says_what_the_mark_of_an_open_disagreement_means_in_cura
             await pilot.press("escape", "q")
     assert " word          disagreement still open (t takes a version)" in legends[True]
     assert "disagreement" not in legends[False]  # one person's database has none
+
+
+async def test_the_disagreements_tab_counts_a_decision_made_while_another_tab_is_shown(tmp_path):
+    app, _ = open_team_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        panel = screen(app).side_panel
+        panel.show_tab("entities")
+        await pilot.press("t", "a")
+        await pilot.pause()
+        assert str(panel.tabs.render()).startswith("Disagreements 3/4  Entities")
+        await pilot.press("q")

@@ -57,7 +57,7 @@ class CurationActions:
 
         self.curation = Curation(session.store, session.document)
         self.refresh_curation()
-        return DisagreementList(session, self.curation)
+        return DisagreementList(session, self.curation, lambda: self.resolutions)
 
     def refresh_curation(self) -> None:
         """After a change: how each disagreement stands, and the open ones marked in the article."""

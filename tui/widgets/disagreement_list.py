@@ -3,6 +3,7 @@ did not agree, with who said what and how it was resolved; Enter goes to it in t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -49,28 +50,27 @@ class DisagreementList(SessionList):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {*ItemList.COMPONENT_CLASSES, "disagreement-list--open", "disagreement-list--resolved"}
 
-    def __init__(self, session: AnnotationSession, curation: Curation) -> None:
+    def __init__(self, session: AnnotationSession, curation: Curation, resolutions: Callable[[], dict[str, str | None]]) -> None:
+        """The disagreements of ``curation``; ``resolutions`` says how each stands now (by key,
+        None while open: the screen reckons them once a change)."""
         super().__init__(session, id="disagreement-list")
         self.curation = curation
         self.by_key = {d.key: d for d in curation.disagreements}
-        self.resolutions: dict[str, str | None] = {}
+        self.resolutions = resolutions
+        self.shown: dict[str, str | None] = {}  # the resolutions the entries were built with
 
     def refill(self) -> bool:
-        """Refill with every disagreement's resolution as it is now (a decision changes them)."""
-        resolutions = {key: self.curation.resolution(d, self.session) for key, d in self.by_key.items()}
-        if resolutions == self.resolutions and self.built_version is not None:
+        """Refill when a disagreement's resolution changed since the last fill."""
+        resolutions = self.resolutions()
+        if resolutions == self.shown and self.built_version is not None:
             return False
-        self.resolutions, self.built_version = resolutions, 0
+        self.shown, self.built_version = resolutions, 0
         self.set_entries(*self.entries())
         return True
 
-    def invalidate(self) -> None:
-        super().invalidate()
-        self.resolutions = {}
-
     def title(self) -> str:
         """The tab's title: how many disagreements are still open, of how many."""
-        left = sum(1 for resolution in self.resolutions.values() if resolution is None)
+        left = sum(1 for resolution in self.resolutions().values() if resolution is None)
         return f"Disagreements {left}/{len(self.by_key)}"
 
     def entries(self) -> tuple[list[str], int | list[int]]:
@@ -83,7 +83,7 @@ class DisagreementList(SessionList):
         if key == NOTICE:
             return [Text("The annotators agree on everything here.", style="dim")]
         disagreement = self.by_key[key]
-        resolution = self.resolutions.get(key)
+        resolution = self.shown.get(key)
         state = "disagreement-list--open" if resolution is None else "disagreement-list--resolved"
         head = Text.assemble((resolution_text(resolution), self.get_component_rich_style(state, partial=True)), f"  {disagreement.kind}  ")
         head.append(quoted(self.session.text[disagreement.start : disagreement.end], EXCERPT_LENGTH - len(head) - 2))
