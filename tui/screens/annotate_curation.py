@@ -138,8 +138,13 @@ class CurationActions:
         if chosen is None:
             self.say(f"{self.disagreement_name(disagreement)} left open")
             return
-        what = {0: "neither version"}.get(len(chosen), "every version" if len(chosen) == len(disagreement.versions) > 1 else f"{', '.join(chosen)}'s version")
-        done = self.perform(f"took {display_text(what)}", lambda: self.curation.take(self.session, disagreement, chosen) or True)
+        if not chosen:
+            what = "neither version"
+        elif len(chosen) == len(disagreement.versions) > 1:
+            what = "every version"
+        else:
+            what = f"{display_text(', '.join(chosen))}'s version"
+        done = self.perform(f"took {what}", lambda: self.curation.take(self.session, disagreement, chosen) or True)
         if done is None:
             return
         # The status line counts the resolved ones already: the notice says what was taken and what is next.
