@@ -116,9 +116,8 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
         self._paragraph_versions: dict[int, int] = {}
         # The hits of the last search (see show_search_hits) and, in curation mode, the open
         # disagreements (show_conflicts), each highlighted in text order.
-        self.search_hits: tuple[tuple[int, int], ...] = ()
         self.highlights = {"search_hit": Highlights(), "conflict": Highlights()}
-        self._search_version = 0  # bumped when either changes
+        self._highlight_version = 0  # bumped when either changes
         self._marks: Marks | None = None
         self._drawn_with: tuple[Style, Marks] | None = None  # the styles the cached rows were drawn in
         first = self.text_index.first_token()
@@ -334,12 +333,15 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
         elif self.search_hits:
             self.show_search_hits(())
 
+    @property
+    def search_hits(self) -> tuple[tuple[int, int], ...]:
+        """The hits of the search highlighted now."""
+        return self.highlights["search_hit"].ranges
+
     def show_search_hits(self, hits: tuple[tuple[int, int], ...]) -> None:
         """Highlight every hit of a search (ranges in text order); ``()`` takes the highlight away."""
-        if hits is self.search_hits:
-            return
-        self.search_hits = hits
-        self._highlight("search_hit", hits)
+        if hits is not self.search_hits:
+            self._highlight("search_hit", hits)
 
     def show_conflicts(self, ranges: tuple[tuple[int, int], ...]) -> None:
         """Mark the ranges of the disagreements still open (curation mode), in text order."""
@@ -348,7 +350,7 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
 
     def _highlight(self, mark: str, ranges: tuple[tuple[int, int], ...]) -> None:
         self.highlights[mark] = Highlights(ranges)
-        self._search_version += 1  # every cached row is drawn again, as it comes on screen
+        self._highlight_version += 1  # every cached row is drawn again, as it comes on screen
         self.refresh()
 
     def action_nudge(self, delta: int) -> None:
@@ -412,7 +414,7 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
         selection = self.selection
         if selection and (selection[1] <= row.start or selection[0] >= row.end):
             selection = None
-        key = (row.start, row.end, width, self._paragraph_versions.get(row.paragraph, 0), self._search_version, cursor, selection)
+        key = (row.start, row.end, width, self._paragraph_versions.get(row.paragraph, 0), self._highlight_version, cursor, selection)
         strip = self._strip_cache.get(key)
         if strip is None:
             strip = self._draw_row(row, width, cursor, selection)
