@@ -345,3 +345,27 @@ async def test_the_disagreements_tab_counts_a_decision_made_while_another_tab_is
         await pilot.pause()
         assert str(panel.tabs.render()).startswith("Disagreements 3/4  Entities")
         await pilot.press("q")
+
+
+async def test_taking_the_version_of_an_annotator_whose_name_holds_a_control_character(tmp_path):
+    db = tmp_path / "team.json"
+    document = team_database(db)
+    store = Store(db)
+    name = "carol\x1b[31m"  # a name from an import file: shown safely, stored as it is
+    carol = Work(document.doc_id, name)
+    for where in (span("Jane Doe"), span("Jane Doe", 1)):
+        carol.mention(where, "PERSON")
+    carol.mention(span("Acme Corp"), "PERSON")
+    store.apply([*carol.changes, Change(META, TEAM_KEY, {"key": TEAM_KEY, "annotators": {"alice": {}, "bob": {}, name: {}}})])
+    store.close()
+    app = PostilApp(open_session(db, document, annotator="lead"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.screen.query_one("#take-picker-options").get_option_at_index(2).prompt.plain == "c carol␛[31m: PERSON “Acme Corp”"
+        await pilot.press("c")
+        await pilot.pause()
+        assert "took carol␛[31m's version · next: entity “Paris”" in status_line(app)
+        await pilot.press("q")
+    assert (ACCEPTED, ENTITY, "PERSON", "Acme Corp", None) in curation_records(db)

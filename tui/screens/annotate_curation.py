@@ -131,13 +131,15 @@ class CurationActions:
 
         subject = self.session.text[disagreement.start : disagreement.end]
         picker = TakePicker(subject, who_said_what(self.curation, disagreement))
-        self.app.push_screen(picker, callback=lambda chosen: self.take(disagreement, chosen))
+        self.app.push_screen(picker, callback=lambda taken: self.take(disagreement, taken))
 
-    def take(self, disagreement: Disagreement, chosen: list[str] | None) -> None:
-        """Store the decision (one undoable action) and go on to the next open disagreement."""
-        if chosen is None:
+    def take(self, disagreement: Disagreement, taken: list[int] | None) -> None:
+        """Store the decision, the positions of the versions ``taken`` (None: cancelled), as
+        one undoable action and go on to the next open disagreement."""
+        if taken is None:
             self.say(f"{self.disagreement_name(disagreement)} left open")
             return
+        chosen = [disagreement.versions[n].annotator for n in taken]  # the names as stored
         if not chosen:
             what = "neither version"
         elif len(chosen) == len(disagreement.versions) > 1:

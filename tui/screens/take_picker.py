@@ -40,9 +40,9 @@ def take_bindings(annotators: list[str]) -> list[Binding]:
     ]
 
 
-class TakePicker(ModalScreen["list[str] | None"]):
+class TakePicker(ModalScreen["list[int] | None"]):
     """Decide one disagreement: given ``(annotator, what they said)`` in annotator order, gives
-    the annotators whose versions are taken (``[]``: neither), or None when cancelled."""
+    the positions of the versions taken (``[]``: neither), or None when cancelled."""
 
     DEFAULT_CSS = """
     TakePicker { align: center middle; }
@@ -64,8 +64,7 @@ class TakePicker(ModalScreen["list[str] | None"]):
         super().__init__()
         self.subject = subject
         self.versions = versions[: len(TAKE_LETTERS)]
-        self.annotators = [name for name, _ in self.versions]
-        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(take_bindings(self.annotators))])
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(take_bindings([name for name, _ in self.versions]))])
 
     def compose(self) -> ComposeResult:
         title = Text.assemble(("Take", "bold"), f" — {quoted(self.subject, 56)}:")
@@ -90,12 +89,12 @@ class TakePicker(ModalScreen["list[str] | None"]):
         self.action_pick(event.option.id or "")
 
     def action_pick(self, choice: str) -> None:
-        """Close with the annotators taken: a letter's, every one (``+``), none (``x``); ``""`` cancels."""
+        """Close with the versions taken: a letter's, every one (``+``), none (``x``); ``""`` cancels."""
         if not choice:
             self.dismiss(None)
         elif choice == BOTH:
-            self.dismiss(list(self.annotators))
+            self.dismiss(list(range(len(self.versions))))
         elif choice == NEITHER:
             self.dismiss([])
         else:
-            self.dismiss([self.annotators[TAKE_LETTERS.index(choice)]])
+            self.dismiss([TAKE_LETTERS.index(choice)])
