@@ -275,10 +275,11 @@ async def test_with_three_annotators_the_picker_offers_each_and_all_of_them(tmp_
     db = tmp_path / "team.json"
     document = team_database(db)
     store = Store(db)
-    carol = Work(document.doc_id, "carol")  # she agrees on both "Jane Doe"s, and says "Acme Corp" is a PERSON
+    carol = Work(document.doc_id, "carol")  # she agrees on both "Jane Doe"s, says "Acme Corp" is a PERSON and "Paris" a LOC
     for where in (span("Jane Doe"), span("Jane Doe", 1)):
         carol.mention(where, "PERSON")
     carol.mention(span("Acme Corp"), "PERSON")
+    carol.mention(span("Paris"), "LOC")
     store.apply([*carol.changes, Change(META, TEAM_KEY, {"key": TEAM_KEY, "annotators": {"alice": {}, "bob": {}, "carol": {}}})])
     store.close()
     app = PostilApp(open_session(db, document, annotator="lead"))
@@ -293,6 +294,11 @@ async def test_with_three_annotators_the_picker_offers_each_and_all_of_them(tmp_
         await pilot.press("c")
         await pilot.pause()
         assert "took carol's version · next: entity “Paris”" in status_line(app)
+        await pilot.press("t", "plus")  # Paris: every version
+        await pilot.pause()
+        disagreements = app.query_one("#disagreement-list")
+        listed = [disagreements.item_text(n) for n in range(disagreements.item_count)]
+        assert any(entry.startswith("✓ all  entity  “Paris”") for entry in listed), listed
         await pilot.press("q")
 
 

@@ -17,7 +17,7 @@ from textual.binding import Binding
 
 from tui.model.annotation import CURATION
 from tui.model.display import display_text
-from tui.widgets.disagreement_list import DisagreementList, quoted, resolution_text, who_said_what
+from tui.widgets.disagreement_list import OPEN, DisagreementList, quoted, who_said_what
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
@@ -89,7 +89,7 @@ class CurationActions:
         disagreement = self.disagreement_at(offset)
         if disagreement is None or self.resolutions.get(disagreement.key) is not None:
             return
-        text = Text.assemble(("Disagreement", "bold"), f" · {disagreement.kind} · {resolution_text(None)}")
+        text = Text.assemble(("Disagreement", "bold"), f" · {disagreement.kind} · {OPEN}")
         text.append(f"\n{quoted(self.session.text[disagreement.start : disagreement.end], 60)}", style="italic")
         for name, said in who_said_what(self.curation, disagreement):
             text.append(f"\n{name}", style="bold")

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from tui.messages import JumpTo
 from tui.model.display import QUOTE_MARKS, display_text
+from tui.session.curation import BOTH
 from tui.widgets.item_list import ItemList
 from tui.widgets.session_list import EXCERPT_LENGTH, NOTICE, SessionList, excerpt
 
@@ -32,9 +33,12 @@ def quoted(text: str, length: int) -> str:
     return f"“{excerpt(text.strip().strip(QUOTE_MARKS), length)}”"
 
 
-def resolution_text(resolution: str | None) -> str:
-    """How a disagreement is shown resolved: '✓ alice', '✓ both', '✓ neither', '✓ edited', or 'open'."""
-    return OPEN if resolution is None else f"✓ {display_text(resolution)}"
+def resolution_text(resolution: str | None, versions: int) -> str:
+    """How a disagreement between ``versions`` annotators is shown resolved: '✓ alice', '✓ both'
+    (of three or more, '✓ all'), '✓ neither', '✓ edited', or 'open'."""
+    if resolution is None:
+        return OPEN
+    return f"✓ {'all' if resolution == BOTH and versions > 2 else display_text(resolution)}"
 
 
 class DisagreementList(SessionList):
@@ -85,7 +89,7 @@ class DisagreementList(SessionList):
         disagreement = self.by_key[key]
         resolution = self.shown.get(key)
         state = "disagreement-list--open" if resolution is None else "disagreement-list--resolved"
-        head = Text.assemble((resolution_text(resolution), self.get_component_rich_style(state, partial=True)), f"  {disagreement.kind}  ")
+        head = Text.assemble((resolution_text(resolution, len(disagreement.versions)), self.get_component_rich_style(state, partial=True)), f"  {disagreement.kind}  ")
         head.append(quoted(self.session.text[disagreement.start : disagreement.end], EXCERPT_LENGTH - len(head) - 2))
         lines = [head]
         for name, said in who_said_what(self.curation, disagreement):
