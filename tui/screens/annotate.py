@@ -61,7 +61,7 @@ class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewAction
     """Read and annotate one document; the annotation keys act on the article's cursor."""
 
     BINDINGS = [
-        *CURATION_BINDINGS,  # first: in curation mode the key hints start with them
+        *CURATION_BINDINGS,  # first of the screen's keys: in curation mode their hint comes right after the article's
         Binding("q", "app.quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo"),
