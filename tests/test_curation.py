@@ -364,3 +364,15 @@ def test_the_leads_edit_of_an_agreed_annotation_stands_when_the_annotators_work_
     newer_work(store, document, "alice", GREW[0], attrs={"note": "checked again"})
     Curation(store, document).open_session()
     assert curation_records(db_path)[(CLAIM, *GREW, "reported", ACCEPTED)]["attrs"]["verdict"] == "false"
+
+
+def test_an_unverified_version_says_so_beside_a_verdict(db_path):
+    store, document = team_database(db_path)
+    alice, bob = Work(document.doc_id, "alice"), Work(document.doc_id, "bob")
+    quote = (TEXT.index("Paris"), TEXT.index("Acme Corp said"))
+    alice.claim(quote, "assertion", "", "false")
+    bob.claim(quote, "assertion", "", "unverified")
+    store.apply([*alice.changes, *bob.changes])
+    curation = Curation(store, document)
+    (d,) = [d for d in curation.disagreements if d.start == quote[0] and d.kind == CLAIM]
+    assert [v.describe(curation.entities) for v in d.versions] == ["assertion · false", "assertion · unverified"]

@@ -261,3 +261,23 @@ def entity_problems(record: dict, required: tuple[str, ...] = STORED_ENTITY_FIEL
     """``(field, reason)`` for each field of an entity record that is missing (of ``required``)
     or outside the data model."""
     return [(name, "is missing") for name in required if name not in record] + checked(record, ENTITY_CHECKS)
+
+
+def speaker_identity(claim: Annotation, entities: dict[str, Entity]) -> tuple[str, str] | None:
+    """What a claim's speaker is compared by across annotators: its entity's knowledge-base id
+    (``""`` for none) and name, or the name as typed, trimmed and case-folded; None for no speaker."""
+    speaker = claim.attrs.get("speaker")
+    if not isinstance(speaker, str) or not speaker.strip():
+        return None
+    entity = entities.get(speaker)
+    if entity is not None:
+        return (entity.kb_id, entity.name.strip().casefold())
+    return ("", speaker.strip().casefold())
+
+
+def same_speaker(a: tuple[str, str] | None, b: tuple[str, str] | None) -> bool:
+    """Two speakers (from :func:`speaker_identity`) are one: the same knowledge-base id when both
+    have one, else the same name; no speaker is the same as no speaker only."""
+    if a is None or b is None:
+        return a is b
+    return a[0] == b[0] if a[0] and b[0] else a[1] == b[1]

@@ -140,4 +140,3 @@ def spans_outside(attrs: dict, text_length: int, bad: set[str]) -> list[Problem]
                 problems.append((name, f"{start}-{end} is outside the text ({text_length} characters)"))
                 break
     return problems
-

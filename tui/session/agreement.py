@@ -21,7 +21,7 @@ from itertools import combinations
 import krippendorff
 import numpy as np
 
-from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, ORPHAN, Annotation, Entity
+from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, ORPHAN, Annotation, Entity, same_speaker, speaker_identity
 from tui.model.document import Document
 from tui.model.labels import UNVERIFIED
 from tui.model.tokens import TOKEN_PATTERN, TextIndex
@@ -307,24 +307,6 @@ def span_counts(a: list[Annotation], b: list[Annotation], labels: tuple[str, ...
     return exact, overlap
 
 
-def speaker_of(claim: Annotation, entities: dict[str, Entity]) -> tuple[str, str] | None:
-    """A claim's speaker as (kb_id, case-folded name): its entity's, or the name typed (no kb_id); None for none."""
-    speaker = claim.attrs.get("speaker")
-    if not isinstance(speaker, str) or not speaker.strip():
-        return None
-    entity = entities.get(speaker)
-    if entity is not None:
-        return (entity.kb_id, entity.name.strip().casefold())
-    return ("", speaker.strip().casefold())
-
-
-def same_speaker(a: tuple[str, str] | None, b: tuple[str, str] | None) -> bool:
-    """The same kb_id when both have one, else the same name."""
-    if a is None or b is None:
-        return False
-    return a[0] == b[0] if a[0] and b[0] else a[1] == b[1]
-
-
 def verdict_of(claim: Annotation) -> str:
     verdict = claim.attrs.get("verdict")
     return verdict if isinstance(verdict, str) and verdict else UNVERIFIED
@@ -389,9 +371,10 @@ def _pair(a: str, b: str, works: list[DocumentWork], tokens_a, tokens_b, sentenc
         claims_a, claims_b = [c for c in mine if c.kind == CLAIM], [c for c in theirs if c.kind == CLAIM]
         for i, j in match([(c.start, c.end) for c in claims_a], [(c.start, c.end) for c in claims_b]):
             claims += 1
-            speaker_a, speaker_b = speaker_of(claims_a[i], work.entities), speaker_of(claims_b[j], work.entities)
-            compared += speaker_a is not None or speaker_b is not None
-            same += same_speaker(speaker_a, speaker_b)
+            speaker_a, speaker_b = speaker_identity(claims_a[i], work.entities), speaker_identity(claims_b[j], work.entities)
+            either = speaker_a is not None or speaker_b is not None  # two claims without a speaker say nothing about speakers
+            compared += either
+            same += either and same_speaker(speaker_a, speaker_b)
             verdicts_a.append(verdict_of(claims_a[i]))
             verdicts_b.append(verdict_of(claims_b[j]))
         matched, compared_kb, same_kb = _kb_agreement(mentions_a, mentions_b, work.entities)

@@ -12,7 +12,20 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, ORPHAN, REJECTED, Annotation, Entity, now_iso, plain_copy
+from tui.model.annotation import (
+    ACCEPTED,
+    CLAIM,
+    CURATION,
+    ENTITY,
+    ORPHAN,
+    REJECTED,
+    Annotation,
+    Entity,
+    now_iso,
+    plain_copy,
+    same_speaker,
+    speaker_identity,
+)
 from tui.model.display import display_text
 from tui.model.document import Document
 from tui.model.labels import UNVERIFIED
@@ -32,14 +45,6 @@ def curation_id(prefix: str, source_id: str) -> str:
     """The id of the curation's copy of an annotator's annotation or entity (``prefix`` "a" or
     "e"): derived from the source, so copying the same one again replaces instead of adding."""
     return f"{prefix}-" + hashlib.sha1(f"{CURATION}\0{source_id}".encode()).hexdigest()[:12]
-
-
-def speaker_of(claim: Annotation, entities: dict[str, Entity]) -> tuple[str, str]:
-    """What a claim's speaker is compared by: its entity's knowledge-base id (``""`` for none) and
-    its name (or the speaker as typed), ignoring case; ``("", "")`` for no speaker."""
-    speaker = claim.attrs.get("speaker") or ""
-    entity = entities.get(speaker)
-    return (entity.kb_id, entity.name.casefold()) if entity is not None else ("", speaker.casefold())
 
 
 def _signature(annotation: Annotation) -> tuple:
@@ -67,8 +72,8 @@ class Version:
 
 def describe_annotation(annotation: Annotation, entities: dict[str, Entity]) -> str:
     """One annotation in a few words: a mention's label and name; a claim's type, speaker and
-    verdict, then the speaker's knowledge-base id (which decides whether two speakers are the
-    same; last, so a narrow list cuts it before the verdict)."""
+    verdict (unverified too, as another annotator's may differ), then the speaker's knowledge-base
+    id (which decides whether two speakers are the same; last, so a narrow list cuts it first)."""
     if annotation.is_claim:
         speaker = annotation.attrs.get("speaker") or ""
         entity = entities.get(speaker)
@@ -76,7 +81,7 @@ def describe_annotation(annotation: Annotation, entities: dict[str, Entity]) -> 
         parts = [annotation.attrs.get("claim_type") or annotation.label]
         if speaker:
             parts.append(f"by {speaker if entity is None else entity.name}")
-        text = " ".join(parts) + ("" if verdict == UNVERIFIED else f" · {verdict}")
+        text = " ".join(parts) + f" · {verdict}"
         return text + (f" · {entity.kb_id}" if entity is not None and entity.kb_id else "")
     entity = entities.get(annotation.attrs.get("entity_id") or "")
     return f"{annotation.label} “{entity.name if entity is not None else annotation.quote.exact}”"
@@ -161,10 +166,7 @@ class Curation:
     def _same(self, a: Annotation, b: Annotation) -> bool:
         """Two annotations of one signature name the same speaker: the same kb id when both
         speakers have one, else the same name."""
-        if not a.is_claim:
-            return True
-        (kb_a, name_a), (kb_b, name_b) = speaker_of(a, self.entities), speaker_of(b, self.entities)
-        return kb_a == kb_b if kb_a and kb_b else name_a == name_b
+        return not a.is_claim or same_speaker(speaker_identity(a, self.entities), speaker_identity(b, self.entities))
 
     def _clusters(self, annotations: list[Annotation], kind: str) -> list[Disagreement]:
         """Annotations grouped by overlap (transitively), one disagreement per group."""
