@@ -376,3 +376,72 @@ def test_an_unverified_version_says_so_beside_a_verdict(db_path):
     curation = Curation(store, document)
     (d,) = [d for d in curation.disagreements if d.start == quote[0] and d.kind == CLAIM]
     assert [v.describe(curation.entities) for v in d.versions] == ["assertion · false", "assertion · unverified"]
+
+
+def every_resolution(curation: Curation, session) -> dict[str, str | None]:
+    """How each disagreement stands, reckoned from scratch."""
+    return {d.key: curation.resolution(d, session) for d in curation.disagreements}
+
+
+def test_the_kept_resolutions_follow_takes_undos_redos_and_the_leads_own_edits(db_path):
+    store, document = team_database(db_path)
+    curation = Curation(store, document)
+    session = curation.open_session()
+    jane, acme, failed = curation.disagreements
+    steps = [
+        lambda: curation.take(session, failed, ["bob"]),
+        lambda: curation.take(session, jane, ["alice"]),
+        session.undo,
+        session.redo,
+        lambda: session.label_span(ACME[0] + 5, ACME[1], "ORG"),  # "Corp": the lead's own, inside acme's range only
+        session.undo,
+        session.undo,
+    ]
+    seen = []
+    for step in steps:
+        step()
+        assert curation.resolutions == every_resolution(curation, session)
+        seen.append((curation.resolutions[jane.key], curation.resolutions[acme.key], curation.resolutions[failed.key], curation.progress(session)))
+    assert seen == [
+        (None, None, "bob", (1, 3)),
+        ("alice", None, "bob", (2, 3)),
+        (None, None, "bob", (1, 3)),
+        ("alice", None, "bob", (2, 3)),
+        ("alice", "edited", "bob", (3, 3)),
+        ("alice", None, "bob", (2, 3)),
+        (None, None, "bob", (1, 3)),
+    ]
+    assert curation.next_open(session, 0, 1) is acme and curation.next_open(session, ACME[0], 1) is jane
+
+
+def test_an_edit_touching_a_disagreement_by_one_character_updates_it(db_path):
+    store, document = team_database(db_path)
+    curation = Curation(store, document)
+    session = curation.open_session()
+    jane = curation.disagreements[0]
+    session.label_span(JANE[1] - 1, JANE[1] + 4, "ORG")  # "e met": its first character is the last of "Jane Doe"
+    assert curation.resolutions[jane.key] == "edited" == curation.resolution(jane, session)
+    assert curation.progress(session) == (1, 3)
+
+
+def test_a_curation_that_did_not_open_the_session_reckons_the_same(db_path):
+    store, document = team_database(db_path)
+    curation = Curation(store, document)
+    session = curation.open_session()
+    curation.take(session, curation.disagreements[1], ["alice"])
+    other = Curation(store, document)
+    jane, _, failed = other.disagreements
+    assert (other.next_open(session, 3, 1), other.next_open(session, 3, 0), other.progress(session)) == (failed, jane, (1, 3))
+    assert session.curation is curation  # the session still tells the one that opened it
+
+
+def test_opening_a_team_document_reads_its_records_once(db_path, monkeypatch):
+    store, document = team_database(db_path)
+    reads: list[str] = []
+    for name in ("annotations", "entities", "journal"):
+        read = getattr(Store, name)
+        monkeypatch.setattr(Store, name, lambda self, *args, _read=read, _name=name, **kwargs: reads.append(_name) or _read(self, *args, **kwargs))
+    session = Curation(store, document).open_session()
+    assert sorted(reads) == ["annotations", "entities", "journal"]
+    assert {(a.kind, a.start, a.end, a.label) for a in session.visible()} == {(ENTITY, *PARIS, "GPE"), (CLAIM, *GREW, "reported")}
+    assert session.curation.progress(session) == (0, 3)

@@ -45,32 +45,41 @@ class CurationActions:
     perform: Callable[[str, Callable[[], object]], object]
 
     curation: Curation | None = None
-    # How each disagreement stands (by key), as of the last change: None while open.
-    resolutions: dict[str, str | None] = {}
+    marked_version = -1  # the curation's version whose open disagreements the article marks
 
     def start_curation(self, session: AnnotationSession) -> DisagreementList | None:
-        """When ``session`` is a team database's curation layer, read the annotators' work and
-        return the list of their disagreements for the side panel; ``None`` otherwise."""
+        """When ``session`` is a team database's curation layer, take the curation that opened
+        it (else read the annotators' work now) and return the list of their disagreements for
+        the side panel; ``None`` otherwise."""
         if session.layer != CURATION:
             return None
-        from tui.session.curation import Curation
+        if session.curation is None:
+            from tui.session.curation import Curation
 
-        self.curation = Curation(session.store, session.document)
+            Curation(session.store, session.document).follow(session)
+        self.curation = session.curation
         self.refresh_curation()
-        return DisagreementList(session, self.curation, lambda: self.resolutions)
+        return DisagreementList(session, self.curation)
 
     def refresh_curation(self) -> None:
-        """After a change: how each disagreement stands, and the open ones marked in the article."""
+        """After a change: the open disagreements marked in the article, when one of them
+        changed (the curation keeps how each stands, see Curation.changed)."""
         curation = self.curation
-        if curation is None:
+        if curation is None or curation.version == self.marked_version:
             return
-        self.resolutions = {d.key: curation.resolution(d, self.session) for d in curation.disagreements}
-        self.article.show_conflicts(tuple(sorted((d.start, d.end) for d in curation.disagreements if self.resolutions[d.key] is None)))
+        self.marked_version = curation.version
+        disagreements = curation.disagreements
+        self.article.show_conflicts(tuple((disagreements[n].start, disagreements[n].end) for n in curation.open_positions))
+
+    @property
+    def resolutions(self) -> dict[str, str | None]:
+        """How each disagreement stands (by key), as of the last change: None while open."""
+        return self.curation.resolutions
 
     def curation_summary(self, short: bool = False) -> str:
         """The status line's account: 'Curation · 3 of 7 disagreements resolved · alice, bob';
         ``short``, for a narrow line: 'curation: 3/7 resolved'."""
-        resolved = sum(1 for resolution in self.resolutions.values() if resolution is not None)
+        resolved = len(self.resolutions) - len(self.curation.open_positions)
         if short:
             return f"curation: {resolved}/{len(self.resolutions)} resolved"
         names = ", ".join(display_text(name) for name in self.curation.annotators)
@@ -78,7 +87,7 @@ class CurationActions:
 
     def disagreement_at(self, offset: int) -> Disagreement | None:
         """The disagreement covering ``offset`` (an open one first), if any."""
-        covering = [d for d in self.curation.disagreements if d.start <= offset < d.end]
+        covering = self.curation.covering(offset)
         return next((d for d in covering if self.resolutions.get(d.key) is None), covering[0] if covering else None)
 
     def describe_disagreement(self, offset: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tui.model.anchoring import ReanchorReport
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, Quote
@@ -28,6 +29,9 @@ from tui.store.records import ANNOTATIONS, NOT_UNDOABLE_OPS, Change
 from tui.store.repository import Store
 from tui.store.storage import StoreError, collection_paused
 
+if TYPE_CHECKING:
+    from tui.session.curation import Curation
+
 
 class AnnotationSession:
     """A document, its annotations and entities, kept in step with the store."""
@@ -36,7 +40,7 @@ class AnnotationSession:
     # them on the way (the app freezes them once they are shown).
     @collection_paused()
     def __init__(self, store: Store, document: Document, annotator: str = "", reanchor_report: ReanchorReport | None = None,
-                 layer: str | None = None) -> None:
+                 layer: str | None = None, records: tuple[list[Annotation], list[Entity], list[dict]] | None = None) -> None:
         """Load the document's annotations, entities and history from ``store``. A record of
         them outside the data model (a hand edit, another tool) raises StoreError naming it,
         before anything is shown or written; the user's corrections are checked here too, as
@@ -44,7 +48,8 @@ class AnnotationSession:
         document's annotations were moved onto a changed text when it was opened, if they were.
 
         With ``layer`` (an annotator of a team database, e.g. ``curation``) the session holds
-        only that annotator's annotations and entities, and signs what it makes with that name.
+        only that annotator's annotations and entities, and signs what it makes with that name;
+        ``records``: its annotations, entities and journal entries already read (and checked).
         """
         self.store = store
         self.document = document
@@ -52,19 +57,19 @@ class AnnotationSession:
         self.annotator = layer if layer is not None else annotator
         self.reanchor_report = reanchor_report
         self.scheme = store.scheme()
-        annotations = store.annotations(document.doc_id, len(document.text))
-        entities = store.entities(document.doc_id)
+        annotations, entities, journal = records or (store.annotations(document.doc_id, len(document.text)),
+                                                     store.entities(document.doc_id), store.journal(document.doc_id, len(document.text)))
         if layer is not None:
             annotations = [a for a in annotations if a.annotator == layer]
             entities = [e for e in entities if e.annotator == layer]
         self.annotations = AnnotationIndex(annotations, entities)
         self.corrections = Corrections(document.text, self.annotations)
         self.history = History()
-        journal = store.journal(document.doc_id, len(document.text))
         self.history.replay(journal if layer is None else [entry for entry in journal if entry.get("annotator") == layer])
         self.saves = SaveQueue(store.apply)
         store.gazetteer()  # checked now: a malformed correction would become malformed suggestions
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
+        self.curation: Curation | None = None  # of a team database's curation layer: told of each change first
 
     @property
     def text(self) -> str:
@@ -139,6 +144,8 @@ class AnnotationSession:
         return self.saves.retry()
 
     def _notify(self, ranges: list[tuple[int, int]]) -> None:
+        if self.curation is not None:
+            self.curation.changed(ranges)
         if self.on_change is not None:
             self.on_change(ranges)
 

@@ -10,6 +10,7 @@ rejected, so the decision is stored and shown. No Textual here.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, replace
 
 from tui.model.annotation import (
@@ -29,6 +30,7 @@ from tui.model.annotation import (
 from tui.model.display import display_text
 from tui.model.document import Document
 from tui.model.labels import UNVERIFIED
+from tui.model.span_index import SpanIndex
 from tui.session.annotation_session import AnnotationSession
 from tui.session.entities import Plan
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
@@ -101,28 +103,55 @@ class Disagreement:
         """A stable name for the disagreement (its kind and range)."""
         return f"{self.kind}:{self.start}:{self.end}"
 
+    @property
+    def id(self) -> str:
+        """Its key, as a span index names what it holds."""
+        return self.key
+
     def version(self, annotator: str) -> Version | None:
         """The version of ``annotator``, if they are an annotator of the document."""
         return next((v for v in self.versions if v.annotator == annotator), None)
 
 
 class Curation:
-    """A document of a team database being adjudicated: the annotators' work and the curation layer."""
+    """A document of a team database being adjudicated: the annotators' work and the curation
+    layer, as read when it is made; once a session of the layer follows it (:meth:`open_session`,
+    :meth:`follow`), how each disagreement stands, kept up to date as actions change it."""
 
     def __init__(self, store: Store, document: Document) -> None:
         self.store = store
         self.document = document
         stored = store.annotations(document.doc_id, len(document.text))
-        self.entities: dict[str, Entity] = {e.entity_id: e for e in store.entities(document.doc_id)}
+        entities = store.entities(document.doc_id)
+        journal = store.journal(document.doc_id, len(document.text))
+        self.entities: dict[str, Entity] = {e.entity_id: e for e in entities}
+        # The curation layer as read, to seed and then hand to its session without reading it again.
+        self.layer: dict[str, Annotation] = {a.id: a for a in stored if a.annotator == CURATION}
+        self.layer_entities: dict[str, Entity] = {e.entity_id: e for e in entities if e.annotator == CURATION}
+        self.layer_journal = [entry for entry in journal if entry.get("annotator") == CURATION]
         work = [a for a in stored if a.annotator not in ("", CURATION) and a.status == ACCEPTED]
         self.annotators: list[str] = sorted({a.annotator for a in work})
         placed = [a for a in work if a.kind in (ENTITY, CLAIM) and a.anchor != ORPHAN]
+        self.copy_ids = {a.id: curation_id("a", a.id) for a in placed}  # each source's copy, by the source's id
         self.agreed_groups: list[list[Annotation]] = []  # each agreed annotation, one per annotator
         self.disagreements: list[Disagreement] = []
         self._sort(placed)
         self.agreed = [group[0] for group in self.agreed_groups]  # one of each (the first annotator's)
-        self.seed_ids = {curation_id("a", a.id) for a in self.agreed}  # the curation's copies of them
-        self.seeded, self.lead_edited = self._history()
+        self.seed_ids = {self.copy_ids[a.id] for a in self.agreed}  # the curation's copies of them
+        self.seeded, self.lead_edited = self._history(journal)
+        self.places: SpanIndex[Disagreement] = SpanIndex(self.disagreements)
+        self._starts = [d.start for d in self.disagreements]
+        self._position = {d.key: n for n, d in enumerate(self.disagreements)}
+        # How each disagreement stands in the followed session (None while open), the positions
+        # of the open ones in text order, and a number bumped whenever one of them changes.
+        self.session: AnnotationSession | None = None
+        self.resolutions: dict[str, str | None] = {}
+        self.open_positions: list[int] = []
+        self.version = 0
+
+    def copy_id(self, source: Annotation) -> str:
+        """The id of the curation's copy of an annotator's annotation."""
+        return self.copy_ids.get(source.id) or curation_id("a", source.id)
 
     def _sort(self, placed: list[Annotation]) -> None:
         """Split the annotators' annotations into agreed ones and disagreements."""
@@ -185,23 +214,27 @@ class Curation:
             for group in clusters
         ]
 
-    def _history(self) -> tuple[set[str], set[str]]:
+    def _history(self, journal: list[dict]) -> tuple[set[str], set[str]]:
         """The curation's annotations ever seeded, and those the lead changed since they were
         last seeded or taken (their edit stands whatever the annotators do later)."""
         seeded: set[str] = set()
         edited: set[str] = set()
-        for entry in self.store.journal(self.document.doc_id):
-            decision = entry.get("op", "").rpartition(":")[2] in (SEED_OP, TAKE_OP)
-            for item in entry.get("after") or []:
-                if item.get("table") != ANNOTATIONS:
-                    continue
-                if entry.get("op") == SEED_OP:
-                    seeded.add(item["key"])
-                if decision:
-                    edited.discard(item["key"])
-                elif entry.get("annotator") == CURATION:
-                    edited.add(item["key"])
+        for entry in journal:
+            self._remember(entry.get("op", ""), entry.get("annotator"), [item["key"] for item in entry.get("after") or [] if item.get("table") == ANNOTATIONS],
+                           seeded, edited)
         return seeded, edited
+
+    @staticmethod
+    def _remember(op: str, annotator: str | None, keys: list[str], seeded: set[str], edited: set[str]) -> None:
+        """Count one journal entry, changing the annotations ``keys``, in the history."""
+        decision = op.rpartition(":")[2] in (SEED_OP, TAKE_OP)
+        for key in keys:
+            if op == SEED_OP:
+                seeded.add(key)
+            if decision:
+                edited.discard(key)
+            elif annotator == CURATION:
+                edited.add(key)
 
     def outdated(self, copy: Annotation, source: Annotation) -> bool:
         """``source`` changed after the curation's ``copy`` of it was made (newer work merged since
@@ -214,26 +247,40 @@ class Curation:
         """The curation copies of agreed annotations not made yet (nor ever seeded before: a copy
         the lead deleted stays deleted), with the curation entities they need; where a decision
         taken on them is outdated (the annotators have agreed since), the agreed copy replaces it."""
-        layer = self._layer()
-        copier = _Copier(self, {e.entity_id: e for e in self.store.entities(self.document.doc_id) if e.annotator == CURATION})
+        layer = self.layer
+        copier = _Copier(self, self.layer_entities)
         changes: list[Change] = []
         for first, *others in self.agreed_groups:
-            copied = [(layer[curation_id("a", a.id)], a) for a in (first, *others) if curation_id("a", a.id) in layer]
+            copied = [(layer[self.copy_id(a)], a) for a in (first, *others) if self.copy_id(a) in layer]
             if any(self.outdated(copy, source) for copy, source in copied):
                 changes += copier.copy(first, ACCEPTED) + copier.copy_all([source for _, source in copied if source is not first], REJECTED)
-            elif curation_id("a", first.id) not in self.seeded and curation_id("a", first.id) not in layer:
+            elif self.copy_id(first) not in self.seeded and self.copy_id(first) not in layer:
                 changes += copier.copy(first, ACCEPTED)
         return changes
 
     def open_session(self, reanchor_report=None) -> AnnotationSession:
-        """Seed the curation layer with the agreed annotations (not undoable), then open it."""
+        """Seed the curation layer with the agreed annotations (not undoable), then open it,
+        following it (see :meth:`follow`)."""
         changes = self.seed_changes()
         if changes:
-            self.store.save_at_open(changes, SEED_OP, doc_id=self.document.doc_id)
-        return AnnotationSession(self.store, self.document, CURATION, reanchor_report, layer=CURATION)
+            journaled = self.store.save_at_open(changes, SEED_OP, doc_id=self.document.doc_id)
+            self._seeded(changes, journaled)
+        session = AnnotationSession(self.store, self.document, CURATION, reanchor_report, layer=CURATION,
+                                    records=(list(self.layer.values()), list(self.layer_entities.values()), self.layer_journal))
+        self.follow(session)
+        return session
 
-    def _layer(self) -> dict[str, Annotation]:
-        return {a.id: a for a in self.store.annotations(self.document.doc_id, len(self.document.text)) if a.annotator == CURATION}
+    def _seeded(self, changes: list[Change], journaled: bool) -> None:
+        """Take the seed's ``changes`` into the layer as read (and into the history, when
+        ``journaled``), as reading the document again would."""
+        for change in changes:
+            if change.table == ANNOTATIONS:
+                self.layer[change.key] = Annotation.from_record(change.record)
+            elif change.table == ENTITIES:
+                entity = Entity.from_record(change.record)
+                self.entities[change.key] = self.layer_entities[change.key] = entity
+        if journaled:
+            self._remember(SEED_OP, "", [c.key for c in changes if c.table == ANNOTATIONS], self.seeded, self.lead_edited)
 
     # Decisions
 
@@ -262,40 +309,90 @@ class Curation:
         version), ``neither`` (nothing kept, whoever's empty version was taken), or ``edited``
         (the lead made their own annotation there)."""
         copies = session.by_id
-        sources = [(v, a) for v in d.versions for a in v.annotations]
-        if sources and all(curation_id("a", a.id) in copies and not self.outdated(copies[curation_id("a", a.id)], a) for _, a in sources):
-            kept = [a for _, a in sources if copies[curation_id("a", a.id)].status == ACCEPTED]
+        sources = [(v, a, self.copy_id(a)) for v in d.versions for a in v.annotations]
+        if sources and all(copy_id in copies and not self.outdated(copies[copy_id], a) for _, a, copy_id in sources):
+            kept = [a for _, a, copy_id in sources if copies[copy_id].status == ACCEPTED]
             if not kept:  # nothing kept: taking the version of someone who marked nothing is the same outcome
                 return NEITHER
-            taken = {a.id for _, a in sources if any(self._alike(a, other) for other in kept)}
+            taken = {a.id for _, a, _ in sources if any(self._alike(a, other) for other in kept)}
             chosen = [v.annotator for v in d.versions if v.annotations and {a.id for a in v.annotations} <= taken]
             if len(chosen) == len(d.versions) > 1:
                 return BOTH
             return " + ".join(chosen) if chosen else EDITED
-        decided = {curation_id("a", a.id) for _, a in sources}
+        decided = {copy_id for _, _, copy_id in sources}
         own = [a for a in session.index.overlapping(d.start, d.end)
                if a.kind == d.kind and a.id not in self.seed_ids and a.id not in decided and a.status != REJECTED]
         return EDITED if own else None
 
+    # How the disagreements stand in the followed session
+
+    def follow(self, session: AnnotationSession) -> None:
+        """Keep how each disagreement stands in ``session`` (a session of the curation layer):
+        all of them reckoned now, then those overlapping the ranges each action, undo or redo
+        reports (:meth:`changed`, which the session calls first)."""
+        self.session = session
+        session.curation = self
+        self.resolutions = {d.key: self.resolution(d, session) for d in self.disagreements}
+        self.open_positions = [n for n, d in enumerate(self.disagreements) if self.resolutions[d.key] is None]
+        self.version += 1
+
+    def changed(self, ranges: list[tuple[int, int]]) -> None:
+        """Reckon again the disagreements overlapping ``ranges`` (what an action changed): a
+        resolution depends only on the annotations in its disagreement's range."""
+        session = self.session
+        if session is None:
+            return
+        for start, end in ranges:
+            for d in self.places.overlapping(start, end):
+                resolution, previous = self.resolution(d, session), self.resolutions[d.key]
+                if resolution == previous:
+                    continue
+                self.resolutions[d.key] = resolution
+                self.version += 1
+                if resolution is None:
+                    insort(self.open_positions, self._position[d.key])
+                elif previous is None:
+                    del self.open_positions[bisect_left(self.open_positions, self._position[d.key])]
+
+    def _open(self, session: AnnotationSession) -> list[int]:
+        """The positions of the open disagreements in ``session``, in text order (kept for the
+        followed session, reckoned for another)."""
+        if session is self.session:
+            return self.open_positions
+        return [n for n, d in enumerate(self.disagreements) if self.resolution(d, session) is None]
+
+    def is_open(self, d: Disagreement, session: AnnotationSession) -> bool:
+        """Whether ``d`` is still open in ``session``."""
+        if session is self.session:
+            return self.resolutions[d.key] is None
+        return self.resolution(d, session) is None
+
+    def covering(self, offset: int) -> list[Disagreement]:
+        """The disagreements covering ``offset``, in text order."""
+        return sorted(self.places.at(offset), key=lambda d: self._position[d.key])
+
     def next_open(self, session: AnnotationSession, offset: int, step: int) -> Disagreement | None:
         """The open disagreement after ``offset`` (``step`` > 0) or before it (< 0), wrapping
         around; with ``step`` 0 the one covering ``offset``, else the next after it."""
-        open_ones = [d for d in self.disagreements if self.resolution(d, session) is None]
-        if not open_ones:
+        open_positions = self._open(session)
+        if not open_positions:
             return None
+        disagreements = self.disagreements
         if step == 0:
-            covering = next((d for d in open_ones if d.start <= offset < d.end), None)
+            covering = next((d for d in self.covering(offset) if self.is_open(d, session)), None)
             if covering is not None:
                 return covering
-            return next((d for d in open_ones if d.start >= offset), open_ones[0])
-        if step > 0:
-            return next((d for d in open_ones if d.start > offset), open_ones[0])
-        return next((d for d in reversed(open_ones) if d.start < offset), open_ones[-1])
+            after = bisect_left(open_positions, bisect_left(self._starts, offset))
+        elif step > 0:
+            after = bisect_left(open_positions, bisect_right(self._starts, offset))
+        else:
+            before = bisect_left(open_positions, bisect_left(self._starts, offset)) - 1
+            return disagreements[open_positions[before]]  # -1 (none before): the last one
+        return disagreements[open_positions[after] if after < len(open_positions) else open_positions[0]]
 
     def progress(self, session: AnnotationSession) -> tuple[int, int]:
         """How many disagreements are resolved, of how many."""
-        resolved = sum(1 for d in self.disagreements if self.resolution(d, session) is not None)
-        return resolved, len(self.disagreements)
+        return len(self.disagreements) - len(self._open(session)), len(self.disagreements)
 
 
 class _Copier:
@@ -334,7 +431,7 @@ class _Copier:
                 attrs["speaker"], changes = self.entity(speaker)
             else:
                 attrs["speaker"] = speaker.name
-        copy = replace(source, id=curation_id("a", source.id), annotator=CURATION, status=status, attrs=attrs,
+        copy = replace(source, id=self.curation.copy_id(source), annotator=CURATION, status=status, attrs=attrs,
                        created=self.stamp, updated=self.stamp)
         return [*changes, Change(ANNOTATIONS, copy.id, copy.to_record())]
 

@@ -3,7 +3,6 @@ did not agree, with who said what and how it was resolved; Enter goes to it in t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -54,28 +53,25 @@ class DisagreementList(SessionList):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {*ItemList.COMPONENT_CLASSES, "disagreement-list--open", "disagreement-list--resolved"}
 
-    def __init__(self, session: AnnotationSession, curation: Curation, resolutions: Callable[[], dict[str, str | None]]) -> None:
-        """The disagreements of ``curation``; ``resolutions`` says how each stands now (by key,
-        None while open: the screen reckons them once a change)."""
+    def __init__(self, session: AnnotationSession, curation: Curation) -> None:
+        """The disagreements of ``curation``, shown as they stand in its followed session."""
         super().__init__(session, id="disagreement-list")
         self.curation = curation
         self.by_key = {d.key: d for d in curation.disagreements}
-        self.resolutions = resolutions
         self.shown: dict[str, str | None] = {}  # the resolutions the entries were built with
+        self.shown_version = -1  # the curation's version they are as of
 
     def refill(self) -> bool:
         """Refill when a disagreement's resolution changed since the last fill."""
-        resolutions = self.resolutions()
-        if resolutions == self.shown and self.built_version is not None:
+        if self.curation.version == self.shown_version and self.built_version is not None:
             return False
-        self.shown, self.built_version = resolutions, 0
+        self.shown, self.shown_version, self.built_version = dict(self.curation.resolutions), self.curation.version, 0
         self.set_entries(*self.entries())
         return True
 
     def title(self) -> str:
         """The tab's title: how many disagreements are still open, of how many."""
-        left = sum(1 for resolution in self.resolutions().values() if resolution is None)
-        return f"Disagreements {left}/{len(self.by_key)}"
+        return f"Disagreements {len(self.curation.open_positions)}/{len(self.by_key)}"
 
     def entries(self) -> tuple[list[str], int | list[int]]:
         disagreements = self.curation.disagreements
