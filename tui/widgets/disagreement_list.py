@@ -58,6 +58,8 @@ class DisagreementList(SessionList):
         super().__init__(session, id="disagreement-list")
         self.curation = curation
         self.by_key = {d.key: d for d in curation.disagreements}
+        disagreements = curation.disagreements  # the same ones whatever is decided: listed once
+        self.listed = ([NOTICE], 1) if not disagreements else (list(self.by_key), [1 + len(d.versions) for d in disagreements])
         self.shown: dict[str, str | None] = {}  # the resolutions the entries were built with
         self.shown_version = -1  # the curation's version they are as of
 
@@ -74,10 +76,7 @@ class DisagreementList(SessionList):
         return f"Disagreements {len(self.curation.open_positions)}/{len(self.by_key)}"
 
     def entries(self) -> tuple[list[str], int | list[int]]:
-        disagreements = self.curation.disagreements
-        if not disagreements:
-            return [NOTICE], 1
-        return [d.key for d in disagreements], [1 + len(d.versions) for d in disagreements]
+        return self.listed
 
     def entry_lines(self, key: str) -> list[Text]:
         if key == NOTICE:
