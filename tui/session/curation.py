@@ -35,6 +35,7 @@ from tui.session.annotation_session import AnnotationSession
 from tui.session.entities import Plan
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 from tui.store.repository import Store
+from tui.store.storage import collection_paused
 
 SEED_OP = "curation-seed"
 TAKE_OP = "curate"
@@ -118,6 +119,8 @@ class Curation:
     layer, as read when it is made; once a session of the layer follows it (:meth:`open_session`,
     :meth:`follow`), how each disagreement stands, kept up to date as actions change it."""
 
+    # Reading a long document's work makes a million objects and no garbage: no collection walks them.
+    @collection_paused()
     def __init__(self, store: Store, document: Document) -> None:
         self.store = store
         self.document = document
