@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from tui.model.anchoring import ReanchorReport
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, Quote
@@ -28,9 +28,6 @@ from tui.session.suggestions import new_suggestions, suggestion_problems
 from tui.store.records import ANNOTATIONS, NOT_UNDOABLE_OPS, Change
 from tui.store.repository import Store
 from tui.store.storage import StoreError, collection_paused
-
-if TYPE_CHECKING:
-    from tui.session.curation import Curation
 
 
 class AnnotationSession:
@@ -69,7 +66,7 @@ class AnnotationSession:
         self.saves = SaveQueue(store.apply)
         store.gazetteer()  # checked now: a malformed correction would become malformed suggestions
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
-        self.curation: Curation | None = None  # of a team database's curation layer: told of each change first
+        self.curation: Any = None  # the Curation of a team database's curation layer (curation.py): told of each change first
 
     @property
     def text(self) -> str:

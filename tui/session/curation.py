@@ -141,7 +141,9 @@ class Curation:
         self._sort(placed)
         self.agreed = [group[0] for group in self.agreed_groups]  # one of each (the first annotator's)
         self.seed_ids = {self.copy_ids[a.id] for a in self.agreed}  # the curation's copies of them
-        self.seeded, self.lead_edited = self._history(journal)
+        self.seeded, self.lead_edited = set[str](), set[str]()  # see _remember
+        for entry in journal:
+            self._remember(entry)
         self.places: SpanIndex[Disagreement] = SpanIndex(self.disagreements)
         self._starts = [d.start for d in self.disagreements]
         self._position = {d.key: n for n, d in enumerate(self.disagreements)}
@@ -151,10 +153,6 @@ class Curation:
         self.resolutions: dict[str, str | None] = {}
         self.open_positions: list[int] = []
         self.version = 0
-
-    def copy_id(self, source: Annotation) -> str:
-        """The id of the curation's copy of an annotator's annotation."""
-        return self.copy_ids.get(source.id) or curation_id("a", source.id)
 
     def _sort(self, placed: list[Annotation]) -> None:
         """Split the annotators' annotations into agreed ones and disagreements."""
@@ -217,27 +215,19 @@ class Curation:
             for group in clusters
         ]
 
-    def _history(self, journal: list[dict]) -> tuple[set[str], set[str]]:
-        """The curation's annotations ever seeded, and those the lead changed since they were
-        last seeded or taken (their edit stands whatever the annotators do later)."""
-        seeded: set[str] = set()
-        edited: set[str] = set()
-        for entry in journal:
-            self._remember(entry.get("op", ""), entry.get("annotator"), [item["key"] for item in entry.get("after") or [] if item.get("table") == ANNOTATIONS],
-                           seeded, edited)
-        return seeded, edited
-
-    @staticmethod
-    def _remember(op: str, annotator: str | None, keys: list[str], seeded: set[str], edited: set[str]) -> None:
-        """Count one journal entry, changing the annotations ``keys``, in the history."""
+    def _remember(self, entry: dict) -> None:
+        """Count a journal entry in the history: the curation's annotations ever seeded, and
+        those the lead changed since they were last seeded or taken (their edit stands
+        whatever the annotators do later)."""
+        op = entry.get("op", "")
         decision = op.rpartition(":")[2] in (SEED_OP, TAKE_OP)
-        for key in keys:
+        for key in (item["key"] for item in entry.get("after") or [] if item.get("table") == ANNOTATIONS):
             if op == SEED_OP:
-                seeded.add(key)
+                self.seeded.add(key)
             if decision:
-                edited.discard(key)
-            elif annotator == CURATION:
-                edited.add(key)
+                self.lead_edited.discard(key)
+            elif entry.get("annotator") == CURATION:
+                self.lead_edited.add(key)
 
     def outdated(self, copy: Annotation, source: Annotation) -> bool:
         """``source`` changed after the curation's ``copy`` of it was made (newer work merged since
@@ -254,16 +244,15 @@ class Curation:
         copier = _Copier(self, self.layer_entities)
         changes: list[Change] = []
         for first, *others in self.agreed_groups:
-            copied = [(layer[self.copy_id(a)], a) for a in (first, *others) if self.copy_id(a) in layer]
+            copied = [(layer[self.copy_ids[a.id]], a) for a in (first, *others) if self.copy_ids[a.id] in layer]
             if any(self.outdated(copy, source) for copy, source in copied):
                 changes += copier.copy(first, ACCEPTED) + copier.copy_all([source for _, source in copied if source is not first], REJECTED)
-            elif self.copy_id(first) not in self.seeded and self.copy_id(first) not in layer:
+            elif self.copy_ids[first.id] not in self.seeded and self.copy_ids[first.id] not in layer:
                 changes += copier.copy(first, ACCEPTED)
         return changes
 
     def open_session(self, reanchor_report=None) -> AnnotationSession:
-        """Seed the curation layer with the agreed annotations (not undoable), then open it,
-        following it (see :meth:`follow`)."""
+        """Seed the curation layer with the agreed annotations (not undoable), then open and :meth:`follow` it."""
         changes = self.seed_changes()
         if changes:
             journaled = self.store.save_at_open(changes, SEED_OP, doc_id=self.document.doc_id)
@@ -280,10 +269,9 @@ class Curation:
             if change.table == ANNOTATIONS:
                 self.layer[change.key] = Annotation.from_record(change.record)
             elif change.table == ENTITIES:
-                entity = Entity.from_record(change.record)
-                self.entities[change.key] = self.layer_entities[change.key] = entity
+                self.entities[change.key] = self.layer_entities[change.key] = Entity.from_record(change.record)
         if journaled:
-            self._remember(SEED_OP, "", [c.key for c in changes if c.table == ANNOTATIONS], self.seeded, self.lead_edited)
+            self._remember({"op": SEED_OP, "after": [{"table": c.table, "key": c.key} for c in changes]})
 
     # Decisions
 
@@ -312,7 +300,7 @@ class Curation:
         version), ``neither`` (nothing kept, whoever's empty version was taken), or ``edited``
         (the lead made their own annotation there)."""
         copies = session.by_id
-        sources = [(v, a, self.copy_id(a)) for v in d.versions for a in v.annotations]
+        sources = [(v, a, self.copy_ids[a.id]) for v in d.versions for a in v.annotations]
         if sources and all(copy_id in copies and not self.outdated(copies[copy_id], a) for _, a, copy_id in sources):
             kept = [a for _, a, copy_id in sources if copies[copy_id].status == ACCEPTED]
             if not kept:  # nothing kept: taking the version of someone who marked nothing is the same outcome
@@ -333,21 +321,16 @@ class Curation:
         """Keep how each disagreement stands in ``session`` (a session of the curation layer):
         all of them reckoned now, then those overlapping the ranges each action, undo or redo
         reports (:meth:`changed`, which the session calls first)."""
-        self.session = session
-        session.curation = self
-        self.resolutions = {d.key: self.resolution(d, session) for d in self.disagreements}
-        self.open_positions = [n for n, d in enumerate(self.disagreements) if self.resolutions[d.key] is None]
+        self.resolutions, self.open_positions = self._state(session)
+        self.session, session.curation = session, self
         self.version += 1
 
     def changed(self, ranges: list[tuple[int, int]]) -> None:
         """Reckon again the disagreements overlapping ``ranges`` (what an action changed): a
         resolution depends only on the annotations in its disagreement's range."""
-        session = self.session
-        if session is None:
-            return
         for start, end in ranges:
             for d in self.places.overlapping(start, end):
-                resolution, previous = self.resolution(d, session), self.resolutions[d.key]
+                resolution, previous = self.resolution(d, self.session), self.resolutions[d.key]
                 if resolution == previous:
                     continue
                 self.resolutions[d.key] = resolution
@@ -357,18 +340,13 @@ class Curation:
                 elif previous is None:
                     del self.open_positions[bisect_left(self.open_positions, self._position[d.key])]
 
-    def _open(self, session: AnnotationSession) -> list[int]:
-        """The positions of the open disagreements in ``session``, in text order (kept for the
-        followed session, reckoned for another)."""
+    def _state(self, session: AnnotationSession) -> tuple[dict[str, str | None], list[int]]:
+        """How each disagreement stands in ``session`` and the positions of the open ones (kept
+        for the followed session, reckoned for another)."""
         if session is self.session:
-            return self.open_positions
-        return [n for n, d in enumerate(self.disagreements) if self.resolution(d, session) is None]
-
-    def is_open(self, d: Disagreement, session: AnnotationSession) -> bool:
-        """Whether ``d`` is still open in ``session``."""
-        if session is self.session:
-            return self.resolutions[d.key] is None
-        return self.resolution(d, session) is None
+            return self.resolutions, self.open_positions
+        resolutions = {d.key: self.resolution(d, session) for d in self.disagreements}
+        return resolutions, [n for n, d in enumerate(self.disagreements) if resolutions[d.key] is None]
 
     def covering(self, offset: int) -> list[Disagreement]:
         """The disagreements covering ``offset``, in text order."""
@@ -377,12 +355,12 @@ class Curation:
     def next_open(self, session: AnnotationSession, offset: int, step: int) -> Disagreement | None:
         """The open disagreement after ``offset`` (``step`` > 0) or before it (< 0), wrapping
         around; with ``step`` 0 the one covering ``offset``, else the next after it."""
-        open_positions = self._open(session)
+        resolutions, open_positions = self._state(session)
         if not open_positions:
             return None
         disagreements = self.disagreements
         if step == 0:
-            covering = next((d for d in self.covering(offset) if self.is_open(d, session)), None)
+            covering = next((d for d in self.covering(offset) if resolutions[d.key] is None), None)
             if covering is not None:
                 return covering
             after = bisect_left(open_positions, bisect_left(self._starts, offset))
@@ -395,7 +373,7 @@ class Curation:
 
     def progress(self, session: AnnotationSession) -> tuple[int, int]:
         """How many disagreements are resolved, of how many."""
-        return len(self.disagreements) - len(self._open(session)), len(self.disagreements)
+        return len(self.disagreements) - len(self._state(session)[1]), len(self.disagreements)
 
 
 class _Copier:
@@ -434,7 +412,7 @@ class _Copier:
                 attrs["speaker"], changes = self.entity(speaker)
             else:
                 attrs["speaker"] = speaker.name
-        copy = replace(source, id=self.curation.copy_id(source), annotator=CURATION, status=status, attrs=attrs,
+        copy = replace(source, id=self.curation.copy_ids[source.id], annotator=CURATION, status=status, attrs=attrs,
                        created=self.stamp, updated=self.stamp)
         return [*changes, Change(ANNOTATIONS, copy.id, copy.to_record())]
 
