@@ -172,7 +172,7 @@ async def run_app(team: Path, presses: int, rounds: int, profiles: dict[str, tup
         await settle_key(pilot, "c")  # the sentence becomes the lead's claim; its editor opens
         await settle_key(pilot, "escape")
         shown(app, None)
-        for round_number in range(rounds):
+        for _ in range(rounds):
             for key, name, dialog in DIALOGS:
                 await place_cursor(pilot, app, where)
                 if name not in first:
