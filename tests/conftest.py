@@ -67,6 +67,14 @@ def file_annotations(db_path: Path) -> list[dict]:
         db.close()
 
 
+def occurrence(text: str, phrase: str, nth: int = 0) -> tuple[int, int]:
+    """Where the ``nth`` occurrence (counted from 0) of ``phrase`` is in ``text``, as offsets."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(phrase, start + 1)
+    return start, start + len(phrase)
+
+
 def write_article(folder: Path, text: str, name: str = "article.txt") -> Path:
     """Write an article file and return its path."""
     path = folder / name

@@ -12,6 +12,7 @@ import krippendorff
 import numpy as np
 import pytest
 
+from tests.conftest import occurrence
 from tui.cli import main
 from tui.model.annotation import CLAIM, CURATION, ENTITY, Annotation, Entity
 from tui.model.claims import claim_attrs
@@ -79,10 +80,8 @@ def claim(doc: Document, annotator: str, fragment: str, speaker: str, verdict: s
 
 
 def nth(text: str, word: str, n: int = 1) -> tuple[int, int]:
-    start = -1
-    for _ in range(n):
-        start = text.index(word, start + 1)
-    return start, start + len(word)
+    """Where the ``n``-th occurrence (counted from 1) of ``word`` is in ``text``."""
+    return occurrence(text, word, n - 1)
 
 
 def team_db(path, alice: str = "alice", bob: str = "bob") -> Store:

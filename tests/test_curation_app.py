@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tests.conftest import saved_annotations
+from tests.conftest import occurrence, saved_annotations
 from tui.app import PostilApp
 from tui.launch import open_session
 from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, REJECTED, Annotation, Entity
@@ -33,10 +33,7 @@ QUOTE = "“Prices will fall next year,”"
 
 def span(phrase: str, nth: int = 0) -> tuple[int, int]:
     """Where the ``nth`` occurrence of ``phrase`` is in TEXT."""
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(phrase, start + 1)
-    return start, start + len(phrase)
+    return occurrence(TEXT, phrase, nth)
 
 
 class Work:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import occurrence
 from tests.test_tmux import postil_command, terminal_factory  # noqa: F401 (the fixture is used by name)
 
 pytestmark = [
@@ -25,11 +26,9 @@ BOB = [("Jane Doe", "PERSON", 1), ("Acme Corp", "PERSON", 1), ("Paris, France", 
 
 
 def span(words: str, label: str, nth: int) -> dict:
-    """The ``nth`` occurrence of ``words`` in the text as a Prodigy span."""
-    start = -1
-    for _ in range(nth):
-        start = TEXT.index(words, start + 1)
-    return {"start": start, "end": start + len(words), "label": label}
+    """The ``nth`` occurrence (counted from 1) of ``words`` in the text as a Prodigy span."""
+    start, end = occurrence(TEXT, words, nth - 1)
+    return {"start": start, "end": end, "label": label}
 
 
 def postil(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from tinydb import TinyDB
 
-from tests.conftest import saved_annotations, write_article
+from tests.conftest import occurrence, saved_annotations, write_article
 from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.session.search import annotation_hits, text_hits
@@ -14,12 +14,9 @@ from tui.session.search import annotation_hits, text_hits
 TEXT = "“We will pause,” said Ada Obi. Obi runs Acme.\n\nMs. Obi and Acme agreed. Acme Corp did not."
 
 
-def phrase(text: str, occurrence: int = 0) -> tuple[int, int]:
-    """The span of the ``occurrence``-th ``text`` in TEXT."""
-    start = -1
-    for _ in range(occurrence + 1):
-        start = TEXT.index(text, start + 1)
-    return start, start + len(text)
+def phrase(text: str, nth: int = 0) -> tuple[int, int]:
+    """The span of the ``nth``-th ``text`` in TEXT."""
+    return occurrence(TEXT, text, nth)
 
 
 @pytest.fixture

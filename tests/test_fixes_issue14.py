@@ -9,6 +9,7 @@ from textual.geometry import Region
 from tinydb import TinyDB
 
 from tests.conftest import file_annotations, saved_annotations, write_article
+from tests.conftest import occurrence as occurrence_of
 from tests.test_review_keys import status_line
 from tui.app import PostilApp
 from tui.formats.readers import read_article
@@ -35,10 +36,7 @@ def open_db(tmp_path, text: str = TEXT, db_name: str = "annotations.json"):
 
 def label(session, phrase: str, name: str, occurrence: int = 0) -> Annotation:
     """Label the ``occurrence``-th ``phrase`` of the text (as the digit keys do)."""
-    start = -1
-    for _ in range(occurrence + 1):
-        start = session.text.index(phrase, start + 1)
-    return session.label_span(start, start + len(phrase), name)
+    return session.label_span(*occurrence_of(session.text, phrase, occurrence), name)
 
 
 def suggest(session, kind: str, name: str, phrase: str, entity: Entity | None = None, **attrs) -> Annotation:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual import events
 from textual.geometry import Region
 
-from tests.conftest import file_annotations, write_article
+from tests.conftest import file_annotations, occurrence, write_article
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
@@ -50,10 +50,7 @@ def point_of(app, offset: int) -> tuple[int, int]:
 
 def point_in(app, phrase: str, nth: int = 0, char: int = 1) -> tuple[int, int]:
     """The screen cell of the ``char``-th character of the ``nth`` occurrence of ``phrase``."""
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(phrase, start + 1)
-    return point_of(app, start + char)
+    return point_of(app, occurrence(TEXT, phrase, nth)[0] + char)
 
 
 def drawn(app, style_test) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import occurrence as span
 from tests.conftest import saved_annotations
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, REJECTED, SUGGESTED, Annotation, Entity
 from tui.model.claims import claim_attrs
@@ -16,13 +17,6 @@ from tui.session.review import START, next_unreviewed, next_unreviewed_around, p
 from tui.store.repository import Store
 
 TEXT = "Jane Doe said the plan failed. Acme Corp hired Jane Doe in Paris. She said sales rose."
-
-
-def span(text: str, phrase: str, nth: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(phrase, start + 1)
-    return start, start + len(phrase)
 
 
 def suggest(session: AnnotationSession, names: dict[str, str], claims: list[tuple[str, str, str]]) -> None:
