@@ -21,4 +21,13 @@ def test_curation_mode_at_80_by_24_after_one_decision(tmp_path, snap_compare):
 
 def test_the_stats_screen_shows_the_pairwise_agreement_heat_map(tmp_path, snap_compare):
     app, _ = open_team_app(tmp_path)
-    assert snap_compare(app, terminal_size=(120, 36), run_before=keys("S"))
+    press = keys("S")
+
+    async def counted(pilot) -> None:
+        """The picture waits for the stats worker's figures, which a loaded machine posts late."""
+        await press(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=counted)
