@@ -100,22 +100,21 @@ class _Tally:
     days: dict[str, list[int]] = field(default_factory=dict)  # day -> [accepted, rejected, removed]
 
     def add_annotation(self, record: dict) -> None:
-        kind, status = record.get("kind"), record.get("status", ACCEPTED)
-        if status not in STATUSES or record.get("anchor") == ORPHAN:
+        """Count one stored annotation record (what :func:`_status` refuses counts as nothing)."""
+        status = _status(record)
+        if status is None:
             return
         attrs = record.get("attrs") if isinstance(record.get("attrs"), dict) else {}
-        if kind == ENTITY:
+        if record["kind"] == ENTITY:
             name = record.get("label")
             table = self.labels
-        elif kind == CLAIM:
+        else:
             name = attrs.get("claim_type") or record.get("label")
             table = self.claim_types
             if status == ACCEPTED:
                 verdict = attrs.get("verdict") or UNVERIFIED
                 if isinstance(verdict, str):
                     self.verdicts[verdict] = self.verdicts.get(verdict, 0) + 1
-        else:
-            return
         if isinstance(name, str):
             counts = table.setdefault(name, dict.fromkeys(STATUSES, 0))
             counts[status] += 1
@@ -158,8 +157,8 @@ def _in_order(names: tuple[str, ...], found: dict, empty: Callable[[], object]) 
 
 
 def _status(record: object) -> str | None:
-    """The status of an annotation record of an entity or a claim in a journal change, None for
-    no record (or one that is neither, or placed nowhere)."""
+    """The status of an annotation record of an entity or a claim (stored, or in a journal
+    change), None for no record (or one that is neither, is placed nowhere or has no known status)."""
     if not isinstance(record, dict) or record.get("kind") not in (ENTITY, CLAIM) or record.get("anchor") == ORPHAN:
         return None
     status = record.get("status", ACCEPTED)
