@@ -9,7 +9,6 @@ rejected, so the decision is stored and shown. No Textual here.
 
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, replace
 
@@ -33,6 +32,7 @@ from tui.model.labels import UNVERIFIED
 from tui.model.span_index import SpanIndex
 from tui.session.annotation_session import AnnotationSession
 from tui.session.entities import Plan
+from tui.session.team import derived_id
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 from tui.store.repository import Store
 from tui.store.storage import collection_paused
@@ -42,12 +42,6 @@ TAKE_OP = "curate"
 BOTH = "both"
 NEITHER = "neither"
 EDITED = "edited"
-
-
-def curation_id(prefix: str, source_id: str) -> str:
-    """The id of the curation's copy of an annotator's annotation or entity (``prefix`` "a" or
-    "e"): derived from the source, so copying the same one again replaces instead of adding."""
-    return f"{prefix}-" + hashlib.sha1(f"{CURATION}\0{source_id}".encode()).hexdigest()[:12]
 
 
 def _signature(annotation: Annotation) -> tuple:
@@ -135,7 +129,8 @@ class Curation:
         work = [a for a in stored if a.annotator not in ("", CURATION) and a.status == ACCEPTED]
         self.annotators: list[str] = sorted({a.annotator for a in work})
         placed = [a for a in work if a.kind in (ENTITY, CLAIM) and a.anchor != ORPHAN]
-        self.copy_ids = {a.id: curation_id("a", a.id) for a in placed}  # each source's copy, by the source's id
+        # Each source's copy, by the source's id: derived, so copying the same one again replaces it.
+        self.copy_ids = {a.id: derived_id("a", CURATION, a.id) for a in placed}
         self.agreed_groups: list[list[Annotation]] = []  # each agreed annotation, one per annotator
         self.disagreements: list[Disagreement] = []
         self._sort(placed)
@@ -422,7 +417,7 @@ class _Copier:
         found = next((e for e in named if e.kb_id == source.kb_id), None if source.kb_id else next(iter(named), None))
         if found is not None:
             return found.entity_id, []
-        entity = Entity(source.doc_id, source.name, source.label, entity_id=curation_id("e", source.entity_id),
+        entity = Entity(source.doc_id, source.name, source.label, entity_id=derived_id("e", CURATION, source.entity_id),
                         aliases=list(source.aliases), kb_id=source.kb_id, annotator=CURATION)
         self.remember(entity)
         return entity.entity_id, [Change(ENTITIES, entity.entity_id, entity.to_record())]

@@ -58,7 +58,8 @@ def source_spec(argument: str) -> SourceSpec:
 
 
 def derived_id(prefix: str, owner: str, source_id: str) -> str:
-    """The id of an owner's record in the team database: the same on every merge of the same work."""
+    """The id of an owner's copy of a record in the team database (merged work, the curation's
+    copies): the same every time the same record is copied, so copying again replaces it."""
     return f"{prefix}-" + hashlib.sha1(f"{owner}\0{source_id}".encode()).hexdigest()[:12]
 
 
