@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import tui.store.repository
+from tests.conftest import occurrence as span
 from tui.cli import main
 from tui.launch import open_session
 from tui.model.annotation import ENTITY, SUGGESTED, Annotation
@@ -20,11 +21,6 @@ from tui.store.repository import open_store
 SENATE = "The Senate passed the budget on Monday.\n\nSenator Ann Lee said it was fair."
 FLOODS = "Floods hit Valencia on Tuesday.\n\nThe mayor asked for help."
 DAYS = ("2026-11-28", "2026-11-29", "2026-11-30")
-
-
-def span(text: str, phrase: str) -> tuple[int, int]:
-    start = text.index(phrase)
-    return start, start + len(phrase)
 
 
 def at_day(monkeypatch, day: str) -> None:
@@ -199,7 +195,6 @@ def test_postil_stats_text_draws_bars_in_plain_characters(tmp_path, monkeypatch,
 
 def test_postil_stats_colours_bars_on_a_terminal_unless_no_color(tmp_path, monkeypatch):
     from tui.cli.stats import render_text
-    from tui.session.stats import collect_stats
 
     db, _, _ = fixture_db(tmp_path, monkeypatch)
     store = open_store(db, read_only=True)
