@@ -67,9 +67,14 @@ class Scheme:
 
     def label(self, name: str) -> Label | None:
         """The label called ``name``, if the scheme has it."""
-        return next((label for label in self.labels if label.name == name), None)
+        return self._labels_by_name.get(name)
 
-    @property
+    @cached_property
+    def _labels_by_name(self) -> dict[str, Label]:
+        """Each label by its name (the first of a name wins), looked up for every mark the article draws."""
+        return {label.name: label for label in reversed(self.labels)}
+
+    @cached_property
     def label_names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
 
@@ -198,7 +203,7 @@ def scheme_label(scheme: Scheme, label: str) -> str | None:
     """What an entity label from the model or the user's corrections is in ``scheme``: a label
     of the scheme stays, another model label becomes the scheme's counterpart (None when the
     scheme hides it), any other is hidden."""
-    if label in scheme.label_names:
+    if scheme.label(label) is not None:
         return label
     return scheme.from_model(label) if label in MODEL_LABELS else None
 
