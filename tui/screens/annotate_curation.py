@@ -17,7 +17,8 @@ from textual.binding import Binding
 
 from tui.model.annotation import CURATION
 from tui.model.display import display_text
-from tui.widgets.disagreement_list import OPEN, DisagreementList, quoted, who_said_what
+from tui.widgets.disagreement_list import OPEN, DisagreementList, who_said_what
+from tui.widgets.session_list import quoted
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession

@@ -16,9 +16,8 @@ from textual.binding import Binding
 
 from tui.model.annotation import ACCEPTED, CLAIM, REJECTED, SUGGESTED, Annotation
 from tui.model.claims import UNVERIFIED
-from tui.model.display import QUOTE_MARKS
 from tui.session.review import Place, next_unreviewed_around, place_at, place_of
-from tui.widgets.session_list import excerpt
+from tui.widgets.session_list import excerpt, quoted
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
@@ -88,10 +87,10 @@ class ReviewActions:
     def describe(self, annotation: Annotation) -> str:
         """An annotation as the status line names it: its label, a claim's speaker, its text
         (the speaker before the text: a long notice is cut at its end)."""
-        quoted = f"“{excerpt(annotation.quote.exact.strip().strip(QUOTE_MARKS), QUOTED)}”"  # one pair of marks, not two
+        text = quoted(annotation.quote.exact, QUOTED)
         if annotation.is_claim:
-            return f"{annotation.label} by {excerpt(self.session.speaker_name(annotation), QUOTED) or 'no one'}: {quoted}"
-        return f"{annotation.label} {quoted}"
+            return f"{annotation.label} by {excerpt(self.session.speaker_name(annotation), QUOTED) or 'no one'}: {text}"
+        return f"{annotation.label} {text}"
 
     def review_target(self) -> Annotation | None:
         """The suggestion the review keys went to while the cursor is on it, else the innermost

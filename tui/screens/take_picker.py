@@ -17,8 +17,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.model.display import display_text
-from tui.widgets.disagreement_list import quoted
-from tui.widgets.session_list import excerpt
+from tui.widgets.session_list import excerpt, quoted
 
 # The letters that take an annotator's version, in annotator order (``x`` is "neither").
 TAKE_LETTERS = tuple(letter for letter in ascii_lowercase if letter != "x")

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 
 from tui.messages import JumpTo
-from tui.model.display import QUOTE_MARKS, display_text
+from tui.model.display import display_text
 from tui.session.curation import BOTH
 from tui.widgets.item_list import ItemList
-from tui.widgets.session_list import EXCERPT_LENGTH, NOTICE, SessionList, excerpt
+from tui.widgets.session_list import EXCERPT_LENGTH, NOTICE, SessionList, excerpt, quoted
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
@@ -24,12 +24,6 @@ OPEN = "open"
 def who_said_what(curation: Curation, disagreement: Disagreement) -> list[tuple[str, str]]:
     """Each annotator of the document and what they said in the disagreement's range (terminal-safe)."""
     return [(display_text(version.annotator), version.describe(curation.entities)) for version in disagreement.versions]
-
-
-def quoted(text: str, length: int) -> str:
-    """An excerpt of ``text`` (``length`` characters at most) in one pair of quotation marks:
-    a quote's own marks are not doubled."""
-    return f"“{excerpt(text.strip().strip(QUOTE_MARKS), length)}”"
 
 
 def resolution_text(resolution: str | None, versions: int) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 
-from tui.model.display import display_text
+from tui.model.display import QUOTE_MARKS, display_text
 from tui.widgets.item_list import NOT_SELECTABLE, ItemList
 
 if TYPE_CHECKING:
@@ -24,6 +24,12 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     """A one-line, display-safe excerpt of ``text``."""
     flat = display_text(" ".join(text.split()))
     return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+def quoted(text: str, length: int) -> str:
+    """An excerpt of ``text`` (``length`` characters at most) in one pair of quotation marks:
+    a quote's own marks are not doubled."""
+    return f"“{excerpt(text.strip().strip(QUOTE_MARKS), length)}”"
 
 
 class SessionList(ItemList):
