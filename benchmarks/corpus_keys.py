@@ -79,9 +79,13 @@ class Terminal:
         subprocess.run([*self.TMUX, "send-keys", "-t", self.name, *keys], check=True)
         return time.perf_counter()
 
+    def pane_pid(self) -> int:
+        """The process id of the command the pane runs."""
+        return int(subprocess.run([*self.TMUX, "list-panes", "-t", self.name, "-F", "#{pane_pid}"], capture_output=True, text=True).stdout.split()[0])
+
     def cpu_seconds(self) -> float:
         """User and system CPU time of the pane's process and its children so far."""
-        pane = int(subprocess.run([*self.TMUX, "list-panes", "-t", self.name, "-F", "#{pane_pid}"], capture_output=True, text=True).stdout.split()[0])
+        pane = self.pane_pid()
         stats = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -150,10 +154,15 @@ def measure(db: Path, documents: int, presses: int) -> tuple[dict[str, list[floa
     return times, cpu_per_j
 
 
-def row(name: str, label: str, values: list[float]) -> str:
+def percentiles(values: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and max of ``values`` (seconds) in milliseconds."""
     ms = sorted(value * 1000 for value in values)
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    return f"| {name} | {label} | {len(ms)} | {statistics.median(ms):.0f} | {p95:.0f} | {ms[-1]:.0f} |"
+    return statistics.median(ms), ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))], ms[-1]
+
+
+def row(name: str, label: str, values: list[float]) -> str:
+    p50, p95, longest = percentiles(values)
+    return f"| {name} | {label} | {len(values)} | {p50:.0f} | {p95:.0f} | {longest:.0f} |"
 
 
 def main() -> None:

@@ -42,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.corpus_keys import Terminal  # noqa: E402
+from benchmarks.corpus_keys import Terminal, percentiles  # noqa: E402
 from benchmarks.large_documents import build_database  # noqa: E402
 
 
@@ -52,16 +52,9 @@ class OwnTerminal(Terminal):
     TMUX = ["tmux", "-L", "postil-legibility"]
 
 
-def percentiles(values: list[float]) -> tuple[float, float, float]:
-    """p50, p95 and max of ``values`` (seconds) in milliseconds."""
-    ms = sorted(value * 1000 for value in values)
-    return statistics.median(ms), ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))], ms[-1]
-
-
 def app_pid(terminal: Terminal) -> int:
     """The Python process running in the pane (the pane's shell may have started it as a child)."""
-    pane = int(subprocess.run([*terminal.TMUX, "list-panes", "-t", terminal.name, "-F", "#{pane_pid}"], capture_output=True, text=True).stdout.split()[0])
-    family = [pane]
+    family = [terminal.pane_pid()]
     while family:
         pid = family.pop()
         if "python" in Path(f"/proc/{pid}/comm").read_text():
