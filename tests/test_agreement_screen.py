@@ -8,6 +8,7 @@ from itertools import combinations
 from textual.geometry import Region
 
 from tests.test_agreement import KAPPA, team_db
+from tests.test_stats_screen import lines_of
 from tui.app import PostilApp
 from tui.model.annotation import ENTITY, Annotation
 from tui.model.document import Document
@@ -15,10 +16,6 @@ from tui.screens.stats import StatsScreen
 from tui.store.migrations import META
 from tui.store.records import ANNOTATIONS, TEAM_KEY, Change
 from tui.store.repository import Store, open_store
-
-
-def lines_of(widget) -> list[str]:
-    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size))]
 
 
 async def test_the_stats_screen_shows_the_pairs_kappa_in_a_team_database(tmp_path):

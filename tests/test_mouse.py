@@ -8,6 +8,7 @@ from textual import events
 from textual.geometry import Region
 
 from tests.conftest import file_annotations, occurrence, write_article
+from tests.test_side_panel_lists import screen_rows
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
@@ -216,19 +217,15 @@ async def test_clicking_an_entity_or_a_claim_in_the_side_panel_moves_the_article
         await pilot.press("left_curly_bracket", "c", "escape", "g")
         assert article(app).cursor == 0
         entities = app.query_one(EntityList)
-        await pilot.click(entities, offset=(3, next(n for n, row in enumerate(screen_text(entities)) if "Paris" in row)))
+        await pilot.click(entities, offset=(3, next(n for n, row in enumerate(screen_rows(entities)) if "Paris" in row)))
         assert article(app).cursor in (TEXT.index("Paris"), TEXT.index("Paris officials"))
         assert article(app).has_focus
         await pilot.click(PanelTabs, offset=(len(app.query_one(PanelTabs).titles["entities"]) + 4, 0))
         claims = app.query_one(ClaimList)
         await pilot.pause()
-        await pilot.click(claims, offset=(3, next(n for n, row in enumerate(screen_text(claims)) if "board" in row)))
+        await pilot.click(claims, offset=(3, next(n for n, row in enumerate(screen_rows(claims)) if "board" in row)))
         assert article(app).cursor == TEXT.index("The board")
         assert cursor_shown(app) == "The"
-
-
-def screen_text(widget) -> list[str]:
-    return [strip.text for strip in widget.render_lines(Region(0, 0, *widget.outer_size))]
 
 
 async def send(app, pilot, kind, point: tuple[int, int], button: int = 1) -> None:

@@ -4,16 +4,10 @@ view. What is asserted is on screen."""
 
 from __future__ import annotations
 
-from tests.conftest import sample_document
-from tests.test_narrow_panel import screen_rows, screen_text
+from tests.test_narrow_panel import open_sample, screen_rows, screen_text
 from tui.app import PostilApp
-from tui.launch import open_session
 
 SIZE = (80, 24)
-
-
-def open_sample(tmp_path) -> PostilApp:
-    return PostilApp(open_session(tmp_path / "annotations.json", sample_document(), annotator="tester"))
 
 
 async def press_until(pilot, key: str, done, limit: int) -> None:

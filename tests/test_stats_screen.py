@@ -15,7 +15,7 @@ from tui.launch import open_session
 from tui.model.contrast import contrast_ratio
 from tui.screens.annotate import AnnotateScreen
 from tui.screens.documents import DocumentsScreen
-from tui.screens.stats import ChartView, StatsScreen
+from tui.screens.stats import StatsScreen
 from tui.store.repository import open_store
 
 
@@ -24,9 +24,9 @@ def screen_text(app: PostilApp) -> list[str]:
     return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
 
 
-def chart_text(view: ChartView) -> list[str]:
-    """Every line of the charts at the widget's width (those scrolled out of view too)."""
-    return [strip.text.rstrip() for strip in view.render_lines(Region(0, 0, *view.size))]
+def lines_of(widget) -> list[str]:
+    """Every line of a widget at its width (those scrolled out of view too), trailing spaces dropped."""
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size))]
 
 
 def row(lines: list[str], name: str) -> list[str]:
@@ -48,7 +48,7 @@ async def test_S_in_a_document_shows_its_bars_and_the_databases_and_Esc_goes_bac
         await pilot.press("S")
         await settled(pilot)
         assert isinstance(app.screen, StatsScreen)
-        lines = chart_text(app.screen.chart_view)
+        lines = lines_of(app.screen.chart_view)
         assert "Statistics of this document: Floods in Valencia" in screen_text(app)[1]
         assert row(lines, "GPE")[-3:] == ["1", "0", "0"] and set(row(lines, "GPE")[1]) == {"█"}
         assert row(lines, "PERSON") == ["PERSON", "0", "0", "0"]  # none in this document
@@ -57,7 +57,7 @@ async def test_S_in_a_document_shows_its_bars_and_the_databases_and_Esc_goes_bac
         assert all(len(line) <= 80 - 4 for line in lines)  # inside the border and padding
 
         await pilot.press("tab")  # the whole database
-        lines = chart_text(app.screen.chart_view)
+        lines = lines_of(app.screen.chart_view)
         assert "Statistics of the whole database: 2 documents" in screen_text(app)[1]
         assert row(lines, "PERSON")[-3:] == ["1", "0", "0"]
         assert row(lines, "DATE")[-3:] == ["2", "0", "0"]
@@ -85,7 +85,7 @@ async def test_S_in_the_document_list_shows_the_highlighted_document(tmp_path, m
         await settled(pilot)
         assert isinstance(app.screen, StatsScreen)
         assert "Statistics of this document: Senate passes the budget" in "\n".join(screen_text(app))
-        lines = chart_text(app.screen.chart_view)
+        lines = lines_of(app.screen.chart_view)
         assert row(lines, "NORP")[-3:] == ["0", "0", "1"] and set(row(lines, "NORP")[1]) == {"░"}
         assert row(lines, "true")[-1] == "1"
         await pilot.press("escape")
