@@ -36,7 +36,6 @@ import cProfile
 import io
 import os
 import pstats
-import shutil
 import statistics
 import sys
 import tempfile
@@ -46,7 +45,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.curation_keys import team_database  # noqa: E402
+from benchmarks.curation_keys import fresh_copy, team_database  # noqa: E402
 
 SIZE = (140, 40)
 # (key, what it opens, the class of the dialog's screen; None: the cursor key, no dialog).
@@ -121,10 +120,9 @@ class Repaints:
             setattr(owner, name, original)
 
 
-def claim_at_first_disagreement(app) -> int:
+def first_disagreement_start(app) -> int:
     """Where the first disagreement starts (the cursor's place for every key)."""
-    screen = app.screen
-    return min(d.start for d in screen.curation.disagreements)
+    return min(d.start for d in app.screen.curation.disagreements)
 
 
 async def settle_key(pilot, key: str) -> float:
@@ -167,7 +165,7 @@ async def run_app(team: Path, presses: int, rounds: int, profiles: dict[str, tup
     tallies: dict[str, dict[str, list[tuple[int, float]]]] = {}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        where = claim_at_first_disagreement(app)
+        where = first_disagreement_start(app)
         await place_cursor(pilot, app, where)
         await settle_key(pilot, "c")  # the sentence becomes the lead's claim; its editor opens
         await settle_key(pilot, "escape")
@@ -279,25 +277,19 @@ async def main_async(args: argparse.Namespace) -> None:
         print("| words | key | open: median | max | close (Esc): median | max | first open |")
         print("|---:|---|---:|---:|---:|---:|---:|")
         for words in sizes:
-            run = folder / f"run-{words}"
-            shutil.copytree(teams[words].parent, run)
-            opens, closes, first, _ = await run_app(run / teams[words].name, args.presses, args.rounds)
+            opens, closes, first, _ = await run_app(fresh_copy(teams[words], folder), args.presses, args.rounds)
             for _, name, _ in DIALOGS:
                 close = ms(closes[name]) if name in closes else "– | –"
                 print(f"| {words:,} | {name} | {ms(opens[name])} | {close} | {first[name] * 1000:.0f} |")
         words = max(sizes)
-        run = folder / f"repaints-{words}"
-        shutil.copytree(teams[words].parent, run)
         repaints = Repaints()
-        opens, _, _, tallies = await run_app(run / teams[words].name, args.presses, 1, repaints=repaints)
+        opens, _, _, tallies = await run_app(fresh_copy(teams[words], folder), args.presses, 1, repaints=repaints)
         repaints.close()
         report_repaints(opens, tallies, words)
         if args.no_profile:
             return
-        run = folder / f"profile-{words}"
-        shutil.copytree(teams[words].parent, run)
         profiles = {name: (cProfile.Profile(), cProfile.Profile()) for _, name, _ in DIALOGS}
-        await run_app(run / teams[words].name, args.presses, 1, profiles)
+        await run_app(fresh_copy(teams[words], folder), args.presses, 1, profiles)
         print(f"\nProfile at {words:,} words ({args.presses} presses of each key after its first)")
         report_profiles(profiles, args.presses, args.top)
 
