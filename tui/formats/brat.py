@@ -197,14 +197,14 @@ def export_brat(items: list[ExportItem], losses: Losses, label_scheme: Scheme = 
     return files
 
 
-def parse_brat(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
-    """The graphs of a ``.ann`` file (with its ``.txt``) or of every ``.ann`` in a folder.
+def parse_brat(path: Path, label_scheme: Scheme = DEFAULT_SCHEME, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
+    """The graphs of a ``.ann`` file (with its ``.txt``) or of every ``.ann`` in a folder, their
+    claim types and verdicts checked against ``label_scheme`` (the database's).
 
     Only regular files in that folder are read: a ``.txt`` or ``.ann`` that is a link to a
     file elsewhere is refused, so an import never names a file outside what it was given.
     """
     folder = path if path.is_dir() else path.parent
-    scheme = (store.own_scheme() if store is not None else None) or DEFAULT_SCHEME
     ann_files = sorted(path.glob("*.ann")) if path.is_dir() else [path]
     if not ann_files:
         raise FormatError(path, 1, "no .ann files in this folder")
@@ -218,7 +218,7 @@ def parse_brat(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], li
         _check_inside(txt, folder)
         text = _read_utf8(txt)
         lines = _read_utf8(ann).split("\n")
-        graphs.append(_graph_of_ann(ann, text, lines, errors, scheme))
+        graphs.append(_graph_of_ann(ann, text, lines, errors, label_scheme))
     return graphs, errors
 
 

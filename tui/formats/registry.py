@@ -34,12 +34,15 @@ class FormatSpec:
 
         Only graphs that passed :func:`tui.formats.validate.check_graphs` (against the scheme
         ``store``'s database keeps, if it keeps one) are returned; the errors are in file and
-        line order.
+        line order. The parser is given the database's ``label_scheme`` (the default scheme
+        when it keeps none), as every exporter is.
         """
         from tui.formats.validate import check_graphs
+        from tui.model.labels import DEFAULT_SCHEME
 
-        graphs, errors = self.import_function()(path, store=store)
-        graphs, problems = check_graphs(path, graphs, store.own_scheme() if store is not None else None)
+        own_scheme = store.own_scheme() if store is not None else None
+        graphs, errors = self.import_function()(path, store=store, label_scheme=own_scheme or DEFAULT_SCHEME)
+        graphs, problems = check_graphs(path, graphs, own_scheme)
         return graphs, sorted([*errors, *problems], key=lambda error: (error.path, error.line))
 
 

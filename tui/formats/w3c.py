@@ -193,8 +193,9 @@ def _place(path: Path, line: int, text: str, position: dict | None, quote: dict 
     return scored[0], scored[0] + len(exact)
 
 
-def parse_w3c(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
-    """The graphs of a W3C annotation file; each target must name a document in the store."""
+def parse_w3c(path: Path, store=None, label_scheme: Scheme = DEFAULT_SCHEME, **_: object) -> tuple[list[SpanGraph], list[FormatError]]:
+    """The graphs of a W3C annotation file; each target must name a document in the store, and a
+    claim's tag is its type when it is one of ``label_scheme``'s (the database's)."""
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
@@ -204,7 +205,6 @@ def parse_w3c(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], lis
     except orjson.JSONDecodeError as error:
         raise FormatError(path, error.lineno, f"not valid JSON ({error.msg})") from None
     documents = store.documents() if store is not None else []
-    claim_types = ((store.own_scheme() if store is not None else None) or DEFAULT_SCHEME).claim_types
     by_uri = {}
     for document in documents:
         by_uri.setdefault(document_uri(document.source, document.sha256), document)
@@ -226,7 +226,7 @@ def parse_w3c(path: Path, store=None, **_: object) -> tuple[list[SpanGraph], lis
         try:
             if isinstance(identifier, str) and identifier in first_line:
                 raise FormatError(path, line, f"id: {quoted(identifier)} is used twice (first on line {first_line[identifier]})")
-            pending.append(_add(path, line, annotation, by_uri, by_id, graphs, claim_types))
+            pending.append(_add(path, line, annotation, by_uri, by_id, graphs, label_scheme.claim_types))
         except FormatError as error:
             errors.append(error)
         if isinstance(identifier, str):
