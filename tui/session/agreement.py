@@ -244,10 +244,15 @@ def unit_codes(units: np.ndarray, spans: list[tuple[int, int, int]]) -> np.ndarr
     return codes
 
 
+def paired_units(data: np.ndarray) -> int:
+    """How many units of reliability data (annotators × units, NaN for missing) two or more annotators coded."""
+    return int(np.count_nonzero(np.sum(~np.isnan(data), axis=0) >= 2))
+
+
 def alpha(data: np.ndarray) -> float | None:
     """Krippendorff's α, nominal, of reliability data (annotators × units, NaN for missing); None
     where it is undefined (fewer than two values, no unit two annotators coded)."""
-    if data.size == 0 or np.count_nonzero(np.sum(~np.isnan(data), axis=0) >= 2) == 0:
+    if not paired_units(data):
         return None
     try:
         value = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
@@ -344,9 +349,9 @@ def compute_agreement(works: list[DocumentWork], label_order: tuple[str, ...] = 
     )
     return Agreement(
         annotators=annotators, documents=len(works), labels=labels, documents_compared=sum(len(work.present) >= 2 for work in works),
-        tokens=int(np.count_nonzero(np.sum(~np.isnan(tokens), axis=0) >= 2)),
+        tokens=paired_units(tokens),
         alpha=alpha(tokens), label_alpha={label: alpha(binary(tokens, codes[label])) for label in labels},
-        sentences=int(np.count_nonzero(np.sum(~np.isnan(sentences), axis=0) >= 2)),
+        sentences=paired_units(sentences),
         sentence_alpha=alpha(sentences), pairs=pairs,
     )
 
