@@ -5,11 +5,11 @@ claim edits and the model's suggestions. Real TinyDB files in tmp_path."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from tinydb import TinyDB
 
+from tests.conftest import occurrence
 from tui.cli import main
 from tui.model.annotation import CLAIM, ENTITY, SUGGESTED, Annotation, Entity
 from tui.model.claims import claim_attrs
@@ -30,17 +30,12 @@ def session_on(db_path, text: str = TEXT) -> AnnotationSession:
     return AnnotationSession(store, document, "tester")
 
 
-def span(text: str, phrase: str, nth: int = 0) -> tuple[int, int]:
-    start = [m.start() for m in re.finditer(re.escape(phrase), text)][nth]
-    return start, start + len(phrase)
-
-
 def annotated(db_path) -> AnnotationSession:
     """A document with an accepted PERSON, an accepted DATE and a claim with a verdict."""
     session = session_on(db_path)
-    session.label_span(*span(TEXT, "Jane Doe"), "PERSON")
-    session.label_span(*span(TEXT, "Monday"), "DATE")
-    claim = session.mark_claim(*span(TEXT, "Jane Doe said the plan was fair."), "quote")
+    session.label_span(*occurrence(TEXT, "Jane Doe"), "PERSON")
+    session.label_span(*occurrence(TEXT, "Monday"), "DATE")
+    claim = session.mark_claim(*occurrence(TEXT, "Jane Doe said the plan was fair."), "quote")
     session.update_claim(claim.id, verdict="mixed")
     return session
 
@@ -188,7 +183,7 @@ def test_mapping_relabels_in_one_undoable_action_per_document(db_path):
 
 def test_suggestions_of_a_dropped_label_go_with_it(db_path):
     session = session_on(db_path)
-    start, end = span(TEXT, "Monday")
+    start, end = occurrence(TEXT, "Monday")
     suggestion = Annotation.on_text(session.document.doc_id, TEXT, ENTITY, "DATE", start, end, status=SUGGESTED, origin="model")
     session.add_suggestions([suggestion], [])
     session.store.close()
@@ -227,11 +222,11 @@ def test_the_models_labels_become_the_schemes_or_are_hidden(db_path):
     doc_id = session.document.doc_id
 
     def mention(phrase: str, label: str, entity: Entity) -> Annotation:
-        return Annotation.on_text(doc_id, TEXT, ENTITY, label, *span(TEXT, phrase), status=SUGGESTED, origin="model",
+        return Annotation.on_text(doc_id, TEXT, ENTITY, label, *occurrence(TEXT, phrase), status=SUGGESTED, origin="model",
                                   attrs={"entity_id": entity.entity_id})
 
     jane, paris, monday = Entity(doc_id, "Jane Doe", "PERSON"), Entity(doc_id, "Paris", "GPE"), Entity(doc_id, "Monday", "DATE")
-    start, end = span(TEXT, "Jane Doe said the plan was fair.")
+    start, end = occurrence(TEXT, "Jane Doe said the plan was fair.")
     quote = Annotation.on_text(doc_id, TEXT, CLAIM, "quote", start, end, status=SUGGESTED, origin="model",
                                attrs=claim_attrs(start, end, "quote", speaker=monday.entity_id))
     session.add_suggestions([mention("Jane Doe", "PERSON", jane), mention("Paris", "GPE", paris), mention("Monday", "DATE", monday), quote],
@@ -248,6 +243,6 @@ def test_the_entity_list_groups_labels_in_the_schemes_order(db_path, capsys):
     set_scheme(store, scheme_from_dict({"labels": [{"name": "ZETA", "key": "1"}, {"name": "ALPHA", "key": "2"}]}), {})
     store.close()
     session = session_on(db_path)
-    session.label_span(*span(TEXT, "Paris"), "ALPHA")
-    session.label_span(*span(TEXT, "Jane Doe"), "ZETA")
+    session.label_span(*occurrence(TEXT, "Paris"), "ALPHA")
+    session.label_span(*occurrence(TEXT, "Jane Doe"), "ZETA")
     assert [label for label, _ in session.entity_groups()] == ["ZETA", "ALPHA"]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from tests.conftest import REPO
-from tests.test_scheme import TEXT, annotated, session_on, span
+from tests.conftest import REPO, occurrence
+from tests.test_scheme import TEXT, annotated, session_on
 from tests.test_settings import settings_file
 from tui.cli import main
 from tui.model.labels import CONLL2003, FACTCHECK, scheme_from_dict
@@ -132,9 +132,9 @@ def framed(db: Path, capsys) -> None:
     """A database on the frames scheme with an ACTOR, a frame and a claim rated "imprecise"."""
     assert run(capsys, "scheme", "set", str(FRAMES), "--db", str(db))[0] == 0
     session = session_on(db)
-    session.label_span(*span(TEXT, "Jane Doe"), "ACTOR")
-    session.label_span(*span(TEXT, "the plan was fair"), "FAIRNESS")
-    claim = session.mark_claim(*span(TEXT, "Jane Doe said the plan was fair."), "quote")
+    session.label_span(*occurrence(TEXT, "Jane Doe"), "ACTOR")
+    session.label_span(*occurrence(TEXT, "the plan was fair"), "FAIRNESS")
+    claim = session.mark_claim(*occurrence(TEXT, "Jane Doe said the plan was fair."), "quote")
     session.update_claim(claim.id, verdict="imprecise")
     session.store.close()
 
