@@ -22,7 +22,7 @@ from tests.conftest import sample_document, write_article
 from tui.app import PostilApp
 from tui.formats.readers import read_article
 from tui.launch import open_session
-from tui.model.contrast import MINIMUM_CONTRAST, contrast_ratio, parse_hex, readable, relative_luminance
+from tui.model.contrast import MINIMUM_CONTRAST, contrast_ratio, parse_hex, readable, relative_luminance, to_hex
 from tui.model.labels import DEFAULT_SCHEME, PRESETS, Label, Scheme
 from tui.widgets import palette
 
@@ -30,8 +30,9 @@ THEMES = sorted(App().available_themes)
 BORDERS = ("\u2500", "\u259f")  # box drawing and block elements
 
 
-def hue(color: str) -> float:
-    return colorsys.rgb_to_hls(*(channel / 255 for channel in parse_hex(color)))[0]
+def hls(color: str) -> tuple[float, float, float]:
+    """``#rrggbb`` as hue, lightness and saturation, each 0 to 1."""
+    return colorsys.rgb_to_hls(*(channel / 255 for channel in parse_hex(color)))
 
 
 def test_luminance_and_ratio_are_the_wcag_ones():
@@ -52,14 +53,14 @@ def test_readable_keeps_the_hue_and_changes_no_more_than_needed(color, ground):
     if contrast_ratio(color, ground) >= MINIMUM_CONTRAST:
         assert made == color
         return
-    hls = colorsys.rgb_to_hls(*(channel / 255 for channel in parse_hex(color)))
-    if hls[2] > 0.05 and made not in ("#000000", "#ffffff"):
-        assert abs(hue(made) - hls[0]) < 0.02  # the same hue, lighter or darker
+    hue, lightness, saturation = hls(color)
+    made_hue, made_lightness, _ = hls(made)
+    if saturation > 0.05 and made not in ("#000000", "#ffffff"):
+        assert abs(made_hue - hue) < 0.02  # the same hue, lighter or darker
     # The nearest: a colour a step back towards the original does not reach the contrast.
-    made_lightness = colorsys.rgb_to_hls(*(channel / 255 for channel in parse_hex(made)))[1]
-    back = made_lightness + (0.02 if made_lightness < hls[1] else -0.02)
-    if 0 <= back <= 1 and (made_lightness - hls[1]) * (back - hls[1]) > 0:
-        stepped = "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in colorsys.hls_to_rgb(hls[0], back, hls[2])))
+    back = made_lightness + (0.02 if made_lightness < lightness else -0.02)
+    if 0 <= back <= 1 and (made_lightness - lightness) * (back - lightness) > 0:
+        stepped = to_hex(tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, back, saturation)))
         assert contrast_ratio(stepped, ground) < MINIMUM_CONTRAST
 
 
@@ -114,7 +115,7 @@ EVERY_LABEL = Scheme(
 )
 
 
-def article_with_every_label(folder, scheme: Scheme) -> str:
+def article_with_every_label(scheme: Scheme) -> str:
     """An article with two mentions of one word per label, a quoted claim and a control
     character (shown as a placeholder)."""
     lines = [f"Word{number} was named; later Word{number} was named again." for number, _ in enumerate(scheme.labels)]
@@ -144,7 +145,7 @@ def failing_segments(widget, where: str) -> list[str]:
 
 async def test_every_label_and_mark_reads_in_every_theme(tmp_path):
     scheme = EVERY_LABEL
-    document = read_article(write_article(tmp_path, article_with_every_label(tmp_path, scheme)))
+    document = read_article(write_article(tmp_path, article_with_every_label(scheme)))
     session = open_session(tmp_path / "annotations.json", document, annotator="tester")
     session.scheme = scheme  # a database with this scheme
     text = session.text
