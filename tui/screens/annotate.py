@@ -103,15 +103,9 @@ class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewAction
     def on_mount(self) -> None:
         self.article.focus()
         # A one-argument callback: Textual passes (old, new) to a watcher that takes two.
-        self.watch(self.article, "cursor", self.cursor_moved, init=False)
+        self.watch(self.article, "cursor", lambda offset: self.side_panel and self.side_panel.cursor_moved(offset), init=False)
         self.watch(self.article, "keys_state", lambda _: self.key_hints.refresh_hints(), init=False)
         self.update_status()
-
-    def cursor_moved(self, offset: int) -> None:
-        """The detail pane describes what the cursor is on (in curation mode, a disagreement's versions)."""
-        if self.side_panel is not None:
-            self.side_panel.cursor_moved(offset)
-            self.describe_disagreement(offset)
 
     def attach(self, session: AnnotationSession) -> None:
         """Show a loaded session: its spans, the side panel, and a banner when read-only."""
@@ -176,7 +170,6 @@ class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewAction
         if self.side_panel is not None:
             if not streaming:
                 self.side_panel.rebuild()
-                self.describe_disagreement(self.article.cursor)
             elif self.panel_refill is None:
                 self.panel_refill = self.set_timer(STREAMING_PANEL_SECONDS, self.refill_panel)
         self.update_status()

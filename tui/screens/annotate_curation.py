@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.binding import Binding
 
 from tui.model.annotation import CURATION
 from tui.model.display import display_text
-from tui.widgets.disagreement_list import OPEN, DisagreementList, who_said_what
+from tui.widgets.disagreement_list import DisagreementList, who_said_what
 from tui.widgets.session_list import quoted
 
 if TYPE_CHECKING:
@@ -91,27 +90,14 @@ class CurationActions:
         covering = self.curation.covering(offset)
         return next((d for d in covering if self.resolutions.get(d.key) is None), covering[0] if covering else None)
 
-    def describe_disagreement(self, offset: int) -> None:
-        """In the detail pane: who said what in the open disagreement at ``offset`` (the
-        curation's own annotations are described as usual elsewhere)."""
-        if self.curation is None or self.side_panel is None:
-            return
-        disagreement = self.disagreement_at(offset)
-        if disagreement is None or self.resolutions.get(disagreement.key) is not None:
-            return
-        text = Text.assemble(("Disagreement", "bold"), f" · {disagreement.kind} · {OPEN}")
-        text.append(f"\n{quoted(self.session.text[disagreement.start : disagreement.end], 60)}", style="italic")
-        for name, said in who_said_what(self.curation, disagreement):
-            text.append(f"\n{name}", style="bold")
-            text.append(f": {said}")
-        text.append("\nt takes a version", style="dim")
-        self.side_panel.detail.show_text(text)
-
     def go_to_disagreement(self, disagreement: Disagreement) -> None:
-        """Put the cursor on a disagreement and say who said what."""
+        """Put the cursor on a disagreement and say who said what (the side panel does, as the
+        cursor moves; when it was there already, the pane may show a list's entry)."""
+        before = self.article.cursor
         self.article.move_to(disagreement.start)
         self.article.focus()
-        self.describe_disagreement(self.article.cursor)
+        if self.article.cursor == before and self.side_panel is not None:
+            self.side_panel.cursor_moved(before)
 
     def curation_step(self, direction: int) -> None:
         """Go to the next (or previous) open disagreement (``.`` and ``,`` in curation mode)."""

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 # The resolution of a disagreement still open, as the list shows it.
 OPEN = "open"
+# How much of a disagreement's text the detail pane quotes.
+DESCRIBED = 60
 
 
 def who_said_what(curation: Curation, disagreement: Disagreement) -> list[tuple[str, str]]:
@@ -84,6 +86,21 @@ class DisagreementList(SessionList):
         for name, said in who_said_what(self.curation, disagreement):
             lines.append(Text.assemble("  ", (name, "bold"), f": {excerpt(said, EXCERPT_LENGTH - len(name) - 4)}"))
         return lines
+
+    def describe_open_at(self, offset: int) -> Text | None:
+        """For the detail pane: who said what in the open disagreement covering ``offset``
+        (None where none is open: the curation's own annotation is described as usual)."""
+        resolutions = self.curation.resolutions
+        disagreement = next((d for d in self.curation.covering(offset) if resolutions.get(d.key) is None), None)
+        if disagreement is None:
+            return None
+        text = Text.assemble(("Disagreement", "bold"), f" · {disagreement.kind} · {OPEN}")
+        text.append(f"\n{quoted(self.session.text[disagreement.start : disagreement.end], DESCRIBED)}", style="italic")
+        for name, said in who_said_what(self.curation, disagreement):
+            text.append(f"\n{name}", style="bold")
+            text.append(f": {said}")
+        text.append("\nt takes a version", style="dim")
+        return text
 
     def on_item_list_chosen(self, event: ItemList.Chosen) -> None:
         """Go to the disagreement in the article."""

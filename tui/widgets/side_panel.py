@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from textual.widgets import Input
 
     from tui.session.annotation_session import AnnotationSession
+    from tui.widgets.disagreement_list import DisagreementList
 
 
 class SidePanel(Vertical):
@@ -48,7 +49,7 @@ class SidePanel(Vertical):
         Binding("ctrl+up", "scroll_details(-1)", "Scroll the detail pane up", show=False, id="panel.details_up"),
     ]
 
-    def __init__(self, session: AnnotationSession, cursor: int = 0, disagreements: SessionList | None = None) -> None:
+    def __init__(self, session: AnnotationSession, cursor: int = 0, disagreements: DisagreementList | None = None) -> None:
         """The panel of ``session``, its detail pane on the article's ``cursor`` (the screen
         tells it where the cursor goes: :meth:`cursor_moved`); in curation mode the list of
         ``disagreements`` comes first."""
@@ -95,9 +96,14 @@ class SidePanel(Vertical):
 
     def cursor_moved(self, offset: int, changed: bool = False) -> None:
         """Describe the innermost annotation under the article's cursor (again if ``changed``:
-        the annotation there may be the same one with a new label)."""
+        the annotation there may be the same one with a new label); in curation mode, the open
+        disagreement there instead."""
         self.cursor = offset
         self.detail_follows_list = False
+        disagreement = self.disagreements.describe_open_at(offset) if self.disagreements is not None else None
+        if disagreement is not None:
+            self.detail.show_text(disagreement)
+            return
         here = self.session.at(offset)
         self.detail.show_annotation(here[0] if here else None, only_if_changed=not changed)
 
