@@ -149,13 +149,12 @@ def _relabel_document(annotations: list[Annotation], entities: list[Entity], tar
         changes.append(Change(ENTITIES, entity.entity_id, {**record, "label": target} if target else None))
         result.relabelled += bool(target)
     for annotation in annotations:
-        record = annotation.to_record()
         if annotation.kind == ENTITY:
             target = targets.get((LABEL, annotation.label))
             if target is None:
                 continue
             if target:
-                changes.append(Change(ANNOTATIONS, annotation.id, {**record, "label": target}))
+                changes.append(Change(ANNOTATIONS, annotation.id, {**annotation.to_record(), "label": target}))
                 result.relabelled += 1
             else:
                 changes.append(Change(ANNOTATIONS, annotation.id, None))
@@ -176,7 +175,7 @@ def _relabel_document(annotations: list[Annotation], entities: list[Entity], tar
                 attrs["verdict"] = verdict
             if speaker in gone_entities:
                 attrs["speaker"] = gone_entities[speaker]  # the speaker's name stays, as text
-            changes.append(Change(ANNOTATIONS, annotation.id, {**record, "label": claim_type, "attrs": attrs}))
+            changes.append(Change(ANNOTATIONS, annotation.id, {**annotation.to_record(), "label": claim_type, "attrs": attrs}))
             result.relabelled += 1
     return changes
 
