@@ -115,7 +115,8 @@ def scheme_change(store: Store, new: Scheme, mapping: dict[str, str]) -> SchemeC
         for entity in entities:
             used[LABEL].add(entity.label)
     targets = _mapped(mapping, used, old, new)
-    dropped = {(kind, value) for kind in KINDS for value in used[kind] if value in scheme_values(old, kind) - scheme_values(new, kind)}
+    gone = {kind: scheme_values(old, kind) - scheme_values(new, kind) for kind in KINDS}
+    dropped = {(kind, value) for kind in KINDS for value in used[kind] & gone[kind]}
     blocking = sorted((key for key in dropped if key not in targets and uses[key]), key=lambda key: (KINDS.index(key[0]), key[1]))
     if blocking:
         listed = ", ".join(f"{kind} {value} ({uses[(kind, value)]} annotations)" for kind, value in blocking)
