@@ -69,14 +69,22 @@ def claim_sort_key(session: AnnotationSession, sort: str) -> Callable[[Annotatio
     if sort == "speaker":
         return lambda c: (session.speaker_name(c).casefold() or "\uffff", c.start)
     if sort == "verdict":  # in the order of the database's scale, unverified first
-        verdicts = session.scheme.verdict_names
-        return lambda c: (verdicts.index(c.attrs.get("verdict") or UNVERIFIED) if (c.attrs.get("verdict") or UNVERIFIED) in verdicts else len(verdicts), c.start)
+        verdict_place = place_in(session.scheme.verdict_names)
+        return lambda c: (verdict_place(c.attrs.get("verdict") or UNVERIFIED), c.start)
     if sort == "check-worthiness":
         return lambda c: (-(c.attrs.get("checkworthiness") if c.attrs.get("checkworthiness") is not None else -1), c.start)
     if sort == "type":
-        types = session.scheme.claim_types
-        return lambda c: (types.index(c.label) if c.label in types else len(types), c.start)
+        type_place = place_in(session.scheme.claim_types)
+        return lambda c: (type_place(c.label), c.start)
     return lambda c: (c.start, c.end)
+
+
+def place_in(names: tuple[str, ...]) -> Callable[[str], int]:
+    """A name's place in ``names`` (its first, if it is there twice), or after them all."""
+    places: dict[str, int] = {}
+    for place, name in enumerate(names):
+        places.setdefault(name, place)
+    return lambda name: places.get(name, len(names))
 
 
 def shown_claims(session: AnnotationSession, filter: str, sort: str) -> list[Annotation]:
