@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from tui.model.annotation import ACCEPTED, KINDS, SUGGESTED, Annotation, now_iso
 from tui.model.claims import check_claim
-from tui.model.labels import DEFAULT_SCHEME, Scheme
+from tui.model.labels import Scheme
 from tui.model.span_index import SpanIndex
 from tui.session.entities import Plan, stamped
 from tui.session.index import AnnotationIndex
@@ -122,8 +122,7 @@ def plan_accept(op: str, suggestions: Iterable[Annotation], annotator: str) -> P
     return plan
 
 
-def plan_claim_review(index: AnnotationIndex, claim: Annotation, verdict: str | None, annotator: str, text_length: int,
-                      scheme: Scheme = DEFAULT_SCHEME) -> Plan:
+def plan_claim_review(index: AnnotationIndex, claim: Annotation, verdict: str | None, annotator: str, text_length: int, scheme: Scheme) -> Plan:
     """Accept ``claim`` as the model gave it, with ``verdict`` if one is given; a suggested
     claim's speaker mention (see :func:`speaker_mention`) is accepted with it. Raises
     ``ValueError`` for a verdict ``scheme`` does not offer, before anything is planned."""
