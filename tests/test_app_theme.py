@@ -15,7 +15,7 @@ from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.model.annotation import SUGGESTED
 from tui.model.contrast import contrast_ratio, relative_luminance
-from tui.model.labels import color_for
+from tui.model.labels import DEFAULT_SCHEME
 
 SIZE = (120, 36)
 
@@ -67,7 +67,7 @@ async def test_switching_to_the_light_theme_makes_the_article_and_the_lists_ligh
         assert speaker.triplet.hex == app.theme_variables["list-speaker"].lower() != "#5fafff"
         # The label colours are the label scheme's in any theme.
         organisation = session.find_entity("Amazon")
-        assert any(style.bgcolor is not None and style.bgcolor.triplet.hex == color_for(organisation.label).lower() for style in cell_styles(article))
+        assert any(style.bgcolor is not None and style.bgcolor.triplet.hex == DEFAULT_SCHEME.color_for(organisation.label).lower() for style in cell_styles(article))
         await pilot.press("q")
 
 
@@ -145,7 +145,7 @@ async def test_the_article_and_the_entity_list_draw_the_databases_scheme_colours
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         amazon = session.find_entity("Amazon")
-        assert amazon.label == "ORG" and color_for("ORG") != magenta
+        assert amazon.label == "ORG" and DEFAULT_SCHEME.color_for("ORG") != magenta
         article = app.query_one("#article")
         article.move_to(session.mentions_of(amazon.entity_id)[0].start)
         await pilot.pause()

@@ -194,11 +194,6 @@ PRESETS = {scheme.name: scheme for scheme in (ONTONOTES, CONLL2003, FACTCHECK)}
 DEFAULT_SCHEME = ONTONOTES
 
 
-def color_for(name: str) -> str:
-    """The colour of a label of the default scheme; labels outside it share one."""
-    return DEFAULT_SCHEME.color_for(name)
-
-
 def scheme_label(scheme: Scheme, label: str) -> str | None:
     """What an entity label from the model or the user's corrections is in ``scheme``: a label
     of the scheme stays, another model label becomes the scheme's counterpart (None when the
