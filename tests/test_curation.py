@@ -11,6 +11,7 @@ from tests.conftest import saved_annotations
 from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, REJECTED, SUGGESTED, Annotation, Entity, now_iso
 from tui.model.claims import claim_attrs
 from tui.model.document import Document
+from tui.session.annotation_session import AnnotationSession
 from tui.session.curation import Curation
 from tui.store.migrations import META
 from tui.store.records import ANNOTATIONS, ENTITIES, TEAM_KEY, Change
@@ -47,14 +48,19 @@ class Work:
         self.changes.append(Change(ANNOTATIONS, claim.id, claim.to_record()))
 
 
+def two_annotators(db: Path) -> tuple[Store, Document, Work, Work]:
+    """A new database holding the test document, and alice's and bob's work on it, none yet."""
+    store = Store(db)
+    document = store.open_document(Document(TEXT, "Team", "test:team"))
+    return store, document, Work(document.doc_id, "alice"), Work(document.doc_id, "bob")
+
+
 def team_database(db: Path) -> tuple[Store, Document]:
     """alice and bob on one document: they agree on Paris and on the claim that Acme Corp said it
     grew (speakers of the same name); they disagree on "Jane Doe" (PERSON / ORG), on "Acme Corp"
     (bob marked nothing) and on the verdict of Bob Smith's quote. bob's unreviewed suggestion is
     not his judgement."""
-    store = Store(db)
-    document = store.open_document(Document(TEXT, "Team", "test:team"))
-    alice, bob = Work(document.doc_id, "alice"), Work(document.doc_id, "bob")
+    store, document, alice, bob = two_annotators(db)
     alice.mention(JANE, "PERSON")
     bob.mention(JANE, "ORG")
     alice.mention(ACME, "ORG")
@@ -70,9 +76,20 @@ def team_database(db: Path) -> tuple[Store, Document]:
     return store, document
 
 
+def curating(db: Path) -> tuple[Curation, AnnotationSession]:
+    """The team database's document opened for curation: its Curation and the curation layer's session."""
+    curation = Curation(*team_database(db))
+    return curation, curation.open_session()
+
+
+def curation_saved(db: Path) -> list[dict]:
+    """The curation's annotations in the database file."""
+    return [r for r in saved_annotations(db) if r["annotator"] == CURATION]
+
+
 def curation_records(db: Path) -> dict[tuple, dict]:
     """The curation's annotations in the database file by (kind, start, end, label, status)."""
-    return {(r["kind"], r["start"], r["end"], r["label"], r["status"]): r for r in saved_annotations(db) if r["annotator"] == CURATION}
+    return {(r["kind"], r["start"], r["end"], r["label"], r["status"]): r for r in curation_saved(db)}
 
 
 def saved_entities(db: Path) -> dict[str, dict]:
@@ -98,7 +115,7 @@ def test_agreed_annotations_are_seeded_into_the_curation_once(db_path):
 
     reopened = Store(db_path)
     Curation(reopened, document).open_session()
-    assert len([r for r in saved_annotations(db_path) if r["annotator"] == CURATION]) == 2
+    assert len(curation_saved(db_path)) == 2
     assert len([e for e in saved_entities(db_path).values() if e.get("annotator") == CURATION]) == 2
     assert [e["op"] for e in reopened.journal(document.doc_id)].count("curation-seed") == 1
 
@@ -124,9 +141,7 @@ def test_disagreements_are_clustered_by_kind_with_one_version_per_annotator(db_p
 
 
 def test_speakers_of_one_name_and_different_kb_ids_are_told_apart(db_path):
-    store = Store(db_path)
-    document = store.open_document(Document(TEXT, "Team", "test:team"))
-    alice, bob = Work(document.doc_id, "alice"), Work(document.doc_id, "bob")
+    store, document, alice, bob = two_annotators(db_path)
     alice.claim(FAILED, "quote", alice.entity("Bob Smith", "PERSON", kb_id="Q42"), "false")
     bob.claim(FAILED, "quote", bob.entity("Bob Smith", "PERSON", kb_id="Q43"), "false")
     store.apply([*alice.changes, *bob.changes])
@@ -136,9 +151,7 @@ def test_speakers_of_one_name_and_different_kb_ids_are_told_apart(db_path):
 
 
 def test_overlapping_annotations_cluster_transitively_and_a_speakers_kb_id_decides_agreement(db_path):
-    store = Store(db_path)
-    document = store.open_document(Document(TEXT, "Team", "test:team"))
-    alice, bob = Work(document.doc_id, "alice"), Work(document.doc_id, "bob")
+    store, document, alice, bob = two_annotators(db_path)
     alice.mention((0, 8), "PERSON")
     bob.mention((5, 12), "PERSON")
     alice.mention((9, 22), "ORG")  # overlaps bob's, which overlaps alice's first: one disagreement
@@ -155,9 +168,7 @@ def test_overlapping_annotations_cluster_transitively_and_a_speakers_kb_id_decid
 
 
 def test_taking_alices_version_accepts_her_copy_and_rejects_bobs(db_path):
-    store, document = team_database(db_path)
-    curation = Curation(store, document)
-    session = curation.open_session()
+    curation, session = curating(db_path)
     jane = curation.disagreements[0]
     curation.take(session, jane, ["alice"])
     records = curation_records(db_path)
@@ -170,9 +181,7 @@ def test_taking_alices_version_accepts_her_copy_and_rejects_bobs(db_path):
 
 
 def test_taking_an_empty_version_rejects_the_others(db_path):
-    store, document = team_database(db_path)
-    curation = Curation(store, document)
-    session = curation.open_session()
+    curation, session = curating(db_path)
     acme = curation.disagreements[1]
     curation.take(session, acme, ["bob"])
     assert {k for k in curation_records(db_path) if k[1:3] == ACME} == {(ENTITY, *ACME, "ORG", REJECTED)}
@@ -180,12 +189,10 @@ def test_taking_an_empty_version_rejects_the_others(db_path):
 
 
 def test_taking_both_claims_copies_them_with_speaker_mapped_and_verdict_kept(db_path):
-    store, document = team_database(db_path)
-    curation = Curation(store, document)
-    session = curation.open_session()
+    curation, session = curating(db_path)
     failed = curation.disagreements[2]
     curation.take(session, failed, ["alice", "bob"])
-    claims = [r for r in saved_annotations(db_path) if r["annotator"] == CURATION and (r["kind"], r["start"]) == (CLAIM, FAILED[0])]
+    claims = [r for r in curation_saved(db_path) if (r["kind"], r["start"]) == (CLAIM, FAILED[0])]
     assert sorted((r["status"], r["attrs"]["verdict"]) for r in claims) == [(ACCEPTED, "false"), (ACCEPTED, "mixed")]
     entities = saved_entities(db_path)
     speakers = {r["attrs"]["verdict"]: entities[r["attrs"]["speaker"]] for r in claims}
@@ -197,9 +204,7 @@ def test_taking_both_claims_copies_them_with_speaker_mapped_and_verdict_kept(db_
 
 
 def test_taking_neither_rejects_every_version(db_path):
-    store, document = team_database(db_path)
-    curation = Curation(store, document)
-    session = curation.open_session()
+    curation, session = curating(db_path)
     jane = curation.disagreements[0]
     curation.take(session, jane, [])
     records = curation_records(db_path)
@@ -232,9 +237,7 @@ def test_a_take_is_undone_in_one_step_and_survives_reopening(db_path):
 
 
 def test_changing_a_decision_replaces_the_copies_and_drops_an_unused_entity(db_path):
-    store, document = team_database(db_path)
-    curation = Curation(store, document)
-    session = curation.open_session()
+    curation, session = curating(db_path)
     jane = curation.disagreements[0]
     curation.take(session, jane, ["alice"])
     curation.take(session, jane, ["bob"])
@@ -245,9 +248,7 @@ def test_changing_a_decision_replaces_the_copies_and_drops_an_unused_entity(db_p
 
 
 def test_the_leads_own_annotation_resolves_a_disagreement_as_edited(db_path):
-    store, document = team_database(db_path)
-    curation = Curation(store, document)
-    session = curation.open_session()
+    curation, session = curating(db_path)
     acme = curation.disagreements[1]
     assert curation.resolution(acme, session) is None
     session.label_span(*ACME, "GPE")
@@ -255,9 +256,7 @@ def test_the_leads_own_annotation_resolves_a_disagreement_as_edited(db_path):
 
 
 def test_next_open_goes_round_the_open_disagreements(db_path):
-    store, document = team_database(db_path)
-    curation = Curation(store, document)
-    session = curation.open_session()
+    curation, session = curating(db_path)
     jane, acme, failed = curation.disagreements
     assert curation.next_open(session, 3, 0) is jane  # the one under the cursor
     assert curation.next_open(session, 3, 1) is acme
@@ -282,19 +281,17 @@ def test_taking_every_version_keeps_one_copy_of_what_two_annotators_made_alike(d
     jane = curation.disagreements[0]
     assert [v.describe(curation.entities) for v in jane.versions] == ["PERSON “Jane Doe”", "ORG “Jane Doe”", "ORG “Jane Doe”"]
     curation.take(session, jane, ["alice", "bob", "carol"])
-    records = [r for r in saved_annotations(db_path) if r["annotator"] == CURATION and (r["start"], r["end"]) == JANE]
+    records = [r for r in curation_saved(db_path) if (r["start"], r["end"]) == JANE]
     assert sorted((r["label"], r["status"]) for r in records) == [("ORG", ACCEPTED), ("ORG", REJECTED), ("PERSON", ACCEPTED)]
     assert curation.resolution(jane, session) == "both"
     curation.take(session, jane, ["bob"])  # bob's version is carol's too
     assert curation.resolution(jane, session) == "bob + carol"
-    records = [r for r in saved_annotations(db_path) if r["annotator"] == CURATION and (r["start"], r["end"]) == JANE]
+    records = [r for r in curation_saved(db_path) if (r["start"], r["end"]) == JANE]
     assert sorted((r["label"], r["status"]) for r in records) == [("ORG", ACCEPTED), ("ORG", REJECTED), ("PERSON", REJECTED)]
 
 
 def test_taking_a_speaker_with_another_kb_id_keeps_that_kb_id(db_path):
-    store = Store(db_path)
-    document = store.open_document(Document(TEXT, "Team", "test:team"))
-    alice, bob = Work(document.doc_id, "alice"), Work(document.doc_id, "bob")
+    store, document, alice, bob = two_annotators(db_path)
     smith = (FAILED[0], FAILED[0] + len("Bob Smith"))
     alice.mention(smith, "PERSON", kb_id="Q42")  # agreed (the mention's span and label), so seeded with alice's entity
     bob.mention(smith, "PERSON", kb_id="Q43")
@@ -352,7 +349,7 @@ def test_annotators_who_agree_after_a_decision_replace_it(db_path):
     again = Curation(store, document)
     again.open_session()
     assert [d.key for d in again.disagreements] == [f"entity:{JANE[0]}:{JANE[1]}", f"entity:{ACME[0]}:{ACME[1]}"]
-    claims = [r for r in saved_annotations(db_path) if r["annotator"] == CURATION and r["start"] == FAILED[0]]
+    claims = [r for r in curation_saved(db_path) if r["start"] == FAILED[0]]
     assert sorted((r["status"], r["attrs"]["verdict"]) for r in claims) == [(ACCEPTED, "false"), (REJECTED, "false")]
 
 
@@ -384,9 +381,7 @@ def every_resolution(curation: Curation, session) -> dict[str, str | None]:
 
 
 def test_the_kept_resolutions_follow_takes_undos_redos_and_the_leads_own_edits(db_path):
-    store, document = team_database(db_path)
-    curation = Curation(store, document)
-    session = curation.open_session()
+    curation, session = curating(db_path)
     jane, acme, failed = curation.disagreements
     steps = [
         lambda: curation.take(session, failed, ["bob"]),
@@ -415,9 +410,7 @@ def test_the_kept_resolutions_follow_takes_undos_redos_and_the_leads_own_edits(d
 
 
 def test_an_edit_touching_a_disagreement_by_one_character_updates_it(db_path):
-    store, document = team_database(db_path)
-    curation = Curation(store, document)
-    session = curation.open_session()
+    curation, session = curating(db_path)
     jane = curation.disagreements[0]
     session.label_span(JANE[1] - 1, JANE[1] + 4, "ORG")  # "e met": its first character is the last of "Jane Doe"
     assert curation.resolutions[jane.key] == "edited" == curation.resolution(jane, session)
