@@ -54,7 +54,7 @@ def test_every_preset_reads_back_from_its_plain_data():
 def test_a_preset_is_a_starting_point_that_the_fields_given_replace():
     scheme = scheme_from_dict({"preset": "conll2003", "name": "newsroom", "verdicts": [{"name": "wrong", "key": "w", "rating": 1}]})
     assert scheme.label_names == CONLL2003.label_names and scheme.name == "newsroom"
-    assert scheme.verdict_names == ("unverified", "wrong") and scheme.verdict_for_key("w") == "wrong"
+    assert scheme.verdict_names == ("unverified", "wrong") and scheme.verdict("wrong").key == "w"
 
 
 LABEL = {"name": "A", "key": "1", "color": "#112233"}

@@ -105,11 +105,6 @@ class Scheme:
     def verdict(self, name: str) -> Verdict | None:
         return next((verdict for verdict in self.verdicts if verdict.name == name), None)
 
-    def verdict_for_key(self, key: str) -> str | None:
-        """The verdict a letter sets in the picker (``u`` is unverified unless the scale uses it)."""
-        found = next((verdict.name for verdict in self.verdicts if verdict.key == key), None)
-        return found or (UNVERIFIED if key == "u" else None)
-
     @property
     def worst_rating(self) -> int:
         return min((verdict.rating for verdict in self.verdicts), default=1)
