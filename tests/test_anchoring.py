@@ -12,6 +12,7 @@ from tui.model.anchoring import (
     ORPHAN,
     TextMapping,
     approximate_ends,
+    approximate_matches,
     edit_distance,
     reanchor,
 )
@@ -24,12 +25,13 @@ OLD_ALPHABET = "abcd e\n"
 NEW_ALPHABET = "XYZW"
 
 
-def brute_force_ends(pattern: str, text: str, max_errors: int) -> list[tuple[int, int]]:
-    """Sellers' dynamic programme: the fewest edits of ``pattern`` ending at each offset."""
+def brute_force_ends(pattern: str, text: str, max_errors: int, anchored: bool = False) -> list[tuple[int, int]]:
+    """Sellers' dynamic programme: the fewest edits of ``pattern`` ending at each offset (from
+    any start, or ``anchored`` from the text's start)."""
     previous = list(range(len(pattern) + 1))
     found = []
     for position, char in enumerate(text):
-        current = [0]
+        current = [position + 1 if anchored else 0]
         for i in range(1, len(pattern) + 1):
             current.append(min(previous[i] + 1, current[i - 1] + 1, previous[i - 1] + (pattern[i - 1] != char)))
         previous = current
@@ -42,6 +44,23 @@ def brute_force_ends(pattern: str, text: str, max_errors: int) -> list[tuple[int
 @given(st.text("abc", min_size=1, max_size=12), st.text("abcd", max_size=40), st.integers(0, 4))
 def test_bit_parallel_search_agrees_with_the_dynamic_programme(pattern, text, max_errors):
     assert approximate_ends(pattern, text, max_errors) == brute_force_ends(pattern, text, max_errors)
+    assert approximate_ends(pattern, text, max_errors, anchored=True) == brute_force_ends(pattern, text, max_errors, anchored=True)
+
+
+@SETTINGS
+@given(st.text("ab ", min_size=1, max_size=12), st.text("ab ", max_size=30), st.integers(0, 3))
+def test_an_approximate_match_spans_text_within_its_reported_edits(pattern, text, max_errors):
+    for start, end, errors in approximate_matches(pattern, text, max_errors):
+        assert edit_distance(pattern, text[start:end]) == errors <= max_errors
+
+
+def test_an_edit_inside_repeated_letters_never_widens_a_span_onto_text_beyond_its_error_budget():
+    # "aaa a " on "aaaa a a": replacing " a" by " " gives "aaaa  a"; the span was put on
+    # "aaaa  " (2 edits, 1 allowed) when the start was searched without ending at the match.
+    old, new = "aaaa a a", "aaaa  a"
+    placed, _ = reanchor(old, new, annotations_on(old, [(1, 7)]), "new")
+    found = new[placed[0].start : placed[0].end]
+    assert placed[0].anchor == ORPHAN or edit_distance(found, "aaa a ") <= int(6 * MAX_QUOTE_ERROR_RATE)
 
 
 @st.composite

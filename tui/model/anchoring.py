@@ -204,9 +204,9 @@ def similarity(expected: str, found: str) -> float:
     return 1.0 if longest == 0 else 1.0 - edit_distance(expected, found) / longest
 
 
-def approximate_ends(pattern: str, text: str, max_errors: int) -> list[tuple[int, int]]:
+def approximate_ends(pattern: str, text: str, max_errors: int, anchored: bool = False) -> list[tuple[int, int]]:
     """``(end, errors)`` for every end offset in ``text`` where a substring ending there is
-    within ``max_errors`` edits of ``pattern`` (Myers' bit-parallel algorithm, any start)."""
+    within ``max_errors`` edits of ``pattern`` (Myers' bit-parallel algorithm), from any start or, ``anchored``, from 0."""
     length = len(pattern)
     if length == 0:
         return []
@@ -227,7 +227,7 @@ def approximate_ends(pattern: str, text: str, max_errors: int) -> list[tuple[int
             score += 1
         elif mh & high:
             score -= 1
-        ph = (ph << 1) & mask
+        ph = ((ph << 1) | anchored) & mask
         mh = (mh << 1) & mask
         pv = mh | (~(xv | ph) & mask)
         mv = ph & xv
@@ -243,7 +243,7 @@ def approximate_matches(pattern: str, text: str, max_errors: int) -> list[tuple[
     reversed_pattern = pattern[::-1]
     for end, errors in approximate_ends(pattern, text, max_errors):
         window_start = max(0, end - len(pattern) - max_errors)
-        backwards = approximate_ends(reversed_pattern, text[window_start:end][::-1], errors)
+        backwards = approximate_ends(reversed_pattern, text[window_start:end][::-1], errors, anchored=True)
         if backwards:
             length = min(backwards, key=lambda item: (item[1], abs(item[0] - len(pattern))))[0]
             matches.append((end - length, end, errors))
