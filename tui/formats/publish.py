@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from tui.formats.interchange import ExportItem, Losses
 from tui.model.annotation import Annotation
-from tui.model.claims import UNVERIFIED
+from tui.model.claims import UNVERIFIED, verdict_of
 from tui.model.document import Document
 from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.store.storage import dump_json
@@ -160,7 +160,7 @@ def export_claimreview(items: list[ExportItem], losses: Losses, publisher: str =
     reviews = []
     shortfalls: Counter = Counter()
     for item, claim in _claims(items):
-        verdict = claim.attrs.get("verdict") or UNVERIFIED
+        verdict = verdict_of(claim.attrs)
         if verdict == UNVERIFIED:
             losses.add("claims without a verdict (ClaimReview needs one)")
             continue

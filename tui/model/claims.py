@@ -66,6 +66,12 @@ def claim_attrs(start: int, end: int, claim_type: str = "assertion", **given: ob
     return attrs
 
 
+def verdict_of(attrs: dict) -> str:
+    """A claim's verdict: ``unverified`` where none is set."""
+    verdict = attrs.get("verdict")
+    return verdict if isinstance(verdict, str) and verdict else UNVERIFIED
+
+
 def checkworthiness_problem(value: object) -> str | None:
     """Why ``value`` is not a check-worthiness score: a number from 0 to 1, or null."""
     if value is None:

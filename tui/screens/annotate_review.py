@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 
 from tui.model.annotation import ACCEPTED, CLAIM, REJECTED, SUGGESTED, Annotation
-from tui.model.claims import UNVERIFIED
+from tui.model.claims import verdict_of
 from tui.session.review import Place, next_unreviewed_around, place_at, place_of
 from tui.widgets.session_list import excerpt, quoted
 
@@ -156,7 +156,7 @@ class ReviewActions:
         suggested = claim.status == SUGGESTED
         self.show_details(claim)
         self.say(f"{'suggested ' if suggested else 'verdict of '}{self.describe(claim)}")
-        picker = VerdictPicker(claim.attrs.get("verdict") or UNVERIFIED, suggested, self.session.scheme)
+        picker = VerdictPicker(verdict_of(claim.attrs), suggested, self.session.scheme)
         self.app.push_screen(picker, callback=lambda verdict: self.give_verdict(claim.id, verdict))
 
     def give_verdict(self, claim_id: str, verdict: str | None) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.model.annotation import Annotation
-from tui.model.claims import UNVERIFIED, ClaimAttrs, claim_problems
+from tui.model.claims import ClaimAttrs, claim_problems, verdict_of
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.session.annotation_session import AnnotationSession
 from tui.widgets.fields import SafeInput, SafeTextArea
@@ -136,7 +136,7 @@ class ClaimEditor(ModalScreen[bool]):
                 content = [SafeInput(text[s:e], id=f"content-{n}", compact=True) for n, (s, e) in enumerate(self.fragment_spans, 1)]
                 yield field_row("Content", Vertical(*content, id="content-box"))
                 yield field_row("Check-worthiness", SafeInput("" if worth is None else f"{worth:g}", placeholder="0 to 1", id="checkworthiness", compact=True))
-                verdict = attrs.get("verdict") or UNVERIFIED
+                verdict = verdict_of(attrs)
                 yield field_row("Verdict", Choice(with_stored(self.session.scheme.verdict_names, verdict), verdict, id="verdict"))
                 yield field_row("Note", SafeTextArea(attrs.get("note") or "", id="note", compact=True))
                 yield field_row("Evidence URLs", SafeTextArea("\n".join(attrs.get("evidence") or []), id="evidence", compact=True))
@@ -269,7 +269,7 @@ class ClaimEditor(ModalScreen[bool]):
         if claim_type != stored.get("claim_type"):
             attrs["claim_type"] = claim_type
         verdict = self.query_one("#verdict", Choice).value
-        if verdict != (stored.get("verdict") or UNVERIFIED):
+        if verdict != verdict_of(stored):
             attrs["verdict"] = verdict
         speaker_field = self.query_one("#speaker", SafeInput)
         if speaker_field.edited or self.speaker_id != self.initial_speaker_id:

@@ -22,8 +22,8 @@ import krippendorff
 import numpy as np
 
 from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, ORPHAN, Annotation, Entity, same_speaker, speaker_identity
+from tui.model.claims import verdict_of
 from tui.model.document import Document
-from tui.model.labels import UNVERIFIED
 from tui.model.tokens import TOKEN_PATTERN, TextIndex
 from tui.session.corpus import current_documents
 
@@ -312,11 +312,6 @@ def span_counts(a: list[Annotation], b: list[Annotation], labels: tuple[str, ...
     return exact, overlap
 
 
-def verdict_of(claim: Annotation) -> str:
-    verdict = claim.attrs.get("verdict")
-    return verdict if isinstance(verdict, str) and verdict else UNVERIFIED
-
-
 # The figures
 
 
@@ -380,8 +375,8 @@ def _pair(a: str, b: str, works: list[DocumentWork], tokens_a, tokens_b, sentenc
             either = speaker_a is not None or speaker_b is not None  # two claims without a speaker say nothing about speakers
             compared += either
             same += either and same_speaker(speaker_a, speaker_b)
-            verdicts_a.append(verdict_of(claims_a[i]))
-            verdicts_b.append(verdict_of(claims_b[j]))
+            verdicts_a.append(verdict_of(claims_a[i].attrs))
+            verdicts_b.append(verdict_of(claims_b[j].attrs))
         matched, compared_kb, same_kb = _kb_agreement(mentions_a, mentions_b, work.entities)
         entities, kb_compared, kb_same = entities + matched, kb_compared + compared_kb, kb_same + same_kb
     verdict_codes = {verdict: code for code, verdict in enumerate(sorted({*verdicts_a, *verdicts_b}))}

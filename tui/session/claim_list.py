@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tui.model.annotation import Annotation
-from tui.model.claims import UNVERIFIED
+from tui.model.claims import verdict_of
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
@@ -28,7 +28,7 @@ def claim_matches(session: AnnotationSession, claim: Annotation, query: str) -> 
     speaker_names = [session.speaker_name(claim).casefold(), *(alias.casefold() for alias in (entity.aliases if entity else ()))]
     fields = {
         "speaker": "\n".join(speaker_names),  # one field; a line break matches no filter word
-        "verdict": (attrs.get("verdict") or "unverified").casefold(),
+        "verdict": verdict_of(attrs).casefold(),
         "type": (attrs.get("claim_type") or claim.label).casefold(),
     }
     for word in query.casefold().split():
@@ -70,7 +70,7 @@ def claim_sort_key(session: AnnotationSession, sort: str) -> Callable[[Annotatio
         return lambda c: (session.speaker_name(c).casefold() or "\uffff", c.start)
     if sort == "verdict":  # in the order of the database's scale, unverified first
         verdict_place = place_in(session.scheme.verdict_names)
-        return lambda c: (verdict_place(c.attrs.get("verdict") or UNVERIFIED), c.start)
+        return lambda c: (verdict_place(verdict_of(c.attrs)), c.start)
     if sort == "check-worthiness":
         return lambda c: (-(c.attrs.get("checkworthiness") if c.attrs.get("checkworthiness") is not None else -1), c.start)
     if sort == "type":

@@ -26,9 +26,9 @@ from tui.model.annotation import (
     same_speaker,
     speaker_identity,
 )
+from tui.model.claims import verdict_of
 from tui.model.display import display_text
 from tui.model.document import Document
-from tui.model.labels import UNVERIFIED
 from tui.model.span_index import SpanIndex
 from tui.session.annotation_session import AnnotationSession
 from tui.session.entities import Plan
@@ -49,7 +49,7 @@ def _signature(annotation: Annotation) -> tuple:
     if annotation.is_claim:
         attrs = annotation.attrs
         return (CLAIM, annotation.start, annotation.end, annotation.label, attrs.get("claim_type") or annotation.label,
-                attrs.get("verdict") or UNVERIFIED)
+                verdict_of(attrs))
     return (annotation.kind, annotation.start, annotation.end, annotation.label)
 
 
@@ -74,7 +74,7 @@ def describe_annotation(annotation: Annotation, entities: dict[str, Entity]) -> 
     if annotation.is_claim:
         speaker = annotation.attrs.get("speaker") or ""
         entity = entities.get(speaker)
-        verdict = annotation.attrs.get("verdict") or UNVERIFIED
+        verdict = verdict_of(annotation.attrs)
         parts = [annotation.attrs.get("claim_type") or annotation.label]
         if speaker:
             parts.append(f"by {speaker if entity is None else entity.name}")

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, Annotation, Entity
-from tui.model.claims import UNVERIFIED
+from tui.model.claims import UNVERIFIED, verdict_of
 from tui.model.labels import Scheme
 from tui.store.records import ANNOTATIONS, ENTITIES, GAZETTEER, Change
 from tui.store.repository import Store
@@ -59,7 +59,7 @@ def _values_of(annotation: Annotation) -> list[tuple[str, str]]:
     if annotation.kind == ENTITY:
         return [(LABEL, annotation.label)]
     if annotation.kind == CLAIM:
-        return [(CLAIM_TYPE, annotation.label), (VERDICT, str(annotation.attrs.get("verdict") or UNVERIFIED))]
+        return [(CLAIM_TYPE, annotation.label), (VERDICT, verdict_of(annotation.attrs))]
     return []
 
 
@@ -166,7 +166,7 @@ def _relabel_document(annotations: list[Annotation], entities: list[Entity], tar
         elif annotation.kind == CLAIM:
             attrs = dict(annotation.attrs)
             claim_type = targets.get((CLAIM_TYPE, annotation.label)) or annotation.label
-            verdict = targets.get((VERDICT, str(attrs.get("verdict") or UNVERIFIED)))
+            verdict = targets.get((VERDICT, verdict_of(attrs)))
             speaker = attrs.get("speaker")
             changed = claim_type != annotation.label or verdict is not None or speaker in gone_entities
             if not changed:

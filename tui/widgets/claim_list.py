@@ -10,7 +10,7 @@ from rich.text import Text
 
 from tui.messages import JumpTo
 from tui.model.annotation import SUGGESTED
-from tui.model.claims import UNVERIFIED
+from tui.model.claims import verdict_of
 from tui.model.display import display_text
 from tui.session.claim_list import CLAIM_SORTS, by_speaker, shown_claims
 from tui.widgets.item_list import ItemList
@@ -88,7 +88,7 @@ class ClaimList(SessionList):
             return [heading]
         claim = self.session.by_id[key]
         speaker = self.session.speaker_name(claim)
-        verdict = claim.attrs.get("verdict") or UNVERIFIED
+        verdict = verdict_of(claim.attrs)
         suggested = claim.status == SUGGESTED
         details = Text("  ")
         details.append(display_text(claim.attrs.get("claim_type", claim.label)), style=self.get_component_rich_style("claim-list--type", partial=True))

@@ -11,7 +11,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.model.annotation import Annotation, Entity
-from tui.model.claims import UNVERIFIED
+from tui.model.claims import verdict_of
 from tui.model.display import QUOTE_MARKS, display_text
 from tui.widgets.lines import set_virtual_size, text_signature, text_strip
 
@@ -51,7 +51,7 @@ def describe_claim(session: AnnotationSession, claim: Annotation, speaker_style:
     fragments = attrs.get("content") or []
     if len(fragments) > 1:
         _field(out, "content", " … ".join(_clip(text[s:e], 60) for s, e in fragments))
-    _field(out, "verdict", attrs.get("verdict") or UNVERIFIED, "bold")
+    _field(out, "verdict", verdict_of(attrs), "bold")
     worth = attrs.get("checkworthiness")
     _field(out, "check-worthiness", "—" if worth is None else f"{worth:.2f}")
     note = attrs.get("note") or ""
