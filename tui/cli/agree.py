@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from tui.cli.common import CommandError, CommandParser, add_db_option, reading_database, write_out
-from tui.model.display import display_text
+from tui.model.display import display_text, plural
 
 NOTHING = "—"  # a figure that is undefined (no units, or chance agreement certain)
 
@@ -84,7 +84,7 @@ def sections(agreement) -> list[tuple[str, list[str], list[list[str]]]]:
         spans.append(["group: mean of pairs", label or "overall", figure(exact_mean), figure(overlap_mean)])
         spans.append(["group: pooled", label or "overall", counted(exact), counted(overlap)])
     claims = [[name, f"{figure(p.sentence_kappa)} ({p.sentences})", of(p.speakers_same, p.speakers_compared),
-               f"{figure(p.verdict_kappa)} ({p.claims_matched} claim{'' if p.claims_matched == 1 else 's'})"] for name, p in zip(names, pairs)]
+               f"{figure(p.verdict_kappa)} ({plural(p.claims_matched, 'claim')})"] for name, p in zip(names, pairs)]
     claims.append(["group", f"α {figure(agreement.sentence_alpha)} ({agreement.sentences})", of(*agreement.speakers),
                    f"mean κ {figure(agreement.verdict_kappa)}"])
     kb = [[name, of(p.kb_same, p.kb_compared), str(p.entities_matched)] for name, p in zip(names, pairs)]

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from tui.cli.common import CommandParser, add_db_option, reading_database, write_out
-from tui.model.display import display_text
+from tui.model.display import display_text, plural
 
 # The table's columns: heading, summary field, width (the last two take what they need).
 COLUMNS = (("ID", "doc_id", 16), ("STATUS", "status", 7), ("WORDS", "words", 7), ("LEFT", "suggestions_left", 5),
@@ -46,7 +46,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_out(json.dumps({"database": where, "documents": [asdict(summary) for summary in summaries]}, ensure_ascii=False, indent=1) + "\n")
         return 0
-    lines = [f"{display_text(where)}: {len(summaries)} document{'' if len(summaries) == 1 else 's'}"]
+    lines = [f"{display_text(where)}: {plural(len(summaries), 'document')}"]
     if summaries:
         lines.append("  ".join(cell(heading, width, field in NUMBERS) for heading, field, width in COLUMNS).rstrip())
     for summary in summaries:

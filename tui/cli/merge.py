@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from tui.cli.common import CommandError, CommandParser, write_out
-from tui.model.display import display_text
+from tui.model.display import display_text, plural
 
 
 def merge_parser() -> CommandParser:
@@ -62,6 +62,3 @@ def run_merge(args: argparse.Namespace) -> int:
     return 0
 
 
-def plural(count: int, one: str, several: str | None = None) -> str:
-    """``1 claim``, ``2 claims``."""
-    return f"{count} {one if count == 1 else several or one + 's'}"

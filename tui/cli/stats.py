@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tui.cli.common import CommandParser, add_db_option, reading_database, write_out
-from tui.model.display import display_text
+from tui.model.display import display_text, plural
 
 # Each series' colour on the command line: the terminal's own named colours (its theme decides
 # how they look on its ground), none of them a light one that vanishes on a white terminal.
@@ -59,7 +59,7 @@ def render_text(stats, where: str) -> str:
     if stats.doc_id:
         heading = f"{display_text(stats.scope) or '(untitled)'} ({stats.doc_id}) in {display_text(where)}"
     else:
-        heading = f"{display_text(where)}: {stats.documents} document{'' if stats.documents == 1 else 's'}"
+        heading = f"{display_text(where)}: {plural(stats.documents, 'document')}"
     with console.capture() as capture:
         console.print(heading, style="bold", soft_wrap=True)
         console.print()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from tui.model.annotation import ANCHORED, MOVED, ORPHAN, Annotation, Quote
 from tui.model.claims import SPAN_ATTRS, SPAN_LIST_ATTRS
+from tui.model.display import plural
 
 # A fuzzy match may differ from the quote in at most this share of its characters.
 MAX_QUOTE_ERROR_RATE = 0.25
@@ -269,8 +270,7 @@ class ReanchorReport:
     @property
     def summary(self) -> str:
         """One line for the status bar, e.g. "12 annotations re-anchored: 10 in place, 1 moved, 1 orphaned"."""
-        noun = "annotation" if self.total == 1 else "annotations"
-        line = f"{self.total} {noun} re-anchored: {self.anchored} in place, {self.moved} moved, {self.orphaned} orphaned"
+        line = f"{plural(self.total, 'annotation')} re-anchored: {self.anchored} in place, {self.moved} moved, {self.orphaned} orphaned"
         return line if self.saved else f"{line} (not saved: the database is read-only)"
 
 

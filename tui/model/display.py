@@ -60,6 +60,11 @@ def shown_pieces(text: str) -> Iterator[tuple[str, bool]]:
             yield (char, False) if shown is None else (shown, True)
 
 
+def plural(count: int, one: str, several: str | None = None) -> str:
+    """``1 claim``, ``2 claims`` (``several`` where adding an s is wrong: ``2 entities``)."""
+    return f"{count} {one if count == 1 else several or one + 's'}"
+
+
 def display_text(text: str, keep_newlines: bool = False) -> str:
     """``text`` with every control character replaced by its placeholder and tabs by spaces;
     with ``keep_newlines``, line feeds stay (for a multi-line field such as a note).

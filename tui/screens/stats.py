@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.model.display import display_text
+from tui.model.display import display_text, plural
 from tui.session.agreement import Agreement, DocumentWork, agreement_snapshot, compute_agreement, voters
 from tui.session.stats import REMOVED, Stats, StatsSnapshot, charts, collect_stats, stats_snapshot
 from tui.store.storage import StoreError
@@ -145,7 +145,7 @@ class StatsScreen(ModalScreen[None]):
             title = display_text(stats.scope) if stats is not None else ""
             heading = f"Statistics of this document: {title or '(untitled)'}" if stats is not None else "Statistics of this document"
         else:
-            documents = f": {stats.documents} document{'' if stats.documents == 1 else 's'}" if stats is not None else ""
+            documents = f": {plural(stats.documents, 'document')}" if stats is not None else ""
             heading = f"Statistics of the whole database{documents}"
         keys = {binding.id: mapped_keys(self.app, binding.id, binding.key)[0] for binding in self.BINDINGS}
         other = "the whole database" if self.scope == "document" else "this document" if self.doc_id else ""

@@ -23,6 +23,7 @@ import numpy as np
 
 from tui.model.annotation import ACCEPTED, CLAIM, CURATION, ENTITY, ORPHAN, Annotation, Entity, same_speaker, speaker_identity
 from tui.model.claims import verdict_of
+from tui.model.display import plural
 from tui.model.document import Document
 from tui.model.tokens import TOKEN_PATTERN, TextIndex
 from tui.session.corpus import current_documents
@@ -167,7 +168,7 @@ class Agreement:
 
     def documents_line(self) -> str:
         """How many documents there are and, when not all, how many two or more annotators worked on."""
-        line = f"{self.documents} document{'' if self.documents == 1 else 's'}"
+        line = plural(self.documents, "document")
         return line if self.documents_compared == self.documents else f"{line}, {self.documents_compared} of them annotated by two or more"
 
     def pair(self, a: str, b: str) -> PairAgreement | None:
