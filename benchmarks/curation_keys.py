@@ -49,9 +49,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.corpus_keys import percentiles  # noqa: E402
 from benchmarks.generate import generate_text  # noqa: E402
 from benchmarks.large_documents import use_this_checkout  # noqa: E402
-from benchmarks.legibility import OwnTerminal, app_pid, main_thread_cpu, percentiles, settle, styled_screen, timed_key  # noqa: E402
+from benchmarks.legibility import OwnTerminal, app_pid, main_thread_cpu, settle, styled_screen, timed_key  # noqa: E402
 
 ANNOTATORS = ("alice", "bob")
 DISPUTED_WORDS = ("council", "mayor", "bridge", "residents", "officials", "critics", "budget")
