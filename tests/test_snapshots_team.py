@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from tests.test_curation_app import open_team_app
 from tests.test_snapshots import keys
+from tests.test_stats_screen import settled
 
 
 def test_curation_mode_with_the_take_picker_open(tmp_path, snap_compare):
@@ -26,8 +27,6 @@ def test_the_stats_screen_shows_the_pairwise_agreement_heat_map(tmp_path, snap_c
     async def counted(pilot) -> None:
         """The picture waits for the stats worker's figures, which a loaded machine posts late."""
         await press(pilot)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=counted)
