@@ -27,7 +27,7 @@ TOKEN_PATTERN = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """A token's half-open character range in the document."""
 

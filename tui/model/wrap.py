@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tui.model.display import char_cells
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One screen row: the half-open character range ``[start, end)`` it shows."""
 
