@@ -20,6 +20,11 @@ def fresh_session(db_path, text="Jane Doe met Acme Corp in Paris. Acme Corp said
     return AnnotationSession(store, document, "tester")
 
 
+def shown(session) -> dict[tuple[int, int], object]:
+    """The annotations the article shows (stored and derived from corrections) by span."""
+    return {(a.start, a.end): a for a in session.spans.overlapping(0, len(session.text))}
+
+
 def test_sample_opens_with_its_hand_checked_annotations(sample_session, db_path):
     records = stored_annotations(db_path)
     entities = [r for r in records if r["kind"] == "entity"]
@@ -47,7 +52,10 @@ def test_labelling_links_mentions_to_one_entity_and_suggests_other_mentions(db_p
     session = fresh_session(db_path)
     first = session.label_span(13, 22, "ORG")
     records = stored_annotations(db_path)
-    assert {(r["start"], r["end"], r["status"]) for r in records} == {(13, 22, "accepted"), (33, 42, "suggested")}
+    assert {(r["start"], r["end"], r["status"]) for r in records} == {(13, 22, "accepted")}  # one record
+    suggested = shown(session)[(33, 42)]  # the other Acme Corp: derived from the correction
+    assert (suggested.label, suggested.status, suggested.origin) == ("ORG", "suggested", "user-correction")
+    assert suggested.attrs["entity_id"] == first.attrs["entity_id"]
     second = session.label_span(33, 42, "ORG")  # accepting the suggestion by labelling it
     assert second.status == "accepted"
     assert second.attrs["entity_id"] == first.attrs["entity_id"]
@@ -62,15 +70,19 @@ def test_a_correction_reaches_a_mention_again_once_its_accepted_annotation_is_go
     session.label_span(*second, "PRODUCT")  # accepted here; suggested at the first and third
     session.delete(next(a.id for a in session.index.at(second[0])))  # the accepted one is deleted
     session.label_span(*third, "ORG")  # a correction after both: the second is free again
-    records = {(r["start"], r["end"]): r for r in stored_annotations(db_path)}
-    assert (records[second]["label"], records[second]["status"]) == ("ORG", "suggested")
-    assert (records[first]["label"], records[first]["status"]) == ("ORG", "suggested")
-    assert (records[third]["label"], records[third]["status"]) == ("ORG", "accepted")
+    here = shown(session)
+    assert (here[second].label, here[second].status) == ("ORG", "suggested")
+    assert (here[first].label, here[first].status) == ("ORG", "suggested")
+    assert (here[third].label, here[third].status) == ("ORG", "accepted")
     session.undo()  # the ORG correction and what it suggested go together
+    assert (shown(session)[first].label, shown(session)[first].status) == ("PRODUCT", "suggested")
     session.undo()  # the deletion comes back, so the second is accepted again
     session.label_span(*third, "EVENT")
+    here = shown(session)
+    assert (here[second].label, here[second].status) == ("PRODUCT", "accepted")
+    assert (here[first].label, here[first].status) == ("EVENT", "suggested")
     records = {(r["start"], r["end"]): r for r in stored_annotations(db_path)}
-    assert (records[second]["label"], records[second]["status"]) == ("PRODUCT", "accepted")
+    assert (records[second]["label"], records[second]["status"]) == ("PRODUCT", "accepted") and first not in records
 
 
 def test_a_suggestion_that_repeats_an_accepted_annotation_is_not_stored(db_path):
@@ -121,12 +133,12 @@ def test_undo_and_redo_several_levels_are_on_disk(db_path):
 def test_deleting_a_suggestion_rejects_it_and_it_stays_rejected(db_path):
     session = fresh_session(db_path)
     session.label_span(13, 22, "ORG")
-    suggestion = next(a for a in session.by_id.values() if a.status == "suggested")
+    suggestion = shown(session)[(33, 42)]
     session.delete(suggestion.id)
     statuses = {(r["start"], r["status"]) for r in stored_annotations(db_path)}
     assert statuses == {(13, "accepted"), (33, "rejected")}
     reopened = fresh_session(db_path)
-    assert [a.start for a in reopened.visible()] == [13]
+    assert [a.start for a in reopened.visible()] == [13] and list(shown(reopened)) == [(13, 22)]
 
 
 def test_claims_keep_their_attributes(db_path):
@@ -168,8 +180,8 @@ def test_a_session_let_go_of_is_freed_at_once_without_a_garbage_collection(db_pa
     import weakref
 
     session = fresh_session(db_path)
-    session.label_span(0, 8, "PERSON")
-    session.prepare_correction("Acme Corp")
+    session.label_span(13, 22, "ORG")
+    assert shown(session)[(33, 42)].status == "suggested" and session.count_derived() == 1
     store, freed, index_freed = session.store, weakref.ref(session), weakref.ref(session.annotations)
     collecting = gc.isenabled()
     gc.disable()

@@ -13,8 +13,8 @@ from textual import events, work
 from textual.app import App
 from textual.screen import Screen
 from textual.widget import AwaitMount
-from textual.worker import get_current_worker
 
+from tui.counting import DerivedCounting
 from tui.launch import open_session
 from tui.messages import OpenDocument, SessionFailed, SessionLoaded, ShowDocuments, ShowHelp
 from tui.model.document import Document
@@ -55,7 +55,7 @@ def postil_commands():
     return PostilCommands
 
 
-class PostilApp(SuggestionFlow, ThemeColors, App[None]):
+class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
     """Read and annotate the documents of one database; every change is on disk before the next key."""
 
     TITLE = "Postil"
@@ -153,10 +153,10 @@ class PostilApp(SuggestionFlow, ThemeColors, App[None]):
         """Put a loaded session on screen, then start the suggestions and the search for names ahead."""
         self.session, self.store, self.annotator = session, session.store, session.annotator
         screen = self.annotate
-        session.on_change = lambda ranges: screen.annotations_changed(ranges, streaming=self.storing_suggestions)
+        session.on_change = lambda ranges: self.annotations_changed(screen, session, ranges)
         screen.attach(session)
         self.start_suggestions(session)
-        self.find_mentions_ahead(session, session.mention_texts())
+        self.count_derived(session, session.propagation.count_job())
         screen.report_opening()
 
     def freeze_memory(self, collect: bool = False) -> None:
@@ -167,21 +167,6 @@ class PostilApp(SuggestionFlow, ThemeColors, App[None]):
             gc.unfreeze()
             gc.collect()
         gc.freeze()
-
-    @work(thread=True, exclusive=True, group="mentions", description="finding the mentions of annotated names")
-    def find_mentions_ahead(self, session: AnnotationSession, texts: list[str]) -> None:
-        """Find where each name already annotated occurs, so that correcting one in a long text
-        does not first search the whole text. The search runs here (the text never changes); what
-        depends on the annotations is prepared on the app's thread, one name at a time."""
-        worker = get_current_worker()
-        for text in texts:
-            if worker.is_cancelled:
-                return
-            session.occurrences(text)
-            try:
-                self.call_from_thread(session.prepare_correction, text)
-            except RuntimeError:  # the app has closed meanwhile
-                return
 
     def document_list(self) -> DocumentsScreen:
         """The database's document list, made once and kept (its sort and filter with it)."""

@@ -165,7 +165,11 @@ class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewAction
     def annotations_changed(self, ranges: list[tuple[int, int]], streaming: bool = False) -> None:
         """Redraw what a change touched: the rows of the text, the lists, the counts. While the
         model's suggestions are ``streaming`` in, the lists are refilled on a timer."""
-        self.article.invalidate(ranges)
+        article = self.article
+        article.invalidate(ranges)
+        if self.session.spans.generation != article.drawn_generation:  # a correction changes rows anywhere
+            article.drawn_generation = self.session.spans.generation
+            article.refresh()
         self.refresh_curation()
         if self.side_panel is not None:
             if not streaming:

@@ -61,7 +61,7 @@ class ReviewActions:
     def reviewed_here(self) -> Annotation | None:
         """The annotation the review keys last went to, while the cursor is still where they put it."""
         annotation_id, cursor = self.review_current
-        return self.session.by_id.get(annotation_id) if cursor == self.article.cursor else None
+        return self.session.annotation(annotation_id) if cursor == self.article.cursor else None
 
     def review_place(self) -> Place:
         """Where the review keys go on from: the suggestion they last went to while the cursor
@@ -72,7 +72,8 @@ class ReviewActions:
     def go_to_suggestion(self, direction: int, kind: str | None = None, after: Place | None = None) -> Annotation | None:
         """Put the cursor on the next (or previous) unreviewed suggestion, of ``kind`` if given,
         and say what it is; ``None`` (said too) when none is left."""
-        found, wrapped = next_unreviewed_around(self.session.annotations, after or self.review_place(), direction, kind)
+        session = self.session
+        found, wrapped = next_unreviewed_around(session.annotations, after or self.review_place(), direction, kind, session.propagation)
         if found is None:
             self.say(f"no {'suggested claim' if kind == CLAIM else 'suggestion'} left to review")
             return None

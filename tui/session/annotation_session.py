@@ -19,11 +19,11 @@ from tui.model.document import Document
 from tui.model.labels import suggestions_in_scheme
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
-from tui.session.corrections import Corrections, gazetteer_change
 from tui.session.entities import Plan, drop_if_unused, entity_for, plan_entity_edit, plan_mention_move, stamped
 from tui.session.history import Action, History, SaveQueue
 from tui.session.index import AnnotationIndex
-from tui.session.review import plan_accept, plan_accept_entity, plan_claim_review
+from tui.session.propagation import ORIGIN, Propagation, SpanView
+from tui.session.review import plan_accept_derived, plan_claim_review
 from tui.session.suggestions import new_suggestions, suggestion_problems
 from tui.store.records import ANNOTATIONS, NOT_UNDOABLE_OPS, Change
 from tui.store.repository import Store
@@ -60,11 +60,13 @@ class AnnotationSession:
             annotations = [a for a in annotations if a.annotator == layer]
             entities = [e for e in entities if e.annotator == layer]
         self.annotations = AnnotationIndex(annotations, entities)
-        self.corrections = Corrections(document.text, self.annotations)
         self.history = History()
         self.history.replay(journal if layer is None else [entry for entry in journal if entry.get("annotator") == layer])
         self.saves = SaveQueue(store.apply)
-        store.gazetteer()  # checked now: a malformed correction would become malformed suggestions
+        # The corrections (checked now: a malformed one would become malformed suggestions) and
+        # the suggestions derived from them (propagation.py).
+        self.propagation = Propagation(document.doc_id, document.text, self.annotations, store.gazetteer(), self.annotator, layer or "")
+        self.spans = SpanView(self.annotations.index, self.propagation)
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
         self.curation: Any = None  # the Curation of a team database's curation layer (curation.py): told of each change first
 
@@ -80,7 +82,7 @@ class AnnotationSession:
 
     @property
     def index(self) -> SpanIndex[Annotation]:
-        """The visible annotations by place."""
+        """The visible stored annotations by place (``spans``: with the derived suggestions)."""
         return self.annotations.index
 
     @property
@@ -90,8 +92,17 @@ class AnnotationSession:
 
     @property
     def counts(self) -> Counter[tuple[str, str]]:
-        """How many visible annotations there are of each (kind, status)."""
-        return self.annotations.counts
+        """How many visible annotations there are of each (kind, status), the derived suggestions
+        as last counted (see Propagation.count_job) among them."""
+        derived = self.propagation.counted
+        if derived is None or not derived.total:
+            return self.annotations.counts
+        return self.annotations.counts + Counter({(ENTITY, SUGGESTED): derived.total})
+
+    def count_derived(self) -> int:
+        """Count the derived suggestions now, on this thread (the app does it in a worker)."""
+        self.propagation.install(self.propagation.count_job()())
+        return self.propagation.counted.total
 
     @property
     def versions(self) -> Counter[str]:
@@ -120,6 +131,7 @@ class AnnotationSession:
         self.saves.save([*changes, journal])
         for change in changes:
             self.annotations.apply(change)
+            self.propagation.apply(change)
 
     def commit_plan(self, plan: Plan) -> None:
         """Save a plan made outside the session (e.g. a curation decision) as one undoable action."""
@@ -195,8 +207,8 @@ class AnnotationSession:
         return self.annotations.orphans()
 
     def mention_count(self, entity_id: str) -> int:
-        """How many visible mentions an entity has."""
-        return self.annotations.mention_count(entity_id)
+        """How many visible mentions an entity has (its derived suggestions as last counted)."""
+        return self.annotations.mention_count(entity_id) + self.propagation.mention_counts()[entity_id]
 
     def mention_forms(self, entity_id: str) -> list[str]:
         """The different texts of an entity's visible mentions, in the order first seen."""
@@ -208,7 +220,7 @@ class AnnotationSession:
 
     def entity_groups(self) -> list[tuple[str, list[tuple[Entity, int]]]]:
         """Entities grouped by label in the scheme's order, each with its mention count, most mentioned first."""
-        return self.annotations.entity_groups(self.scheme)
+        return self.annotations.entity_groups(self.scheme, self.propagation.mention_counts())
 
     def entity_count(self) -> int:
         """How many entities have visible mentions."""
@@ -251,27 +263,17 @@ class AnnotationSession:
         :meth:`AnnotationIndex.find_entity`), if any; ``other_than`` leaves out one entity."""
         return self.annotations.find_entity(name, other_than)
 
-    # Corrections (see Corrections)
-
-    def occurrences(self, text: str) -> frozenset[tuple[int, int]]:
-        """Every whole-word ``[start, end)`` of ``text`` in the document (safe from a worker thread)."""
-        return self.corrections.occurrences(text)
-
-    def mention_texts(self) -> list[str]:
-        """The texts of the entity mentions, most frequent first: what a correction is most
-        likely to be about, so their occurrences are worth finding ahead of time."""
-        return self.annotations.mention_texts()
-
-    def prepare_correction(self, text: str) -> None:
-        """Do now what the first correction of ``text`` would otherwise do: find its occurrences
-        and which of them have no accepted mention (in a long text, thousands)."""
-        self.corrections.unaccepted(self.annotations, text)
+    def annotation(self, annotation_id: str) -> Annotation | None:
+        """The annotation ``annotation_id`` names as it is shown: a stored one, or a suggestion
+        derived from a correction (see :meth:`Propagation.resolve`)."""
+        return self.propagation.resolve(annotation_id)
 
     # Actions
 
     def label_span(self, start: int, end: int, label: str) -> Annotation:
         """Label ``[start, end)`` as an entity: relabel (and accept) one already there, or add
-        one; the label is suggested at the other occurrences of the text and remembered."""
+        one. The label is remembered for the text (a correction), which suggests it at the other
+        occurrences of the text (derived, not stored: see propagation.py)."""
         existing = self.annotations.on_span(ENTITY, start, end)
         text = self.text[start:end]
         entity, entity_change = entity_for(self.annotations, canonical_name(text), label, self.document.doc_id, self.layer or "")
@@ -288,10 +290,8 @@ class AnnotationSession:
             )
             changes.append(Change(ANNOTATIONS, annotation.id, annotation.to_record()))
             op = "add"
-        propagated = self.corrections.propagation(self.annotations, annotation, entity, self.annotator)
-        changes += [Change(ANNOTATIONS, a.id, a.to_record()) for a in propagated]
-        changes.append(gazetteer_change(text, label))
-        self._commit(op, changes, [(start, end), *((a.start, a.end) for a in propagated)])
+        changes += self.propagation.corrections.changes(text, label)
+        self._commit(op, changes, [(start, end)])
         return self.by_id[annotation.id]
 
     def add_suggestions(self, annotations: list[Annotation], entities: list[Entity]) -> list[Annotation]:
@@ -327,7 +327,7 @@ class AnnotationSession:
 
     def delete(self, annotation_id: str) -> Annotation | None:
         """Delete an annotation (a suggestion is rejected instead, so it is not suggested again)."""
-        annotation = self.by_id.get(annotation_id)
+        annotation = self.annotation(annotation_id)
         if annotation is None:
             return None
         if annotation.status == SUGGESTED:
@@ -338,18 +338,21 @@ class AnnotationSession:
 
     def set_status(self, annotation_id: str, status: str) -> Annotation | None:
         """Accept or reject a suggestion."""
-        annotation = self.by_id.get(annotation_id)
+        annotation = self.annotation(annotation_id)
         if annotation is None or annotation.status == status:
             return annotation
-        updated = stamped(annotation, self.annotator, status=status)
-        self._commit(status, [Change(ANNOTATIONS, updated.id, updated.to_record())], [(annotation.start, annotation.end)])
-        return self.by_id[annotation_id]
+        if annotation.origin == ORIGIN and self.by_id.get(annotation.id) != annotation:  # derived: stored now
+            changes = self.propagation.materialise(annotation, self.annotator, status)
+        else:
+            changes = [Change(ANNOTATIONS, annotation.id, stamped(annotation, self.annotator, status=status).to_record())]
+        self._commit(status, changes, [(annotation.start, annotation.end)])
+        return self.by_id[changes[-1].key]
 
     def accept_all(self, label: str) -> int:
         """Accept every suggestion with ``label`` in one undoable action; returns how many."""
-        plan = plan_accept("accept-all", (a for a in self.index if a.status == SUGGESTED and a.label == label), self.annotator)
+        plan = plan_accept_derived("accept-all", self.propagation, (a for a in self.index if a.status == SUGGESTED), self.annotator, lambda a: a.label == label)
         self.commit_plan(plan)
-        return len(plan.changes)
+        return len(plan.ranges)
 
     def review_claim(self, claim_id: str, verdict: str | None = None) -> Annotation | None:
         """Accept a claim as the model gave it, with ``verdict`` if given, and a suggested claim's
@@ -362,9 +365,11 @@ class AnnotationSession:
 
     def accept_entity(self, entity_id: str) -> int:
         """Accept every suggested mention of an entity in one undoable action; returns how many."""
-        plan = plan_accept_entity(self.annotations, entity_id, self.annotator)
+        plan = plan_accept_derived("accept-entity", self.propagation, (a for a in self.mentions_of(entity_id) if a.status == SUGGESTED), self.annotator,
+                                   lambda a: a.attrs.get("entity_id") == entity_id)
+        plan.entity_id = entity_id
         self.commit_plan(plan)
-        return len(plan.changes)
+        return len(plan.ranges)
 
     # Fact-checking edits: claims, notes and canonical entities.
 
@@ -423,7 +428,7 @@ class AnnotationSession:
     def mentions_like(self, mention: Annotation) -> list[Annotation]:
         """The visible entity mentions whose text is ``mention``'s, itself included, in text order."""
         found = {mention.id: mention}
-        for start, end in self.occurrences(mention.quote.exact):
+        for start, end in self.propagation.corrections.occurrences(mention.quote.exact):
             other = self.annotations.on_span(ENTITY, start, end)
             if other is not None:
                 found[other.id] = other

@@ -1,18 +1,23 @@
-"""Propagating a correction: the user's label suggested at every other occurrence of the same text.
+"""The user's corrections (the gazetteer: "this text is this label") and where their texts occur.
 
-The occurrences of a text never change in a session (the text does not), so they are found
-once; which of them still lack an accepted mention is kept up to date as mentions are accepted
-or removed, so that correcting a name in a long text skips the thousands already accepted.
+A correction is suggested again at every other whole-word occurrence of its text; those
+suggestions are derived from the corrections when they are looked at (see propagation.py),
+never stored one per occurrence. Here: the corrections in the store's order, the latest of a
+text winning, and the occurrences of the corrected texts in a stretch of the document or in all
+of it. Where two occurrences overlap ("Acme" in "Acme Corp"), the longer one is kept (the first
+one when they are as long), a rule that looks only at the occurrences around each one.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from bisect import bisect_left
+from collections.abc import Iterable
 
-from tui.model.annotation import ENTITY, SUGGESTED, Annotation, Entity, now_iso
 from tui.model.mentions import find_mentions
-from tui.session.index import AnnotationIndex
 from tui.store.records import GAZETTEER, Change
+
+# An occurrence of a corrected text: (start, end, text).
+Occurrence = tuple[int, int, str]
 
 
 def gazetteer_change(text: str, label: str) -> Change:
@@ -22,66 +27,118 @@ def gazetteer_change(text: str, label: str) -> Change:
 
 
 class Corrections:
-    """Where each corrected text occurs in ``text``, and what propagating a correction suggests
-    among the annotations of ``index`` (whose accepted mentions it follows from now on)."""
+    """The corrections of a database (text -> label) and their occurrences in one ``text``.
 
-    def __init__(self, text: str, index: AnnotationIndex) -> None:
+    ``gazetteer`` is the store's list of corrections, oldest first; a change applied here is
+    applied as the store applies it, so the corrections stay what the store would read back.
+    """
+
+    def __init__(self, text: str, gazetteer: Iterable[dict]) -> None:
         self.text = text
-        self._occurrences: dict[str, frozenset[tuple[int, int]]] = {}
-        self._unaccepted: dict[str, set[tuple[int, int]]] = {}
-        index.on_accepted_mention = self._accepted_mention_changed  # (holding no index: no cycle)
+        self.entries: dict[str, tuple[str, str]] = {}  # key -> (text, label), in the store's order
+        for record in gazetteer:
+            self.entries[record["key"]] = (record["text"], record["label"])
+        self.generation = 0  # bumped whenever a text's label changes
+        self._occurrences: dict[str, list[tuple[int, int]]] = {}
+        self._relabel()
 
-    def occurrences(self, text: str) -> frozenset[tuple[int, int]]:
+    def _relabel(self) -> None:
+        labels: dict[str, str] = {}
+        for text, label in self.entries.values():
+            if text.strip():
+                labels.pop(text, None)  # the latest correction of a text wins
+                labels[text] = label
+        self.labels = labels
+        self.longest = max(map(len, labels), default=0)
+        self.generation += 1
+
+    def apply(self, change: Change) -> bool:
+        """Apply a change of the gazetteer table (others are ignored); ``True`` if it was one."""
+        if change.table != GAZETTEER:
+            return False
+        if change.record is None:
+            self.entries.pop(change.key, None)
+        else:
+            self.entries[change.key] = (change.record["text"], change.record["label"])
+        self._relabel()
+        return True
+
+    def changes(self, text: str, label: str) -> list[Change]:
+        """The changes that make ``text`` a ``label``: its correction, and the removal of the ones
+        giving it another label (so that the latest is the one read back, wherever it is stored)."""
+        stale = [Change(GAZETTEER, key, None) for key, (other, old) in self.entries.items() if other == text and old != label]
+        return [*stale, gazetteer_change(text, label)]
+
+    def occurrences(self, text: str) -> list[tuple[int, int]]:
         """Every whole-word ``[start, end)`` of ``text`` in the document, found once and kept.
-
-        Safe to call from a worker thread to find them ahead of time (the document's text is
-        immutable and the cache is filled by one assignment).
-        """
+        Safe from a worker thread (the text is immutable; the cache is filled by one assignment)."""
         found = self._occurrences.get(text)
         if found is None:
-            found = self._occurrences[text] = frozenset(find_mentions(self.text, text))
+            found = self._occurrences[text] = find_mentions(self.text, text)
         return found
 
-    def unaccepted(self, index: AnnotationIndex, text: str) -> set[tuple[int, int]]:
-        """The occurrences of ``text`` without an accepted mention in ``index`` (worked out once,
-        then kept up to date)."""
-        unaccepted = self._unaccepted.get(text)
-        if unaccepted is None:
-            accepted = index.accepted_entities
-            unaccepted = self._unaccepted[text] = {span for span in self.occurrences(text) if accepted[span] <= 0}
-        return unaccepted
-
-    def _accepted_mention_changed(self, text: str, span: tuple[int, int], accepted: bool) -> None:
-        unaccepted = self._unaccepted.get(text)
-        if unaccepted is None:
-            return
-        if accepted:
-            unaccepted.discard(span)
-        elif span in self.occurrences(text):
-            unaccepted.add(span)
-
-    def propagation(self, index: AnnotationIndex, corrected: Annotation, entity: Entity, annotator: str = "") -> list[Annotation]:
-        """Suggestions of the corrected label at every other unannotated occurrence of its text.
-
-        A model suggestion on the very same span takes the user's label (the correction wins);
-        a span annotated otherwise, or where this label was rejected, is left alone.
-        """
-        suggestions = []
-        for start, end in sorted(self.unaccepted(index, corrected.quote.exact)):
-            if (start, end) == (corrected.start, corrected.end):
+    def _raw(self, labels: Iterable[str], low: int, high: int) -> list[Occurrence]:
+        """The occurrences of the corrected texts starting in ``[low, high)``, in text order."""
+        document, size = self.text, len(self.text)
+        low, high = max(0, low), min(size, high)
+        found: list[Occurrence] = []
+        for text in labels:
+            known = self._occurrences.get(text)
+            if known is not None:
+                first = bisect_left(known, (low, -1))
+                last = bisect_left(known, (high, -1), first)
+                found += [(start, end, text) for start, end in known[first:last]]
                 continue
-            overlapping = [a for a in index.index.overlapping(start, end) if a.is_entity]
-            if len(overlapping) == 1 and overlapping[0].status == SUGGESTED and (overlapping[0].start, overlapping[0].end) == (start, end) and overlapping[0].label != corrected.label:
-                suggestion = overlapping[0]
-                suggestions.append(replace(suggestion, label=corrected.label, updated=now_iso(), attrs={**suggestion.attrs, "entity_id": entity.entity_id}))
-                continue
-            if overlapping or index.rejected[(start, end, corrected.label)] > 0:
-                continue
-            suggestions.append(
-                Annotation.on_text(
-                    corrected.doc_id, self.text, ENTITY, corrected.label, start, end,
-                    status=SUGGESTED, origin="user-correction", annotator=annotator,
-                    attrs={"entity_id": entity.entity_id},
-                )
-            )
-        return suggestions
+            length = len(text)
+            position = document.find(text, low, high - 1 + length)
+            while position != -1:
+                end = position + length
+                if (position == 0 or not _word(document[position - 1])) and (end == size or not _word(document[end])):
+                    found.append((position, end, text))
+                position = document.find(text, position + 1, high - 1 + length)
+        found.sort(key=lambda o: (o[0], -o[1]))
+        return found
+
+    def between(self, low: int, high: int, labels: Iterable[str] | None = None) -> list[Occurrence]:
+        """The kept occurrences (see the module) overlapping ``[low, high)``, in text order; searches
+        only that stretch and the longest corrected text around it."""
+        longest = self.longest
+        if not longest:
+            return []
+        raw = self._raw(self.labels if labels is None else labels, low - 2 * longest, high + longest)
+        return [o for o in kept(raw, longest) if o[0] < high and o[1] > low]
+
+    def everywhere(self, labels: Iterable[str]) -> list[Occurrence]:
+        """The kept occurrences of the texts of ``labels`` in the whole document (safe from a
+        worker thread given a copy of the labels: one search per text, each found once)."""
+        raw = [(start, end, text) for text in labels for start, end in self.occurrences(text)]
+        raw.sort(key=lambda o: (o[0], -o[1]))
+        return kept(raw, max(map(len, labels), default=0))
+
+
+def _word(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
+def kept(raw: list[Occurrence], longest: int) -> list[Occurrence]:
+    """Of occurrences in text order (the longer first where several start at one place), those
+    no overlapping one beats: a longer one, or one as long starting earlier. ``longest``: the
+    longest of them, so an occurrence is compared only with those within reach of it."""
+    result = []
+    for i, (start, end, text) in enumerate(raw):
+        length = end - start
+        beaten = False
+        j = i - 1
+        while j >= 0 and raw[j][0] > start - longest:
+            other_start, other_end, _ = raw[j]
+            if other_end > start and other_end - other_start >= length:
+                beaten = True
+                break
+            j -= 1
+        j = i + 1
+        while not beaten and j < len(raw) and raw[j][0] < end:
+            beaten = raw[j][1] - raw[j][0] > length
+            j += 1
+        if not beaten:
+            result.append((start, end, text))
+    return result

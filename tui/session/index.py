@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from tui.model.annotation import ACCEPTED, KINDS, REJECTED, SUGGESTED, Annotation, Entity
+from tui.model.annotation import KINDS, REJECTED, SUGGESTED, Annotation, Entity
 from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
@@ -40,14 +40,10 @@ class AnnotationIndex:
         self._claim_id_order: list[str] = []  # their ids in the same order, copied whole for the list
         self.spans: Counter[tuple[str, int, int]] = Counter()  # (kind, start, end) of every annotation
         self.rejected: Counter[tuple[int, int, str]] = Counter()  # (start, end, label) rejected
-        self.accepted_entities: Counter[tuple[int, int]] = Counter()  # (start, end) of accepted mentions
         self._orphan_ids: set[str] = set()  # annotations that could not be placed on this text
         self._speaker_claims: Counter[str] = Counter()  # entity id -> visible claims it speaks
         # Bumped whenever what the side panel lists changes, so it refills only the lists that did.
         self.versions: Counter[str] = Counter()  # "entities", "claims", "orphans"
-        # Told (text, span, whether the span still has an accepted mention) whenever an accepted
-        # mention comes or goes (see corrections.py).
-        self.on_accepted_mention: Callable[[str, tuple[int, int], bool], None] | None = None
         self._loading = True
         for annotation in self.by_id.values():
             self._track(annotation, 1)
@@ -79,11 +75,6 @@ class AnnotationIndex:
             forms[form] += step
             if forms[form] <= 0:
                 del forms[form]
-        if annotation.is_entity and annotation.status == ACCEPTED:
-            span = (annotation.start, annotation.end)
-            self.accepted_entities[span] += step
-            if self.on_accepted_mention is not None:
-                self.on_accepted_mention(annotation.quote.exact, span, self.accepted_entities[span] > 0)
         if annotation.is_claim:
             self._track_claim(annotation, step)
 
@@ -181,22 +172,15 @@ class AnnotationIndex:
         """The different texts of an entity's visible mentions, in the order first seen."""
         return list(self.forms.get(entity_id, ()))
 
-    def mention_texts(self) -> list[str]:
-        """The texts of the entity mentions, most frequent first."""
-        totals: Counter[str] = Counter()
-        for forms in self.forms.values():
-            totals.update(forms)
-        return [text for text, _ in totals.most_common()]
-
     def references(self, entity_id: str) -> list[Annotation]:
         """Every annotation naming an entity, as its mention or as a claim's speaker, any status."""
         return [self.by_id[i] for i in self.refs.get(entity_id, ())]
 
-    def entity_groups(self, scheme: Scheme = DEFAULT_SCHEME) -> list[tuple[str, list[tuple[Entity, int]]]]:
+    def entity_groups(self, scheme: Scheme = DEFAULT_SCHEME, more: Counter[str] | None = None) -> list[tuple[str, list[tuple[Entity, int]]]]:
         """Entities grouped by label in ``scheme``'s order (then labels outside it, by name),
-        each with its mention count, most mentioned first."""
+        each with its mention count (and the mentions ``more`` counts of it), most mentioned first."""
         groups: dict[str, list[tuple[Entity, int]]] = {}
-        for entity_id, count in self.mention_counts.items():
+        for entity_id, count in (self.mention_counts + more if more else self.mention_counts).items():
             entity = self.entities.get(entity_id)
             if entity is not None and count > 0:
                 groups.setdefault(entity.label, []).append((entity, count))

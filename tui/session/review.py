@@ -10,15 +10,19 @@ speaker's name that opens it start at the same offset, and each gets its turn. P
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from tui.model.annotation import ACCEPTED, KINDS, SUGGESTED, Annotation, now_iso
+from tui.model.annotation import ACCEPTED, ENTITY, KINDS, SUGGESTED, Annotation, now_iso
 from tui.model.claims import check_claim
 from tui.model.labels import Scheme
 from tui.model.span_index import SpanIndex
 from tui.session.entities import Plan, stamped
 from tui.session.index import AnnotationIndex
 from tui.store.records import ANNOTATIONS, Change
+
+if TYPE_CHECKING:
+    from tui.session.propagation import Propagation
 
 # Where an annotation stands in the review order.
 Place = tuple[int, int, str]
@@ -70,13 +74,19 @@ def next_unreviewed(spans: SpanIndex[Annotation], after: Place, direction: int =
     return None
 
 
-def next_unreviewed_around(index: AnnotationIndex, after: Place, direction: int = 1, kind: str | None = None) -> tuple[Annotation | None, bool]:
+def next_unreviewed_around(index: AnnotationIndex, after: Place, direction: int = 1, kind: str | None = None,
+                           derived: Propagation | None = None) -> tuple[Annotation | None, bool]:
     """As :func:`next_unreviewed`, going on from the other end of the text when there is none
     that way; also says whether it went round. Only the suggestions are looked through
-    (``index.suggested``): the accepted and rejected annotations between cost nothing."""
+    (``index.suggested``): the accepted and rejected annotations between cost nothing. With
+    ``derived``, the suggestions derived from the corrections are too, up to the nearest stored one."""
     nearest = min if direction > 0 else max
     for start, wrapped in ((after, False), (START if direction > 0 else END, True)):
         found = [a for k in ((kind,) if kind else KINDS) if (a := next_unreviewed(index.suggested[k], start, direction)) is not None]
+        if derived is not None and kind in (None, ENTITY):
+            found = [derived.shown(a) for a in found]
+            limit = nearest(found, key=place_of).start if found else (sys.maxsize if direction > 0 else 0)
+            found += [a for a in (derived.nearest(start, direction, limit),) if a is not None]
         if found:
             return nearest(found, key=place_of), wrapped
     return None, False
@@ -141,8 +151,25 @@ def plan_claim_review(index: AnnotationIndex, claim: Annotation, verdict: str | 
     return plan
 
 
-def plan_accept_entity(index: AnnotationIndex, entity_id: str, annotator: str) -> Plan:
-    """Accept every suggested mention of the entity ``entity_id``."""
-    plan = plan_accept("accept-entity", (a for a in index.mentions_of(entity_id) if a.status == SUGGESTED), annotator)
-    plan.entity_id = entity_id
+def plan_accept_derived(op: str, propagation: Propagation, stored: Iterable[Annotation], annotator: str, wanted: Callable[[Annotation], bool]) -> Plan:
+    """Accept, as the action ``op``, those of the ``stored`` suggestions and of the ones derived
+    from the corrections that ``wanted`` picks, each as it is shown (a model suggestion with the
+    label of a correction shadowing it). A derived one is stored, with its entity if it is new."""
+    plan = Plan(op)
+    stamp = now_iso()
+    derived = propagation.everywhere()
+    shown = {a.id: a for a in derived}
+    done: set[tuple[str, str]] = set()
+    for suggestion in stored:
+        suggestion = shown.pop(suggestion.id, suggestion)
+        if wanted(suggestion):
+            plan.changes.append(accepted(suggestion, annotator, stamp))
+            plan.ranges.append((suggestion.start, suggestion.end))
+    for suggestion in shown.values():
+        if wanted(suggestion):
+            for change in propagation.materialise(suggestion, annotator, ACCEPTED, stamp):
+                if (change.table, change.key) not in done:  # a new entity once, however many mentions
+                    done.add((change.table, change.key))
+                    plan.changes.append(change)
+            plan.ranges.append((suggestion.start, suggestion.end))
     return plan

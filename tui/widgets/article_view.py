@@ -100,12 +100,13 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
     # suggestion). The screen watches it to redraw the key hints only when it changes.
     keys_state: var[tuple[bool, bool]] = var((False, False), init=False)
     marked_entity = ""  # the entity whose mentions are all highlighted (chosen in the side panel)
+    drawn_generation = 0  # the corrections' generation the cached rows show (see AnnotateScreen.annotations_changed)
 
     def __init__(self, document: Document, session: AnnotationSession | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.document = document
         self.session = session
-        self.spans: SpanIndex[Annotation] = session.index if session else SpanIndex()
+        self.spans = session.spans if session else SpanIndex()  # the annotations shown: stored and derived
         if session is not None:
             self.label_keys_named(session.scheme)
         self.text_index = TextIndex(document)
@@ -163,7 +164,7 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
     def attach(self, session: AnnotationSession) -> None:
         """Show a session's annotations (when they finish loading after the text was shown)."""
         self.session = session
-        self.spans = session.index
+        self.spans = session.spans
         self.label_keys_named(session.scheme)
         self._paragraph_versions.clear()
         self._strip_cache.clear()
@@ -414,7 +415,7 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
         selection = self.selection
         if selection and (selection[1] <= row.start or selection[0] >= row.end):
             selection = None
-        key = (row.start, row.end, width, self._paragraph_versions.get(row.paragraph, 0), self._highlight_version, cursor, selection)
+        key = (row.start, row.end, width, self._paragraph_versions.get(row.paragraph, 0), self._highlight_version, self.drawn_generation, cursor, selection)
         strip = self._strip_cache.get(key)
         if strip is None:
             strip = self._draw_row(row, width, cursor, selection)
