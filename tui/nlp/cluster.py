@@ -52,4 +52,4 @@ def extract_on_cluster(address: str, records: list[dict], gazetteer: list[dict] 
         # The corrections go to every worker once, not with every piece.
         [shared_gazetteer] = client.scatter([gazetteer or []], broadcast=True, hash=False)
         futures = client.map(extract_partition, pieces, gazetteer=shared_gazetteer, scheme=scheme, render=render, pure=False)
-        yield from in_input_order(futures, as_completed(futures), pieces, progress)
+        yield from in_input_order(futures, as_completed(futures, loop=client.loop), pieces, progress)
