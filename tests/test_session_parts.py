@@ -12,6 +12,7 @@ from tui.session.corrections import Corrections
 from tui.session.entities import entity_for, plan_entity_edit, plan_mention_move, plan_merge, plan_retire
 from tui.session.history import Action, History, SaveQueue
 from tui.session.index import AnnotationIndex
+from tui.session.propagation import Propagation, SpanView
 from tui.store.records import ANNOTATIONS, ENTITIES, GAZETTEER, Change
 from tui.store.storage import StoreSaveError
 
@@ -195,28 +196,60 @@ def test_a_surname_names_the_person_already_known_and_a_new_name_a_new_entity(pe
     assert created == Change(ENTITIES, paris.entity_id, paris.to_record()) and paris.entity_id not in index.entities
 
 
+def correction(text: str, label: str) -> dict:
+    return {"key": f"{label}\t{text}", "text": text, "label": label}
+
+
 def test_a_correction_is_suggested_where_the_text_recurs_except_where_it_was_rejected_or_annotated(people):
     _, acme = people
     other = Entity(DOC, "Acme", "PERSON")
     model_guess = mention("Acme Corp", "PERSON", other, 1, status=SUGGESTED, origin="model")
     refused = mention("Acme Corp", "ORG", acme, 2, status=REJECTED)
     corrected = mention("Acme Corp", "ORG", acme)
-    index = AnnotationIndex([model_guess, refused], [acme, other])
-    corrections = Corrections(TEXT, index)
-    assert corrections.occurrences("Acme Corp") == {span("Acme Corp", n) for n in range(3)}
-    suggested = corrections.propagation(index, corrected, acme)
-    assert [(a.id, a.start, a.label, a.attrs["entity_id"]) for a in suggested] == [(model_guess.id, model_guess.start, "ORG", acme.entity_id)]
+    index = AnnotationIndex([model_guess, refused, corrected], [acme, other])
+    propagation = Propagation(DOC, TEXT, index, [correction("Acme Corp", "ORG")], "tester")
+    assert propagation.corrections.occurrences("Acme Corp") == [span("Acme Corp", n) for n in range(3)]
+    suggested = propagation.between(0, len(TEXT))
+    # The model's PERSON guess takes the user's label (same id: accepting it rewrites that record).
+    assert [(a.id, a.start, a.label, a.status, a.attrs["entity_id"]) for a in suggested] == [(model_guess.id, model_guess.start, "ORG", SUGGESTED, acme.entity_id)]
+    assert propagation.resolve(model_guess.id).label == "ORG"
+    view = SpanView(index.index, propagation)
+    assert [(a.id, a.label) for a in view.at(model_guess.start)] == [(model_guess.id, "ORG")]  # drawn with the user's label, once
+    assert view.get(refused.id) is None
 
 
-def test_the_occurrences_left_to_suggest_follow_the_accepted_mentions(people):
+def test_derived_suggestions_follow_the_annotations_and_corrections_and_have_steady_ids(people):
     _, acme = people
     index = AnnotationIndex([], [acme])
-    corrections = Corrections(TEXT, index)
-    assert corrections.unaccepted(index, "Acme Corp") == {span("Acme Corp", n) for n in range(3)}
+    propagation = Propagation(DOC, TEXT, index, [correction("Acme Corp", "PERSON"), correction("Acme Corp", "ORG")], "tester")
+    assert propagation.corrections.labels == {"Acme Corp": "ORG"}  # the latest correction of a text wins
+    found = propagation.between(0, len(TEXT))
+    assert [(a.start, a.status, a.origin, a.annotator, a.attrs["entity_id"]) for a in found] == [
+        (span("Acme Corp", n)[0], SUGGESTED, "user-correction", "tester", acme.entity_id) for n in range(3)
+    ]
+    assert [a.id for a in propagation.between(*span("Acme Corp", 1))] == [found[1].id] and propagation.resolve(found[1].id) == found[1]
     accepted = mention("Acme Corp", "ORG", acme, 1)
-    index.apply(Change(ANNOTATIONS, accepted.id, accepted.to_record()))
-    assert corrections.unaccepted(index, "Acme Corp") == {span("Acme Corp", 0), span("Acme Corp", 2)}
-    new = corrections.propagation(index, mention("Acme Corp", "ORG", acme), acme, "tester")
-    assert [(a.start, a.status, a.origin, a.annotator) for a in new] == [(span("Acme Corp", 2)[0], SUGGESTED, "user-correction", "tester")]
-    index.apply(Change(ANNOTATIONS, accepted.id, None))
-    assert span("Acme Corp", 1) in corrections.unaccepted(index, "Acme Corp")
+    for change in (Change(ANNOTATIONS, accepted.id, accepted.to_record()),):
+        index.apply(change)
+        propagation.apply(change)
+    assert [a.start for a in propagation.between(0, len(TEXT))] == [span("Acme Corp", n)[0] for n in (0, 2)]
+    assert propagation.resolve(found[1].id) is None  # accepted: no longer derived
+    stale = propagation.corrections.changes("Acme Corp", "GPE")
+    assert [(c.key, c.record is None) for c in stale] == [("PERSON\tAcme Corp", True), ("ORG\tAcme Corp", True), ("GPE\tAcme Corp", False)]
+    for change in stale:
+        propagation.apply(change)
+    assert {a.label for a in propagation.between(0, len(TEXT))} == {"GPE"} and propagation.corrections.entries == {"GPE\tAcme Corp": ("Acme Corp", "GPE")}
+    gpe, created = propagation.entity("Acme Corp", "GPE")
+    assert created is not None and propagation.entity("Acme Corp", "GPE") == (gpe, created)  # one new entity, however often asked
+    count = propagation.count_job()()
+    assert propagation.install(count) and count.by_text == {"Acme Corp": 2} and count.total == 2
+
+
+def test_where_corrected_texts_overlap_the_longer_occurrence_is_kept():
+    text = "Acme Corp and Acme. Acme Corp Bank! Bank"
+    corrections = Corrections(text, [correction("Acme", "ORG"), correction("Acme Corp", "ORG"), correction("Corp Bank", "ORG"), correction("Bank", "ORG")])
+    whole = corrections.everywhere(dict(corrections.labels))
+    assert [text[start:end] for start, end, _ in whole] == ["Acme Corp", "Acme", "Acme Corp", "Bank"]
+    for low in range(len(text)):  # a stretch gives what the whole text gives there
+        for high in range(low + 1, len(text) + 1):
+            assert corrections.between(low, high) == [o for o in whole if o[0] < high and o[1] > low]

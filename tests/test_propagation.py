@@ -1,0 +1,131 @@
+"""A correction suggested at every other occurrence of its text, derived when looked at and never
+stored one record per occurrence: real TinyDB files in tmp_path, no app."""
+
+from __future__ import annotations
+
+from tests.conftest import saved_annotations
+from tui.model.annotation import ACCEPTED, ENTITY, REJECTED, SUGGESTED, Annotation
+from tui.model.document import Document
+from tui.session.annotation_session import AnnotationSession
+from tui.session.corrections import Corrections
+from tui.session.review import START, next_unreviewed_around, place_at
+from tui.store.repository import Store
+
+SENTENCE = "Acme Corp met Jane Doe. "
+
+
+def open_text(db_path, text: str) -> AnnotationSession:
+    store = Store(db_path)
+    document = store.open_document(Document(text, "t", "test:propagation"))
+    return AnnotationSession(store, document, "tester")
+
+
+def shown(session: AnnotationSession, start: int = 0, end: int | None = None) -> list[Annotation]:
+    """The entity annotations the article shows in ``[start, end)`` (stored and derived), in text order."""
+    found = session.spans.overlapping(start, len(session.text) if end is None else end)
+    return sorted((a for a in found if a.is_entity), key=lambda a: (a.start, a.end))
+
+
+def suggested(session: AnnotationSession) -> list[tuple[int, str]]:
+    return [(a.start, a.label) for a in shown(session) if a.status == SUGGESTED]
+
+
+def test_labelling_a_phrase_found_300_times_stores_one_annotation_and_shows_the_rest_as_suggestions(db_path):
+    session = open_text(db_path, SENTENCE * 300)
+    session.label_span(0, 9, "ORG")
+    session.store.close()  # folded into the TinyDB file
+    records = saved_annotations(db_path)
+    assert [(r["start"], r["status"]) for r in records] == [(0, ACCEPTED)]
+    reopened = open_text(db_path, SENTENCE * 300)  # derived from the stored correction again
+    found = shown(reopened)
+    assert len(found) == 300 and [a.status for a in found[1:]] == [SUGGESTED] * 299
+    assert {(a.label, a.origin, a.attrs["entity_id"]) for a in found[1:]} == {("ORG", "user-correction", found[0].attrs["entity_id"])}
+    assert reopened.spans.get(found[7].id) == found[7] == shown(reopened, found[7].start, found[7].end)[0]  # one id per occurrence
+    assert reopened.count_derived() == 299
+    assert reopened.counts[(ENTITY, SUGGESTED)] == 299 and reopened.counts[(ENTITY, ACCEPTED)] == 1
+    [(_, [(entity, mentions)])] = reopened.entity_groups()
+    assert (entity.name, mentions, reopened.mention_count(entity.entity_id)) == ("Acme Corp", 300, 300)
+
+
+def test_accepting_and_rejecting_a_derived_suggestion_stores_one_record_each(db_path):
+    session = open_text(db_path, SENTENCE * 5)
+    session.label_span(0, 9, "ORG")
+    second, third = shown(session)[1:3]
+    accepted = session.set_status(second.id, ACCEPTED)
+    rejected = session.delete(third.id)  # a suggestion deleted is rejected
+    assert (accepted.start, accepted.status, accepted.label) == (second.start, ACCEPTED, "ORG")
+    assert (rejected.start, rejected.status) == (third.start, REJECTED)
+    records = {r["start"]: r for r in saved_annotations(db_path)}
+    assert {start: r["status"] for start, r in records.items()} == {0: ACCEPTED, second.start: ACCEPTED, third.start: REJECTED}
+    assert records[second.start]["attrs"]["entity_id"] == shown(session)[0].attrs["entity_id"]
+    assert suggested(session) == [(len(SENTENCE) * 3, "ORG"), (len(SENTENCE) * 4, "ORG")]  # the rejected one is not derived again
+    session.undo()
+    assert (len(SENTENCE) * 2, "ORG") in suggested(session)
+    session.store.close()
+    assert suggested(open_text(db_path, SENTENCE * 5)) == [(len(SENTENCE) * n, "ORG") for n in (2, 3, 4)]
+
+
+def test_a_model_suggestion_on_the_same_span_takes_the_users_label_and_accepting_it_rewrites_that_record(db_path):
+    session = open_text(db_path, SENTENCE * 3)
+    doc_id = session.document.doc_id
+    guess = Annotation.on_text(doc_id, session.text, ENTITY, "PERSON", len(SENTENCE), len(SENTENCE) + 9, status=SUGGESTED, origin="model")
+    session.add_suggestions([guess], [])
+    session.label_span(0, 9, "ORG")
+    assert [(a.start, a.label, a.id == guess.id) for a in shown(session) if a.status == SUGGESTED] == [
+        (len(SENTENCE), "ORG", True), (2 * len(SENTENCE), "ORG", False)]
+    found, _ = next_unreviewed_around(session.annotations, place_at(1), derived=session.propagation)
+    assert (found.id, found.label) == (guess.id, "ORG")
+    session.set_status(guess.id, ACCEPTED)
+    records = {r["id"]: r for r in saved_annotations(db_path)}
+    assert len(records) == 2 and (records[guess.id]["label"], records[guess.id]["status"]) == ("ORG", ACCEPTED)
+
+
+def test_review_goes_through_the_derived_suggestions_and_accept_all_takes_them_in_one_undoable_action(db_path):
+    session = open_text(db_path, SENTENCE * 4)
+    session.label_span(14, 22, "PERSON")  # Jane Doe
+    starts = [len(SENTENCE) * n + 14 for n in range(1, 4)]
+    found, wrapped = next_unreviewed_around(session.annotations, place_at(15), derived=session.propagation)
+    assert (found.start, found.label, wrapped) == (starts[0], "PERSON", False)
+    found, wrapped = next_unreviewed_around(session.annotations, place_at(starts[2] + 1), derived=session.propagation)
+    assert (found.start, wrapped) == (starts[0], True)
+    found, _ = next_unreviewed_around(session.annotations, place_at(len(session.text)), -1, derived=session.propagation)
+    assert found.start == starts[2]
+    assert session.spans.next_after(15).start == starts[0] and session.spans.previous_before(starts[0]).start == 14
+    assert session.accept_all("PERSON") == 3
+    assert sorted(r["start"] for r in saved_annotations(db_path) if r["status"] == ACCEPTED) == [14, *starts]
+    assert next_unreviewed_around(session.annotations, START, derived=session.propagation) == (None, False)
+    session.undo()  # the accept-all, whole
+    assert [r["start"] for r in saved_annotations(db_path)] == [14] and [s for s, _ in suggested(session)] == starts
+    session.undo()  # the label action: its correction goes, and what it derived
+    assert saved_annotations(db_path) == [] and suggested(session) == []
+    assert session.store.gazetteer() == []
+    session.redo()
+    assert [s for s, _ in suggested(session)] == starts
+
+
+def test_relabelling_a_text_back_shows_the_latest_label_now_and_after_reopening(db_path):
+    session = open_text(db_path, SENTENCE * 3)
+    for label in ("ORG", "PERSON", "ORG"):
+        session.label_span(0, 9, label)
+    assert {label for _, label in suggested(session)} == {"ORG"}
+    assert [(r["text"], r["label"]) for r in session.store.gazetteer()] == [("Acme Corp", "ORG")]
+    session.store.close()
+    assert {label for _, label in suggested(open_text(db_path, SENTENCE * 3))} == {"ORG"}
+
+
+def test_a_label_action_searches_only_around_what_is_drawn(db_path, monkeypatch):
+    # The key path's work must not grow with the occurrences: the text is searched only in the
+    # stretches asked for (and the longest corrected text around them), never all of it.
+    searched = []
+    raw = Corrections._raw
+
+    def counting(self, labels, low, high):
+        searched.append(min(high, len(self.text)) - max(low, 0))
+        return raw(self, labels, low, high)
+
+    monkeypatch.setattr(Corrections, "_raw", counting)
+    session = open_text(db_path, SENTENCE * 3000)
+    session.label_span(0, 9, "ORG")
+    assert searched == [] and len(saved_annotations(db_path)) == 1
+    assert len(shown(session, 1000, 3000)) == 83  # drawing a screenful of rows: Acme Corp at 1008, 1032, ... 2976
+    assert sum(searched) <= 2000 + 3 * len("Acme Corp")
