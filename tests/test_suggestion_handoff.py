@@ -24,46 +24,65 @@ def batch(done: int, suggestions: int, final: bool = False) -> SuggestionBatch:
 
 def test_batches_offered_while_the_app_stores_are_held_and_merged_into_one():
     handoff = BatchHandoff(most=500)
-    first = handoff.offer(batch(1, 10), NEVER)
-    assert first is not None and first.done == 1  # the app was idle: posted at once
-    assert [handoff.offer(batch(n, 10), NEVER) for n in (2, 3, 4)] == [None, None, None]  # the app is busy
+    (first,) = handoff.offer(batch(1, 10), NEVER)
+    assert first.done == 1  # the app was idle: posted at once
+    assert [list(handoff.offer(batch(n, 10), NEVER)) for n in (2, 3, 4)] == [[], [], []]  # the app is busy
     handoff.stored()
-    merged = handoff.offer(batch(5, 10), NEVER)
+    (merged,) = handoff.offer(batch(5, 10), NEVER)
     assert merged.done == 5 and len(merged.annotations) == 40
     assert [e.entity_id for e in merged.entities] == ["e-2", "e-3", "e-4", "e-5"]
 
 
 def test_past_the_limit_the_model_waits_for_the_app_and_a_cancel_ends_the_wait():
     handoff = BatchHandoff(most=25)
-    handoff.offer(batch(1, 10), NEVER)
-    assert handoff.offer(batch(2, 10), NEVER) is None
+    list(handoff.offer(batch(1, 10), NEVER))
+    assert list(handoff.offer(batch(2, 10), NEVER)) == []
     released = []
-    model = threading.Thread(target=lambda: released.append(handoff.offer(batch(3, 20), NEVER)))
+    model = threading.Thread(target=lambda: released.extend(handoff.offer(batch(3, 15), NEVER)))
     model.start()
     model.join(0.3)
-    assert model.is_alive() and released == []  # 30 held: over the limit, the model waits
+    assert model.is_alive() and released == []  # 25 held: at the limit, the model waits
     handoff.stored()
     model.join(5)
-    assert released[0].done == 3 and len(released[0].annotations) == 30
+    assert [(b.done, len(b.annotations)) for b in released] == [(3, 25)]
     cancelled = threading.Event()
-    waiting = threading.Thread(target=lambda: released.append(handoff.offer(batch(4, 30), cancelled.is_set)))
+    waiting = threading.Thread(target=lambda: released.extend(handoff.offer(batch(4, 30), cancelled.is_set)))
     waiting.start()
     cancelled.set()
     waiting.join(5)
-    assert not waiting.is_alive() and released[-1] is None
+    assert not waiting.is_alive() and len(released) == 1
+
+
+def test_a_batch_bigger_than_the_limit_is_handed_over_in_pieces_each_after_the_app_stored_the_last():
+    handoff = BatchHandoff(most=400)
+    pieces = handoff.offer(batch(7, 1000, final=True), NEVER)
+    first = next(pieces)
+    stalled = []
+    waiting = threading.Thread(target=lambda: stalled.append(next(pieces)))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive() and stalled == []  # the app has not stored the first piece yet
+    handoff.stored()
+    waiting.join(5)
+    handoff.stored()
+    last = next(pieces)
+    assert [len(b.annotations) for b in (first, *stalled, last)] == [400, 400, 200]
+    assert [b.final for b in (first, *stalled, last)] == [False, False, True]
+    assert {a.id for b in (first, *stalled, last) for a in b.annotations} == {a.id for a in batch(7, 1000).annotations}
+    assert [e.entity_id for e in last.entities] == ["e-7"]
 
 
 def test_the_last_batch_is_handed_over_when_the_model_is_done():
     handoff = BatchHandoff(most=500)
-    handoff.offer(batch(1, 5), NEVER)
-    assert handoff.offer(batch(2, 5), NEVER) is None
+    list(handoff.offer(batch(1, 5), NEVER))
+    assert list(handoff.offer(batch(2, 5), NEVER)) == []
     handoff.stored()
-    rest = handoff.rest(NEVER)
+    (rest,) = handoff.rest(NEVER)
     assert rest.done == 2 and len(rest.annotations) == 5
     handoff.stored()
-    assert handoff.rest(NEVER) is None  # nothing held any more
-    final = handoff.offer(batch(3, 5, final=True), NEVER)
-    assert final is not None and final.final
+    assert list(handoff.rest(NEVER)) == []  # nothing held any more
+    (final,) = handoff.offer(batch(3, 5, final=True), NEVER)
+    assert final.final
 
 
 async def test_q_pressed_while_a_fast_model_streams_a_long_article_quits_before_the_backlog_is_stored(tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -132,22 +132,28 @@ def cached_model_suggestions(session: AnnotationSession) -> tuple[Iterator | Non
 
 
 def model_suggestions(session: AnnotationSession) -> tuple[Iterator | None, str]:
-    """The document's suggestion batches and a one-line status; ``(None, how to install a
-    model)`` when none loads. Results cached for this text and model are used without even
-    importing spaCy, so reopening is instant; otherwise the model is loaded (slow: the app calls
-    this from a worker thread).
+    """The document's suggestion batches and a one-line status; ``(None, why)`` when no model
+    loads. Results cached for this text and model are used without even importing spaCy, so
+    reopening is instant; otherwise the model is loaded and run in a child process
+    (:mod:`tui.nlp.child`; the first batches take a few seconds: the app calls this from a
+    worker thread, whose cancellation stops the child).
     """
     batches, message = cached_model_suggestions(session)
     if batches is not None:
         return batches, message
-    from tui.nlp import cached_suggestions, load_pipeline
-    from tui.nlp.suggest import analysis_problem, cache_key
+    from tui.nlp.child import child_suggestions
 
-    pipeline, message = load_pipeline()
-    if pipeline is None:
-        return None, message
-    store, document = session.store, session.document
-    spoiled = store.cached(cache_key(document, pipeline))
-    if spoiled is not None:
-        message += f"; the cached analysis was malformed ({analysis_problem(spoiled, len(document.text))}), so it is made again"
-    return cached_suggestions(store, document, pipeline, store.gazetteer()), message
+    store = session.store
+    return child_suggestions(store, session.document, store.gazetteer(), worker_cancelled())
+
+
+def worker_cancelled() -> Callable[[], bool]:
+    """The cancel check of the Textual worker calling this (quitting, or opening another
+    document, cancels it); outside a worker, nothing cancels."""
+    from textual.worker import NoActiveWorker, get_current_worker
+
+    try:
+        worker = get_current_worker()
+    except NoActiveWorker:
+        return lambda: False
+    return lambda: worker.is_cancelled

@@ -67,10 +67,11 @@ class SuggestionFlow:
 
     @work(thread=True, exclusive=True, group="suggest", description="the model's suggestions")
     def run_suggester(self, session: AnnotationSession) -> None:
-        """Load the model and post suggestion batches paragraph by paragraph, then its analysis to
-        cache: the app stores what is posted (this never touches widgets or the store). Quitting
-        or opening another document cancels it before the next batch; an unfinished analysis is
-        not cached."""
+        """Get the model's suggestion batches and post them paragraph by paragraph, then its
+        analysis to cache: the app stores what is posted (this never touches widgets or the
+        store). Quitting or opening another document cancels it before the next batch (the
+        model's process with it); an unfinished analysis is not cached. A model that stops
+        midway is a line on the status line, its suggestions so far kept."""
         worker = get_current_worker()
         doc_id = session.document.doc_id
         with self.suggesting:
@@ -81,23 +82,29 @@ class SuggestionFlow:
                 if worker.is_cancelled:
                     return
                 self.post_message(SuggesterStatus(message, batches is not None, doc_id))
+                from tui.nlp.child import ModelStopped
                 from tui.nlp.suggest import BatchHandoff
 
                 self.suggestion_handoff = handoff = BatchHandoff()
                 cancelled = lambda: worker.is_cancelled  # noqa: E731
-                for batch in batches or ():
-                    if worker.is_cancelled:
-                        return
-                    analysis = batch.take_analysis()
-                    if analysis is not None:  # the model is done: the app caches its analysis
-                        self.post_message(AnalysisReady(*analysis))
-                        continue
-                    ready = handoff.offer(batch, cancelled)
-                    if ready is not None:
-                        self.post_message(SuggestionsReady(ready, doc_id))
-                ready = handoff.rest(cancelled)
-                if ready is not None:
+                try:
+                    for batch in batches or ():
+                        if worker.is_cancelled:
+                            return
+                        analysis = batch.take_analysis()
+                        if analysis is not None:  # the model is done: the app caches its analysis
+                            self.post_message(AnalysisReady(*analysis))
+                            continue
+                        for ready in handoff.offer(batch, cancelled):
+                            self.post_message(SuggestionsReady(ready, doc_id))
+                except ModelStopped as stopped:
+                    message = str(stopped)
+                else:
+                    message = ""
+                for ready in handoff.rest(cancelled):
                     self.post_message(SuggestionsReady(ready, doc_id))
+                if message:
+                    self.post_message(SuggesterStatus(message, False, doc_id))
             finally:
                 getattr(batches, "close", lambda: None)()
 

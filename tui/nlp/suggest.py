@@ -28,8 +28,9 @@ from tui.nlp.pipeline import Pipeline
 GAZETTEER_ORIGIN = "gazetteer"
 # The consistency pass hands over its mentions this many at a time.
 CONSISTENCY_BATCH = 1000
-# While the app is storing one batch, later ones are merged up to this many suggestions (a few
-# tens of milliseconds to store); beyond it the model waits for the app.
+# The most suggestions the app stores at once (while it stores one batch, later ones are merged
+# up to this many; a bigger one is handed over in pieces), so that a key pressed meanwhile
+# waits for one such store at most.
 MERGED_SUGGESTIONS = 500
 
 
@@ -60,14 +61,26 @@ class SuggestionBatch:
         entities = list({entity.entity_id: entity for batch in batches for entity in batch.entities}.values())
         return cls(last.done, last.total, annotations, entities, final=any(batch.final for batch in batches))
 
+    def pieces(self, most: int) -> Iterator[SuggestionBatch]:
+        """This batch in consecutive pieces of at most ``most`` suggestions, each with the
+        entities its suggestions name; the last has the rest and this batch's progress."""
+        if len(self.annotations) <= most:
+            yield self
+            return
+        for start in range(0, len(self.annotations) - most, most):
+            part = self.annotations[start : start + most]
+            named = {a.attrs.get("entity_id") for a in part} | {a.attrs.get("speaker") for a in part}
+            yield SuggestionBatch(self.done, self.total, part, [e for e in self.entities if e.entity_id in named])
+        yield SuggestionBatch(self.done, self.total, self.annotations[start + most :], self.entities, final=self.final)
+
 
 class BatchHandoff:
     """Suggestion batches on their way from the model's thread to the app's.
 
     While the app is still storing the batch posted last, the next ones are held and merged (up
-    to ``most`` suggestions; past that the model waits). The app's queue never holds more than
-    one batch, however far ahead the model gets, so a key pressed meanwhile, ``q`` included,
-    waits for one batch's storing at most.
+    to ``most`` suggestions; past that the model waits); a batch bigger than ``most`` is handed
+    over in pieces. The app's queue never holds more than one batch, however far ahead the model
+    gets, so a key pressed meanwhile, ``q`` included, waits for one batch's storing at most.
     """
 
     def __init__(self, most: int = MERGED_SUGGESTIONS) -> None:
@@ -77,31 +90,32 @@ class BatchHandoff:
         self._held: list[SuggestionBatch] = []
         self._held_suggestions = 0
 
-    def offer(self, batch: SuggestionBatch, cancelled: Callable[[], bool]) -> SuggestionBatch | None:
-        """The model's side: the batch to post now (merged with those held), or ``None`` while the
-        app is busy; ``None`` too when ``cancelled`` turns true during a wait."""
+    def offer(self, batch: SuggestionBatch, cancelled: Callable[[], bool]) -> Iterator[SuggestionBatch]:
+        """The model's side: the batches to post now, one at a time (the next waits until the
+        app has stored the one before); none while the app is busy and fewer than ``most`` are
+        held, and no more once ``cancelled`` turns true during a wait."""
         self._held.append(batch)
         self._held_suggestions += len(batch.annotations)
         if not self._stored.is_set() and self._held_suggestions < self.most and not batch.final:
-            return None
+            return iter(())
         return self._release(cancelled)
 
-    def rest(self, cancelled: Callable[[], bool]) -> SuggestionBatch | None:
-        """What is still held once the model has finished (``None`` when nothing is)."""
-        return self._release(cancelled) if self._held else None
+    def rest(self, cancelled: Callable[[], bool]) -> Iterator[SuggestionBatch]:
+        """What is still held once the model has finished (nothing when nothing is)."""
+        return self._release(cancelled) if self._held else iter(())
 
     def stored(self) -> None:
         """The app's side: the batch posted last is stored, the next may come."""
         self._stored.set()
 
-    def _release(self, cancelled: Callable[[], bool]) -> SuggestionBatch | None:
-        while not self._stored.wait(0.05):
-            if cancelled():
-                return None
-        self._stored.clear()
-        batch = SuggestionBatch.merged(self._held)
-        self._held, self._held_suggestions = [], 0
-        return batch
+    def _release(self, cancelled: Callable[[], bool]) -> Iterator[SuggestionBatch]:
+        held, self._held, self._held_suggestions = self._held, [], 0
+        for piece in SuggestionBatch.merged(held).pieces(self.most):
+            while not self._stored.wait(0.05):
+                if cancelled():
+                    return
+            self._stored.clear()
+            yield piece
 
 
 def stable_id(prefix: str, *parts: object) -> str:
