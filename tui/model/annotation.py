@@ -147,6 +147,16 @@ class Annotation:
         return cls(**values)
 
 
+def compact_annotation(record: dict) -> Annotation | dict:
+    """The annotation whose :meth:`~Annotation.to_record` gives back exactly ``record``, else
+    ``record`` itself (a field missing or unknown, a quote or attributes of another shape):
+    what a store keeps in memory instead of a book's 100,000 stored dicts."""
+    quote = record.get("quote")
+    if record.keys() == _FIELD_SET and quote.__class__ is dict and quote.keys() == _QUOTE_KEYS and record["attrs"].__class__ is dict:
+        return Annotation.from_record(record)
+    return record
+
+
 _FIELDS = tuple(Annotation.__dataclass_fields__)
 _FIELD_SET = frozenset(_FIELDS)
 _REQUIRED = frozenset({"doc_id", "kind", "label", "start", "end", "quote"})

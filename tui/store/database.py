@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from tui import __version__
 from tui.model.fields import is_integer
 from tui.store.lock import DatabaseLock, LockHolder, read_holder
 from tui.store.migrations import META, SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
-from tui.store.records import JOURNAL, KEY_FIELDS, Change, table_index
+from tui.store.records import JOURNAL, KEY_FIELDS, Change, Records, as_record, table_index
 from tui.store.storage import (
     ReadOnlyStoreError,
     StoreError,
@@ -151,7 +152,7 @@ class Database:
     def _load_once(self, first: bool) -> bool:
         """One attempt of :meth:`_load`; False when file and log did not fit together."""
         file_signature = _signature(self.path)
-        data, raw = read_database(self.path)
+        data, raw = read_database(self.path, self._compact_record)
         exists = data is not None
         data = data if exists else {}
         schema = schema_of(data) if exists else SCHEMA_VERSION
@@ -166,7 +167,7 @@ class Database:
                     self._keep_copy(raw, schema)
                 except StoreSaveError as error:
                     self._refused_at_open(error)
-            data = migrate(data)
+            data = migrate({name: {doc_key: as_record(record) for doc_key, record in table.items()} for name, table in data.items()})
         elif not exists:
             set_meta(data)
         log = read_log(self.wal_path)
@@ -357,11 +358,16 @@ class Database:
         """``change`` as it is to be saved (under the write mutex, before it is logged)."""
         return change
 
+    def _compact_record(self, table: str, record: dict) -> Any:
+        """What to hold in memory for ``record`` of ``table`` as the file is read: the record, or
+        an object whose ``to_record()`` gives it back exactly (smaller than its dict)."""
+        return record
+
 
     def _stored(self, table: str, key: Any) -> dict | None:
         """The record with ``key`` in memory (no reload: callers hold the write mutex)."""
         doc_key = self._keys.get(table, {}).get(key)
-        return None if doc_key is None else self._tables[table][doc_key]
+        return None if doc_key is None else as_record(self._tables[table][doc_key])
 
     @property
     def needs_compaction(self) -> bool:
@@ -396,19 +402,27 @@ class Database:
 
     # Reading
 
-    def tables(self) -> dict[str, dict[str, dict]]:
-        """The whole database as TinyDB would see it after folding the log (do not modify)."""
+    def tables(self) -> dict[str, Mapping[str, dict]]:
+        """The whole database as TinyDB would see it after folding the log (do not modify; a
+        table held in a compact form gives each record as a new dict)."""
         self._sync()
-        return self._tables
+        return {name: table if all(record.__class__ is dict for record in table.values()) else Records(table) for name, table in self._tables.items()}
 
     def _items(self, table: str, doc_id: str | None = None) -> list[tuple[str, dict]]:
         """``(TinyDB id, record)`` of every record of ``table`` (of one document, with ``doc_id``)."""
+        return [(doc_key, as_record(record)) for doc_key, record in self._held(table, doc_id)]
+
+    def _held(self, table: str, doc_id: str | None = None) -> list[tuple[str, Any]]:
+        """:meth:`_items` as held in memory: a compact record as it is (see :meth:`_compact_record`)."""
         self._sync()
         items = self._tables.get(table, {}).items()
-        return list(items) if doc_id is None else [(doc_key, record) for doc_key, record in items if record.get("doc_id") == doc_id]
+        if doc_id is None:
+            return list(items)
+        return [(doc_key, record) for doc_key, record in items if (record.get("doc_id") if record.__class__ is dict else record.doc_id) == doc_id]
 
     def record(self, table: str, key: Any) -> dict | None:
         """The stored record with ``key`` in ``table`` (a copy)."""
         self._sync()
         doc_key = self._keys.get(table, {}).get(key)
-        return None if doc_key is None else dict(self._tables[table][doc_key])
+        return None if doc_key is None else dict(as_record(self._tables[table][doc_key]))
+

@@ -7,6 +7,7 @@ names them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,7 +202,7 @@ def record_name(table: str, doc_key: str, record: dict) -> str:
     return f"{noun} #{doc_key}"
 
 
-def table_index(table: str, records: dict[str, dict]) -> dict:
+def table_index(table: str, records: dict[str, Any]) -> dict:
     """Each record's key (its ``KEY_FIELDS`` value) -> its TinyDB id, as records are looked up.
 
     Of two records with one key the later is found (the earlier is reported as malformed); a
@@ -209,7 +210,8 @@ def table_index(table: str, records: dict[str, dict]) -> dict:
     table, kept by every fold, until it is read and reported.
     """
     field = KEY_FIELDS[table]
-    return {key: doc_key for doc_key, record in records.items() if not isinstance(key := record.get(field), (list, dict))}
+    return {key: doc_key for doc_key, record in records.items()
+            if not isinstance(key := record.get(field) if record.__class__ is dict else getattr(record, field), (list, dict))}
 
 
 def malformed_records(table: str, items: list[tuple[str, dict]], index: dict, text_lengths: dict[str, int] | None = None) -> list[tuple[str, str, list[Problem]]]:
@@ -227,3 +229,24 @@ def malformed_records(table: str, items: list[tuple[str, dict]], index: dict, te
         if problems:
             bad.append((doc_key, record_name(table, doc_key, record), problems))
     return bad
+
+
+def as_record(held: Any) -> dict:
+    """A record as stored, from what the database holds of it (itself, or a compact form)."""
+    return held if held.__class__ is dict else held.to_record()
+
+
+class Records(Mapping):
+    """A table holding compact records, read as dicts (each made when it is read)."""
+
+    def __init__(self, table: dict[str, Any]) -> None:
+        self._table = table
+
+    def __getitem__(self, doc_key: str) -> dict:
+        return as_record(self._table[doc_key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)

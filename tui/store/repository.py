@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tui.model.annotation import Annotation, Entity, now_iso
+from tui.model.annotation import Annotation, Entity, compact_annotation, now_iso
 from tui.model.document import Document, content_hash
 from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.store.database import Database
@@ -30,6 +30,7 @@ from tui.store.records import (
     TEAM_KEY,
     TEXT_FILE_NAME,
     Change,
+    as_record,
     document_from_record,
     document_record,
     journal_doc_id,
@@ -56,8 +57,12 @@ class Store(Database):
     # The stored scheme last read and what it became (reading it again costs nothing).
     _scheme_cache: tuple[object, Scheme] | None = None
 
-    # Long texts
+    def _compact_record(self, table: str, record: dict) -> Any:
+        """A stored annotation is held as the :class:`Annotation` it reads as (a fifth of its
+        dict's size), and handed out as it is by :meth:`annotations`."""
+        return compact_annotation(record) if table == ANNOTATIONS else record
 
+    # Long texts
 
     def _prepare(self, change: Change) -> Change:
         """Move a long document text into its side file (written before the record that names it).
@@ -267,11 +272,14 @@ class Store(Database):
 
     def annotations(self, doc_id: str, text_length: int | None = None) -> list[Annotation]:
         """Every annotation of a document, whatever its status (orphans included); with
-        ``text_length`` (the length of its text) their offsets are checked against it too."""
-        items = self._items(ANNOTATIONS, doc_id)
+        ``text_length`` (the length of its text) their offsets are checked against it too.
+        Those read from the file are the ones the store holds, not copies: an annotation is
+        changed by saving a new record, never in place."""
+        held = self._held(ANNOTATIONS, doc_id)
         with collection_paused():  # a book's 100,000 records make a million objects
-            self._check(ANNOTATIONS, items, f" of document {doc_id}", None if text_length is None else {doc_id: text_length})
-            return [Annotation.from_record(record) for _, record in items]
+            records = ((doc_key, as_record(record)) for doc_key, record in held)  # made one at a time, to be checked
+            self._check(ANNOTATIONS, records, f" of document {doc_id}", None if text_length is None else {doc_id: text_length})
+            return [Annotation.from_record(record) if record.__class__ is dict else record for _, record in held]
 
     def orphans(self, doc_id: str) -> list[Annotation]:
         """The annotations of a document that could not be placed on its text (kept with their quote)."""

@@ -13,7 +13,7 @@ import gc
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -46,8 +46,16 @@ class StoreLockedError(StoreError):
 
 
 def dump_json(data: Any) -> bytes:
-    """Serialise the way every Postil file is written: sorted keys, two-space indent."""
-    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
+    """Serialise the way every Postil file is written: sorted keys, two-space indent. A record
+    held in a compact form (see :func:`parse_database`) is written as its ``to_record()``."""
+    return orjson.dumps(data, default=_as_record, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS) + b"\n"
+
+
+def _as_record(value: Any) -> dict:
+    to_record = getattr(value, "to_record", None)
+    if to_record is None:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return to_record()
 
 
 def doctor_hint(path: Path) -> str:
@@ -201,25 +209,81 @@ def _remove_dead_temporaries(folder: Path, pattern: re.Pattern) -> list[Path]:
     return removed
 
 
-def parse_database(path: Path, data: bytes) -> dict:
-    """The TinyDB content of ``data`` read from ``path``; a one-line :class:`StoreError` otherwise."""
+def parse_database(path: Path, data: bytes, compact: Compact | None = None) -> dict:
+    """The TinyDB content of ``data`` read from ``path``; a one-line :class:`StoreError` otherwise.
+
+    With ``compact``, each record is handed to ``compact(table, record)`` as soon as it is
+    parsed and its answer kept in its place, so a large table is never held whole as dicts.
+    """
     if not data.strip():
         raise StoreError(f"{path}: the database file is empty (a new database is never started over an existing file); {doctor_hint(path)}")
     try:
         with collection_paused():  # parsing makes millions of objects and no garbage
-            parsed = orjson.loads(data)
+            parsed = None if compact is None else parse_by_record(data, compact)
+            if parsed is None:
+                parsed = orjson.loads(data)
+                if compact is not None and isinstance(parsed, dict) and all(isinstance(table, dict) for table in parsed.values()):
+                    parsed = {name: {key: compact(name, record) if isinstance(record, dict) else record for key, record in table.items()} for name, table in parsed.items()}
     except orjson.JSONDecodeError as error:
         raise StoreError(f"{path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}); {doctor_hint(path)}") from None
     if not isinstance(parsed, dict):
         raise StoreError(f"{path}: not a TinyDB database (the top level is not an object); {doctor_hint(path)}")
     for name, table in parsed.items():
-        if not isinstance(table, dict) or not all(isinstance(record, dict) for record in table.values()):
+        if not isinstance(table, dict) or not all(isinstance(record, dict) or compact is not None and hasattr(record, "to_record") for record in table.values()):
             raise StoreError(f"{path}: not a TinyDB database (table {name!r} is not an object of records); {doctor_hint(path)}")
     return parsed
 
 
-def read_database(path: Path) -> tuple[dict | None, bytes]:
-    """Parse the database at ``path``: ``(None, b"")`` when there is no file yet."""
+Compact = Callable[[str, dict], Any]
+# A record's first line as dump_json lays a database out: four spaces, its key and its object.
+_RECORD_KEY = re.compile(rb'\n    "(?:[^"\\\n]|\\.)*": \{')
+
+
+def parse_by_record(data: bytes, compact: Compact) -> dict | None:
+    """The tables of a file laid out as :func:`dump_json` writes them, each record parsed on its
+    own and handed to ``compact`` at once; ``None`` when the file is laid out otherwise (or is
+    not valid JSON), to be parsed whole.
+
+    Lines break only between JSON tokens, so a line of four spaces and a key opens a record of
+    a table and the next line of four spaces and a brace closes it. The file with every record
+    replaced by its number must parse to tables of exactly those numbers, in order: only then
+    are the pieces the records of the tables they were cut from.
+    """
+    view = memoryview(data)
+    spans: list[tuple[int, int]] = []
+    skeleton: list[bytes] = []
+    position = 0
+    while (found := data.find(b'\n    "', position)) >= 0:
+        match = _RECORD_KEY.match(data, found)
+        if match is None:
+            return None
+        opening = match.end() - 1
+        closing = opening + 1 if data[opening + 1 : opening + 2] == b"}" else data.find(b"\n    }", opening) + 5
+        if closing < opening:
+            return None
+        skeleton += [view[position:opening], str(len(spans)).encode()]
+        spans.append((opening, closing + 1))
+        position = closing + 1
+    skeleton.append(view[position:])
+    try:
+        tables = orjson.loads(b"".join(skeleton))
+        if not isinstance(tables, dict) or not all(isinstance(table, dict) for table in tables.values()):
+            return None
+        numbers = [number for table in tables.values() for number in table.values()]
+        if numbers != list(range(len(spans))) or not all(number.__class__ is int for number in numbers):
+            return None
+        for name, table in tables.items():
+            for key, number in table.items():
+                start, end = spans[number]
+                table[key] = compact(name, orjson.loads(view[start:end]))
+    except orjson.JSONDecodeError:
+        return None
+    return tables
+
+
+def read_database(path: Path, compact: Compact | None = None) -> tuple[dict | None, bytes]:
+    """Parse the database at ``path``: ``(None, b"")`` when there is no file yet (``compact``:
+    see :func:`parse_database`)."""
     try:
         data = read_regular_file(path)
     except FileNotFoundError:
@@ -230,7 +294,7 @@ def read_database(path: Path) -> tuple[dict | None, bytes]:
         raise StoreError(f"{path}: not a regular file (a database is never a FIFO or a device)") from None
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
-    return parse_database(path, data), data
+    return parse_database(path, data, compact), data
 
 
 class AtomicJSONStorage(Storage):
