@@ -107,7 +107,7 @@ async def test_a_light_theme_draws_the_suggestions_label_colours_darker_and_read
     document = read_article(write_article(tmp_path, "Acme opened a shop.\n\nLater Acme closed it.\n"))
     session = open_session(tmp_path / "annotations.json", document, annotator="tester")
     session.label_span(0, 4, "ORG")  # the other "Acme" becomes a suggestion
-    suggestion = next(annotation for annotation in session.visible() if annotation.status == SUGGESTED)
+    suggestion = next(annotation for annotation in session.spans.overlapping(0, len(document.text)) if annotation.status == SUGGESTED)
     scheme_color = session.scheme.color_for(suggestion.label)
     app = PostilApp(session)
     async with app.run_test(size=SIZE) as pilot:

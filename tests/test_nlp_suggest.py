@@ -207,9 +207,19 @@ def test_correction_after_the_model_suggested_relabels_its_other_suggestions(tmp
     assert {label for _, _, label in product_mentions(Store(path), sample_doc)} == {"PRODUCT"}  # the model's label
     first = sample.text.index("Rekognition")
     session.label_span(first, first + len("Rekognition"), "ORG")
-    assert product_mentions(Store(path), sample_doc) == [(s, e, "ORG") for s, e in find_mentions(sample.text, "Rekognition")]
+
+    def shown() -> list[tuple[int, int, str]]:
+        return sorted((a.start, a.end, a.label) for a in session.spans.overlapping(0, len(sample.text)) if a.is_entity and a.quote.exact == "Rekognition")
+
+    everywhere = find_mentions(sample.text, "Rekognition")
+    assert shown() == [(s, e, "ORG") for s, e in everywhere]  # the model's guesses are shown with the user's label
+    stored = product_mentions(Store(path), sample_doc)
+    assert stored[0] == (first, first + len("Rekognition"), "ORG") and {label for _, _, label in stored[1:]} == {"PRODUCT"}  # until accepted
+    session.set_status(next(a.id for a in session.spans.at(everywhere[1][0]) if a.is_entity), "accepted")
+    assert product_mentions(Store(path), sample_doc)[1] == (*everywhere[1], "ORG")  # accepting one rewrites its record
     session.undo()
-    assert {label for _, _, label in product_mentions(Store(path), sample_doc)} == {"PRODUCT"}
+    session.undo()
+    assert {label for _, _, label in product_mentions(Store(path), sample_doc)} == {label for _, _, label in shown()} == {"PRODUCT"}
 
 
 # Cache

@@ -22,15 +22,16 @@ from tui.model.span_index import SpanIndex
 from tui.session.entities import Plan, drop_if_unused, entity_for, plan_entity_edit, plan_mention_move, stamped
 from tui.session.history import Action, History, SaveQueue
 from tui.session.index import AnnotationIndex
-from tui.session.propagation import ORIGIN, Propagation, SpanView
-from tui.session.review import plan_accept_derived, plan_claim_review
+from tui.session.propagation import Propagation, SpanView
+from tui.session.review import plan_claim_review
+from tui.session.shown import ShownAnnotations
 from tui.session.suggestions import new_suggestions, suggestion_problems
 from tui.store.records import ANNOTATIONS, NOT_UNDOABLE_OPS, Change
 from tui.store.repository import Store
 from tui.store.storage import StoreError, collection_paused
 
 
-class AnnotationSession:
+class AnnotationSession(ShownAnnotations):
     """A document, its annotations and entities, kept in step with the store."""
 
     # Loading a book's annotations makes a million objects and no garbage: no collection walks
@@ -89,20 +90,6 @@ class AnnotationSession:
     def entities(self) -> dict[str, Entity]:
         """The document's entities by id."""
         return self.annotations.entities
-
-    @property
-    def counts(self) -> Counter[tuple[str, str]]:
-        """How many visible annotations there are of each (kind, status), the derived suggestions
-        as last counted (see Propagation.count_job) among them."""
-        derived = self.propagation.counted
-        if derived is None or not derived.total:
-            return self.annotations.counts
-        return self.annotations.counts + Counter({(ENTITY, SUGGESTED): derived.total})
-
-    def count_derived(self) -> int:
-        """Count the derived suggestions now, on this thread (the app does it in a worker)."""
-        self.propagation.install(self.propagation.count_job()())
-        return self.propagation.counted.total
 
     @property
     def versions(self) -> Counter[str]:
@@ -190,25 +177,9 @@ class AnnotationSession:
 
     # Queries (see AnnotationIndex)
 
-    def at(self, offset: int) -> list[Annotation]:
-        """Visible annotations covering ``offset``, innermost first."""
-        return self.annotations.at(offset)
-
-    def visible(self) -> list[Annotation]:
-        """Every visible annotation, in text order."""
-        return self.annotations.visible()
-
-    def mentions_of(self, entity_id: str) -> list[Annotation]:
-        """The visible mentions of an entity, in text order."""
-        return self.annotations.mentions_of(entity_id)
-
     def orphans(self) -> list[Annotation]:
         """Annotations that could not be placed on this version of the text, in their old order."""
         return self.annotations.orphans()
-
-    def mention_count(self, entity_id: str) -> int:
-        """How many visible mentions an entity has (its derived suggestions as last counted)."""
-        return self.annotations.mention_count(entity_id) + self.propagation.mention_counts()[entity_id]
 
     def mention_forms(self, entity_id: str) -> list[str]:
         """The different texts of an entity's visible mentions, in the order first seen."""
@@ -217,10 +188,6 @@ class AnnotationSession:
     def references(self, entity_id: str) -> list[Annotation]:
         """Every annotation naming an entity, as its mention or as a claim's speaker, any status."""
         return self.annotations.references(entity_id)
-
-    def entity_groups(self) -> list[tuple[str, list[tuple[Entity, int]]]]:
-        """Entities grouped by label in the scheme's order, each with its mention count, most mentioned first."""
-        return self.annotations.entity_groups(self.scheme, self.propagation.mention_counts())
 
     def entity_count(self) -> int:
         """How many entities have visible mentions."""
@@ -262,11 +229,6 @@ class AnnotationSession:
         """The entity whose name or an alias is ``name`` by the one naming rule (see
         :meth:`AnnotationIndex.find_entity`), if any; ``other_than`` leaves out one entity."""
         return self.annotations.find_entity(name, other_than)
-
-    def annotation(self, annotation_id: str) -> Annotation | None:
-        """The annotation ``annotation_id`` names as it is shown: a stored one, or a suggestion
-        derived from a correction (see :meth:`Propagation.resolve`)."""
-        return self.propagation.resolve(annotation_id)
 
     # Actions
 
@@ -336,24 +298,6 @@ class AnnotationSession:
         self._commit("delete", changes, [(annotation.start, annotation.end)])
         return annotation
 
-    def set_status(self, annotation_id: str, status: str) -> Annotation | None:
-        """Accept or reject a suggestion."""
-        annotation = self.annotation(annotation_id)
-        if annotation is None or annotation.status == status:
-            return annotation
-        if annotation.origin == ORIGIN and self.by_id.get(annotation.id) != annotation:  # derived: stored now
-            changes = self.propagation.materialise(annotation, self.annotator, status)
-        else:
-            changes = [Change(ANNOTATIONS, annotation.id, stamped(annotation, self.annotator, status=status).to_record())]
-        self._commit(status, changes, [(annotation.start, annotation.end)])
-        return self.by_id[changes[-1].key]
-
-    def accept_all(self, label: str) -> int:
-        """Accept every suggestion with ``label`` in one undoable action; returns how many."""
-        plan = plan_accept_derived("accept-all", self.propagation, (a for a in self.index if a.status == SUGGESTED), self.annotator, lambda a: a.label == label)
-        self.commit_plan(plan)
-        return len(plan.ranges)
-
     def review_claim(self, claim_id: str, verdict: str | None = None) -> Annotation | None:
         """Accept a claim as the model gave it, with ``verdict`` if given, and a suggested claim's
         speaker mention with it, as one undoable action (see :mod:`tui.session.review`)."""
@@ -362,14 +306,6 @@ class AnnotationSession:
             return None
         self.commit_plan(plan_claim_review(self.annotations, claim, verdict, self.annotator, len(self.text), self.scheme))
         return self.by_id[claim_id]
-
-    def accept_entity(self, entity_id: str) -> int:
-        """Accept every suggested mention of an entity in one undoable action; returns how many."""
-        plan = plan_accept_derived("accept-entity", self.propagation, (a for a in self.mentions_of(entity_id) if a.status == SUGGESTED), self.annotator,
-                                   lambda a: a.attrs.get("entity_id") == entity_id)
-        plan.entity_id = entity_id
-        self.commit_plan(plan)
-        return len(plan.ranges)
 
     # Fact-checking edits: claims, notes and canonical entities.
 
@@ -422,6 +358,8 @@ class AnnotationSession:
         if entity is None:
             return None
         plan = plan_entity_edit(self.annotations, entity, name, label, aliases, kb_id, self.annotator)
+        if plan.op == "edit-entity" and label and label != entity.label:  # its corrections follow
+            plan.extend(self.propagation.relabel(entity, label))
         self.commit_plan(plan)
         return self.entities[plan.entity_id]
 

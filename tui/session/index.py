@@ -32,6 +32,7 @@ class AnnotationIndex:
                 suggested[annotation.kind].append(annotation)
         self.suggested: dict[str, SpanIndex[Annotation]] = {kind: SpanIndex(found) for kind, found in suggested.items()}
         self.entities: dict[str, Entity] = {e.entity_id: e for e in entities}
+        self._by_name: dict[tuple[str, str], Entity] | None = None  # see entities_by_name
         self.counts: Counter[tuple[str, str]] = Counter()  # visible annotations by (kind, status)
         self.refs: dict[str, set[str]] = defaultdict(set)  # entity id -> annotations naming it
         self.mention_counts: Counter[str] = Counter()  # entity id -> visible mentions
@@ -109,6 +110,7 @@ class AnnotationIndex:
                 self._put(Annotation.from_record(change.record))
         elif change.table == ENTITIES:
             self.versions["entities"] += 1
+            self._by_name = None
             if self._speaker_claims[change.key] > 0:  # a speaker's name is shown with their claims
                 self.versions["claims"] += 1
             if change.record is None:
@@ -218,12 +220,15 @@ class AnnotationIndex:
         return entity.name if entity else speaker
 
     def entities_by_name(self) -> dict[tuple[str, str], Entity]:
-        """The entities by label and lower-cased name or alias (the first one wins)."""
-        found: dict[tuple[str, str], Entity] = {}
-        for entity in self.entities.values():
-            for name in (entity.name, *entity.aliases):
-                found.setdefault((entity.label, name.lower()), entity)
-        return found
+        """The entities by label and lower-cased name or alias (the first one wins); made once
+        until an entity changes (the derived suggestions ask it for each corrected text)."""
+        if self._by_name is None:
+            found: dict[tuple[str, str], Entity] = {}
+            for entity in self.entities.values():
+                for name in (entity.name, *entity.aliases):
+                    found.setdefault((entity.label, name.lower()), entity)
+            self._by_name = found
+        return self._by_name
 
     def find_entity(self, name: str, other_than: str | None = None) -> Entity | None:
         """The entity whose name or an alias is ``name`` by the one naming rule (ignoring case,

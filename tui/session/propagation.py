@@ -21,7 +21,7 @@ from tui.model.annotation import ENTITY, SUGGESTED, Annotation, Entity, Quote, n
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
 from tui.session.corrections import Corrections
-from tui.session.entities import entity_for, stamped
+from tui.session.entities import Plan, entity_for, stamped
 from tui.session.index import AnnotationIndex
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 
@@ -186,6 +186,22 @@ class Propagation:
         the actions that take them all (accept every one of a label)."""
         found = (self._suggestion(*occurrence) for occurrence in self.corrections.everywhere(dict(self.corrections.labels)))
         return [a for a in found if a is not None]
+
+    def of_entity(self, entity_id: str) -> list[Annotation]:
+        """The derived suggestions naming the entity ``entity_id``, in text order."""
+        labels = self.corrections.labels
+        if not any(self.entity(text, label)[0].entity_id == entity_id for text, label in labels.items()):
+            return []
+        return [a for a in self.everywhere() if a.attrs.get("entity_id") == entity_id]
+
+    def relabel(self, entity: Entity, label: str) -> Plan:
+        """The changes giving ``label`` (the entity's new one) to the corrections whose derived
+        suggestions name ``entity``, so that they follow it."""
+        plan = Plan("relabel-corrections")
+        for text, old in list(self.corrections.labels.items()):
+            if old == entity.label and self.entity(text, old)[0].entity_id == entity.entity_id:
+                plan.changes += self.corrections.changes(text, label)
+        return plan
 
     # Counting them, off the key path
 
