@@ -17,10 +17,10 @@ from tui.model.labels import Scheme
 from tui.nlp.extract import Render, extract_partition
 from tui.nlp.pipeline import BATCH_CHARACTERS
 
-# A piece holds consecutive documents up to about this many characters (or one longer document):
-# many short articles cost one hand-over each few, and the last pieces are small enough that no
-# worker idles long while another finishes.
-PIECE_CHARACTERS = 2 * BATCH_CHARACTERS
+# A piece holds consecutive documents up to this many characters (or one longer document), the
+# model's own batch (a few tenths of a second of work): short articles go out a few at a time, and
+# the last pieces are small enough that no worker idles long while another finishes.
+PIECE_CHARACTERS = BATCH_CHARACTERS
 
 Progress = Callable[[int, int, str], None]
 
