@@ -41,6 +41,7 @@ from tui.store.storage import (
     real_path,
     remove_stale_temporaries,
     remove_stale_temporaries_in,
+    same_content,
 )
 from tui.store.wal import WriteAheadLog, encode_record, read_log, wal_path
 
@@ -170,6 +171,7 @@ class Database:
             data = migrate({name: {doc_key: as_record(record) for doc_key, record in table.items()} for name, table in data.items()})
         elif not exists:
             set_meta(data)
+        del raw  # (a book's file: not held while the log is replayed and the backup made)
         log = read_log(self.wal_path)
         folded = applied_seq(data)
         trouble = log.trouble(folded, self.path.name)
@@ -233,12 +235,12 @@ class Database:
         """
         backup = backup_path(self.path)
         try:
-            payload = self.path.read_bytes()
             if backup.exists():
-                if backup.stat().st_size == len(payload) and backup.read_bytes() == payload:
+                if same_content(self.path, backup):
                     return
                 os.replace(backup, backup.with_name(backup.name + ".1"))
-            atomic_write_bytes(backup, payload)
+            with self.path.open("rb") as payload:
+                atomic_write_bytes(backup, payload)
         except OSError:
             pass  # a missing backup must not stop anyone from working; doctor reports it
 

@@ -12,11 +12,12 @@ import errno
 import gc
 import os
 import re
+import shutil
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 from tinydb.storages import Storage
@@ -145,8 +146,9 @@ def temporary_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to a temporary file beside ``path``, fsync it, then rename it over.
+def atomic_write_bytes(path: Path, payload: bytes | BinaryIO) -> None:
+    """Write ``payload`` (bytes, or a file read to its end in pieces) to a temporary file
+    beside ``path``, fsync it, then rename it over.
 
     A crash at any moment leaves either the old file or the new one, never a torn file.
     """
@@ -155,7 +157,10 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
         temporary.unlink(missing_ok=True)  # a leftover of this process id; never written through
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
         with open(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(payload, bytes):
+                handle.write(payload)
+            else:
+                shutil.copyfileobj(payload, handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
@@ -163,6 +168,20 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
         temporary.unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
+
+
+def same_content(path: Path, other: Path, piece: int = 1 << 20) -> bool:
+    """Whether two files hold the same bytes, read a piece at a time (a book's database is
+    never held twice to compare it)."""
+    if path.stat().st_size != other.stat().st_size:
+        return False
+    with path.open("rb") as one, other.open("rb") as two:
+        while True:
+            first = one.read(piece)
+            if first != two.read(piece):
+                return False
+            if not first:
+                return True
 
 
 def pid_alive(pid: int) -> bool:
