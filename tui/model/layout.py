@@ -9,10 +9,42 @@ paragraph p start at" into O(log n) lookups that stay valid as estimates become 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable
 from itertools import accumulate
+from typing import Generic, TypeVar
 
 from tui.model.document import Document
 from tui.model.wrap import Row, wrap_paragraph
+
+# How many paragraphs keep their rows (or tokens, or sentences) at once: many screens' worth,
+# so that reading a book does not keep a copy of its layout.
+PARAGRAPHS_KEPT = 512
+
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[V]):
+    """What was worked out for the most recently used paragraphs, at most ``size`` of them."""
+
+    def __init__(self, size: int = PARAGRAPHS_KEPT) -> None:
+        self.size = size
+        self._items: OrderedDict[int, V] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: int, make: Callable[[int], V]) -> V:
+        """The value kept for ``key``, else ``make(key)`` kept (the least recently used one let go)."""
+        items = self._items
+        value = items.get(key)
+        if value is None:
+            value = items[key] = make(key)
+            if len(items) > self.size:
+                items.popitem(last=False)
+        else:
+            items.move_to_end(key)
+        return value
 
 
 class RowCounts:
@@ -65,8 +97,7 @@ class WrappedLayout:
     def __init__(self, document: Document, width: int) -> None:
         self.document = document
         self.width = max(1, width)
-        self._rows: dict[int, list[Row]] = {}
-        self._starts: dict[int, list[int]] = {}
+        self._rows: BoundedCache[tuple[list[Row], list[int]]] = BoundedCache()  # rows and their starts
         # Until wrapped, a paragraph's rows are estimated from its length: word wrapping leaves
         # some room at line ends, about one row in eight more than a hard cut.
         room = self.width * 8
@@ -79,14 +110,13 @@ class WrappedLayout:
 
     def paragraph_rows(self, index: int) -> list[Row]:
         """The rows of paragraph ``index``, wrapping it now if needed."""
-        rows = self._rows.get(index)
-        if rows is None:
-            paragraph = self.document.paragraphs[index]
-            rows = wrap_paragraph(self.document.text, paragraph.start, paragraph.end, self.width, index)
-            self._rows[index] = rows
-            self._starts[index] = [row.start for row in rows]
-            self.counts.set(index, len(rows))
-        return rows
+        return self._rows.get(index, self._wrap)[0]
+
+    def _wrap(self, index: int) -> tuple[list[Row], list[int]]:
+        paragraph = self.document.paragraphs[index]
+        rows = wrap_paragraph(self.document.text, paragraph.start, paragraph.end, self.width, index)
+        self.counts.set(index, len(rows))
+        return rows, [row.start for row in rows]
 
     def row(self, number: int) -> Row | None:
         """Row ``number`` of the document, or ``None`` past the end."""
@@ -103,6 +133,6 @@ class WrappedLayout:
     def row_of(self, offset: int) -> int:
         """The number of the row showing character ``offset``."""
         paragraph = self.document.paragraph_at(offset)
-        self.paragraph_rows(paragraph.index)
-        within = max(0, bisect_right(self._starts[paragraph.index], offset) - 1)
+        _, starts = self._rows.get(paragraph.index, self._wrap)
+        within = max(0, bisect_right(starts, offset) - 1)
         return self.counts.rows_before(paragraph.index) + within

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from tui.model.document import Document, Paragraph
+from tui.model.layout import BoundedCache
 from tui.model.sentences import split_sentences
 
 _WORD = r"[\w\u0300-\u036f]"
@@ -46,28 +47,28 @@ class TextIndex:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self._tokens: dict[int, list[Token]] = {}
-        self._token_starts: dict[int, list[int]] = {}
-        self._sentences: dict[int, list[tuple[int, int]]] = {}
+        self._tokens: BoundedCache[tuple[list[Token], list[int]]] = BoundedCache()  # tokens and their starts
+        self._sentences: BoundedCache[list[tuple[int, int]]] = BoundedCache()
 
     def paragraph_tokens(self, paragraph_index: int) -> list[Token]:
-        """The tokens of one paragraph (cached)."""
-        tokens = self._tokens.get(paragraph_index)
-        if tokens is None:
-            paragraph = self.document.paragraphs[paragraph_index]
-            tokens = tokenize(self.document.text, paragraph.start, paragraph.end)
-            self._tokens[paragraph_index] = tokens
-            self._token_starts[paragraph_index] = [token.start for token in tokens]
-        return tokens
+        """The tokens of one paragraph (kept for the paragraphs used last)."""
+        return self._tokens.get(paragraph_index, self._tokenize)[0]
+
+    def _token_starts(self, paragraph_index: int) -> list[int]:
+        return self._tokens.get(paragraph_index, self._tokenize)[1]
+
+    def _tokenize(self, paragraph_index: int) -> tuple[list[Token], list[int]]:
+        paragraph = self.document.paragraphs[paragraph_index]
+        tokens = tokenize(self.document.text, paragraph.start, paragraph.end)
+        return tokens, [token.start for token in tokens]
 
     def paragraph_sentences(self, paragraph_index: int) -> list[tuple[int, int]]:
-        """The sentences of one paragraph (cached)."""
-        sentences = self._sentences.get(paragraph_index)
-        if sentences is None:
-            paragraph = self.document.paragraphs[paragraph_index]
-            sentences = split_sentences(self.document.text, paragraph.start, paragraph.end)
-            self._sentences[paragraph_index] = sentences
-        return sentences
+        """The sentences of one paragraph (kept for the paragraphs used last)."""
+        return self._sentences.get(paragraph_index, self._split)
+
+    def _split(self, paragraph_index: int) -> list[tuple[int, int]]:
+        paragraph = self.document.paragraphs[paragraph_index]
+        return split_sentences(self.document.text, paragraph.start, paragraph.end)
 
     def token_at(self, offset: int) -> Token | None:
         """The token covering ``offset``, else the nearest token in the same paragraph."""
@@ -75,7 +76,7 @@ class TextIndex:
         tokens = self.paragraph_tokens(paragraph.index)
         if not tokens:
             return None
-        i = bisect_right(self._token_starts[paragraph.index], offset) - 1
+        i = bisect_right(self._token_starts(paragraph.index), offset) - 1
         if i >= 0 and tokens[i].start <= offset < tokens[i].end:
             return tokens[i]
         candidates = [tokens[j] for j in (i, i + 1) if 0 <= j < len(tokens)]
@@ -87,7 +88,7 @@ class TextIndex:
         index = self.document.paragraph_at(offset).index
         while index < len(paragraphs):
             tokens = self.paragraph_tokens(index)
-            i = bisect_right(self._token_starts[index], offset)
+            i = bisect_right(self._token_starts(index), offset)
             if i < len(tokens):
                 return tokens[i]
             index += 1
@@ -98,7 +99,7 @@ class TextIndex:
         index = self.document.paragraph_at(offset).index
         while index >= 0:
             tokens = self.paragraph_tokens(index)
-            i = bisect_left(self._token_starts[index], offset) - 1
+            i = bisect_left(self._token_starts(index), offset) - 1
             if i >= 0:
                 return tokens[i]
             index -= 1
