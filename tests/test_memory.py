@@ -1,0 +1,146 @@
+"""What an open book costs in memory: compact records, one copy of each, caches with bounds.
+
+No timings and no RSS here: what is held, and how much Python allocates at its peak while a
+database is read (tracemalloc counts the same on every machine for the same data).
+"""
+
+from __future__ import annotations
+
+import pickle
+import tracemalloc
+from pathlib import Path
+
+import orjson
+import pytest
+
+from benchmarks.generate import generated_document
+from tui.model.annotation import Annotation, Entity
+from tui.model.document import Document
+from tui.model.layout import PARAGRAPHS_KEPT, WrappedLayout
+from tui.model.tokens import TextIndex, tokenize
+from tui.model.wrap import wrap_paragraph
+from tui.session.annotation_session import AnnotationSession
+from tui.store.records import ANNOTATIONS, ENTITIES, Change
+from tui.store.repository import Store
+from tui.store.storage import dump_json, parse_by_record
+
+
+def test_annotations_quotes_and_entities_are_slotted_and_still_pickle():
+    annotation = Annotation.on_text("d", "Amara Okafor spoke.", "entity", "PERSON", 0, 12, attrs={"entity_id": "e-1"})
+    entity = Entity("d", "Amara Okafor", "PERSON", aliases=["Okafor"])
+    for record in (annotation, annotation.quote, entity):
+        assert not hasattr(record, "__dict__")
+        with pytest.raises((AttributeError, TypeError)):  # (TypeError: a frozen slotted dataclass on Python 3.11)
+            record.anything_else = 1
+        assert pickle.loads(pickle.dumps(record)) == record  # suggestion batches cross processes
+    assert Annotation.from_record(annotation.to_record()) == annotation
+
+
+def stored_book(path: Path, words: int) -> tuple[Document, list[Annotation]]:
+    """A database holding the generated prose of ``words`` words with its spans, closed (folded)."""
+    document, annotations, entities = generated_document(words)
+    store = Store(path)
+    store.add_document(document)
+    store.apply([Change(ENTITIES, e.entity_id, e.to_record()) for e in entities] + [Change(ANNOTATIONS, a.id, a.to_record()) for a in annotations])
+    store.close()
+    return document, annotations
+
+
+def test_the_session_holds_the_stores_annotations_not_copies(db_path):
+    document, written = stored_book(db_path, 2_000)
+    store = Store(db_path)
+    first, again = store.annotations(document.doc_id), store.annotations(document.doc_id)
+    assert sorted(first, key=lambda a: a.start) == written
+    assert all(a is b for a, b in zip(first, again, strict=True))
+    session = AnnotationSession(store, store.document(document.doc_id), "tester")
+    assert all(session.by_id[a.id] is a for a in first)
+    # The values every annotation repeats are one object each, not one per annotation.
+    assert len({id(a.created) for a in first}) == len({id(a.doc_id) for a in first}) == 1
+    store.close()
+
+
+ODD_RECORDS = [
+    {"id": "extra", "doc_id": "d", "kind": "entity", "label": "ORG", "start": 0, "end": 3, "status": "accepted", "origin": "user",
+     "annotator": "", "created": "", "updated": "", "anchor": "anchored", "attrs": {}, "quote": {"exact": "Acm", "prefix": "", "suffix": "e"},
+     "reviewed_by": "another tool"},
+    {"id": "bare", "doc_id": "d", "kind": "entity", "label": "ORG", "start": 0, "end": 3, "quote": {"exact": "Acm", "prefix": "", "suffix": ""}},
+    {"id": "null-attrs", "doc_id": "d", "kind": "claim", "label": "assertion", "start": 0, "end": 3, "status": "suggested", "origin": "model",
+     "annotator": "", "created": "", "updated": "", "anchor": "orphan", "attrs": None, "quote": {"exact": "x\n    }", "prefix": "\"", "suffix": ""}},
+    {"id": "quote-extra", "doc_id": "d", "kind": "note", "label": "", "start": 1, "end": 2, "status": "accepted", "origin": "user",
+     "annotator": "ann", "created": "", "updated": "", "anchor": "moved", "attrs": {"note": "a\\b", "verdict": None},
+     "quote": {"exact": "c", "prefix": "A", "suffix": "", "selector": "TextQuoteSelector"}},
+]
+
+
+def test_every_record_reads_back_and_is_written_back_byte_for_byte(db_path):
+    document, written = stored_book(db_path, 300)
+    store = Store(db_path)
+    store.apply([Change(ANNOTATIONS, record["id"], record) for record in ODD_RECORDS])
+    store.close()
+    before = db_path.read_bytes()
+    store = Store(db_path)
+    for record in ODD_RECORDS + [a.to_record() for a in written]:
+        assert store.record(ANNOTATIONS, record["id"]) == record
+    assert store.tables()[ANNOTATIONS]["1"] == written[0].to_record()
+    assert store.compact(force=True)
+    store.close()
+    assert db_path.read_bytes() == before
+
+
+TRICKY_TABLES = [
+    {},
+    {"_default": {}},
+    {"annotations": {"1": {"a": "\n    }", "b": [1, {"c": {}}]}, "2": {}, "3": {"k\"ey": "    \"7\": {"}}, "meta": {"1": {"key": "schema", "value": 2}}},
+    {"t": {"1": {"x": "é ✓ \u2028"}}, "u": {}},
+]
+
+
+@pytest.mark.parametrize("tables", TRICKY_TABLES)
+def test_a_file_read_record_by_record_is_what_a_whole_parse_reads(tables):
+    seen = []
+    laid_out = dump_json(tables)
+    assert parse_by_record(laid_out, lambda table, record: seen.append(table) or record) == orjson.loads(laid_out)
+    assert len(seen) == sum(len(table) for table in tables.values())
+    # Another layout (one line, other spacing, a record whose key repeats) is left to a whole parse.
+    for other in (orjson.dumps(tables), laid_out.replace(b"\n    }", b"\n     }"), laid_out.replace(b'"2": {}', b'"1": {}')):
+        if other != laid_out and any(tables.values()):
+            assert parse_by_record(other, lambda table, record: record) is None
+
+
+def test_opening_a_book_never_holds_all_its_records_as_dicts(db_path):
+    stored_book(db_path, 100_000)
+    raw = db_path.read_bytes()
+    tracemalloc.start()
+    parsed = orjson.loads(raw)
+    as_dicts, whole_parse = tracemalloc.get_traced_memory()
+    del parsed
+    tracemalloc.reset_peak()
+    start, _ = tracemalloc.get_traced_memory()
+    store = Store(db_path, read_only=True)
+    held, opening = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    store.close()
+    assert held - start < as_dicts * 0.6  # what stays: the records, compact
+    assert opening - start < whole_parse * 0.6  # at its peak: the file's bytes and the records so far
+
+
+def test_reading_a_book_keeps_the_layout_tokens_and_sentences_of_recent_paragraphs_only():
+    text = "\n".join(f"Paragraph {n} says what it says. It goes on a while, line after line." for n in range(3 * PARAGRAPHS_KEPT))
+    document = Document(text, "Long", "long.txt")
+    layout, index = WrappedLayout(document, 30), TextIndex(document)
+    row, offset = 0, -1
+    while (shown := layout.row(row)) is not None:
+        paragraph = document.paragraphs[shown.paragraph]
+        assert shown == wrap_paragraph(text, paragraph.start, paragraph.end, 30, shown.paragraph)[row - layout.counts.rows_before(shown.paragraph)]
+        row += 1
+    while (token := index.next_token(offset)) is not None:
+        offset = token.start
+        index.sentence_at(offset)
+    assert row == sum(len(wrap_paragraph(text, p.start, p.end, 30)) for p in document.paragraphs)
+    assert len(layout._rows) == len(index._tokens) == len(index._sentences) == PARAGRAPHS_KEPT
+    # Let go and asked for again, a paragraph is laid out as it was.
+    first = document.paragraphs[0]
+    assert layout.paragraph_rows(0) == wrap_paragraph(text, first.start, first.end, 30, 0)
+    assert index.paragraph_tokens(0) == tokenize(text, first.start, first.end)
+    assert layout.row_of(text.index("Paragraph 1 ")) == len(wrap_paragraph(text, first.start, first.end, 30))
+
