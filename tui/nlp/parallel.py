@@ -93,20 +93,17 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 def extract_in_processes(records: list[dict], jobs: int, gazetteer: list[dict] | None = None, scheme: Scheme | None = None,
                          render: Render | None = None, progress: Progress | None = None) -> Iterator[dict]:
     """The results of ``records`` (as :func:`~tui.nlp.extract.extract_partition` gives them), in
-    input order, worked out by ``jobs`` spawned processes. Stopped early (an error, ctrl+c, the
-    reader of the output gone), the workers are stopped too."""
+    input order, worked out by ``jobs`` spawned processes, which are stopped when the results are
+    all in or the caller stops early (an error, ctrl+c, the reader of the output gone)."""
     pieces = pieces_of(records)
     if not pieces:
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(pieces)), mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(gazetteer or [], scheme, render))
-    finished = False
     try:
         futures: list[Future] = [pool.submit(_extract_piece, piece) for piece in pieces]
         yield from in_input_order(futures, as_completed(futures), pieces, progress)
-        finished = True
     finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            _stop_workers(pool)
+        # Once every result is in, a worker has nothing left to lose: stopping it spares the
+        # second or so an interpreter holding a model takes to wind down.
+        _stop_workers(pool)
