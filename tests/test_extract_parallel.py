@@ -119,10 +119,11 @@ def test_workers_apply_the_databases_corrections_and_reuse_its_cached_analyses_l
 
 
 def test_pieces_hold_consecutive_records_up_to_a_size_and_a_longer_one_alone():
-    records = [{"text": "x" * size} for size in (100, PIECE_CHARACTERS - 200, 150, PIECE_CHARACTERS * 3, 10, 20)]
+    records = [{"text": "x" * size} for size in (0, 100, PIECE_CHARACTERS - 200, 150, PIECE_CHARACTERS * 3, 10, 20)]
     pieces = pieces_of(records)
     assert [[len(r["text"]) for r in piece] for piece in pieces] == [
-        [100, PIECE_CHARACTERS - 200], [150], [PIECE_CHARACTERS * 3], [10, 20]]
+        [0, 100, PIECE_CHARACTERS - 200], [150], [PIECE_CHARACTERS * 3], [10, 20]]
+    assert pieces_of([]) == []
 
 
 def test_results_come_in_input_order_whatever_order_the_pieces_finish_in():

@@ -29,10 +29,10 @@ def pieces_of(records: list[dict], characters: int = PIECE_CHARACTERS) -> list[l
     """``records`` in consecutive pieces of at most ``characters`` characters of text (a longer
     record is a piece of its own)."""
     pieces: list[list[dict]] = []
-    size = characters
+    size = 0
     for record in records:
         length = len(record.get("text") or "")
-        if size + length > characters:
+        if not pieces or size + length > characters:
             pieces.append([])
             size = 0
         pieces[-1].append(record)
