@@ -169,6 +169,7 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
         self._paragraph_versions.clear()
         self._strip_cache.clear()
         self.refresh()
+        self._refresh_footer_keys()  # what the keys can do where the cursor already is
 
     def label_keys_named(self, scheme: Scheme) -> None:
         """Bind the label keys as ``scheme`` gives them: each digit described by its label (what
