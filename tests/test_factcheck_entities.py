@@ -108,7 +108,10 @@ async def test_e_on_an_entity_renames_it_adds_aliases_a_kb_id_and_a_note_and_rel
         await go_to(pilot, "Access")
         await pilot.press("e", "tab", "right", "ctrl+s")  # ORG → GPE: both mentions follow
         await pilot.pause()
-        assert sorted(r["label"] for r in saved_annotations(db) if r["quote"]["exact"] == "Access Now") == ["GPE", "GPE"]
+        assert [r["label"] for r in saved_annotations(db) if r["quote"]["exact"] == "Access Now"] == ["GPE"]  # the one labelled
+        shown = app.session.spans.overlapping(0, len(TEXT))  # the other is suggested from the correction, which follows
+        assert [(a.label, a.status) for a in shown if a.quote.exact == "Access Now"] == [("GPE", "accepted"), ("GPE", "suggested")]
+        assert [(r["text"], r["label"]) for r in app.session.store.gazetteer() if r["text"] == "Access Now"] == [("Access Now", "GPE")]
         await pilot.press("q")
     entities = {e["kb_id"] or e["name"]: e for e in file_entities(db)}
     person = entities["Q98765"]
