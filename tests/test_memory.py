@@ -56,6 +56,11 @@ def test_the_session_holds_the_stores_annotations_not_copies(db_path):
     assert all(session.by_id[a.id] is a for a in first)
     # The values every annotation repeats are one object each, not one per annotation.
     assert len({id(a.created) for a in first}) == len({id(a.doc_id) for a in first}) == 1
+    # The mentions of one entity share one read-only dict of attributes, which still pickles.
+    assert len({id(a.attrs) for a in first}) == len({a.attrs["entity_id"] for a in first}) == 7
+    with pytest.raises(TypeError):
+        first[0].attrs["entity_id"] = "another"
+    assert pickle.loads(pickle.dumps(first[0])) == first[0] and first[0].to_record()["attrs"].__class__ is dict
     store.close()
 
 

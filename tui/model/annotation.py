@@ -72,6 +72,42 @@ class Quote:
         )
 
 
+class SharedAttrs(dict):
+    """The attributes of many annotations at once (an entity's mentions, which name only it):
+    one read-only dict for them all. Attributes are changed by making new ones, never in place."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("shared annotation attributes are read-only: change a copy")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self):
+        return (SharedAttrs, (dict(self),))
+
+
+_shared: dict[object, SharedAttrs] = {}
+_SHARED_LIMIT = 10_000
+
+
+def shared_attrs(attrs: dict) -> dict:
+    """``attrs`` as an annotation keeps them: no attributes, or only an entity's id, as one
+    read-only dict shared with the others that have the same; anything else as a copy."""
+    if not attrs:
+        key: object = None
+    elif len(attrs) == 1 and attrs.get("entity_id").__class__ is str:
+        key = attrs["entity_id"]
+    else:
+        return dict(attrs)
+    found = _shared.get(key)
+    if found is None:
+        if len(_shared) >= _SHARED_LIMIT:
+            _shared.clear()
+        found = _shared[key] = SharedAttrs(attrs)
+    return found
+
+
 @dataclass(slots=True)
 class Annotation:
     """One stored annotation: an entity mention, a claim or a note on a span of a document.
@@ -138,10 +174,7 @@ class Annotation:
                 values[name] = sys.intern(value)
         stored = record["quote"]
         values["quote"] = Quote(stored["exact"], stored["prefix"], stored["suffix"])
-        attrs = values["attrs"] = dict(record.get("attrs") or {})
-        entity_id = attrs.get("entity_id")
-        if entity_id.__class__ is str:
-            attrs["entity_id"] = sys.intern(entity_id)
+        values["attrs"] = shared_attrs(record.get("attrs") or {})
         if "id" not in record:
             values["id"] = new_id()
         return cls(**values)
