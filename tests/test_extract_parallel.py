@@ -9,7 +9,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -158,26 +160,52 @@ def running(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
-def test_ctrl_c_stops_the_workers_at_once_without_a_traceback(tmp_path):
+def stopped_within(pids: set[int], seconds: float) -> bool:
+    """Whether every process of ``pids`` is gone within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while any(running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(running(pid) for pid in pids)
+
+
+@contextmanager
+def extract_at_work(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, set[int]]]:
+    """``postil extract --jobs 2`` over the sample and a long article, once the sample is done and
+    a worker is at the long article; with the parent's child processes (its workers among them)."""
     long_article = tmp_path / "long.txt"
     long_article.write_text("\n\n".join(f"Maria Lopez of Acme Corp said on day {n} that Berlin would vote." for n in range(3000)), encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "tui", "extract", "--jobs", "2", str(sample_path()), str(long_article)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    children: set[int] = set()
     try:
-        first = process.stderr.readline()  # the sample is done: the other worker is at the long article
-        assert f"[1/2] {sample_path()}" in first
-        workers = children_of(process.pid)
-        process.send_signal(signal.SIGINT)
-        _, rest = process.communicate(timeout=20)
+        assert f"[1/2] {sample_path()}" in process.stderr.readline()
+        children = children_of(process.pid)
+        assert len(children) >= 2
+        yield process, children
     finally:
         process.kill()
-    assert process.returncode == 130
-    assert rest.strip() == "postil extract: interrupted" and "Traceback" not in rest
-    deadline = time.monotonic() + 5
-    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert len(workers) >= 2 and not any(running(pid) for pid in workers)
+        process.wait()
+        for pid in children:  # whatever is left, so that a failing test leaves no process behind
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
+def test_ctrl_c_stops_the_workers_at_once_without_a_traceback(tmp_path):
+    with extract_at_work(tmp_path) as (process, workers):
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=20)
+        assert process.returncode == 130
+        assert rest.strip() == "postil extract: interrupted" and "Traceback" not in rest
+        assert stopped_within(workers, 5)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
+def test_workers_leave_when_the_parent_is_killed_outright(tmp_path):
+    with extract_at_work(tmp_path) as (process, workers):
+        process.kill()
+        process.wait()
+        assert stopped_within(workers, 5)
 
 
 def test_prodigy_output_imports_as_suggestions_beside_the_added_articles(capsysbinary, tmp_path, corpus):
