@@ -14,6 +14,7 @@ import orjson
 import pytest
 
 from benchmarks.generate import generated_document
+from tui.launch import open_session
 from tui.model.annotation import Annotation, Entity
 from tui.model.document import Document
 from tui.model.layout import PARAGRAPHS_KEPT, WrappedLayout
@@ -149,3 +150,10 @@ def test_reading_a_book_keeps_the_layout_tokens_and_sentences_of_recent_paragrap
     assert index.paragraph_tokens(0) == tokenize(text, first.start, first.end)
     assert layout.row_of(text.index("Paragraph 1 ")) == len(wrap_paragraph(text, first.start, first.end, 30))
 
+
+def test_a_long_text_opened_again_is_held_once(db_path):
+    document, _ = stored_book(db_path, 20_000)  # its text is in a side file
+    opened = Document(document.text.encode().decode(), document.title, document.source)  # as read from the file again
+    session = open_session(db_path, opened, annotator="tester")
+    assert session.text is opened.text
+    session.store.close()

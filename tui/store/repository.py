@@ -167,6 +167,10 @@ class Store(Database):
         stored = self.record(DOCUMENTS, document.doc_id)
         if stored is not None:
             self._restore_missing_text(stored, document)
+            name = text_file_name(stored)
+            held = self._texts.get(name) if name else None
+            if name and (held == document.text if held is not None else stored.get("sha256") == content_hash(document.text)):
+                self._texts[name] = document.text  # the text being opened is the stored one: held once
             return self.document(document.doc_id)
         if not self._read_only and not document.added:
             document.added = now_iso()
