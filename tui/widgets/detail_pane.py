@@ -215,4 +215,4 @@ class DetailPane(ScrollView):
         if self.entity_id:
             self.show_entity(self.session.entities.get(self.entity_id))
         else:
-            self.show_annotation(self.session.by_id.get(self.annotation_id or ""))
+            self.show_annotation(self.session.annotation(self.annotation_id or ""))  # a derived suggestion too
