@@ -181,18 +181,17 @@ class Propagation:
             high, window = low - 1, window * 2
         return None
 
-    def everywhere(self) -> list[Annotation]:
-        """Every derived suggestion of the document, in text order: a search of the whole text, for
-        the actions that take them all (accept every one of a label)."""
-        found = (self._suggestion(*occurrence) for occurrence in self.corrections.everywhere(dict(self.corrections.labels)))
+    def everywhere(self, texts: set[str] | None = None) -> list[Annotation]:
+        """Every derived suggestion of the document (of ``texts`` only, if given), in text order:
+        a search of the whole text, for the actions that take them all (accept every one of a label)."""
+        occurrences = self.corrections.everywhere(dict(self.corrections.labels))
+        found = (self._suggestion(*o) for o in occurrences if texts is None or o[2] in texts)
         return [a for a in found if a is not None]
 
     def of_entity(self, entity_id: str) -> list[Annotation]:
         """The derived suggestions naming the entity ``entity_id``, in text order."""
-        labels = self.corrections.labels
-        if not any(self.entity(text, label)[0].entity_id == entity_id for text, label in labels.items()):
-            return []
-        return [a for a in self.everywhere() if a.attrs.get("entity_id") == entity_id]
+        texts = {text for text, label in self.corrections.labels.items() if self.entity(text, label)[0].entity_id == entity_id}
+        return [a for a in self.everywhere(texts) if a.attrs.get("entity_id") == entity_id] if texts else []
 
     def relabel(self, entity: Entity, label: str) -> Plan:
         """The changes giving ``label`` (the entity's new one) to the corrections whose derived
