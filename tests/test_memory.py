@@ -105,12 +105,15 @@ TRICKY_TABLES = [
 def test_a_file_read_record_by_record_is_what_a_whole_parse_reads(tables):
     seen = []
     laid_out = dump_json(tables)
-    assert parse_by_record(laid_out, lambda table, record: seen.append(table) or record) == orjson.loads(laid_out)
-    assert len(seen) == sum(len(table) for table in tables.values())
+    for size in (len(laid_out) + 1, 7, 1):  # the file in one piece, or in pieces cut anywhere
+        pieces = [laid_out[at : at + size] for at in range(0, len(laid_out), size)]
+        seen.clear()
+        assert parse_by_record(pieces, lambda table, record: seen.append(table) or record) == orjson.loads(laid_out)
+        assert seen == [name for name, table in orjson.loads(laid_out).items() for _ in table]
     # Another layout (one line, other spacing, a record whose key repeats) is left to a whole parse.
     for other in (orjson.dumps(tables), laid_out.replace(b"\n    }", b"\n     }"), laid_out.replace(b'"2": {}', b'"1": {}')):
         if other != laid_out and any(tables.values()):
-            assert parse_by_record(other, lambda table, record: record) is None
+            assert parse_by_record([other], lambda table, record: record) is None
 
 
 def test_opening_a_book_never_holds_all_its_records_as_dicts(db_path):

@@ -153,7 +153,7 @@ class Database:
     def _load_once(self, first: bool) -> bool:
         """One attempt of :meth:`_load`; False when file and log did not fit together."""
         file_signature = _signature(self.path)
-        data, raw = read_database(self.path, self._compact_record)
+        data, _ = read_database(self.path, self._compact_record)
         exists = data is not None
         data = data if exists else {}
         schema = schema_of(data) if exists else SCHEMA_VERSION
@@ -165,13 +165,12 @@ class Database:
         if migrated:
             if first and not self._read_only:
                 try:
-                    self._keep_copy(raw, schema)
+                    self._keep_copy(schema)
                 except StoreSaveError as error:
                     self._refused_at_open(error)
             data = migrate({name: {doc_key: as_record(record) for doc_key, record in table.items()} for name, table in data.items()})
         elif not exists:
             set_meta(data)
-        del raw  # (a book's file: not held while the log is replayed and the backup made)
         log = read_log(self.wal_path)
         folded = applied_seq(data)
         trouble = log.trouble(folded, self.path.name)
@@ -215,7 +214,7 @@ class Database:
             self._log = None
         self._lock.release()
 
-    def _keep_copy(self, raw: bytes, schema: int) -> None:
+    def _keep_copy(self, schema: int) -> None:
         """Keep the file as it was before a migration: ``NAME.schemaN.bak`` (never overwritten)."""
         target = self.path.with_name(f"{self.path.name}.schema{schema}.bak")
         number = 1
@@ -223,7 +222,8 @@ class Database:
             number += 1
             target = self.path.with_name(f"{self.path.name}.schema{schema}.{number}.bak")
         try:
-            atomic_write_bytes(target, raw)
+            with self.path.open("rb") as old:  # (under the write lock: the file just read)
+                atomic_write_bytes(target, old)
         except OSError as error:
             raise StoreSaveError(f"{self.path}: needs migrating from schema {schema}, but the backup copy {target} could not be written ({error.strerror})", error) from None
 

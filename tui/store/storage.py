@@ -14,8 +14,9 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -109,6 +110,18 @@ class FileTooLarge(OSError):
         self.size = size
 
 
+def open_regular_file(path: Path) -> int:
+    """A descriptor of ``path`` opened for reading when it is a regular file (opened without
+    blocking and checked once open: see :func:`read_regular_file`)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotARegularFile(path, file_kind(mode))
+    return fd
+
+
 def read_regular_file(path: Path, limit: int | None = None) -> bytes:
     """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes.
 
@@ -117,12 +130,9 @@ def read_regular_file(path: Path, limit: int | None = None) -> bytes:
     waited on or read without end; a file over ``limit`` raises :class:`FileTooLarge` (read no
     further than the limit); ``FileNotFoundError`` passes through.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags)
+    fd = open_regular_file(path)
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotARegularFile(path, file_kind(info.st_mode))
         if limit is not None and info.st_size > limit:
             raise FileTooLarge(path, info.st_size)
         chunks: list[bytes] = []
@@ -231,18 +241,17 @@ def _remove_dead_temporaries(folder: Path, pattern: re.Pattern) -> list[Path]:
 def parse_database(path: Path, data: bytes, compact: Compact | None = None) -> dict:
     """The TinyDB content of ``data`` read from ``path``; a one-line :class:`StoreError` otherwise.
 
-    With ``compact``, each record is handed to ``compact(table, record)`` as soon as it is
-    parsed and its answer kept in its place, so a large table is never held whole as dicts.
+    With ``compact``, each record is handed to ``compact(table, record)`` and its answer kept
+    in its place (:func:`read_database` reads a file laid out as Postil writes it a record at a
+    time; this is for any other layout).
     """
     if not data.strip():
         raise StoreError(f"{path}: the database file is empty (a new database is never started over an existing file); {doctor_hint(path)}")
     try:
         with collection_paused():  # parsing makes millions of objects and no garbage
-            parsed = None if compact is None else parse_by_record(data, compact)
-            if parsed is None:
-                parsed = orjson.loads(data)
-                if compact is not None and isinstance(parsed, dict) and all(isinstance(table, dict) for table in parsed.values()):
-                    parsed = {name: {key: compact(name, record) if isinstance(record, dict) else record for key, record in table.items()} for name, table in parsed.items()}
+            parsed = orjson.loads(data)
+            if compact is not None and isinstance(parsed, dict) and all(isinstance(table, dict) for table in parsed.values()):
+                parsed = {name: {key: compact(name, record) if isinstance(record, dict) else record for key, record in table.items()} for name, table in parsed.items()}
     except orjson.JSONDecodeError as error:
         raise StoreError(f"{path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}); {doctor_hint(path)}") from None
     if not isinstance(parsed, dict):
@@ -254,56 +263,89 @@ def parse_database(path: Path, data: bytes, compact: Compact | None = None) -> d
 
 
 Compact = Callable[[str, dict], Any]
-# A record's first line as dump_json lays a database out: four spaces, its key and its object.
+# A record's first line as dump_json lays a database out: four spaces, its key and its object;
+# and a table's: two spaces, its name and its object.
 _RECORD_KEY = re.compile(rb'\n    "(?:[^"\\\n]|\\.)*": \{')
+_TABLE_KEY = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*"): \{')
+# How much of a database file is read at a time when it is read record by record.
+READ_PIECE = 1 << 20
 
 
-def parse_by_record(data: bytes, compact: Compact) -> dict | None:
-    """The tables of a file laid out as :func:`dump_json` writes them, each record parsed on its
-    own and handed to ``compact`` at once; ``None`` when the file is laid out otherwise (or is
-    not valid JSON), to be parsed whole.
+def parse_by_record(pieces: Iterable[bytes], compact: Compact) -> dict | None:
+    """The tables of a file (read in ``pieces``) laid out as :func:`dump_json` writes them,
+    each record parsed on its own and handed to ``compact`` at once, so that neither the file
+    nor its records as dicts are ever held whole; ``None`` when the file is laid out otherwise
+    (or is not valid JSON), to be parsed whole.
 
     Lines break only between JSON tokens, so a line of four spaces and a key opens a record of
-    a table and the next line of four spaces and a brace closes it. The file with every record
-    replaced by its number must parse to tables of exactly those numbers, in order: only then
-    are the pieces the records of the tables they were cut from.
+    the table named on the last line of two spaces and a key, and the next line of four spaces
+    and a brace closes it. The file with every record replaced by its number must parse to
+    tables of exactly those numbers, in order, each where its record was taken to be: only
+    then are the pieces the records of those tables.
     """
-    view = memoryview(data)
-    spans: list[tuple[int, int]] = []
     skeleton: list[bytes] = []
-    position = 0
-    while (found := data.find(b'\n    "', position)) >= 0:
-        match = _RECORD_KEY.match(data, found)
-        if match is None:
-            return None
-        opening = match.end() - 1
-        closing = opening + 1 if data[opening + 1 : opening + 2] == b"}" else data.find(b"\n    }", opening) + 5
-        if closing < opening:
-            return None
-        skeleton += [view[position:opening], str(len(spans)).encode()]
-        spans.append((opening, closing + 1))
-        position = closing + 1
-    skeleton.append(view[position:])
+    records: list[tuple[str, Any]] = []
+    table: str | None = None
+    buffer = bytearray()
+    resume = 0  # where to look on for the end of a record that goes on in the next piece
     try:
-        tables = orjson.loads(b"".join(skeleton))
-        if not isinstance(tables, dict) or not all(isinstance(table, dict) for table in tables.values()):
-            return None
-        numbers = [number for table in tables.values() for number in table.values()]
-        if numbers != list(range(len(spans))) or not all(number.__class__ is int for number in numbers):
-            return None
-        for name, table in tables.items():
-            for key, number in table.items():
-                start, end = spans[number]
-                table[key] = compact(name, orjson.loads(view[start:end]))
+        for piece in (*pieces, b"") if isinstance(pieces, (list, tuple)) else _then_end(pieces):
+            buffer += piece
+            end = len(buffer) if not piece else buffer.rfind(b"\n")
+            position = 0
+            while (found := buffer.find(b'\n    "', position, end)) >= 0:
+                match = _RECORD_KEY.match(buffer, found, end)
+                if match is None:
+                    return None
+                opening = match.end() - 1
+                if buffer[opening + 1 : opening + 2] == b"}":
+                    closing = opening + 1
+                else:
+                    closing = buffer.find(b"\n    }", max(opening, resume), end)
+                    if closing < 0:
+                        resume = max(opening, end - 6)
+                        break
+                    closing += 5
+                before = bytes(buffer[position:opening])
+                for table_key in _TABLE_KEY.finditer(before):
+                    table = orjson.loads(table_key.group(1))
+                if table is None:
+                    return None
+                skeleton += [before, str(len(records)).encode()]
+                records.append((table, compact(table, orjson.loads(buffer[opening : closing + 1]))))
+                position, resume = closing + 1, 0
+            del buffer[:position]
+            resume = max(0, resume - position)
+        tables = orjson.loads(b"".join([*skeleton, buffer]))
     except orjson.JSONDecodeError:
         return None
+    if not isinstance(tables, dict) or not all(isinstance(table, dict) for table in tables.values()):
+        return None
+    numbers = [(name, number) for name, table in tables.items() for number in table.values()]
+    if [number for _, number in numbers] != list(range(len(records))) or any(records[number][0] != name for name, number in numbers):
+        return None
+    for table in tables.values():
+        for key, number in table.items():
+            table[key] = records[number][1]
     return tables
 
 
+def _then_end(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    yield from pieces
+    yield b""
+
+
 def read_database(path: Path, compact: Compact | None = None) -> tuple[dict | None, bytes]:
-    """Parse the database at ``path``: ``(None, b"")`` when there is no file yet (``compact``:
-    see :func:`parse_database`)."""
+    """Parse the database at ``path``: ``(None, b"")`` when there is no file yet. With
+    ``compact`` (see :func:`parse_database`) a file laid out as Postil writes it is read a
+    piece at a time, record by record, and its bytes are not returned (``b""``)."""
     try:
+        if compact is not None:
+            with open(open_regular_file(path), "rb") as handle:
+                with collection_paused():
+                    parsed = parse_by_record(iter(partial(handle.read, READ_PIECE), b""), compact)
+            if parsed is not None:
+                return parsed, b""
         data = read_regular_file(path)
     except FileNotFoundError:
         return None, b""
