@@ -172,6 +172,11 @@ def product_mentions(store: Store, document: Document) -> list[tuple[int, int, s
     return sorted((a.start, a.end, a.label) for a in store.annotations(document.doc_id) if a.is_entity and a.quote.exact == "Rekognition")
 
 
+def shown_mentions(session: AnnotationSession) -> list[tuple[int, int, str]]:
+    """Where the session shows entity annotations on "Rekognition" (stored or derived), with their labels."""
+    return sorted((a.start, a.end, a.label) for a in session.visible() if a.is_entity and a.quote.exact == "Rekognition")
+
+
 def test_correction_is_suggested_in_the_open_document_and_in_documents_opened_later(tmp_path, sample, pipeline):
     path = tmp_path / "annotations.json"
     store = Store(path)
@@ -183,7 +188,8 @@ def test_correction_is_suggested_in_the_open_document_and_in_documents_opened_la
         session.add_suggestions(batch.annotations, batch.entities)
     everywhere = find_mentions(sample.text, "Rekognition")
     assert len(everywhere) == 5
-    assert product_mentions(Store(path), sample_doc) == [(s, e, "PRODUCT") for s, e in everywhere]
+    assert shown_mentions(session) == [(s, e, "PRODUCT") for s, e in everywhere]
+    assert product_mentions(Store(path), sample_doc) == [(first, first + len("Rekognition"), "PRODUCT")]  # the rest derived, not stored
 
     later = Document(text="Police in Oregon tested Rekognition last year.\n\nRekognition is sold by Amazon.", title="later", source="later")
     reopened = Store(path)
@@ -191,10 +197,9 @@ def test_correction_is_suggested_in_the_open_document_and_in_documents_opened_la
     later_session = AnnotationSession(reopened, later_doc)
     for batch in cached_suggestions(reopened, later_doc, pipeline, reopened.gazetteer()):
         later_session.add_suggestions(batch.annotations, batch.entities)
-    stored = product_mentions(Store(path), later_doc)
-    assert stored == [(s, e, "PRODUCT") for s, e in find_mentions(later.text, "Rekognition")]
-    origins = {a.origin for a in Store(path).annotations(later_doc.doc_id) if a.quote.exact == "Rekognition"}
-    assert origins == {"gazetteer"}
+    assert shown_mentions(later_session) == [(s, e, "PRODUCT") for s, e in find_mentions(later.text, "Rekognition")]
+    assert {a.origin for a in later_session.visible() if a.quote.exact == "Rekognition"} == {"user-correction"}
+    assert product_mentions(Store(path), later_doc) == []  # the model's gazetteer suggestions repeat them: not stored
 
 
 def test_correction_after_the_model_suggested_relabels_its_other_suggestions(tmp_path, sample, pipeline):

@@ -259,7 +259,8 @@ class AnnotationSession(ShownAnnotations):
     def add_suggestions(self, annotations: list[Annotation], entities: list[Entity]) -> list[Annotation]:
         """Store model suggestions that are new: none where the same span and kind is already
         annotated, accepted or rejected, each with the label the database's scheme gives the
-        model's (none when it hides it). Not an undoable action (suggestions are not the user's).
+        model's (none when it hides it), and none a correction suggests already (derived: see
+        propagation.py). Not an undoable action (suggestions are not the user's).
 
         Suggestions made from a cached analysis that a hand edit spoiled are refused
         (StoreError), none stored: the database never holds a record it would refuse to open.
@@ -269,6 +270,8 @@ class AnnotationSession(ShownAnnotations):
         if problems:
             field, reason = problems[0]
             raise StoreError(f"{self.store.path}: a suggestion's {field}: {reason}; this batch of suggestions was not stored")
+        corrected = self.propagation.corrections.labels
+        annotations = [a for a in annotations if not (a.is_entity and corrected.get(a.quote.exact) == a.label)]
         fresh, changes = new_suggestions(self.annotations, annotations, entities)
         if not fresh:
             return []
