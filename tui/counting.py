@@ -36,8 +36,9 @@ class DerivedCounting:
         """Redraw what a change touched, and count the suggestions derived from the corrections
         again soon (in a worker: in a book they are thousands)."""
         screen.annotations_changed(ranges, streaming=self.storing_suggestions)
-        if self.recount is None:
-            self.recount = self.set_timer(RECOUNT_SECONDS, lambda: self.start_recount(session))
+        if self.recount is None:  # (while the model's suggestions stream in, less often)
+            delay = RECOUNT_SECONDS * (5 if self.storing_suggestions else 1)
+            self.recount = self.set_timer(delay, lambda: self.start_recount(session))
 
     def start_recount(self, session: AnnotationSession) -> None:
         """Count the derived suggestions of ``session`` in a worker, if it is still the open one."""

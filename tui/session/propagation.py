@@ -208,6 +208,8 @@ class Propagation:
         """A function counting the derived suggestions as they are now, safe to run in a worker
         thread: it works on copies (the annotations are replaced, never changed, when they change)."""
         version, labels = self.version, dict(self.corrections.labels)
+        if not labels:  # no correction, nothing derived: no copies either
+            return lambda: DerivedCount(version, Counter())
         annotations = list(self.index.by_id.values())
         rejected = Counter(self.index.rejected)
         corrections = self.corrections
