@@ -7,7 +7,7 @@ from tests.conftest import saved_annotations
 from tui.model.annotation import ACCEPTED, ENTITY, REJECTED, SUGGESTED, Annotation
 from tui.model.document import Document
 from tui.session.annotation_session import AnnotationSession
-from tui.session.corrections import Corrections
+from tui.session.corrections import CHUNK, Corrections
 from tui.session.review import START, next_unreviewed_around, place_at
 from tui.store.repository import Store
 
@@ -115,17 +115,19 @@ def test_relabelling_a_text_back_shows_the_latest_label_now_and_after_reopening(
 
 def test_a_label_action_searches_only_around_what_is_drawn(db_path, monkeypatch):
     # The key path's work must not grow with the occurrences: the text is searched only in the
-    # stretches asked for (and the longest corrected text around them), never all of it.
+    # chunks holding the stretches asked for (and the longest corrected text around them), once.
     searched = []
-    raw = Corrections._raw
+    search = Corrections._search
 
     def counting(self, labels, low, high):
         searched.append(min(high, len(self.text)) - max(low, 0))
-        return raw(self, labels, low, high)
+        return search(self, labels, low, high)
 
-    monkeypatch.setattr(Corrections, "_raw", counting)
+    monkeypatch.setattr(Corrections, "_search", counting)
     session = open_text(db_path, SENTENCE * 3000)
     session.label_span(0, 9, "ORG")
     assert searched == [] and len(saved_annotations(db_path)) == 1
-    assert len(shown(session, 1000, 3000)) == 83  # drawing a screenful of rows: Acme Corp at 1008, 1032, ... 2976
-    assert sum(searched) <= 2000 + 3 * len("Acme Corp")
+    for row in range(1000, 3000, 100):  # drawing a screenful of rows, one by one
+        shown(session, row, row + 100)
+    assert len(shown(session, 1000, 3000)) == 83  # Acme Corp at 1008, 1032, ... 2976
+    assert searched == [CHUNK]  # the one chunk holding them, searched once

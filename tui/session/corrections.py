@@ -18,6 +18,9 @@ from tui.store.records import GAZETTEER, Change
 
 # An occurrence of a corrected text: (start, end, text).
 Occurrence = tuple[int, int, str]
+# The text is searched for the corrected texts in chunks this long, and so many are kept.
+CHUNK = 4096
+MAX_CHUNKS = 256
 
 
 def gazetteer_change(text: str, label: str) -> Change:
@@ -40,6 +43,7 @@ class Corrections:
             self.entries[record["key"]] = (record["text"], record["label"])
         self.generation = 0  # bumped whenever a text's label changes
         self._occurrences: dict[str, list[tuple[int, int]]] = {}
+        self._chunks: dict[int, list[Occurrence]] = {}  # see _raw
         self._relabel()
 
     def _relabel(self) -> None:
@@ -51,6 +55,7 @@ class Corrections:
         self.labels = labels
         self.longest = max(map(len, labels), default=0)
         self.generation += 1
+        self._chunks = {}
 
     def apply(self, change: Change) -> bool:
         """Apply a change of the gazetteer table (others are ignored); ``True`` if it was one."""
@@ -77,8 +82,23 @@ class Corrections:
             found = self._occurrences[text] = find_mentions(self.text, text)
         return found
 
-    def _raw(self, labels: Iterable[str], low: int, high: int) -> list[Occurrence]:
-        """The occurrences of the corrected texts starting in ``[low, high)``, in text order."""
+    def _raw(self, low: int, high: int) -> list[Occurrence]:
+        """The occurrences of the corrected texts starting in ``[low, high)``, in text order. The
+        text is searched in chunks of CHUNK characters, each once per generation (a screen of
+        rows asks for the same chunk row by row, with thousands of corrected texts to look for)."""
+        low, high = max(0, low), min(len(self.text), high)
+        found: list[Occurrence] = []
+        for number in range(low // CHUNK, (high - 1) // CHUNK + 1):
+            chunk = self._chunks.get(number)
+            if chunk is None:
+                if len(self._chunks) >= MAX_CHUNKS:
+                    self._chunks.clear()
+                chunk = self._chunks[number] = self._search(self.labels, number * CHUNK, (number + 1) * CHUNK)
+            found += [o for o in chunk if low <= o[0] < high]
+        return found
+
+    def _search(self, labels: Iterable[str], low: int, high: int) -> list[Occurrence]:
+        """The occurrences of the texts of ``labels`` starting in ``[low, high)``, in text order."""
         document, size = self.text, len(self.text)
         low, high = max(0, low), min(size, high)
         found: list[Occurrence] = []
@@ -99,13 +119,13 @@ class Corrections:
         found.sort(key=lambda o: (o[0], -o[1]))
         return found
 
-    def between(self, low: int, high: int, labels: Iterable[str] | None = None) -> list[Occurrence]:
+    def between(self, low: int, high: int) -> list[Occurrence]:
         """The kept occurrences (see the module) overlapping ``[low, high)``, in text order; searches
         only that stretch and the longest corrected text around it."""
         longest = self.longest
         if not longest:
             return []
-        raw = self._raw(self.labels if labels is None else labels, low - 2 * longest, high + longest)
+        raw = self._raw(low - 2 * longest, high + longest)
         return [o for o in kept(raw, longest) if o[0] < high and o[1] > low]
 
     def everywhere(self, labels: Iterable[str]) -> list[Occurrence]:
