@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.generate import generated_document
 from tui.launch import open_session
-from tui.model.annotation import Annotation, Entity
+from tui.model.annotation import Annotation, Entity, Quote
 from tui.model.document import Document
 from tui.model.layout import PARAGRAPHS_KEPT, WrappedLayout
 from tui.model.tokens import TextIndex, tokenize
@@ -85,6 +85,7 @@ def test_every_record_reads_back_and_is_written_back_byte_for_byte(db_path):
     store.close()
     before = db_path.read_bytes()
     store = Store(db_path)
+    store.annotations(document.doc_id, len(document.text))  # (read from the text where they can be)
     for record in ODD_RECORDS + [a.to_record() for a in written]:
         assert store.record(ANNOTATIONS, record["id"]) == record
     assert store.tables()[ANNOTATIONS]["1"] == written[0].to_record()
@@ -159,4 +160,20 @@ def test_a_long_text_opened_again_is_held_once(db_path):
     opened = Document(document.text.encode().decode(), document.title, document.source)  # as read from the file again
     session = open_session(db_path, opened, annotator="tester")
     assert session.text is opened.text
+    session.store.close()
+
+
+def test_a_quote_is_read_from_the_text_it_quotes(db_path):
+    document, written = stored_book(db_path, 20_000)
+    moved = Annotation.on_text(document.doc_id, document.text, "entity", "ORG", 5, 9, id="moved")
+    moved.quote = Quote(moved.quote.exact, "another prefix", moved.quote.suffix)
+    store = Store(db_path)
+    store.apply([Change(ANNOTATIONS, moved.id, moved.to_record())])
+    store.close()
+    session = open_session(db_path, document, annotator="tester")
+    quotes = {a.id: a.quote for a in session.by_id.values()}
+    assert {kind.__name__ for kind in map(type, quotes.values())} == {"TextQuote", "Quote"}
+    assert [i for i, quote in quotes.items() if type(quote) is Quote] == ["moved"]  # not the text's: kept as it is
+    assert all(session.by_id[a.id].quote == a.quote and hash(session.by_id[a.id].quote) == hash(a.quote) for a in written)
+    assert type(pickle.loads(pickle.dumps(quotes["g-0"]))) is Quote and session.by_id["g-0"].to_record() == written[0].to_record()
     session.store.close()

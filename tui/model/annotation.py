@@ -72,6 +72,59 @@ class Quote:
         )
 
 
+class TextQuote:
+    """A :class:`Quote` that is its document's own text at its annotation's place, read from
+    that text when asked for: a book's 100,000 quotes hold no copy of it. Equal to (and pickled
+    as) the plain quote with the same three strings."""
+
+    __slots__ = ("_text", "_start", "_end")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    @property
+    def exact(self) -> str:
+        return self._text[self._start : self._end]
+
+    @property
+    def prefix(self) -> str:
+        return self._text[max(0, self._start - QUOTE_CONTEXT) : self._start]
+
+    @property
+    def suffix(self) -> str:
+        return self._text[self._end : self._end + QUOTE_CONTEXT]
+
+    def plain(self) -> Quote:
+        """The same quote holding its three strings."""
+        return Quote(self.exact, self.prefix, self.suffix)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Quote, TextQuote)):
+            return (self.exact, self.prefix, self.suffix) == (other.exact, other.prefix, other.suffix)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.plain())
+
+    def __repr__(self) -> str:
+        return repr(self.plain())
+
+    def __reduce__(self):
+        return (Quote, (self.exact, self.prefix, self.suffix))
+
+
+def quoted_from(text: str, annotation: Annotation) -> None:
+    """Let ``annotation`` read its quote from ``text`` when the quote is that text's own at its
+    place (as made by :meth:`Quote.from_text`); any other quote keeps its strings."""
+    quote, start, end = annotation.quote, annotation.start, annotation.end
+    if quote.__class__ is Quote and start.__class__ is int and end.__class__ is int and 0 <= start < end <= len(text):
+        before = max(0, start - QUOTE_CONTEXT)
+        exact, prefix, suffix = quote.exact, quote.prefix, quote.suffix
+        if (len(exact) == end - start and len(prefix) == start - before and len(suffix) == min(QUOTE_CONTEXT, len(text) - end)
+                and text.startswith(exact, start) and text.startswith(prefix, before) and text.startswith(suffix, end)):
+            annotation.quote = TextQuote(text, start, end)
+
+
 class SharedAttrs(dict):
     """The attributes of many annotations at once (an entity's mentions, which name only it):
     one read-only dict for them all. Attributes are changed by making new ones, never in place."""

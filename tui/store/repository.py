@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tui.model.annotation import Annotation, Entity, compact_annotation, now_iso
+from tui.model.annotation import Annotation, Entity, compact_annotation, now_iso, quoted_from
 from tui.model.document import Document, content_hash
 from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.store.database import Database
@@ -283,7 +283,13 @@ class Store(Database):
         with collection_paused():  # a book's 100,000 records make a million objects
             records = ((doc_key, as_record(record)) for doc_key, record in held)  # made one at a time, to be checked
             self._check(ANNOTATIONS, records, f" of document {doc_id}", None if text_length is None else {doc_id: text_length})
-            return [Annotation.from_record(record) if record.__class__ is dict else record for _, record in held]
+            annotations = [Annotation.from_record(record) if record.__class__ is dict else record for _, record in held]
+        document = self._stored(DOCUMENTS, doc_id)
+        text = self._texts.get(text_file_name(document) or "") if document is not None else None
+        if text is not None and (text_length is None or len(text) == text_length):
+            for annotation in annotations:
+                quoted_from(text, annotation)
+        return annotations
 
     def orphans(self, doc_id: str) -> list[Annotation]:
         """The annotations of a document that could not be placed on its text (kept with their quote)."""
