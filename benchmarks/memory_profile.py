@@ -46,18 +46,18 @@ class Steps:
     """The traced memory and RSS after each step of opening the book."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[str, float, float, float]] = []
+        self.rows: list[tuple[str, float, float, float, float]] = []
 
     def mark(self, name: str) -> None:
         gc.collect()
-        traced = tracemalloc.get_traced_memory()[0] / MB if tracemalloc.is_tracing() else float("nan")
-        self.rows.append((name, traced, rss_kb("VmRSS") / 1024, rss_kb("VmHWM") / 1024))
+        traced, traced_peak = (size / MB for size in tracemalloc.get_traced_memory()) if tracemalloc.is_tracing() else (float("nan"),) * 2
+        self.rows.append((name, traced, traced_peak, rss_kb("VmRSS") / 1024, rss_kb("VmHWM") / 1024))
 
     def print(self) -> None:
-        print("| step | traced | RSS | peak RSS |")
-        print("| --- | ---: | ---: | ---: |")
-        for name, traced, rss, peak in self.rows:
-            print(f"| {name} | {traced:.1f} MB | {rss:.0f} MB | {peak:.0f} MB |")
+        print("| step | traced | peak traced | RSS | peak RSS |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, traced, traced_peak, rss, peak in self.rows:
+            print(f"| {name} | {traced:.1f} MB | {traced_peak:.1f} MB | {rss:.0f} MB | {peak:.0f} MB |")
 
 
 def where(trace_key: tuple, repo: str) -> str:
