@@ -345,7 +345,7 @@ def cursor_row(books: dict, words: int, model: bool, keys: int, folder: Path, re
         finally:
             session.quit(30)
             session.close()
-    state = f"model on, after cursor keys while it suggests (highest of {launches} launches)" if model else "--no-suggest, after cursor keys"
+    state = f"model on, after cursor keys while it suggests (highest of {launches} launch{'es' if launches > 1 else ''})" if model else "--no-suggest, after cursor keys"
     results.memory.append((words, state, max(rss for rss, _ in peaks), max(children for _, children in peaks)))
     if latencies:
         results.cursor.append((words, model, latencies, cpus, launches, f"{started_load} → {load()}"))
@@ -364,14 +364,9 @@ def label_row(books: dict, words: int, labels: int, folder: Path, results: Resul
         results.polls.append(poll_period(terminal))
         wait_until(terminal, lambda screen: "saved" in status_line(screen), 120)
         for phrase in list(PHRASES.values())[:labels]:
-            terminal.key("/")
-            terminal.wait_for("Enter search")
-            time.sleep(0.3)  # the search box takes keys once it has the focus, a moment after it shows
-            terminal.key("C-u")
-            terminal.key("-l", phrase)
-            terminal.key("Enter")
-            terminal.wait_for(f"“{phrase}”", timeout=120)
-            terminal.key("Escape")
+            if not go_to(terminal, phrase):
+                print(f"  {words:,} words: searching {phrase!r} never showed a hit; the status line: {status_line(styled(terminal)).strip()!r}")
+                continue
             for key in ("v", "l"):
                 before = settle(terminal, styled(terminal))
                 terminal.key(key)
@@ -392,6 +387,23 @@ def label_row(books: dict, words: int, labels: int, folder: Path, results: Resul
     after = records(db)
     added = {table: after.get(table, 0) - records_before.get(table, 0) for table in after}
     results.label.append((words, latencies, cpus, added, bytes_before, db.stat().st_size, quit_seconds, f"{started_load} → {load()}"))
+
+
+def go_to(terminal, phrase: str, attempts: int = 3) -> bool:  # noqa: ANN001
+    """Put the cursor on the next occurrence of ``phrase`` with ``/`` (search box closed again)."""
+    for _ in range(attempts):
+        terminal.key("/")
+        if wait_until(terminal, lambda screen: "Enter search" in plain(screen), 30)[0] is not None:
+            time.sleep(0.3)  # the search box takes keys once it has the focus, a moment after it shows
+            terminal.key("C-u")
+            terminal.key("-l", phrase)
+            terminal.key("Enter")
+            if wait_until(terminal, lambda screen: f"for “{phrase}”" in status_line(screen), 60)[0] is not None:
+                terminal.key("Escape")
+                return True
+        terminal.key("Escape")
+        time.sleep(1)
+    return False
 
 
 def records(db: Path) -> dict[str, int]:
@@ -522,15 +534,20 @@ def main() -> None:
               f"Python {sys.version.split()[0]} · load {load()}\n")
         books = build_books(sizes, folder)
         results = Results()
+        runs = []
+        for words in sizes:
+            if "cursor" in rows:
+                runs += [(cursor_row, (books, words, False, args.keys, folder, results)), (cursor_row, (books, words, True, args.keys, folder, results))]
+            if "label" in rows:
+                runs.append((label_row, (books, words, min(args.labels, len(PHRASES)), folder, results)))
+        if "paint" in rows:
+            runs.append((paint_row, (books, args.runs, folder, results)))
         try:
-            for words in sizes:
-                if "cursor" in rows:
-                    cursor_row(books, words, False, args.keys, folder, results)
-                    cursor_row(books, words, True, args.keys, folder, results)
-                if "label" in rows:
-                    label_row(books, words, min(args.labels, len(PHRASES)), folder, results)
-            if "paint" in rows:
-                paint_row(books, args.runs, folder, results)
+            for row, arguments in runs:
+                try:
+                    row(*arguments)
+                except (SystemExit, RuntimeError, OSError) as error:  # one row failing leaves the others' figures
+                    print(f"  {row.__name__}{arguments[1:2]}: {error}")
         finally:
             subprocess.run([*Terminal.TMUX, "kill-server"], capture_output=True)
         report(results, folder)
