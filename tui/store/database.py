@@ -427,4 +427,3 @@ class Database:
         self._sync()
         doc_key = self._keys.get(table, {}).get(key)
         return None if doc_key is None else dict(as_record(self._tables[table][doc_key]))
-
