@@ -89,16 +89,21 @@ def _extract_piece(records: list[dict]) -> list[dict]:
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool at once, work in progress included (Python 3.14 has a method for it; before,
-    the worker processes are only reachable through the pool's own table)."""
+    """Stop the pool's workers at once, work in progress included, then wait for the pool's own
+    thread to see them gone: an exit racing with that thread can print a traceback (Python 3.11).
+    Python 3.14 has a method for the stopping; before, the worker processes and the thread are
+    only reachable through the pool's own attributes."""
+    manager = getattr(pool, "_executor_manager_thread", None)
     terminate = getattr(pool, "terminate_workers", None)
     if terminate is not None:
         terminate()
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
+    else:
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+    if manager is not None:
+        manager.join(timeout=10)
 
 
 def extract_in_processes(records: list[dict], jobs: int, gazetteer: list[dict] | None = None, scheme: Scheme | None = None,
