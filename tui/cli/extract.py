@@ -78,7 +78,6 @@ def run_extract(args: argparse.Namespace) -> int:
         raise CommandError(load_pipeline()[1])  # finds nothing to load: says how to install a model
     gazetteer: list[dict] = []
     scheme = DEFAULT_SCHEME
-    records = records_of(documents)
     if Path(args.db).is_file() or args.db_named:
         from tui.store.repository import Store
         from tui.store.storage import StoreError
@@ -92,6 +91,8 @@ def run_extract(args: argparse.Namespace) -> int:
             records = records_of(documents, store, named)
         except StoreError as error:
             raise CommandError(str(error)) from None
+    else:
+        records = records_of(documents)
     render = prodigy_task if args.format == "prodigy" else None
     progress = print_progress if len(documents) > 1 and not args.quiet else None
     results = None
