@@ -77,9 +77,12 @@ def run_extract(jobs: int, paths: list[Path], out: Path) -> float:
     """Seconds ``postil extract --jobs JOBS`` takes from start to exit, its output in ``out``."""
     started = time.perf_counter()
     with out.open("wb") as sink:
-        subprocess.run([sys.executable, "-m", "tui", "extract", "--quiet", "--format", "jsonl", "--jobs", str(jobs), *map(str, paths)],
-                       stdout=sink, check=True, cwd=out.parent, env={**os.environ, "PYTHONPATH": str(REPO)})
-    return time.perf_counter() - started
+        done = subprocess.run([sys.executable, "-m", "tui", "extract", "--quiet", "--format", "jsonl", "--jobs", str(jobs), *map(str, paths)],
+                              stdout=sink, stderr=subprocess.PIPE, check=True, cwd=out.parent, env={**os.environ, "PYTHONPATH": str(REPO)})
+    elapsed = time.perf_counter() - started
+    if done.stderr:  # --quiet prints nothing there unless something went wrong
+        raise SystemExit(f"--jobs {jobs} wrote to stderr:\n{done.stderr.decode(errors='replace')}")
+    return elapsed
 
 
 def model_load_seconds() -> float:
