@@ -3,7 +3,7 @@
 Run by hand (about 5–10 minutes; needs tmux and, for the model rows, spaCy's small English model):
 
     python benchmarks/never_wait.py [--sizes 1000,1000000] [--rows cursor,label,paint]
-                                    [--keys 30] [--labels 6] [--runs 3] [--revision REV]
+                                    [--keys 30] [--labels 6] [--runs 5] [--revision REV]
 
 The books are ``benchmarks/generate.py``'s prose (one accepted name per 10 words, so 100,000 spans
 at 1M words), stored by ``large_documents.build_database``, except that a few of its common words
@@ -32,7 +32,8 @@ Rows:
 bold reverse-video cell); the poll's own period is printed. Latency runs from the moment
 ``tmux send-keys`` returns. UI-thread CPU is the main thread's on-CPU time
 (``/proc/PID/task/PID/schedstat``, nanoseconds; ``stat`` utime+stime where schedstat is missing)
-from just before the key until the article has not changed for 150 ms. ``--revision REV`` runs
+from just before the key until the article has not changed for 150 ms; beside it, the share of
+the main thread's time on the CPU over half a second with no key sent. ``--revision REV`` runs
 the ``tui`` package of that commit (``git archive``) instead of the working tree.
 """
 
@@ -219,6 +220,14 @@ def ui_cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def ui_busy(pid: int, seconds: float = 0.5) -> float:
+    """Share of the main thread's time spent on the CPU over ``seconds`` with no key sent (with
+    the model on: what handling its results costs the thread that must answer keys)."""
+    before = ui_cpu_seconds(pid)
+    time.sleep(seconds)
+    return (ui_cpu_seconds(pid) - before) / seconds
+
+
 def descendants(pid: int) -> list[int]:
     parents = {}
     for entry in Path("/proc").iterdir():
@@ -316,7 +325,7 @@ class Results:
 def cursor_row(books: dict, words: int, model: bool, keys: int, folder: Path, results: Results) -> None:
     """Cursor keys at ``words`` words, with the model off, or on while it suggests."""
     article_path, db = books[words]
-    latencies, cpus, launches, peaks = [], [], 0, [(0.0, 0.0)]
+    latencies, cpus, launches, peaks, idle = [], [], 0, [(0.0, 0.0)], []
     started_load = load()
     while len(latencies) < keys and launches < (MODEL_LAUNCHES if model else 1):
         launches += 1
@@ -330,6 +339,8 @@ def cursor_row(books: dict, words: int, model: bool, keys: int, folder: Path, re
                 wait_until(session.terminal, lambda screen: any(state in status_line(screen) for state in ("suggesting", "suggestions by")), 120)
                 if "suggesting" not in status_line(styled(session.terminal)):
                     print(f"  {words:,} words: the status line no longer says 'suggesting': {status_line(styled(session.terminal)).strip()}")
+            if not model or "suggesting" in status_line(styled(session.terminal)):
+                idle.append(ui_busy(session.pid))
             pressed = 0
             while len(latencies) < keys:
                 if model and "suggesting" not in status_line(styled(session.terminal)):
@@ -348,7 +359,7 @@ def cursor_row(books: dict, words: int, model: bool, keys: int, folder: Path, re
     state = f"model on, after cursor keys while it suggests (highest of {launches} launch{'es' if launches > 1 else ''})" if model else "--no-suggest, after cursor keys"
     results.memory.append((words, state, max(rss for rss, _ in peaks), max(children for _, children in peaks)))
     if latencies:
-        results.cursor.append((words, model, latencies, cpus, launches, f"{started_load} → {load()}"))
+        results.cursor.append((words, model, latencies, cpus, statistics.median(idle) if idle else float("nan"), launches, f"{started_load} → {load()}"))
 
 
 def label_row(books: dict, words: int, labels: int, folder: Path, results: Results) -> None:
@@ -458,13 +469,13 @@ def report(results: Results, folder: Path) -> None:
 
     if results.cursor:
         print("\n### Cursor key (`right`, `down` in turn): key sent → cursor drawn elsewhere\n")
-        print("| words | model | n | p50 ms | p95 ms | max ms | bar p95 ≤ 33 ms | UI-thread CPU per key, median / max ms | launches | load (1, 5, 15 min) |")
-        print("|---:|---|---:|---:|---:|---:|---|---:|---:|---|")
-        for words, model, latencies, cpus, launches, loads in results.cursor:
+        print("| words | model | n | p50 ms | p95 ms | max ms | bar p95 ≤ 33 ms | UI-thread CPU per key, median / max ms | UI thread busy with no key | launches | load (1, 5, 15 min) |")
+        print("|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---|")
+        for words, model, latencies, cpus, idle, launches, loads in results.cursor:
             p50, p95, longest = percentiles(latencies)
             state = "on, while it suggests" if model else "off (`--no-suggest`)"
             print(f"| {words:,} | {state} | {len(latencies)} | {p50:.0f} | {p95:.0f} | {longest:.0f} | {met(p95, CURSOR_BAR)} | "
-                  f"{ms(statistics.median(cpus))} / {ms(max(cpus))} | {launches} | {loads} |")
+                  f"{ms(statistics.median(cpus))} / {ms(max(cpus))} | {idle:.0%} | {launches} | {loads} |")
     if results.label:
         print("\n### Label action (`/` to a phrase's first occurrence, `v` `l`, then `1` timed), `--no-suggest`: key sent → article redrawn\n")
         print("| words | n | p50 ms | p95 ms | max ms | bar p95 ≤ 50 ms (1M) | UI-thread CPU, median / max ms | ÷ smallest book | bar ≤ 1.5× | load (1, 5, 15 min) |")
@@ -517,7 +528,7 @@ def main() -> None:
     parser.add_argument("--rows", default="cursor,label,paint", help="any of cursor, label, paint (peak RSS is taken in every session)")
     parser.add_argument("--keys", type=int, default=30, help="cursor keys per size and model state")
     parser.add_argument("--labels", type=int, default=6, help=f"label actions per size (at most {len(PHRASES)}, one per phrase)")
-    parser.add_argument("--runs", type=int, default=3, help="interleaved runs of the first paint")
+    parser.add_argument("--runs", type=int, default=5, help="interleaved runs of the first paint")
     parser.add_argument("--revision", help="measure the tui package of this commit instead of the working tree")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
