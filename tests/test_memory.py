@@ -18,6 +18,7 @@ from tui.launch import open_session
 from tui.model.annotation import Annotation, Entity, Quote
 from tui.model.document import Document
 from tui.model.layout import PARAGRAPHS_KEPT, WrappedLayout
+from tui.model.span_index import SpanIndex
 from tui.model.tokens import TextIndex, tokenize
 from tui.model.wrap import wrap_paragraph
 from tui.session.annotation_session import AnnotationSession
@@ -177,3 +178,13 @@ def test_a_quote_is_read_from_the_text_it_quotes(db_path):
     assert all(session.by_id[a.id].quote == a.quote and hash(session.by_id[a.id].quote) == hash(a.quote) for a in written)
     assert type(pickle.loads(pickle.dumps(quotes["g-0"]))) is Quote and session.by_id["g-0"].to_record() == written[0].to_record()
     session.store.close()
+
+
+def test_a_span_index_holds_its_offsets_in_arrays():
+    text = "word " * 100_000
+    items = [Annotation.on_text("d", text, "entity", "ORG", i * 10, i * 10 + 4, id=f"a-{i}") for i in range(50_000)]
+    tracemalloc.start()
+    index = SpanIndex(items)
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(index) == len(items) and held / len(items) < 80  # its dict by id, two offsets and an id: no tuple per span

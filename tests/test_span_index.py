@@ -45,3 +45,21 @@ def test_at_returns_the_innermost_first_and_next_previous_walk_in_order():
     assert index.next_after(10).id == "later"
     assert index.previous_before(60).id == "entity"
     assert index.previous_before(0) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(ranges=spans, removed=st.lists(st.integers(0, 59), max_size=20), query=st.tuples(st.integers(0, 240), st.integers(0, 30)))
+def test_spans_added_and_removed_one_by_one_stay_in_order(ranges, removed, query):
+    index: SpanIndex[Span] = SpanIndex()
+    items = {f"s{i}": Span(f"s{i}", s, e) for i, (s, e) in enumerate(ranges)}
+    for item in items.values():
+        index.add(item)
+    for number in removed:
+        assert index.remove(f"s{number}") is items.pop(f"s{number}", None)
+    moved = next(iter(items.values()), None)
+    if moved is not None:  # added again elsewhere: the old place is let go
+        moved = items[moved.id] = Span(moved.id, moved.start + 3, moved.end + 5)
+        index.add(moved)
+    assert [item.id for item in index] == [item.id for item in sorted(items.values(), key=lambda i: (i.start, i.end, i.id))]
+    start, end = query[0], query[0] + query[1]
+    assert {i.id for i in index.overlapping(start, end)} == {i.id for i in items.values() if i.start < max(end, start + 1) and i.end > start}

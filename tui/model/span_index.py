@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import Generic, Protocol, TypeVar
 
 
@@ -28,31 +30,44 @@ class SpanIndex(Generic[T]):
 
     def __init__(self, items: list[T] | None = None) -> None:
         self._items: dict[str, T] = {item.id: item for item in items or []}
-        self._keys: list[tuple[int, int, str]] = sorted((i.start, i.end, i.id) for i in self._items.values())
+        # Sorted by (start, end, id): the offsets in arrays, not a tuple per span (a book has 100,000).
+        ordered = sorted(self._items.values(), key=attrgetter("start", "end", "id"))
+        self._starts = array("q", [item.start for item in ordered])
+        self._ends = array("q", [item.end for item in ordered])
+        self._ids = [item.id for item in ordered]
         self._longest = max((i.end - i.start for i in self._items.values()), default=0)
 
     def __len__(self) -> int:
         return len(self._items)
 
     def __iter__(self) -> Iterator[T]:
-        return (self._items[key[2]] for key in self._keys)
+        return (self._items[key] for key in self._ids)
+
+    def _place(self, start: int, end: int, item_id: str) -> int:
+        """Where ``(start, end, item_id)`` is, or would go, in the sorted order."""
+        low = bisect_left(self._starts, start)
+        high = bisect_right(self._starts, start, low)
+        ends, ids = self._ends, self._ids
+        return low + bisect_left(range(low, high), (end, item_id), key=lambda i: (ends[i], ids[i]))
 
     def add(self, item: T) -> None:
         """Insert a span (replacing one with the same id)."""
         if item.id in self._items:
             self.remove(item.id)
         self._items[item.id] = item
-        insort(self._keys, (item.start, item.end, item.id))
+        at = self._place(item.start, item.end, item.id)
+        self._starts.insert(at, item.start)
+        self._ends.insert(at, item.end)
+        self._ids.insert(at, item.id)
         self._longest = max(self._longest, item.end - item.start)
 
     def remove(self, item_id: str) -> T | None:
         """Remove a span by id and return it."""
         item = self._items.pop(item_id, None)
         if item is not None:
-            key = (item.start, item.end, item.id)
-            i = bisect_left(self._keys, key)
-            if i < len(self._keys) and self._keys[i] == key:
-                del self._keys[i]
+            at = self._place(item.start, item.end, item.id)
+            if at < len(self._ids) and self._ids[at] == item.id and self._starts[at] == item.start and self._ends[at] == item.end:
+                del self._starts[at], self._ends[at], self._ids[at]
         return item
 
     def get(self, item_id: str) -> T | None:
@@ -62,9 +77,10 @@ class SpanIndex(Generic[T]):
     def overlapping(self, start: int, end: int) -> list[T]:
         """Spans with any character in ``[start, end)`` (or covering ``start`` when empty)."""
         end = max(end, start + 1)
-        low = bisect_left(self._keys, (start - self._longest, -1, ""))
-        high = bisect_left(self._keys, (end, -1, ""))
-        return [self._items[key[2]] for key in self._keys[low:high] if key[1] > start]
+        low = bisect_left(self._starts, start - self._longest)
+        high = bisect_left(self._starts, end, low)
+        ends, ids, items = self._ends, self._ids, self._items
+        return [items[ids[i]] for i in range(low, high) if ends[i] > start]
 
     def at(self, offset: int) -> list[T]:
         """Spans covering the character at ``offset``, innermost (shortest) first."""
@@ -72,10 +88,10 @@ class SpanIndex(Generic[T]):
 
     def next_after(self, offset: int) -> T | None:
         """The first span starting after ``offset``."""
-        i = bisect_left(self._keys, (offset + 1, -1, ""))
-        return self._items[self._keys[i][2]] if i < len(self._keys) else None
+        i = bisect_left(self._starts, offset + 1)
+        return self._items[self._ids[i]] if i < len(self._ids) else None
 
     def previous_before(self, offset: int) -> T | None:
         """The last span starting before ``offset``."""
-        i = bisect_left(self._keys, (offset, -1, "")) - 1
-        return self._items[self._keys[i][2]] if i >= 0 else None
+        i = bisect_left(self._starts, offset) - 1
+        return self._items[self._ids[i]] if i >= 0 else None
