@@ -9,6 +9,7 @@ from tui.model.document import Document
 from tui.session.annotation_session import AnnotationSession
 from tui.session.corrections import CHUNK, Corrections
 from tui.session.review import START, next_unreviewed_around, place_at
+from tui.store.records import GAZETTEER, Change
 from tui.store.repository import Store
 
 SENTENCE = "Acme Corp met Jane Doe. "
@@ -131,3 +132,11 @@ def test_a_label_action_searches_only_around_what_is_drawn(db_path, monkeypatch)
         shown(session, row, row + 100)
     assert len(shown(session, 1000, 3000)) == 83  # Acme Corp at 1008, 1032, ... 2976
     assert searched == [CHUNK]  # the one chunk holding them, searched once
+
+
+def test_a_hand_made_correction_without_its_key_is_still_suggested(db_path):
+    store = Store(db_path)
+    document = store.open_document(Document(SENTENCE * 2, "t", "test:propagation"))
+    store.apply([Change(GAZETTEER, "by hand", {"text": "Jane Doe", "label": "PERSON"})])
+    session = AnnotationSession(store, document, "tester")
+    assert suggested(session) == [(14, "PERSON"), (len(SENTENCE) + 14, "PERSON")]

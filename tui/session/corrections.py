@@ -39,8 +39,8 @@ class Corrections:
     def __init__(self, text: str, gazetteer: Iterable[dict]) -> None:
         self.text = text
         self.entries: dict[str, tuple[str, str]] = {}  # key -> (text, label), in the store's order
-        for record in gazetteer:
-            self.entries[record["key"]] = (record["text"], record["label"])
+        for record in gazetteer:  # (checked by the store: a text and a label; a hand-made one may lack its key)
+            self.entries[record.get("key") or f"{record['label']}\t{record['text']}"] = (record["text"], record["label"])
         self.generation = 0  # bumped whenever a text's label changes
         self._occurrences: dict[str, list[tuple[int, int]]] = {}
         self._chunks: dict[int, list[Occurrence]] = {}  # see _raw
