@@ -134,9 +134,11 @@ def test_a_label_action_searches_only_around_what_is_drawn(db_path, monkeypatch)
     assert searched == [CHUNK]  # the one chunk holding them, searched once
 
 
-def test_a_hand_made_correction_without_its_key_is_still_suggested(db_path):
+def test_a_hand_made_correction_without_its_key_is_still_suggested_and_a_huge_one_is_not(db_path):
     store = Store(db_path)
     document = store.open_document(Document(SENTENCE * 2, "t", "test:propagation"))
-    store.apply([Change(GAZETTEER, "by hand", {"text": "Jane Doe", "label": "PERSON"})])
+    store.apply([Change(GAZETTEER, "by hand", {"text": "Jane Doe", "label": "PERSON"}),
+                 Change(GAZETTEER, "too long", {"text": SENTENCE * 50, "label": "EVENT"})])  # searched around every row drawn: left out
     session = AnnotationSession(store, document, "tester")
     assert suggested(session) == [(14, "PERSON"), (len(SENTENCE) + 14, "PERSON")]
+    assert session.propagation.corrections.longest == len("Jane Doe")

@@ -21,6 +21,9 @@ Occurrence = tuple[int, int, str]
 # The text is searched for the corrected texts in chunks this long, and so many are kept.
 CHUNK = 4096
 MAX_CHUNKS = 256
+# A corrected text longer than this (a hand-edited database's) is not suggested elsewhere: every
+# stretch of text drawn is searched this far around it.
+LONGEST_TEXT = 1000
 
 
 def gazetteer_change(text: str, label: str) -> Change:
@@ -49,7 +52,7 @@ class Corrections:
     def _relabel(self) -> None:
         labels: dict[str, str] = {}
         for text, label in self.entries.values():
-            if text.strip():
+            if text.strip() and len(text) <= LONGEST_TEXT:
                 labels.pop(text, None)  # the latest correction of a text wins
                 labels[text] = label
         self.labels = labels
