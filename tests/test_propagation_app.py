@@ -28,7 +28,7 @@ def status(app: PostilApp) -> str:
 
 async def settled(pilot, app: PostilApp) -> None:
     """Wait until the count of the derived suggestions (a worker a moment after a change) is shown."""
-    for _ in range(50):
+    for _ in range(400):  # (at most 20 s on a loaded machine; a moment usually)
         await pilot.pause(0.05)
         if app.session.propagation.counted is not None and app.session.propagation.counted.version == app.session.propagation.version:
             return
