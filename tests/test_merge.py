@@ -3,6 +3,7 @@ TinyDB file the command wrote and from what it printed."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -317,7 +318,7 @@ def test_the_team_takes_the_first_sources_scheme_and_refuses_a_different_one(cap
     with Store(team, read_only=True) as store:
         assert store.own_scheme().to_dict() == CONLL2003.to_dict()
     with Store(tmp_path / "bob.json") as store:
-        store.apply([store.scheme_change(CONLL2003.__class__(**{**CONLL2003.__dict__, "name": "mine"}))])
+        store.apply([store.scheme_change(dataclasses.replace(CONLL2003, name="mine"))])
     files = files_of(team)
     status, _, err = run(capsys, tmp_path / "bob.json", "--into", team)
     assert status == 2 and err.startswith(f"postil merge: {tmp_path / 'bob.json'}: its label scheme mine differs from the team's (conll2003)")
