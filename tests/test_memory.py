@@ -118,6 +118,15 @@ def test_a_file_read_record_by_record_is_what_a_whole_parse_reads(tables):
             assert parse_by_record([other], lambda table, record: record) is None
 
 
+def test_a_file_with_escapes_or_numbers_outside_its_records_is_left_to_a_whole_parse():
+    for tables in ({"t": {"a\x01": {"x": 1}}}, {"t\u2028": {"1": {"x": 1}}}):
+        laid_out = dump_json(tables)
+        assert parse_by_record([laid_out], lambda table, record: record) in (None, tables)
+    assert parse_by_record([dump_json({"t": {"1": {"x": 1}, "2": 5}})], lambda table, record: record) is None
+    assert parse_by_record([b'{\n  "t": {\n    "1": {\n      "x": 1\n    },\n    "2": NaN\n  }\n}'], lambda table, record: record) is None
+    assert parse_by_record([dump_json({"t": {"a\x01": {"x": 1}}})], lambda table, record: record) is None
+
+
 def test_opening_a_book_never_holds_all_its_records_as_dicts(db_path):
     stored_book(db_path, 100_000)
     raw = db_path.read_bytes()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import json
 import os
 import re
 import shutil
@@ -283,8 +284,9 @@ def parse_by_record(pieces: Iterable[bytes], compact: Compact) -> dict | None:
     tables of exactly those numbers, in order, each where its record was taken to be: only
     then are the pieces the records of those tables.
     """
-    skeleton: list[bytes] = []
-    records: list[tuple[str, Any]] = []
+    skeleton = bytearray()  # the file with each record replaced by its number
+    records: list[Any] = []
+    record_tables: list[str] = []  # the table each record was taken to be in
     table: str | None = None
     buffer = bytearray()
     resume = 0  # where to look on for the end of a record that goes on in the next piece
@@ -311,22 +313,33 @@ def parse_by_record(pieces: Iterable[bytes], compact: Compact) -> dict | None:
                     table = orjson.loads(table_key.group(1))
                 if table is None:
                     return None
-                skeleton += [before, str(len(records)).encode()]
-                records.append((table, compact(table, orjson.loads(buffer[opening : closing + 1]))))
+                skeleton += before
+                skeleton += b"%d" % len(records)
+                records.append(compact(table, orjson.loads(buffer[opening : closing + 1])))
+                record_tables.append(table)
                 position, resume = closing + 1, 0
             del buffer[:position]
             resume = max(0, resume - position)
-        tables = orjson.loads(b"".join([*skeleton, buffer]))
-    except orjson.JSONDecodeError:
+        skeleton += buffer
+        if b"\\u" in skeleton:
+            return None  # an escape outside the records: left to orjson's strict reading of the whole file
+        # (The standard parser: orjson would take several times the skeleton's size for a moment.)
+        tables = json.loads(skeleton)
+    except (ValueError, RecursionError):  # not JSON (orjson.JSONDecodeError is a ValueError too)
         return None
     if not isinstance(tables, dict) or not all(isinstance(table, dict) for table in tables.values()):
         return None
-    numbers = [(name, number) for name, table in tables.items() for number in table.values()]
-    if [number for _, number in numbers] != list(range(len(records))) or any(records[number][0] != name for name, number in numbers):
+    expected = 0
+    for name, table in tables.items():
+        for number in table.values():
+            if number.__class__ is not int or number != expected or record_tables[number] != name:
+                return None
+            expected += 1
+    if expected != len(records):
         return None
     for table in tables.values():
         for key, number in table.items():
-            table[key] = records[number][1]
+            table[key] = records[number]
     return tables
 
 
