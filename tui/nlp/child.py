@@ -138,8 +138,8 @@ class ModelProcess:
         message = self.receive(cancelled)
         if message[0] == "ready":
             _, name, version, status = message
-            return Pipeline(nlp=None, name=name, version=version), status
-        return None, message[1]
+            return Pipeline(nlp=None, name=name, version=version), display_text(status)
+        return None, display_text(message[1])
 
     def records(self, cancelled: Cancelled = never) -> Iterator[dict]:
         """The analysis of each paragraph, in order, as the child sends it."""
