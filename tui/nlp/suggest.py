@@ -29,9 +29,10 @@ GAZETTEER_ORIGIN = "gazetteer"
 # The consistency pass hands over its mentions this many at a time.
 CONSISTENCY_BATCH = 1000
 # The most suggestions the app stores at once (while it stores one batch, later ones are merged
-# up to this many; a bigger one is handed over in pieces), so that a key pressed meanwhile
-# waits for one such store at most.
-MERGED_SUGGESTIONS = 500
+# up to this many; a bigger one is handed over in pieces). A key pressed meanwhile waits for one
+# such store: 250 take the app's thread about 16 ms (a frame) in a 100,000-word book, 500 about
+# 24 ms and 1,000 about 55 ms (benchmarks/suggestion_batches.py).
+MERGED_SUGGESTIONS = 250
 
 
 @dataclass
