@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from tui.store.repository import Store
 
 SAVE_RETRY_SECONDS = 2.0
-# On quitting, how long the database waits for the model's worker to stop (it stops within one
-# batch of the model's work, about half a second) before it is closed anyway.
+# On quitting, how long the database waits for the model's worker to stop (it ends the model's
+# process within about a second: tui.nlp.child.STOP_SECONDS) before it is closed anyway.
 STOP_SUGGESTER_SECONDS = 5.0
 # After this long without a key, saved changes are folded from the log into the TinyDB file.
 IDLE_COMPACT_SECONDS = 30.0
@@ -261,8 +261,8 @@ class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
     def on_unmount(self) -> None:
         """Stop the model, fold saved changes into the TinyDB file and let go of the database.
 
-        The model's worker is a thread the process would wait for on exit: cancelled, it stops
-        within one batch, and the database is closed once it has, so nothing writes to it after.
+        The model's worker is a thread the process would wait for on exit: cancelled, it ends the
+        model's process and returns, and the database is closed once it has, so nothing writes to it after.
         """
         self.workers.cancel_group(self, "suggest")
         stopped = self.suggesting.acquire(timeout=STOP_SUGGESTER_SECONDS)
