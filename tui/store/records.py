@@ -7,7 +7,7 @@ names them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,7 +214,7 @@ def table_index(table: str, records: dict[str, Any]) -> dict:
             if not isinstance(key := record.get(field) if record.__class__ is dict else getattr(record, field), (list, dict))}
 
 
-def malformed_records(table: str, items: list[tuple[str, dict]], index: dict, text_lengths: dict[str, int] | None = None) -> list[tuple[str, str, list[Problem]]]:
+def malformed_records(table: str, items: Iterable[tuple[str, dict]], index: dict, text_lengths: dict[str, int] | None = None) -> list[tuple[str, str, list[Problem]]]:
     """``(TinyDB id, name, problems)`` of each malformed record among ``items`` (``(TinyDB id,
     record)`` pairs of ``table``), in order (``text_lengths``: see :func:`record_problems`).
     ``index`` is the table's :func:`table_index`: a record whose key it finds elsewhere is

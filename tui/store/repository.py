@@ -10,6 +10,7 @@ documents by id and never holds a copy of a text, and every record is checked as
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -220,7 +221,7 @@ class Store(Database):
     # of a large database costs what that document holds): a malformed one raises StoreError
     # naming it, and nothing is shown, exported or written from what it belongs to.
 
-    def _check(self, table: str, items: list[tuple[str, dict]], where: str, text_lengths: dict[str, int] | None = None) -> None:
+    def _check(self, table: str, items: Iterable[tuple[str, dict]], where: str, text_lengths: dict[str, int] | None = None) -> None:
         """Raise :class:`StoreError` naming the first malformed record of ``items`` and how many
         there are (``where``: which records were read, e.g. " of document ID")."""
         bad = malformed_records(table, items, self._keys.get(table, {}), text_lengths)

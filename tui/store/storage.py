@@ -291,9 +291,9 @@ def parse_by_record(pieces: Iterable[bytes], compact: Compact) -> dict | None:
     buffer = bytearray()
     resume = 0  # where to look on for the end of a record that goes on in the next piece
     try:
-        for piece in (*pieces, b"") if isinstance(pieces, (list, tuple)) else _then_end(pieces):
+        for piece in _then_end(pieces):
             buffer += piece
-            end = len(buffer) if not piece else buffer.rfind(b"\n")
+            end = len(buffer) if not piece else max(0, buffer.rfind(b"\n"))  # whole lines only, until the last piece
             position = 0
             while (found := buffer.find(b'\n    "', position, end)) >= 0:
                 match = _RECORD_KEY.match(buffer, found, end)
@@ -344,7 +344,8 @@ def parse_by_record(pieces: Iterable[bytes], compact: Compact) -> dict | None:
 
 
 def _then_end(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    yield from pieces
+    """``pieces`` (none of them empty), then an empty one for the end."""
+    yield from (piece for piece in pieces if piece)
     yield b""
 
 
