@@ -33,7 +33,8 @@ bold reverse-video cell); the poll's own period is printed. Latency runs from th
 ``tmux send-keys`` returns. UI-thread CPU is the main thread's on-CPU time
 (``/proc/PID/task/PID/schedstat``, nanoseconds; ``stat`` utime+stime where schedstat is missing)
 from just before the key until the article has not changed for 150 ms; beside it, the share of
-the main thread's time on the CPU over half a second with no key sent. ``--revision REV`` runs
+the main thread's time on the CPU over half a second with no key sent, after the keys (with the
+model on, only if it still suggests then). ``--revision REV`` runs
 the ``tui`` package of that commit (``git archive``) instead of the working tree.
 """
 
@@ -339,8 +340,6 @@ def cursor_row(books: dict, words: int, model: bool, keys: int, folder: Path, re
                 wait_until(session.terminal, lambda screen: any(state in status_line(screen) for state in ("suggesting", "suggestions by")), 120)
                 if "suggesting" not in status_line(styled(session.terminal)):
                     print(f"  {words:,} words: the status line no longer says 'suggesting': {status_line(styled(session.terminal)).strip()}")
-            if not model or "suggesting" in status_line(styled(session.terminal)):
-                idle.append(ui_busy(session.pid))
             pressed = 0
             while len(latencies) < keys:
                 if model and "suggesting" not in status_line(styled(session.terminal)):
@@ -352,6 +351,9 @@ def cursor_row(books: dict, words: int, model: bool, keys: int, folder: Path, re
                     continue
                 latencies.append(latency)
                 cpus.append(cpu)
+            # After the keys, so that a small book's short analysis is left to them.
+            if not model or "suggesting" in status_line(styled(session.terminal)):
+                idle.append(ui_busy(session.pid))
             peaks.append(session.memory())
         finally:
             session.quit(30)
@@ -475,7 +477,7 @@ def report(results: Results, folder: Path) -> None:
             p50, p95, longest = percentiles(latencies)
             state = "on, while it suggests" if model else "off (`--no-suggest`)"
             print(f"| {words:,} | {state} | {len(latencies)} | {p50:.0f} | {p95:.0f} | {longest:.0f} | {met(p95, CURSOR_BAR)} | "
-                  f"{ms(statistics.median(cpus))} / {ms(max(cpus))} | {idle:.0%} | {launches} | {loads} |")
+                  f"{ms(statistics.median(cpus))} / {ms(max(cpus))} | {'–' if idle != idle else format(idle, '.0%')} | {launches} | {loads} |")
     if results.label:
         print("\n### Label action (`/` to a phrase's first occurrence, `v` `l`, then `1` timed), `--no-suggest`: key sent → article redrawn\n")
         print("| words | n | p50 ms | p95 ms | max ms | bar p95 ≤ 50 ms (1M) | UI-thread CPU, median / max ms | ÷ smallest book | bar ≤ 1.5× | load (1, 5, 15 min) |")
