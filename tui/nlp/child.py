@@ -65,7 +65,7 @@ def analyse_in_child(sender: Any, text: str, packages: tuple[str, ...]) -> None:
             return
         _send(sender, "ready", pipeline.name, pipeline.version, message)
         for raw in analyse(Document(text, "", ""), pipeline):
-            _send(sender, "record", raw)
+            _send(sender, "record", json.loads(json.dumps(raw)))  # as the cache holds it: the parent stores it as it is
         _send(sender, "done")
     except Exception as error:  # the parent says it on the status line; the child ends
         _send(sender, "failed", f"{type(error).__name__}: {error}")
@@ -240,7 +240,7 @@ def _streamed(model: ModelProcess, store, document: Document, named: Pipeline, g
     if store.read_only:
         return
     total = len(collected)
-    carrier = SuggestionBatch(total, total, final=True, analysis=(cache_key(document, named), json.loads(json.dumps(collected))))
+    carrier = SuggestionBatch(total, total, final=True, analysis=(cache_key(document, named), collected))
     yield carrier
     analysis = carrier.take_analysis()
     if analysis is not None:
