@@ -21,7 +21,7 @@ from tui.launch import model_suggestions, open_session, sample_path, worker_canc
 from tui.model.annotation import SUGGESTED
 from tui.model.document import Document
 from tui.nlp import iter_suggestions, load_pipeline
-from tui.nlp.child import PROCESS_NAME, AnalysisCancelled, ModelProcess, ModelStopped, child_suggestions
+from tui.nlp.child import CHILD_NICENESS, PROCESS_NAME, AnalysisCancelled, ModelProcess, ModelStopped, child_suggestions
 from tui.nlp.pipeline import installed_model
 from tui.nlp.suggest import cache_key
 
@@ -180,6 +180,8 @@ async def test_quitting_while_the_model_analyses_ends_its_process(tmp_path):
         await wait_until(pilot, lambda: suggested(app) > 0)
         (child,) = model_children()
         assert app.suggest_state.startswith("suggesting ") and running(child.pid)  # still at work
+        # It gives way to the app on a busy machine.
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS)
         await pilot.press("q")
     assert ends(child.pid, tries=20)
 

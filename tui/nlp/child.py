@@ -28,6 +28,8 @@ POLL_SECONDS = 0.05
 # How long a stopped child may take to end after SIGTERM before it is killed.
 STOP_SECONDS = 1.0
 PROCESS_NAME = "postil-model"
+# How much lower than the app's the model's scheduling priority is (see os.nice).
+CHILD_NICENESS = 10
 
 Cancelled = Callable[[], bool]
 
@@ -73,8 +75,11 @@ def analyse_in_child(sender: Any, text: str, packages: tuple[str, ...]) -> None:
 
 def _quiet() -> None:
     """Keep the child off the terminal (the app owns it: a warning printed there would garble
-    the screen) and leave interrupts to the parent, which stops the child itself."""
+    the screen), leave interrupts to the parent, which stops the child itself, and give way on
+    a busy machine: the model is background work, the app answers keys."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        os.nice(CHILD_NICENESS)
     devnull = os.open(os.devnull, os.O_RDWR)
     for descriptor in (0, 1, 2):
         os.dup2(devnull, descriptor)
