@@ -87,6 +87,7 @@ class SuggestionFlow:
 
                 self.suggestion_handoff = handoff = BatchHandoff()
                 cancelled = lambda: worker.is_cancelled  # noqa: E731
+                stopped = ""  # why the model stopped before its end, if it did
                 try:
                     for batch in batches or ():
                         if worker.is_cancelled:
@@ -97,14 +98,12 @@ class SuggestionFlow:
                             continue
                         for ready in handoff.offer(batch, cancelled):
                             self.post_message(SuggestionsReady(ready, doc_id))
-                except ModelStopped as stopped:
-                    message = str(stopped)
-                else:
-                    message = ""
+                except ModelStopped as error:
+                    stopped = str(error)
                 for ready in handoff.rest(cancelled):
                     self.post_message(SuggestionsReady(ready, doc_id))
-                if message:
-                    self.post_message(SuggesterStatus(message, False, doc_id))
+                if stopped:
+                    self.post_message(SuggesterStatus(stopped, False, doc_id))
             finally:
                 getattr(batches, "close", lambda: None)()
 

@@ -164,7 +164,7 @@ class ModelProcess:
             except ValueError:
                 how = f"killed by signal {-code}"
         else:
-            how = "it exited" if code is None else f"exit status {code}"
+            how = "its pipe closed" if code is None else f"exit status {code}"
         return f"the model stopped ({how}); the suggestions so far are kept"
 
     def stop(self) -> None:
@@ -210,7 +210,10 @@ def child_suggestions(store, document: Document, gazetteer: list[dict], cancelle
     the child; a child that dies raises :class:`ModelStopped` from the batches."""
     from tui.nlp.suggest import analysis_problem, cache_key
 
-    model = ModelProcess(document, packages)
+    try:
+        model = ModelProcess(document, packages)
+    except OSError as error:  # no process to be had (a limit reached): the app goes on without
+        return None, f"no entity suggestions: the model's process did not start ({display_text(str(error))})"
     try:
         named, message = model.wait_ready(cancelled)
     except (ModelStopped, AnalysisCancelled) as error:
