@@ -23,7 +23,7 @@ def batch(done: int, suggestions: int, final: bool = False) -> SuggestionBatch:
 
 
 def test_batches_offered_while_the_app_stores_are_held_and_merged_into_one():
-    handoff = BatchHandoff(most=500)
+    handoff = BatchHandoff(most=500, pause=0)
     (first,) = handoff.offer(batch(1, 10), NEVER)
     assert first.done == 1  # the app was idle: posted at once
     assert [list(handoff.offer(batch(n, 10), NEVER)) for n in (2, 3, 4)] == [[], [], []]  # the app is busy
@@ -34,7 +34,7 @@ def test_batches_offered_while_the_app_stores_are_held_and_merged_into_one():
 
 
 def test_past_the_limit_the_model_waits_for_the_app_and_a_cancel_ends_the_wait():
-    handoff = BatchHandoff(most=25)
+    handoff = BatchHandoff(most=25, pause=0)
     list(handoff.offer(batch(1, 10), NEVER))
     assert list(handoff.offer(batch(2, 10), NEVER)) == []
     released = []
@@ -54,7 +54,7 @@ def test_past_the_limit_the_model_waits_for_the_app_and_a_cancel_ends_the_wait()
 
 
 def test_a_batch_bigger_than_the_limit_is_handed_over_in_pieces_each_after_the_app_stored_the_last():
-    handoff = BatchHandoff(most=400)
+    handoff = BatchHandoff(most=400, pause=0)
     pieces = handoff.offer(batch(7, 1000, final=True), NEVER)
     first = next(pieces)
     stalled = []
@@ -72,8 +72,25 @@ def test_a_batch_bigger_than_the_limit_is_handed_over_in_pieces_each_after_the_a
     assert [e.entity_id for e in last.entities] == ["e-7"]
 
 
+def test_batches_offered_sooner_than_the_pause_after_the_last_are_merged_though_the_app_is_idle():
+    now = [100.0]
+    handoff = BatchHandoff(most=500, pause=0.2, clock=lambda: now[0])
+    assert len(list(handoff.offer(batch(1, 10), NEVER))) == 1  # the first at once
+    handoff.stored()
+    now[0] += 0.1
+    assert list(handoff.offer(batch(2, 10), NEVER)) == []  # the app is idle, but it redrew a moment ago
+    now[0] += 0.05
+    assert list(handoff.offer(batch(3, 10), NEVER)) == []
+    now[0] += 0.1
+    (merged,) = handoff.offer(batch(4, 10), NEVER)
+    assert merged.done == 4 and len(merged.annotations) == 30
+    handoff.stored()
+    (final,) = handoff.offer(batch(5, 10, final=True), NEVER)  # the last never waits
+    assert final.final
+
+
 def test_the_last_batch_is_handed_over_when_the_model_is_done():
-    handoff = BatchHandoff(most=500)
+    handoff = BatchHandoff(most=500, pause=0)
     list(handoff.offer(batch(1, 5), NEVER))
     assert list(handoff.offer(batch(2, 5), NEVER)) == []
     handoff.stored()

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,10 @@ CONSISTENCY_BATCH = 1000
 # such store: 250 take the app's thread about 16 ms (a frame) in a 100,000-word book, 500 about
 # 24 ms and 1,000 about 55 ms (benchmarks/suggestion_batches.py).
 MERGED_SUGGESTIONS = 250
+# Batches handed to the app are at least this far apart (those that come sooner are merged):
+# each store redraws the article, and while the model streams those redraws, not the stores
+# themselves, were most of the app thread's work (py-spy, 100,000 words, 14 batches a second).
+POST_PAUSE_SECONDS = 0.2
 
 
 @dataclass
@@ -78,14 +83,18 @@ class SuggestionBatch:
 class BatchHandoff:
     """Suggestion batches on their way from the model's thread to the app's.
 
-    While the app is still storing the batch posted last, the next ones are held and merged (up
-    to ``most`` suggestions; past that the model waits); a batch bigger than ``most`` is handed
-    over in pieces. The app's queue never holds more than one batch, however far ahead the model
-    gets, so a key pressed meanwhile, ``q`` included, waits for one batch's storing at most.
+    While the app is still storing the batch posted last, or less than ``pause`` seconds have
+    passed since it was posted, the next ones are held and merged (up to ``most`` suggestions;
+    past that the model waits); a batch bigger than ``most`` is handed over in pieces. The app's
+    queue never holds more than one batch, however far ahead the model gets, so a key pressed
+    meanwhile, ``q`` included, waits for one batch's storing at most.
     """
 
-    def __init__(self, most: int = MERGED_SUGGESTIONS) -> None:
+    def __init__(self, most: int = MERGED_SUGGESTIONS, pause: float = POST_PAUSE_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
         self.most = most
+        self.pause = pause
+        self._clock = clock
+        self._posted = -pause  # when the last batch was handed over: the first goes at once
         self._stored = threading.Event()
         self._stored.set()
         self._held: list[SuggestionBatch] = []
@@ -93,11 +102,13 @@ class BatchHandoff:
 
     def offer(self, batch: SuggestionBatch, cancelled: Callable[[], bool]) -> Iterator[SuggestionBatch]:
         """The model's side: the batches to post now, one at a time (the next waits until the
-        app has stored the one before); none while the app is busy and fewer than ``most`` are
-        held, and no more once ``cancelled`` turns true during a wait."""
+        app has stored the one before); none while the app is busy or the last was posted less
+        than ``pause`` ago and fewer than ``most`` are held, and no more once ``cancelled``
+        turns true during a wait."""
         self._held.append(batch)
         self._held_suggestions += len(batch.annotations)
-        if not self._stored.is_set() and self._held_suggestions < self.most and not batch.final:
+        waiting = not self._stored.is_set() or self._clock() - self._posted < self.pause
+        if waiting and self._held_suggestions < self.most and not batch.final:
             return iter(())
         return self._release(cancelled)
 
@@ -116,6 +127,7 @@ class BatchHandoff:
                 if cancelled():
                     return
             self._stored.clear()
+            self._posted = self._clock()
             yield piece
 
 
