@@ -274,9 +274,16 @@ class Session:
             self.close()
             raise SystemExit(f"the article never showed; the screen:\n{plain(styled(self.terminal))}")
 
-    def memory(self) -> tuple[float, float]:
-        """Peak RSS (MB) of the app's process and the sum of its children's."""
-        return peak_rss_mb(self.pid), sum(peak_rss_mb(child) for child in descendants(self.pid))
+    def memory(self) -> tuple[float, str]:
+        """Peak RSS (MB) of the app's process, and of each process below it with what it runs."""
+        children = []
+        for child in descendants(self.pid):
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
+            except OSError:
+                continue
+            children.append(f"{peak_rss_mb(child):.0f} ({' '.join(command[1:])[:60]})")
+        return peak_rss_mb(self.pid), "; ".join(children) or "none"
 
     def quit(self, timeout: float = 180) -> float:
         """``q``, and the seconds until the app's process has ended."""
@@ -326,7 +333,7 @@ class Results:
 def cursor_row(books: dict, words: int, model: bool, keys: int, folder: Path, results: Results) -> None:
     """Cursor keys at ``words`` words, with the model off, or on while it suggests."""
     article_path, db = books[words]
-    latencies, cpus, launches, peaks, idle = [], [], 0, [(0.0, 0.0)], []
+    latencies, cpus, launches, peaks, idle = [], [], 0, [], []
     started_load = load()
     while len(latencies) < keys and launches < (MODEL_LAUNCHES if model else 1):
         launches += 1
@@ -358,8 +365,9 @@ def cursor_row(books: dict, words: int, model: bool, keys: int, folder: Path, re
         finally:
             session.quit(30)
             session.close()
-    state = f"model on, after cursor keys while it suggests (highest of {launches} launch{'es' if launches > 1 else ''})" if model else "--no-suggest, after cursor keys"
-    results.memory.append((words, state, max(rss for rss, _ in peaks), max(children for _, children in peaks)))
+    state = f"model on, after cursor keys while it suggests (the launch with the highest, of {launches})" if model else "--no-suggest, after cursor keys"
+    if peaks:
+        results.memory.append((words, state, *max(peaks)))
     if latencies:
         results.cursor.append((words, model, latencies, cpus, statistics.median(idle) if idle else float("nan"), launches, f"{started_load} → {load()}"))
 
@@ -513,12 +521,12 @@ def report(results: Results, folder: Path) -> None:
     if results.memory:
         bare_memory = bare_memory or bare_rss_mb(folder)
         print(f"\n### Peak RSS (VmHWM) of the app's process at the end of each session; bare Textual app {bare_memory:.0f} MB\n")
-        print("| words | session | app MB | above bare MB | bar ≤ 150 MB above bare (1M) | child processes MB |")
-        print("|---:|---|---:|---:|---|---:|")
+        print("| words | session | app MB | above bare MB | bar ≤ 150 MB above bare (1M) | child processes: MB (command) |")
+        print("|---:|---|---:|---:|---|---|")
         for words, session, rss, children in results.memory:
             above = rss - bare_memory
             bar = met(above, MEMORY_BAR) if words >= 1_000_000 else "–"
-            print(f"| {words:,} | {session} | {rss:.0f} | {above:.0f} | {bar} | {children:.0f} |")
+            print(f"| {words:,} | {session} | {rss:.0f} | {above:.0f} | {bar} | {children} |")
     if results.polls:
         print(f"\nOne poll of the pane (`capture-pane -e`) takes {statistics.median(results.polls) * 1000:.1f} ms (median): "
               f"the resolution of the latencies. Keys that never changed the screen (timeouts): {results.timeouts}.")
