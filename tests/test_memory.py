@@ -6,12 +6,16 @@ database is read (tracemalloc counts the same on every machine for the same data
 
 from __future__ import annotations
 
+import json
+import os
 import pickle
 import tracemalloc
 from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from benchmarks.generate import generated_document
 from tui.launch import open_session
@@ -24,7 +28,7 @@ from tui.model.wrap import wrap_paragraph
 from tui.session.annotation_session import AnnotationSession
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 from tui.store.repository import Store
-from tui.store.storage import dump_json, parse_by_record
+from tui.store.storage import StoreError, dump_json, parse_by_record
 
 
 def test_annotations_quotes_and_entities_are_slotted_and_still_pickle():
@@ -197,3 +201,76 @@ def test_a_span_index_holds_its_offsets_in_arrays():
     held, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert len(index) == len(items) and held / len(items) < 80  # its dict by id, two offsets and an id: no tuple per span
+
+
+# Hostile contents and layouts for the record-by-record reader: strings holding the layout's own
+# separators, quotes, backslashes, escapes, line separators and NUL; and files cut, spliced, re-indented,
+# re-encoded or laid out otherwise.
+HOSTILE_SNIPPETS = [b'},\n    "123": {', b'\n    }', b'\n  "t": {', b'\n    "9": {}', b'\\u0000', b'\\ud800', b"\x00",
+                    b'"', b"\\", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\xff", b"  ", b"\n", b"{", b"}", b",", b"1", b"NaN", "\u2028".encode()]
+_hostile_text = st.one_of(st.text(max_size=12), st.sampled_from([snippet.decode("utf-8", "replace") for snippet in HOSTILE_SNIPPETS] + ["\u2028", "\x1b[2J", "é✓"]))
+_values = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**64 - 1) | st.floats(allow_nan=False, allow_infinity=False) | _hostile_text,
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_hostile_text, inner, max_size=3), max_leaves=8)
+_records = st.dictionaries(_hostile_text, _values, max_size=4)
+_tables = st.dictionaries(_hostile_text, st.dictionaries(_hostile_text, _records, max_size=4), max_size=3)
+
+
+def _damaged(laid_out: bytes, data) -> bytes:
+    """``laid_out`` changed as a hand edit, a crash or an attacker might change it."""
+    how = data.draw(st.sampled_from(["as_is", "splice", "cut", "truncate", "reindent", "one_line", "indent_4", "utf16", "bom", "duplicate_line"]))
+    at = data.draw(st.integers(0, len(laid_out)))
+    if how == "splice":
+        return laid_out[:at] + data.draw(st.sampled_from(HOSTILE_SNIPPETS)) + laid_out[at:]
+    if how == "cut":
+        return laid_out[:at] + laid_out[at + data.draw(st.integers(1, 20)):]
+    if how == "truncate":
+        return laid_out[:at]
+    if how == "reindent":
+        return laid_out.replace(data.draw(st.sampled_from([b"\n    ", b"\n  ", b"\n      "])), data.draw(st.sampled_from([b"\n   ", b"\n     ", b"\n\t", b"\r\n    "])))
+    if how == "one_line":
+        return orjson.dumps(orjson.loads(laid_out))
+    if how == "indent_4":
+        return json.dumps(orjson.loads(laid_out), indent=4, ensure_ascii=data.draw(st.booleans())).encode()
+    if how == "utf16":
+        return laid_out.decode().encode(data.draw(st.sampled_from(["utf-16", "utf-16-le", "utf-32"])))
+    if how == "bom":
+        return b"\xef\xbb\xbf" + laid_out
+    if how == "duplicate_line":
+        lines = laid_out.split(b"\n")
+        line = data.draw(st.integers(0, len(lines) - 1))
+        return b"\n".join(lines[: line + 1] + lines[line:])
+    return laid_out
+
+
+@settings(max_examples=int(os.environ.get("POSTIL_FUZZ_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(tables=_tables, data=st.data())
+def test_reading_record_by_record_gives_exactly_the_whole_parse_or_leaves_the_file_to_it(tables, data):
+    laid_out = dump_json(tables)
+    content = _damaged(laid_out, data)
+    size = data.draw(st.sampled_from([1, 2, 7, 64, len(content) + 1]))
+    pieces = [content[at : at + size] for at in range(0, len(content), size)]
+    handed = []
+    read = parse_by_record(pieces, lambda table, record: handed.append((table, record)) or record)
+    try:
+        whole = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        assert read is None  # what orjson refuses is never read record by record
+        return
+    if read is not None:
+        assert read == whole
+        assert [type(table) for table in read.values()] == [dict] * len(read)
+        assert handed == [(name, record) for name, table in whole.items() for record in table.values()]
+    elif content == laid_out and b"\\u" not in laid_out:
+        pytest.fail("a file laid out as dump_json writes it was not read record by record")
+
+
+def test_a_file_in_another_encoding_or_with_a_byte_order_mark_is_left_to_the_whole_parse(db_path):
+    laid_out = dump_json({"_default": {}, "t": {"1": {"x": 1}}})
+    for content in (b"\xef\xbb\xbf" + laid_out, laid_out.decode().encode("utf-16"), b'{\n  "_default": {}\n}'.decode().encode("utf-16-le"),
+                    b'{\n  "t\xed\xa0\x80": {}\n}\n'):
+        assert parse_by_record([content], lambda table, record: record) is None
+        db_path.write_bytes(content)
+        with pytest.raises(StoreError, match=r": not valid JSON at line \d+, column \d+ \(.*\); run `postil doctor ") as refused:
+            Store(db_path)
+        assert "\n" not in str(refused.value)
+        assert db_path.read_bytes() == content

@@ -323,8 +323,10 @@ def parse_by_record(pieces: Iterable[bytes], compact: Compact) -> dict | None:
         skeleton += buffer
         if b"\\u" in skeleton:
             return None  # an escape outside the records: left to orjson's strict reading of the whole file
-        # (The standard parser: orjson would take several times the skeleton's size for a moment.)
-        tables = json.loads(skeleton)
+        # (The standard parser: orjson would take several times the skeleton's size for a moment.
+        # Decoded as strict UTF-8 first, as orjson reads: json.loads of bytes would also take
+        # UTF-16 or UTF-32, a byte order mark and encoded surrogates.)
+        tables = json.loads(skeleton.decode())
     except (ValueError, RecursionError):  # not JSON (orjson.JSONDecodeError is a ValueError too)
         return None
     if not isinstance(tables, dict) or not all(isinstance(table, dict) for table in tables.values()):
