@@ -142,3 +142,33 @@ def test_a_hand_made_correction_without_its_key_is_still_suggested_and_a_huge_on
     session = AnnotationSession(store, document, "tester")
     assert suggested(session) == [(14, "PERSON"), (len(SENTENCE) + 14, "PERSON")]
     assert session.propagation.corrections.longest == len("Jane Doe")
+
+
+def test_review_with_the_derived_suggestions_counted_looks_only_where_they_are(db_path, monkeypatch):
+    # "." with one derived suggestion left at the far end of a long text, then with none left: once
+    # they are counted (the app counts them a moment after each change), the text between is not searched.
+    filler = "Filler words go on here. " * 3000
+    session = open_text(db_path, SENTENCE + filler + "Acme Corp again.")
+    last = len(SENTENCE + filler)
+    session.label_span(0, 9, "ORG")
+    assert session.count_derived() == 1
+    searched = []
+    search = Corrections._search
+
+    def counting(self, labels, low, high):
+        searched.append(min(high, len(self.text)) - max(low, 0))
+        return search(self, labels, low, high)
+
+    monkeypatch.setattr(Corrections, "_search", counting)
+    found, wrapped = next_unreviewed_around(session.annotations, place_at(15), derived=session.propagation)
+    assert (found.start, found.label, wrapped) == (last, "ORG", False)
+    found, wrapped = next_unreviewed_around(session.annotations, place_at(len(session.text)), -1, derived=session.propagation)
+    assert (found.start, wrapped) == (last, False)
+    assert sum(searched) <= 2 * CHUNK
+    session.delete(found.id)  # rejected: none left
+    assert session.count_derived() == 0
+    searched.clear()
+    assert next_unreviewed_around(session.annotations, place_at(15), derived=session.propagation) == (None, False)
+    assert searched == []
+    session.undo()  # the rejection: suggested again, found before it is counted too
+    assert next_unreviewed_around(session.annotations, place_at(15), derived=session.propagation)[0].start == last

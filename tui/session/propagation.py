@@ -12,10 +12,11 @@ key path, on a copy of what it needs (:meth:`Propagation.count_job`).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from tui.model.annotation import ENTITY, SUGGESTED, Annotation, Entity, Quote, new_id
 from tui.model.mentions import canonical_name
@@ -42,10 +43,12 @@ def derived_id(start: int, end: int) -> str:
 
 @dataclass(frozen=True)
 class DerivedCount:
-    """How many derived suggestions there were at ``version`` of a propagation, per corrected text."""
+    """How many derived suggestions there were at ``version`` of a propagation, per corrected text,
+    and where each starts (in text order)."""
 
     version: int
     by_text: Counter
+    starts: array = field(default_factory=lambda: array("q"))
 
     @property
     def total(self) -> int:
@@ -158,11 +161,14 @@ class Propagation:
     def nearest(self, after: Place, direction: int, limit: int) -> Annotation | None:
         """The first derived suggestion after the place ``after`` starting at ``limit`` at most
         (with ``direction`` -1: the last one before it, starting at ``limit`` at least); the text
-        is searched in windows that double, up to ``limit``."""
+        is searched in windows that double, up to ``limit``; with a count of them as they are, only
+        the places it lists are looked at (none left ahead costs nothing)."""
         size = len(self.text)
         window = FIRST_WINDOW
         if not self.corrections.labels:
             return None
+        if self.counted is not None and self.counted.version == self.version:
+            return self._nearest_counted(self.counted.starts, after, direction, limit)
         if direction > 0:
             low, last = max(after[0], 0), min(limit, size - 1)
             while low <= last:
@@ -179,6 +185,17 @@ class Propagation:
             if found:
                 return max(found, key=place_of)
             high, window = low - 1, window * 2
+        return None
+
+    def _nearest_counted(self, starts: array, after: Place, direction: int, limit: int) -> Annotation | None:
+        """:meth:`nearest` among the derived suggestions starting at ``starts``."""
+        step = 1 if direction > 0 else -1
+        i = bisect_left(starts, after[0]) if direction > 0 else bisect_right(starts, after[0]) - 1
+        while 0 <= i < len(starts) and (starts[i] <= limit if direction > 0 else starts[i] >= limit):
+            for a in self.between(starts[i], starts[i] + 1):
+                if a.start == starts[i] and (place_of(a) > after if direction > 0 else place_of(a) < after):
+                    return a
+            i += step
         return None
 
     def everywhere(self, texts: set[str] | None = None) -> list[Annotation]:
@@ -256,10 +273,12 @@ def count_derived(corrections: Corrections, labels: dict[str, str], annotations:
                 blocked[i] = 1
             i += 1
     by_text: Counter = Counter()
+    starts = array("q")
     for (start, end, text), stop in zip(occurrences, blocked, strict=True):
         if not stop and rejected[(start, end, labels[text])] <= 0:
             by_text[text] += 1
-    return DerivedCount(version, by_text)
+            starts.append(start)
+    return DerivedCount(version, by_text, starts)
 
 
 class SpanView:
