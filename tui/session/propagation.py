@@ -24,6 +24,7 @@ from tui.model.span_index import SpanIndex
 from tui.session.corrections import Corrections
 from tui.session.entities import Plan, entity_for, stamped
 from tui.session.index import AnnotationIndex
+from tui.session.review import Place, place_of
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 
 ORIGIN = "user-correction"
@@ -31,9 +32,6 @@ ID_PREFIX = "derived-"
 # The first stretch of text looked through for the next derived suggestion; it doubles until
 # one is found (or the nearest stored suggestion is reached).
 FIRST_WINDOW = 4096
-
-# Where an annotation stands in the review order: (start, end, id).
-Place = tuple[int, int, str]
 
 
 def derived_id(start: int, end: int) -> str:
@@ -251,11 +249,6 @@ class Propagation:
                     if change is None:
                         counts[entity.entity_id] += number
         return counts
-
-
-def place_of(annotation: Annotation) -> Place:
-    """Where ``annotation`` stands in the review order."""
-    return (annotation.start, annotation.end, annotation.id)
 
 
 def count_derived(corrections: Corrections, labels: dict[str, str], annotations: list[Annotation], rejected: Counter, version: int) -> DerivedCount:

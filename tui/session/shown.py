@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from tui.model.annotation import ENTITY, SUGGESTED, Annotation, Entity
 from tui.model.labels import Scheme
 from tui.session.entities import Plan, stamped
-from tui.session.propagation import ORIGIN, Propagation, SpanView, place_of
-from tui.session.review import plan_accept_derived
+from tui.session.propagation import ORIGIN, Propagation, SpanView
+from tui.session.review import place_of, plan_accept_derived
 from tui.store.records import ANNOTATIONS, Change
 
 if TYPE_CHECKING:
