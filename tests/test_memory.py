@@ -28,7 +28,7 @@ from tui.model.wrap import wrap_paragraph
 from tui.session.annotation_session import AnnotationSession
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 from tui.store.repository import Store
-from tui.store.storage import StoreError, dump_json, parse_by_record
+from tui.store.storage import READ_PIECE, StoreError, dump_json, parse_by_record
 
 
 def test_annotations_quotes_and_entities_are_slotted_and_still_pickle():
@@ -274,3 +274,21 @@ def test_a_file_in_another_encoding_or_with_a_byte_order_mark_is_left_to_the_who
             Store(db_path)
         assert "\n" not in str(refused.value)
         assert db_path.read_bytes() == content
+
+
+def test_a_file_on_one_line_is_left_to_the_whole_parse_after_its_first_megabytes():
+    laid_out = dump_json({"annotations": {str(number): {"id": f"a-{number}", "text": "x" * 200} for number in range(40_000)}})
+    read = []
+
+    def pieces(content: bytes):
+        for at in range(0, len(content), READ_PIECE):
+            read.append(at)
+            yield content[at : at + READ_PIECE]
+
+    assert len(laid_out) > 8 * READ_PIECE
+    assert parse_by_record(pieces(laid_out), lambda table, record: record) == orjson.loads(laid_out)
+    assert len(read) == -(-len(laid_out) // READ_PIECE)
+    for other_layout in (orjson.dumps(orjson.loads(laid_out)), laid_out.replace(b"\n    ", b"\n   ")):
+        read.clear()
+        assert parse_by_record(pieces(other_layout), lambda table, record: record) is None
+        assert len(read) <= 3  # not read on to its end (the whole parse reads it again)

@@ -318,6 +318,9 @@ def parse_by_record(pieces: Iterable[bytes], compact: Compact) -> dict | None:
                 records.append(compact(table, orjson.loads(buffer[opening : closing + 1])))
                 record_tables.append(table)
                 position, resume = closing + 1, 0
+            else:  # no record goes on into the next piece: the rest is what lies between records
+                if len(buffer) - position > READ_PIECE:
+                    return None  # far more than keys and braces: records are not on lines of their own
             del buffer[:position]
             resume = max(0, resume - position)
         skeleton += buffer
