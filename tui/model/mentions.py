@@ -40,7 +40,7 @@ def find_mentions(text: str, phrase: str, case_sensitive: bool = True) -> list[t
     if not phrase.strip():
         return []
     if case_sensitive:
-        return _find_literal(text, phrase)
+        return find_whole_words(text, phrase)
     flags = re.IGNORECASE
     pattern = re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])", flags)
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
@@ -50,14 +50,17 @@ def _is_word_character(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _find_literal(text: str, phrase: str) -> list[tuple[int, int]]:
+def find_whole_words(text: str, phrase: str, low: int = 0, high: int | None = None) -> list[tuple[int, int]]:
+    """Every ``[start, end)`` where ``phrase`` occurs in ``text`` as whole words, exactly as
+    written, starting in ``[low, high)`` (the whole text by default)."""
     # str.find runs in C and skips ahead; a regex with a look-behind would test every position.
     found = []
     size, end_of_text = len(phrase), len(text)
-    position = text.find(phrase)
+    stop = end_of_text if high is None else high - 1 + size
+    position = text.find(phrase, low, stop)
     while position != -1:
         end = position + size
         if (position == 0 or not _is_word_character(text[position - 1])) and (end == end_of_text or not _is_word_character(text[end])):
             found.append((position, end))
-        position = text.find(phrase, position + 1)
+        position = text.find(phrase, position + 1, stop)
     return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from tui.model.mentions import find_mentions
+from tui.model.mentions import find_mentions, find_whole_words
 from tui.store.records import GAZETTEER, Change
 
 # An occurrence of a corrected text: (start, end, text).
@@ -102,23 +102,16 @@ class Corrections:
 
     def _search(self, labels: Iterable[str], low: int, high: int) -> list[Occurrence]:
         """The occurrences of the texts of ``labels`` starting in ``[low, high)``, in text order."""
-        document, size = self.text, len(self.text)
-        low, high = max(0, low), min(size, high)
+        low, high = max(0, low), min(len(self.text), high)
         found: list[Occurrence] = []
         for text in labels:
             known = self._occurrences.get(text)
             if known is not None:
                 first = bisect_left(known, (low, -1))
-                last = bisect_left(known, (high, -1), first)
-                found += [(start, end, text) for start, end in known[first:last]]
-                continue
-            length = len(text)
-            position = document.find(text, low, high - 1 + length)
-            while position != -1:
-                end = position + length
-                if (position == 0 or not _word(document[position - 1])) and (end == size or not _word(document[end])):
-                    found.append((position, end, text))
-                position = document.find(text, position + 1, high - 1 + length)
+                known = known[first : bisect_left(known, (high, -1), first)]
+            else:
+                known = find_whole_words(self.text, text, low, high)
+            found += [(start, end, text) for start, end in known]
         found.sort(key=lambda o: (o[0], -o[1]))
         return found
 
@@ -137,10 +130,6 @@ class Corrections:
         raw = [(start, end, text) for text in labels for start, end in self.occurrences(text)]
         raw.sort(key=lambda o: (o[0], -o[1]))
         return kept(raw, max(map(len, labels), default=0))
-
-
-def _word(character: str) -> bool:
-    return character.isalnum() or character == "_"
 
 
 def kept(raw: list[Occurrence], longest: int) -> list[Occurrence]:
