@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.conftest import saved_annotations
 from tui.model.annotation import ACCEPTED, ENTITY, REJECTED, SUGGESTED, Annotation
 from tui.model.document import Document
+from tui.model.labels import CONLL2003
 from tui.session.annotation_session import AnnotationSession
 from tui.session.corrections import CHUNK, Corrections
 from tui.session.review import START, next_unreviewed_around, place_at
@@ -172,3 +173,18 @@ def test_review_with_the_derived_suggestions_counted_looks_only_where_they_are(d
     assert searched == []
     session.undo()  # the rejection: suggested again, found before it is counted too
     assert next_unreviewed_around(session.annotations, place_at(15), derived=session.propagation)[0].start == last
+
+
+def test_a_correction_with_a_label_the_scheme_lacks_is_not_suggested(db_path):
+    # A hand-edited correction, or one an older scheme left: accepting what it derives would
+    # store mentions the database's scheme has no label for.
+    store = Store(db_path)
+    document = store.open_document(Document(SENTENCE * 2 + "Smith came.", "t", "test:propagation"))
+    store.apply([store.scheme_change(CONLL2003),
+                 Change(GAZETTEER, "ORG\tAcme Corp", {"key": "ORG\tAcme Corp", "text": "Acme Corp", "label": "ORG"}),
+                 Change(GAZETTEER, "PERSON\tJane Doe", {"key": "PERSON\tJane Doe", "text": "Jane Doe", "label": "PERSON"}),
+                 Change(GAZETTEER, "\tSmith", {"key": "\tSmith", "text": "Smith", "label": ""})])
+    session = AnnotationSession(store, document, "tester")
+    assert suggested(session) == [(0, "ORG"), (len(SENTENCE), "ORG")]
+    assert session.accept_all("ORG") == 2 and session.accept_all("PERSON") == 0 and session.accept_all("") == 0
+    assert sorted((r["label"], r["start"]) for r in saved_annotations(db_path)) == [("ORG", 0), ("ORG", len(SENTENCE))]

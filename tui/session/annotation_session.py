@@ -66,7 +66,8 @@ class AnnotationSession(ShownAnnotations):
         self.saves = SaveQueue(store.apply)
         # The corrections (checked now: a malformed one would become malformed suggestions) and
         # the suggestions derived from them (propagation.py).
-        self.propagation = Propagation(document.doc_id, document.text, self.annotations, store.gazetteer(), self.annotator, layer or "")
+        self.propagation = Propagation(document.doc_id, document.text, self.annotations, store.gazetteer(), self.annotator, layer or "",
+                                       self.scheme.entity_labels)
         self.spans = SpanView(self.annotations.index, self.propagation)
         self.on_change: Callable[[list[tuple[int, int]]], None] | None = None
         self.curation: Any = None  # the Curation of a team database's curation layer (curation.py): told of each change first

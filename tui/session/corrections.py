@@ -11,7 +11,7 @@ one when they are as long), a rule that looks only at the occurrences around eac
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from tui.model.mentions import find_mentions, find_whole_words
 from tui.store.records import GAZETTEER, Change
@@ -37,10 +37,13 @@ class Corrections:
 
     ``gazetteer`` is the store's list of corrections, oldest first; a change applied here is
     applied as the store applies it, so the corrections stay what the store would read back.
+    Only those with a label of ``allowed`` (the database's scheme, when given) are suggested: one
+    a hand edit or an older scheme left would make annotations the scheme has no label for.
     """
 
-    def __init__(self, text: str, gazetteer: Iterable[dict]) -> None:
+    def __init__(self, text: str, gazetteer: Iterable[dict], allowed: Collection[str] | None = None) -> None:
         self.text = text
+        self.allowed = allowed
         self.entries: dict[str, tuple[str, str]] = {}  # key -> (text, label), in the store's order
         for record in gazetteer:  # (checked by the store: a text and a label; a hand-made one may lack its key)
             self.entries[record.get("key") or f"{record['label']}\t{record['text']}"] = (record["text"], record["label"])
@@ -52,7 +55,7 @@ class Corrections:
     def _relabel(self) -> None:
         labels: dict[str, str] = {}
         for text, label in self.entries.values():
-            if text.strip() and len(text) <= LONGEST_TEXT:
+            if text.strip() and len(text) <= LONGEST_TEXT and (self.allowed is None or label in self.allowed):
                 labels.pop(text, None)  # the latest correction of a text wins
                 labels[text] = label
         self.labels = labels

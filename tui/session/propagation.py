@@ -15,7 +15,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 from tui.model.annotation import ENTITY, SUGGESTED, Annotation, Entity, Quote, new_id
@@ -56,13 +56,15 @@ class DerivedCount:
 
 class Propagation:
     """The derived suggestions of one document: its text, its stored annotations (``index``) and
-    the database's corrections (``gazetteer``, as the store lists them)."""
+    the database's corrections (``gazetteer``, as the store lists them) of the entity labels
+    ``allowed`` (all when not given)."""
 
-    def __init__(self, doc_id: str, text: str, index: AnnotationIndex, gazetteer: Iterable[dict], annotator: str = "", owner: str = "") -> None:
+    def __init__(self, doc_id: str, text: str, index: AnnotationIndex, gazetteer: Iterable[dict], annotator: str = "", owner: str = "",
+                 allowed: Collection[str] | None = None) -> None:
         self.doc_id = doc_id
         self.text = text
         self.index = index
-        self.corrections = Corrections(text, gazetteer)
+        self.corrections = Corrections(text, gazetteer, allowed)
         self.annotator = annotator  # who the derived suggestions are signed by (who corrected)
         self.owner = owner  # whose entities they make, in a team database's layer
         self.version = 0  # bumped by every change: a count made before one is out of date
