@@ -19,14 +19,14 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import generated_document
 from tui.launch import open_session
-from tui.model.annotation import Annotation, Entity, Quote
+from tui.model.annotation import Annotation, Entity, Quote, compact_annotation
 from tui.model.document import Document
 from tui.model.layout import PARAGRAPHS_KEPT, WrappedLayout
 from tui.model.span_index import SpanIndex
 from tui.model.tokens import TextIndex, tokenize
 from tui.model.wrap import wrap_paragraph
 from tui.session.annotation_session import AnnotationSession
-from tui.store.records import ANNOTATIONS, ENTITIES, Change
+from tui.store.records import ANNOTATIONS, ENTITIES, Change, as_record
 from tui.store.repository import Store
 from tui.store.storage import READ_PIECE, StoreError, dump_json, parse_by_record
 
@@ -292,3 +292,18 @@ def test_a_file_on_one_line_is_left_to_the_whole_parse_after_its_first_megabytes
         read.clear()
         assert parse_by_record(pieces(other_layout), lambda table, record: record) is None
         assert len(read) <= 3  # not read on to its end (the whole parse reads it again)
+
+
+_annotation_records = st.fixed_dictionaries(
+    {name: _values for name in ("doc_id", "kind", "label", "start", "end", "status", "origin", "annotator", "id", "created", "updated", "anchor")}
+    | {"quote": st.fixed_dictionaries({"exact": _values, "prefix": _values, "suffix": _values}),
+       "attrs": st.one_of(st.builds(dict), st.fixed_dictionaries({"entity_id": _hostile_text}), st.dictionaries(_hostile_text, _values, max_size=3))})
+
+
+@settings(max_examples=int(os.environ.get("POSTIL_FUZZ_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=_annotation_records | _records)
+def test_an_annotation_held_in_its_compact_form_gives_back_its_record_exactly(record):
+    held = compact_annotation(record)
+    assert as_record(held) == record
+    assert dump_json({"annotations": {"1": held}}) == dump_json({"annotations": {"1": record}})
+    assert as_record(pickle.loads(pickle.dumps(held))) == record
