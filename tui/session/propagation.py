@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
-from tui.model.annotation import ENTITY, SUGGESTED, Annotation, Entity, Quote, new_id
+from tui.model.annotation import ENTITY, SUGGESTED, Annotation, Entity, Quote, new_id, now_iso
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
 from tui.session.corrections import Corrections
@@ -149,11 +149,9 @@ class Propagation:
         """The changes storing a derived suggestion with ``status`` (a shadowed record rewritten,
         else a new record, with its entity when the document has none yet)."""
         _, entity_change = self.entity(self.text[annotation.start : annotation.end], annotation.label)
-        if annotation.id not in self.index.by_id:
-            annotation = replace(annotation, id=new_id())
-        done = stamped(annotation, annotator, stamp, status=status)
-        if not done.created:
-            done = replace(done, created=done.updated)
+        stamp = stamp or now_iso()
+        new = {} if annotation.id in self.index.by_id else {"id": new_id()}
+        done = stamped(annotation, annotator, stamp, status=status, created=annotation.created or stamp, **new)
         return [*([] if entity_change is None else [entity_change]), Change(ANNOTATIONS, done.id, done.to_record())]
 
     # Going through them
