@@ -221,6 +221,14 @@ def ui_cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def ui_queued_seconds(pid: int) -> float:
+    """Time the main thread has spent ready to run but waiting for a core (0 without schedstat)."""
+    try:
+        return int(Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def ui_busy(pid: int, seconds: float = 0.5) -> float:
     """Share of the main thread's time spent on the CPU over ``seconds`` with no key sent (with
     the model on: what handling its results costs the thread that must answer keys)."""
@@ -324,6 +332,7 @@ class Results:
     def __init__(self) -> None:
         self.cursor: list[tuple] = []
         self.label: list[tuple] = []
+        self.label_queued: dict[int, list[float]] = {}  # the UI thread's wait for a core per label action
         self.paint: list[tuple] = []
         self.memory: list[tuple] = []
         self.polls: list[float] = []
@@ -392,7 +401,9 @@ def label_row(books: dict, words: int, labels: int, folder: Path, results: Resul
                 before = settle(terminal, styled(terminal))
                 terminal.key(key)
                 wait_until(terminal, lambda screen, before=before: article_changed(before, screen), 30)
+            queued = ui_queued_seconds(session.pid)
             latency, cpu, screen = timed_key(session, "1", article_changed, 120)
+            results.label_queued.setdefault(words, []).append(ui_queued_seconds(session.pid) - queued)
             if latency is None:
                 results.timeouts += 1
                 continue
@@ -500,6 +511,8 @@ def report(results: Results, folder: Path) -> None:
             large = words >= 1_000_000
             print(f"| {words:,} | {len(latencies)} | {p50:.0f} | {p95:.0f} | {longest:.0f} | {met(p95, LABEL_BAR) if large else '(bar at 1M)'} | "
                   f"{ms(statistics.median(cpus))} / {ms(max(cpus))} | {ratio:.2f} | {met(ratio, CPU_RATIO_BAR) if large else '–'} | {loads} |")
+        queued = ", ".join(f"{words:,} words {ms(statistics.median(waits))} / {ms(max(waits))}" for words, waits in results.label_queued.items())
+        print(f"\nThe UI thread's time ready to run but waiting for a core during a label action (schedstat), median / max ms: {queued}.")
         print("\n| words | label actions | records added (by table) | per action | database file before → after | quit took |")
         print("|---:|---:|---|---:|---|---:|")
         for words, latencies, _, added, before, after, quit_seconds, _ in results.label:
