@@ -188,3 +188,15 @@ def test_a_correction_with_a_label_the_scheme_lacks_is_not_suggested(db_path):
     assert suggested(session) == [(0, "ORG"), (len(SENTENCE), "ORG")]
     assert session.accept_all("ORG") == 2 and session.accept_all("PERSON") == 0 and session.accept_all("") == 0
     assert sorted((r["label"], r["start"]) for r in saved_annotations(db_path)) == [("ORG", 0), ("ORG", len(SENTENCE))]
+
+
+def test_relabelling_an_entity_takes_its_correction_and_derived_suggestions_along_and_undo_brings_them_back(db_path):
+    session = open_text(db_path, SENTENCE * 3)
+    entity_id = session.label_span(0, 9, "ORG").attrs["entity_id"]
+    session.update_entity(entity_id, label="PRODUCT")
+    assert suggested(session) == [(len(SENTENCE), "PRODUCT"), (2 * len(SENTENCE), "PRODUCT")]
+    assert [(r["text"], r["label"]) for r in session.store.gazetteer()] == [("Acme Corp", "PRODUCT")]
+    assert [m.label for m in session.mentions_of(entity_id)] == ["PRODUCT"] * 3
+    session.undo()
+    assert suggested(session) == [(len(SENTENCE), "ORG"), (2 * len(SENTENCE), "ORG")]
+    assert [(r["text"], r["label"]) for r in session.store.gazetteer()] == [("Acme Corp", "ORG")]
