@@ -153,7 +153,7 @@ class Database:
     def _load_once(self, first: bool) -> bool:
         """One attempt of :meth:`_load`; False when file and log did not fit together."""
         file_signature = _signature(self.path)
-        data, _ = read_database(self.path, self._compact_record)
+        data = read_database(self.path, self._compact_record)
         exists = data is not None
         data = data if exists else {}
         schema = schema_of(data) if exists else SCHEMA_VERSION

@@ -119,7 +119,7 @@ def check(path: Path) -> Checkup:
     """Examine the database at ``path`` (and its log and texts) without changing anything."""
     checkup = Checkup()
     try:
-        data, _ = read_database(path)
+        data = read_database(path)
     except StoreError as error:
         checkup.problems.append(str(error).split("; run `postil doctor")[0])
         return checkup
@@ -257,7 +257,7 @@ def restore(path: Path, output: Path | None, from_file: bool = False) -> Restore
     """
     for base in ([path] if from_file else []) + backups(path):
         try:
-            data, _ = read_database(base)
+            data = read_database(base)
         except StoreError:
             continue
         if data is None or not isinstance(schema_of(data), int) or schema_of(data) > SCHEMA_VERSION:

@@ -354,27 +354,27 @@ def _then_end(pieces: Iterable[bytes]) -> Iterator[bytes]:
     yield b""
 
 
-def read_database(path: Path, compact: Compact | None = None) -> tuple[dict | None, bytes]:
-    """Parse the database at ``path``: ``(None, b"")`` when there is no file yet. With
-    ``compact`` (see :func:`parse_database`) a file laid out as Postil writes it is read a
-    piece at a time, record by record, and its bytes are not returned (``b""``)."""
+def read_database(path: Path, compact: Compact | None = None) -> dict | None:
+    """Parse the database at ``path``: ``None`` when there is no file yet. With ``compact``
+    (see :func:`parse_database`) a file laid out as Postil writes it is read a piece at a time,
+    record by record."""
     try:
         if compact is not None:
             with open(open_regular_file(path), "rb") as handle:
                 with collection_paused():
                     parsed = parse_by_record(iter(partial(handle.read, READ_PIECE), b""), compact)
             if parsed is not None:
-                return parsed, b""
+                return parsed
         data = read_regular_file(path)
     except FileNotFoundError:
-        return None, b""
+        return None
     except NotARegularFile as error:
         if error.kind == "a directory":
             raise StoreError(f"{path}: is a directory, not a database file") from None
         raise StoreError(f"{path}: not a regular file (a database is never a FIFO or a device)") from None
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
-    return parse_database(path, data, compact), data
+    return parse_database(path, data, compact)
 
 
 class AtomicJSONStorage(Storage):
@@ -406,7 +406,7 @@ class AtomicJSONStorage(Storage):
             return None
         if self._cache is not None and signature == self._signature:
             return self._cache
-        parsed, _ = read_database(self.path)
+        parsed = read_database(self.path)
         self._cache, self._signature = parsed, signature
         return parsed
 
