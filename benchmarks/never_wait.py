@@ -262,6 +262,16 @@ def peak_rss_mb(pid: int) -> float:
         return float("nan")
 
 
+def tmux_server_cpu(tmux: list[str]) -> float:
+    """CPU seconds the tmux server has used so far (0 when it is not running)."""
+    pid = subprocess.run([*tmux, "display-message", "-p", "#{pid}"], capture_output=True, text=True).stdout.strip()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -576,15 +586,25 @@ def main() -> None:
                 runs.append((label_row, (books, words, min(args.labels, len(PHRASES)), folder, results)))
         if "paint" in rows:
             runs.append((paint_row, (books, args.runs, folder, results)))
+        Terminal(["sleep", "86400"], folder)  # keeps the tmux server, and the count of its CPU, from one session to the next
+        clients = in_tmux = 0.0  # CPU of the tmux clients this script ran, and the seconds spent on the tmux rows
         try:
             for row, arguments in runs:
+                children, began = sum(os.times()[2:4]), time.perf_counter()
                 try:
                     row(*arguments)
                 except (SystemExit, RuntimeError, OSError) as error:  # one row failing leaves the others' figures
                     print(f"  {row.__name__}{arguments[1:2]}: {error}")
+                if row is not paint_row:  # the pseudo-terminal runs' children are the apps themselves
+                    clients += sum(os.times()[2:4]) - children
+                    in_tmux += time.perf_counter() - began
         finally:
+            polling = tmux_server_cpu(Terminal.TMUX) + clients
             subprocess.run([*Terminal.TMUX, "kill-server"], capture_output=True)
         report(results, folder)
+        if in_tmux:
+            print(f"\nThe measuring itself (tmux's server and the capture and send-keys clients) used {polling:.0f} s of CPU in the "
+                  f"{in_tmux:.0f} s of the tmux rows: {polling / in_tmux:.2f} of a core beside the app.")
         print(f"\nLoad at the end: {load()}")
 
 
