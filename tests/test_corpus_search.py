@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tui.model.annotation import Annotation, Entity
@@ -50,9 +52,9 @@ def test_annotation_hits_across_documents_match_entity_aliases_verdicts_and_spea
 
 def test_a_malformed_annotation_record_is_passed_over(tmp_path):
     store, first, second = stored_corpus(tmp_path)
-    snapshot = corpus_snapshot(store)
-    snapshot.annotations.append({"doc_id": first.doc_id, "start": "0", "end": 99, "label": "PERSON"})
-    snapshot.annotations.append({"doc_id": first.doc_id, "start": 0, "end": 7, "label": 5, "attrs": ["x"]})
+    taken = corpus_snapshot(store)
+    malformed = [{"doc_id": first.doc_id, "start": "0", "end": 99, "label": "PERSON"}, {"doc_id": first.doc_id, "start": 0, "end": 7, "label": 5, "attrs": ["x"]}]
+    snapshot = replace(taken, annotations=[*taken.annotations, *malformed])
     assert [hit.start for hit in corpus_hits(snapshot, "person", "annotations")[0]] == [0]
 
 

@@ -26,6 +26,8 @@ from tui.model.span_index import SpanIndex
 from tui.model.tokens import TextIndex, tokenize
 from tui.model.wrap import wrap_paragraph
 from tui.session.annotation_session import AnnotationSession
+from tui.session.corpus_search import CorpusSnapshot, corpus_hits, corpus_snapshot
+from tui.session.stats import StatsSnapshot, collect_stats, stats_snapshot
 from tui.store.records import ANNOTATIONS, ENTITIES, Change, as_record
 from tui.store.repository import Store
 from tui.store.storage import READ_PIECE, StoreError, dump_json, parse_by_record
@@ -146,6 +148,24 @@ def test_opening_a_book_never_holds_all_its_records_as_dicts(db_path):
     store.close()
     assert held - start < as_dicts * 0.6  # what stays: the records, compact
     assert opening - start < whole_parse * 0.6  # at its peak: the file's bytes and the records so far
+
+
+def test_the_statistics_and_a_search_of_every_document_take_the_records_without_copying_them(db_path):
+    document, _ = stored_book(db_path, 100_000)
+    store = Store(db_path, read_only=True)
+    as_dicts = [dict(record) for record in store.tables()[ANNOTATIONS].values()]
+    store.document(document.doc_id)  # its text read once, as the app has
+    tracemalloc.start()
+    start, _ = tracemalloc.get_traced_memory()
+    stats, corpus = stats_snapshot(store), corpus_snapshot(store)  # taken on the app's thread
+    taken, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert taken - start < 30 * len(as_dicts)  # references, not a dict per record (hundreds of bytes each)
+    # Read on the worker's thread, they are the stored records.
+    assert list(stats.annotations) == list(corpus.annotations) == as_dicts
+    assert collect_stats(stats) == collect_stats(StatsSnapshot(stats.scheme, list(stats.documents), as_dicts, list(stats.journal)))
+    hits = corpus_hits(corpus, "Okafor", "annotations")
+    assert hits == corpus_hits(CorpusSnapshot(corpus.documents, as_dicts, list(corpus.entities)), "Okafor", "annotations") and hits[0]
 
 
 def test_reading_a_book_keeps_the_layout_tokens_and_sentences_of_recent_paragraphs_only():

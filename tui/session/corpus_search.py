@@ -8,6 +8,7 @@ a corpus of any size never holds a key.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui.model.annotation import CLAIM, ORPHAN, REJECTED
@@ -39,16 +40,15 @@ class CorpusSnapshot:
     it holds the whole corpus."""
 
     documents: list[tuple[str, str, str]]
-    annotations: list[dict]
-    entities: list[dict]
+    annotations: Sequence[dict]
+    entities: Sequence[dict]
 
 
 def corpus_snapshot(store) -> CorpusSnapshot:
     """The current documents (not the versions a newer text replaced), in list order, with the
     records to search; taken on the app's thread, so the worker never reads the store."""
     documents = [(document.doc_id, document.title, document.text) for document in current_documents(store)]
-    tables = store.tables()
-    return CorpusSnapshot(documents, list(tables.get(ANNOTATIONS, {}).values()), list(tables.get(ENTITIES, {}).values()))
+    return CorpusSnapshot(documents, store.snapshot(ANNOTATIONS), store.snapshot(ENTITIES))
 
 
 def context_of(text: str, start: int, end: int) -> str:

@@ -16,7 +16,7 @@ function in :data:`CHART_MAKERS`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tui.model.annotation import ACCEPTED, CLAIM, ENTITY, ORPHAN, REJECTED, STATUSES, SUGGESTED
@@ -33,9 +33,9 @@ class StatsSnapshot:
     records (the store's own, never modified). Not spelled out by repr: it holds the whole database."""
 
     scheme: Scheme
-    documents: list[dict]
-    annotations: list[dict]
-    journal: list[dict]
+    documents: Sequence[dict]
+    annotations: Sequence[dict]
+    journal: Sequence[dict]
 
     def titles(self) -> dict[str, str]:
         """The current documents' ids and titles (not the versions a newer text replaced), from
@@ -49,8 +49,7 @@ class StatsSnapshot:
 
 def stats_snapshot(store) -> StatsSnapshot:
     """The records statistics read, taken on the thread that owns ``store`` (references only)."""
-    tables = store.tables()
-    return StatsSnapshot(store.scheme(), *(list(tables.get(table, {}).values()) for table in (DOCUMENTS, ANNOTATIONS, JOURNAL)))
+    return StatsSnapshot(store.scheme(), *(store.snapshot(table) for table in (DOCUMENTS, ANNOTATIONS, JOURNAL)))
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from tui import __version__
 from tui.model.fields import is_integer
 from tui.store.lock import DatabaseLock, LockHolder, read_holder
 from tui.store.migrations import META, SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
-from tui.store.records import JOURNAL, KEY_FIELDS, Change, Records, as_record, table_index
+from tui.store.records import JOURNAL, KEY_FIELDS, Change, HeldRecords, Records, as_record, table_index
 from tui.store.storage import (
     ReadOnlyStoreError,
     StoreError,
@@ -328,8 +328,10 @@ class Database:
             who = f"; {self.lock_holder} is writing it" if self.lock_holder else ""
             raise ReadOnlyStoreError(f"{self.path}: opened read-only{who}")
 
-    def apply(self, changes: list[Change]) -> None:
-        """Save every change as one durable record; nothing is saved on error.
+    def apply(self, changes: list[Change], durable: bool = True) -> None:
+        """Save every change as one durable record; nothing is saved on error. A change that can
+        be made again (the model's suggestions) may be saved not ``durable``: written without
+        waiting for the disk, so a crash before the next durable save may lose it, nothing else.
 
         Raises :class:`ReadOnlyStoreError` on a read-only store and :class:`StoreSaveError`
         when the disk refuses the write (full, permission denied); in both cases nothing on
@@ -345,7 +347,7 @@ class Database:
             prepared = [self._prepare(change) for change in changes]
             seq = self._seq + 1
             assert self._log is not None
-            self._log.append(encode_record(seq, [[c.table, c.key, c.record] for c in prepared]))
+            self._log.append(encode_record(seq, [[c.table, c.key, c.record] for c in prepared]), durable)
             self._seq = seq
             for change in prepared:
                 self._set(change.table, change.key, change.record)
@@ -409,6 +411,12 @@ class Database:
         table held in a compact form gives each record as a new dict)."""
         self._sync()
         return {name: table if all(record.__class__ is dict for record in table.values()) else Records(table) for name, table in self._tables.items()}
+
+    def snapshot(self, table: str) -> HeldRecords:
+        """The records of ``table`` as they are now, for another thread to read (do not modify):
+        references taken at once, a compact one made a dict only when it is read."""
+        self._sync()
+        return HeldRecords(list(self._tables.get(table, {}).values()))
 
     def _items(self, table: str, doc_id: str | None = None) -> list[tuple[str, dict]]:
         """``(TinyDB id, record)`` of every record of ``table`` (of one document, with ``doc_id``)."""

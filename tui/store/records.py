@@ -7,7 +7,7 @@ names them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,3 +250,21 @@ class Records(Mapping):
 
     def __len__(self) -> int:
         return len(self._table)
+
+
+class HeldRecords(Sequence):
+    """The records of a table as the database held them at one moment (references, taken at
+    once), each read as a dict when it is read: a worker reads them without a book's records
+    being copied on the thread that took them."""
+
+    def __init__(self, held: list[Any]) -> None:
+        self._held = held
+
+    def __getitem__(self, index):
+        return HeldRecords(self._held[index]) if isinstance(index, slice) else as_record(self._held[index])
+
+    def __iter__(self) -> Iterator[dict]:
+        return map(as_record, self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
