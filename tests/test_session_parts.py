@@ -116,7 +116,7 @@ def test_the_save_queue_keeps_refused_batches_in_order_until_a_retry_saves_them(
     saved: list[list[Change]] = []
     disk = {"full": True}
 
-    def save(batch: list[Change]) -> None:
+    def save(batch: list[Change], durable: bool = True) -> None:
         if disk["full"]:
             raise StoreSaveError("annotations.json: No space left on device")
         saved.append(batch)

@@ -105,3 +105,16 @@ def test_refused_save_keeps_the_action_pending_and_retry_saves_it(db_path, monke
     reopened = open_session(db_path)
     reopened.undo()  # the retried actions are in the journal in order: the last one is undone first
     assert (33, 42) not in {(s, e) for s, e, _, status in saved_spans(db_path) if status == "accepted"}
+
+
+def test_model_suggestions_are_written_without_waiting_for_the_disk_and_the_next_action_carries_them(db_path, monkeypatch):
+    session = open_session(db_path)
+    syncs: list[int] = []
+    real_sync = wal.sync_data
+    monkeypatch.setattr(wal, "sync_data", lambda fd: (syncs.append(fd), real_sync(fd)))
+    suggestion = Annotation.on_text(session.document.doc_id, TEXT, "entity", "ORG", 13, 22, status="suggested", origin="model:test")
+    session.add_suggestions([suggestion], [])
+    assert syncs == [] and (13, 22, "ORG", "suggested") in saved_spans(db_path)
+    session.label_span(0, 8, "PERSON")  # the user's work waits for the disk, and the suggestion's record goes with it
+    assert len(syncs) == 1 and saved_spans(db_path) >= {(13, 22, "ORG", "suggested"), (0, 8, "PERSON", "accepted")}
+    session.store.close()

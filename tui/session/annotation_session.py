@@ -107,16 +107,17 @@ class AnnotationSession(ShownAnnotations):
         self._notify(ranges)
         return action
 
-    def _write(self, op: str, changes: list[Change], before: list[dict | None]) -> None:
+    def _write(self, op: str, changes: list[Change], before: list[dict | None], durable: bool = True) -> None:
         """Save ``changes`` with their journal entry in one write, then apply them in memory.
 
         A save the disk refuses is kept pending (in order, behind any earlier one) and the
         change is applied in memory anyway; :meth:`retry_pending` saves it later. A read-only
-        store raises :class:`ReadOnlyStoreError` and nothing changes.
+        store raises :class:`ReadOnlyStoreError` and nothing changes. Not ``durable``: saved
+        without waiting for the disk (what the model can suggest again).
         """
         undoable = op not in NOT_UNDOABLE_OPS
         journal = self.store.append_journal(op, changes, before, self.annotator, doc_id=self.document.doc_id, undoable=undoable)
-        self.saves.save([*changes, journal])
+        self.saves.save([*changes, journal], durable)
         for change in changes:
             self.annotations.apply(change)
             self.propagation.apply(change)
@@ -276,7 +277,8 @@ class AnnotationSession(ShownAnnotations):
         fresh, changes = new_suggestions(self.annotations, annotations, entities)
         if not fresh:
             return []
-        self._write("suggest", changes, [None] * len(changes))
+        # Not durable: the model makes them again, and the app's thread need not wait for the disk.
+        self._write("suggest", changes, [None] * len(changes), durable=False)
         self._notify([(a.start, a.end) for a in fresh])
         return fresh
 

@@ -103,31 +103,32 @@ class SaveQueue:
     :attr:`error` holds that refusal's one-line message until the queue is empty again.
     """
 
-    def __init__(self, write: Callable[[list[Change]], None]) -> None:
+    def __init__(self, write: Callable[[list[Change], bool], None]) -> None:
         self.write = write
-        self._waiting: list[list[Change]] = []
+        self._waiting: list[tuple[list[Change], bool]] = []
         self.error: str | None = None
 
     def __len__(self) -> int:
         return len(self._waiting)
 
-    def save(self, batch: list[Change]) -> None:
-        """Save ``batch`` now, or keep it (behind any waiting one) when it cannot be saved yet."""
+    def save(self, batch: list[Change], durable: bool = True) -> None:
+        """Save ``batch`` now, or keep it (behind any waiting one) when it cannot be saved yet;
+        not ``durable``: without waiting for the disk (see :meth:`Store.apply`)."""
         if self._waiting:
-            self._waiting.append(batch)
+            self._waiting.append((batch, durable))
             self.retry()
             return
         try:
-            self.write(batch)
+            self.write(batch, durable)
         except StoreSaveError as error:
-            self._waiting.append(batch)
+            self._waiting.append((batch, durable))
             self.error = str(error)
 
     def retry(self) -> int:
         """Try the waiting batches again, oldest first; returns how many are still unsaved."""
         while self._waiting:
             try:
-                self.write(self._waiting[0])
+                self.write(*self._waiting[0])
             except StoreSaveError as error:
                 self.error = str(error)
                 break

@@ -276,8 +276,10 @@ class WriteAheadLog:
                 fsync_directory(self.path.parent)  # the new file's name must survive a crash too
         return self._fd
 
-    def append(self, line: bytes) -> None:
-        """Append one record and fsync it; on any failure the log is cut back to its last record.
+    def append(self, line: bytes, durable: bool = True) -> None:
+        """Append one record and fsync it (unless not ``durable``: the next durable append, or the
+        system in its own time, carries it to the disk); on any failure the log is cut back to
+        its last record.
 
         Raises :class:`StoreSaveError` (disk full, permission denied) with the log unchanged.
         """
@@ -286,7 +288,8 @@ class WriteAheadLog:
             if os.fstat(fd).st_size != self.size:
                 os.ftruncate(fd, self.size)  # drop what an earlier failed append left behind
             write_all(fd, line)
-            sync_data(fd)
+            if durable:
+                sync_data(fd)
         except OSError as error:
             self._cut_back()
             raise StoreSaveError(f"{self.path}: could not save ({error.strerror or error}); nothing on disk changed", error) from None
