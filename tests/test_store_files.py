@@ -12,7 +12,7 @@ import orjson
 import pytest
 import tinydb
 
-from tui.model.annotation import Annotation
+from tui.model.annotation import Annotation, Entity
 from tui.model.document import Document
 from tui.store import wal
 from tui.store.database import texts_path
@@ -292,3 +292,13 @@ def test_a_worker_threads_saves_never_make_the_app_thread_reload_the_database(tm
     assert [store.cached(f"analysis-{number}") for number in (0, 99)] == [[0], [99]]
     store.close()
     assert Store(tmp_path / "db.json").cached("analysis-99") == [99]
+
+
+def test_an_entitys_record_holds_every_field_in_order_and_reads_back():
+    from dataclasses import fields
+
+    for entity in (Entity("d", "Jane Doe", "PERSON", aliases=["Doe"], kb_id="Q1", annotator="ann"), Entity("d", "Acme", "ORG")):
+        record = entity.to_record()
+        expected = [f.name for f in fields(Entity) if f.name != "annotator" or entity.annotator]
+        assert list(record) == expected and Entity.from_record(record) == entity
+        assert record["aliases"] is not entity.aliases  # the store's copy shares nothing mutable
