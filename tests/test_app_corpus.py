@@ -25,6 +25,7 @@ from tui.screens.annotate import AnnotateScreen
 from tui.screens.corpus_hits import CorpusHitsScreen
 from tui.screens.documents import DocumentsScreen
 from tui.settings import Settings
+from tui.store.records import ANNOTATIONS
 from tui.store.repository import Store, open_store
 from tui.widgets.hit_list import HitList
 
@@ -190,8 +191,9 @@ def test_postil_without_a_path_opens_the_list_of_a_corpus_and_never_adds_the_sam
 async def test_postil_without_a_path_counts_the_corpus_annotations_once_at_start(tmp_path, monkeypatch):
     db, ids = corpus_db(tmp_path)
     passes = []
-    tables = Store.tables
+    tables, snapshot = Store.tables, Store.snapshot
     monkeypatch.setattr(Store, "tables", lambda store: passes.append(1) or tables(store))
+    monkeypatch.setattr(Store, "snapshot", lambda store, table: (table == ANNOTATIONS and passes.append(1)) or snapshot(store, table))
     app = open_corpus(open_args(db), {})
     async with app.run_test(size=SIZE) as pilot:
         assert list_titles(app.screen) == list(TEXTS)

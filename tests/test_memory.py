@@ -26,6 +26,7 @@ from tui.model.span_index import SpanIndex
 from tui.model.tokens import TextIndex, tokenize
 from tui.model.wrap import wrap_paragraph
 from tui.session.annotation_session import AnnotationSession
+from tui.session.corpus import document_summaries, document_summary
 from tui.session.corpus_search import CorpusSnapshot, corpus_hits, corpus_snapshot
 from tui.session.stats import StatsSnapshot, collect_stats, stats_snapshot
 from tui.store.records import ANNOTATIONS, ENTITIES, Change, as_record
@@ -166,6 +167,18 @@ def test_the_statistics_and_a_search_of_every_document_take_the_records_without_
     assert collect_stats(stats) == collect_stats(StatsSnapshot(stats.scheme, list(stats.documents), as_dicts, list(stats.journal)))
     hits = corpus_hits(corpus, "Okafor", "annotations")
     assert hits == corpus_hits(CorpusSnapshot(corpus.documents, as_dicts, list(corpus.entities)), "Okafor", "annotations") and hits[0]
+
+
+def test_the_document_list_counts_a_books_annotations_without_making_them_dicts(db_path, monkeypatch):
+    document, written = stored_book(db_path, 20_000)
+    store = Store(db_path)
+    store.apply([Change(ANNOTATIONS, "odd", {**written[0].to_record(), "id": "odd", "status": "suggested", "extra": 1})])  # held as a dict
+    made = []
+    monkeypatch.setattr(Annotation, "to_record", lambda self, to_record=Annotation.to_record: made.append(self) or to_record(self))
+    (summary,) = document_summaries(store)
+    assert summary == document_summary(store, document.doc_id)
+    assert (summary.entities, summary.suggestions_left) == (len(written), 1)
+    assert made == []  # (marking a document done in the list counts its row again: each key press)
 
 
 def test_reading_a_book_keeps_the_layout_tokens_and_sentences_of_recent_paragraphs_only():

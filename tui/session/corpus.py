@@ -72,14 +72,13 @@ def _annotation_counts(store, only: str | None = None) -> dict[str, _Counts]:
     anything but what it claims to be; orphans (placed nowhere on the text) are not counted.
     """
     counts: dict[str, _Counts] = {}
-    for record in store.tables().get(ANNOTATIONS, {}).values():
-        doc_id = record.get("doc_id")
-        if (only is not None and doc_id != only) or not isinstance(doc_id, str) or record.get("anchor") == ORPHAN:
+    for doc_id, anchor, status, kind, attrs in store.snapshot(ANNOTATIONS).read(doc_id=None, anchor=None, status=ACCEPTED, kind=None, attrs=None):
+        if (only is not None and doc_id != only) or not isinstance(doc_id, str) or anchor == ORPHAN:
             continue
         count = counts.get(doc_id)
         if count is None:
             count = counts[doc_id] = _Counts()
-        _count(count, record.get("status", ACCEPTED), record.get("kind"), record.get("attrs"))
+        _count(count, status, kind, attrs)
     return counts
 
 

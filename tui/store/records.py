@@ -7,6 +7,7 @@ names them.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -268,3 +269,11 @@ class HeldRecords(Sequence):
 
     def __len__(self) -> int:
         return len(self._held)
+
+    def read(self, **fields: Any) -> Iterator[tuple]:
+        """Each record's ``fields`` as a tuple, the default given for one it lacks, without
+        making a compact record a dict (not for ``quote``, which that holds as an object)."""
+        named = tuple(fields.items())
+        of_compact = attrgetter(*fields) if len(fields) > 1 else lambda held: (getattr(held, *fields),)  # (it has every field)
+        for held in self._held:
+            yield tuple([held.get(name, default) for name, default in named]) if held.__class__ is dict else of_compact(held)
