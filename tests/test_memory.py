@@ -25,6 +25,7 @@ from tui.model.layout import PARAGRAPHS_KEPT, WrappedLayout
 from tui.model.span_index import SpanIndex
 from tui.model.tokens import TextIndex, tokenize
 from tui.model.wrap import wrap_paragraph
+from tui.session.agreement import voters
 from tui.session.annotation_session import AnnotationSession
 from tui.session.corpus import document_summaries, document_summary
 from tui.session.corpus_search import CorpusSnapshot, corpus_hits, corpus_snapshot
@@ -179,6 +180,10 @@ def test_the_document_list_counts_a_books_annotations_without_making_them_dicts(
     assert summary == document_summary(store, document.doc_id)
     assert (summary.entities, summary.suggestions_left) == (len(written), 1)
     assert made == []  # (marking a document done in the list counts its row again: each key press)
+    # The statistics screen looks for the annotators of its agreement figures on the app's thread too.
+    store.apply([Change(ANNOTATIONS, "other", {**written[1].to_record(), "id": "other", "annotator": "bo", "extra": 1})])
+    made.clear()
+    assert voters(stats_snapshot(store).annotations) == {"bo"} and made == []
 
 
 def test_reading_a_book_keeps_the_layout_tokens_and_sentences_of_recent_paragraphs_only():

@@ -27,6 +27,7 @@ from tui.model.display import plural
 from tui.model.document import Document
 from tui.model.tokens import TOKEN_PATTERN, TextIndex
 from tui.session.corpus import current_documents
+from tui.store.records import HeldRecords
 
 NONE = "O"  # a token no mention of the annotator covers
 
@@ -221,11 +222,11 @@ class Agreement:
         }
 
 
-def voters(records: list[dict]) -> set[str]:
+def voters(records: HeldRecords) -> set[str]:
     """The annotators agreement counts among raw annotation records (accepted work, a name, not
     ``curation``): a cheap look before :func:`agreement_snapshot` reads and checks them all."""
-    return {name for record in records if record.get("status", ACCEPTED) == ACCEPTED
-            and isinstance(name := record.get("annotator"), str) and name and name != CURATION}
+    return {name for status, name in records.read(status=ACCEPTED, annotator=None)
+            if status == ACCEPTED and isinstance(name, str) and name and name != CURATION}
 
 
 def annotators_of(works: list[DocumentWork]) -> tuple[str, ...]:
