@@ -4,7 +4,7 @@ Run by hand (about a minute):
 
     python benchmarks/suggestion_batches.py [--words 100000] [--sizes 100,250,500,1000] [--runs 7]
 
-While the model streams, the app's thread stores each batch it is handed (``on_suggestions_ready``:
+While the model streams, the app's thread stores each batch it is handed (``store_suggestions``:
 checks, the write to the log, the index, the redraw it asks for); a key pressed meanwhile waits
 for that store to end. This opens the generated book of ``benchmarks/large_documents.py`` (one
 accepted name per 10 words) in the app under Pilot, hands it batches of new suggestions of each
@@ -53,7 +53,6 @@ async def store_costs(article: Path, db: Path, sizes: list[int], runs: int) -> d
     from tui.app import PostilApp
     from tui.formats.readers import read_article
     from tui.launch import open_session
-    from tui.messages import SuggestionsReady
 
     app = PostilApp(open_session(db, read_article(article), annotator="bench"))
     costs: dict[int, list[float]] = {}
@@ -65,7 +64,7 @@ async def store_costs(article: Path, db: Path, sizes: list[int], runs: int) -> d
             for batch in suggestion_batches(document, taken, size, runs):
                 taken.update((a.start, a.end) for a in batch.annotations)
                 started = time.thread_time()
-                app.on_suggestions_ready(SuggestionsReady(batch, document.doc_id))
+                app.store_suggestions(batch)
                 await pilot.pause()  # the redraw the store asked for, on this thread too
                 costs.setdefault(size, []).append(time.thread_time() - started)
         await pilot.press("q")

@@ -165,3 +165,41 @@ async def test_while_suggestions_stream_the_side_panel_catches_up_within_half_a_
         assert app.suggest_state == "suggesting 1/2"
         go_on.set()
         await pilot.press("q")
+
+
+async def test_a_batch_that_comes_while_keys_come_is_stored_when_they_pause(tmp_path, monkeypatch):
+    import tui.suggesting
+
+    article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.\n\nLyon waited.")
+    start = threading.Event()
+
+    def one_batch_model(session):
+        document = session.document
+
+        def batches():
+            start.wait(10)  # sent once a key has been pressed
+            entity = Entity(document.doc_id, "Acme Corp", "ORG", entity_id="e-acme")
+            mention = Annotation.on_text(document.doc_id, document.text, "entity", "ORG", 0, 9, status=SUGGESTED,
+                                         origin="model:fake@1", attrs={"entity_id": entity.entity_id})
+            yield SuggestionBatch(1, 1, [mention], [entity], final=True)
+
+        return batches(), "suggestions by fake 1"
+
+    db = tmp_path / "db.json"
+    monkeypatch.setattr(tui.suggesting, "TYPING_PAUSE", 30.0)  # as if the user went on typing
+    monkeypatch.setattr(tui.suggesting, "HOLD_AT_MOST", 2.0)
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"), suggester=one_batch_model)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")
+        start.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [r for r in saved_annotations(db) if r["status"] == SUGGESTED] == []  # held while keys come
+        assert app.held_since is not None and app.suggest_state != ""
+        for _ in range(100):  # however long the keys come, it is stored after HOLD_AT_MOST
+            await pilot.pause(0.1)
+            if saved_annotations(db):
+                break
+        assert [(r["start"], r["end"], r["status"]) for r in saved_annotations(db)] == [(0, 9, SUGGESTED)]
+        await pilot.press("q")

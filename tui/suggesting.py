@@ -9,17 +9,25 @@ after the user has moved to another document, what is still posted for the old o
 from __future__ import annotations
 
 import threading
+from functools import partial
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.worker import get_current_worker
 
 from tui.messages import AnalysisReady, SuggesterStatus, SuggestionsReady
 from tui.store.storage import StoreError
 
 if TYPE_CHECKING:
-    from tui.nlp.suggest import BatchHandoff
+    from tui.nlp.suggest import BatchHandoff, SuggestionBatch
     from tui.session.annotation_session import AnnotationSession
+
+# Storing a batch of the model's suggestions (and redrawing for it) is the longest work of the
+# app's thread while the model runs: while keys come, a batch waits for a pause this long in
+# them, for at most HOLD_AT_MOST seconds, so that a key never waits behind a store.
+TYPING_PAUSE = 0.4
+HOLD_AT_MOST = 3.0
 
 
 class SuggestionFlow:
@@ -35,6 +43,14 @@ class SuggestionFlow:
         self.suggesting = threading.Lock()  # held by the model's worker while it runs
         self.suggestion_handoff: BatchHandoff | None = None  # made by the worker (its import is not paid at start)
         self.storing_suggestions = False  # the model's batch being stored: the panel refills later
+        self.last_key_at = float("-inf")  # when the user last pressed a key (monotonic)
+        self.held_since: float | None = None  # when the batch waiting for a pause in the keys came
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note when each key comes (every key reaches the app first), then handle the event."""
+        if isinstance(event, events.Key):
+            self.last_key_at = monotonic()
+        await super().on_event(event)  # type: ignore[misc]
 
     def start_suggestions(self, session: AnnotationSession) -> None:
         """Show the cached suggestions at once, or start the model on ``session``'s document.
@@ -62,7 +78,7 @@ class SuggestionFlow:
         doc_id = session.document.doc_id
         self.on_suggester_status(SuggesterStatus(message, True, doc_id))
         # One write for all of them: a cached analysis arrives in milliseconds, not paragraph by paragraph.
-        self.on_suggestions_ready(SuggestionsReady(SuggestionBatch.merged(list(batches)), doc_id))
+        self.store_suggestions(SuggestionBatch.merged(list(batches)))
         return True
 
     @work(thread=True, exclusive=True, group="suggest", description="the model's suggestions")
@@ -115,10 +131,14 @@ class SuggestionFlow:
         self.annotate.say(message.text, error=not message.available)
 
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:
-        """Store a batch of suggestions (new ones only) and show progress."""
-        batch = message.batch
+        """Store a batch the model's worker posted, once the keys pause (see held_for_keys)."""
         if not self.is_current(message.doc_id):
             return  # its worker was cancelled: it waits for nothing more
+        if not self.held_for_keys(message):
+            self.store_suggestions(message.batch)
+
+    def store_suggestions(self, batch: SuggestionBatch) -> None:
+        """Store a batch of suggestions (new ones only) and show progress."""
         done = batch.final or batch.done >= batch.total
         if not self.session.store.read_only:
             self.storing_suggestions = not done
@@ -133,6 +153,20 @@ class SuggestionFlow:
         if self.suggestion_handoff is not None:
             self.suggestion_handoff.stored()
 
+    def held_for_keys(self, message: SuggestionsReady) -> bool:
+        """Put off storing ``message``'s batch while keys come (see TYPING_PAUSE): ``True`` if put
+        off (it comes back when the keys pause). The model's side waits meanwhile: the handoff
+        holds the batches after it."""
+        now = monotonic()
+        held_since = self.held_since = self.held_since or now
+        quiet = now - self.last_key_at
+        if quiet >= TYPING_PAUSE or now - held_since >= HOLD_AT_MOST:
+            self.held_since = None
+            return False
+        wait = min(TYPING_PAUSE - quiet, HOLD_AT_MOST - (now - held_since))
+        self.set_timer(wait, partial(self.on_suggestions_ready, message))  # type: ignore[attr-defined]
+        return True
+
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         """Cache the model's analysis, so that opening this text again needs no model."""
         store = self.session.store if self.session is not None else None
@@ -145,5 +179,4 @@ class SuggestionFlow:
     def stop_suggestions(self) -> None:
         """Cancel the model's work on the open document (it stops within a batch)."""
         self.workers.cancel_group(self, "suggest")
-        self.workers.cancel_group(self, "mentions")
         self.suggest_state = ""
