@@ -7,9 +7,9 @@ names them.
 from __future__ import annotations
 
 import re
-from operator import attrgetter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from tui.model.annotation import annotation_problems, entity_problems
