@@ -18,13 +18,13 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
-from tui.model.annotation import ENTITY, SUGGESTED, Annotation, Entity, Quote, new_id, now_iso
+from tui.model.annotation import ACCEPTED, ENTITY, SUGGESTED, Annotation, Entity, Quote, new_id, now_iso
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
 from tui.session.corrections import Corrections
 from tui.session.entities import Plan, entity_for, stamped
 from tui.session.index import AnnotationIndex
-from tui.session.review import Place, place_of
+from tui.session.review import Place, accepted, place_of
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
 
 ORIGIN = "user-correction"
@@ -153,6 +153,29 @@ class Propagation:
         new = {} if annotation.id in self.index.by_id else {"id": new_id()}
         done = stamped(annotation, annotator, stamp, status=status, created=annotation.created or stamp, **new)
         return [*([] if entity_change is None else [entity_change]), Change(ANNOTATIONS, done.id, done.to_record())]
+
+    def plan_accept(self, op: str, stored: Iterable[Annotation], annotator: str, wanted: Callable[[Annotation], bool]) -> Plan:
+        """Accept, as the action ``op``, those of the ``stored`` suggestions and of the ones derived
+        from the corrections that ``wanted`` picks, each as it is shown (a model suggestion with the
+        label of a correction shadowing it). A derived one is stored, with its entity if it is new."""
+        plan = Plan(op)
+        stamp = now_iso()
+        derived = self.everywhere()
+        shown = {a.id: a for a in derived}
+        done: set[tuple[str, str]] = set()
+        for suggestion in stored:
+            suggestion = shown.pop(suggestion.id, suggestion)
+            if wanted(suggestion):
+                plan.changes.append(accepted(suggestion, annotator, stamp))
+                plan.ranges.append((suggestion.start, suggestion.end))
+        for suggestion in shown.values():
+            if wanted(suggestion):
+                for change in self.materialise(suggestion, annotator, ACCEPTED, stamp):
+                    if (change.table, change.key) not in done:  # a new entity once, however many mentions
+                        done.add((change.table, change.key))
+                        plan.changes.append(change)
+                plan.ranges.append((suggestion.start, suggestion.end))
+        return plan
 
     # Going through them
 

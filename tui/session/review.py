@@ -10,8 +10,8 @@ speaker's name that opens it start at the same offset, and each gets its turn. P
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import Protocol
 
 from tui.model.annotation import ACCEPTED, ENTITY, KINDS, SUGGESTED, Annotation, now_iso
 from tui.model.claims import check_claim
@@ -21,11 +21,20 @@ from tui.session.entities import Plan, stamped
 from tui.session.index import AnnotationIndex
 from tui.store.records import ANNOTATIONS, Change
 
-if TYPE_CHECKING:
-    from tui.session.propagation import Propagation
-
 # Where an annotation stands in the review order.
 Place = tuple[int, int, str]
+
+
+class DerivedSuggestions(Protocol):
+    """The suggestions derived from the user's corrections, as review goes through them
+    (:class:`tui.session.propagation.Propagation`)."""
+
+    def shown(self, annotation: Annotation) -> Annotation:
+        """``annotation`` as it is shown (with a correction's label where one shadows it)."""
+
+    def nearest(self, after: Place, direction: int, limit: int) -> Annotation | None:
+        """The first derived suggestion after ``after`` (before it, with ``direction`` -1), up to ``limit``."""
+
 # The first stretch of text looked through for the next suggestion; it doubles until one is found,
 # so a suggestion far away costs a few lookups, not a walk through every annotation between.
 FIRST_WINDOW = 2048
@@ -75,7 +84,7 @@ def next_unreviewed(spans: SpanIndex[Annotation], after: Place, direction: int =
 
 
 def next_unreviewed_around(index: AnnotationIndex, after: Place, direction: int = 1, kind: str | None = None,
-                           derived: Propagation | None = None) -> tuple[Annotation | None, bool]:
+                           derived: DerivedSuggestions | None = None) -> tuple[Annotation | None, bool]:
     """As :func:`next_unreviewed`, going on from the other end of the text when there is none
     that way; also says whether it went round. Only the suggestions are looked through
     (``index.suggested``): the accepted and rejected annotations between cost nothing. With
@@ -148,28 +157,4 @@ def plan_claim_review(index: AnnotationIndex, claim: Annotation, verdict: str | 
     if mention is not None:
         plan.changes.append(accepted(mention, annotator, stamp))
         plan.ranges.append((mention.start, mention.end))
-    return plan
-
-
-def plan_accept_derived(op: str, propagation: Propagation, stored: Iterable[Annotation], annotator: str, wanted: Callable[[Annotation], bool]) -> Plan:
-    """Accept, as the action ``op``, those of the ``stored`` suggestions and of the ones derived
-    from the corrections that ``wanted`` picks, each as it is shown (a model suggestion with the
-    label of a correction shadowing it). A derived one is stored, with its entity if it is new."""
-    plan = Plan(op)
-    stamp = now_iso()
-    derived = propagation.everywhere()
-    shown = {a.id: a for a in derived}
-    done: set[tuple[str, str]] = set()
-    for suggestion in stored:
-        suggestion = shown.pop(suggestion.id, suggestion)
-        if wanted(suggestion):
-            plan.changes.append(accepted(suggestion, annotator, stamp))
-            plan.ranges.append((suggestion.start, suggestion.end))
-    for suggestion in shown.values():
-        if wanted(suggestion):
-            for change in propagation.materialise(suggestion, annotator, ACCEPTED, stamp):
-                if (change.table, change.key) not in done:  # a new entity once, however many mentions
-                    done.add((change.table, change.key))
-                    plan.changes.append(change)
-            plan.ranges.append((suggestion.start, suggestion.end))
     return plan

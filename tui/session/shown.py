@@ -13,7 +13,7 @@ from tui.model.annotation import ENTITY, SUGGESTED, Annotation, Entity
 from tui.model.labels import Scheme
 from tui.session.entities import Plan, stamped
 from tui.session.propagation import ORIGIN, Propagation, SpanView
-from tui.session.review import place_of, plan_accept_derived
+from tui.session.review import place_of
 from tui.store.records import ANNOTATIONS, Change
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class ShownAnnotations:
         """Accept every suggestion shown with ``label``, derived ones included, in one undoable
         action; returns how many."""
         stored = (a for a in self.annotations.index if a.status == SUGGESTED)
-        plan = plan_accept_derived("accept-all", self.propagation, stored, self.annotator, lambda a: a.label == label)
+        plan = self.propagation.plan_accept("accept-all", stored, self.annotator, lambda a: a.label == label)
         self.commit_plan(plan)
         return len(plan.ranges)
 
@@ -104,7 +104,7 @@ class ShownAnnotations:
         """Accept every suggested mention of an entity, derived ones included, in one undoable
         action; returns how many."""
         stored = (a for a in self.annotations.mentions_of(entity_id) if a.status == SUGGESTED)
-        plan = plan_accept_derived("accept-entity", self.propagation, stored, self.annotator, lambda a: a.attrs.get("entity_id") == entity_id)
+        plan = self.propagation.plan_accept("accept-entity", stored, self.annotator, lambda a: a.attrs.get("entity_id") == entity_id)
         plan.entity_id = entity_id
         self.commit_plan(plan)
         return len(plan.ranges)
