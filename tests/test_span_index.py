@@ -63,3 +63,25 @@ def test_spans_added_and_removed_one_by_one_stay_in_order(ranges, removed, query
     assert [item.id for item in index] == [item.id for item in sorted(items.values(), key=lambda i: (i.start, i.end, i.id))]
     start, end = query[0], query[0] + query[1]
     assert {i.id for i in index.overlapping(start, end)} == {i.id for i in items.values() if i.start < max(end, start + 1) and i.end > start}
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=spans, steps=st.lists(st.tuples(st.booleans(), st.integers(0, 79), st.integers(0, 200), st.integers(1, 30)), max_size=60),
+       query=st.tuples(st.integers(0, 240), st.integers(0, 30)))
+def test_adds_and_removes_deferred_to_one_merge_give_the_index_they_give_one_by_one(before, steps, query):
+    """Many changes at once (an accept-all and its undo) are merged in at the end: the same spans,
+    in the same order, as when each is made alone; re-adding an id (a status change) included."""
+    items = [Span(f"s{i}", s, e) for i, (s, e) in enumerate(before)]
+    alone: SpanIndex[Span] = SpanIndex(items)
+    merged: SpanIndex[Span] = SpanIndex(items)
+    with merged.deferred():
+        for add, number, start, length in steps:
+            for index in (alone, merged):
+                if add:
+                    index.add(Span(f"s{number}", start, start + length))
+                else:
+                    index.remove(f"s{number}")
+    assert [(i.id, i.start, i.end) for i in merged] == [(i.id, i.start, i.end) for i in alone]
+    start, end = query[0], query[0] + query[1]
+    assert [i.id for i in merged.overlapping(start, end)] == [i.id for i in alone.overlapping(start, end)]
+    assert merged.next_after(start) == alone.next_after(start) and merged.previous_before(start) == alone.previous_before(start)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from contextlib import contextmanager
+from heapq import merge
 from operator import attrgetter
 from typing import Generic, Protocol, TypeVar
 
@@ -36,6 +38,10 @@ class SpanIndex(Generic[T]):
         self._ends = array("q", [item.end for item in ordered])
         self._ids = [item.id for item in ordered]
         self._longest = max((i.end - i.start for i in self._items.values()), default=0)
+        # While changes are deferred (see deferred): spans added, and those taken out of the arrays.
+        self._deferring = False
+        self._added: dict[str, T] = {}
+        self._taken: set[tuple[int, int, str]] = set()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -50,11 +56,39 @@ class SpanIndex(Generic[T]):
         ends, ids = self._ends, self._ids
         return low + bisect_left(range(low, high), (end, item_id), key=lambda i: (ends[i], ids[i]))
 
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Adds and removes inside are applied in one merge at the end: O(n + k log k) for k of
+        them, where each alone shifts the arrays (O(n); 19,000 accepted at once took seconds).
+        No query may be made inside."""
+        self._deferring = True
+        try:
+            yield
+        finally:
+            self._deferring = False
+            self._merge_deferred()
+
+    def _merge_deferred(self) -> None:
+        if not self._added and not self._taken:
+            return
+        taken = self._taken
+        kept = (key for key in zip(self._starts, self._ends, self._ids, strict=True) if key not in taken)
+        added = sorted((item.start, item.end, item.id) for item in self._added.values())
+        keys = list(merge(kept, added))
+        self._starts = array("q", [key[0] for key in keys])
+        self._ends = array("q", [key[1] for key in keys])
+        self._ids = [key[2] for key in keys]
+        self._longest = max(self._longest, *(item.end - item.start for item in self._added.values()), 0)
+        self._added, self._taken = {}, set()
+
     def add(self, item: T) -> None:
         """Insert a span (replacing one with the same id)."""
         if item.id in self._items:
             self.remove(item.id)
         self._items[item.id] = item
+        if self._deferring:
+            self._added[item.id] = item
+            return
         at = self._place(item.start, item.end, item.id)
         self._starts.insert(at, item.start)
         self._ends.insert(at, item.end)
@@ -64,7 +98,10 @@ class SpanIndex(Generic[T]):
     def remove(self, item_id: str) -> T | None:
         """Remove a span by id and return it."""
         item = self._items.pop(item_id, None)
-        if item is not None:
+        if item is not None and self._deferring:
+            if self._added.pop(item_id, None) is None:
+                self._taken.add((item.start, item.end, item.id))
+        elif item is not None:
             at = self._place(item.start, item.end, item.id)
             if at < len(self._ids) and self._ids[at] == item.id and self._starts[at] == item.start and self._ends[at] == item.end:
                 del self._starts[at], self._ends[at], self._ids[at]

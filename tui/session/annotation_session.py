@@ -118,8 +118,8 @@ class AnnotationSession(ShownAnnotations):
         undoable = op not in NOT_UNDOABLE_OPS
         journal = self.store.append_journal(op, changes, before, self.annotator, doc_id=self.document.doc_id, undoable=undoable)
         self.saves.save([*changes, journal], durable)
+        self.annotations.apply_all(changes)
         for change in changes:
-            self.annotations.apply(change)
             self.propagation.apply(change)
 
     def commit_plan(self, plan: Plan) -> None:

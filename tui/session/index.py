@@ -10,12 +10,17 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from contextlib import ExitStack
 
 from tui.model.annotation import KINDS, REJECTED, SUGGESTED, Annotation, Entity
 from tui.model.labels import DEFAULT_SCHEME, Scheme
 from tui.model.mentions import canonical_name
 from tui.model.span_index import SpanIndex
 from tui.store.records import ANNOTATIONS, ENTITIES, Change
+
+# From this many changes at once the span indexes are rebuilt by one merge (a few tens of ms at
+# 100,000 spans) instead of taking each change alone (a fraction of a ms each).
+BULK_CHANGES = 200
 
 
 class AnnotationIndex:
@@ -96,6 +101,16 @@ class AnnotationIndex:
             self._speaker_claims[claim.attrs["speaker"]] += step
 
     # Changing: the only way in.
+
+    def apply_all(self, changes: list[Change]) -> None:
+        """Apply ``changes`` in order; many of them (an accept-all, its undo) are merged into the
+        span indexes at once (see SpanIndex.deferred), not shifted in one by one."""
+        with ExitStack() as deferring:
+            if len(changes) >= BULK_CHANGES:
+                for index in (self.index, *self.suggested.values()):
+                    deferring.enter_context(index.deferred())
+            for change in changes:
+                self.apply(change)
 
     def apply(self, change: Change) -> None:
         """Set or delete the annotation or entity ``change`` names (other tables are not held here)."""
