@@ -19,17 +19,15 @@ from tui.launch import open_session
 from tui.messages import OpenDocument, SessionFailed, SessionLoaded, ShowDocuments, ShowHelp
 from tui.model.document import Document
 from tui.screens.annotate import AnnotateScreen
-from tui.screens.documents import DocumentsScreen
-from tui.session.corpus import next_document
 from tui.settings import Settings, load_settings
 from tui.store.storage import StoreError
 from tui.suggesting import SuggestionFlow
-from tui.widgets.fields import make_paste_safe
 from tui.widgets.palette import ThemeColors
 
 if TYPE_CHECKING:
     from textual.theme import Theme
 
+    from tui.screens.documents import DocumentsScreen
     from tui.session.annotation_session import AnnotationSession
     from tui.store.repository import Store
 
@@ -44,8 +42,9 @@ IDLE_COMPACT_SECONDS = 30.0
 Suggester = Callable[["AnnotationSession"], "tuple[Iterator | None, str]"]
 
 
-# The dialogs (help, editors, search) and the command palette are imported when first opened:
-# the first screen does not need them, and importing them would delay it by about 80 ms.
+# The dialogs (help, editors, search), the command palette, the document list and the text
+# fields are imported when first used: the first screen does not need them, and importing them
+# would delay it by about 80 ms.
 
 
 def postil_commands():
@@ -101,8 +100,13 @@ class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
         self.documents: DocumentsScreen | None = None  # made when first shown
 
     async def on_event(self, event: events.Event) -> None:
-        """Every paste is made display-safe before any widget gets it, Textual's own included."""
-        if isinstance(event, events.Paste) and not event.is_forwarded:
+        """Note when each key comes (idle work and the model's batches wait for a pause), and make
+        every paste display-safe before any widget gets it, Textual's own included."""
+        if isinstance(event, events.Key):
+            self.last_key_time = time.monotonic()
+        elif isinstance(event, events.Paste) and not event.is_forwarded:
+            from tui.widgets.fields import make_paste_safe
+
             make_paste_safe(event)
         await super().on_event(event)
 
@@ -126,8 +130,8 @@ class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
         if self.session is not None:
             self.session_ready(self.session)
             self.freeze_memory()
-        else:
-            self.load_session()
+        else:  # once the text is drawn: the worker's imports and parsing hold the interpreter's lock
+            self.call_after_refresh(self.load_session)
 
     @work(thread=True, exclusive=True, group="load")
     def load_session(self) -> None:
@@ -171,6 +175,8 @@ class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
     def document_list(self) -> DocumentsScreen:
         """The database's document list, made once and kept (its sort and filter with it)."""
         if self.documents is None:
+            from tui.screens.documents import DocumentsScreen
+
             self.documents = DocumentsScreen(self.store)
             self.install_screen(self.documents, name="documents")
         return self.documents
@@ -192,6 +198,8 @@ class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
 
     async def on_open_document(self, message: OpenDocument) -> None:
         """Open a document of the database in a new annotate screen, in place of the open one."""
+        from tui.session.corpus import next_document
+
         current = self.session.document.doc_id if self.session is not None else ""
         doc_id = message.doc_id or next_document(self.document_list().in_list_order(self.session), current, message.step, message.unfinished)
         if not doc_id:
@@ -224,10 +232,6 @@ class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
         if self.session is not None and self.session.pending:
             self.session.retry_pending()
             self.annotate.update_save_state()
-
-    def on_key(self) -> None:
-        """Note when the user last pressed a key (idle work waits for a pause)."""
-        self.last_key_time = time.monotonic()
 
     def compact_when_idle(self) -> None:
         """Fold the log into the TinyDB file during a pause, so scripts reading it see the latest,

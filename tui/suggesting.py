@@ -13,7 +13,7 @@ from functools import partial
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
-from textual import events, work
+from textual import work
 from textual.worker import get_current_worker
 
 from tui.messages import AnalysisReady, SuggesterStatus, SuggestionsReady
@@ -37,20 +37,14 @@ class SuggestionFlow:
     annotate: Any  # the annotate screen of the open document
     suggester: object
     cached_suggester: object
+    last_key_time: float  # when the user last pressed a key (time.monotonic; the app notes it)
 
     def init_suggestions(self) -> None:
         self.suggest_state = ""
         self.suggesting = threading.Lock()  # held by the model's worker while it runs
         self.suggestion_handoff: BatchHandoff | None = None  # made by the worker (its import is not paid at start)
         self.storing_suggestions = False  # the model's batch being stored: the panel refills later
-        self.last_key_at = float("-inf")  # when the user last pressed a key (monotonic)
         self.held_since: float | None = None  # when the batch waiting for a pause in the keys came
-
-    async def on_event(self, event: events.Event) -> None:
-        """Note when each key comes (every key reaches the app first), then handle the event."""
-        if isinstance(event, events.Key):
-            self.last_key_at = monotonic()
-        await super().on_event(event)  # type: ignore[misc]
 
     def start_suggestions(self, session: AnnotationSession) -> None:
         """Show the cached suggestions at once, or start the model on ``session``'s document.
@@ -159,7 +153,7 @@ class SuggestionFlow:
         holds the batches after it."""
         now = monotonic()
         held_since = self.held_since = self.held_since or now
-        quiet = now - self.last_key_at
+        quiet = now - self.last_key_time
         if quiet >= TYPING_PAUSE or now - held_since >= HOLD_AT_MOST:
             self.held_since = None
             return False
