@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import sub
 from typing import NamedTuple, overload
 
 from tui.model.fields import Problem, checked, object_problem, one_of, optional, text_problem
 from tui.model.sentences import split_sentences
 
-_PARAGRAPH_BREAK = re.compile(r"\n")
 # A longer line is cut into paragraphs of at most this many characters (see Paragraphs).
 LONGEST_PARAGRAPH = 20_000
 
@@ -51,7 +50,7 @@ class Paragraphs(Sequence[Paragraph]):
     """The paragraphs of a text, kept as their start offsets and made when asked for.
 
     A book has tens of thousands of lines and opening it must not cost a tuple for each:
-    finding the line starts is one regular-expression pass.
+    finding the line starts is one search for each newline, and their lengths one subtraction.
 
     Paragraphs are what is wrapped, tokenized and split into sentences in one piece, so a line
     longer than ``longest`` characters (a whole book on one line) is cut into several, before
@@ -64,7 +63,7 @@ class Paragraphs(Sequence[Paragraph]):
     def __init__(self, text: str, longest: int | None = None) -> None:
         longest = longest or LONGEST_PARAGRAPH
         self.text_length = len(text)
-        starts = [0, *(match.end() for match in _PARAGRAPH_BREAK.finditer(text))]
+        starts = line_starts(text)
         self.starts = starts
         self._pieces: set[int] = set()  # indexes of the pieces that continue the one before
         if max(self.lengths()) > longest:
@@ -107,6 +106,8 @@ class Paragraphs(Sequence[Paragraph]):
     def lengths(self) -> list[int]:
         """Every paragraph's length in characters (its newline not counted)."""
         starts, pieces = self.starts, self._pieces
+        if not pieces:  # each line ends one character (its newline) before the next starts
+            return [*map(sub, starts[1:], map((1).__add__, starts)), self.text_length - starts[-1]]
         return [*(starts[i + 1] - starts[i] - (i + 1 not in pieces) for i in range(len(starts) - 1)), self.text_length - starts[-1]]
 
     def index_at(self, offset: int) -> int:
@@ -136,6 +137,17 @@ class Paragraphs(Sequence[Paragraph]):
                 line = self.line_of(index)
                 yield Paragraph(number, line.start, line.end)
                 number += 1
+
+
+def line_starts(text: str) -> list[int]:
+    """Where each line of ``text`` starts: 0, and one past each newline."""
+    starts = [0]
+    add, find = starts.append, text.find
+    newline = find("\n")
+    while newline >= 0:
+        add(newline + 1)
+        newline = find("\n", newline + 1)
+    return starts
 
 
 # How far back from a piece's limit a sentence start is looked for (a few sentences' worth:
