@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from tui import __version__
 from tui.formats.readers import MEGABYTE, ArticleError, article_bytes, read_article, title_of
 from tui.model.document import Document, normalize_newlines
 from tui.model.fields import NAME_LIMIT
+
+if TYPE_CHECKING:
+    import urllib.request
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 INSTALL_HINT = "reading web pages needs trafilatura: pip install 'postil[web]'"
@@ -98,23 +100,25 @@ def is_address(argument: str) -> bool:
     return "://" in argument and not Path(argument).exists()
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Redirects followed only to another http(s) address (never ftp, file or data)."""
-
-    def http_error_302(self, req, fp, code, msg, headers):  # noqa: ANN001, ANN201 - urllib's signature
-        target = urljoin(req.full_url, headers.get("Location") or headers.get("URI") or "")
-        scheme = urlsplit(target).scheme.lower()
-        if scheme not in ("http", "https"):
-            raise urllib.error.URLError(f"redirected to a{'n' if scheme[:1] in 'aeiou' else ''} {scheme or 'unknown'} address, which is not fetched")
-        return super().http_error_302(req, fp, code, msg, headers)
-
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-
 def _opener() -> urllib.request.OpenerDirector:
-    """An opener that knows http and https only (and the user's proxy settings)."""
+    """An opener that knows http and https only (and the user's proxy settings), its redirects
+    followed only to another http(s) address (never ftp, file or data). urllib is imported here,
+    when a page is fetched: reading an article file does not need it."""
+    import urllib.error
+    import urllib.request
+
+    class HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+        def http_error_302(self, req, fp, code, msg, headers):  # noqa: ANN001, ANN201 - urllib's signature
+            target = urljoin(req.full_url, headers.get("Location") or headers.get("URI") or "")
+            scheme = urlsplit(target).scheme.lower()
+            if scheme not in ("http", "https"):
+                raise urllib.error.URLError(f"redirected to a{'n' if scheme[:1] in 'aeiou' else ''} {scheme or 'unknown'} address, which is not fetched")
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(), _HttpOnlyRedirects(),
+    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(), HttpOnlyRedirects(),
                     urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
         opener.add_handler(handler)
     return opener
@@ -122,6 +126,9 @@ def _opener() -> urllib.request.OpenerDirector:
 
 def fetch_page(url: str, timeout: float = FETCH_TIMEOUT, max_mb: float = MAX_PAGE_MB, deadline: float = FETCH_DEADLINE) -> tuple[bytes, str, str]:
     """The body, final address and content type of ``url``, or :class:`ArticleError` in one line."""
+    import urllib.error
+    import urllib.request
+
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ArticleError(f"{url}: only http:// and https:// addresses are fetched")
