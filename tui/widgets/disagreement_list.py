@@ -9,7 +9,6 @@ from rich.text import Text
 
 from tui.messages import JumpTo
 from tui.model.display import display_text
-from tui.session.curation import BOTH
 from tui.widgets.item_list import ItemList
 from tui.widgets.session_list import EXCERPT_LENGTH, NOTICE, SessionList, excerpt, quoted
 
@@ -31,6 +30,8 @@ def who_said_what(curation: Curation, disagreement: Disagreement) -> list[tuple[
 def resolution_text(resolution: str | None, versions: int) -> str:
     """How a disagreement between ``versions`` annotators is shown resolved: '✓ alice', '✓ both'
     (of three or more, '✓ all'), '✓ neither', '✓ edited', or 'open'."""
+    from tui.session.curation import BOTH  # here: the curation (and the store it needs) is no part of the first screen
+
     if resolution is None:
         return OPEN
     return f"✓ {'all' if resolution == BOTH and versions > 2 else display_text(resolution)}"
