@@ -1,0 +1,83 @@
+"""What ``postil BOOK`` does before its first screen: only what that screen shows.
+
+A database big enough to be opened in the background is read once the article is drawn, and
+nothing only later screens need (the store's database, the session, the document list, the
+text fields, a web fetch) is imported before. Each case runs in a fresh interpreter, which has imported
+nothing yet.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import write_article
+
+REPO = Path(__file__).resolve().parents[1]
+# Modules the first screen of an article does without.
+LATER = ["tui.store.repository", "tui.session.annotation_session", "tui.session.curation", "tui.screens.documents",
+         "textual.widgets._text_area", "urllib.request"]
+
+OPEN_IN_BACKGROUND = f"""
+import asyncio, sys
+from pathlib import Path
+
+from tui.app import PostilApp
+from tui.formats.web import read_article_file
+from tui.launch import open_session
+from tui.widgets.article_view import ArticleView
+
+drawn = []
+render_lines = ArticleView.render_lines
+ArticleView.render_lines = lambda view, crop: drawn.extend(render_lines(view, crop)) or drawn[-crop.height:]
+load_session = PostilApp.load_session
+PostilApp.load_session = lambda app: print("text drawn when the database starts opening:", any("Acme Corp hired" in strip.text for strip in drawn)) or load_session(app)
+document = read_article_file(Path(sys.argv[1]), "utf-8", 50)
+
+
+def opener():
+    print("imported before the database opens:", [name for name in {LATER!r} if name in sys.modules])
+    return open_session(Path(sys.argv[2]), document, annotator="tester")
+
+
+async def main():
+    app = PostilApp(document=document, open_session=opener)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(250):
+            await pilot.pause(0.02)
+            if app.session is not None:
+                break
+        print("session loaded:", app.session is not None)
+
+asyncio.run(main())
+"""
+
+
+def run(code: str, *arguments: Path) -> list[str]:
+    result = subprocess.run([sys.executable, "-c", code, *map(str, arguments)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.splitlines()
+
+
+def test_a_big_database_is_opened_after_the_text_is_drawn_and_nothing_else_is_imported_before(tmp_path):
+    article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.\n\nShe starts in May.")
+    lines = run(OPEN_IN_BACKGROUND, article, tmp_path / "db.json")
+    assert lines == [
+        "text drawn when the database starts opening: True",
+        "imported before the database opens: []",
+        "session loaded: True",
+    ]
+
+
+def test_postil_path_freezes_what_it_imported_before_the_app_runs(tmp_path):
+    """The collections the first screen's allocations trigger do not walk the modules again."""
+    article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.")
+    code = (
+        "import gc, sys\n"
+        "from tui.app import PostilApp\n"
+        "PostilApp.run = lambda app, *args, **kwargs: print('frozen before the app runs:', gc.get_freeze_count() > 0)\n"
+        "from tui.cli import main\n"
+        "main([sys.argv[1], '--db', sys.argv[2], '--no-suggest'])\n"
+    )
+    assert run(code, article, tmp_path / "db.json") == ["frozen before the app runs: True"]
