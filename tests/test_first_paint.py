@@ -1,4 +1,5 @@
-"""What ``postil BOOK`` does before its first screen: only what that screen shows.
+"""What ``postil BOOK`` does before its first screen: only what that screen shows, and the book
+read with no copy of it beyond its bytes and its text.
 
 A database big enough to be opened in the background is read once the article is drawn, and
 nothing only later screens need (the store's database, the session, the document list, the
@@ -8,11 +9,17 @@ nothing yet.
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write_article
+from tui.formats.readers import read_article
 
 REPO = Path(__file__).resolve().parents[1]
 # Modules the first screen of an article does without.
@@ -81,3 +88,34 @@ def test_postil_path_freezes_what_it_imported_before_the_app_runs(tmp_path):
         "main([sys.argv[1], '--db', sys.argv[2], '--no-suggest'])\n"
     )
     assert run(code, article, tmp_path / "db.json") == ["frozen before the app runs: True"]
+
+
+@pytest.mark.parametrize(("data", "encoding"), [
+    (b"Plain ASCII.\n", "utf-8"),
+    ("Caf\u00e9 \u201cquoted\u201d \u2014 \u65e5\u672c.\n".encode(), "utf-8"),
+    (codecs.BOM_UTF8 + b"With a byte order mark.\n", "utf-8"),
+    (b"Windows lines.\r\nAnd an old Mac one.\rEnd.\n", "utf-8"),
+    ("UTF-16 with its mark.\n".encode("utf-16"), "utf-8"),
+    ("Latin-1 caf\u00e9.\n".encode("latin-1"), "latin-1"),
+    ("Caf\u00e9 with a signature.\n".encode("utf-8-sig"), "utf-8-sig"),
+])
+def test_an_article_read_as_it_is_hashes_its_bytes_and_the_hash_is_that_of_its_text(tmp_path, data, encoding):
+    path = tmp_path / "article.txt"
+    path.write_bytes(data)
+    document = read_article(path, encoding=encoding)
+    assert document.sha256 == hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+    assert document.doc_id == document.sha256[:16]
+
+
+def test_reading_a_book_holds_its_bytes_and_its_text_and_no_other_copy(tmp_path):
+    path = tmp_path / "book.txt"
+    path.write_text("The council met on Monday.\n" * 80_000, encoding="utf-8")  # about 2 MB, ending in a newline
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:  # (a limit near its size: the file is read into a buffer as large as the limit allows)
+        document = read_article(path, max_mb=1.2 * size / (1024 * 1024))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(document.text) == size
+    assert peak < 2.5 * size  # the bytes read and the decoded text; re-encoding it, or stripping it, made a third

@@ -10,7 +10,7 @@ import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tui.model.document import Document, normalize_newlines
+from tui.model.document import Document, content_hash, normalize_newlines
 from tui.store.storage import FileTooLarge, NotARegularFile, file_kind, read_regular_file
 
 
@@ -42,11 +42,22 @@ def read_article(path: str | Path, encoding: str = "utf-8", max_mb: float = MAX_
     data = article_bytes(path, max_mb)
     suffix = path.suffix.lower()
     text = decode_article(path, data, encoding)
-    if suffix in MARKDOWN_SUFFIXES:
+    markdown = suffix in MARKDOWN_SUFFIXES
+    if markdown:
         text = markdown_to_text(text)
-    if not text.strip():
+    if not text or text.isspace():  # isspace, not strip: a stripped copy of a book costs as much as the book
         raise ArticleError(f"{path}: the file is empty (nothing to read or annotate)")
-    return Document(text=text, title=title_of(text, path), source=str(path.resolve()))
+    # The text's UTF-8 is the file's bytes when they were UTF-8 and nothing was changed: hashed as
+    # read, a book is not encoded again (a copy of it) to be given its content hash.
+    as_read = not markdown and utf8_as_is(data, encoding)
+    return Document(text=text, title=title_of(text, path), source=str(path.resolve()), sha256=content_hash(data) if as_read else "")
+
+
+def utf8_as_is(data: bytes, encoding: str) -> bool:
+    """Whether :func:`decode_article` reads ``data`` as UTF-8 and keeps every character: no byte
+    order mark (removed, or read as UTF-16 or UTF-32) and no ``\\r`` (normalised)."""
+    boms = (codecs.BOM_UTF8, *(bom for bom, _ in _BOMS))
+    return codecs.lookup(encoding).name == "utf-8" and not data.startswith(boms) and b"\r" not in data
 
 
 def article_bytes(path: Path, max_mb: float, suffixes: frozenset[str] | set[str] = TEXT_SUFFIXES | MARKDOWN_SUFFIXES) -> bytes:

@@ -24,9 +24,9 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def content_hash(text: str) -> str:
-    """The SHA-256 of a text's UTF-8 bytes, in hex: a document's identity."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def content_hash(text: str | bytes) -> str:
+    """The SHA-256 of a text's UTF-8 bytes (the text, or those bytes as read), in hex: a document's identity."""
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
 def doc_id_for(sha256: str) -> str:
