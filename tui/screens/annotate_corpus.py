@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 
 from tui.messages import OpenDocument, ShowDocuments
-from tui.session.corpus import CorpusError, is_done, mark_done
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
@@ -52,6 +51,8 @@ class CorpusActions:
         """Mark this document done (`U` then goes on to the next unfinished one), or not done again."""
         if not self.loaded():
             return
+        from tui.session.corpus import CorpusError, is_done, mark_done  # imported by the key: the first screen does without
+
         session = self.session
         try:
             done = is_done(session.store, session.document.doc_id)

@@ -16,11 +16,11 @@ from textual.binding import Binding
 
 from tui.model.annotation import ACCEPTED, CLAIM, REJECTED, SUGGESTED, Annotation
 from tui.model.claims import verdict_of
-from tui.session.review import Place, next_unreviewed_around, place_at, place_of
 from tui.widgets.session_list import excerpt, quoted
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
+    from tui.session.review import Place
     from tui.widgets.article_view import ArticleView
 
 # In the footer: the verdict first, the bar of a quick review, then the next unreviewed suggestion
@@ -66,12 +66,16 @@ class ReviewActions:
     def review_place(self) -> Place:
         """Where the review keys go on from: the suggestion they last went to while the cursor
         is still on it, else just before what starts at the cursor."""
+        from tui.session.review import place_at, place_of  # imported by the keys: the first screen does without
+
         current = self.reviewed_here()
         return place_of(current) if current is not None else place_at(self.article.cursor)
 
     def go_to_suggestion(self, direction: int, kind: str | None = None, after: Place | None = None) -> Annotation | None:
         """Put the cursor on the next (or previous) unreviewed suggestion, of ``kind`` if given,
         and say what it is; ``None`` (said too) when none is left."""
+        from tui.session.review import next_unreviewed_around
+
         session = self.session
         found, wrapped = next_unreviewed_around(session.annotations, after or self.review_place(), direction, kind, session.propagation)
         if found is None:
@@ -124,6 +128,8 @@ class ReviewActions:
         else:
             done = self.perform(described, lambda: self.session.set_status(target.id, status))
         if done is not None:
+            from tui.session.review import place_of
+
             found = self.go_to_suggestion(1, after=place_of(target))
             self.say(f"{described} · {'next: ' if found else ''}{self.notice}")
 

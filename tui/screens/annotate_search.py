@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from tui.messages import CorpusHitsFound, OpenDocument
-from tui.session.corpus_search import CorpusHit, CorpusSnapshot, corpus_hits, corpus_snapshot
 from tui.session.search import WHERE, SearchState, annotation_hits, text_hits
 
 if TYPE_CHECKING:
     from tui.model.document import Document
     from tui.session.annotation_session import AnnotationSession
+    from tui.session.corpus_search import CorpusHit, CorpusSnapshot
     from tui.widgets.article_view import ArticleView
 
 
@@ -46,6 +46,8 @@ class SearchActions:
         elif self.loaded():
             self.search_state.query, self.search_state.scope = query, scope
             self.say(f"searching every document for “{query}”…")
+            from tui.session.corpus_search import corpus_snapshot  # imported by the search: the first screen does without
+
             self.search_every_document(corpus_snapshot(self.session.store), query, scope)
 
     def search_here(self, query: str, scope: str, near: int) -> None:
@@ -69,6 +71,8 @@ class SearchActions:
     @work(thread=True, exclusive=True, group="corpus-search", description="searching every document")
     def search_every_document(self, snapshot: CorpusSnapshot, query: str, scope: str) -> None:
         """Search the snapshot of every document (never the store or a widget) and post the hits."""
+        from tui.session.corpus_search import corpus_hits
+
         hits, more = corpus_hits(snapshot, query, scope)
         self.post_message(CorpusHitsFound(query, scope, hits, more))
 
