@@ -302,3 +302,26 @@ def test_an_entitys_record_holds_every_field_in_order_and_reads_back():
         expected = [f.name for f in fields(Entity) if f.name != "annotator" or entity.annotator]
         assert list(record) == expected and Entity.from_record(record) == entity
         assert record["aliases"] is not entity.aliases  # the store's copy shares nothing mutable
+
+
+def test_the_log_is_folded_during_a_save_only_once_it_outgrows_the_file(db_path, monkeypatch):
+    from tui.store import database
+
+    monkeypatch.setattr(database, "COMPACT_LOG_BYTES", 2_000)
+    text = "Acme Corp hired Jane Doe. " * 2_000
+    store = Store(db_path)
+    store.apply([Change(ANNOTATIONS, f"a{n}", Annotation.on_text("d", text, "entity", "ORG", 26 * n, 26 * n + 9, id=f"a{n}").to_record()) for n in range(200)])
+    store.compact(force=True)
+    file_bytes = db_path.stat().st_size
+    assert file_bytes > 20 * 2_000
+    written = 0
+    while written < file_bytes // 2:  # past COMPACT_LOG_BYTES, still below the file's size: no fold on the save
+        store.apply([Change(ANNOTATIONS, f"b{written}", Annotation.on_text("d", text, "entity", "PERSON", 16, 24, id=f"b{written}").to_record())])
+        written = wal_path(db_path).stat().st_size
+        assert db_path.stat().st_size == file_bytes
+    for number in range(10_000):  # once the log outgrows the file, a save folds it
+        store.apply([Change(ANNOTATIONS, f"c{number}", Annotation.on_text("d", text, "entity", "PERSON", 16, 24, id=f"c{number}").to_record())])
+        if db_path.stat().st_size != file_bytes:
+            break
+    assert db_path.stat().st_size > file_bytes and wal_path(db_path).stat().st_size < 1_000
+    store.close()

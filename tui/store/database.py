@@ -47,7 +47,9 @@ from tui.store.wal import WriteAheadLog, encode_record, read_log, wal_path
 
 # The folder beside the database that holds long texts.
 TEXTS_FOLDER = "postil-texts"
-# The log is folded into the TinyDB file during a save once it grows past this many bytes.
+# The log is folded into the TinyDB file during a save once it grows past this many bytes, or past
+# the file's own size if that is larger: a fold rewrites the whole file (a second or more for a
+# book's), so its cost is spread over at least as many bytes of saves, not paid by one large one.
 COMPACT_LOG_BYTES = 16 * 1024 * 1024
 
 
@@ -352,7 +354,8 @@ class Database:
             for change in prepared:
                 self._set(change.table, change.key, change.record)
             self._file_signature = (self._file_signature[0], self._log.signature())
-            if self._log.size > COMPACT_LOG_BYTES:
+            file_signature = self._file_signature[0]
+            if self._log.size > max(COMPACT_LOG_BYTES, file_signature[1] if file_signature else 0):
                 try:
                     self.compact()
                 except StoreSaveError:
