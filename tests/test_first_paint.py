@@ -24,7 +24,8 @@ from tui.formats.readers import read_article
 REPO = Path(__file__).resolve().parents[1]
 # Modules the first screen of an article does without.
 LATER = ["tui.store.repository", "tui.session.annotation_session", "tui.session.curation", "tui.session.review", "tui.session.corpus",
-         "tui.session.corpus_search", "tui.screens.documents", "textual.widgets._text_area", "urllib.request"]
+         "tui.session.corpus_search", "tui.screens.documents", "tui.widgets.side_panel", "tui.widgets.disagreement_list",
+         "textual.widgets._text_area", "urllib.request"]
 
 OPEN_IN_BACKGROUND = f"""
 import asyncio, sys

@@ -32,14 +32,13 @@ from tui.screens.panel_layout import PANEL_BINDINGS, PanelLayout
 from tui.session.search import SearchState
 from tui.store.storage import StoreError
 from tui.widgets.article_view import ArticleView
-from tui.widgets.item_list import ItemList
-from tui.widgets.side_panel import SidePanel
 from tui.widgets.status_line import KeyHints, Legend, StatusLine, count_summary
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
     from tui.session.annotation_session import AnnotationSession
+    from tui.widgets.side_panel import SidePanel
 
 # While the model's suggestions stream in, the side panel's lists are refilled at most this often
 # (refilling a long article's entity list on every batch kept keys waiting).
@@ -109,6 +108,8 @@ class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewAction
 
     def attach(self, session: AnnotationSession) -> None:
         """Show a loaded session: its spans, the side panel, and a banner when read-only."""
+        from tui.widgets.side_panel import SidePanel  # with the session: the first screen has no side panel
+
         self.session = session
         self.article.attach(session)
         self.side_panel = SidePanel(session, self.article.cursor, self.start_curation(session))
@@ -325,8 +326,8 @@ class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewAction
         from tui.screens.help import HelpScreen, binding_sections
 
         sources = [("Everywhere", [self.app, self]), ("Article", [self.article])]
-        if self.side_panel is not None:
-            sources += [("Side panel", [self.side_panel]), ("Lists", [self.side_panel.query_one(ItemList)])]
+        if self.side_panel is not None:  # (the lists by their type's name: ItemList is imported with the panel)
+            sources += [("Side panel", [self.side_panel]), ("Lists", [self.side_panel.query_one("ItemList")])]
         self.app.push_screen(HelpScreen(binding_sections(sources, getattr(self.app, "_keymap", None) or {})))
 
     # Fact-checking: the claim and entity editors and merging, each a dialog (search: SearchActions).
@@ -336,6 +337,8 @@ class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewAction
     def edit_target(self, level: int = 0) -> EditTarget:
         """The highlighted entry of a focused side-panel list, else the claim or entity mention
         under the cursor, innermost first (``level`` steps out from it, wrapping round)."""
+        from tui.widgets.item_list import ItemList
+
         session = self.session
         focused = self.focused
         if isinstance(focused, ItemList) and focused.id in ("claim-list", "entity-list"):
@@ -353,6 +356,8 @@ class AnnotateScreen(CurationActions, CorpusActions, SearchActions, ReviewAction
         """Open the editor of the claim or entity under the cursor; `e` again on the same spot opens the one around it."""
         if not self.loaded():
             return
+        from tui.widgets.item_list import ItemList
+
         cursor = -1 if isinstance(self.focused, ItemList) else self.article.cursor
         level = self.edit_spot[1] + 1 if cursor >= 0 and self.edit_spot[0] == cursor else 0
         self.edit_spot, target = (cursor, level), self.edit_target(level)

@@ -16,13 +16,13 @@ from textual.binding import Binding
 
 from tui.model.annotation import CURATION
 from tui.model.display import display_text
-from tui.widgets.disagreement_list import DisagreementList, who_said_what
 from tui.widgets.session_list import quoted
 
 if TYPE_CHECKING:
     from tui.session.annotation_session import AnnotationSession
     from tui.session.curation import Curation, Disagreement
     from tui.widgets.article_view import ArticleView
+    from tui.widgets.disagreement_list import DisagreementList
     from tui.widgets.side_panel import SidePanel
 
 CURATION_BINDINGS = [
@@ -57,6 +57,8 @@ class CurationActions:
             from tui.session.curation import Curation
 
             Curation(session.store, session.document).follow(session)
+        from tui.widgets.disagreement_list import DisagreementList  # in curation mode only
+
         self.curation = session.curation
         self.refresh_curation()
         return DisagreementList(session, self.curation)
@@ -124,6 +126,7 @@ class CurationActions:
             return
         self.go_to_disagreement(disagreement)
         from tui.screens.take_picker import TakePicker
+        from tui.widgets.disagreement_list import who_said_what
 
         subject = self.session.text[disagreement.start : disagreement.end]
         picker = TakePicker(subject, who_said_what(self.curation, disagreement))
