@@ -47,6 +47,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -313,6 +314,13 @@ class Session:
         return float("nan")
 
     def close(self) -> None:
+        """Close the pane, and end the app and its processes if a quit timed out: an app left
+        running (its terminal gone) would take a core from every later measurement."""
+        for pid in [*descendants(self.pid), self.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         self.terminal.close()
 
 
