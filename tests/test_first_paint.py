@@ -78,17 +78,30 @@ def test_a_big_database_is_opened_after_the_text_is_drawn_and_nothing_else_is_im
     ]
 
 
-def test_postil_path_freezes_what_it_imported_before_the_app_runs(tmp_path):
-    """The collections the first screen's allocations trigger do not walk the modules again."""
+def test_postil_path_imports_the_app_without_collections_and_freezes_it_before_it_runs(tmp_path):
+    """The collector does not walk the modules being imported, nor, frozen, again while the first
+    screen is made; it is on when the app runs."""
     article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.")
     code = (
         "import gc, sys\n"
-        "from tui.app import PostilApp\n"
-        "PostilApp.run = lambda app, *args, **kwargs: print('frozen before the app runs:', gc.get_freeze_count() > 0)\n"
+        "seen = {}\n"
+        "def collections():\n"
+        "    return sum(generation['collections'] for generation in gc.get_stats())\n"
+        "def when_imported(event, args):\n"
+        "    if event != 'import':\n"
+        "        return\n"
+        "    if args[0] == 'tui.app' and 'before' not in seen:\n"
+        "        seen['before'] = collections()\n"
+        "    app = sys.modules.get('tui.app')\n"
+        "    if 'after' not in seen and hasattr(app, 'PostilApp'):\n"
+        "        seen['after'] = collections()\n"
+        "        app.PostilApp.run = lambda *_, **__: print('on:', gc.isenabled(), 'frozen:', gc.get_freeze_count() > 0)\n"
+        "sys.addaudithook(when_imported)\n"
         "from tui.cli import main\n"
         "main([sys.argv[1], '--db', sys.argv[2], '--no-suggest'])\n"
+        "print('collections while the app was imported:', seen['after'] - seen['before'])\n"
     )
-    assert run(code, article, tmp_path / "db.json") == ["frozen before the app runs: True"]
+    assert run(code, article, tmp_path / "db.json") == ["on: True frozen: True", "collections while the app was imported: 0"]
 
 
 @pytest.mark.parametrize(("data", "encoding"), [

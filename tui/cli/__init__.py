@@ -7,6 +7,7 @@ runs it (``run_NAME``); this dispatcher prints any error as one line prefixed by
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         name, module_name, argv = argv[0], COMMANDS[argv[0]][0], argv[1:]
     else:
         name, module_name = "open", OPEN_MODULE
+        gc.disable()  # while the app's modules are imported: run_open freezes them and collects again
     try:
         module = importlib.import_module(module_name)
         args = getattr(module, f"{name}_parser")().parse_args(argv)
@@ -59,3 +61,5 @@ def main(argv: list[str] | None = None) -> int:
         # write is logged first), so stop with the shell's status for it and no traceback.
         print(f"{prog(name)}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        gc.enable()
