@@ -27,6 +27,7 @@ from typing import Any
 
 from tui import __version__
 from tui.model.fields import is_integer
+from tui.store.folding import dump_tables
 from tui.store.lock import DatabaseLock, LockHolder, read_holder
 from tui.store.migrations import META, SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
 from tui.store.records import JOURNAL, KEY_FIELDS, Change, HeldRecords, Records, as_record, table_index
@@ -36,7 +37,6 @@ from tui.store.storage import (
     StoreSaveError,
     atomic_write_bytes,
     doctor_hint,
-    dump_json,
     read_database,
     real_path,
     remove_stale_temporaries,
@@ -393,7 +393,7 @@ class Database:
             set_meta(self._tables, schema=SCHEMA_VERSION, app_version=__version__, applied_seq=self._seq)
             self._keys.setdefault(META, {})["schema"] = next(k for k, r in self._tables[META].items() if r.get("key") == "schema")
             try:
-                atomic_write_bytes(self.path, dump_json(self._tables))
+                atomic_write_bytes(self.path, dump_tables(self._tables))  # a batch of records held at a time
             except OSError as error:
                 raise StoreSaveError(f"{self.path}: could not fold the log into the file ({error.strerror or error}); the file on disk is unchanged and every saved change is in {self.wal_path.name}", error) from None
             try:

@@ -157,9 +157,9 @@ def temporary_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def atomic_write_bytes(path: Path, payload: bytes | BinaryIO) -> None:
-    """Write ``payload`` (bytes, or a file read to its end in pieces) to a temporary file
-    beside ``path``, fsync it, then rename it over.
+def atomic_write_bytes(path: Path, payload: bytes | BinaryIO | Iterable[bytes]) -> None:
+    """Write ``payload`` (bytes, a file read to its end in pieces, or the pieces themselves) to
+    a temporary file beside ``path``, fsync it, then rename it over.
 
     A crash at any moment leaves either the old file or the new one, never a torn file.
     """
@@ -170,8 +170,10 @@ def atomic_write_bytes(path: Path, payload: bytes | BinaryIO) -> None:
         with open(fd, "wb") as handle:
             if isinstance(payload, bytes):
                 handle.write(payload)
-            else:
+            elif hasattr(payload, "read"):
                 shutil.copyfileobj(payload, handle)
+            else:
+                handle.writelines(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
