@@ -4,6 +4,8 @@ what the screen lists, so these assert those values."""
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
 from tests.test_review import span as span_in
@@ -243,6 +245,23 @@ def test_derived_suggestions_follow_the_annotations_and_corrections_and_have_ste
     assert created is not None and propagation.entity("Acme Corp", "GPE") == (gpe, created)  # one new entity, however often asked
     count = propagation.count_job()()
     assert propagation.install(count) and count.by_text == {"Acme Corp": 2} and count.total == 2
+
+
+def test_a_correction_of_a_common_name_keeps_its_occurrences_in_a_few_bytes_each():
+    book = "Nora Lin spoke. " * 20_000
+    corrections = Corrections(book, [correction("Nora Lin", "PERSON")])
+    tracemalloc.start()
+    try:
+        occurrences = corrections.everywhere({"Nora Lin": "PERSON"})
+        assert len(occurrences) == 20_000 and occurrences[-1] == (len(book) - 16, len(book) - 8, "Nora Lin")
+        del occurrences
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Kept for the next count and the drawing: where each occurrence starts, not a tuple of two ints each (2.7 MB).
+    assert kept < 20_000 * 32  # (with what CPython keeps of freed tuples for reuse)
+    assert corrections.between(16, 24) == [(16, 24, "Nora Lin")]
+    assert corrections.occurrences("Nora Lin")[:2] == [(0, 8), (16, 24)]
 
 
 def test_where_corrected_texts_overlap_the_longer_occurrence_is_kept():

@@ -10,6 +10,7 @@ one when they are as long), a rule that looks only at the occurrences around eac
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterable
 
@@ -48,7 +49,7 @@ class Corrections:
         for record in gazetteer:  # (checked by the store: a text and a label; a hand-made one may lack its key)
             self.entries[record.get("key") or f"{record['label']}\t{record['text']}"] = (record["text"], record["label"])
         self.generation = 0  # bumped whenever a text's label changes
-        self._occurrences: dict[str, list[tuple[int, int]]] = {}
+        self._starts: dict[str, array] = {}  # text -> where it occurs (see occurrences)
         self._chunks: dict[int, list[Occurrence]] = {}  # see _raw
         self._relabel()
 
@@ -81,11 +82,16 @@ class Corrections:
         return [*stale, gazetteer_change(text, label)]
 
     def occurrences(self, text: str) -> list[tuple[int, int]]:
-        """Every whole-word ``[start, end)`` of ``text`` in the document, found once and kept.
+        """Every whole-word ``[start, end)`` of ``text`` in the document."""
+        return [(start, start + len(text)) for start in self.starts(text)]
+
+    def starts(self, text: str) -> array:
+        """Where ``text`` starts as whole words in the document, found once and kept as 8 bytes an
+        occurrence (a correction of a common name occurs tens of thousands of times in a book).
         Safe from a worker thread (the text is immutable; the cache is filled by one assignment)."""
-        found = self._occurrences.get(text)
+        found = self._starts.get(text)
         if found is None:
-            found = self._occurrences[text] = find_mentions(self.text, text)
+            found = self._starts[text] = array("q", [start for start, _ in find_mentions(self.text, text)])
         return found
 
     def _raw(self, low: int, high: int) -> list[Occurrence]:
@@ -108,13 +114,12 @@ class Corrections:
         low, high = max(0, low), min(len(self.text), high)
         found: list[Occurrence] = []
         for text in labels:
-            known = self._occurrences.get(text)
+            known = self._starts.get(text)
             if known is not None:
-                first = bisect_left(known, (low, -1))
-                known = known[first : bisect_left(known, (high, -1), first)]
+                first = bisect_left(known, low)
+                found += [(start, start + len(text), text) for start in known[first : bisect_left(known, high, first)]]
             else:
-                known = find_whole_words(self.text, text, low, high)
-            found += [(start, end, text) for start, end in known]
+                found += [(start, end, text) for start, end in find_whole_words(self.text, text, low, high)]
         found.sort(key=lambda o: (o[0], -o[1]))
         return found
 
@@ -130,7 +135,7 @@ class Corrections:
     def everywhere(self, labels: Iterable[str]) -> list[Occurrence]:
         """The kept occurrences of the texts of ``labels`` in the whole document (safe from a
         worker thread given a copy of the labels: one search per text, each found once)."""
-        raw = [(start, end, text) for text in labels for start, end in self.occurrences(text)]
+        raw = [(start, start + len(text), text) for text in labels for start in self.starts(text)]
         raw.sort(key=lambda o: (o[0], -o[1]))
         return kept(raw, max(map(len, labels), default=0))
 
