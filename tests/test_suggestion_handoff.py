@@ -126,7 +126,10 @@ async def test_q_pressed_while_a_fast_model_streams_a_long_article_quits_before_
     db = tmp_path / "db.json"
     app = PostilApp(open_session(db, read_article(article), annotator="tester"), suggester=fast_model)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.05)
+        for _ in range(100):  # the first batch is stored (batches wait for a pause in the keys: none yet)
+            await pilot.pause(0.05)
+            if app.session is not None and app.session.counts[("entity", SUGGESTED)]:
+                break
         await pilot.press("q")
     stored = sum(1 for record in saved_annotations(db) if record["status"] == SUGGESTED)
     # The model had its 12,000 suggestions ready at once; without a bounded handoff every batch was
