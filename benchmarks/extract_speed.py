@@ -7,7 +7,7 @@ load time and, on the sample, the time from calling ``iter_suggestions`` to its 
 Prints a Markdown table of medians.
 
 Then ``postil extract --jobs 1`` against ``--jobs 2`` end to end (a process each, model loads
-included) over 40 articles of about 1,000 words (GUM news paragraphs in turn, else generated prose):
+included) over 100 articles of about 1,000 words (GUM news paragraphs in turn, else generated prose):
 words per second, the output compared byte for byte, the model's load measured on its own, and
 the load average, as other work on the machine skews it. Run:
 ``python benchmarks/extract_speed.py [RUNS] [--jobs-only]``.
@@ -40,7 +40,7 @@ SAMPLE = REPO / "tui" / "data" / "sample.txt"
 SPEED_BAR = 1.3
 FIRST_BATCH_BAR = 1.0
 JOBS_BAR = 1.7
-JOBS_ARTICLES = 40
+JOBS_ARTICLES = 100
 JOBS_ARTICLE_WORDS = 1000
 
 
