@@ -115,17 +115,23 @@ def test_relabelling_a_text_back_shows_the_latest_label_now_and_after_reopening(
     assert {label for _, label in suggested(open_text(db_path, SENTENCE * 3))} == {"ORG"}
 
 
-def test_a_label_action_searches_only_around_what_is_drawn(db_path, monkeypatch):
-    # The key path's work must not grow with the occurrences: the text is searched only in the
-    # chunks holding the stretches asked for (and the longest corrected text around them), once.
-    searched = []
+def searched_lengths(monkeypatch) -> list[int]:  # noqa: ANN001
+    """The length of each stretch of text the corrections are searched in from now on."""
+    searched: list[int] = []
     search = Corrections._search
 
-    def counting(self, labels, low, high):
+    def counting(self, labels, low, high):  # noqa: ANN001, ANN202
         searched.append(min(high, len(self.text)) - max(low, 0))
         return search(self, labels, low, high)
 
     monkeypatch.setattr(Corrections, "_search", counting)
+    return searched
+
+
+def test_a_label_action_searches_only_around_what_is_drawn(db_path, monkeypatch):
+    # The key path's work must not grow with the occurrences: the text is searched only in the
+    # chunks holding the stretches asked for (and the longest corrected text around them), once.
+    searched = searched_lengths(monkeypatch)
     session = open_text(db_path, SENTENCE * 3000)
     session.label_span(0, 9, "ORG")
     assert searched == [] and len(saved_annotations(db_path)) == 1
@@ -153,14 +159,7 @@ def test_review_with_the_derived_suggestions_counted_looks_only_where_they_are(d
     last = len(SENTENCE + filler)
     session.label_span(0, 9, "ORG")
     assert session.count_derived() == 1
-    searched = []
-    search = Corrections._search
-
-    def counting(self, labels, low, high):
-        searched.append(min(high, len(self.text)) - max(low, 0))
-        return search(self, labels, low, high)
-
-    monkeypatch.setattr(Corrections, "_search", counting)
+    searched = searched_lengths(monkeypatch)
     found, wrapped = next_unreviewed_around(session.annotations, place_at(15), derived=session.propagation)
     assert (found.start, found.label, wrapped) == (last, "ORG", False)
     found, wrapped = next_unreviewed_around(session.annotations, place_at(len(session.text)), -1, derived=session.propagation)
