@@ -19,11 +19,13 @@ pytestmark = [
 
 
 def wait_until_the_model_is_done(terminal, timeout: float = 60.0) -> None:
-    """Wait until the status line no longer says the model is loading or suggesting."""
+    """Wait until the status line counts the model's suggestions and no longer says it is loading
+    or suggesting (its progress is cut first from a narrow line while a notice shows, so the
+    count is what says they are stored)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = terminal.screen().splitlines()[0]
-        if "loading model" not in status and "suggesting" not in status:
+        if "suggested" in status and "loading model" not in status and "suggesting" not in status:
             return
         time.sleep(0.2)
     raise AssertionError(f"the model did not finish; the screen shows:\n{terminal.screen()}")
