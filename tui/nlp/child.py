@@ -56,7 +56,7 @@ def analyse_in_child(sender: Any, text: str, packages: tuple[str, ...]) -> None:
     ``("unavailable", status)``), one ``("record", raw)`` per paragraph of ``text`` and
     ``("done",)``; ``("failed", reason)`` when the analysis raises."""
     _quiet()
-    _exit_with_parent()
+    exit_with_parent()
     from tui.nlp.analysis import analyse
     from tui.nlp.pipeline import load_pipeline
 
@@ -86,8 +86,9 @@ def _quiet() -> None:
     os.close(devnull)
 
 
-def _exit_with_parent() -> None:
-    """End the child as soon as its parent is gone, even in the middle of loading the model."""
+def exit_with_parent() -> None:
+    """End this spawned process as soon as its parent is gone (even killed outright), whatever it
+    is doing: loading the model, or waiting for work."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return

@@ -9,14 +9,12 @@ order, so the output is the same byte for byte as with one process.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
 from tui.model.labels import Scheme
+from tui.nlp.child import exit_with_parent
 from tui.nlp.extract import Render, extract_partition
 from tui.nlp.pipeline import BATCH_CHARACTERS
 
@@ -68,20 +66,14 @@ def in_input_order(futures: list, completed: Iterable, pieces: list[list[dict]],
 _job: tuple = ()
 
 
-def _start_worker(parent: int, gazetteer: list[dict], scheme: Scheme, render: Render | None) -> None:
+def _start_worker(gazetteer: list[dict], scheme: Scheme, render: Render | None) -> None:
     """A worker's start: keep what every document needs; ctrl+c is the parent's to handle (it
     stops the workers), so a worker never prints a traceback for it; and leave when the parent
     is gone, even killed outright, rather than wait for work forever."""
     global _job
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _job = (gazetteer, scheme, render)
-    threading.Thread(target=_exit_after, args=(parent,), daemon=True, name="parent-watch").start()
-
-
-def _exit_after(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+    exit_with_parent()
 
 
 def _extract_piece(records: list[dict]) -> list[dict]:
@@ -115,7 +107,7 @@ def extract_in_processes(records: list[dict], jobs: int, gazetteer: list[dict] |
     if not pieces:
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(pieces)), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(os.getpid(), gazetteer or [], scheme, render))
+                               initializer=_start_worker, initargs=(gazetteer or [], scheme, render))
     try:
         futures: list[Future] = [pool.submit(_extract_piece, piece) for piece in pieces]
         yield from in_input_order(futures, as_completed(futures), pieces, progress)
