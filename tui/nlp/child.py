@@ -231,26 +231,11 @@ def child_suggestions(store, document: Document, gazetteer: list[dict], cancelle
 
 def _streamed(model: ModelProcess, store, document: Document, named: Pipeline, gazetteer: list[dict], cancelled: Cancelled) -> Iterator:
     """The batches of :func:`child_suggestions`, assembled here as the child's records come."""
-    from tui.nlp.suggest import SuggestionBatch, assemble, cache_key
-
-    collected: list[dict] = []
-
-    def recording() -> Iterator[dict]:
-        for raw in model.records(cancelled):
-            collected.append(raw)
-            yield raw
+    from tui.nlp.suggest import cache_key, suggestions_to_cache
 
     try:
-        yield from assemble(document, recording(), gazetteer, named.origin)
+        yield from suggestions_to_cache(store, document, model.records(cancelled), cache_key(document, named), gazetteer, named.origin)
     except AnalysisCancelled:
         return
     finally:
         model.stop()
-    if store.read_only:
-        return
-    total = len(collected)
-    carrier = SuggestionBatch(total, total, final=True, analysis=(cache_key(document, named), collected))
-    yield carrier
-    analysis = carrier.take_analysis()
-    if analysis is not None:
-        store.cache(*analysis)

@@ -410,25 +410,32 @@ def cached_suggestions(store, document: Document, pipeline: Pipeline, gazetteer:
     there for this text and model (and usable), and stored after a run: by the consumer that
     takes it from the last batch (:meth:`SuggestionBatch.take_analysis`), else here. The
     gazetteer is applied after the cache, so a correction made since takes effect."""
-    key = cache_key(document, pipeline)
     cached = usable_cached_analysis(store, document, pipeline)
     if cached is not None:
         yield from assemble(document, cached, gazetteer or [], pipeline.origin)
         return
+    as_cached = (json.loads(json.dumps(raw)) for raw in analyse(document, pipeline))
+    yield from suggestions_to_cache(store, document, as_cached, cache_key(document, pipeline), gazetteer or [], pipeline.origin)
+
+
+def suggestions_to_cache(store, document: Document, raws: Iterable[dict], key: str, gazetteer: list[dict], origin: str) -> Iterator[SuggestionBatch]:
+    """The batches assembled from the model's paragraph records ``raws`` (in the form the cache
+    holds: JSON values) as they come, then, unless ``store`` is read-only, a final batch carrying
+    the whole analysis under ``key`` for the consumer to cache (:meth:`SuggestionBatch.take_analysis`),
+    else cached here."""
     collected: list[dict] = []
 
     def recording() -> Iterator[dict]:
-        """The analysis as it streams, kept for the cache."""
-        for raw in analyse(document, pipeline):
+        for raw in raws:
             collected.append(raw)
             yield raw
 
-    yield from assemble(document, recording(), gazetteer or [], pipeline.origin)
+    yield from assemble(document, recording(), gazetteer, origin)
     if store.read_only:  # nothing will be cached: no copy of the analysis to hand over
         return
     total = len(collected)
-    carrier = SuggestionBatch(total, total, final=True, analysis=(key, json.loads(json.dumps(collected))))
+    carrier = SuggestionBatch(total, total, final=True, analysis=(key, collected))
     yield carrier
     analysis = carrier.take_analysis()
-    if analysis is not None and not store.read_only:
+    if analysis is not None:
         store.cache(*analysis)
