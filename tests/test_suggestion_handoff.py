@@ -53,8 +53,8 @@ def test_past_the_limit_the_model_waits_for_the_app_and_a_cancel_ends_the_wait()
     assert not waiting.is_alive() and len(released) == 1
 
 
-def test_a_batch_bigger_than_the_limit_is_handed_over_in_pieces_each_after_the_app_stored_the_last():
-    handoff = BatchHandoff(most=400, pause=0)
+def test_a_batch_bigger_than_a_piece_is_handed_over_in_pieces_each_after_the_app_stored_the_last():
+    handoff = BatchHandoff(most=400, pause=0, piece=400)
     pieces = handoff.offer(batch(7, 1000, final=True), NEVER)
     first = next(pieces)
     stalled = []
@@ -70,6 +70,22 @@ def test_a_batch_bigger_than_the_limit_is_handed_over_in_pieces_each_after_the_a
     assert [b.final for b in (first, *stalled, last)] == [False, False, True]
     assert {a.id for b in (first, *stalled, last) for a in b.annotations} == {a.id for a in batch(7, 1000).annotations}
     assert [e.entity_id for e in last.entities] == ["e-7"]
+
+
+def test_batches_merged_while_the_app_was_busy_are_stored_a_piece_at_a_time():
+    handoff = BatchHandoff(most=500, pause=0, piece=100)
+    list(handoff.offer(batch(1, 10), NEVER))
+    assert [list(handoff.offer(batch(n, 100), NEVER)) for n in (2, 3)] == [[], []]  # the app is busy: held
+    handoff.stored()
+    pieces = handoff.offer(batch(4, 100), NEVER)
+    released = []
+    for piece in pieces:  # each once the app has stored the one before
+        released.append(piece)
+        handoff.stored()
+    # One store of 300 would make a key pressed meanwhile wait for all of them (and their redraw).
+    assert [(b.done, len(b.annotations)) for b in released] == [(4, 100), (4, 100), (4, 100)]
+    assert [a.id for b in released for a in b.annotations] == [a.id for n in (2, 3, 4) for a in batch(n, 100).annotations]
+    assert [e.entity_id for e in released[-1].entities] == ["e-2", "e-3", "e-4"]  # the last has them all
 
 
 def test_batches_offered_sooner_than_the_pause_after_the_last_are_merged_though_the_app_is_idle():

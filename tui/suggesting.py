@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 # Storing a batch of the model's suggestions (and redrawing for it) is the longest work of the
 # app's thread while the model runs: while keys come, a batch waits for a pause this long in
-# them, for at most HOLD_AT_MOST seconds, so that a key never waits behind a store.
-TYPING_PAUSE = 0.4
+# them, for at most HOLD_AT_MOST seconds, so that a key never waits behind a store. Someone
+# reading while moving the cursor presses a key every half second or so: that is still typing.
+TYPING_PAUSE = 1.0
 HOLD_AT_MOST = 3.0
 
 
@@ -145,7 +146,9 @@ class SuggestionFlow:
         self.suggest_state = "" if done else f"suggesting {batch.done}/{batch.total}"
         self.annotate.update_status()
         if self.suggestion_handoff is not None:
-            self.suggestion_handoff.stored()
+            # The next piece once this one is drawn: a key pressed meanwhile waits for one
+            # piece and its redraw, never for several pieces drawn in one long frame.
+            self.call_after_refresh(self.suggestion_handoff.stored)  # type: ignore[attr-defined]
 
     def held_for_keys(self, message: SuggestionsReady) -> bool:
         """Put off storing ``message``'s batch while keys come (see TYPING_PAUSE): ``True`` if put

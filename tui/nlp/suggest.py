@@ -29,11 +29,15 @@ from tui.nlp.pipeline import Pipeline
 GAZETTEER_ORIGIN = "gazetteer"
 # The consistency pass hands over its mentions this many at a time.
 CONSISTENCY_BATCH = 1000
-# The most suggestions the app stores at once (while it stores one batch, later ones are merged
-# up to this many; a bigger one is handed over in pieces). A key pressed meanwhile waits for one
-# such store: 250 take the app's thread about 16 ms (a frame) in a 100,000-word book, 500 about
-# 24 ms and 1,000 about 55 ms (benchmarks/suggestion_batches.py).
+# The most suggestions held while the app stores (later batches are merged up to this many;
+# past it, the model waits for the app).
 MERGED_SUGGESTIONS = 250
+# The most suggestions the app stores in one turn of its loop: what is handed over is cut into
+# pieces this big, each posted once the one before is stored, so that a key pressed meanwhile
+# waits for one piece (about 3 ms), not for a whole merged batch (250 took about 18 ms at
+# 100,000 words, and a key that came as the model's first batch arrived waited 40–70 ms for it
+# and its redraw: benchmarks/suggestion_batches.py, benchmarks/never_wait.py).
+STORED_AT_ONCE = 50
 # Batches handed to the app are at least this far apart (those that come sooner are merged):
 # each store redraws the article, and while the model streams those redraws, not the stores
 # themselves, were most of the app thread's work (py-spy, 100,000 words, 14 batches a second).
@@ -85,13 +89,16 @@ class BatchHandoff:
 
     While the app is still storing the batch posted last, or less than ``pause`` seconds have
     passed since it was posted, the next ones are held and merged (up to ``most`` suggestions;
-    past that the model waits); a batch bigger than ``most`` is handed over in pieces. The app's
-    queue never holds more than one batch, however far ahead the model gets, so a key pressed
-    meanwhile, ``q`` included, waits for one batch's storing at most.
+    past that the model waits). What is released is handed over in pieces of at most ``piece``
+    suggestions, each once the app has stored the one before. The app's queue never holds more
+    than one piece, however far ahead the model gets, so a key pressed meanwhile, ``q``
+    included, waits for one piece's storing at most.
     """
 
-    def __init__(self, most: int = MERGED_SUGGESTIONS, pause: float = POST_PAUSE_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, most: int = MERGED_SUGGESTIONS, pause: float = POST_PAUSE_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 piece: int = STORED_AT_ONCE) -> None:
         self.most = most
+        self.piece = piece
         self.pause = pause
         self._clock = clock
         self._posted = -pause  # when the last batch was handed over: the first goes at once
@@ -122,7 +129,7 @@ class BatchHandoff:
 
     def _release(self, cancelled: Callable[[], bool]) -> Iterator[SuggestionBatch]:
         held, self._held, self._held_suggestions = self._held, [], 0
-        for piece in SuggestionBatch.merged(held).pieces(self.most):
+        for piece in SuggestionBatch.merged(held).pieces(self.piece):
             while not self._stored.wait(0.05):
                 if cancelled():
                     return
