@@ -109,3 +109,19 @@ def test_paragraphs_are_the_lines_between_newlines_and_every_offset_finds_its_ow
     for offset in range(len(text) + 1):
         paragraph = document.paragraph_at(offset)
         assert paragraph.start <= offset <= paragraph.end
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab \n")), min_size=1, max_size=40), data=st.data())
+def test_the_runs_of_ranges_touch_exactly_the_paragraphs_the_ranges_touch_and_hold_every_range(text, data):
+    """What the article redraws after a change: a batch of hundreds of suggestions is a few runs."""
+    paragraphs = Document(text, "t", "s").paragraphs
+    offsets = st.integers(0, len(text))
+    ranges = data.draw(st.lists(st.tuples(offsets, offsets).map(sorted).map(tuple), max_size=12))
+    runs = paragraphs.runs(ranges)
+    touched = {i for start, end in ranges for i in range(paragraphs.index_at(start), paragraphs.index_at(max(start, end - 1)) + 1)}
+    assert {i for first, last, _, _ in runs for i in range(first, last + 1)} == touched
+    assert all(earlier[1] < later[0] for earlier, later in zip(runs, runs[1:]))  # in text order, apart
+    for start, end in ranges:  # every range lies in one run, between its offsets
+        assert any(low <= start and max(start, end - 1) <= high for _, _, low, high in runs)
+    assert len(runs) <= len(ranges)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import sub
@@ -113,6 +113,22 @@ class Paragraphs(Sequence[Paragraph]):
     def index_at(self, offset: int) -> int:
         """The paragraph holding ``offset`` (the last one for the end of the text)."""
         return max(0, bisect_right(self.starts, offset) - 1)
+
+    def runs(self, ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+        """The paragraphs ``ranges`` (``[start, end)`` offsets) touch, as runs of consecutive
+        ones: ``(first paragraph, last paragraph, first offset, last offset)`` for each run, in
+        text order, the ranges that share a paragraph in one run (a batch of suggestions is
+        hundreds of ranges in a few paragraphs)."""
+        runs: list[list[int]] = []
+        for start, end in sorted(ranges):
+            last_offset = max(start, end - 1)
+            first, last = self.index_at(start), self.index_at(last_offset)
+            if runs and first <= runs[-1][1]:
+                run = runs[-1]
+                run[1], run[3] = max(run[1], last), max(run[3], last_offset)
+            else:
+                runs.append([first, last, start, last_offset])
+        return [(first, last, low, high) for first, last, low, high in runs]
 
     def continues(self, index: int) -> bool:
         """Whether paragraph ``index`` is a later piece of the same line as the one before."""

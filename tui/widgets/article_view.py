@@ -223,12 +223,10 @@ class ArticleView(ArticleMouse, ScrollView, can_focus=True):
         layout = self.get_text_layout()
         top = self.scroll_offset.y
         bottom = top + self.scrollable_content_region.height - 1
-        for start, end in ranges:
-            last_offset = max(start, end - 1)
-            first, last = document.paragraph_at(start).index, document.paragraph_at(last_offset).index
+        for first, last, start, last_offset in document.paragraphs.runs(ranges):
             for paragraph in range(first, last + 1):
                 self._paragraph_versions[paragraph] = self._paragraph_versions.get(paragraph, 0) + 1
-            # Repaint only the rows on screen that show the range (cached rows elsewhere stay).
+            # Repaint only the rows on screen that show the run (cached rows elsewhere stay).
             low, high = max(top, layout.row_of(start)), min(bottom, layout.row_of(last_offset))
             if low <= high:
                 self.refresh_lines(low, high - low + 1)
