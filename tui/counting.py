@@ -30,6 +30,7 @@ class DerivedCounting:
     session: AnnotationSession | None
     annotate: AnnotateScreen | None
     storing_suggestions: bool
+    suggest_state: str  # what the model is doing ("" once it is done)
     recount: Timer | None = None  # the next count, when one is due
 
     def annotations_changed(self, screen: AnnotateScreen, session: AnnotationSession, ranges: list[tuple[int, int]]) -> None:
@@ -60,6 +61,7 @@ class DerivedCounting:
 
     def derived_counted(self, session: AnnotationSession, count: DerivedCount) -> None:
         """Show a count of the derived suggestions, unless something changed since it was made
-        (another count is on its way then)."""
+        (another count is on its way then). While the model's suggestions stream in, the lists
+        take it at their next timed refill, as they take the suggestions."""
         if session is self.session and session.propagation.install(count) and session is self.annotate.session:
-            self.annotate.annotations_changed([])
+            self.annotate.annotations_changed([], streaming=bool(self.suggest_state))
