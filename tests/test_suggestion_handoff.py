@@ -11,6 +11,7 @@ from tui.formats.readers import read_article
 from tui.launch import open_session
 from tui.model.annotation import SUGGESTED, Annotation, Entity
 from tui.nlp.suggest import BatchHandoff, SuggestionBatch
+from tui.widgets.side_panel import SidePanel
 
 NEVER = lambda: False  # noqa: E731
 
@@ -222,3 +223,41 @@ async def test_a_batch_that_comes_while_keys_come_is_stored_when_they_pause(tmp_
                 break
         assert [(r["start"], r["end"], r["status"]) for r in saved_annotations(db)] == [(0, 9, SUGGESTED)]
         await pilot.press("q")
+
+
+async def test_a_final_batch_stored_in_pieces_shows_the_model_at_work_until_its_last_piece(tmp_path, monkeypatch):
+    text = " ".join(f"Acme{n} hired Jane." for n in range(130))  # one paragraph: the model's one (final) batch
+    article = write_article(tmp_path, text)
+
+    def quick_model(session):
+        document = session.document
+
+        def batches():
+            found = [Annotation.on_text(document.doc_id, document.text, "entity", "ORG", m, m + len(f"Acme{n}"), status=SUGGESTED, origin="model:quick@1")
+                     for n, m in enumerate(i for i in range(len(text)) if text.startswith("Acme", i))]
+            yield SuggestionBatch(1, 1, found, [], final=True)
+
+        return batches(), "suggestions by quick 1"
+
+    rebuilds, shown = [], []  # the lists' rebuilds; the model's state on the status line after each store
+    rebuild, store = SidePanel.rebuild, PostilApp.store_suggestions
+    monkeypatch.setattr(SidePanel, "rebuild", lambda panel: (rebuilds.append(True), rebuild(panel)))
+
+    def recording(app, batch):
+        before = len(rebuilds)
+        store(app, batch)
+        shown.append((app.suggest_state, len(rebuilds) > before))
+
+    monkeypatch.setattr(PostilApp, "store_suggestions", recording)
+    db = tmp_path / "db.json"
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"), suggester=quick_model)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if len(saved_annotations(db)) == 130:
+                break
+        await pilot.press("q")
+    assert len(shown) == 3  # 130 suggestions: pieces of 50, 50 and 30
+    # Until its last piece is stored the model is not done: the status line says so, and the
+    # lists are refilled on their timer, not rebuilt for each piece.
+    assert shown == [("suggesting 1/1", False), ("suggesting 1/1", False), ("", True)]

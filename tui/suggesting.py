@@ -134,7 +134,7 @@ class SuggestionFlow:
 
     def store_suggestions(self, batch: SuggestionBatch) -> None:
         """Store a batch of suggestions (new ones only) and show progress."""
-        done = batch.final or batch.done >= batch.total
+        done = not batch.continued and (batch.final or batch.done >= batch.total)
         if not self.session.store.read_only:
             self.storing_suggestions = not done
             try:

@@ -53,6 +53,9 @@ class SuggestionBatch:
     annotations: list[Annotation] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     final: bool = False
+    # A piece of a bigger batch that more pieces follow (see pieces): the app is not done with
+    # it, whatever its progress says.
+    continued: bool = False
     # The model's finished analysis and its cache key, on the batch :func:`cached_suggestions`
     # yields after the model's last: whoever takes it (take_analysis) stores it, else that does.
     analysis: tuple[str, list] | None = None
@@ -73,14 +76,15 @@ class SuggestionBatch:
 
     def pieces(self, most: int) -> Iterator[SuggestionBatch]:
         """This batch in consecutive pieces of at most ``most`` suggestions, each with the
-        entities its suggestions name; the last has the rest and this batch's progress."""
+        entities its suggestions name; the last has the rest, and all but the last are
+        ``continued``."""
         if len(self.annotations) <= most:
             yield self
             return
         for start in range(0, len(self.annotations) - most, most):
             part = self.annotations[start : start + most]
             named = {a.attrs.get("entity_id") for a in part} | {a.attrs.get("speaker") for a in part}
-            yield SuggestionBatch(self.done, self.total, part, [e for e in self.entities if e.entity_id in named])
+            yield SuggestionBatch(self.done, self.total, part, [e for e in self.entities if e.entity_id in named], continued=True)
         yield SuggestionBatch(self.done, self.total, self.annotations[start + most :], self.entities, final=self.final)
 
 
