@@ -217,8 +217,11 @@ async def test_a_batch_that_comes_while_keys_come_is_stored_when_they_pause(tmp_
         await pilot.pause()
         assert [r for r in saved_annotations(db) if r["status"] == SUGGESTED] == []  # held while keys come
         assert app.held_since is not None and app.suggest_state != ""
-        for _ in range(100):  # however long the keys come, it is stored after HOLD_AT_MOST
-            await pilot.pause(0.1)
+        await pilot.pause(2.1)
+        assert saved_annotations(db) == []  # held HOLD_AT_MOST, but no key came since
+        await pilot.press("right")  # however long the keys come, one after HOLD_AT_MOST lets it in, once drawn
+        for _ in range(50):
+            await pilot.pause(0.05)
             if saved_annotations(db):
                 break
         assert [(r["start"], r["end"], r["status"]) for r in saved_annotations(db)] == [(0, 9, SUGGESTED)]

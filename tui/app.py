@@ -104,6 +104,7 @@ class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
         every paste display-safe before any widget gets it, Textual's own included."""
         if isinstance(event, events.Key):
             self.last_key_time = time.monotonic()
+            self.suggestions_after_key()
         elif isinstance(event, events.Paste) and not event.is_forwarded:
             from tui.widgets.fields import make_paste_safe
 

@@ -9,7 +9,6 @@ after the user has moved to another document, what is still posted for the old o
 from __future__ import annotations
 
 import threading
-from functools import partial
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +24,9 @@ if TYPE_CHECKING:
 
 # Storing a batch of the model's suggestions (and redrawing for it) is the longest work of the
 # app's thread while the model runs: while keys come, a batch waits for a pause this long in
-# them, for at most HOLD_AT_MOST seconds, so that a key never waits behind a store. Someone
-# reading while moving the cursor presses a key every half second or so: that is still typing.
+# them, so that a key never waits behind a store. Someone reading while moving the cursor
+# presses a key every half second or so: that is still typing. After HOLD_AT_MOST seconds of
+# keys, it is stored right after one of them is drawn.
 TYPING_PAUSE = 1.0
 HOLD_AT_MOST = 3.0
 
@@ -45,7 +45,9 @@ class SuggestionFlow:
         self.suggesting = threading.Lock()  # held by the model's worker while it runs
         self.suggestion_handoff: BatchHandoff | None = None  # made by the worker (its import is not paid at start)
         self.storing_suggestions = False  # the model's batch being stored: the panel refills later
-        self.held_since: float | None = None  # when the batch waiting for a pause in the keys came
+        self.held: SuggestionsReady | None = None  # the batch waiting for a pause in the keys
+        self.held_since: float | None = None  # when it came
+        self.hold_timer: Any = None  # when the held batch is looked at again
 
     def start_suggestions(self, session: AnnotationSession) -> None:
         """Show the cached suggestions at once, or start the model on ``session``'s document.
@@ -126,11 +128,11 @@ class SuggestionFlow:
         self.annotate.say(message.text, error=not message.available)
 
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:
-        """Store a batch the model's worker posted, once the keys pause (see held_for_keys)."""
+        """Store a batch the model's worker posted, once the keys pause (see store_when_quiet)."""
         if not self.is_current(message.doc_id):
             return  # its worker was cancelled: it waits for nothing more
-        if not self.held_for_keys(message):
-            self.store_suggestions(message.batch)
+        self.held, self.held_since = message, monotonic()
+        self.store_when_quiet()
 
     def store_suggestions(self, batch: SuggestionBatch) -> None:
         """Store a batch of suggestions (new ones only) and show progress."""
@@ -150,19 +152,34 @@ class SuggestionFlow:
             # piece and its redraw, never for several pieces drawn in one long frame.
             self.call_after_refresh(self.suggestion_handoff.stored)  # type: ignore[attr-defined]
 
-    def held_for_keys(self, message: SuggestionsReady) -> bool:
-        """Put off storing ``message``'s batch while keys come (see TYPING_PAUSE): ``True`` if put
-        off (it comes back when the keys pause). The model's side waits meanwhile: the handoff
-        holds the batches after it."""
-        now = monotonic()
-        held_since = self.held_since = self.held_since or now
-        quiet = now - self.last_key_time
-        if quiet >= TYPING_PAUSE or now - held_since >= HOLD_AT_MOST:
-            self.held_since = None
-            return False
-        wait = min(TYPING_PAUSE - quiet, HOLD_AT_MOST - (now - held_since))
-        self.set_timer(wait, partial(self.on_suggestions_ready, message))  # type: ignore[attr-defined]
-        return True
+    def store_when_quiet(self) -> None:
+        """Store the held batch if the keys have paused for TYPING_PAUSE, else look again when
+        they may have. The model's side waits meanwhile: the handoff holds the batches after it.
+        A batch held for HOLD_AT_MOST while keys keep coming is stored after the next key
+        (see suggestions_after_key)."""
+        if self.hold_timer is not None:
+            self.hold_timer.stop()
+            self.hold_timer = None
+        if self.held is None:
+            return
+        quiet = monotonic() - self.last_key_time
+        if quiet >= TYPING_PAUSE:
+            self.store_held()
+        else:
+            self.hold_timer = self.set_timer(TYPING_PAUSE - quiet, self.store_when_quiet)  # type: ignore[attr-defined]
+
+    def suggestions_after_key(self) -> None:
+        """A key came (the app calls this for each): a batch held HOLD_AT_MOST is stored as soon
+        as this key is drawn, the farthest it can be from the next key of someone who keeps
+        typing (or holds a key down)."""
+        if self.held is not None and monotonic() - self.held_since >= HOLD_AT_MOST:
+            self.call_after_refresh(self.store_held)  # type: ignore[attr-defined]
+
+    def store_held(self) -> None:
+        """Store the held batch now (if it is still the open document's)."""
+        message, self.held, self.held_since = self.held, None, None
+        if message is not None and self.is_current(message.doc_id):
+            self.store_suggestions(message.batch)
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         """Cache the model's analysis, so that opening this text again needs no model."""
@@ -177,3 +194,4 @@ class SuggestionFlow:
         """Cancel the model's work on the open document (it stops within a batch)."""
         self.workers.cancel_group(self, "suggest")
         self.suggest_state = ""
+        self.held = self.held_since = None
