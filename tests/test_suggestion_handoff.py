@@ -264,3 +264,38 @@ async def test_a_final_batch_stored_in_pieces_shows_the_model_at_work_until_its_
     # Until its last piece is stored the model is not done: the status line says so, and the
     # lists are refilled on their timer, not rebuilt for each piece.
     assert shown == [("suggesting 1/1", False), ("suggesting 1/1", False), ("", True)]
+
+
+async def test_the_models_analysis_is_cached_without_the_app_waiting_for_the_disk(tmp_path, monkeypatch):
+    import tui.store.wal
+
+    article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.")
+    analysis = [{"paragraph": 0, "entities": []}]
+
+    def model_with_analysis(session):
+        return iter([SuggestionBatch(1, 1, [], [], final=True, analysis=("analysis-key", analysis))]), "suggestions by fake 1"
+
+    syncs, caching = [], []
+    sync = tui.store.wal.sync_data
+    monkeypatch.setattr(tui.store.wal, "sync_data", lambda fd: (syncs.append(fd), sync(fd)))
+    cache = PostilApp.on_analysis_ready
+
+    def timed(app, message):
+        before = len(syncs)
+        cache(app, message)
+        caching.append(len(syncs) - before)
+
+    monkeypatch.setattr(PostilApp, "on_analysis_ready", timed)
+    db = tmp_path / "db.json"
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"), suggester=model_with_analysis)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if caching:
+                break
+        await pilot.press("q")
+    # A 1M-word book's analysis is megabytes: the app's thread must not wait for them to reach the disk.
+    assert caching == [0]
+    from tui.store.repository import Store
+
+    assert Store(db).cached("analysis-key") == analysis  # written all the same, and kept on quitting

@@ -362,8 +362,9 @@ class Store(Database):
         return None if record is None else record.get("value")
 
     def cache(self, key: str, value: Any) -> None:
-        """Store a cached value under ``key``."""
-        self.apply([Change(NLP_CACHE, key, {"key": key, "value": value})])
+        """Store a cached value under ``key``: without waiting for the disk, as what can be made
+        again is (a crash before the next durable save costs the model's work, no one's edits)."""
+        self.apply([Change(NLP_CACHE, key, {"key": key, "value": value})], durable=False)
 
 
 def open_store(path: str | os.PathLike, writer: bool = False, wait: float | None = None, read_only: bool = False) -> Store:
