@@ -10,7 +10,8 @@ for that store to end. This opens the generated book of ``benchmarks/large_docum
 accepted name per 10 words) in the app under Pilot, hands it batches of new suggestions of each
 size (mentions of words no annotation covers yet, each naming one of a few hundred entities, as
 the model's do) and prints the app thread's CPU time per store, median and max, so that
-``tui.nlp.suggest.MERGED_SUGGESTIONS`` can be set where one store fits in about a frame.
+``tui.nlp.suggest.STORED_AT_ONCE`` (the piece the app stores in one turn) can be set where a
+store and its redraw leave a key most of a frame.
 """
 
 from __future__ import annotations
