@@ -29,14 +29,12 @@ from tui.nlp.pipeline import Pipeline
 GAZETTEER_ORIGIN = "gazetteer"
 # The consistency pass hands over its mentions this many at a time.
 CONSISTENCY_BATCH = 1000
-# The most suggestions held while the app stores (later batches are merged up to this many;
-# past it, the model waits for the app).
+# The most suggestions held while the app stores (merged; past it, the model waits).
 MERGED_SUGGESTIONS = 250
-# The most suggestions the app stores in one turn of its loop: what is handed over is cut into
-# pieces this big, each posted once the one before is stored, so that a key pressed meanwhile
-# waits for one piece (about 3 ms), not for a whole merged batch (250 took about 18 ms at
-# 100,000 words, and a key that came as the model's first batch arrived waited 40–70 ms for it
-# and its redraw: benchmarks/suggestion_batches.py, benchmarks/never_wait.py).
+# The most the app stores in one turn of its loop: what is handed over is cut into pieces this
+# big, each posted once the one before is stored and drawn, so that a key pressed meanwhile waits
+# for one piece (3–6 ms, its redraw 8–16 ms at 1k words), not for a merged batch and one long
+# redraw (40–70 ms: docs/benchmarks.md, "The 1k bar").
 STORED_AT_ONCE = 50
 # Batches handed to the app are at least this far apart (those that come sooner are merged):
 # each store redraws the article, and while the model streams those redraws, not the stores
