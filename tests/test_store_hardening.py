@@ -23,7 +23,7 @@ from tui.model.annotation import Annotation
 from tui.model.document import Document
 from tui.session.annotation_session import AnnotationSession
 from tui.session.reanchor import open_document
-from tui.store import database
+from tui.store import database, folding
 from tui.store.database import texts_path
 from tui.store.records import ANNOTATIONS, DOCUMENTS, Change, document_record
 from tui.store.repository import INLINE_TEXT_LIMIT, Store, open_store
@@ -418,6 +418,7 @@ def test_reopening_on_a_full_disk_opens_read_only_with_the_reason(db_path, monke
     crash(store)
     before = snapshot(db_path.parent)
     monkeypatch.setattr(database, "atomic_write_bytes", full_disk)
+    monkeypatch.setattr(folding, "write_synced", full_disk)  # the fold's file
     reopened = Store(db_path)
     assert reopened.read_only and reopened.lock_holder is None
     assert reopened.read_only_reason == "annotations.json cannot be saved (No space left on device)"

@@ -27,7 +27,8 @@ from typing import Any
 
 from tui import __version__
 from tui.model.fields import is_integer
-from tui.store.folding import dump_tables
+from tui.store.files import backup_path, rotate_backup  # noqa: F401 - backup_path is used through this module too
+from tui.store.folding import Fold
 from tui.store.lock import DatabaseLock, LockHolder, read_holder
 from tui.store.migrations import META, SCHEMA_VERSION, applied_seq, migrate, schema_of, set_meta
 from tui.store.records import JOURNAL, KEY_FIELDS, Change, HeldRecords, Records, as_record, table_index
@@ -41,7 +42,8 @@ from tui.store.storage import (
     real_path,
     remove_stale_temporaries,
     remove_stale_temporaries_in,
-    same_content,
+    replace_synced,
+    temporary_path,
 )
 from tui.store.wal import WriteAheadLog, encode_record, read_log, wal_path
 
@@ -60,11 +62,6 @@ def texts_path(db_path: Path) -> Path:
     folder (a database and a copy restored by ``postil doctor``) can share them.
     """
     return db_path.parent / TEXTS_FOLDER
-
-
-def backup_path(db_path: Path) -> Path:
-    """The last good copy of the database, rewritten on each clean open."""
-    return db_path.with_name(db_path.name + ".bak")
 
 
 def _signature(path: Path) -> tuple | None:
@@ -202,7 +199,7 @@ class Database:
                     self._refused_at_open(error)
                     return True
             if self.path.exists():
-                self._rotate_backup()
+                rotate_backup(self.path)
         return True
 
     def _refused_at_open(self, error: StoreSaveError) -> None:
@@ -228,23 +225,6 @@ class Database:
                 atomic_write_bytes(target, old)
         except OSError as error:
             raise StoreSaveError(f"{self.path}: needs migrating from schema {schema}, but the backup copy {target} could not be written ({error.strerror})", error) from None
-
-    def _rotate_backup(self) -> None:
-        """Copy the (just checked) file to ``NAME.bak``; the copy before it becomes ``NAME.bak.1``.
-
-        A file that is already the last backup is not copied again: a database opened again
-        unchanged (one whose document keeps refusing to open, say) keeps the copy before it.
-        """
-        backup = backup_path(self.path)
-        try:
-            if backup.exists():
-                if same_content(self.path, backup):
-                    return
-                os.replace(backup, backup.with_name(backup.name + ".1"))
-            with self.path.open("rb") as payload:
-                atomic_write_bytes(backup, payload)
-        except OSError:
-            pass  # a missing backup must not stop anyone from working; doctor reports it
 
     def _index(self, data: dict) -> None:
         """Take ``data`` as the in-memory database and index each table by its key field."""
@@ -382,26 +362,54 @@ class Database:
         return self._log is not None and self._log.pending
 
     def compact(self, force: bool = False) -> bool:
-        """Fold the log into the TinyDB file (one atomic rewrite); True when it did.
+        """Fold the log into the TinyDB file (one atomic rewrite); True when it did. On close, on
+        open, when the log outgrows the file; the app, idle, does the steps in a worker."""
+        with self._lock.mutex:
+            fold = self.take_fold(force)
+            if fold is None:
+                return False
+            try:
+                fold.write()
+            except OSError as error:
+                raise StoreSaveError(self.fold_failed(error), error) from None
+            return self.finish_fold(fold)
 
-        The app calls this when idle; it also happens on close and on the next open.
-        """
+    def take_fold(self, force: bool = False, purpose: str = "") -> Fold | None:
+        """The fold of the log into the TinyDB file as things stand (None when nothing waits): the
+        tables with their records shared, not copied, for any thread to write (Fold.write, to a
+        temporary file of this ``purpose``) and this store's to put in place (finish_fold)."""
         if self._read_only or self._log is None or not (force or self._log.pending):
-            return False
+            return None
         with self._lock.mutex:
             self._before_fold()
-            set_meta(self._tables, schema=SCHEMA_VERSION, app_version=__version__, applied_seq=self._seq)
-            self._keys.setdefault(META, {})["schema"] = next(k for k, r in self._tables[META].items() if r.get("key") == "schema")
+            tables = {name: dict(table) for name, table in self._tables.items()}
+            tables[META] = {key: dict(record) for key, record in tables.get(META, {}).items()}  # the live row is updated at finish
+            set_meta(tables, schema=SCHEMA_VERSION, app_version=__version__, applied_seq=self._seq)
+            return Fold(self._seq, tables, temporary_path(self.path, purpose))
+
+    def finish_fold(self, fold: Fold) -> bool:
+        """Put a written ``fold`` in place and empty the log; False, the fold dropped, when a change
+        was saved since it was taken (the next fold takes that too) or the store was closed."""
+        with self._lock.mutex:
+            if self._read_only or self._log is None or self._seq != fold.seq or not fold.temporary.exists():
+                fold.temporary.unlink(missing_ok=True)
+                return False
             try:
-                atomic_write_bytes(self.path, dump_tables(self._tables))  # a batch of records held at a time
+                replace_synced(fold.temporary, self.path)
             except OSError as error:
-                raise StoreSaveError(f"{self.path}: could not fold the log into the file ({error.strerror or error}); the file on disk is unchanged and every saved change is in {self.wal_path.name}", error) from None
+                raise StoreSaveError(self.fold_failed(error), error) from None
+            set_meta(self._tables, schema=SCHEMA_VERSION, app_version=__version__, applied_seq=fold.seq)
+            self._keys.setdefault(META, {})["schema"] = next(k for k, r in self._tables[META].items() if r.get("key") == "schema")
             try:
                 self._log.reset(self._seq)
             except OSError:
                 pass  # the records are marked folded (applied_seq); a later fold empties the log
             self._file_signature = (_signature(self.path), self._log.signature())
             return True
+
+    def fold_failed(self, error: OSError) -> str:
+        """The one-line message of a fold the disk refused."""
+        return f"{self.path}: could not fold the log into the file ({error.strerror or error}); the file on disk is unchanged and every saved change is in {self.wal_path.name}"
 
     def _before_fold(self) -> None:
         """Called under the write mutex before the tables are written to the TinyDB file."""

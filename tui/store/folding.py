@@ -8,10 +8,12 @@ batches, only one batch is held at a time, and the bytes are those of :func:`dum
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
 import orjson
 
-from tui.store.storage import dump_json
+from tui.store.storage import dump_json, write_synced
 
 # Records serialised at once: a batch of a book's annotations is well under a megabyte.
 BATCH = 1000
@@ -33,3 +35,19 @@ def dump_tables(tables: Mapping[str, Mapping[str, object]], batch: int = BATCH) 
         if keys:
             yield b"\n  }"
     yield b"\n}\n" if names else b"}\n"
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A fold of the log into the TinyDB file, taken at log position ``seq``: the tables as they
+    were then. Any thread may write it (a book's file takes about a second), then the store's
+    own thread puts it in place (``Database.finish_fold``) unless a change was saved since."""
+
+    seq: int
+    tables: Mapping[str, Mapping[str, object]]
+    temporary: Path
+
+    def write(self) -> None:
+        """Write the file to ``temporary`` and flush it to the disk; OSError if the disk refuses
+        (the temporary file is removed; nothing else is touched)."""
+        write_synced(self.temporary, dump_tables(self.tables))

@@ -13,16 +13,27 @@ import gc
 import json
 import os
 import re
-import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import orjson
 from tinydb.storages import Storage
+
+from tui.store.files import (  # noqa: F401 - the crash-safe writes, used through this module too
+    atomic_write_bytes,
+    fsync_directory,
+    pid_alive,
+    remove_stale_temporaries,
+    remove_stale_temporaries_in,
+    replace_synced,
+    same_content,
+    temporary_path,
+    write_synced,
+)
 
 
 class StoreError(Exception):
@@ -64,18 +75,6 @@ def _as_record(value: Any) -> dict:
 def doctor_hint(path: Path) -> str:
     """The advice that ends every message about a damaged database."""
     return f"run `postil doctor {path}`"
-
-
-def fsync_directory(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (a no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def real_path(path: str | os.PathLike) -> Path:
@@ -151,95 +150,6 @@ def read_regular_file(path: Path, limit: int | None = None) -> bytes:
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
-
-def temporary_path(path: Path) -> Path:
-    """The temporary file a write of ``path`` goes through: ``.NAME.PID.tmp`` beside it."""
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
-def atomic_write_bytes(path: Path, payload: bytes | BinaryIO | Iterable[bytes]) -> None:
-    """Write ``payload`` (bytes, a file read to its end in pieces, or the pieces themselves) to
-    a temporary file beside ``path``, fsync it, then rename it over.
-
-    A crash at any moment leaves either the old file or the new one, never a torn file.
-    """
-    temporary = temporary_path(path)
-    try:
-        temporary.unlink(missing_ok=True)  # a leftover of this process id; never written through
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
-        with open(fd, "wb") as handle:
-            if isinstance(payload, bytes):
-                handle.write(payload)
-            elif hasattr(payload, "read"):
-                shutil.copyfileobj(payload, handle)
-            else:
-                handle.writelines(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    fsync_directory(path.parent)
-
-
-def same_content(path: Path, other: Path, piece: int = 1 << 20) -> bool:
-    """Whether two files hold the same bytes, read a piece at a time (a book's database is
-    never held twice to compare it)."""
-    if path.stat().st_size != other.stat().st_size:
-        return False
-    with path.open("rb") as one, other.open("rb") as two:
-        while True:
-            first = one.read(piece)
-            if first != two.read(piece):
-                return False
-            if not first:
-                return True
-
-
-def pid_alive(pid: int) -> bool:
-    """True when a process with this id exists on this machine."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_temporaries(path: Path) -> list[Path]:
-    """Delete temporary files left beside ``path`` by crashed writers; returns what was removed.
-
-    Only files named ``.NAME.PID.tmp`` (or ``.NAME.*.PID.tmp`` for side files) whose process is
-    gone are removed, so a write in progress elsewhere is never disturbed.
-    """
-    return _remove_dead_temporaries(path.parent, re.compile(rf"^\.{re.escape(path.name)}(?:\..+)?\.(\d+)\.tmp$"))
-
-
-def remove_stale_temporaries_in(folder: Path) -> list[Path]:
-    """Delete every ``.*.PID.tmp`` file in ``folder`` whose process is gone (e.g. text side files)."""
-    return _remove_dead_temporaries(folder, re.compile(r"^\..+\.(\d+)\.tmp$"))
-
-
-def _remove_dead_temporaries(folder: Path, pattern: re.Pattern) -> list[Path]:
-    removed = []
-    try:
-        candidates = list(folder.iterdir())
-    except OSError:
-        return removed
-    for candidate in candidates:
-        match = pattern.match(candidate.name)
-        if match and not pid_alive(int(match.group(1))):
-            try:
-                candidate.unlink()
-                removed.append(candidate)
-            except OSError:
-                pass
-    return removed
-
 
 def parse_database(path: Path, data: bytes, compact: Compact | None = None) -> dict:
     """The TinyDB content of ``data`` read from ``path``; a one-line :class:`StoreError` otherwise.
