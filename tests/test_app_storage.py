@@ -117,5 +117,47 @@ async def test_during_a_pause_saved_changes_reach_the_tinydb_file_itself(tmp_pat
         assert file_annotations(db) == []  # the user is still typing
         app.last_key_time -= IDLE_COMPACT_SECONDS
         app.compact_when_idle()
+        await app.workers.wait_for_complete()  # the file is written in a worker
+        await pilot.pause()
         assert [r["quote"]["exact"] for r in file_annotations(db)] == ["Acme"]
+        await pilot.press("q")
+
+
+async def test_keys_are_answered_while_a_pause_folds_the_log_into_the_file(tmp_path, monkeypatch):
+    import threading
+
+    from tests.conftest import file_annotations
+    from tui.app import IDLE_COMPACT_SECONDS
+    from tui.store.folding import Fold
+
+    written, go_on = threading.Event(), threading.Event()
+    write = Fold.write
+
+    def slow_write(fold):  # a book's file takes about a second
+        write(fold)
+        written.set()
+        go_on.wait(10)
+
+    monkeypatch.setattr(Fold, "write", slow_write)
+    article = write_article(tmp_path, "Acme Corp hired Jane Doe in Paris.")
+    db = tmp_path / "db.json"
+    app = PostilApp(open_session(db, read_article(article), annotator="tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        app.last_key_time -= IDLE_COMPACT_SECONDS
+        app.compact_when_idle()
+        assert written.wait(10)
+        cursor = app.annotate.article.cursor
+        await pilot.press("right")  # while the fold is still being written
+        assert app.annotate.article.cursor != cursor and file_annotations(db) == []
+        await pilot.press("3")  # a change saved meanwhile: that fold is dropped, the change kept
+        go_on.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert file_annotations(db) == [] and app.store.needs_compaction
+        app.last_key_time -= IDLE_COMPACT_SECONDS
+        app.compact_when_idle()  # the next pause folds both
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sorted(r["quote"]["exact"] for r in file_annotations(db)) == ["Acme", "Corp"]
         await pilot.press("q")

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 
 from tui.counting import DerivedCounting
+from tui.idle_fold import IdleFold
 from tui.launch import open_session
 from tui.messages import OpenDocument, SessionFailed, SessionLoaded, ShowDocuments, ShowHelp
 from tui.model.document import Document
@@ -54,7 +55,7 @@ def postil_commands():
     return PostilCommands
 
 
-class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
+class PostilApp(DerivedCounting, SuggestionFlow, IdleFold, ThemeColors, App[None]):
     """Read and annotate the documents of one database; every change is on disk before the next key."""
 
     TITLE = "Postil"
@@ -242,12 +243,8 @@ class PostilApp(DerivedCounting, SuggestionFlow, ThemeColors, App[None]):
         if self.documents_left:
             self.documents_left = False
             self.freeze_memory(collect=True)
-        store = self.store
-        if store is not None and store.needs_compaction:
-            try:
-                store.compact()
-            except StoreError as error:
-                self.say(str(error), error=True)
+        if self.store is not None and self.store.needs_compaction:
+            self.fold_in_background(self.store)
 
     def say(self, text: str, error: bool = False) -> None:
         """Show a notice on the current screen's status line."""
