@@ -383,7 +383,7 @@ class Database:
         with self._lock.mutex:
             self._before_fold()
             tables = {name: dict(table) for name, table in self._tables.items()}
-            tables[META] = {key: dict(record) for key, record in tables.get(META, {}).items()}  # the live row is updated at finish
+            tables[META] = {key: dict(record) for key, record in tables.get(META, {}).items()}  # the live one takes it at finish
             set_meta(tables, schema=SCHEMA_VERSION, app_version=__version__, applied_seq=self._seq)
             return Fold(self._seq, tables, temporary_path(self.path, purpose))
 
@@ -398,7 +398,7 @@ class Database:
                 replace_synced(fold.temporary, self.path)
             except OSError as error:
                 raise StoreSaveError(self.fold_failed(error), error) from None
-            set_meta(self._tables, schema=SCHEMA_VERSION, app_version=__version__, applied_seq=fold.seq)
+            self._tables[META] = dict(fold.tables[META])  # its schema row as written (applied_seq)
             self._keys.setdefault(META, {})["schema"] = next(k for k, r in self._tables[META].items() if r.get("key") == "schema")
             try:
                 self._log.reset(self._seq)
